@@ -1,0 +1,69 @@
+package hooks
+
+import (
+	"fmt"
+
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// Event is one entry of the append-only audit timeline.
+type Event struct {
+	Subject  *core.Record // the record the event is about
+	Action   string       // e.g. "create", "update", "status", "link_ended"
+	From, To string       // the state before and after, when the action changes one
+	Actor    *core.Record // a staff or resident auth record; nil for the system
+	Note     string
+	Public   bool // shown in the resident's own timeline
+}
+
+// RecordEvent appends ev to events using app, which should be the
+// transaction that made the change. The event's community and unit scope
+// who may read it and are taken from the subject itself.
+func RecordEvent(app core.App, ev Event) error {
+	col, err := app.FindCachedCollectionByNameOrId("events")
+	if err != nil {
+		return fmt.Errorf("record event: %w", err)
+	}
+	r := core.NewRecord(col)
+	s := ev.Subject
+	r.Set("subject_collection", s.Collection().Name)
+	r.Set("subject_id", s.Id)
+	r.Set("action", ev.Action)
+	r.Set("from", ev.From)
+	r.Set("to", ev.To)
+	r.Set("note", ev.Note)
+	r.Set("public", ev.Public)
+	switch s.Collection().Name {
+	case "communities":
+		r.Set("community", s.Id)
+	case "units":
+		r.Set("community", s.GetString("community"))
+		r.Set("unit", s.Id)
+	default:
+		if s.Collection().Fields.GetByName("community") != nil {
+			r.Set("community", s.GetString("community"))
+		}
+		if s.Collection().Fields.GetByName("unit") != nil {
+			r.Set("unit", s.GetString("unit"))
+		}
+	}
+	if isStaff(ev.Actor) {
+		r.Set("actor_staff", ev.Actor.Id)
+	} else if isResident(ev.Actor) {
+		r.Set("actor_resident", ev.Actor.Id)
+	}
+	if err := app.Save(r); err != nil {
+		return fmt.Errorf("record %s event on %s/%s: %w", ev.Action, s.Collection().Name, s.Id, err)
+	}
+	return nil
+}
+
+// registerEvents makes events append-only for everyone, superusers and
+// code included: an audit trail that can be edited proves nothing.
+func registerEvents(app core.App) {
+	refuse := func(e *core.RecordEvent) error {
+		return badRequest(map[string]error{"events": codedError("wuye_events_append_only")})
+	}
+	app.OnRecordUpdate("events").BindFunc(refuse)
+	app.OnRecordDelete("events").BindFunc(refuse)
+}

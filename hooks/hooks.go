@@ -1,0 +1,19 @@
+// Package hooks holds Wuye's behaviour on top of PocketBase: validation,
+// workflows, audit events, notifications, deadlines, cron jobs and routes.
+// One file per domain; Register wires them all.
+package hooks
+
+import "github.com/pocketbase/pocketbase/core"
+
+// Register binds every Wuye hook, route and cron job to app.
+func Register(app core.App) {
+	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		se.Router.BindFunc(localizeErrors)
+		return se.Next()
+	})
+	registerEvents(app)
+	registerNotifications(app)
+	registerSerials(app)
+	registerCalendar(app)
+	registerRegistry(app)
+}

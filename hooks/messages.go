@@ -1,0 +1,137 @@
+package hooks
+
+import (
+	"fmt"
+	"strings"
+
+	validation "github.com/pocketbase/ozzo-validation/v4"
+)
+
+// text is one message in the two languages of the UI.
+type text struct{ zh, en string }
+
+// messages maps an error code to its texts. Wuye's own codes start with
+// "wuye_"; the others are PocketBase's and ozzo-validation's codes, so that
+// their English defaults also reach a clerk in Chinese. Texts may hold
+// %[1]v-style verbs filled from the error's params in key order ("a", "b").
+var messages = map[string]text{
+	// PocketBase / ozzo-validation
+	"validation_required":              {"不能为空", "Cannot be blank."},
+	"validation_nil_or_not_empty":      {"不能为空", "Cannot be blank."},
+	"validation_not_unique":            {"已存在，不能重复", "Value must be unique."},
+	"validation_invalid_value":         {"取值无效", "Invalid value."},
+	"validation_invalid_format":        {"格式不正确", "Invalid format."},
+	"validation_match_invalid":         {"格式不正确", "Must be in a valid format."},
+	"validation_min_text_constraint":   {"内容太短", "Too short."},
+	"validation_max_text_constraint":   {"内容太长", "Too long."},
+	"validation_length_too_long":       {"内容太长", "Too long."},
+	"validation_length_out_of_range":   {"长度不符合要求", "Length out of range."},
+	"validation_min_greater_equal_than_required": {"数值太小", "Value too small."},
+	"validation_max_less_equal_than_required":    {"数值太大", "Value too large."},
+	"validation_not_an_integer":        {"必须是整数", "Must be a whole number."},
+	"validation_invalid_number":        {"必须是数字", "Must be a number."},
+	"validation_invalid_email":         {"邮箱格式不正确", "Must be a valid email address."},
+	"validation_invalid_date":          {"日期格式不正确", "Must be a valid date."},
+	"validation_missing_rel_records":   {"关联的记录不存在或无权使用", "The related record does not exist or is not yours to use."},
+	"validation_invalid_relation":      {"关联的记录不存在或无权使用", "The related record does not exist or is not yours to use."},
+	"validation_too_many_values":       {"选择的项目太多", "Too many values."},
+	"validation_values_mismatch":       {"两次输入的密码不一致", "Values don't match."},
+	"validation_invalid_old_password":  {"原密码不正确", "Missing or invalid old password."},
+	"validation_in_invalid":            {"不是允许的选项", "Must be a valid value."},
+	"validation_not_in_invalid":        {"不是允许的选项", "Must be a valid value."},
+	"validation_unknown_field":         {"未知字段", "Unknown field."},
+
+	// Wuye
+	"wuye_area_positive":         {"建筑面积必须大于 0", "The gross area must be greater than 0."},
+	"wuye_unit_number_taken":     {"该楼栋已有房号 %[1]v", "Building already has unit %[1]v."},
+	"wuye_building_code_taken":   {"本小区已有楼栋编号 %[1]v", "The community already has building %[1]v."},
+	"wuye_community_mismatch":    {"与所属楼栋不在同一小区", "Does not belong to the same community as its building."},
+	"wuye_area_mismatch":         {"片区不属于该小区", "The area belongs to another community."},
+	"wuye_not_area_manager":      {"片区负责人必须是本小区的片区管理员", "The area manager must be an area manager of this community."},
+	"wuye_floor_out_of_range":    {"楼层必须在 1 到 %[1]v 之间（地下层用负数）", "Floor must be between 1 and %[1]v (negative for basements)."},
+	"wuye_date_invalid":          {"不是有效的日期（格式 年-月-日）", "Not a valid date (YYYY-MM-DD)."},
+	"wuye_date_before":           {"不能早于%[1]v", "Cannot be earlier than the %[2]v."},
+	"wuye_status_needs_date":     {"状态为“%[1]v”时必须填写%[2]v", "Status %[3]v requires the %[4]v."},
+	"wuye_immutable":             {"创建后不能修改", "Cannot be changed once created."},
+	"wuye_link_exists":           {"该住户与此房屋已有有效的登记", "This resident already has a current link to the unit."},
+	"wuye_role_locked":           {"只有管理处主任可以修改岗位、所属小区和启用状态", "Only a director may change role, communities or the active flag."},
+	"wuye_community_not_yours":   {"不能分配您不负责的小区", "You cannot assign a community you do not manage."},
+	"wuye_events_append_only":    {"操作记录只能追加，不能修改或删除", "The audit timeline is append-only: events cannot be changed or deleted."},
+	"wuye_notification_readonly": {"通知只能标记为已读/未读", "A notification can only be marked read or unread."},
+	"wuye_one_recipient":         {"通知必须且只能有一个接收人", "A notification needs exactly one recipient."},
+	"wuye_calendar_no_schedule":  {"%[1]v 年的法定节假日安排尚未录入，暂按周一至周五计算工作日", "The %[1]v public-holiday schedule has not been entered yet; working days fall back to Monday–Friday."},
+	"wuye_bad_year":              {"年份不正确", "Invalid year."},
+	"wuye_has_dependants":        {"仍有关联数据（%[1]v），不能删除", "Still referenced by %[1]v; cannot delete."},
+}
+
+// fieldLabels names fields in error messages ("房号：不能为空").
+var fieldLabels = map[string]text{
+	"name": {"名称", "Name"}, "code": {"编号", "Code"}, "phone": {"电话", "Phone"},
+	"email": {"邮箱", "Email"}, "password": {"密码", "Password"}, "passwordConfirm": {"确认密码", "Password confirmation"},
+	"oldPassword": {"原密码", "Old password"}, "role": {"岗位", "Role"}, "communities": {"所属小区", "Communities"},
+	"community": {"小区", "Community"}, "area": {"片区", "Area"}, "manager": {"片区负责人", "Area manager"},
+	"building": {"楼栋", "Building"}, "floors": {"楼层数", "Floors"}, "number": {"房号", "Unit number"},
+	"floor": {"楼层", "Floor"}, "type": {"房屋类型", "Unit type"}, "area_m2": {"建筑面积", "Gross area"},
+	"status": {"状态", "Status"}, "handed_over_on": {"收房日期", "handover date"},
+	"renovation_registered_on": {"装修登记日期", "renovation registration date"}, "moved_in_on": {"入住日期", "move-in date"},
+	"unit": {"房屋", "Unit"}, "resident": {"住户", "Resident"}, "relation": {"关系", "Relation"},
+	"since": {"起始日期", "start date"}, "until": {"截止日期", "end date"}, "date": {"日期", "Date"},
+	"kind": {"类型", "Kind"}, "title": {"标题", "Title"}, "read": {"已读", "Read"},
+	"recipient_staff": {"接收人", "Recipient"}, "recipient_resident": {"接收人", "Recipient"},
+	"serial": {"编号", "Serial number"}, "id_no": {"证件号码", "ID number"}, "active": {"启用", "Active"},
+	"identity": {"账号", "Account"},
+}
+
+// unitStatusLabels names unit statuses in messages.
+var unitStatusLabels = map[string]text{
+	"vacant": {"空置", "vacant"}, "handed_over": {"已交房", "handed over"},
+	"renovating": {"装修中", "renovating"}, "occupied": {"已入住", "occupied"},
+}
+
+// topMessages translates PocketBase's own top-level messages.
+var topMessages = map[string]text{
+	"The requested resource wasn't found.":              {"未找到该记录，或您无权查看", "The record was not found, or you may not see it."},
+	"Only superusers can perform this action.":          {"您无权执行此操作", "You are not allowed to do this."},
+	"The authorized record is not allowed to perform this action.": {"您无权执行此操作", "You are not allowed to do this."},
+	"Failed to create record.":                          {"无法创建：数据不符合要求或无权操作", "Could not create: the data is invalid or you are not allowed."},
+	"Failed to update record.":                          {"无法保存：数据不符合要求", "Could not save: the data is invalid."},
+	"Failed to delete record. Make sure that the record is not part of a required relation reference.": {"无法删除：仍有其它记录引用它", "Could not delete: other records still refer to it."},
+	"Failed to authenticate.":                           {"账号或密码不正确", "Wrong account or password."},
+	"Something went wrong while processing your request.": {"请求有误，请检查后重试", "Something is wrong with the request."},
+	"Failed to read the submitted data.":                {"提交的数据无法读取", "The submitted data could not be read."},
+	"Too Many Requests.":                                {"操作太频繁，请稍后再试", "Too many requests; please wait a moment."},
+	"The request doesn't satisfy the collection requirements to authenticate.": {"账号已停用，无法登录", "This account is disabled."},
+	"Missing or invalid collection context.":            {"未找到该数据集合", "Unknown collection."},
+}
+
+// codedError is a field error with a Wuye code and its parameters. Its
+// Error() is the Chinese text; the localize middleware swaps in English
+// when the client asks for it.
+func codedError(code string, params ...any) validation.Error {
+	t, ok := messages[code]
+	if !ok {
+		panic("hooks: unknown message code " + code)
+	}
+	p := map[string]any{}
+	for i, v := range params {
+		p[string(rune('a'+i))] = v
+	}
+	return validation.NewError(code, fmt.Sprintf(t.zh, params...)).SetParams(p)
+}
+
+// render fills the text for lang ("zh" or "en") with the params of an error
+// item (keys "a", "b", … in order).
+func render(t text, lang string, params map[string]any) string {
+	tmpl := t.zh
+	if lang == "en" {
+		tmpl = t.en
+	}
+	if !strings.Contains(tmpl, "%[") {
+		return tmpl
+	}
+	args := make([]any, 0, len(params))
+	for i := 0; i < len(params); i++ {
+		args = append(args, params[string(rune('a'+i))])
+	}
+	return fmt.Sprintf(tmpl, args...)
+}

@@ -1,0 +1,80 @@
+package hooks
+
+import (
+	"fmt"
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
+)
+
+// Notice is a notification to one staff member or resident.
+type Notice struct {
+	Recipient *core.Record // staff or resident auth record
+	Kind      string       // e.g. "complaint_escalated"
+	Title     string
+	Body      string
+	Subject   *core.Record // optional: what the notice is about
+}
+
+// Notify stores n for its recipient; the recipient's open pages receive it
+// through the realtime subscription on notifications, which the list rule
+// narrows to the recipient alone.
+func Notify(app core.App, n Notice) error {
+	col, err := app.FindCachedCollectionByNameOrId("notifications")
+	if err != nil {
+		return fmt.Errorf("notify: %w", err)
+	}
+	r := core.NewRecord(col)
+	switch {
+	case isStaff(n.Recipient):
+		r.Set("recipient_staff", n.Recipient.Id)
+	case isResident(n.Recipient):
+		r.Set("recipient_resident", n.Recipient.Id)
+	default:
+		return fmt.Errorf("notify %q: recipient is neither staff nor resident", n.Title)
+	}
+	r.Set("kind", n.Kind)
+	r.Set("title", n.Title)
+	r.Set("body", n.Body)
+	if n.Subject != nil {
+		r.Set("subject_collection", n.Subject.Collection().Name)
+		r.Set("subject_id", n.Subject.Id)
+	}
+	if err := app.Save(r); err != nil {
+		return fmt.Errorf("notify %q: %w", n.Title, err)
+	}
+	return nil
+}
+
+// notificationEditable are the only fields a recipient may change.
+var notificationEditable = map[string]bool{"read": true, "read_at": true, "updated": true}
+
+func registerNotifications(app core.App) {
+	app.OnRecordValidate("notifications").BindFunc(func(e *core.RecordEvent) error {
+		staff, resident := e.Record.GetString("recipient_staff"), e.Record.GetString("recipient_resident")
+		if (staff == "") == (resident == "") {
+			return badRequest(map[string]error{"recipient_staff": codedError("wuye_one_recipient")})
+		}
+		return e.Next()
+	})
+
+	// A recipient marks a notification read or unread; nothing else of it changes.
+	app.OnRecordUpdateRequest("notifications").BindFunc(func(e *core.RecordRequestEvent) error {
+		orig := e.Record.Original()
+		for _, f := range e.Record.Collection().Fields {
+			name := f.GetName()
+			if notificationEditable[name] {
+				continue
+			}
+			if fmt.Sprint(orig.Get(name)) != fmt.Sprint(e.Record.Get(name)) {
+				return badRequest(map[string]error{name: codedError("wuye_notification_readonly")})
+			}
+		}
+		if e.Record.GetBool("read") && !orig.GetBool("read") {
+			e.Record.Set("read_at", types.NowDateTime())
+		} else if !e.Record.GetBool("read") {
+			e.Record.Set("read_at", "")
+		}
+		return e.Next()
+	})
+}

@@ -1,0 +1,410 @@
+package hooks
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	validation "github.com/pocketbase/ozzo-validation/v4"
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+
+	"wuye/lib/workcal"
+)
+
+// auditedFields names, per registry collection, the field whose change is a
+// state change (recorded as from → to); every other write is recorded as a
+// plain create, update or delete with the changed fields in the note.
+var auditedFields = map[string]string{
+	"communities":    "",
+	"areas":          "manager",
+	"buildings":      "",
+	"units":          "status",
+	"unit_residents": "active",
+	"residents":      "",
+	"staff":          "role",
+	"work_calendar":  "kind",
+}
+
+func registerRegistry(app core.App) {
+	app.OnRecordValidate("units").BindFunc(validateUnit)
+	app.OnRecordValidate("buildings").BindFunc(validateBuilding)
+	app.OnRecordValidate("areas").BindFunc(validateArea)
+	app.OnRecordValidate("unit_residents").BindFunc(validateLink)
+
+	app.OnRecordCreateRequest("staff").BindFunc(guardStaffWrite)
+	app.OnRecordUpdateRequest("staff").BindFunc(guardStaffWrite)
+	app.OnRecordEnrich("residents").BindFunc(hideResidentContacts)
+
+	for collection, field := range auditedFields {
+		auditRequests(app, collection, field)
+	}
+
+	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		// Links whose end date has come are closed at Shanghai midnight.
+		se.App.Cron().MustAdd("wuye_end_links", "1 16 * * *", func() { // 00:01 Asia/Shanghai
+			if n, err := EndExpiredLinks(se.App, today()); err != nil {
+				se.App.Logger().Error("end expired links", "error", err)
+			} else if n > 0 {
+				se.App.Logger().Info("ended resident links", "count", n)
+			}
+		})
+		return se.Next()
+	})
+}
+
+// today is the current civil date in Asia/Shanghai.
+func today() string {
+	return now().In(workcal.Shanghai).Format(time.DateOnly)
+}
+
+// checkDate verifies that field, when set, holds a real calendar date.
+func checkDate(r *core.Record, field string) error {
+	v := r.GetString(field)
+	if v == "" {
+		return nil
+	}
+	if _, err := time.Parse(time.DateOnly, v); err != nil {
+		return validation.Errors{field: codedError("wuye_date_invalid")}
+	}
+	return nil
+}
+
+// notBefore verifies that date field later is not earlier than field earlier
+// (both optional; civil dates compare as strings).
+func notBefore(r *core.Record, later, earlier string) error {
+	l, e := r.GetString(later), r.GetString(earlier)
+	if l != "" && e != "" && l < e {
+		return validation.Errors{later: codedError("wuye_date_before", fieldLabels[earlier].zh, fieldLabels[earlier].en)}
+	}
+	return nil
+}
+
+// immutable refuses an update that changes any of fields.
+func immutable(r *core.Record, fields ...string) error {
+	if r.IsNew() {
+		return nil
+	}
+	orig := r.Original()
+	for _, f := range fields {
+		if orig.GetString(f) != r.GetString(f) {
+			return validation.Errors{f: codedError("wuye_immutable")}
+		}
+	}
+	return nil
+}
+
+// statusNeeds lists, per unit status, the date a unit in it must have.
+var statusNeeds = map[string][]string{
+	"handed_over": {"handed_over_on"},
+	"renovating":  {"handed_over_on", "renovation_registered_on"},
+	"occupied":    {"handed_over_on", "moved_in_on"},
+}
+
+// The validators below first let PocketBase check the fields themselves
+// (required, types, patterns: e.Next()) and then apply the business rules,
+// so a request missing fields is told about those fields first.
+
+func validateUnit(e *core.RecordEvent) error {
+	r := e.Record
+	building, _ := e.App.FindRecordById("buildings", r.GetString("building"))
+	if building != nil && r.GetString("community") == "" {
+		// The community is derived from the building.
+		r.Set("community", building.GetString("community"))
+	}
+	if err := e.Next(); err != nil {
+		return err
+	}
+	if err := immutable(r, "building", "community"); err != nil {
+		return err
+	}
+	if building == nil {
+		return validation.Errors{"building": codedError("validation_missing_rel_records")}
+	}
+	if r.GetString("community") != building.GetString("community") {
+		return validation.Errors{"community": codedError("wuye_community_mismatch")}
+	}
+	if r.GetFloat("area_m2") <= 0 {
+		return validation.Errors{"area_m2": codedError("wuye_area_positive")}
+	}
+	if floor, top := r.GetInt("floor"), building.GetInt("floors"); floor == 0 || floor > top {
+		return validation.Errors{"floor": codedError("wuye_floor_out_of_range", top)}
+	}
+	for _, f := range []string{"handed_over_on", "renovation_registered_on", "moved_in_on"} {
+		if err := checkDate(r, f); err != nil {
+			return err
+		}
+	}
+	for _, f := range []string{"renovation_registered_on", "moved_in_on"} {
+		if err := notBefore(r, f, "handed_over_on"); err != nil {
+			return err
+		}
+	}
+	status := r.GetString("status")
+	for _, f := range statusNeeds[status] {
+		if r.GetString(f) == "" {
+			s := unitStatusLabels[status]
+			return validation.Errors{f: codedError("wuye_status_needs_date", s.zh, fieldLabels[f].zh, s.en, fieldLabels[f].en)}
+		}
+	}
+	taken, err := exists(e.App, "units", dbx.HashExp{"building": r.GetString("building"), "number": r.GetString("number")}, r.Id)
+	if err != nil {
+		return err
+	}
+	if taken {
+		return validation.Errors{"number": codedError("wuye_unit_number_taken", r.GetString("number"))}
+	}
+	return nil
+}
+
+func validateBuilding(e *core.RecordEvent) error {
+	r := e.Record
+	if err := e.Next(); err != nil {
+		return err
+	}
+	if err := immutable(r, "community"); err != nil {
+		return err
+	}
+	if areaId := r.GetString("area"); areaId != "" {
+		area, err := e.App.FindRecordById("areas", areaId)
+		if err != nil || area.GetString("community") != r.GetString("community") {
+			return validation.Errors{"area": codedError("wuye_area_mismatch")}
+		}
+	}
+	taken, err := exists(e.App, "buildings", dbx.HashExp{"community": r.GetString("community"), "code": r.GetString("code")}, r.Id)
+	if err != nil {
+		return err
+	}
+	if taken {
+		return validation.Errors{"code": codedError("wuye_building_code_taken", r.GetString("code"))}
+	}
+	return nil
+}
+
+func validateArea(e *core.RecordEvent) error {
+	r := e.Record
+	if err := e.Next(); err != nil {
+		return err
+	}
+	if err := immutable(r, "community"); err != nil {
+		return err
+	}
+	if id := r.GetString("manager"); id != "" {
+		m, err := e.App.FindRecordById("staff", id)
+		if err != nil || m.GetString("role") != RoleAreaManager || !servesCommunity(m, r.GetString("community")) {
+			return validation.Errors{"manager": codedError("wuye_not_area_manager")}
+		}
+	}
+	return nil
+}
+
+// validateLink checks a resident ↔ unit link and sets its active flag when
+// the link is made or its end date changes: a link is current until its end
+// date (Shanghai) has come. EndExpiredLinks closes links as the days pass.
+func validateLink(e *core.RecordEvent) error {
+	r := e.Record
+	until := r.GetString("until")
+	if r.IsNew() || until != r.Original().GetString("until") {
+		r.Set("active", until == "" || until > today())
+	}
+	if err := e.Next(); err != nil {
+		return err
+	}
+	if err := immutable(r, "unit", "resident"); err != nil {
+		return err
+	}
+	for _, f := range []string{"since", "until"} {
+		if err := checkDate(r, f); err != nil {
+			return err
+		}
+	}
+	if err := notBefore(r, "until", "since"); err != nil {
+		return err
+	}
+	if r.GetBool("active") {
+		dup, err := exists(e.App, "unit_residents",
+			dbx.HashExp{"unit": r.GetString("unit"), "resident": r.GetString("resident"), "active": true}, r.Id)
+		if err != nil {
+			return err
+		}
+		if dup {
+			return validation.Errors{"resident": codedError("wuye_link_exists")}
+		}
+	}
+	return nil
+}
+
+// exists reports whether collection has a record matching where other than
+// the record with id except.
+func exists(app core.App, collection string, where dbx.HashExp, except string) (bool, error) {
+	var n int
+	err := app.RecordQuery(collection).
+		Select("count(*)").
+		AndWhere(where).
+		AndWhere(dbx.Not(dbx.HashExp{"id": except})).
+		Limit(1).
+		Row(&n)
+	if err != nil {
+		return false, fmt.Errorf("check %s: %w", collection, err)
+	}
+	return n > 0, nil
+}
+
+// guardStaffWrite keeps role, communities and the active flag in the
+// director's hands, and a director within the communities they run.
+func guardStaffWrite(e *core.RecordRequestEvent) error {
+	if e.HasSuperuserAuth() {
+		return e.Next()
+	}
+	if e.Record.IsNew() {
+		if _, sent := mustRequestBody(e)["active"]; !sent {
+			e.Record.Set("active", true)
+		}
+	}
+	orig := e.Record.Original()
+	changed := e.Record.IsNew() ||
+		orig.GetString("role") != e.Record.GetString("role") ||
+		orig.GetBool("active") != e.Record.GetBool("active") ||
+		!slices.Equal(orig.GetStringSlice("communities"), e.Record.GetStringSlice("communities"))
+	if !changed {
+		return e.Next()
+	}
+	if !hasRole(e.Auth, RoleDirector) {
+		return badRequest(validation.Errors{"role": codedError("wuye_role_locked")})
+	}
+	// A director may add or remove only communities they run themselves.
+	before, after := orig.GetStringSlice("communities"), e.Record.GetStringSlice("communities")
+	for _, c := range symmetricDiff(before, after) {
+		if !servesCommunity(e.Auth, c) {
+			return badRequest(validation.Errors{"communities": codedError("wuye_community_not_yours")})
+		}
+	}
+	return e.Next()
+}
+
+func symmetricDiff(a, b []string) []string {
+	var out []string
+	for _, x := range a {
+		if !slices.Contains(b, x) {
+			out = append(out, x)
+		}
+	}
+	for _, x := range b {
+		if !slices.Contains(a, x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func mustRequestBody(e *core.RecordRequestEvent) map[string]any {
+	info, err := e.RequestInfo()
+	if err != nil || info.Body == nil {
+		return map[string]any{}
+	}
+	return info.Body
+}
+
+// hideResidentContacts keeps residents' phone numbers from staff whose work
+// does not involve calling them, and ID numbers from everyone but the
+// resident and the office's supervisors.
+func hideResidentContacts(e *core.RecordEnrichEvent) error {
+	info := e.RequestInfo
+	if info == nil || info.HasSuperuserAuth() || (info.Auth != nil && info.Auth.Id == e.Record.Id) {
+		return e.Next()
+	}
+	if !hasRole(info.Auth, RoleFrontDesk, RoleAreaManager, RoleCashier, RoleSupervisor, RoleDirector) {
+		e.Record.Hide("phone")
+	}
+	if !hasRole(info.Auth, RoleSupervisor, RoleDirector) {
+		e.Record.Hide("id_no")
+	}
+	return e.Next()
+}
+
+// auditRequests records every API write to collection in events, in the
+// same transaction as the write. stateField, when set, is the field whose
+// change is recorded as a from → to transition.
+func auditRequests(app core.App, collection, stateField string) {
+	app.OnRecordCreateRequest(collection).BindFunc(func(e *core.RecordRequestEvent) error {
+		return inTx(e, func(tx core.App) error {
+			return RecordEvent(tx, Event{Subject: e.Record, Action: "create", To: stateOf(e.Record, stateField), Actor: e.Auth})
+		})
+	})
+	app.OnRecordUpdateRequest(collection).BindFunc(func(e *core.RecordRequestEvent) error {
+		orig := e.Record.Original()
+		changed := changedFields(orig, e.Record)
+		return inTx(e, func(tx core.App) error {
+			if len(changed) == 0 {
+				return nil
+			}
+			from, to := stateOf(orig, stateField), stateOf(e.Record, stateField)
+			action := "update"
+			if from != to {
+				action = "status"
+			}
+			return RecordEvent(tx, Event{Subject: e.Record, Action: action, From: from, To: to, Actor: e.Auth, Note: fmt.Sprint(changed)})
+		})
+	})
+	app.OnRecordDeleteRequest(collection).BindFunc(func(e *core.RecordRequestEvent) error {
+		return inTx(e, func(tx core.App) error {
+			return RecordEvent(tx, Event{Subject: e.Record, Action: "delete", From: stateOf(e.Record, stateField), Actor: e.Auth})
+		})
+	})
+}
+
+func stateOf(r *core.Record, field string) string {
+	if field == "" {
+		return ""
+	}
+	return fmt.Sprint(r.Get(field))
+}
+
+// changedFields lists the fields whose value an update changes (auth
+// secrets and timestamps left out).
+func changedFields(orig, r *core.Record) []string {
+	var out []string
+	for _, f := range r.Collection().Fields {
+		switch f.Type() {
+		case core.FieldTypePassword, core.FieldTypeAutodate:
+			continue
+		}
+		name := f.GetName()
+		if name == core.FieldNameTokenKey {
+			continue
+		}
+		if fmt.Sprint(orig.Get(name)) != fmt.Sprint(r.Get(name)) {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// EndExpiredLinks closes the resident links whose end date is on or before
+// day (YYYY-MM-DD, Shanghai): they stop granting access, and each closing
+// is recorded. It is the body of the midnight cron job and is idempotent.
+func EndExpiredLinks(app core.App, day string) (int, error) {
+	links, err := app.FindAllRecords("unit_residents",
+		dbx.HashExp{"active": true},
+		dbx.NewExp("until != '' AND until <= {:day}", dbx.Params{"day": day}),
+	)
+	if err != nil {
+		return 0, fmt.Errorf("find expired links: %w", err)
+	}
+	err = app.RunInTransaction(func(tx core.App) error {
+		for _, l := range links {
+			l.Set("active", false)
+			if err := tx.Save(l); err != nil {
+				return fmt.Errorf("end link %s: %w", l.Id, err)
+			}
+			if err := RecordEvent(tx, Event{Subject: l, Action: "status", From: "true", To: "false", Note: "until " + l.GetString("until")}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return len(links), nil
+}

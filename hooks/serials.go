@@ -1,0 +1,74 @@
+package hooks
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+
+	"wuye/lib/serial"
+)
+
+// serialPrefixes says which collections carry a document serial and with
+// which prefix. A domain's collection gets its serial by being listed here.
+var serialPrefixes = map[string]string{
+	"complaints":  serial.Complaint,
+	"work_orders": serial.WorkOrder,
+	"renovations": serial.Renovation,
+	"bills":       serial.Bill,
+	"payments":    serial.Receipt,
+}
+
+// now is the clock of serials and deadlines; tests replace it.
+var now = time.Now
+
+func registerSerials(app core.App) {
+	for collection, prefix := range serialPrefixes {
+		BindSerial(app, collection, prefix)
+	}
+}
+
+// BindSerial gives every new record of collection a serial with prefix,
+// allocated in the transaction that inserts the record: if the insert fails
+// the counter rolls back with it, so the day's numbers have no gaps. The
+// field is read-only: a submitted value is replaced, and an update that
+// changes it is refused.
+func BindSerial(app core.App, collection, prefix string) {
+	app.OnRecordCreate(collection).BindFunc(func(e *core.RecordEvent) error {
+		orig := e.App
+		defer func() { e.App = orig }()
+		return orig.RunInTransaction(func(tx core.App) error {
+			e.App = tx
+			s, err := NextSerial(tx, prefix, now())
+			if err != nil {
+				return err
+			}
+			e.Record.Set("serial", s)
+			return e.Next()
+		})
+	})
+	app.OnRecordUpdate(collection).BindFunc(func(e *core.RecordEvent) error {
+		if e.Record.GetString("serial") != e.Record.Original().GetString("serial") {
+			return badRequest(map[string]error{"serial": codedError("wuye_immutable")})
+		}
+		return e.Next()
+	})
+}
+
+// NextSerial takes the next number of prefix for the Shanghai day of at.
+// Call it inside the transaction that stores the document.
+func NextSerial(tx core.App, prefix string, at time.Time) (string, error) {
+	day := serial.Day(at)
+	var last int
+	err := tx.DB().NewQuery(`
+		INSERT INTO {{_wuye_serials}} ([[prefix]], [[day]], [[last]]) VALUES ({:prefix}, {:day}, 1)
+		ON CONFLICT ([[prefix]], [[day]]) DO UPDATE SET [[last]] = [[last]] + 1
+		RETURNING [[last]]`).
+		Bind(dbx.Params{"prefix": prefix, "day": day}).
+		Row(&last)
+	if err != nil {
+		return "", fmt.Errorf("next %s serial for %s: %w", prefix, day, err)
+	}
+	return serial.Format(prefix, day, last)
+}

@@ -1,0 +1,192 @@
+// Package testapp builds the test fixtures of Wuye's API tests: a data
+// directory with every migration applied and the demo community loaded,
+// made once per test binary and cloned for each test, plus auth tokens for
+// every demo account.
+package testapp
+
+import (
+	"fmt"
+	"os"
+	"sync"
+	"testing"
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tests"
+
+	"wuye/demo"
+	"wuye/hooks"
+	_ "wuye/migrations"
+)
+
+var (
+	once     sync.Once
+	template string
+	tokens   map[string]string
+	ids      map[string]string
+	buildErr error
+)
+
+// build makes the template data directory. It runs once per test binary.
+func build() {
+	empty, err := os.MkdirTemp("", "wuye_empty_")
+	if err != nil {
+		buildErr = err
+		return
+	}
+	defer os.RemoveAll(empty)
+	app, err := tests.NewTestApp(empty) // clones empty and runs the migrations
+	if err != nil {
+		buildErr = fmt.Errorf("new test app: %w", err)
+		return
+	}
+	hooks.Register(app)
+	if _, err := demo.Load(app); err != nil {
+		buildErr = err
+		return
+	}
+	su := core.NewRecord(mustCollection(app, core.CollectionNameSuperusers))
+	su.SetEmail("root@example.com")
+	su.SetPassword(demo.Password)
+	if buildErr = app.Save(su); buildErr != nil {
+		return
+	}
+	tokens = map[string]string{}
+	for _, col := range []string{"staff", "residents", core.CollectionNameSuperusers} {
+		records, err := app.FindAllRecords(col)
+		if err != nil {
+			buildErr = err
+			return
+		}
+		for _, r := range records {
+			if tokens[r.Email()], err = r.NewAuthToken(); err != nil {
+				buildErr = err
+				return
+			}
+		}
+	}
+	if buildErr = collectIDs(app); buildErr != nil {
+		return
+	}
+	template = app.DataDir()
+	app.ResetBootstrapState() // close the databases; the files stay as the template
+}
+
+func mustCollection(app core.App, name string) *core.Collection {
+	c, err := app.FindCollectionByNameOrId(name)
+	if err != nil {
+		panic(err)
+	}
+	return c
+}
+
+// New returns a fresh app cloned from the template, with Wuye's hooks
+// registered. It is removed when the test ends.
+func New(t testing.TB) *tests.TestApp {
+	t.Helper()
+	app := Factory(t)
+	t.Cleanup(app.Cleanup)
+	return app
+}
+
+// Factory is New as an ApiScenario.TestAppFactory. ApiScenario cleans the
+// app up itself.
+func Factory(t testing.TB) *tests.TestApp {
+	t.Helper()
+	once.Do(build)
+	if buildErr != nil {
+		t.Fatalf("build test template: %v", buildErr)
+	}
+	app, err := tests.NewTestApp(template)
+	if err != nil {
+		t.Fatalf("clone test template: %v", err)
+	}
+	hooks.Register(app)
+	return app
+}
+
+// Token is the auth token of the demo account with email (staff, resident,
+// or "root@example.com" for a superuser).
+func Token(t testing.TB, email string) string {
+	t.Helper()
+	once.Do(build)
+	tok, ok := tokens[email]
+	if !ok {
+		t.Fatalf("no demo account %s", email)
+	}
+	return tok
+}
+
+// Auth is the Authorization header of the demo account with email.
+func Auth(t testing.TB, email string) map[string]string {
+	return map[string]string{"Authorization": Token(t, email)}
+}
+
+// Remove deletes the template directory; call it from TestMain after m.Run.
+func Remove() {
+	if template != "" {
+		os.RemoveAll(template)
+	}
+}
+
+// collectIDs names the demo records for tests: "unit:1-101" (building code
+// and number), "building:CH-1", "community:CH", "area:一片区", and
+// "staff:EMAIL" / "residents:EMAIL" for accounts.
+func collectIDs(app core.App) error {
+	ids = map[string]string{}
+	communities, err := app.FindAllRecords("communities")
+	if err != nil {
+		return err
+	}
+	codeOf := map[string]string{}
+	for _, c := range communities {
+		ids["community:"+c.GetString("code")] = c.Id
+		codeOf[c.Id] = c.GetString("code")
+	}
+	buildings, err := app.FindAllRecords("buildings")
+	if err != nil {
+		return err
+	}
+	buildingCode := map[string]string{}
+	for _, b := range buildings {
+		ids["building:"+codeOf[b.GetString("community")]+"-"+b.GetString("code")] = b.Id
+		buildingCode[b.Id] = b.GetString("code")
+	}
+	units, err := app.FindAllRecords("units")
+	if err != nil {
+		return err
+	}
+	for _, u := range units {
+		ids["unit:"+buildingCode[u.GetString("building")]+"-"+u.GetString("number")] = u.Id
+	}
+	areas, err := app.FindAllRecords("areas")
+	if err != nil {
+		return err
+	}
+	for _, a := range areas {
+		ids["area:"+a.GetString("name")] = a.Id
+	}
+	for _, col := range []string{"staff", "residents"} {
+		records, err := app.FindAllRecords(col)
+		if err != nil {
+			return err
+		}
+		for _, r := range records {
+			ids[col+":"+r.Email()] = r.Id
+		}
+	}
+	return nil
+}
+
+// ID is the id of a demo record named as collectIDs names it.
+func ID(t testing.TB, key string) string {
+	t.Helper()
+	once.Do(build)
+	if buildErr != nil {
+		t.Fatalf("build test template: %v", buildErr)
+	}
+	id, ok := ids[key]
+	if !ok {
+		t.Fatalf("no demo record %s", key)
+	}
+	return id
+}

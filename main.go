@@ -1,0 +1,75 @@
+// Command wuye is the property service center (物业客服中心): PocketBase with
+// Wuye's collections, rules, hooks and pages. `wuye serve` runs it for real
+// use; `wuye demo` runs it with a demonstration community loaded.
+package main
+
+import (
+	"fmt"
+	"log"
+	"os"
+
+	"github.com/pocketbase/pocketbase"
+	"github.com/pocketbase/pocketbase/cmd"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/plugins/migratecmd"
+	"github.com/spf13/cobra"
+
+	"wuye/demo"
+	"wuye/hooks"
+	_ "wuye/migrations"
+)
+
+func main() {
+	app := pocketbase.New()
+
+	// Automigrate writes a migration file for every schema change made in
+	// the admin UI. That is for developers only (WUYE_DEV=1), never for a
+	// production binary, whatever directory it happens to run from.
+	migratecmd.MustRegister(app, app.RootCmd, migratecmd.Config{
+		Dir:         "migrations",
+		Automigrate: os.Getenv("WUYE_DEV") == "1",
+	})
+
+	hooks.Register(app)
+	app.RootCmd.AddCommand(demoCommand(app))
+
+	if err := app.Start(); err != nil {
+		log.Fatal(err)
+	}
+}
+
+// demoCommand is `serve` with the demo community loaded first (when the data
+// directory does not have it yet) and the demo logins printed.
+func demoCommand(app *pocketbase.PocketBase) *cobra.Command {
+	c := cmd.NewServeCommand(app, true)
+	c.Use = "demo"
+	c.Short = "Starts the web server with the demo community loaded (same flags as serve)"
+	serve := c.RunE
+	c.RunE = func(command *cobra.Command, args []string) error {
+		app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+			loaded, err := demo.Load(se.App)
+			if err != nil {
+				return err
+			}
+			printLogins(loaded)
+			return se.Next()
+		})
+		return serve(command, args)
+	}
+	return c
+}
+
+func printLogins(loaded bool) {
+	if loaded {
+		fmt.Println("已载入演示数据 Demo community loaded: 翠湖花园 (CH) and 银杏苑 (YX).")
+	} else {
+		fmt.Println("演示数据已存在 Demo data already present; nothing added.")
+	}
+	fmt.Printf("演示账号 Demo logins (password %s):\n", demo.Password)
+	for _, a := range append(demo.Staff, demo.OtherStaff...) {
+		fmt.Printf("  staff     %-28s %-13s %s\n", a.Email, a.Role, a.Note)
+	}
+	for _, r := range demo.Residents {
+		fmt.Printf("  resident  %-28s %-13s %s\n", r.Email, r.Relation, r.Note)
+	}
+}
