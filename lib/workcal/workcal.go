@@ -182,9 +182,10 @@ func (c *Calendar) DayInfo(t time.Time) (working bool, name string, scheduled bo
 //
 // The wall clock is kept, not the elapsed duration; on the few historical
 // dates where Asia/Shanghai had DST (1986–1991) a wall-clock time that does
-// not exist is normalised by time.Date. The cost is linear in the days
-// between t and the span of the entries, never in n once past them; results
-// that would leave time.Time's range are unspecified.
+// not exist is normalised by time.Date. The loop walks day by day only
+// while it is among the entries and skips whole weeks outside them, so a
+// large n costs no more than a small one; results that would leave
+// time.Time's range are unspecified.
 func (c *Calendar) AddWorkingDays(t time.Time, n int) time.Time {
 	t = t.In(Shanghai)
 	if n == 0 {

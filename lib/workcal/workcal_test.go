@@ -500,3 +500,25 @@ func BenchmarkAddWorkingHours(b *testing.B) {
 		c.AddWorkingHours(from, 72)
 	}
 }
+
+// TestLongBreak makes sure the run guard leaves room for any break the
+// entries can describe: here three whole years off.
+func TestLongBreak(t *testing.T) {
+	var off []Day
+	for d := sh(t, "2040-01-01"); d.Year() < 2043; d = d.AddDate(0, 0, 1) {
+		off = append(off, Day{d.Format(time.DateOnly), Holiday, "sabbatical"})
+	}
+	c, err := New(off)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := c.AddWorkingDays(sh(t, "2039-12-30 09:00"), 1), sh(t, "2043-01-01 09:00"); !got.Equal(want) {
+		t.Errorf("AddWorkingDays across the break = %v, want %v", got, want)
+	}
+	if got, want := c.AddWorkingDays(sh(t, "2043-01-01 09:00"), -1), sh(t, "2039-12-30 09:00"); !got.Equal(want) {
+		t.Errorf("AddWorkingDays back across the break = %v, want %v", got, want)
+	}
+	if got, want := c.AddWorkingHours(sh(t, "2039-12-30 09:00"), 16), sh(t, "2043-01-01 01:00"); !got.Equal(want) {
+		t.Errorf("AddWorkingHours across the break = %v, want %v", got, want)
+	}
+}

@@ -1,0 +1,82 @@
+package demo_test
+
+import (
+	"testing"
+
+	"github.com/pocketbase/dbx"
+
+	"wuye/demo"
+	"wuye/internal/testapp"
+)
+
+func TestDemoLoadIsIdempotent(t *testing.T) {
+	app := testapp.New(t) // the template already holds the demo
+	counts := func() map[string]int64 {
+		out := map[string]int64{}
+		for _, c := range []string{"communities", "areas", "buildings", "units", "residents", "staff", "unit_residents"} {
+			n, err := app.CountRecords(c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out[c] = n
+		}
+		return out
+	}
+	before := counts()
+	loaded, err := demo.Load(app)
+	if err != nil || loaded {
+		t.Fatalf("second load: loaded=%v err=%v", loaded, err)
+	}
+	after := counts()
+	for c, n := range before {
+		if after[c] != n {
+			t.Fatalf("second load changed %s: %d → %d", c, n, after[c])
+		}
+	}
+}
+
+func TestDemoCommunityIsComplete(t *testing.T) {
+	app := testapp.New(t)
+	ch := testapp.ID(t, "community:CH")
+	if n, _ := app.CountRecords("areas", dbx.HashExp{"community": ch}); n != 2 {
+		t.Fatalf("%d areas, want 2", n)
+	}
+	if n, _ := app.CountRecords("buildings", dbx.HashExp{"community": ch}); n != 3 {
+		t.Fatalf("%d buildings, want 3", n)
+	}
+	if n, _ := app.CountRecords("units", dbx.HashExp{"community": ch}); n < 60 {
+		t.Fatalf("%d units, want at least 60", n)
+	}
+	for _, status := range []string{"vacant", "handed_over", "renovating", "occupied"} {
+		if n, _ := app.CountRecords("units", dbx.HashExp{"community": ch, "status": status}); n == 0 {
+			t.Errorf("no %s unit", status)
+		}
+	}
+	for _, typ := range []string{"residential", "shop", "office", "parking", "storage"} {
+		if n, _ := app.CountRecords("units", dbx.HashExp{"community": ch, "type": typ}); n == 0 {
+			t.Errorf("no %s unit", typ)
+		}
+	}
+	for _, role := range []string{"front_desk", "area_manager", "technician", "engineer", "security", "cashier", "supervisor", "director"} {
+		if n, _ := app.CountRecords("staff", dbx.HashExp{"role": role}); n == 0 {
+			t.Errorf("no %s account", role)
+		}
+	}
+	area1, err := app.FindFirstRecordByData("areas", "name", "一片区")
+	if err != nil || area1.GetString("manager") != testapp.ID(t, "staff:areamgr@example.com") {
+		t.Fatalf("areamgr must manage area 1: %v", err)
+	}
+	for _, want := range []struct{ email, unit, relation string }{
+		{"owner1@example.com", "unit:1-101", "owner"},
+		{"tenant1@example.com", "unit:1-101", "tenant"},
+		{"owner2@example.com", "unit:1-102", "owner"},
+	} {
+		n, _ := app.CountRecords("unit_residents", dbx.HashExp{
+			"resident": testapp.ID(t, "residents:"+want.email), "unit": testapp.ID(t, want.unit),
+			"relation": want.relation, "active": true,
+		})
+		if n != 1 {
+			t.Errorf("%s is not the current %s of %s", want.email, want.relation, want.unit)
+		}
+	}
+}
