@@ -20,14 +20,15 @@ import (
 )
 
 func main() {
-	app := pocketbase.New()
-
-	// Automigrate writes a migration file for every schema change made in
-	// the admin UI. That is for developers only (WUYE_DEV=1), never for a
-	// production binary, whatever directory it happens to run from.
+	// Dev mode (SQL logging) and automigrate (a migration file for every
+	// schema change made in the admin UI) are for developers only, asked for
+	// with WUYE_DEV=1 — not guessed from where the binary runs, as
+	// PocketBase's default does (see POCKETBASE.md).
+	dev := os.Getenv("WUYE_DEV") == "1"
+	app := pocketbase.NewWithConfig(pocketbase.Config{DefaultDev: dev})
 	migratecmd.MustRegister(app, app.RootCmd, migratecmd.Config{
 		Dir:         "migrations",
-		Automigrate: os.Getenv("WUYE_DEV") == "1",
+		Automigrate: dev,
 	})
 
 	hooks.Register(app)

@@ -2,6 +2,7 @@ package hooks
 
 import (
 	"fmt"
+	"log"
 	"net/http"
 	"strconv"
 	"time"
@@ -63,7 +64,10 @@ func registerCalendar(app core.App) {
 		if c, err := Calendar(se.App); err == nil {
 			next := now().In(workcal.Shanghai).Year() + 1
 			if !c.HasSchedule(next) {
-				se.App.Logger().Warn(render(messages["wuye_calendar_no_schedule"], "en", map[string]any{"a": next}))
+				msg := messages["wuye_calendar_no_schedule"]
+				args := map[string]any{"a": next}
+				se.App.Logger().Warn(render(msg, "en", args))
+				log.Printf("注意 Note: %s / %s", render(msg, "zh", args), render(msg, "en", args))
 			}
 		}
 		return se.Next()

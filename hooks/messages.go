@@ -90,7 +90,7 @@ var unitStatusLabels = map[string]text{
 
 // topMessages translates PocketBase's own top-level messages.
 var topMessages = map[string]text{
-	"The requested resource wasn't found.":                         {"未找到该记录，或您无权查看", "The record was not found, or you may not see it."},
+	"The requested resource wasn't found.":                         {"未找到该记录，或您无权查看/修改", "The record was not found, or you may not see or change it."},
 	"Only superusers can perform this action.":                     {"您无权执行此操作", "You are not allowed to do this."},
 	"The authorized record is not allowed to perform this action.": {"您无权执行此操作", "You are not allowed to do this."},
 	"Failed to create record.":                                     {"无法创建：数据不符合要求或无权操作", "Could not create: the data is invalid or you are not allowed."},

@@ -68,7 +68,7 @@ func TestResidentSeesOnlyOwnUnits(t *testing.T) {
 			URL:             "/api/collections/units/records/" + u102,
 			Headers:         testapp.Auth(t, "owner1@example.com"),
 			ExpectedStatus:  404,
-			ExpectedContent: []string{`"message":"未找到该记录，或您无权查看"`},
+			ExpectedContent: []string{`"message":"未找到该记录，或您无权查看/修改"`},
 		},
 		{
 			// former1's link to 1-102 has ended while owner2's is current:
