@@ -168,7 +168,7 @@ func (l *loader) mainCommunity() {
 	// The named residents first, then a generated household for every
 	// other occupied flat, so the registry looks lived in.
 	for _, r := range Residents {
-		res := l.save("residents", map[string]any{"email": r.Email, "name": r.Name, "phone": r.Phone, "note": r.Note})
+		res := l.save("residents", map[string]any{"email": r.Email, "name": r.Name, "phone": r.Phone})
 		l.link(r.Unit, res, r.Relation, r.Since, r.Until)
 	}
 	for i, key := range sortedKeys(l.units) {
@@ -253,7 +253,7 @@ func (l *loader) otherCommunity() {
 			l.unit(b, fmt.Sprintf("%d%02d", floor, n), floor, "residential", 98.6, 200+floor*2+n)
 		}
 	}
-	res := l.save("residents", map[string]any{"email": "owner.yx@example.com", "name": "钱进", "phone": "13800000021", "note": "银杏苑A座101业主"})
+	res := l.save("residents", map[string]any{"email": "owner.yx@example.com", "name": "钱进", "phone": "13800000021"})
 	l.link("A-101", res, "owner", "2024-08-01", "")
 }
 

@@ -3,10 +3,17 @@
 // One file per domain; Register wires them all.
 package hooks
 
-import "github.com/pocketbase/pocketbase/core"
+import (
+	"github.com/pocketbase/pocketbase/core"
+
+	"wuye/lib/workcal"
+)
 
 // Register binds every Wuye hook, route and cron job to app.
 func Register(app core.App) {
+	// Cron specs read in office time: "0 9 25 * *" is 09:00 on the 25th in
+	// Shanghai, as the manuals' dates are.
+	app.Cron().SetTimezone(workcal.Shanghai)
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		se.Router.BindFunc(localizeErrors)
 		return se.Next()

@@ -78,7 +78,7 @@ var fieldLabels = map[string]text{
 	"since": {"起始日期", "start date"}, "until": {"截止日期", "end date"}, "date": {"日期", "Date"},
 	"kind": {"类型", "Kind"}, "title": {"标题", "Title"}, "read": {"已读", "Read"},
 	"recipient_staff": {"接收人", "Recipient"}, "recipient_resident": {"接收人", "Recipient"},
-	"serial": {"编号", "Serial number"}, "id_no": {"证件号码", "ID number"}, "active": {"启用", "Active"},
+	"serial": {"编号", "Serial number"}, "active": {"启用", "Active"},
 	"identity": {"账号", "Account"},
 }
 

@@ -42,7 +42,7 @@ func registerRegistry(app core.App) {
 
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		// Links whose end date has come are closed at Shanghai midnight.
-		se.App.Cron().MustAdd("wuye_end_links", "1 16 * * *", func() { // 00:01 Asia/Shanghai
+		se.App.Cron().MustAdd("wuye_end_links", "1 0 * * *", func() {
 			if n, err := EndExpiredLinks(se.App, today()); err != nil {
 				se.App.Logger().Error("end expired links", "error", err)
 			} else if n > 0 {
@@ -272,8 +272,13 @@ func guardStaffWrite(e *core.RecordRequestEvent) error {
 	if !hasRole(e.Auth, RoleDirector) {
 		return badRequest(validation.Errors{"role": codedError("wuye_role_locked")})
 	}
-	// A director may add or remove only communities they run themselves.
+	// A director may add or remove only communities they run themselves,
+	// and every staff account works somewhere: one with no community would
+	// be visible to nobody but the platform administrators.
 	before, after := orig.GetStringSlice("communities"), e.Record.GetStringSlice("communities")
+	if len(after) == 0 {
+		return badRequest(validation.Errors{"communities": codedError("validation_required")})
+	}
 	for _, c := range symmetricDiff(before, after) {
 		if !servesCommunity(e.Auth, c) {
 			return badRequest(validation.Errors{"communities": codedError("wuye_community_not_yours")})
@@ -306,8 +311,8 @@ func mustRequestBody(e *core.RecordRequestEvent) map[string]any {
 }
 
 // hideResidentContacts keeps residents' phone numbers from staff whose work
-// does not involve calling them, and ID numbers from everyone but the
-// resident and the office's supervisors.
+// does not involve calling them (technicians get the contact of an order on
+// the order itself).
 func hideResidentContacts(e *core.RecordEnrichEvent) error {
 	info := e.RequestInfo
 	if info == nil || info.HasSuperuserAuth() || (info.Auth != nil && info.Auth.Id == e.Record.Id) {
@@ -315,9 +320,6 @@ func hideResidentContacts(e *core.RecordEnrichEvent) error {
 	}
 	if !hasRole(info.Auth, RoleFrontDesk, RoleAreaManager, RoleCashier, RoleSupervisor, RoleDirector) {
 		e.Record.Hide("phone")
-	}
-	if !hasRole(info.Auth, RoleSupervisor, RoleDirector) {
-		e.Record.Hide("id_no")
 	}
 	return e.Next()
 }

@@ -26,6 +26,10 @@ func init() {
 
 // registryUp creates the property registry: community → area → building →
 // unit, the two auth collections and the resident ↔ unit links.
+//
+// No registry collection carries a free-text staff note: a field a resident
+// can read or filter on is no place for internal remarks, which belong in
+// staff-only collections.
 func registryUp(app core.App) error {
 	// The stock "users" collection allows public sign-up; Wuye has its own
 	// staff and residents collections instead.
@@ -78,8 +82,6 @@ func registryUp(app core.App) error {
 	residents.Fields.Add(
 		text("name", true, 50),
 		&core.TextField{Name: "phone", Required: true, Pattern: PhonePattern, Max: 20},
-		text("id_no", false, 18),
-		text("note", false, 500),
 	)
 	withAutodates(residents)
 	residents.AddIndex("idx_residents_phone", true, "phone", "")
@@ -131,7 +133,6 @@ func registryUp(app core.App) error {
 		date("handed_over_on", false),
 		date("renovation_registered_on", false),
 		date("moved_in_on", false),
-		text("note", false, 500),
 	)
 	withAutodates(units)
 	units.AddIndex("idx_units_building_number", true, "building, number", "")
@@ -150,7 +151,6 @@ func registryUp(app core.App) error {
 		// active mirrors "until is empty or still ahead" (Asia/Shanghai);
 		// the rules read it because they cannot compare a civil date with @now.
 		flag("active"),
-		text("note", false, 500),
 	)
 	withAutodates(links)
 	links.AddIndex("idx_unit_residents_unit", false, "unit, active", "")
