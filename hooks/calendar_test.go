@@ -130,9 +130,10 @@ func TestExpiredLinksStopGrantingAccess(t *testing.T) {
 	if link.GetBool("active") {
 		t.Fatal("link still active")
 	}
-	if _, err := app.FindFirstRecordByFilter("events", "subject_id={:id} && action='status' && to='false'",
-		map[string]any{"id": link.Id}); err != nil {
-		t.Fatalf("no event for the ended link: %v", err)
+	ev, err := app.FindFirstRecordByFilter("events", "subject_id={:id} && action='status' && to='false'",
+		map[string]any{"id": link.Id})
+	if err != nil || ev.GetString("community") != testapp.ID(t, "community:CH") {
+		t.Fatalf("no event, or one staff cannot read, for the ended link: %v %v", ev, err)
 	}
 
 	// And the tenant now sees nothing of the unit.

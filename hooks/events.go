@@ -47,6 +47,13 @@ func RecordEvent(app core.App, ev Event) error {
 			r.Set("unit", s.GetString("unit"))
 		}
 	}
+	// A subject with a unit but no community of its own (a resident link)
+	// is scoped by the unit's community, so that its staff can read it.
+	if r.GetString("community") == "" && r.GetString("unit") != "" {
+		if u, err := app.FindRecordById("units", r.GetString("unit")); err == nil {
+			r.Set("community", u.GetString("community"))
+		}
+	}
 	if isStaff(ev.Actor) {
 		r.Set("actor_staff", ev.Actor.Id)
 	} else if isResident(ev.Actor) {
