@@ -46,6 +46,9 @@ func RecordEvent(app core.App, ev Event) error {
 		if s.Collection().Fields.GetByName("unit") != nil {
 			r.Set("unit", s.GetString("unit"))
 		}
+		if s.Collection().Fields.GetByName("resident") != nil {
+			r.Set("resident", s.GetString("resident"))
+		}
 	}
 	// A subject with a unit but no community of its own (a resident link)
 	// is scoped by the unit's community, so that its staff can read it.

@@ -23,4 +23,5 @@ func Register(app core.App) {
 	registerSerials(app)
 	registerCalendar(app)
 	registerRegistry(app)
+	registerComplaints(app)
 }

@@ -60,7 +60,16 @@ var messages = map[string]text{
 	"wuye_notification_readonly": {"通知只能标记为已读/未读", "A notification can only be marked read or unread."},
 	"wuye_one_recipient":         {"通知必须且只能有一个接收人", "A notification needs exactly one recipient."},
 	"wuye_calendar_no_schedule":  {"%[1]v 年的法定节假日安排尚未录入，暂按周一至周五计算工作日", "The %[1]v public-holiday schedule has not been entered yet; working days fall back to Monday–Friday."},
+	"wuye_bad_month":             {"月份格式应为 年-月，例如 2026-11", "The month must look like 2026-11."},
 	"wuye_bad_year":              {"年份不正确", "Invalid year."},
+	"wuye_location_required":     {"公共区域投诉请填写具体位置", "Give the location for a complaint about a common area."},
+	"wuye_portal_is_residents":   {"“网上”渠道只用于住户自己提交", "The portal channel is for residents filing themselves."},
+	"wuye_complaint_frozen":      {"投诉已是“%[1]v”状态，不能再修改", "The complaint is %[2]v and can no longer change."},
+	"wuye_illegal_step":          {"投诉不能从“%[1]v”直接变为“%[2]v”", "A complaint cannot go from %[3]v to %[4]v."},
+	"wuye_step_not_yours":        {"您的岗位不能把投诉从“%[1]v”改为“%[2]v”", "Your role may not move a complaint from %[3]v to %[4]v."},
+	"wuye_step_requires":         {"改为“%[1]v”时必须填写", "Required to mark the complaint %[2]v."},
+	"wuye_field_locked":          {"此时您不能修改这一项", "You cannot change this now."},
+	"wuye_handler_elsewhere":     {"处理人必须是本小区的员工", "The handler must work in this community."},
 	"wuye_has_dependants":        {"仍有关联数据（%[1]v），不能删除", "Still referenced by %[1]v; cannot delete."},
 }
 
@@ -80,6 +89,13 @@ var fieldLabels = map[string]text{
 	"recipient_staff": {"接收人", "Recipient"}, "recipient_resident": {"接收人", "Recipient"},
 	"serial": {"编号", "Serial number"}, "active": {"启用", "Active"},
 	"identity": {"账号", "Account"},
+	"location": {"位置", "Location"}, "contact_name": {"联系人", "Contact name"}, "contact_phone": {"联系电话", "Contact phone"},
+	"channel": {"受理渠道", "Channel"}, "category": {"投诉类别", "Category"}, "level": {"投诉级别", "Level"},
+	"content": {"投诉内容", "Content"}, "attachments": {"附件", "Attachments"}, "handler": {"处理人", "Handler"},
+	"department": {"处理部门", "Department"}, "result": {"处理结果", "Result"}, "invalid_reason": {"无效原因", "Reason"},
+	"satisfaction": {"满意度", "Satisfaction"}, "revisit_note": {"回访记录", "Revisit note"},
+	"about_service_center": {"投诉客服中心", "About the service center"}, "subject_staff": {"被投诉员工", "Staff concerned"},
+	"reopen_count": {"重新处理次数", "Reopen count"}, "receiver": {"受理人", "Receiver"}, "month": {"月份", "Month"},
 }
 
 // unitStatusLabels names unit statuses in messages.
@@ -101,6 +117,8 @@ var topMessages = map[string]text{
 	"Failed to read the submitted data.":                                       {"提交的数据无法读取", "The submitted data could not be read."},
 	"Too Many Requests.":                                                       {"操作太频繁，请稍后再试", "Too many requests; please wait a moment."},
 	"The request doesn't satisfy the collection requirements to authenticate.": {"账号已停用，无法登录", "This account is disabled."},
+	"The request requires valid record authorization token.":                   {"请先登录", "Please sign in first."},
+	"You are not allowed to perform this request.":                             {"您无权执行此操作", "You are not allowed to do this."},
 	"Missing or invalid collection context.":                                   {"未找到该数据集合", "Unknown collection."},
 }
 

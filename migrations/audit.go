@@ -33,6 +33,9 @@ func auditUp(app core.App) error {
 		// resident may see in their own timeline.
 		text("community", false, 50),
 		text("unit", false, 50),
+		// resident, when set, is the one resident a public event is for
+		// (a complaint's complainant): co-residents of the unit do not see it.
+		text("resident", false, 50),
 		flag("public"),
 	)
 	withCreated(events)
@@ -42,7 +45,8 @@ func auditUp(app core.App) error {
 		and(isStaff, `community != ""`, `@request.auth.communities.id ?= community`),
 		// The three @collection conditions share one join, so they must hold
 		// for the same link row.
-		and(isResident, `public = true`, `unit != ""`,
+		and(isResident, `public = true`, `resident = @request.auth.id`),
+		and(isResident, `public = true`, `resident = ""`, `unit != ""`,
 			`@collection.unit_residents.unit ?= unit`,
 			`@collection.unit_residents.resident ?= @request.auth.id`,
 			`@collection.unit_residents.active ?= true`),

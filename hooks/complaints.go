@@ -1,0 +1,539 @@
+package hooks
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	validation "github.com/pocketbase/ozzo-validation/v4"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
+)
+
+// Complaint deadlines (SPEC §3): a first response within 24 hours [002]
+// and the result to the complainant within 2 working days [004 3.6], both
+// counted on the working-day calendar.
+const (
+	firstResponseHours  = 24
+	replyWorkingDays    = 2
+	defaultHotThreshold = 3
+	hotWindow           = 24 * time.Hour
+)
+
+// Who takes part in a complaint step besides staff roles.
+const (
+	actorHandler  = "handler"  // the staff member the complaint is assigned to
+	actorResident = "resident" // the complainant, through the portal
+)
+
+var (
+	deskActors    = []string{RoleFrontDesk, RoleSupervisor, RoleDirector}
+	managerActors = []string{RoleSupervisor, RoleDirector}
+)
+
+// ComplaintStep is one legal change of a complaint's status.
+type ComplaintStep struct {
+	From, To string
+	Actors   []string // staff roles, actorHandler or actorResident
+	Requires []string // fields that must be filled for the step
+	Stamp    string   // timestamp field the step sets
+}
+
+// ComplaintFlow is the complaint state machine (SPEC §3, §11). The update
+// hook, the demo loader, the tests and the docs read this one table.
+// Leaving "received" by any step is the first response. A revisit with the
+// satisfaction "unsatisfied" reopens the complaint: it goes back to
+// "processing" and its reopen_count grows.
+var ComplaintFlow = []ComplaintStep{
+	{"received", "assigned", deskActors, []string{"handler"}, ""},
+	{"assigned", "processing", append(slices.Clone(deskActors), actorHandler), nil, ""},
+	{"processing", "replied", append(slices.Clone(deskActors), actorHandler), []string{"result"}, "replied_at"},
+	{"replied", "revisited", append(slices.Clone(deskActors), actorResident), []string{"satisfaction"}, "revisited_at"},
+	{"revisited", "closed", deskActors, nil, "closed_at"},
+	{"received", "invalid", deskActors, []string{"invalid_reason"}, "closed_at"},
+	{"assigned", "invalid", managerActors, []string{"invalid_reason"}, "closed_at"},
+	{"processing", "invalid", managerActors, []string{"invalid_reason"}, "closed_at"},
+}
+
+// complaintStep finds the step from → to, if the flow has one.
+func complaintStep(from, to string) (ComplaintStep, bool) {
+	for _, s := range ComplaintFlow {
+		if s.From == from && s.To == to {
+			return s, true
+		}
+	}
+	return ComplaintStep{}, false
+}
+
+// complaintTerminal are the statuses after which a complaint is frozen.
+var complaintTerminal = []string{"closed", "invalid"}
+
+// Fields by who may change them outside of the step's own fields.
+var (
+	// deskEditable: classification and contact, while the complaint is open.
+	deskEditable = []string{"category", "level", "department", "handler", "contact_name", "contact_phone",
+		"location", "building", "about_service_center", "subject_staff"}
+	// stepExtras: what may come with a step beyond its required fields.
+	stepExtras = map[string][]string{
+		"revisited": {"revisit_note"},
+		"assigned":  {"department"},
+	}
+)
+
+// actorsOf lists the flow actors auth is for complaint c.
+func actorsOf(auth, c *core.Record) []string {
+	var out []string
+	switch {
+	case isStaff(auth):
+		out = append(out, auth.GetString("role"))
+		if c.GetString("handler") == auth.Id {
+			out = append(out, actorHandler)
+		}
+	case isResident(auth):
+		if c.GetString("resident") == auth.Id {
+			out = append(out, actorResident)
+		}
+	}
+	return out
+}
+
+func registerComplaints(app core.App) {
+	app.OnRecordCreateRequest("complaints").BindFunc(func(e *core.RecordRequestEvent) error {
+		if err := prepareIntake(e.App, e.Record, e.Auth); err != nil {
+			return err
+		}
+		return inTx(e, func(tx core.App) error { return afterIntake(tx, e.Record, e.Auth) })
+	})
+	app.OnRecordUpdateRequest("complaints").BindFunc(func(e *core.RecordRequestEvent) error {
+		orig := e.Record.Original()
+		step, err := planComplaintUpdate(e.App, e.Auth, e.HasSuperuserAuth(), orig, e.Record)
+		if err != nil {
+			return err
+		}
+		return inTx(e, func(tx core.App) error { return afterComplaintUpdate(tx, orig, e.Record, e.Auth, step) })
+	})
+	app.OnRecordValidate("complaints").BindFunc(validateComplaint)
+
+	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		se.App.Cron().MustAdd("wuye_complaint_deadlines", "*/5 * * * *", func() {
+			if n, err := FlagOverdueComplaints(se.App, now()); err != nil {
+				se.App.Logger().Error("flag overdue complaints", "error", err)
+			} else if n > 0 {
+				se.App.Logger().Info("flagged overdue complaints", "count", n)
+			}
+		})
+		se.Router.GET("/api/stats/complaints", complaintStats)
+		return se.Next()
+	})
+}
+
+// validateComplaint holds for every save: the place must be known and
+// consistent with the community.
+func validateComplaint(e *core.RecordEvent) error {
+	r := e.Record
+	if unitID := r.GetString("unit"); unitID != "" {
+		if u, err := e.App.FindRecordById("units", unitID); err == nil {
+			if r.GetString("community") == "" {
+				r.Set("community", u.GetString("community"))
+			}
+			if r.GetString("building") == "" {
+				r.Set("building", u.GetString("building"))
+			}
+			if u.GetString("community") != r.GetString("community") || u.GetString("building") != r.GetString("building") {
+				return validation.Errors{"unit": codedError("wuye_community_mismatch")}
+			}
+		}
+	}
+	if err := e.Next(); err != nil {
+		return err
+	}
+	if r.GetString("unit") == "" && r.GetString("location") == "" {
+		return validation.Errors{"location": codedError("wuye_location_required")}
+	}
+	if b := r.GetString("building"); b != "" && r.GetString("unit") == "" {
+		building, err := e.App.FindRecordById("buildings", b)
+		if err != nil || building.GetString("community") != r.GetString("community") {
+			return validation.Errors{"building": codedError("wuye_community_mismatch")}
+		}
+	}
+	return nil
+}
+
+// serverOwned are the complaint fields only Wuye itself sets.
+var serverOwned = []string{
+	"serial", "status", "receiver", "handler", "first_response_due", "reply_due",
+	"first_responded_at", "replied_at", "revisited_at", "closed_at", "result", "invalid_reason",
+	"satisfaction", "revisit_note", "reopen_count", "first_response_overdue", "reply_overdue", "hot_group",
+}
+
+// prepareIntake fills in what the office decides about a new complaint:
+// who received it, its channel and status, and its deadlines. Whatever a
+// client sent for those fields is replaced.
+func prepareIntake(app core.App, r *core.Record, auth *core.Record) error {
+	for _, f := range serverOwned {
+		r.Set(f, nil)
+	}
+	r.Set("status", "received")
+	at := now()
+	switch {
+	case isResident(auth):
+		// Residents file for themselves, through the portal, about a unit
+		// they live in (the create rule has checked the link).
+		if r.GetString("unit") == "" {
+			return badRequest(validation.Errors{"unit": codedError("validation_required")})
+		}
+		r.Set("resident", auth.Id)
+		r.Set("channel", "portal")
+		r.Set("level", "general") // grading is the office's call
+		if r.GetString("contact_name") == "" {
+			r.Set("contact_name", auth.GetString("name"))
+		}
+		if r.GetString("contact_phone") == "" {
+			r.Set("contact_phone", auth.GetString("phone"))
+		}
+	case isStaff(auth):
+		if r.GetString("channel") == "portal" {
+			return badRequest(validation.Errors{"channel": codedError("wuye_portal_is_residents")})
+		}
+		r.Set("receiver", auth.Id)
+	}
+	if r.GetString("level") == "" {
+		r.Set("level", "general")
+	}
+	cal, err := Calendar(app)
+	if err != nil {
+		return err
+	}
+	r.Set("first_response_due", cal.AddWorkingHours(at, firstResponseHours))
+	r.Set("reply_due", cal.AddWorkingDays(at, replyWorkingDays))
+	return nil
+}
+
+// afterIntake records the new complaint, alerts the managers to a graded
+// one and looks for a hot cluster, in the intake's transaction.
+func afterIntake(tx core.App, r *core.Record, auth *core.Record) error {
+	if err := RecordEvent(tx, Event{Subject: r, Action: "create", To: "received", Actor: auth, Public: true}); err != nil {
+		return err
+	}
+	if isGraded(r.GetString("level")) {
+		if err := notifyManagers(tx, r, "complaint_graded", gradedTitle(r)); err != nil {
+			return err
+		}
+	}
+	return detectHot(tx, r)
+}
+
+func isGraded(level string) bool { return level == "major" || level == "hot" || level == "collective" }
+
+func gradedTitle(r *core.Record) string {
+	return fmt.Sprintf("%s投诉 %s：%s", levelLabels[r.GetString("level")], r.GetString("serial"), shorten(r.GetString("content"), 40))
+}
+
+var levelLabels = map[string]string{"general": "一般", "major": "重要", "hot": "热点", "collective": "集体"}
+
+// planComplaintUpdate decides whether auth may make the change from orig to
+// r, and completes it: the step's timestamp, the first response, a reopen.
+// It returns the step taken (zero when the status does not change).
+func planComplaintUpdate(app core.App, auth *core.Record, superuser bool, orig, r *core.Record) (ComplaintStep, error) {
+	from, to := orig.GetString("status"), r.GetString("status")
+	if slices.Contains(complaintTerminal, from) {
+		return ComplaintStep{}, badRequest(validation.Errors{"status": codedError("wuye_complaint_frozen", statusArgs(from)...)})
+	}
+	changed := slices.DeleteFunc(changedFields(orig, r), func(f string) bool { return f == "status" })
+	actors := actorsOf(auth, orig)
+	if superuser {
+		actors = append(slices.Clone(deskActors), actorHandler)
+	}
+
+	var step ComplaintStep
+	allowed := []string{}
+	if from != to {
+		s, ok := complaintStep(from, to)
+		if !ok {
+			return step, badRequest(validation.Errors{"status": codedError("wuye_illegal_step", statusArgs(from, to)...)})
+		}
+		if !hasAny(actors, s.Actors) {
+			return step, badRequest(validation.Errors{"status": codedError("wuye_step_not_yours", statusArgs(from, to)...)})
+		}
+		step = s
+		allowed = append(allowed, s.Requires...)
+		allowed = append(allowed, stepExtras[to]...)
+	}
+	if hasAny(actors, deskActors) {
+		allowed = append(allowed, deskEditable...)
+	} else if hasAny(actors, []string{actorHandler}) && (from == "processing" || to == "replied") {
+		allowed = append(allowed, "result")
+	}
+	for _, f := range changed {
+		if !slices.Contains(allowed, f) {
+			return step, badRequest(validation.Errors{f: codedError("wuye_field_locked")})
+		}
+	}
+	if step.To == "" {
+		return step, nil
+	}
+	for _, f := range step.Requires {
+		if r.GetString(f) == "" {
+			return step, badRequest(validation.Errors{f: codedError("wuye_step_requires", statusArgs(to)...)})
+		}
+	}
+	if h := r.GetString("handler"); h != "" && h != orig.GetString("handler") {
+		// The handler must work in the complaint's community.
+		if handler, err := app.FindRecordById("staff", h); err != nil || !servesCommunity(handler, r.GetString("community")) {
+			return step, badRequest(validation.Errors{"handler": codedError("wuye_handler_elsewhere")})
+		}
+	}
+	at := types.NowDateTime()
+	if from == "received" && orig.GetDateTime("first_responded_at").IsZero() {
+		r.Set("first_responded_at", at)
+	}
+	if step.Stamp != "" {
+		r.Set(step.Stamp, at)
+	}
+	if to == "revisited" && r.GetString("satisfaction") == "unsatisfied" {
+		// Unsatisfied: back to work, and counted.
+		r.Set("status", "processing")
+		r.Set("reopen_count", orig.GetInt("reopen_count")+1)
+	}
+	return step, nil
+}
+
+// afterComplaintUpdate records the change and tells whom it concerns.
+func afterComplaintUpdate(tx core.App, orig, r *core.Record, auth *core.Record, step ComplaintStep) error {
+	if step.To == "" {
+		changed := changedFields(orig, r)
+		if len(changed) == 0 {
+			return nil
+		}
+		if err := RecordEvent(tx, Event{Subject: r, Action: "update", Actor: auth, Note: fmt.Sprint(changed)}); err != nil {
+			return err
+		}
+		if !isGraded(orig.GetString("level")) && isGraded(r.GetString("level")) {
+			return notifyManagers(tx, r, "complaint_graded", gradedTitle(r))
+		}
+		return nil
+	}
+	ev := Event{Subject: r, Action: "status", From: step.From, To: step.To, Actor: auth, Public: true}
+	switch step.To {
+	case "replied":
+		ev.Note = r.GetString("result")
+	case "invalid":
+		ev.Note = r.GetString("invalid_reason")
+	case "revisited":
+		ev.Note = r.GetString("satisfaction")
+	}
+	if err := RecordEvent(tx, ev); err != nil {
+		return err
+	}
+	if r.GetString("status") == "processing" && step.To == "revisited" {
+		if err := RecordEvent(tx, Event{Subject: r, Action: "reopen", From: "revisited", To: "processing", Actor: auth, Public: true,
+			Note: fmt.Sprintf("第 %d 次重新处理", r.GetInt("reopen_count"))}); err != nil {
+			return err
+		}
+		return notifyManagers(tx, r, "complaint_reopened", fmt.Sprintf("投诉 %s 回访不满意，已重新处理", r.GetString("serial")))
+	}
+	if step.To == "assigned" {
+		if h, err := tx.FindRecordById("staff", r.GetString("handler")); err == nil {
+			return Notify(tx, Notice{Recipient: h, Kind: "complaint_assigned", Subject: r,
+				Title: fmt.Sprintf("新投诉 %s 交您处理：%s", r.GetString("serial"), shorten(r.GetString("content"), 40))})
+		}
+	}
+	return nil
+}
+
+// AdvanceComplaint moves complaint c to status to as actor would through the
+// API (same table, same checks, same events), with fields set alongside.
+// The demo loader and the tests use it.
+func AdvanceComplaint(app core.App, c *core.Record, actor *core.Record, to string, fields map[string]any) error {
+	return app.RunInTransaction(func(tx core.App) error {
+		orig := c.Original()
+		for k, v := range fields {
+			c.Set(k, v)
+		}
+		c.Set("status", to)
+		step, err := planComplaintUpdate(tx, actor, actor == nil, orig, c)
+		if err != nil {
+			return err
+		}
+		if err := tx.Save(c); err != nil {
+			return err
+		}
+		return afterComplaintUpdate(tx, orig, c, actor, step)
+	})
+}
+
+// FileComplaint takes in a complaint as auth would through the API.
+func FileComplaint(app core.App, c *core.Record, auth *core.Record) error {
+	if err := prepareIntake(app, c, auth); err != nil {
+		return err
+	}
+	return app.RunInTransaction(func(tx core.App) error {
+		if err := tx.Save(c); err != nil {
+			return err
+		}
+		return afterIntake(tx, c, auth)
+	})
+}
+
+// notifyManagers tells the community's supervisors and directors.
+func notifyManagers(app core.App, subject *core.Record, kind, title string) error {
+	managers, err := app.FindAllRecords("staff",
+		dbx.NewExp("role IN ('supervisor','director') AND active = TRUE AND EXISTS (SELECT 1 FROM json_each(communities) WHERE value = {:c})",
+			dbx.Params{"c": subject.GetString("community")}))
+	if err != nil {
+		return fmt.Errorf("find managers: %w", err)
+	}
+	for _, m := range managers {
+		if subject.GetString("subject_staff") == m.Id {
+			continue // never about themselves
+		}
+		if err := Notify(app, Notice{Recipient: m, Kind: kind, Title: title, Subject: subject}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// detectHot groups r with the complaints of the same category in the same
+// building in the past 24 hours when there are at least the community's
+// threshold of them: they become hot and point at the earliest one. The
+// managers are told when a group forms.
+func detectHot(app core.App, r *core.Record) error {
+	if r.GetString("building") == "" {
+		return nil
+	}
+	threshold := defaultHotThreshold
+	if c, err := app.FindRecordById("communities", r.GetString("community")); err == nil && c.GetInt("hot_threshold") > 0 {
+		threshold = c.GetInt("hot_threshold")
+	}
+	created := r.GetDateTime("created").Time()
+	cluster, err := app.FindRecordsByFilter("complaints",
+		"building = {:b} && category = {:cat} && status != 'invalid' && created >= {:since} && created <= {:until}",
+		"created", 0, 0,
+		dbx.Params{"b": r.GetString("building"), "cat": r.GetString("category"),
+			"since": created.Add(-hotWindow).UTC().Format(types.DefaultDateLayout),
+			"until": created.UTC().Format(types.DefaultDateLayout)})
+	if err != nil {
+		return fmt.Errorf("hot detection: %w", err)
+	}
+	if len(cluster) < threshold {
+		return nil
+	}
+	lead := cluster[0].Id
+	formed := true
+	for _, c := range cluster {
+		if g := c.GetString("hot_group"); g != "" {
+			lead, formed = g, false
+			break
+		}
+	}
+	for _, c := range cluster {
+		if c.GetString("hot_group") == lead && c.GetString("level") != "general" {
+			continue
+		}
+		c.Set("hot_group", lead)
+		if c.GetString("level") == "general" {
+			c.Set("level", "hot")
+		}
+		if err := app.Save(c); err != nil {
+			return fmt.Errorf("mark hot %s: %w", c.Id, err)
+		}
+		if err := RecordEvent(app, Event{Subject: c, Action: "hot", To: "hot", Note: "group " + lead}); err != nil {
+			return err
+		}
+	}
+	if formed {
+		return notifyManagers(app, cluster[0], "complaint_hot",
+			fmt.Sprintf("热点投诉：同一楼栋 24 小时内 %d 起“%s”类投诉", len(cluster), categoryLabels[r.GetString("category")]))
+	}
+	return nil
+}
+
+var categoryLabels = map[string]string{
+	"security": "安保", "cleaning": "清洁", "greening": "绿化", "engineering": "工程维修",
+	"mail": "信件报刊", "renovation": "装修管理", "staff_attitude": "员工服务态度", "other": "其它",
+}
+
+var statusLabels = map[string]text{
+	"received": {"已受理", "received"}, "assigned": {"已派单", "assigned"}, "processing": {"处理中", "processing"},
+	"replied": {"已答复", "replied"}, "revisited": {"已回访", "revisited"}, "closed": {"已关闭", "closed"},
+	"invalid": {"无效投诉", "invalid"},
+}
+
+// statusArgs are message parameters naming statuses: the Chinese names
+// first, then the English ones, as the message texts expect.
+func statusArgs(statuses ...string) []any {
+	out := make([]any, 0, 2*len(statuses))
+	for _, s := range statuses {
+		out = append(out, statusLabels[s].zh)
+	}
+	for _, s := range statuses {
+		out = append(out, statusLabels[s].en)
+	}
+	return out
+}
+
+// FlagOverdueComplaints flags the complaints whose first response or reply
+// is late at time at, records each breach and escalates it to the
+// community's supervisors and director — once: a flagged breach is not
+// flagged again. It is the body of the deadline cron job.
+func FlagOverdueComplaints(app core.App, at time.Time) (int, error) {
+	stamp := at.UTC().Format(types.DefaultDateLayout)
+	late, err := app.FindAllRecords("complaints", dbx.NewExp(`
+		(status = 'received' AND first_response_overdue = FALSE AND first_response_due != '' AND first_response_due < {:at})
+		OR (status IN ('received','assigned','processing') AND reply_overdue = FALSE AND reply_due != '' AND reply_due < {:at})`,
+		dbx.Params{"at": stamp}))
+	if err != nil {
+		return 0, fmt.Errorf("find overdue complaints: %w", err)
+	}
+	flagged := 0
+	err = app.RunInTransaction(func(tx core.App) error {
+		for _, c := range late {
+			var kinds []string
+			if c.GetString("status") == "received" && !c.GetBool("first_response_overdue") && c.GetString("first_response_due") < stamp {
+				c.Set("first_response_overdue", true)
+				kinds = append(kinds, "first_response")
+			}
+			if !c.GetBool("reply_overdue") && c.GetString("reply_due") < stamp {
+				c.Set("reply_overdue", true)
+				kinds = append(kinds, "reply")
+			}
+			if len(kinds) == 0 {
+				continue
+			}
+			if err := tx.Save(c); err != nil {
+				return fmt.Errorf("flag %s: %w", c.Id, err)
+			}
+			for _, k := range kinds {
+				if err := RecordEvent(tx, Event{Subject: c, Action: "overdue_" + k}); err != nil {
+					return err
+				}
+				title := fmt.Sprintf("投诉 %s 超时未%s，已升级给主管", c.GetString("serial"), map[string]string{"first_response": "首次回应", "reply": "答复"}[k])
+				if err := notifyManagers(tx, c, "complaint_overdue", title); err != nil {
+					return err
+				}
+			}
+			flagged++
+		}
+		return nil
+	})
+	return flagged, err
+}
+
+func hasAny(have, want []string) bool {
+	for _, h := range have {
+		if slices.Contains(want, h) {
+			return true
+		}
+	}
+	return false
+}
+
+func shorten(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
+}
