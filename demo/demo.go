@@ -67,6 +67,7 @@ func Load(app core.App) (bool, error) {
 	err := app.RunInTransaction(func(tx core.App) error {
 		l := &loader{app: tx}
 		l.mainCommunity()
+		l.complaints()
 		l.otherCommunity()
 		return l.err
 	})

@@ -342,11 +342,18 @@ func afterComplaintUpdate(tx core.App, orig, r *core.Record, auth *core.Record, 
 	return nil
 }
 
-// AdvanceComplaint moves complaint c to status to as actor would through the
-// API (same table, same checks, same events), with fields set alongside.
-// The demo loader and the tests use it.
-func AdvanceComplaint(app core.App, c *core.Record, actor *core.Record, to string, fields map[string]any) error {
-	return app.RunInTransaction(func(tx core.App) error {
+// AdvanceComplaint moves the complaint with id to status to as actor would
+// through the API (same table, same checks, same events), with fields set
+// alongside, and returns it as stored. It starts from the stored record, as
+// the API does, so the step is judged against what is really there. The
+// demo loader and the tests use it; a nil actor acts as a superuser.
+func AdvanceComplaint(app core.App, id string, actor *core.Record, to string, fields map[string]any) (*core.Record, error) {
+	var c *core.Record
+	err := app.RunInTransaction(func(tx core.App) error {
+		var err error
+		if c, err = tx.FindRecordById("complaints", id); err != nil {
+			return err
+		}
 		orig := c.Original()
 		for k, v := range fields {
 			c.Set(k, v)
@@ -361,6 +368,7 @@ func AdvanceComplaint(app core.App, c *core.Record, actor *core.Record, to strin
 		}
 		return afterComplaintUpdate(tx, orig, c, actor, step)
 	})
+	return c, err
 }
 
 // FileComplaint takes in a complaint as auth would through the API.

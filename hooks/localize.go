@@ -103,6 +103,8 @@ func sep(lang, en, zh string) string {
 
 // badRequest is a 400 with coded field errors, for hooks that refuse a
 // request before saving.
+// Its message names the fields (in Chinese) for callers outside a request
+// (the demo loader, cron logs); the middleware rewrites it for clients.
 func badRequest(errs validation.Errors) error {
-	return apis.NewBadRequestError("", errs)
+	return apis.NewBadRequestError(errs.Error(), errs)
 }
