@@ -162,7 +162,7 @@ func validateComplaint(e *core.RecordEvent) error {
 
 // serverOwned are the complaint fields only Wuye itself sets.
 var serverOwned = []string{
-	"serial", "status", "receiver", "handler", "first_response_due", "reply_due",
+	"serial", "status", "receiver", "received_at", "handler", "first_response_due", "reply_due",
 	"first_responded_at", "replied_at", "revisited_at", "closed_at", "result", "invalid_reason",
 	"satisfaction", "revisit_note", "reopen_count", "first_response_overdue", "reply_overdue", "hot_group",
 }
@@ -176,6 +176,7 @@ func prepareIntake(app core.App, r *core.Record, auth *core.Record) error {
 	}
 	r.Set("status", "received")
 	at := now()
+	r.Set("received_at", at)
 	switch {
 	case isResident(auth):
 		// Residents file for themselves, through the portal, about a unit
@@ -284,7 +285,7 @@ func planComplaintUpdate(app core.App, auth *core.Record, superuser bool, orig, 
 			return step, badRequest(validation.Errors{"handler": codedError("wuye_handler_elsewhere")})
 		}
 	}
-	at := types.NowDateTime()
+	at, _ := types.ParseDateTime(now())
 	if from == "received" && orig.GetDateTime("first_responded_at").IsZero() {
 		r.Set("first_responded_at", at)
 	}
@@ -415,13 +416,13 @@ func detectHot(app core.App, r *core.Record) error {
 	if c, err := app.FindRecordById("communities", r.GetString("community")); err == nil && c.GetInt("hot_threshold") > 0 {
 		threshold = c.GetInt("hot_threshold")
 	}
-	created := r.GetDateTime("created").Time()
+	received := r.GetDateTime("received_at").Time()
 	cluster, err := app.FindRecordsByFilter("complaints",
-		"building = {:b} && category = {:cat} && status != 'invalid' && created >= {:since} && created <= {:until}",
-		"created", 0, 0,
+		"building = {:b} && category = {:cat} && status != 'invalid' && received_at >= {:since} && received_at <= {:until}",
+		"received_at", 0, 0,
 		dbx.Params{"b": r.GetString("building"), "cat": r.GetString("category"),
-			"since": created.Add(-hotWindow).UTC().Format(types.DefaultDateLayout),
-			"until": created.UTC().Format(types.DefaultDateLayout)})
+			"since": received.Add(-hotWindow).UTC().Format(types.DefaultDateLayout),
+			"until": received.UTC().Format(types.DefaultDateLayout)})
 	if err != nil {
 		return fmt.Errorf("hot detection: %w", err)
 	}

@@ -49,7 +49,7 @@ func ComplaintStats(app core.App, community string, month time.Time, at time.Tim
 		"to":   to.UTC().Format(types.DefaultDateLayout),
 		"now":  at.UTC().Format(types.DefaultDateLayout),
 	}
-	const where = `community = {:c} AND created >= {:from} AND created < {:to}`
+	const where = `community = {:c} AND received_at >= {:from} AND received_at < {:to}`
 	var t complaintTotals
 	err := app.DB().NewQuery(`
 		SELECT

@@ -67,6 +67,7 @@ func complaintsUp(app core.App) error {
 		rel("handler", staff, false),
 		choice("department", false, Departments...),
 		rel("receiver", staff, false),
+		timestamp("received_at"), // 受理时间: deadlines, the hot window and the monthly statistics count from it
 		timestamp("first_response_due"),
 		timestamp("reply_due"),
 		timestamp("first_responded_at"),
@@ -83,9 +84,9 @@ func complaintsUp(app core.App) error {
 	)
 	withAutodates(c)
 	c.AddIndex("idx_complaints_serial", true, "serial", "serial != ''")
-	c.AddIndex("idx_complaints_community_created", false, "community, created", "")
+	c.AddIndex("idx_complaints_community_received", false, "community, received_at", "")
 	c.AddIndex("idx_complaints_resident", false, "resident, created", "")
-	c.AddIndex("idx_complaints_hot", false, "building, category, created", "")
+	c.AddIndex("idx_complaints_hot", false, "building, category, received_at", "")
 	c.AddIndex("idx_complaints_open", false, "status, reply_due", "")
 	if err := app.Save(c); err != nil {
 		return fmt.Errorf("complaints: %w", err)

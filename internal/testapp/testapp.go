@@ -6,10 +6,14 @@ package testapp
 
 import (
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
+	"strings"
 	"sync"
 	"testing"
 
+	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 
@@ -189,4 +193,39 @@ func ID(t testing.TB, key string) string {
 		t.Fatalf("no demo record %s", key)
 	}
 	return id
+}
+
+// Handler builds app's HTTP handler once, as `serve` would (PocketBase's
+// routes plus every OnServe hook of Wuye), for tests that make several
+// requests against the same data: an ApiScenario builds a new router per
+// request and cannot share an app.
+func Handler(t testing.TB, app *tests.TestApp) http.Handler {
+	t.Helper()
+	r, err := apis.NewRouter(app)
+	if err != nil {
+		t.Fatal(err)
+	}
+	se := &core.ServeEvent{App: app, Router: r}
+	if err := app.OnServe().Trigger(se, func(e *core.ServeEvent) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	mux, err := r.BuildMux()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return mux
+}
+
+// Do sends one JSON request as the demo account email ("" for a guest) and
+// returns the status and body.
+func Do(t testing.TB, h http.Handler, method, url, body, email string) (int, string) {
+	t.Helper()
+	req := httptest.NewRequest(method, url, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if email != "" {
+		req.Header.Set("Authorization", Token(t, email))
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec.Code, rec.Body.String()
 }
