@@ -62,6 +62,19 @@ func TestDemoCommunityIsComplete(t *testing.T) {
 			t.Errorf("no %s account", role)
 		}
 	}
+	for _, status := range []string{"received", "assigned", "processing", "replied", "revisited", "closed", "invalid"} {
+		if n, _ := app.CountRecords("complaints", dbx.HashExp{"community": ch, "status": status}); n == 0 {
+			t.Errorf("no %s complaint in the demo", status)
+		}
+	}
+	for _, where := range []dbx.Expression{
+		dbx.HashExp{"level": "hot"}, dbx.HashExp{"level": "collective"}, dbx.HashExp{"about_service_center": true},
+		dbx.HashExp{"reply_overdue": true}, dbx.NewExp("reopen_count > 0"),
+	} {
+		if n, _ := app.CountRecords("complaints", where); n == 0 {
+			t.Errorf("the demo has no complaint with %v", where)
+		}
+	}
 	area1, err := app.FindFirstRecordByData("areas", "name", "一片区")
 	if err != nil || area1.GetString("manager") != testapp.ID(t, "staff:areamgr@example.com") {
 		t.Fatalf("areamgr must manage area 1: %v", err)

@@ -114,6 +114,12 @@ func registerComplaints(app core.App) {
 		return inTx(e, func(tx core.App) error { return afterComplaintUpdate(tx, orig, e.Record, e.Auth, step) })
 	})
 	app.OnRecordValidate("complaints").BindFunc(validateComplaint)
+	// Complaints and their notes are records of the office's dealings with
+	// residents: never deleted, by anyone (an unfounded one is closed as
+	// invalid, with its reason).
+	app.OnRecordDelete("complaints", "complaint_notes").BindFunc(func(e *core.RecordEvent) error {
+		return badRequest(validation.Errors{"id": codedError("wuye_never_deleted")})
+	})
 
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		se.App.Cron().MustAdd("wuye_complaint_deadlines", "*/5 * * * *", func() {

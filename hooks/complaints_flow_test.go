@@ -189,4 +189,9 @@ func TestComplaintStepRules(t *testing.T) {
 	expect("a closed complaint is frozen", code, body, 400, `投诉已是“已关闭”状态，不能再修改`)
 	code, body = testapp.Do(t, h, http.MethodDelete, "/api/collections/complaints/records/"+c.Id, "", "director@example.com")
 	expect("complaints are never deleted", code, body, 403, `您无权执行此操作`)
+	code, body = testapp.Do(t, h, http.MethodDelete, "/api/collections/complaints/records/"+c.Id, "", "root@example.com")
+	expect("not even by a superuser", code, body, 400, `投诉记录不能删除`)
+	if _, err := app.FindRecordById("complaints", c.Id); err != nil {
+		t.Fatal("the complaint is gone")
+	}
 }

@@ -60,6 +60,7 @@ var messages = map[string]text{
 	"wuye_notification_readonly": {"通知只能标记为已读/未读", "A notification can only be marked read or unread."},
 	"wuye_one_recipient":         {"通知必须且只能有一个接收人", "A notification needs exactly one recipient."},
 	"wuye_calendar_no_schedule":  {"%[1]v 年的法定节假日安排尚未录入，暂按周一至周五计算工作日", "The %[1]v public-holiday schedule has not been entered yet; working days fall back to Monday–Friday."},
+	"wuye_never_deleted":         {"投诉记录不能删除；无效投诉请标记为“无效投诉”并写明原因", "Complaints are never deleted; close an unfounded one as invalid, with its reason."},
 	"wuye_bad_month":             {"月份格式应为 年-月，例如 2026-11", "The month must look like 2026-11."},
 	"wuye_bad_year":              {"年份不正确", "Invalid year."},
 	"wuye_location_required":     {"公共区域投诉请填写具体位置", "Give the location for a complaint about a common area."},
