@@ -147,14 +147,7 @@ func validateUnit(e *core.RecordEvent) error {
 			return validation.Errors{f: codedError("wuye_status_needs_date", s.zh, fieldLabels[f].zh, s.en, fieldLabels[f].en)}
 		}
 	}
-	taken, err := exists(e.App, "units", dbx.HashExp{"building": r.GetString("building"), "number": r.GetString("number")}, r.Id)
-	if err != nil {
-		return err
-	}
-	if taken {
-		return validation.Errors{"number": codedError("wuye_unit_number_taken", r.GetString("number"))}
-	}
-	return nil
+	return uniqueWithin(e.App, r, "building", "number", "wuye_unit_number_taken")
 }
 
 func validateBuilding(e *core.RecordEvent) error {
@@ -171,14 +164,7 @@ func validateBuilding(e *core.RecordEvent) error {
 			return validation.Errors{"area": codedError("wuye_area_mismatch")}
 		}
 	}
-	taken, err := exists(e.App, "buildings", dbx.HashExp{"community": r.GetString("community"), "code": r.GetString("code")}, r.Id)
-	if err != nil {
-		return err
-	}
-	if taken {
-		return validation.Errors{"code": codedError("wuye_building_code_taken", r.GetString("code"))}
-	}
-	return nil
+	return uniqueWithin(e.App, r, "community", "code", "wuye_building_code_taken")
 }
 
 func validateArea(e *core.RecordEvent) error {
@@ -230,6 +216,21 @@ func validateLink(e *core.RecordEvent) error {
 		if dup {
 			return validation.Errors{"resident": codedError("wuye_link_exists")}
 		}
+	}
+	return nil
+}
+
+// uniqueWithin refuses r when another record of its collection has the same
+// field value within the same scope (e.g. a unit number within a building),
+// with a message that names the value. The unique index stays as the last
+// guard; this check is there to say what is wrong in words a clerk reads.
+func uniqueWithin(app core.App, r *core.Record, scope, field, code string) error {
+	taken, err := exists(app, r.Collection().Name, dbx.HashExp{scope: r.GetString(scope), field: r.GetString(field)}, r.Id)
+	if err != nil {
+		return err
+	}
+	if taken {
+		return validation.Errors{field: codedError(code, r.GetString(field))}
 	}
 	return nil
 }
