@@ -454,6 +454,10 @@ func detectHot(app core.App, r *core.Record) error {
 		if err := app.Save(c); err != nil {
 			return fmt.Errorf("mark hot %s: %w", c.Id, err)
 		}
+		if c.Id == r.Id { // the caller's copy answers the request: keep it true
+			r.Set("hot_group", c.GetString("hot_group"))
+			r.Set("level", c.GetString("level"))
+		}
 		if err := RecordEvent(app, Event{Subject: c, Action: "hot", To: "hot", Note: "group " + lead}); err != nil {
 			return err
 		}
