@@ -32,57 +32,51 @@ var (
 	managerActors = []string{RoleSupervisor, RoleDirector}
 )
 
-// ComplaintStep is one legal change of a complaint's status.
-type ComplaintStep struct {
-	From, To string
-	Actors   []string // staff roles, actorHandler or actorResident
-	Requires []string // fields that must be filled for the step
-	Stamp    string   // timestamp field the step sets
-}
-
 // ComplaintFlow is the complaint state machine (SPEC §3, §11). The update
 // hook, the demo loader, the tests and the docs read this one table.
 // Leaving "received" by any step is the first response. A revisit with the
 // satisfaction "unsatisfied" reopens the complaint: it goes back to
 // "processing" and its reopen_count grows.
-var ComplaintFlow = []ComplaintStep{
-	{"received", "assigned", deskActors, []string{"handler"}, ""},
-	{"assigned", "processing", append(slices.Clone(deskActors), actorHandler), nil, ""},
-	{"processing", "replied", append(slices.Clone(deskActors), actorHandler), []string{"result"}, "replied_at"},
-	{"replied", "revisited", append(slices.Clone(deskActors), actorResident), []string{"satisfaction"}, "revisited_at"},
-	{"revisited", "closed", deskActors, nil, "closed_at"},
-	{"received", "invalid", deskActors, []string{"invalid_reason"}, "closed_at"},
-	{"assigned", "invalid", managerActors, []string{"invalid_reason"}, "closed_at"},
-	{"processing", "invalid", managerActors, []string{"invalid_reason"}, "closed_at"},
+var ComplaintFlow = []Step{
+	{From: "received", To: "assigned", Actors: deskActors, Requires: []string{"handler"}, Extras: []string{"department"}},
+	{From: "assigned", To: "processing", Actors: withHandler},
+	{From: "processing", To: "replied", Actors: withHandler, Requires: []string{"result"}, Stamp: "replied_at"},
+	{From: "replied", To: "revisited", Actors: append(slices.Clone(deskActors), actorResident), Requires: []string{"satisfaction"}, Extras: []string{"revisit_note"}, Stamp: "revisited_at"},
+	{From: "revisited", To: "closed", Actors: deskActors, Stamp: "closed_at"},
+	{From: "received", To: "invalid", Actors: deskActors, Requires: []string{"invalid_reason"}, Stamp: "closed_at"},
+	{From: "assigned", To: "invalid", Actors: managerActors, Requires: []string{"invalid_reason"}, Stamp: "closed_at"},
+	{From: "processing", To: "invalid", Actors: managerActors, Requires: []string{"invalid_reason"}, Stamp: "closed_at"},
 }
 
-// complaintStep finds the step from → to, if the flow has one.
-func complaintStep(from, to string) (ComplaintStep, bool) {
-	for _, s := range ComplaintFlow {
-		if s.From == from && s.To == to {
-			return s, true
+var withHandler = append(slices.Clone(deskActors), actorHandler)
+
+// complaintFlow is ComplaintFlow with the rules around it.
+var complaintFlow = &Flow{
+	Noun:     text{"投诉", "complaint"},
+	Steps:    ComplaintFlow,
+	Terminal: []string{"closed", "invalid"},
+	Labels: map[string]text{
+		"received": {"已受理", "received"}, "assigned": {"已派单", "assigned"}, "processing": {"处理中", "processing"},
+		"replied": {"已答复", "replied"}, "revisited": {"已回访", "revisited"}, "closed": {"已关闭", "closed"},
+		"invalid": {"无效投诉", "invalid"},
+	},
+	Actors: complaintActors,
+	// The desk keeps a complaint's classification and contact up to date
+	// while it is open; its handler drafts the result while working on it.
+	Editable: func(actors []string, from string) []string {
+		if hasAny(actors, deskActors) {
+			return []string{"category", "level", "department", "handler", "contact_name", "contact_phone",
+				"location", "building", "about_service_center", "subject_staff"}
 		}
-	}
-	return ComplaintStep{}, false
+		if slices.Contains(actors, actorHandler) && from == "processing" {
+			return []string{"result"}
+		}
+		return nil
+	},
 }
 
-// complaintTerminal are the statuses after which a complaint is frozen.
-var complaintTerminal = []string{"closed", "invalid"}
-
-// Fields by who may change them outside of the step's own fields.
-var (
-	// deskEditable: classification and contact, while the complaint is open.
-	deskEditable = []string{"category", "level", "department", "handler", "contact_name", "contact_phone",
-		"location", "building", "about_service_center", "subject_staff"}
-	// stepExtras: what may come with a step beyond its required fields.
-	stepExtras = map[string][]string{
-		"revisited": {"revisit_note"},
-		"assigned":  {"department"},
-	}
-)
-
-// actorsOf lists the flow actors auth is for complaint c.
-func actorsOf(auth, c *core.Record) []string {
+// complaintActors lists the flow actors auth is for complaint c.
+func complaintActors(auth, c *core.Record) []string {
 	var out []string
 	switch {
 	case isStaff(auth):
@@ -239,51 +233,13 @@ func gradedTitle(r *core.Record) string {
 
 var levelLabels = map[string]string{"general": "一般", "major": "重要", "hot": "热点", "collective": "集体"}
 
-// planComplaintUpdate decides whether auth may make the change from orig to
-// r, and completes it: the step's timestamp, the first response, a reopen.
-// It returns the step taken (zero when the status does not change).
-func planComplaintUpdate(app core.App, auth *core.Record, superuser bool, orig, r *core.Record) (ComplaintStep, error) {
-	from, to := orig.GetString("status"), r.GetString("status")
-	if slices.Contains(complaintTerminal, from) {
-		return ComplaintStep{}, badRequest(validation.Errors{"status": codedError("wuye_complaint_frozen", statusArgs(from)...)})
-	}
-	changed := slices.DeleteFunc(changedFields(orig, r), func(f string) bool { return f == "status" })
-	actors := actorsOf(auth, orig)
-	if superuser {
-		actors = append(slices.Clone(deskActors), actorHandler)
-	}
-
-	var step ComplaintStep
-	allowed := []string{}
-	if from != to {
-		s, ok := complaintStep(from, to)
-		if !ok {
-			return step, badRequest(validation.Errors{"status": codedError("wuye_illegal_step", statusArgs(from, to)...)})
-		}
-		if !hasAny(actors, s.Actors) {
-			return step, badRequest(validation.Errors{"status": codedError("wuye_step_not_yours", statusArgs(from, to)...)})
-		}
-		step = s
-		allowed = append(allowed, s.Requires...)
-		allowed = append(allowed, stepExtras[to]...)
-	}
-	if hasAny(actors, deskActors) {
-		allowed = append(allowed, deskEditable...)
-	} else if hasAny(actors, []string{actorHandler}) && (from == "processing" || to == "replied") {
-		allowed = append(allowed, "result")
-	}
-	for _, f := range changed {
-		if !slices.Contains(allowed, f) {
-			return step, badRequest(validation.Errors{f: codedError("wuye_field_locked")})
-		}
-	}
-	if step.To == "" {
-		return step, nil
-	}
-	for _, f := range step.Requires {
-		if r.GetString(f) == "" {
-			return step, badRequest(validation.Errors{f: codedError("wuye_step_requires", statusArgs(to)...)})
-		}
+// planComplaintUpdate judges the change from orig to r by auth against the
+// flow and completes it: the first response, a reopen.
+func planComplaintUpdate(app core.App, auth *core.Record, superuser bool, orig, r *core.Record) (Step, error) {
+	at, _ := types.ParseDateTime(now())
+	step, err := complaintFlow.Plan(auth, superuser, orig, r, at)
+	if err != nil {
+		return step, err
 	}
 	if h := r.GetString("handler"); h != "" && h != orig.GetString("handler") {
 		// The handler must work in the complaint's community.
@@ -291,14 +247,13 @@ func planComplaintUpdate(app core.App, auth *core.Record, superuser bool, orig, 
 			return step, badRequest(validation.Errors{"handler": codedError("wuye_handler_elsewhere")})
 		}
 	}
-	at, _ := types.ParseDateTime(now())
-	if from == "received" && orig.GetDateTime("first_responded_at").IsZero() {
+	if step.To == "" {
+		return step, nil
+	}
+	if step.From == "received" && orig.GetDateTime("first_responded_at").IsZero() {
 		r.Set("first_responded_at", at)
 	}
-	if step.Stamp != "" {
-		r.Set(step.Stamp, at)
-	}
-	if to == "revisited" && r.GetString("satisfaction") == "unsatisfied" {
+	if step.To == "revisited" && r.GetString("satisfaction") == "unsatisfied" {
 		// Unsatisfied: back to work, and counted.
 		r.Set("status", "processing")
 		r.Set("reopen_count", orig.GetInt("reopen_count")+1)
@@ -307,7 +262,7 @@ func planComplaintUpdate(app core.App, auth *core.Record, superuser bool, orig, 
 }
 
 // afterComplaintUpdate records the change and tells whom it concerns.
-func afterComplaintUpdate(tx core.App, orig, r *core.Record, auth *core.Record, step ComplaintStep) error {
+func afterComplaintUpdate(tx core.App, orig, r *core.Record, auth *core.Record, step Step) error {
 	if step.To == "" {
 		changed := changedFields(orig, r)
 		if len(changed) == 0 {
@@ -474,25 +429,6 @@ var categoryLabels = map[string]string{
 	"mail": "信件报刊", "renovation": "装修管理", "staff_attitude": "员工服务态度", "other": "其它",
 }
 
-var statusLabels = map[string]text{
-	"received": {"已受理", "received"}, "assigned": {"已派单", "assigned"}, "processing": {"处理中", "processing"},
-	"replied": {"已答复", "replied"}, "revisited": {"已回访", "revisited"}, "closed": {"已关闭", "closed"},
-	"invalid": {"无效投诉", "invalid"},
-}
-
-// statusArgs are message parameters naming statuses: the Chinese names
-// first, then the English ones, as the message texts expect.
-func statusArgs(statuses ...string) []any {
-	out := make([]any, 0, 2*len(statuses))
-	for _, s := range statuses {
-		out = append(out, statusLabels[s].zh)
-	}
-	for _, s := range statuses {
-		out = append(out, statusLabels[s].en)
-	}
-	return out
-}
-
 // FlagOverdueComplaints flags the complaints whose first response or reply
 // is late at time at, records each breach and escalates it to the
 // community's supervisors and director — once: a flagged breach is not
@@ -538,15 +474,6 @@ func FlagOverdueComplaints(app core.App, at time.Time) (int, error) {
 		return nil
 	})
 	return flagged, err
-}
-
-func hasAny(have, want []string) bool {
-	for _, h := range have {
-		if slices.Contains(want, h) {
-			return true
-		}
-	}
-	return false
 }
 
 func shorten(s string, n int) string {

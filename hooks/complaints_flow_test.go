@@ -80,14 +80,14 @@ func TestEveryIllegalComplaintStepIsRefused(t *testing.T) {
 	for _, from := range migrations.ComplaintStatuses {
 		c := complaintIn(t, app, from)
 		for _, to := range migrations.ComplaintStatuses {
-			if to == from || slices.ContainsFunc(hooks.ComplaintFlow, func(s hooks.ComplaintStep) bool { return s.From == from && s.To == to }) {
+			if to == from || slices.ContainsFunc(hooks.ComplaintFlow, func(s hooks.Step) bool { return s.From == from && s.To == to }) {
 				continue
 			}
 			tried++
 			_, err := hooks.AdvanceComplaint(app, c.Id, nil, to, stepFields(t, app, from, to))
 			want := "wuye_illegal_step"
 			if from == "closed" || from == "invalid" {
-				want = "wuye_complaint_frozen"
+				want = "wuye_frozen"
 			}
 			if code := errCode(err, "status"); code != want {
 				t.Errorf("%s → %s: error %v (code %q), want %s", from, to, err, code, want)
@@ -157,11 +157,13 @@ func TestComplaintStepRules(t *testing.T) {
 
 	c := complaintIn(t, app, "received")
 	code, body := patch(c, "frontdesk@example.com", `{"status":"assigned"}`)
-	expect("assigning needs a handler", code, body, 400, `处理人：改为“已派单”时必须填写`)
+	expect("assigning needs a handler", code, body, 400, `处理人：投诉改为“已派单”时必须填写`)
 	code, body = patch(c, "frontdesk@example.com", `{"status":"processing"}`)
 	expect("no skipping", code, body, 400, `投诉不能从“已受理”直接变为“处理中”`)
 	code, body = patch(c, "frontdesk@example.com", `{"status":"assigned","handler":"`+testapp.ID(t, "staff:frontdesk.yx@example.com")+`"}`)
 	expect("a handler from elsewhere", code, body, 400, `处理人必须是本小区的员工`)
+	code, body = patch(c, "frontdesk@example.com", `{"handler":"`+testapp.ID(t, "staff:frontdesk.yx@example.com")+`"}`)
+	expect("nor as a plain edit", code, body, 400, `处理人必须是本小区的员工`)
 	code, body = patch(c, "frontdesk@example.com", `{"content":"改写业主的原话"}`)
 	expect("the complainant's words are not edited", code, body, 400, `投诉内容：此时您不能修改这一项`)
 	code, body = patch(c, "frontdesk@example.com", `{"reply_due":"2099-01-01 00:00:00.000Z"}`)
@@ -171,7 +173,7 @@ func TestComplaintStepRules(t *testing.T) {
 
 	c = complaintIn(t, app, "replied")
 	code, body = patch(c, "frontdesk@example.com", `{"status":"revisited"}`)
-	expect("a revisit needs the satisfaction", code, body, 400, `满意度：改为“已回访”时必须填写`)
+	expect("a revisit needs the satisfaction", code, body, 400, `满意度：投诉改为“已回访”时必须填写`)
 	code, body = patch(c, "frontdesk@example.com", `{"status":"revisited","satisfaction":"unsatisfied"}`)
 	expect("unsatisfied reopens", code, body, 200, `"status":"processing"`)
 	if !strings.Contains(body, `"reopen_count":1`) {
@@ -180,7 +182,7 @@ func TestComplaintStepRules(t *testing.T) {
 
 	c = complaintIn(t, app, "received")
 	code, body = patch(c, "frontdesk@example.com", `{"status":"invalid"}`)
-	expect("invalid needs a reason", code, body, 400, `无效原因：改为“无效投诉”时必须填写`)
+	expect("invalid needs a reason", code, body, 400, `无效原因：投诉改为“无效投诉”时必须填写`)
 	code, body = testapp.Do(t, h, http.MethodPatch, "/api/collections/complaints/records/"+c.Id+"?lang=en", `{"status":"closed"}`, "frontdesk@example.com")
 	expect("in English", code, body, 400, `A complaint cannot go from received to closed.`)
 

@@ -65,13 +65,14 @@ var messages = map[string]text{
 	"wuye_bad_year":              {"年份不正确", "Invalid year."},
 	"wuye_location_required":     {"公共区域投诉请填写具体位置", "Give the location for a complaint about a common area."},
 	"wuye_portal_is_residents":   {"“网上”渠道只用于住户自己提交", "The portal channel is for residents filing themselves."},
-	"wuye_complaint_frozen":      {"投诉已是“%[1]v”状态，不能再修改", "The complaint is %[2]v and can no longer change."},
-	"wuye_illegal_step":          {"投诉不能从“%[1]v”直接变为“%[2]v”", "A complaint cannot go from %[3]v to %[4]v."},
-	"wuye_step_not_yours":        {"您的岗位不能把投诉从“%[1]v”改为“%[2]v”", "Your role may not move a complaint from %[3]v to %[4]v."},
-	"wuye_step_requires":         {"改为“%[1]v”时必须填写", "Required to mark the complaint %[2]v."},
-	"wuye_field_locked":          {"此时您不能修改这一项", "You cannot change this now."},
-	"wuye_handler_elsewhere":     {"处理人必须是本小区的员工", "The handler must work in this community."},
-	"wuye_has_dependants":        {"仍有关联数据（%[1]v），不能删除", "Still referenced by %[1]v; cannot delete."},
+	// flow messages: %[1]v the document, then the statuses, in Chinese; then the same in English
+	"wuye_frozen":            {"%[1]v已是“%[2]v”状态，不能再修改", "The %[3]v is %[4]v and can no longer change."},
+	"wuye_illegal_step":      {"%[1]v不能从“%[2]v”直接变为“%[3]v”", "A %[4]v cannot go from %[5]v to %[6]v."},
+	"wuye_step_not_yours":    {"您不能把%[1]v从“%[2]v”改为“%[3]v”", "You may not move a %[4]v from %[5]v to %[6]v."},
+	"wuye_step_requires":     {"%[1]v改为“%[2]v”时必须填写", "Required to mark the %[3]v %[4]v."},
+	"wuye_field_locked":      {"此时您不能修改这一项", "You cannot change this now."},
+	"wuye_handler_elsewhere": {"处理人必须是本小区的员工", "The handler must work in this community."},
+	"wuye_has_dependants":    {"仍有关联数据（%[1]v），不能删除", "Still referenced by %[1]v; cannot delete."},
 }
 
 // fieldLabels names fields in error messages ("房号：不能为空").
