@@ -107,7 +107,7 @@ func registerComplaints(app core.App) {
 		}
 		return inTx(e, func(tx core.App) error { return afterComplaintUpdate(tx, orig, e.Record, e.Auth, step) })
 	})
-	app.OnRecordValidate("complaints").BindFunc(validateComplaint)
+	app.OnRecordValidate("complaints").BindFunc(validatePlace)
 	// Complaints and their notes are records of the office's dealings with
 	// residents: never deleted, by anyone (an unfounded one is closed as
 	// invalid, with its reason).
@@ -128,9 +128,11 @@ func registerComplaints(app core.App) {
 	})
 }
 
-// validateComplaint holds for every save: the place must be known and
-// consistent with the community.
-func validateComplaint(e *core.RecordEvent) error {
+// validatePlace holds for every save of a document about a place (a
+// complaint, a work order): a unit, from which its building and community
+// follow, or for a common area a location (and optionally a building) in the
+// community.
+func validatePlace(e *core.RecordEvent) error {
 	r := e.Record
 	if unitID := r.GetString("unit"); unitID != "" {
 		if u, err := e.App.FindRecordById("units", unitID); err == nil {

@@ -6,8 +6,6 @@ import (
 	"time"
 
 	"github.com/pocketbase/dbx"
-	validation "github.com/pocketbase/ozzo-validation/v4"
-	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
@@ -71,11 +69,11 @@ func ComplaintStats(app core.App, community string, month time.Time, at time.Tim
 	if err != nil {
 		return nil, err
 	}
-	byCategory, err := countBy(app, "category", where, params)
+	byCategory, err := countIn(app, "complaints", "category", where, params)
 	if err != nil {
 		return nil, err
 	}
-	byLevel, err := countBy(app, "level", where, params)
+	byLevel, err := countIn(app, "complaints", "level", where, params)
 	if err != nil {
 		return nil, err
 	}
@@ -97,12 +95,13 @@ func ComplaintStats(app core.App, community string, month time.Time, at time.Tim
 	}, nil
 }
 
-func countBy(app core.App, column, where string, params dbx.Params) (map[string]int, error) {
+// countIn counts the rows of table matching where, grouped by column.
+func countIn(app core.App, table, column, where string, params dbx.Params) (map[string]int, error) {
 	var rows []struct {
 		Key string `db:"k"`
 		N   int    `db:"n"`
 	}
-	err := app.DB().NewQuery("SELECT [[" + column + "]] AS k, COUNT(*) AS n FROM complaints WHERE " + where + " GROUP BY [[" + column + "]]").
+	err := app.DB().NewQuery("SELECT [[" + column + "]] AS k, COUNT(*) AS n FROM {{" + table + "}} WHERE " + where + " GROUP BY [[" + column + "]]").
 		Bind(params).All(&rows)
 	if err != nil {
 		return nil, err
@@ -125,16 +124,9 @@ func ratio(n, d int) any {
 // complaintStats answers GET /api/stats/complaints?community=…&month=YYYY-MM
 // for the community's supervisors and directors.
 func complaintStats(e *core.RequestEvent) error {
-	if e.Auth == nil {
-		return apis.NewUnauthorizedError("", nil)
-	}
-	community := e.Request.URL.Query().Get("community")
-	if !e.HasSuperuserAuth() && !(hasRole(e.Auth, RoleSupervisor, RoleDirector) && servesCommunity(e.Auth, community)) {
-		return apis.NewForbiddenError("", nil)
-	}
-	month, err := time.ParseInLocation("2006-01", e.Request.URL.Query().Get("month"), workcal.Shanghai)
+	community, month, err := statsRequest(e)
 	if err != nil {
-		return badRequest(validation.Errors{"month": codedError("wuye_bad_month")})
+		return err
 	}
 	stats, err := ComplaintStats(e.App, community, month, now())
 	if err != nil {

@@ -46,8 +46,12 @@ func RecordEvent(app core.App, ev Event) error {
 		if s.Collection().Fields.GetByName("unit") != nil {
 			r.Set("unit", s.GetString("unit"))
 		}
-		if s.Collection().Fields.GetByName("resident") != nil {
-			r.Set("resident", s.GetString("resident"))
+		// The one resident a document belongs to: a complaint's complainant,
+		// a work order's requester.
+		for _, f := range []string{"resident", "requester"} {
+			if s.Collection().Fields.GetByName(f) != nil {
+				r.Set("resident", s.GetString(f))
+			}
 		}
 	}
 	// A subject with a unit but no community of its own (a resident link)

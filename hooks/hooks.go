@@ -24,4 +24,5 @@ func Register(app core.App) {
 	registerCalendar(app)
 	registerRegistry(app)
 	registerComplaints(app)
+	registerDispatch(app)
 }

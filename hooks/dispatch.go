@@ -1,0 +1,567 @@
+package hooks
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	validation "github.com/pocketbase/ozzo-validation/v4"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
+
+	"wuye/lib/money"
+	"wuye/lib/workcal"
+)
+
+// Dispatch timing (SPEC §4): the resident hears back within 15 minutes of
+// intake [003 2.4.3]; the technician arrives no more than 5 minutes early and
+// never more than 2 minutes late [004 7.1]; last month's revisits are done by
+// the 10th [003 2.7].
+const (
+	replyWindow = 15 * time.Minute
+	earlyLimit  = 5 * time.Minute
+	lateLimit   = 2 * time.Minute
+	revisitDay  = 10
+)
+
+// Parties of a work order besides staff roles.
+const (
+	actorAssignee  = "assignee"  // the technician the order is dispatched to
+	actorClaimant  = "claimant"  // a technician of the trade, while the order waits in the pool
+	actorRequester = "requester" // the resident who asked for the work
+)
+
+var (
+	deskAndRequester = append(slices.Clone(deskActors), actorRequester)
+	cancelStep       = func(from string, actors []string) Step {
+		return Step{From: from, To: "cancelled", Actors: actors, Requires: []string{"cancel_reason"}, Stamp: "cancelled_at"}
+	}
+)
+
+// WorkOrderFlow is the work-order state machine (SPEC §4, §11), read by the
+// update hook, the demo loader, the tests and the docs. Paid work needs the
+// resident's consent to the price before it starts: a quote confirmed by
+// the resident (quoted → in_progress), or a listed price the resident chose
+// when asking (then on_site → in_progress is allowed).
+var WorkOrderFlow = []Step{
+	{From: "new", To: "dispatched", Actors: deskActors, Requires: []string{"dispatch_mode"}, Extras: []string{"technician", "appointment_at"}, Stamp: "replied_at"},
+	{From: "dispatched", To: "accepted", Actors: []string{actorAssignee, actorClaimant}, Extras: []string{"technician"}, Stamp: "accepted_at"},
+	{From: "accepted", To: "on_site", Actors: []string{actorAssignee}, Stamp: "arrived_at"},
+	{From: "on_site", To: "quoted", Actors: []string{actorAssignee}, Requires: []string{"quote_fen"}, Guard: paidWorkOnly},
+	{From: "quoted", To: "in_progress", Actors: deskAndRequester, Stamp: "quote_confirmed_at"},
+	{From: "on_site", To: "in_progress", Actors: []string{actorAssignee}, Stamp: "started_at", Guard: priceAgreed},
+	{From: "in_progress", To: "completed", Actors: []string{actorAssignee}, Extras: []string{"materials", "damage_report", "payment"}, Stamp: "completed_at"},
+	{From: "completed", To: "signed_off", Actors: []string{actorRequester, actorAssignee}, Requires: []string{"signoff"}, Extras: []string{"signature", "satisfaction"}, Stamp: "signed_off_at"},
+	{From: "signed_off", To: "revisited", Actors: deskActors, Requires: []string{"revisit_method", "satisfaction"}, Extras: []string{"revisit_note"}, Stamp: "revisited_at"},
+	{From: "revisited", To: "closed", Actors: deskActors, Stamp: "closed_at"},
+	cancelStep("new", deskAndRequester),
+	cancelStep("dispatched", deskAndRequester),
+	cancelStep("accepted", deskAndRequester),
+	cancelStep("quoted", deskAndRequester), // the resident declines the quote
+	cancelStep("on_site", deskActors),
+}
+
+var workOrderFlow = &Flow{
+	Noun:     text{"派工单", "work order"},
+	Steps:    WorkOrderFlow,
+	Terminal: []string{"closed", "cancelled"},
+	Labels: map[string]text{
+		"new": {"待派工", "new"}, "dispatched": {"已派工", "dispatched"}, "accepted": {"已接单", "accepted"},
+		"on_site": {"已到场", "on site"}, "quoted": {"待确认报价", "quoted"}, "in_progress": {"施工中", "in progress"},
+		"completed": {"已完工", "completed"}, "signed_off": {"已签收", "signed off"}, "revisited": {"已回访", "revisited"},
+		"closed": {"已关闭", "closed"}, "cancelled": {"已取消", "cancelled"},
+	},
+	Actors: workOrderActors,
+	Editable: func(actors []string, from string) []string {
+		var out []string
+		if hasAny(actors, deskActors) {
+			out = append(out, "contact_name", "contact_phone", "appointment_at", "damage_report", "payment")
+			if slices.Contains([]string{"new", "dispatched", "accepted"}, from) {
+				out = append(out, "category", "dispatch_mode", "technician") // re-dispatch
+			}
+		}
+		if slices.Contains(actors, RoleCashier) {
+			out = append(out, "payment")
+		}
+		if slices.Contains(actors, actorAssignee) {
+			out = append(out, "damage_report")
+			if from == "in_progress" {
+				out = append(out, "materials")
+			}
+		}
+		return out
+	},
+}
+
+func paidWorkOnly(r *core.Record) error {
+	if r.GetString("kind") == "routine" {
+		return badRequest(validation.Errors{"quote_fen": codedError("wuye_routine_is_free")})
+	}
+	return nil
+}
+
+func priceAgreed(r *core.Record) error {
+	if r.GetString("kind") != "routine" && r.GetDateTime("quote_confirmed_at").IsZero() {
+		return badRequest(validation.Errors{"status": codedError("wuye_quote_first")})
+	}
+	return nil
+}
+
+// workOrderActors lists the flow parties auth is for order o.
+func workOrderActors(auth, o *core.Record) []string {
+	var out []string
+	switch {
+	case isStaff(auth):
+		out = append(out, auth.GetString("role"))
+		if o.GetString("technician") == auth.Id {
+			out = append(out, actorAssignee)
+		}
+		if inPool(o) && canClaim(auth, o) {
+			out = append(out, actorClaimant)
+		}
+	case isResident(auth):
+		if o.GetString("requester") == auth.Id {
+			out = append(out, actorRequester)
+		}
+	}
+	return out
+}
+
+// inPool reports whether o waits in its trade's pool for a technician.
+func inPool(o *core.Record) bool {
+	return o.GetString("status") == "dispatched" && o.GetString("dispatch_mode") == "pool" && o.GetString("technician") == ""
+}
+
+// canClaim reports whether technician auth may take o from the pool.
+func canClaim(auth, o *core.Record) bool {
+	return hasRole(auth, RoleTechnician) && servesCommunity(auth, o.GetString("community")) &&
+		slices.Contains(auth.GetStringSlice("skills"), o.GetString("category"))
+}
+
+func registerDispatch(app core.App) {
+	app.OnRecordCreateRequest("work_orders").BindFunc(func(e *core.RecordRequestEvent) error {
+		if err := prepareWorkOrder(e.App, e.Record, e.Auth); err != nil {
+			return err
+		}
+		return inTx(e, func(tx core.App) error {
+			return RecordEvent(tx, Event{Subject: e.Record, Action: "create", To: "new", Actor: e.Auth, Public: true})
+		})
+	})
+	app.OnRecordUpdateRequest("work_orders").BindFunc(func(e *core.RecordRequestEvent) error {
+		orig := e.Record.Original()
+		step, err := planWorkOrderUpdate(e.App, e.Auth, e.HasSuperuserAuth(), orig, e.Record)
+		if err != nil {
+			return err
+		}
+		return inTxChecked(e, orig, []string{"status", "technician"}, func(tx core.App) error {
+			return afterWorkOrderUpdate(tx, orig, e.Record, e.Auth, step)
+		})
+	})
+	app.OnRecordValidate("work_orders").BindFunc(validatePlace)
+	// Work orders are records of money and service: never deleted.
+	app.OnRecordDelete("work_orders").BindFunc(func(e *core.RecordEvent) error {
+		return badRequest(validation.Errors{"id": codedError("wuye_never_deleted_order")})
+	})
+	app.OnRecordAfterCreateSuccess("work_orders").BindFunc(func(e *core.RecordEvent) error {
+		pushQueue(e.App, nil, e.Record)
+		return e.Next()
+	})
+	app.OnRecordAfterUpdateSuccess("work_orders").BindFunc(func(e *core.RecordEvent) error {
+		pushQueue(e.App, e.Record.Original(), e.Record)
+		return e.Next()
+	})
+	app.OnRecordCreateRequest("service_demands").BindFunc(prepareDemand)
+	app.OnRecordUpdateRequest("service_demands").BindFunc(answerDemand)
+
+	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		se.App.Cron().MustAdd("wuye_work_order_replies", "* * * * *", func() {
+			if _, err := FlagLateReplies(se.App, now()); err != nil {
+				se.App.Logger().Error("flag late work-order replies", "error", err)
+			}
+		})
+		se.App.Cron().MustAdd("wuye_work_order_revisits", "10 0 * * *", func() {
+			if _, err := FlagMissedRevisits(se.App, now()); err != nil {
+				se.App.Logger().Error("flag missed revisits", "error", err)
+			}
+		})
+		se.Router.GET("/api/stats/work-orders", workOrderStats)
+		return se.Next()
+	})
+}
+
+// workOrderServerOwned are the fields only Wuye sets on a new order.
+var workOrderServerOwned = []string{
+	"serial", "status", "receiver", "received_at", "reply_due", "replied_at", "accepted_at", "arrived_at", "arrival",
+	"quote_fen", "quote_confirmed_at", "materials", "materials_fen", "amount_fen", "started_at", "completed_at",
+	"signoff", "signature", "signed_off_at", "paid_at", "revisit_method", "satisfaction", "revisit_note", "revisited_at",
+	"closed_at", "cancel_reason", "cancelled_at", "reply_overdue", "revisit_overdue", "rework_of", "rework_round",
+	"technician", "dispatch_mode",
+}
+
+// prepareWorkOrder fills in what the office decides about a new order: its
+// receiver, status, reply deadline, and what the price list says.
+func prepareWorkOrder(app core.App, r, auth *core.Record) error {
+	payment := r.GetString("payment")
+	for _, f := range workOrderServerOwned {
+		r.Set(f, nil)
+	}
+	at := now()
+	r.Set("status", "new")
+	r.Set("received_at", at)
+	r.Set("reply_due", at.Add(replyWindow))
+	r.Set("payment", "none")
+	if r.GetString("source") == "" {
+		r.Set("source", "request")
+	}
+	if r.GetString("kind") == "" {
+		r.Set("kind", "routine")
+	}
+	switch {
+	case isResident(auth):
+		if r.GetString("unit") == "" {
+			return badRequest(validation.Errors{"unit": codedError("validation_required")})
+		}
+		r.Set("requester", auth.Id)
+		if r.GetString("contact_name") == "" {
+			r.Set("contact_name", auth.GetString("name"))
+		}
+		if r.GetString("contact_phone") == "" {
+			r.Set("contact_phone", auth.GetString("phone"))
+		}
+	case isStaff(auth):
+		r.Set("receiver", auth.Id)
+		// The desk records a payment taken at the counter (in-home
+		// cleaning is paid before it is dispatched).
+		if payment == "paid" {
+			r.Set("payment", "paid")
+			r.Set("paid_at", at)
+		}
+	}
+	if id := r.GetString("service_item"); id != "" {
+		item, err := app.FindRecordById("service_items", id)
+		if err != nil || !item.GetBool("active") {
+			return badRequest(validation.Errors{"service_item": codedError("wuye_item_unavailable")})
+		}
+		r.Set("kind", item.GetString("kind"))
+		r.Set("category", item.GetString("category"))
+		if item.GetString("kind") != "routine" && !item.GetBool("needs_estimate") {
+			r.Set("quote_fen", item.GetInt("price_fen"))
+			if isResident(auth) {
+				// The resident chose the item at its listed price: that is
+				// their consent to it.
+				r.Set("quote_confirmed_at", at)
+			}
+		}
+	}
+	return nil
+}
+
+// planWorkOrderUpdate judges the change from orig to r by auth against the
+// flow and completes it.
+func planWorkOrderUpdate(app core.App, auth *core.Record, superuser bool, orig, r *core.Record) (Step, error) {
+	at, _ := types.ParseDateTime(now())
+	step, err := workOrderFlow.Plan(auth, superuser, orig, r, at)
+	if err != nil {
+		return step, err
+	}
+	if t := r.GetString("technician"); t != orig.GetString("technician") && t != "" {
+		if step.To == "accepted" && !superuser {
+			// A claim from the pool: the claimant takes it for themselves.
+			if t != auth.Id {
+				return step, badRequest(validation.Errors{"technician": codedError("wuye_claim_for_yourself")})
+			}
+		} else if tech, err := app.FindRecordById("staff", t); err != nil || !servesCommunity(tech, r.GetString("community")) || tech.GetString("role") != RoleTechnician {
+			return step, badRequest(validation.Errors{"technician": codedError("wuye_not_a_technician")})
+		}
+	}
+	if r.GetString("dispatch_mode") == "pool" && r.GetString("technician") != "" && step.To == "dispatched" {
+		r.Set("technician", "") // the pool is for any technician of the trade
+	}
+	switch step.To {
+	case "dispatched":
+		if r.GetString("dispatch_mode") == "assign" && r.GetString("technician") == "" {
+			return step, badRequest(validation.Errors{"technician": codedError("wuye_step_requires", workOrderFlow.args("dispatched")...)})
+		}
+		if item, err := app.FindRecordById("service_items", r.GetString("service_item")); err == nil && item.GetBool("prepay") &&
+			!slices.Contains([]string{"paid", "paid_on_site"}, r.GetString("payment")) {
+			return step, badRequest(validation.Errors{"payment": codedError("wuye_prepay_first")})
+		}
+	case "accepted":
+		if r.GetString("technician") == "" && auth != nil {
+			r.Set("technician", auth.Id)
+		}
+	case "on_site":
+		r.Set("arrival", arrivalVerdict(r.GetDateTime("appointment_at").Time(), at.Time()))
+	case "in_progress":
+		r.Set("started_at", at)
+	case "completed":
+		if err := settleAmount(app, r); err != nil {
+			return step, err
+		}
+	case "signed_off":
+		if !hasAny(workOrderActors(auth, orig), []string{actorRequester}) && !superuser && len(r.GetStringSlice("signature")) == 0 && r.GetString("signature") == "" {
+			// On the technician's device the resident signs on the screen.
+			return step, badRequest(validation.Errors{"signature": codedError("wuye_signature_needed")})
+		}
+	}
+	return step, nil
+}
+
+// arrivalVerdict judges an arrival against the appointment: more than 5
+// minutes early or more than 2 minutes late is flagged.
+func arrivalVerdict(appointment, arrived time.Time) string {
+	switch {
+	case appointment.IsZero():
+		return ""
+	case arrived.Before(appointment.Add(-earlyLimit)):
+		return "early"
+	case arrived.After(appointment.Add(lateLimit)):
+		return "late"
+	}
+	return "on_time"
+}
+
+// material is one line of the store's issue slip on a work order.
+type material struct {
+	Name     string  `json:"name"`
+	Qty      float64 `json:"qty"`
+	PriceFen int64   `json:"price_fen"`
+}
+
+// settleAmount prices a completed order: the agreed price plus materials
+// for paid and business work; routine work is free to the resident. What
+// is owed is paid on the spot or, by default, charged on the next statement.
+func settleAmount(app core.App, r *core.Record) error {
+	var lines []material
+	if raw := r.GetString("materials"); raw != "" && raw != "null" {
+		if err := json.Unmarshal([]byte(raw), &lines); err != nil {
+			return badRequest(validation.Errors{"materials": codedError("wuye_materials_invalid")})
+		}
+	}
+	var materials int64
+	for _, m := range lines {
+		if m.Name == "" || m.Qty <= 0 || m.PriceFen < 0 {
+			return badRequest(validation.Errors{"materials": codedError("wuye_materials_invalid")})
+		}
+		materials += int64(m.Qty*float64(m.PriceFen) + 0.5)
+	}
+	r.Set("materials_fen", materials)
+	amount := int64(0)
+	if r.GetString("kind") != "routine" {
+		amount = int64(r.GetInt("quote_fen")) + materials
+	}
+	r.Set("amount_fen", amount)
+	switch {
+	case amount == 0:
+		r.Set("payment", "none")
+	case r.GetString("payment") == "paid": // paid in advance
+	case r.GetString("payment") == "paid_on_site":
+		r.Set("paid_at", types.NowDateTime())
+	default:
+		r.Set("payment", "unpaid")
+	}
+	return nil
+}
+
+// afterWorkOrderUpdate records the change and tells whom it concerns, in
+// the change's transaction.
+func afterWorkOrderUpdate(tx core.App, orig, r, auth *core.Record, step Step) error {
+	if step.To == "" {
+		changed := changedFields(orig, r)
+		if len(changed) == 0 {
+			return nil
+		}
+		if err := RecordEvent(tx, Event{Subject: r, Action: "update", Actor: auth, Note: fmt.Sprint(changed)}); err != nil {
+			return err
+		}
+	} else {
+		ev := Event{Subject: r, Action: "status", From: step.From, To: step.To, Actor: auth, Public: true}
+		switch step.To {
+		case "quoted":
+			ev.Note = "报价 " + money.Yuan(int64(r.GetInt("quote_fen")))
+		case "cancelled":
+			ev.Note = r.GetString("cancel_reason")
+		case "completed":
+			ev.Note = "金额 " + money.Yuan(int64(r.GetInt("amount_fen")))
+		}
+		if err := RecordEvent(tx, ev); err != nil {
+			return err
+		}
+	}
+	if r.GetString("damage_report") != "" && orig.GetString("damage_report") == "" {
+		if err := notifyManagers(tx, r, "work_order_damage", fmt.Sprintf("派工单 %s 报告损坏住户财物，需协商赔偿", r.GetString("serial"))); err != nil {
+			return err
+		}
+	}
+	if t := r.GetString("technician"); t != "" && t != orig.GetString("technician") && step.To != "accepted" {
+		if tech, err := tx.FindRecordById("staff", t); err == nil {
+			if err := Notify(tx, Notice{Recipient: tech, Kind: "work_order_assigned", Subject: r,
+				Title: fmt.Sprintf("新派工 %s：%s", r.GetString("serial"), shorten(r.GetString("description"), 40))}); err != nil {
+				return err
+			}
+		}
+	}
+	if step.To == "signed_off" && r.GetString("signoff") == "rework" {
+		return createRework(tx, r)
+	}
+	return nil
+}
+
+// createRework opens a linked rework order after an unsatisfied sign-off,
+// for the desk to send to the same or another technician. A rework that
+// fails again is escalated to the supervisor and director.
+func createRework(tx core.App, failed *core.Record) error {
+	col, err := tx.FindCachedCollectionByNameOrId("work_orders")
+	if err != nil {
+		return err
+	}
+	at := now()
+	rw := core.NewRecord(col)
+	for _, f := range []string{"community", "unit", "building", "location", "requester", "contact_name", "contact_phone",
+		"kind", "category", "service_item", "appointment_at"} {
+		rw.Set(f, failed.Get(f))
+	}
+	rw.Set("description", "返工："+failed.GetString("description"))
+	rw.Set("status", "new")
+	rw.Set("received_at", at)
+	rw.Set("reply_due", at.Add(replyWindow))
+	rw.Set("payment", "none") // rework is on the office
+	rw.Set("quote_confirmed_at", at)
+	rw.Set("source", "request")
+	rw.Set("source_ref", failed.GetString("serial"))
+	rw.Set("rework_of", failed.Id)
+	rw.Set("rework_round", failed.GetInt("rework_round")+1)
+	if err := tx.Save(rw); err != nil {
+		return fmt.Errorf("create rework of %s: %w", failed.GetString("serial"), err)
+	}
+	if err := RecordEvent(tx, Event{Subject: rw, Action: "create", To: "new", Public: true, Note: "返工 " + failed.GetString("serial")}); err != nil {
+		return err
+	}
+	if failed.GetInt("rework_round") >= 1 {
+		return notifyManagers(tx, rw, "work_order_rework_failed",
+			fmt.Sprintf("派工单 %s 返工后住户仍不满意，请主管处理", failed.GetString("serial")))
+	}
+	return nil
+}
+
+// AdvanceWorkOrder moves the order with id to status to as actor would
+// through the API, with fields set alongside, and returns it as stored.
+// A nil actor acts as a superuser. The demo loader and the tests use it.
+func AdvanceWorkOrder(app core.App, id string, actor *core.Record, to string, fields map[string]any) (*core.Record, error) {
+	var o *core.Record
+	err := app.RunInTransaction(func(tx core.App) error {
+		var err error
+		if o, err = tx.FindRecordById("work_orders", id); err != nil {
+			return err
+		}
+		orig := o.Original()
+		for k, v := range fields {
+			o.Set(k, v)
+		}
+		o.Set("status", to)
+		step, err := planWorkOrderUpdate(tx, actor, actor == nil, orig, o)
+		if err != nil {
+			return err
+		}
+		if err := tx.Save(o); err != nil {
+			return err
+		}
+		return afterWorkOrderUpdate(tx, orig, o, actor, step)
+	})
+	return o, err
+}
+
+// FileWorkOrder takes in a work order as auth would through the API.
+func FileWorkOrder(app core.App, o, auth *core.Record) error {
+	if err := prepareWorkOrder(app, o, auth); err != nil {
+		return err
+	}
+	return app.RunInTransaction(func(tx core.App) error {
+		if err := tx.Save(o); err != nil {
+			return err
+		}
+		return RecordEvent(tx, Event{Subject: o, Action: "create", To: "new", Actor: auth, Public: true})
+	})
+}
+
+// FlagLateReplies flags the orders still waiting for their 15-minute reply
+// at time at and escalates each to the supervisors, once.
+func FlagLateReplies(app core.App, at time.Time) (int, error) {
+	late, err := app.FindAllRecords("work_orders", dbx.NewExp(
+		"status = 'new' AND reply_overdue = FALSE AND reply_due != '' AND reply_due < {:at}",
+		dbx.Params{"at": at.UTC().Format(types.DefaultDateLayout)}))
+	if err != nil {
+		return 0, fmt.Errorf("find late replies: %w", err)
+	}
+	err = app.RunInTransaction(func(tx core.App) error {
+		for _, o := range late {
+			o.Set("reply_overdue", true)
+			if err := tx.Save(o); err != nil {
+				return err
+			}
+			if err := RecordEvent(tx, Event{Subject: o, Action: "overdue_reply"}); err != nil {
+				return err
+			}
+			if err := notifyManagers(tx, o, "work_order_overdue", fmt.Sprintf("派工单 %s 超过 15 分钟未回复住户", o.GetString("serial"))); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return len(late), err
+}
+
+// FlagMissedRevisits flags, from the 10th of a month on, the finished orders
+// of earlier months that were not revisited, once each.
+func FlagMissedRevisits(app core.App, at time.Time) (int, error) {
+	local := at.In(workcal.Shanghai)
+	if local.Day() < revisitDay {
+		return 0, nil
+	}
+	monthStart := time.Date(local.Year(), local.Month(), 1, 0, 0, 0, 0, workcal.Shanghai)
+	missed, err := app.FindAllRecords("work_orders", dbx.NewExp(
+		"status IN ('completed','signed_off') AND revisit_overdue = FALSE AND completed_at != '' AND completed_at < {:start}",
+		dbx.Params{"start": monthStart.UTC().Format(types.DefaultDateLayout)}))
+	if err != nil {
+		return 0, fmt.Errorf("find missed revisits: %w", err)
+	}
+	err = app.RunInTransaction(func(tx core.App) error {
+		for _, o := range missed {
+			o.Set("revisit_overdue", true)
+			if err := tx.Save(o); err != nil {
+				return err
+			}
+			if err := RecordEvent(tx, Event{Subject: o, Action: "overdue_revisit"}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return len(missed), err
+}
+
+// StatementLine is an unpaid paid-service order for the unit's next fee
+// statement [003 2.6.7]: its serial and amount.
+type StatementLine struct {
+	ID          string `db:"id" json:"id"`
+	Serial      string `db:"serial" json:"serial"`
+	AmountFen   int64  `db:"amount_fen" json:"amount_fen"`
+	CompletedAt string `db:"completed_at" json:"completed_at"`
+}
+
+// UnbilledWorkOrders lists the orders of unit whose amount the resident
+// chose to have charged on the statement and that nobody has paid yet.
+// Once an order is paid (or billed onto a statement) it is no longer listed.
+func UnbilledWorkOrders(app core.App, unit string) ([]StatementLine, error) {
+	var lines []StatementLine
+	err := app.DB().NewQuery(`
+		SELECT id, serial, amount_fen, completed_at FROM work_orders
+		WHERE unit = {:unit} AND payment = 'unpaid' AND amount_fen > 0 AND status NOT IN ('cancelled')
+		ORDER BY completed_at`).Bind(dbx.Params{"unit": unit}).All(&lines)
+	if err != nil {
+		return nil, fmt.Errorf("unbilled work orders of %s: %w", unit, err)
+	}
+	return lines, nil
+}
