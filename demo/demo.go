@@ -68,6 +68,7 @@ func Load(app core.App) (bool, error) {
 		l := &loader{app: tx}
 		l.mainCommunity()
 		l.complaints()
+		l.dispatch()
 		l.otherCommunity()
 		return l.err
 	})

@@ -247,12 +247,12 @@ func prepareWorkOrder(app core.App, r, auth *core.Record) error {
 		r.Set("kind", item.GetString("kind"))
 		r.Set("category", item.GetString("category"))
 		if item.GetString("kind") != "routine" && !item.GetBool("needs_estimate") {
+			// A listed price is agreed at intake: the resident chose the item
+			// at that price in the portal, or the desk told the caller the
+			// price and records their agreement. Items priced on site go
+			// through a quote the resident confirms.
 			r.Set("quote_fen", item.GetInt("price_fen"))
-			if isResident(auth) {
-				// The resident chose the item at its listed price: that is
-				// their consent to it.
-				r.Set("quote_confirmed_at", at)
-			}
+			r.Set("quote_confirmed_at", at)
 		}
 	}
 	return nil
@@ -301,7 +301,8 @@ func planWorkOrderUpdate(app core.App, auth *core.Record, superuser bool, orig, 
 			return step, err
 		}
 	case "signed_off":
-		if !hasAny(workOrderActors(auth, orig), []string{actorRequester}) && !superuser && len(r.GetStringSlice("signature")) == 0 && r.GetString("signature") == "" {
+		signed := r.GetString("signature") != "" || len(r.GetUnsavedFiles("signature")) > 0
+		if !hasAny(workOrderActors(auth, orig), []string{actorRequester}) && !superuser && !signed {
 			// On the technician's device the resident signs on the screen.
 			return step, badRequest(validation.Errors{"signature": codedError("wuye_signature_needed")})
 		}

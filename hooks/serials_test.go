@@ -103,16 +103,16 @@ func TestSerialIsReadOnlyAndPerPrefixPerDay(t *testing.T) {
 	}
 
 	// Another prefix and another day each have their own sequence.
-	day := time.Date(2026, 11, 22, 23, 59, 0, 0, time.FixedZone("CST", 8*3600))
+	day := time.Date(2030, 6, 30, 23, 59, 0, 0, time.FixedZone("CST", 8*3600)) // a day no fixture uses
 	for _, c := range []struct {
 		prefix string
 		at     time.Time
 		want   string
 	}{
-		{"PG", day, "PG-20261122-0001"},
-		{"PG", day, "PG-20261122-0002"},
-		{"PG", day.Add(2 * time.Minute), "PG-20261123-0001"}, // past midnight in Shanghai
-		{"ZD", day, "ZD-20261122-0001"},
+		{"PG", day, "PG-20300630-0001"},
+		{"PG", day, "PG-20300630-0002"},
+		{"PG", day.Add(2 * time.Minute), "PG-20300701-0001"}, // past midnight in Shanghai
+		{"ZD", day, "ZD-20300630-0001"},
 	} {
 		var got string
 		err := app.RunInTransaction(func(tx core.App) error {

@@ -1,0 +1,219 @@
+package demo
+
+import (
+	"bytes"
+	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"time"
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/filesystem"
+
+	"wuye/hooks"
+)
+
+// priceList is the demo community's 有偿服务收费标准.
+var priceList = []struct {
+	code, name, category, kind, unit string
+	priceFen                         int
+	estimate, prepay, active         bool
+}{
+	{"DQ01", "日光灯维修", "electrical", "paid", "次", 2000, false, false, true},
+	{"DQ02", "开关插座更换", "electrical", "paid", "个", 1500, false, false, true},
+	{"SN01", "水龙头更换", "plumbing", "paid", "个", 3000, false, false, true},
+	{"SN02", "下水道疏通", "plumbing", "paid", "次", 8000, false, false, true},
+	{"SN03", "水管漏水维修", "plumbing", "paid", "次", 0, true, false, true},
+	{"MG01", "门锁维修", "locksmith", "paid", "次", 5000, false, false, true},
+	{"MG02", "木门修理", "carpentry", "paid", "次", 0, true, false, true},
+	{"JD01", "空调清洗", "appliance", "paid", "台", 12000, false, false, true},
+	{"BJ01", "室内保洁", "cleaning", "paid", "小时", 3500, false, true, true},
+	{"BJ02", "开荒保洁", "cleaning", "paid", "m²", 800, false, true, true},
+	{"BG01", "复印", "office", "paid", "页", 50, false, false, true},
+	{"BG02", "打字", "office", "paid", "页", 500, false, false, true},
+	{"BG03", "传真", "office", "paid", "页", 200, false, false, true},
+	{"GQ01", "公共区域维修", "common_area", "routine", "次", 0, false, false, true},
+	{"ZJ01", "房屋租赁代理", "agency", "business", "次", 0, true, false, true},
+	{"CD01", "会所场地租用", "venue", "business", "次", 20000, false, false, true},
+	{"LF01", "上门理发", "other", "paid", "次", 3000, false, false, false}, // discontinued
+}
+
+// skills are the demo technicians' trades.
+var skills = map[string][]string{
+	"tech1@example.com": {"electrical", "plumbing", "appliance"},
+	"tech2@example.com": {"plumbing", "carpentry", "locksmith", "cleaning", "common_area"},
+}
+
+type demoOrder struct {
+	by, unit, item, desc string
+	payment              string // "paid" when taken at the counter before dispatch
+	steps                []orderStep
+}
+
+type orderStep struct {
+	actor, to string
+	fields    map[string]any
+}
+
+// dispatch loads the price list and work orders in every state of SPEC §4,
+// filed and moved through the same flow as the API.
+func (l *loader) dispatch() {
+	if l.err != nil {
+		return
+	}
+	community := l.units["1-101"].GetString("community")
+	for email, trades := range skills {
+		t := l.account("staff", email)
+		if l.err != nil {
+			return
+		}
+		t.Set("skills", trades)
+		if l.err = l.app.Save(t); l.err != nil {
+			return
+		}
+	}
+	items := map[string]*core.Record{}
+	for _, p := range priceList {
+		items[p.code] = l.save("service_items", map[string]any{
+			"community": community, "code": p.code, "name": p.name, "category": p.category, "kind": p.kind,
+			"unit": p.unit, "price_fen": p.priceFen, "needs_estimate": p.estimate, "prepay": p.prepay, "active": p.active,
+		})
+	}
+	soon := time.Now().Add(10 * time.Minute)
+	tech1, tech2 := "tech1@example.com", "tech2@example.com"
+	assign := func(tech string) orderStep {
+		return orderStep{"frontdesk@example.com", "dispatched", map[string]any{"dispatch_mode": "assign", "technician": tech, "appointment_at": soon}}
+	}
+	through := func(tech string, extra ...orderStep) []orderStep {
+		return append([]orderStep{assign(tech), {tech, "accepted", nil}, {tech, "on_site", nil}}, extra...)
+	}
+	orders := []demoOrder{
+		{by: "owner1@example.com", unit: "1-101", item: "DQ01", desc: "客厅日光灯闪烁，镇流器可能坏了"},
+		{by: "owner2@example.com", unit: "1-102", item: "SN01", desc: "厨房水龙头关不紧，一直滴水", steps: []orderStep{assign(tech1)}},
+		{unit: "1-203", item: "SN02", desc: "卫生间地漏堵塞（电话报修）", steps: []orderStep{
+			{"frontdesk@example.com", "dispatched", map[string]any{"dispatch_mode": "pool"}}}},
+		{unit: "1-104", item: "MG01", desc: "入户门锁芯卡死", steps: []orderStep{assign(tech2), {tech2, "accepted", nil}}},
+		{by: "owner1@example.com", unit: "1-101", item: "SN03", desc: "阳台水管接头渗水", steps: through(tech1)},
+		{by: "owner2@example.com", unit: "1-102", item: "SN03", desc: "卫生间墙内水管疑似漏水", steps: through(tech1,
+			orderStep{tech1, "quoted", map[string]any{"quote_fen": 15000}})},
+		{unit: "", item: "GQ01", desc: "2栋3楼楼道灯不亮", steps: through(tech2, orderStep{tech2, "in_progress", nil})},
+		{by: "owner1@example.com", unit: "1-101", item: "JD01", desc: "两台挂机空调清洗", steps: through(tech1,
+			orderStep{tech1, "in_progress", nil},
+			orderStep{tech1, "completed", map[string]any{"materials": []map[string]any{{"name": "清洗剂", "qty": 2, "price_fen": 1500}}, "payment": "unpaid"}})},
+		{by: "owner2@example.com", unit: "1-102", item: "DQ02", desc: "卧室插座松动", steps: through(tech1,
+			orderStep{tech1, "in_progress", nil},
+			orderStep{tech1, "completed", map[string]any{"payment": "paid_on_site"}},
+			orderStep{"owner2@example.com", "signed_off", map[string]any{"signoff": "confirmed", "satisfaction": "satisfied"}})},
+		{unit: "1-201", item: "BJ01", desc: "全屋保洁 3 小时（已在前台预付）", payment: "paid", steps: append(through(tech2,
+			orderStep{tech2, "in_progress", nil},
+			orderStep{tech2, "completed", nil}),
+			orderStep{tech2, "signed_off", map[string]any{"signoff": "confirmed", "satisfaction": "satisfied", "signature": signatureFile()}},
+			orderStep{"frontdesk@example.com", "revisited", map[string]any{"revisit_method": "home_visit", "satisfaction": "satisfied", "revisit_note": "上门回访，业主满意"}})},
+		{unit: "1-202", item: "BG01", desc: "复印房产证 10 页", steps: append(through(tech2,
+			orderStep{tech2, "in_progress", nil},
+			orderStep{tech2, "completed", map[string]any{"payment": "paid_on_site"}}),
+			orderStep{tech2, "signed_off", map[string]any{"signoff": "confirmed", "signature": signatureFile()}},
+			orderStep{"frontdesk@example.com", "revisited", map[string]any{"revisit_method": "phone", "satisfaction": "basic"}},
+			orderStep{"frontdesk@example.com", "closed", nil})},
+		{by: "owner1@example.com", unit: "1-101", item: "MG02", desc: "卧室木门变形关不上", steps: []orderStep{
+			{"owner1@example.com", "cancelled", map[string]any{"cancel_reason": "业主已自行请人修好"}}}},
+		{by: "owner2@example.com", unit: "1-102", item: "SN02", desc: "厨房下水道反复堵塞", steps: through(tech1,
+			orderStep{tech1, "in_progress", nil},
+			orderStep{tech1, "completed", map[string]any{"payment": "unpaid"}},
+			orderStep{"owner2@example.com", "signed_off", map[string]any{"signoff": "rework", "satisfaction": "unsatisfied"}})},
+		{unit: "1-301", item: "DQ01", desc: "门厅灯不亮（来访报修，尚未回复住户）"},
+	}
+	var last *core.Record
+	for _, d := range orders {
+		if last = l.order(d, items); l.err != nil {
+			return
+		}
+	}
+	// The last one has waited past its 15 minutes: the reply job flags it.
+	last.Set("reply_due", time.Now().Add(-5*time.Minute))
+	if l.err = l.app.Save(last); l.err != nil {
+		return
+	}
+	if _, l.err = hooks.FlagLateReplies(l.app, time.Now()); l.err != nil {
+		return
+	}
+	l.save("service_demands", map[string]any{
+		"community": community, "unit": l.units["1-101"].Id, "resident": l.account("residents", "owner1@example.com").Id,
+		"contact_name": "李明", "contact_phone": "13800000001", "description": "希望提供上门照看宠物服务", "status": "open",
+	})
+	l.save("service_demands", map[string]any{
+		"community": community, "contact_name": "王芳", "contact_phone": "13800000004", "description": "能否代收大件家具并安装？",
+		"status": "answered", "answer": "目前暂未开通该项服务，开通后将在公告栏通知，感谢您的建议。",
+	})
+}
+
+func (l *loader) order(d demoOrder, items map[string]*core.Record) *core.Record {
+	col, err := l.app.FindCachedCollectionByNameOrId("work_orders")
+	if err != nil {
+		l.err = err
+		return nil
+	}
+	o := core.NewRecord(col)
+	o.Set("service_item", items[d.item].Id)
+	o.Set("description", d.desc)
+	o.Set("contact_name", "报修住户")
+	o.Set("contact_phone", "13700008888")
+	o.Set("payment", d.payment)
+	if d.unit != "" {
+		o.Set("unit", l.units[d.unit].Id)
+	} else {
+		o.Set("community", l.units["2-101"].GetString("community"))
+		o.Set("building", l.units["2-101"].GetString("building"))
+		o.Set("location", "2栋3楼楼道")
+	}
+	filer := l.account("staff", "frontdesk@example.com")
+	if d.by != "" {
+		filer = l.account("residents", d.by)
+	}
+	if l.err != nil {
+		return nil
+	}
+	if err := hooks.FileWorkOrder(l.app, o, filer); err != nil {
+		l.err = fmt.Errorf("demo order %q: %w", d.desc, err)
+		return nil
+	}
+	for _, s := range d.steps {
+		fields := map[string]any{}
+		for k, v := range s.fields {
+			fields[k] = v
+		}
+		if t, ok := fields["technician"].(string); ok {
+			fields["technician"] = l.account("staff", t).Id
+		}
+		collection := "staff"
+		if s.actor == d.by {
+			collection = "residents"
+		}
+		actor := l.account(collection, s.actor)
+		if l.err != nil {
+			return nil
+		}
+		if o, err = hooks.AdvanceWorkOrder(l.app, o.Id, actor, s.to, fields); err != nil {
+			l.err = fmt.Errorf("demo order %q → %s: %w", d.desc, s.to, err)
+			return nil
+		}
+	}
+	if o, err = l.app.FindRecordById("work_orders", o.Id); err != nil {
+		l.err = err
+	}
+	return o
+}
+
+// signatureFile is a resident's signature as the field app captures it: a
+// small PNG of a stroke on the touch screen.
+func signatureFile() *filesystem.File {
+	img := image.NewGray(image.Rect(0, 0, 120, 40))
+	for x := 10; x < 110; x++ {
+		img.SetGray(x, 20+(x%17)-8, color.Gray{Y: 255})
+	}
+	var buf bytes.Buffer
+	_ = png.Encode(&buf, img)
+	f, _ := filesystem.NewFileFromBytes(buf.Bytes(), "signature.png")
+	return f
+}
