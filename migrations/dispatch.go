@@ -82,7 +82,8 @@ func dispatchUp(app core.App) error {
 	setRules(demands,
 		rule(or(staffOf("community"), and(isResident, `resident = @request.auth.id`))),
 		rule(or(staffOf("community"), and(isResident, `resident = @request.auth.id`))),
-		rule(or(deskOf("community"), and(isResident, `resident = @request.auth.id`, livesIn("unit.unit_residents_via_unit")))),
+		// a resident asks about a unit they live in; the hook makes them the asker
+		rule(or(deskOf("community"), and(isResident, livesIn("unit.unit_residents_via_unit")))),
 		rule(deskOf("community")), nil,
 	)
 	if err := app.Save(demands); err != nil {
@@ -159,7 +160,9 @@ func dispatchUp(app core.App) error {
 	// the orders they are the technician of. A resident sees the orders they
 	// requested.
 	seesAll := `(@request.auth.role = "front_desk" || @request.auth.role = "area_manager" || @request.auth.role = "cashier" || @request.auth.role = "supervisor" || @request.auth.role = "director")`
-	inPool := `(dispatch_mode = "pool" && status = "dispatched" && technician = "" && @request.auth.role = "technician" && @request.auth.skills ?= category)`
+	// (:each is what matches a multi-select of the signed-in record; a plain
+	// ?= against @request.auth.skills never does.)
+	inPool := `(dispatch_mode = "pool" && status = "dispatched" && technician = "" && @request.auth.role = "technician" && @request.auth.skills:each ?= category)`
 	staffRead := and(staffOf("community"), or(seesAll, `technician = @request.auth.id`, inPool))
 	read := or(staffRead, and(isResident, `requester = @request.auth.id`))
 	create := or(
