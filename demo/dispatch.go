@@ -108,12 +108,12 @@ func (l *loader) dispatch() {
 		{unit: "1-201", item: "BJ01", desc: "全屋保洁 3 小时（已在前台预付）", payment: "paid", steps: append(through(tech2,
 			orderStep{tech2, "in_progress", nil},
 			orderStep{tech2, "completed", nil}),
-			orderStep{tech2, "signed_off", map[string]any{"signoff": "confirmed", "satisfaction": "satisfied", "signature": signatureFile()}},
+			orderStep{tech2, "signed_off", map[string]any{"signoff": "confirmed", "satisfaction": "satisfied", "signature": SignatureFile()}},
 			orderStep{"frontdesk@example.com", "revisited", map[string]any{"revisit_method": "home_visit", "satisfaction": "satisfied", "revisit_note": "上门回访，业主满意"}})},
 		{unit: "1-202", item: "BG01", desc: "复印房产证 10 页", steps: append(through(tech2,
 			orderStep{tech2, "in_progress", nil},
 			orderStep{tech2, "completed", map[string]any{"payment": "paid_on_site"}}),
-			orderStep{tech2, "signed_off", map[string]any{"signoff": "confirmed", "signature": signatureFile()}},
+			orderStep{tech2, "signed_off", map[string]any{"signoff": "confirmed", "signature": SignatureFile()}},
 			orderStep{"frontdesk@example.com", "revisited", map[string]any{"revisit_method": "phone", "satisfaction": "basic"}},
 			orderStep{"frontdesk@example.com", "closed", nil})},
 		{by: "owner1@example.com", unit: "1-101", item: "MG02", desc: "卧室木门变形关不上", steps: []orderStep{
@@ -205,9 +205,9 @@ func (l *loader) order(d demoOrder, items map[string]*core.Record) *core.Record 
 	return o
 }
 
-// signatureFile is a resident's signature as the field app captures it: a
+// SignatureFile is a resident's signature as the field app captures it: a
 // small PNG of a stroke on the touch screen.
-func signatureFile() *filesystem.File {
+func SignatureFile() *filesystem.File {
 	img := image.NewGray(image.Rect(0, 0, 120, 40))
 	for x := 10; x < 110; x++ {
 		img.SetGray(x, 20+(x%17)-8, color.Gray{Y: 255})

@@ -5,6 +5,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/routine"
 	"github.com/pocketbase/pocketbase/tools/subscriptions"
 )
 
@@ -62,7 +63,11 @@ func pushQueue(app core.App, prev, cur *core.Record) {
 		}
 		for _, d := range out {
 			if client.HasSubscription(d.topic) && d.allowed(auth) {
-				client.Send(subscriptions.Message{Name: d.topic, Data: payload[d.remove]})
+				// A client's channel is unbuffered and drained by its own
+				// connection: send without waiting, as PocketBase does, so a
+				// slow phone never holds up the change that triggered it.
+				c, msg := client, subscriptions.Message{Name: d.topic, Data: payload[d.remove]}
+				routine.FireAndForget(func() { c.Send(msg) })
 			}
 		}
 	}
