@@ -75,6 +75,24 @@ func TestDemoCommunityIsComplete(t *testing.T) {
 			t.Errorf("the demo has no complaint with %v", where)
 		}
 	}
+	for _, status := range []string{"new", "dispatched", "accepted", "on_site", "quoted", "in_progress", "completed", "signed_off", "revisited", "closed", "cancelled"} {
+		if n, _ := app.CountRecords("work_orders", dbx.HashExp{"community": ch, "status": status}); n == 0 {
+			t.Errorf("no %s work order in the demo", status)
+		}
+	}
+	for _, where := range []dbx.Expression{
+		dbx.HashExp{"dispatch_mode": "pool", "status": "dispatched", "technician": ""}, dbx.HashExp{"payment": "unpaid"},
+		dbx.HashExp{"reply_overdue": true}, dbx.NewExp("rework_of != ''"), dbx.HashExp{"revisit_method": "home_visit"},
+	} {
+		if n, _ := app.CountRecords("work_orders", where); n == 0 {
+			t.Errorf("the demo has no work order with %v", where)
+		}
+	}
+	for _, name := range []string{"日光灯维修", "水龙头更换", "室内保洁"} {
+		if _, err := app.FindFirstRecordByData("service_items", "name", name); err != nil {
+			t.Errorf("the price list has no %s", name)
+		}
+	}
 	area1, err := app.FindFirstRecordByData("areas", "name", "一片区")
 	if err != nil || area1.GetString("manager") != testapp.ID(t, "staff:areamgr@example.com") {
 		t.Fatalf("areamgr must manage area 1: %v", err)

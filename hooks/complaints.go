@@ -307,32 +307,10 @@ func afterComplaintUpdate(tx core.App, orig, r *core.Record, auth *core.Record, 
 }
 
 // AdvanceComplaint moves the complaint with id to status to as actor would
-// through the API (same table, same checks, same events), with fields set
-// alongside, and returns it as stored. It starts from the stored record, as
-// the API does, so the step is judged against what is really there. The
+// through the API, with fields set alongside, and returns it as stored. The
 // demo loader and the tests use it; a nil actor acts as a superuser.
 func AdvanceComplaint(app core.App, id string, actor *core.Record, to string, fields map[string]any) (*core.Record, error) {
-	var c *core.Record
-	err := app.RunInTransaction(func(tx core.App) error {
-		var err error
-		if c, err = tx.FindRecordById("complaints", id); err != nil {
-			return err
-		}
-		orig := c.Original()
-		for k, v := range fields {
-			c.Set(k, v)
-		}
-		c.Set("status", to)
-		step, err := planComplaintUpdate(tx, actor, actor == nil, orig, c)
-		if err != nil {
-			return err
-		}
-		if err := tx.Save(c); err != nil {
-			return err
-		}
-		return afterComplaintUpdate(tx, orig, c, actor, step)
-	})
-	return c, err
+	return advance(app, "complaints", id, actor, to, fields, planComplaintUpdate, afterComplaintUpdate)
 }
 
 // FileComplaint takes in a complaint as auth would through the API.

@@ -451,27 +451,7 @@ func createRework(tx core.App, failed *core.Record) error {
 // through the API, with fields set alongside, and returns it as stored.
 // A nil actor acts as a superuser. The demo loader and the tests use it.
 func AdvanceWorkOrder(app core.App, id string, actor *core.Record, to string, fields map[string]any) (*core.Record, error) {
-	var o *core.Record
-	err := app.RunInTransaction(func(tx core.App) error {
-		var err error
-		if o, err = tx.FindRecordById("work_orders", id); err != nil {
-			return err
-		}
-		orig := o.Original()
-		for k, v := range fields {
-			o.Set(k, v)
-		}
-		o.Set("status", to)
-		step, err := planWorkOrderUpdate(tx, actor, actor == nil, orig, o)
-		if err != nil {
-			return err
-		}
-		if err := tx.Save(o); err != nil {
-			return err
-		}
-		return afterWorkOrderUpdate(tx, orig, o, actor, step)
-	})
-	return o, err
+	return advance(app, "work_orders", id, actor, to, fields, planWorkOrderUpdate, afterWorkOrderUpdate)
 }
 
 // FileWorkOrder takes in a work order as auth would through the API.
@@ -496,22 +476,9 @@ func FlagLateReplies(app core.App, at time.Time) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("find late replies: %w", err)
 	}
-	err = app.RunInTransaction(func(tx core.App) error {
-		for _, o := range late {
-			o.Set("reply_overdue", true)
-			if err := tx.Save(o); err != nil {
-				return err
-			}
-			if err := RecordEvent(tx, Event{Subject: o, Action: "overdue_reply"}); err != nil {
-				return err
-			}
-			if err := notifyManagers(tx, o, "work_order_overdue", fmt.Sprintf("派工单 %s 超过 15 分钟未回复住户", o.GetString("serial"))); err != nil {
-				return err
-			}
-		}
-		return nil
+	return len(late), flagOnce(app, late, "reply_overdue", "overdue_reply", func(tx core.App, o *core.Record) error {
+		return notifyManagers(tx, o, "work_order_overdue", fmt.Sprintf("派工单 %s 超过 15 分钟未回复住户", o.GetString("serial")))
 	})
-	return len(late), err
 }
 
 // FlagMissedRevisits flags, from the 10th of a month on, the finished orders
@@ -528,19 +495,30 @@ func FlagMissedRevisits(app core.App, at time.Time) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("find missed revisits: %w", err)
 	}
-	err = app.RunInTransaction(func(tx core.App) error {
-		for _, o := range missed {
-			o.Set("revisit_overdue", true)
-			if err := tx.Save(o); err != nil {
+	return len(missed), flagOnce(app, missed, "revisit_overdue", "overdue_revisit", nil)
+}
+
+// flagOnce sets the flag field of each record, records action for it and,
+// when notify is set, tells whom it concerns — all in one transaction. The
+// callers select only unflagged records, so a breach is flagged once.
+func flagOnce(app core.App, records []*core.Record, flag, action string, notify func(tx core.App, r *core.Record) error) error {
+	return app.RunInTransaction(func(tx core.App) error {
+		for _, r := range records {
+			r.Set(flag, true)
+			if err := tx.Save(r); err != nil {
+				return fmt.Errorf("flag %s %s: %w", flag, r.Id, err)
+			}
+			if err := RecordEvent(tx, Event{Subject: r, Action: action}); err != nil {
 				return err
 			}
-			if err := RecordEvent(tx, Event{Subject: o, Action: "overdue_revisit"}); err != nil {
-				return err
+			if notify != nil {
+				if err := notify(tx, r); err != nil {
+					return err
+				}
 			}
 		}
 		return nil
 	})
-	return len(missed), err
 }
 
 // StatementLine is an unpaid paid-service order for the unit's next fee

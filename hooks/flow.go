@@ -129,6 +129,43 @@ func (f *Flow) args(statuses ...string) []any {
 	return out
 }
 
+// planFunc judges and completes a change (see Flow.Plan); afterFunc records
+// what follows from it in the same transaction.
+type (
+	planFunc  func(app core.App, auth *core.Record, superuser bool, orig, r *core.Record) (Step, error)
+	afterFunc func(tx core.App, orig, r, auth *core.Record, step Step) error
+)
+
+// advance moves the record id of collection to status to as actor would
+// through the API — same plan, same follow-up, one transaction — with
+// fields set alongside, and returns it as stored. It starts from the stored
+// record, as the API does, so the step is judged against what is really
+// there. A nil actor acts as a superuser.
+func advance(app core.App, collection, id string, actor *core.Record, to string, fields map[string]any,
+	plan planFunc, after afterFunc) (*core.Record, error) {
+	var r *core.Record
+	err := app.RunInTransaction(func(tx core.App) error {
+		var err error
+		if r, err = tx.FindRecordById(collection, id); err != nil {
+			return err
+		}
+		orig := r.Original()
+		for k, v := range fields {
+			r.Set(k, v)
+		}
+		r.Set("status", to)
+		step, err := plan(tx, actor, actor == nil, orig, r)
+		if err != nil {
+			return err
+		}
+		if err := tx.Save(r); err != nil {
+			return err
+		}
+		return after(tx, orig, r, actor, step)
+	})
+	return r, err
+}
+
 func hasAny(have, want []string) bool {
 	for _, h := range have {
 		if slices.Contains(want, h) {
