@@ -1,6 +1,10 @@
 package hooks
 
-import "time"
+import (
+	"time"
+
+	"github.com/pocketbase/pocketbase/core"
+)
 
 // SetNow replaces the clock of serials, deadlines and flows for a test and
 // returns the function that puts the real one back.
@@ -8,4 +12,15 @@ func SetNow(f func() time.Time) (restore func()) {
 	prev := now
 	now = f
 	return func() { now = prev }
+}
+
+// RunBillingBatches runs at most n batches of a billing run and stops as if
+// the server had been killed.
+func RunBillingBatches(app core.App, id string, n int) error { return runBilling(app, id, n) }
+
+// SetBillingBatch changes the batch size for a test.
+func SetBillingBatch(n int) (restore func()) {
+	prev := billingBatch
+	billingBatch = n
+	return func() { billingBatch = prev }
 }

@@ -25,4 +25,5 @@ func Register(app core.App) {
 	registerRegistry(app)
 	registerComplaints(app)
 	registerDispatch(app)
+	registerBilling(app)
 }

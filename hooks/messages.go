@@ -71,6 +71,8 @@ var messages = map[string]text{
 	"wuye_signature_needed":      {"请住户在屏幕上签名确认", "The resident must sign on the screen."},
 	"wuye_materials_invalid":     {"材料清单有误：每项须有名称、数量大于 0、单价（分）不小于 0", "Materials: each line needs a name, a quantity above 0 and a price in fen of at least 0."},
 	"wuye_changed_meanwhile":     {"该记录刚被他人处理（例如已被其他师傅接单），请刷新后再试", "Someone else changed this record just now (e.g. another technician claimed it); refresh and try again."},
+	"wuye_bad_period":            {"账期格式应为 2026-01（月）或 2026-Q1（季度）", "The period must look like 2026-01 (a month) or 2026-Q1 (a quarter)."},
+	"wuye_run_in_progress":       {"该账期的计费正在进行中，请等待完成", "A billing run for this period is already under way."},
 	"wuye_bad_month":             {"月份格式应为 年-月，例如 2026-11", "The month must look like 2026-11."},
 	"wuye_bad_year":              {"年份不正确", "Invalid year."},
 	"wuye_location_required":     {"公共区域投诉请填写具体位置", "Give the location for a complaint about a common area."},
@@ -112,7 +114,7 @@ var fieldLabels = map[string]text{
 	"service_item": {"服务项目", "Service"}, "description": {"服务内容", "Description"}, "materials": {"材料", "Materials"},
 	"signoff": {"签收", "Sign-off"}, "signature": {"签名", "Signature"}, "payment": {"付款方式", "Payment"},
 	"revisit_method": {"回访方式", "Revisit method"}, "cancel_reason": {"取消原因", "Cancellation reason"},
-	"appointment_at": {"预约时间", "Appointment"}, "answer": {"答复", "Answer"}, "receiver": {"受理人", "Receiver"}, "month": {"月份", "Month"},
+	"appointment_at": {"预约时间", "Appointment"}, "period": {"账期", "Period"}, "answer": {"答复", "Answer"}, "receiver": {"受理人", "Receiver"}, "month": {"月份", "Month"},
 }
 
 // unitStatusLabels names unit statuses in messages.
