@@ -26,4 +26,5 @@ func Register(app core.App) {
 	registerComplaints(app)
 	registerDispatch(app)
 	registerBilling(app)
+	registerPayments(app)
 }

@@ -73,6 +73,12 @@ var messages = map[string]text{
 	"wuye_changed_meanwhile":     {"该记录刚被他人处理（例如已被其他师傅接单），请刷新后再试", "Someone else changed this record just now (e.g. another technician claimed it); refresh and try again."},
 	"wuye_bad_period":            {"账期格式应为 2026-01（月）或 2026-Q1（季度）", "The period must look like 2026-01 (a month) or 2026-Q1 (a quarter)."},
 	"wuye_run_in_progress":       {"该账期的计费正在进行中，请等待完成", "A billing run for this period is already under way."},
+	"wuye_amount_positive":       {"金额必须是大于 0 的整数（单位：分）", "The amount must be a whole number of fen above 0."},
+	"wuye_overpayment":           {"缴费 %[1]v 超过应缴金额 %[2]v", "A payment of %[1]v is more than the %[2]v owed."},
+	"wuye_bill_not_this_unit":    {"所选账单不属于该房屋，或已作废", "A chosen bill is not this unit's, or is void."},
+	"wuye_reversal_invalid":      {"只能冲正本房屋的原始收款", "Only an original payment of this unit can be reversed."},
+	"wuye_already_reversed":      {"这笔收款已经冲正过", "This payment has already been reversed."},
+	"wuye_payment_final":         {"收款和账单不能修改或删除；更正请做冲正", "Payments and bills are never changed or deleted; correct with a reversal."},
 	"wuye_bad_month":             {"月份格式应为 年-月，例如 2026-11", "The month must look like 2026-11."},
 	"wuye_bad_year":              {"年份不正确", "Invalid year."},
 	"wuye_location_required":     {"公共区域投诉请填写具体位置", "Give the location for a complaint about a common area."},
@@ -114,7 +120,7 @@ var fieldLabels = map[string]text{
 	"service_item": {"服务项目", "Service"}, "description": {"服务内容", "Description"}, "materials": {"材料", "Materials"},
 	"signoff": {"签收", "Sign-off"}, "signature": {"签名", "Signature"}, "payment": {"付款方式", "Payment"},
 	"revisit_method": {"回访方式", "Revisit method"}, "cancel_reason": {"取消原因", "Cancellation reason"},
-	"appointment_at": {"预约时间", "Appointment"}, "period": {"账期", "Period"}, "answer": {"答复", "Answer"}, "receiver": {"受理人", "Receiver"}, "month": {"月份", "Month"},
+	"appointment_at": {"预约时间", "Appointment"}, "period": {"账期", "Period"}, "amount_fen": {"金额", "Amount"}, "bills": {"账单", "Bills"}, "reverses": {"冲正对象", "Reversed payment"}, "method": {"付款方式", "Method"}, "answer": {"答复", "Answer"}, "receiver": {"受理人", "Receiver"}, "month": {"月份", "Month"},
 }
 
 // unitStatusLabels names unit statuses in messages.

@@ -8,37 +8,45 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 )
 
-// inTx runs the rest of a request hook chain in one transaction and then fn
-// with the same transaction, so that a change and what it implies (its
-// events, counters, notifications) are written together or not at all.
-// e.App is the transaction only while the chain runs and is put back after,
-// so later hooks never hold a finished transaction.
-func inTx(e *core.RecordRequestEvent, fn func(tx core.App) error) error {
+// inTxAround runs before, the rest of a request hook chain and after in one
+// transaction, so that a change, what it depends on and what it implies
+// (events, counters, notifications, balances) are read and written together
+// or not at all. Writes go through one connection, so nothing else writes
+// between before and after. e.App is the transaction only while the chain
+// runs and is put back after, so later hooks never hold a finished
+// transaction.
+func inTxAround(e *core.RecordRequestEvent, before, after func(tx core.App) error) error {
 	orig := e.App
 	defer func() { e.App = orig }()
 	return orig.RunInTransaction(func(tx core.App) error {
+		if before != nil {
+			if err := before(tx); err != nil {
+				return err
+			}
+		}
 		e.App = tx
 		if err := e.Next(); err != nil {
 			return err
 		}
-		if fn == nil {
+		if after == nil {
 			return nil
 		}
-		return fn(tx)
+		return after(tx)
 	})
 }
 
-// inTxChecked is inTx for a change that was judged against orig: inside
-// the transaction the stored record must still have orig's values for
-// fields, or someone changed it first and this change is refused (409)
-// rather than silently overwriting theirs — e.g. two technicians claiming
-// one pool order at the same moment: exactly one wins. Writes go through
-// one connection, so the check and the write cannot interleave with
-// another change.
-func inTxChecked(e *core.RecordRequestEvent, orig *core.Record, fields []string, fn func(tx core.App) error) error {
-	base := e.App
-	defer func() { e.App = base }()
-	return base.RunInTransaction(func(tx core.App) error {
+// inTx is inTxAround with nothing before.
+func inTx(e *core.RecordRequestEvent, after func(tx core.App) error) error {
+	return inTxAround(e, nil, after)
+}
+
+// inTxChecked is inTx for a change that was judged against orig: inside the
+// transaction the stored record must still have orig's values for fields,
+// or someone changed it first and this change is refused (409) rather than
+// silently overwriting theirs — e.g. two technicians claiming one pool
+// order at the same moment: exactly one wins.
+func inTxChecked(e *core.RecordRequestEvent, orig *core.Record, fields []string, after func(tx core.App) error) error {
+	return inTxAround(e, func(tx core.App) error {
 		stored, err := tx.FindRecordById(orig.Collection(), orig.Id)
 		if err != nil {
 			return err
@@ -48,10 +56,6 @@ func inTxChecked(e *core.RecordRequestEvent, orig *core.Record, fields []string,
 				return apis.NewApiError(http.StatusConflict, "", validation.Errors{f: codedError("wuye_changed_meanwhile")})
 			}
 		}
-		e.App = tx
-		if err := e.Next(); err != nil {
-			return err
-		}
-		return fn(tx)
-	})
+		return nil
+	}, after)
 }

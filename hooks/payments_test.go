@@ -1,0 +1,175 @@
+package hooks_test
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+
+	"wuye/hooks"
+	"wuye/internal/testapp"
+)
+
+// billed prices 翠湖花园, bills two quarters and returns 1-101's open bills
+// oldest first.
+func billed(t testing.TB, app core.App) []*core.Record {
+	t.Helper()
+	priceCH(t, app)
+	col, _ := app.FindCollectionByNameOrId("billing_runs")
+	for _, period := range []string{"2026-Q1", "2026-Q2"} {
+		run := core.NewRecord(col)
+		run.Set("community", testapp.ID(t, "community:CH"))
+		run.Set("period", period)
+		run.Set("status", "running")
+		if err := app.Save(run); err != nil {
+			t.Fatal(err)
+		}
+		if err := hooks.RunBilling(app, run.Id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	bills, err := app.FindRecordsByFilter("bills", "unit={:u} && fee_item != ''", "due_on,serial", 0, 0, dbx.Params{"u": testapp.ID(t, "unit:1-101")})
+	if err != nil || len(bills) < 3 {
+		t.Fatalf("bills of 1-101: %d %v", len(bills), err)
+	}
+	return bills
+}
+
+func owedOn(t testing.TB, app core.App, id string) (status string, paid int) {
+	b, err := app.FindRecordById("bills", id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.GetString("status"), b.GetInt("paid_fen")
+}
+
+func TestPaymentsAllocateAndRefuseOverpayment(t *testing.T) {
+	app := testapp.New(t)
+	bills := billed(t, app)
+	h := testapp.Handler(t, app)
+	unit := testapp.ID(t, "unit:1-101")
+	oldest := bills[0] // the Q1 management fee (21002 × 3 … whatever the rule gave)
+	q1 := oldest.GetInt("amount_fen")
+	pay := func(body, who string) (int, string) {
+		return testapp.Do(t, h, http.MethodPost, "/api/collections/payments/records", body, who)
+	}
+	var total int // everything the unit owes: fee bills and paid-service lines
+	all, _ := app.FindAllRecords("bills", dbx.HashExp{"unit": unit})
+	for _, b := range all {
+		total += b.GetInt("amount_fen")
+	}
+	payments := func() int64 { n, _ := app.CountRecords("payments"); return n }
+
+	for _, c := range []struct{ name, body, want string }{
+		{"nothing", `{"unit":"` + unit + `","amount_fen":0,"method":"cash"}`, "金额必须是大于 0 的整数"},
+		{"negative", `{"unit":"` + unit + `","amount_fen":-100,"method":"cash"}`, "金额必须是大于 0 的整数"},
+		{"fractional fen", `{"unit":"` + unit + `","amount_fen":10.5,"method":"cash"}`, `"amount_fen"`},
+		{"more than owed", `{"unit":"` + unit + `","amount_fen":` + itoa(total+1) + `,"method":"cash"}`, "超过应缴金额"},
+		{"another unit's bill", `{"unit":"` + testapp.ID(t, "unit:1-102") + `","amount_fen":100,"method":"cash","bills":["` + oldest.Id + `"]}`, "所选账单不属于该房屋"},
+		{"an unknown method", `{"unit":"` + unit + `","amount_fen":100,"method":"bitcoin"}`, `"method"`},
+	} {
+		code, body := pay(c.body, "cashier@example.com")
+		if code != 400 || !strings.Contains(body, c.want) {
+			t.Errorf("%s: %d %s, want 400 with %s", c.name, code, body, c.want)
+		}
+	}
+	if payments() != 0 {
+		t.Fatal("a refused payment was stored")
+	}
+	if code, _ := pay(`{"unit":"`+unit+`","amount_fen":100,"method":"cash"}`, "frontdesk@example.com"); code != 400 {
+		t.Error("the front desk took money")
+	}
+
+	// 100 fen more than the oldest bill, no bills named: the oldest is paid,
+	// the next one partly.
+	code, body := pay(`{"unit":"`+unit+`","amount_fen":`+itoa(q1+100)+`,"method":"wechat","payer_name":"李明"}`, "cashier@example.com")
+	expectBody(t, "a payment across two bills", code, body, 200, `"serial":"SK-`, `"received_by":"`+testapp.ID(t, "staff:cashier@example.com")+`"`)
+	if s, paid := owedOn(t, app, oldest.Id); s != "paid" || paid != q1 {
+		t.Fatalf("oldest bill: %s %d", s, paid)
+	}
+	if s, paid := owedOn(t, app, bills[1].Id); s != "partially_paid" || paid != 100 {
+		t.Fatalf("next bill: %s %d", s, paid)
+	}
+	p, _ := app.FindFirstRecordByFilter("payments", "payer_name='李明'")
+
+	// The receipt: amount in figures and capitals, what it covered.
+	code, body = testapp.Do(t, h, http.MethodGet, "/api/wuye/receipts/"+p.Id, "", "owner1@example.com")
+	expectBody(t, "the owner's receipt", code, body, 200, `"amount_capitals":"`, `"payee":"翠湖花园物业服务中心"`, `"issuer":"沈会计"`, `"unit":"1栋 101"`, `"period":"2026-Q1"`)
+	if code, _ := testapp.Do(t, h, http.MethodGet, "/api/wuye/receipts/"+p.Id, "", "owner2@example.com"); code != 404 {
+		t.Error("owner2 read owner1's receipt")
+	}
+
+	// A reversal restores the bills; a payment is reversed once only, and is
+	// never edited or deleted.
+	code, body = pay(`{"unit":"`+unit+`","amount_fen":1,"method":"cash","reverses":"`+p.Id+`","note":"收错房号"}`, "cashier@example.com")
+	expectBody(t, "a reversal", code, body, 200, `"amount_fen":-`+itoa(q1+100), `"reverses":"`+p.Id+`"`)
+	if s, paid := owedOn(t, app, oldest.Id); s != "issued" || paid != 0 {
+		t.Fatalf("after the reversal the oldest bill is %s with %d paid", s, paid)
+	}
+	code, body = pay(`{"unit":"`+unit+`","amount_fen":1,"method":"cash","reverses":"`+p.Id+`"}`, "cashier@example.com")
+	expectBody(t, "a second reversal", code, body, 400, "这笔收款已经冲正过")
+	code, body = testapp.Do(t, h, http.MethodDelete, "/api/collections/payments/records/"+p.Id, "", "root@example.com")
+	expectBody(t, "no deleting payments", code, body, 400, "收款和账单不能修改或删除")
+	code, body = testapp.Do(t, h, http.MethodPatch, "/api/collections/payments/records/"+p.Id, `{"amount_fen":1}`, "root@example.com")
+	expectBody(t, "no editing payments", code, body, 400, "收款和账单不能修改或删除")
+}
+
+// TestConcurrentPaymentsCannotOverpay has two cashiers take the full balance
+// of the same bill at the same moment: one payment goes through.
+func TestConcurrentPaymentsCannotOverpay(t *testing.T) {
+	app := testapp.New(t)
+	bills := billed(t, app)
+	h := testapp.Handler(t, app)
+	b := bills[0]
+	body := `{"unit":"` + testapp.ID(t, "unit:1-101") + `","amount_fen":` + itoa(b.GetInt("amount_fen")) + `,"method":"cash","bills":["` + b.Id + `"]}`
+	var wg sync.WaitGroup
+	codes := make(chan int, 2)
+	start := make(chan struct{})
+	for _, who := range []string{"cashier@example.com", "supervisor@example.com"} {
+		wg.Add(1)
+		go func(who string) {
+			defer wg.Done()
+			<-start
+			code, _ := testapp.Do(t, h, http.MethodPost, "/api/collections/payments/records", body, who)
+			codes <- code
+		}(who)
+	}
+	close(start)
+	wg.Wait()
+	close(codes)
+	ok := 0
+	for c := range codes {
+		if c == 200 {
+			ok++
+		} else if c != 400 {
+			t.Fatalf("unexpected %d", c)
+		}
+	}
+	if s, paid := owedOn(t, app, b.Id); ok != 1 || s != "paid" || paid != b.GetInt("amount_fen") {
+		t.Fatalf("%d payments went through; the bill is %s with %d paid of %d", ok, s, paid, b.GetInt("amount_fen"))
+	}
+}
+
+// TestPayingAServiceLineSettlesTheWorkOrder: an unpaid work order billed on
+// the statement is settled when its line is paid.
+func TestPayingAServiceLineSettlesTheWorkOrder(t *testing.T) {
+	app := testapp.New(t)
+	billed(t, app)
+	line, err := app.FindFirstRecordByFilter("bills", "unit={:u} && work_order != ''", dbx.Params{"u": testapp.ID(t, "unit:1-101")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := testapp.Handler(t, app)
+	code, body := testapp.Do(t, h, http.MethodPost, "/api/collections/payments/records",
+		`{"unit":"`+testapp.ID(t, "unit:1-101")+`","amount_fen":`+itoa(line.GetInt("amount_fen"))+`,"method":"alipay","bills":["`+line.Id+`"]}`, "cashier@example.com")
+	expectBody(t, "paying the service line", code, body, 200)
+	if o, _ := app.FindRecordById("work_orders", line.GetString("work_order")); o.GetString("payment") != "paid" {
+		t.Fatalf("the work order is %s after its line was paid", o.GetString("payment"))
+	}
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
