@@ -69,6 +69,7 @@ func Load(app core.App) (bool, error) {
 		l.mainCommunity()
 		l.complaints()
 		l.dispatch()
+		l.fees()
 		l.otherCommunity()
 		return l.err
 	})

@@ -81,7 +81,7 @@ func TestDemoCommunityIsComplete(t *testing.T) {
 		}
 	}
 	for _, where := range []dbx.Expression{
-		dbx.HashExp{"dispatch_mode": "pool", "status": "dispatched", "technician": ""}, dbx.HashExp{"payment": "unpaid"},
+		dbx.HashExp{"dispatch_mode": "pool", "status": "dispatched", "technician": ""}, dbx.HashExp{"payment": "billed"},
 		dbx.HashExp{"reply_overdue": true}, dbx.NewExp("rework_of != ''"), dbx.HashExp{"revisit_method": "home_visit"},
 	} {
 		if n, _ := app.CountRecords("work_orders", where); n == 0 {
@@ -92,6 +92,14 @@ func TestDemoCommunityIsComplete(t *testing.T) {
 		if _, err := app.FindFirstRecordByData("service_items", "name", name); err != nil {
 			t.Errorf("the price list has no %s", name)
 		}
+	}
+	for _, status := range []string{"paid", "partially_paid", "issued"} {
+		if n, _ := app.CountRecords("bills", dbx.HashExp{"community": ch, "period": "2026-Q3", "status": status}); n == 0 {
+			t.Errorf("no %s bill in the demo's third quarter", status)
+		}
+	}
+	if n, _ := app.CountRecords("bills", dbx.HashExp{"community": ch, "period": "2026-Q4"}); n == 0 {
+		t.Error("the current quarter is not billed in the demo")
 	}
 	area1, err := app.FindFirstRecordByData("areas", "name", "一片区")
 	if err != nil || area1.GetString("manager") != testapp.ID(t, "staff:areamgr@example.com") {

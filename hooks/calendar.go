@@ -5,6 +5,7 @@ import (
 	"log"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/pocketbase/pocketbase/apis"
@@ -14,6 +15,9 @@ import (
 )
 
 const calendarStoreKey = "wuye.calendar"
+
+// warnOnce keeps the missing-schedule warning to one line per process.
+var warnOnce sync.Once
 
 // Calendar returns the working-day calendar in force: the built-in State
 // Council schedules overridden by the work_calendar collection. It is built
@@ -67,7 +71,7 @@ func registerCalendar(app core.App) {
 				msg := messages["wuye_calendar_no_schedule"]
 				args := map[string]any{"a": next}
 				se.App.Logger().Warn(render(msg, "en", args))
-				log.Printf("注意 Note: %s / %s", render(msg, "zh", args), render(msg, "en", args))
+				warnOnce.Do(func() { log.Printf("注意 Note: %s / %s", render(msg, "zh", args), render(msg, "en", args)) })
 			}
 		}
 		return se.Next()

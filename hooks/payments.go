@@ -75,6 +75,30 @@ func registerPayments(app core.App) {
 	})
 }
 
+// TakePayment stores payment p taken by cashier as the API would: the same
+// allocation, checks and follow-up, in one transaction. The demo loader uses it.
+func TakePayment(app core.App, p, cashier *core.Record) error {
+	p.Set("received_by", cashier.Id)
+	if u, err := app.FindRecordById("units", p.GetString("unit")); err == nil {
+		p.Set("community", u.GetString("community"))
+	}
+	return app.RunInTransaction(func(tx core.App) error {
+		allocs, err := planPayment(tx, p)
+		if err != nil {
+			return err
+		}
+		p.Set("allocations", allocs)
+		if err := tx.Save(p); err != nil {
+			return err
+		}
+		if err := applyAllocations(tx, allocs); err != nil {
+			return err
+		}
+		return RecordEvent(tx, Event{Subject: p, Action: "payment", Actor: cashier, Public: true,
+			Note: fmt.Sprintf("%s %s", p.GetString("serial"), money.Yuan(int64(p.GetInt("amount_fen"))))})
+	})
+}
+
 // outstanding is what is still owed on bill b.
 func outstanding(b *core.Record) int64 {
 	return int64(b.GetInt("amount_fen") - b.GetInt("discount_fen") + b.GetInt("late_fee_fen") - b.GetInt("paid_fen"))
