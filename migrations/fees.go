@@ -43,7 +43,7 @@ func paymentsUp(app core.App) error {
 		&core.NumberField{Name: "amount_fen", Required: true, OnlyInt: true}, // negative for a reversal
 		choice("method", true, PaymentMethods...),
 		text("payer_name", false, 50),
-		relMany("bills", bills, false),                        // to allocate to; oldest first when empty
+		relMany("bills", bills, false),                       // to allocate to; oldest first when empty
 		&core.JSONField{Name: "allocations", MaxSize: 20000}, // [{bill, amount_fen}], set by Wuye
 		rel("received_by", staff, false),
 		text("note", false, 500),
