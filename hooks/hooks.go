@@ -27,4 +27,5 @@ func Register(app core.App) {
 	registerDispatch(app)
 	registerBilling(app)
 	registerPayments(app)
+	registerReminders(app)
 }

@@ -1,0 +1,225 @@
+package hooks
+
+import (
+	"encoding/json"
+	"fmt"
+	"math/big"
+	"slices"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+
+	"wuye/lib/fee"
+	"wuye/lib/money"
+	"wuye/lib/workcal"
+)
+
+// The arrears ladder (SPEC §6): a first notice once a bill is past due (the
+// cron job runs daily, so it is out well before the 20th), a second 10 days
+// after the first if still unpaid, a final one 10 days after that, then
+// escalation to the area manager, the supervisor and the director. Each
+// notice gives 10 days to pay.
+const reminderDays = 10
+
+var reminderNext = map[string]string{"": "1", "1": "2", "2": "3", "3": "escalated"}
+
+func registerReminders(app core.App) {
+	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		se.App.Cron().MustAdd("wuye_arrears", "0 8 * * *", func() {
+			day := today()
+			if n, err := IssueReminders(se.App, day); err != nil {
+				se.App.Logger().Error("arrears ladder", "error", err)
+			} else if n > 0 {
+				se.App.Logger().Info("reminders issued", "count", n)
+			}
+			if err := AccrueLateFees(se.App, day); err != nil {
+				se.App.Logger().Error("late fees", "error", err)
+			}
+		})
+		return se.Next()
+	})
+}
+
+// IssueReminders moves every open, overdue bill one step up the ladder when
+// its time has come on day (YYYY-MM-DD): no notice yet and past due → the
+// first; a notice whose deadline has passed → the next. It is idempotent: a
+// bill gets each stage once (a unique index guards it), and a paid bill,
+// no longer open, leaves the ladder.
+func IssueReminders(app core.App, day string) (int, error) {
+	bills, err := app.FindAllRecords("bills",
+		dbx.HashExp{"status": []any{"issued", "partially_paid"}},
+		dbx.NewExp("due_on < {:day} AND reminder_stage != 'escalated'", dbx.Params{"day": day}))
+	if err != nil {
+		return 0, fmt.Errorf("overdue bills: %w", err)
+	}
+	issued := 0
+	err = app.RunInTransaction(func(tx core.App) error {
+		for _, b := range bills {
+			stage := b.GetString("reminder_stage")
+			if stage != "" {
+				last, err := tx.FindFirstRecordByFilter("reminders", "bill = {:b} && stage = {:s}", dbx.Params{"b": b.Id, "s": stage})
+				if err != nil || last.GetString("deadline") >= day {
+					continue // still within the last notice's deadline
+				}
+			}
+			next := reminderNext[stage]
+			deadline := ""
+			if next != "escalated" {
+				deadline = civil(day).AddDate(0, 0, reminderDays).Format(time.DateOnly)
+			}
+			col, err := tx.FindCachedCollectionByNameOrId("reminders")
+			if err != nil {
+				return err
+			}
+			r := core.NewRecord(col)
+			for k, v := range map[string]any{"community": b.GetString("community"), "bill": b.Id, "unit": b.GetString("unit"),
+				"stage": next, "issued_on": day, "deadline": deadline, "amount_fen": outstanding(b)} {
+				r.Set(k, v)
+			}
+			if err := tx.Save(r); err != nil {
+				return fmt.Errorf("reminder %s for %s: %w", next, b.GetString("serial"), err)
+			}
+			b.Set("reminder_stage", next)
+			if err := tx.Save(b); err != nil {
+				return err
+			}
+			if err := RecordEvent(tx, Event{Subject: b, Action: "reminder", From: stage, To: next, Public: true,
+				Note: fmt.Sprintf("欠费 %s，请于 %s 前缴纳", money.Yuan(outstanding(b)), deadline)}); err != nil {
+				return err
+			}
+			if next == "escalated" {
+				if err := escalateArrears(tx, b); err != nil {
+					return err
+				}
+			}
+			issued++
+		}
+		return nil
+	})
+	return issued, err
+}
+
+// escalateArrears tells the unit's area manager (a home visit), and the
+// supervisors and the director of the community.
+func escalateArrears(tx core.App, b *core.Record) error {
+	unit, err := tx.FindRecordById("units", b.GetString("unit"))
+	if err != nil {
+		return err
+	}
+	title := fmt.Sprintf("账单 %s（%s）三次催缴仍未缴纳，欠费 %s，请上门处理", b.GetString("serial"), unit.GetString("number"), money.Yuan(outstanding(b)))
+	if building, err := tx.FindRecordById("buildings", unit.GetString("building")); err == nil {
+		if area, err := tx.FindRecordById("areas", building.GetString("area")); err == nil {
+			if m, err := tx.FindRecordById("staff", area.GetString("manager")); err == nil {
+				if err := Notify(tx, Notice{Recipient: m, Kind: "arrears_escalated", Title: title, Subject: b}); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return notifyManagers(tx, b, "arrears_escalated", title)
+}
+
+// AccrueLateFees sets the late fee of every reminded, open bill as of day:
+// the item's daily rate on the principal still unpaid on each day after the
+// first notice's deadline, summed exactly and rounded to the fen once.
+// It recomputes from the payment history, so running it twice on one day,
+// or after a payment, gives the right figure.
+func AccrueLateFees(app core.App, day string) error {
+	bills, err := app.FindAllRecords("bills",
+		dbx.HashExp{"status": []any{"issued", "partially_paid"}},
+		dbx.NewExp("reminder_stage != '' AND fee_item != ''"))
+	if err != nil {
+		return fmt.Errorf("bills for late fees: %w", err)
+	}
+	return app.RunInTransaction(func(tx core.App) error {
+		for _, b := range bills {
+			lateFee, err := LateFee(tx, b, civil(day))
+			if err != nil {
+				return err
+			}
+			if int64(b.GetInt("late_fee_fen")) != lateFee {
+				b.Set("late_fee_fen", lateFee)
+				if err := tx.Save(b); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+}
+
+// LateFee is bill b's late fee as of day (see AccrueLateFees).
+func LateFee(app core.App, b *core.Record, day time.Time) (int64, error) {
+	item, err := app.FindRecordById("fee_items", b.GetString("fee_item"))
+	if err != nil {
+		return 0, err
+	}
+	first, err := app.FindFirstRecordByFilter("reminders", "bill = {:b} && stage = '1'", dbx.Params{"b": b.Id})
+	if err != nil {
+		return 0, nil // no notice, no late fee
+	}
+	from := civil(first.GetString("deadline")).AddDate(0, 0, 1)
+	if day.Before(from) {
+		return 0, nil
+	}
+	// Payments to the bill by the civil day they were taken.
+	paidOn, err := allocationsByDay(app, b)
+	if err != nil {
+		return 0, err
+	}
+	// The principal changes only on payment days, so the sum over the late
+	// days of the principal unpaid that day (fen·days) is taken segment by
+	// segment: a payment counts from the day it was made.
+	principal := int64(b.GetInt("amount_fen") - b.GetInt("discount_fen"))
+	type change struct {
+		on     time.Time
+		amount int64
+	}
+	var changes []change
+	for d, amount := range paidOn {
+		if on := civil(d); on.After(from) {
+			changes = append(changes, change{on, amount})
+		} else {
+			principal -= amount
+		}
+	}
+	slices.SortFunc(changes, func(a, b change) int { return a.on.Compare(b.on) })
+	var unpaidDays int64
+	cursor := from
+	for _, c := range changes {
+		if c.on.After(day) {
+			break
+		}
+		unpaidDays += max(principal, 0) * int64(c.on.Sub(cursor).Hours()/24)
+		principal -= c.amount
+		cursor = c.on
+	}
+	unpaidDays += max(principal, 0) * int64(day.Sub(cursor).Hours()/24+1)
+	rate := new(big.Rat)
+	rate.SetFloat64(item.GetFloat("late_fee_rate"))
+	return fee.Round(rate.Mul(rate, new(big.Rat).SetInt64(unpaidDays))), nil
+}
+
+// allocationsByDay sums what payments allocated to bill b, by the Shanghai
+// day of the payment (reversals count on their own day).
+func allocationsByDay(app core.App, b *core.Record) (map[string]int64, error) {
+	payments, err := app.FindAllRecords("payments", dbx.HashExp{"unit": b.GetString("unit")})
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]int64{}
+	for _, p := range payments {
+		var allocs []allocation
+		if err := json.Unmarshal([]byte(p.GetString("allocations")), &allocs); err != nil {
+			continue
+		}
+		day := p.GetDateTime("created").Time().In(workcal.Shanghai).Format(time.DateOnly)
+		for _, a := range allocs {
+			if a.Bill == b.Id {
+				out[day] += a.AmountFen
+			}
+		}
+	}
+	return out, nil
+}
