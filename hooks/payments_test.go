@@ -6,12 +6,14 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
 	"wuye/hooks"
 	"wuye/internal/testapp"
+	"wuye/lib/workcal"
 )
 
 // billed prices 翠湖花园, bills two quarters and returns 1-101's open bills
@@ -174,3 +176,47 @@ func TestPayingAServiceLineSettlesTheWorkOrder(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+func TestDailyCashClose(t *testing.T) {
+	app := testapp.New(t)
+	bills := billed(t, app)
+	h := testapp.Handler(t, app)
+	today := time.Now().In(workcal.Shanghai).Format(time.DateOnly)
+	cashier := testapp.ID(t, "staff:cashier@example.com")
+	before, beforeTotal, err := hooks.CashClose(app, cashier, today) // the demo's payments are today's too
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]hooks.CashLine{}
+	for _, l := range before {
+		got[l.Method] = l
+	}
+	p1 := pay(t, app, bills[0], 1000) // cash
+	pay(t, app, bills[0], 500)        // cash
+	code, body := testapp.Do(t, h, http.MethodPost, "/api/collections/payments/records",
+		`{"unit":"`+p1.GetString("unit")+`","reverses":"`+p1.Id+`","amount_fen":1,"method":"cash"}`, "cashier@example.com")
+	expectBody(t, "a reversal", code, body, 200)
+	lines, total, err := hooks.CashClose(app, cashier, today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cash hooks.CashLine
+	for _, l := range lines {
+		if l.Method == "cash" {
+			cash = l
+		}
+	}
+	if cash.Receipts != got["cash"].Receipts+2 || cash.Reversals != got["cash"].Reversals+1 ||
+		cash.AmountFen != got["cash"].AmountFen+500 || total != beforeTotal+500 {
+		t.Fatalf("cash close: %+v total %d (before %+v, %d)", cash, total, got["cash"], beforeTotal)
+	}
+	code, body = testapp.Do(t, h, http.MethodGet, "/api/wuye/cash-close?day="+today, "", "cashier@example.com")
+	expectBody(t, "the cashier's own close", code, body, 200, `"total_capitals":"`)
+	code, _ = testapp.Do(t, h, http.MethodGet, "/api/wuye/cash-close?cashier="+cashier, "", "supervisor@example.com")
+	expectBody(t, "the supervisor reads it", code, "", 200)
+	for _, who := range []string{"frontdesk@example.com", "supervisor.yx@example.com", "owner1@example.com"} {
+		if code, _ := testapp.Do(t, h, http.MethodGet, "/api/wuye/cash-close?cashier="+cashier, "", who); code != 403 {
+			t.Errorf("%s read the cashier's close: %d", who, code)
+		}
+	}
+}
