@@ -28,4 +28,5 @@ func Register(app core.App) {
 	registerBilling(app)
 	registerPayments(app)
 	registerReminders(app)
+	registerDeposits(app)
 }

@@ -1,0 +1,66 @@
+package hooks
+
+import (
+	validation "github.com/pocketbase/ozzo-validation/v4"
+	"github.com/pocketbase/pocketbase/core"
+
+	"wuye/lib/money"
+)
+
+// The deposits ledger (SPEC §5, §6): renovation and pass deposits are held
+// apart from fees. A deposit is received once; deductions (with a reason)
+// and refunds move its balance down to zero, when it is settled. Nothing is
+// edited or deleted: a wrong movement is answered by the next one.
+func registerDeposits(app core.App) {
+	app.OnRecordCreateRequest("deposits").BindFunc(func(e *core.RecordRequestEvent) error {
+		d := e.Record
+		d.Set("balance_fen", d.GetInt("amount_fen"))
+		d.Set("status", "held")
+		if isStaff(e.Auth) {
+			d.Set("received_by", e.Auth.Id)
+		}
+		return inTx(e, func(tx core.App) error {
+			return RecordEvent(tx, Event{Subject: d, Action: "deposit", To: "held", Actor: e.Auth, Public: true,
+				Note: money.Yuan(int64(d.GetInt("amount_fen")))})
+		})
+	})
+	app.OnRecordCreateRequest("deposit_movements").BindFunc(func(e *core.RecordRequestEvent) error {
+		m := e.Record
+		if isStaff(e.Auth) {
+			m.Set("by", e.Auth.Id)
+		}
+		if m.GetString("kind") == "deduct" && m.GetString("reason") == "" {
+			return badRequest(validation.Errors{"reason": codedError("wuye_deduction_reason")})
+		}
+		// The balance is read and moved inside the transaction that stores
+		// the movement: two clerks cannot pay out the same money twice.
+		return inTxAround(e, func(tx core.App) error {
+			d, err := tx.FindRecordById("deposits", m.GetString("deposit"))
+			if err != nil {
+				return badRequest(validation.Errors{"deposit": codedError("validation_missing_rel_records")})
+			}
+			balance := int64(d.GetInt("balance_fen"))
+			if amount := int64(m.GetInt("amount_fen")); amount > balance {
+				return badRequest(validation.Errors{"amount_fen": codedError("wuye_over_deposit", money.Yuan(amount), money.Yuan(balance))})
+			}
+			return nil
+		}, func(tx core.App) error {
+			d, err := tx.FindRecordById("deposits", m.GetString("deposit"))
+			if err != nil {
+				return err
+			}
+			d.Set("balance_fen", d.GetInt("balance_fen")-m.GetInt("amount_fen"))
+			if d.GetInt("balance_fen") == 0 {
+				d.Set("status", "settled")
+			}
+			if err := tx.Save(d); err != nil {
+				return err
+			}
+			return RecordEvent(tx, Event{Subject: d, Action: m.GetString("kind"), Actor: e.Auth, Public: true,
+				Note: money.Yuan(int64(m.GetInt("amount_fen"))) + " " + m.GetString("reason")})
+		})
+	})
+	app.OnRecordDelete("deposits", "deposit_movements").BindFunc(func(e *core.RecordEvent) error {
+		return badRequest(validation.Errors{"id": codedError("wuye_payment_final")})
+	})
+}
