@@ -81,6 +81,7 @@ var messages = map[string]text{
 	"wuye_payment_final":         {"收款和账单不能修改或删除；更正请做冲正", "Payments and bills are never changed or deleted; correct with a reversal."},
 	"wuye_deduction_reason":      {"扣除押金必须写明原因", "A deduction from a deposit needs its reason."},
 	"wuye_over_deposit":          {"%[1]v 超过押金余额 %[2]v", "%[1]v is more than the %[2]v left of the deposit."},
+	"wuye_bad_range":             {"统计范围应为 2026-03（月）、2026-Q1（季度）、2026-H1（半年）或 2026（年）", "The range must look like 2026-03, 2026-Q1, 2026-H1 or 2026."},
 	"wuye_bad_month":             {"月份格式应为 年-月，例如 2026-11", "The month must look like 2026-11."},
 	"wuye_bad_year":              {"年份不正确", "Invalid year."},
 	"wuye_location_required":     {"公共区域投诉请填写具体位置", "Give the location for a complaint about a common area."},
@@ -122,7 +123,7 @@ var fieldLabels = map[string]text{
 	"service_item": {"服务项目", "Service"}, "description": {"服务内容", "Description"}, "materials": {"材料", "Materials"},
 	"signoff": {"签收", "Sign-off"}, "signature": {"签名", "Signature"}, "payment": {"付款方式", "Payment"},
 	"revisit_method": {"回访方式", "Revisit method"}, "cancel_reason": {"取消原因", "Cancellation reason"},
-	"appointment_at": {"预约时间", "Appointment"}, "period": {"账期", "Period"}, "amount_fen": {"金额", "Amount"}, "bills": {"账单", "Bills"}, "reverses": {"冲正对象", "Reversed payment"}, "method": {"付款方式", "Method"}, "reason": {"原因", "Reason"}, "deposit": {"押金", "Deposit"}, "holder_name": {"交款人", "Depositor"}, "answer": {"答复", "Answer"}, "receiver": {"受理人", "Receiver"}, "month": {"月份", "Month"},
+	"appointment_at": {"预约时间", "Appointment"}, "period": {"账期", "Period"}, "amount_fen": {"金额", "Amount"}, "bills": {"账单", "Bills"}, "reverses": {"冲正对象", "Reversed payment"}, "method": {"付款方式", "Method"}, "reason": {"原因", "Reason"}, "deposit": {"押金", "Deposit"}, "holder_name": {"交款人", "Depositor"}, "range": {"统计范围", "Range"}, "group": {"分组", "Grouping"}, "answer": {"答复", "Answer"}, "receiver": {"受理人", "Receiver"}, "month": {"月份", "Month"},
 }
 
 // unitStatusLabels names unit statuses in messages.
