@@ -220,3 +220,41 @@ func TestDailyCashClose(t *testing.T) {
 		}
 	}
 }
+
+func TestStatement(t *testing.T) {
+	app := testapp.New(t)
+	bills := billed(t, app) // 1-101: Q1 and Q2 2026, plus the demo's Q3 and Q4
+	h := testapp.Handler(t, app)
+	unit := testapp.ID(t, "unit:1-101")
+	pay(t, app, bills[0], 1000)
+	s, err := hooks.Statement(app, unit, mustPeriod("2026-Q2"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Q1 is arrears on the Q2 statement, less what was paid on it.
+	var q1 int64
+	for _, b := range bills {
+		if b.GetString("period") == "2026-Q1" {
+			q1 += int64(b.GetInt("amount_fen"))
+		}
+	}
+	lines, _ := app.FindAllRecords("bills", dbx.HashExp{"unit": unit, "period": "2026-Q1"}, dbx.NewExp("fee_item = ''"))
+	for _, l := range lines {
+		q1 += int64(l.GetInt("amount_fen"))
+	}
+	if got := s["previous_arrears_fen"].(int64); got != q1-1000 {
+		t.Fatalf("arrears %d, want %d", got, q1-1000)
+	}
+	if s["total_fen"].(int64) != s["current_fen"].(int64)+q1-1000 || s["total_capitals"] == "" || s["payer"] != "李明" {
+		t.Fatalf("statement %v", s)
+	}
+	code, body := testapp.Do(t, h, http.MethodGet, "/api/wuye/statements/"+unit+"?period=2026-Q2", "", "tenant1@example.com")
+	expectBody(t, "the tenant reads the statement", code, body, 200, `"total_capitals":"`, `"物业管理费"`)
+	for _, who := range []string{"owner2@example.com", "tech1@example.com", "supervisor.yx@example.com"} {
+		if code, _ := testapp.Do(t, h, http.MethodGet, "/api/wuye/statements/"+unit+"?period=2026-Q2", "", who); code != 404 {
+			t.Errorf("%s read 1-101's statement: %d", who, code)
+		}
+	}
+	code, body = testapp.Do(t, h, http.MethodGet, "/api/wuye/statements/"+unit+"?period=Q2", "", "cashier@example.com")
+	expectBody(t, "a bad period", code, body, 400, "账期格式应为")
+}
