@@ -74,6 +74,7 @@ func registerPayments(app core.App) {
 		se.Router.GET("/api/wuye/cash-close", cashClose).Bind(apis.RequireAuth())
 		se.Router.GET("/api/stats/fees", feeStats).Bind(apis.RequireAuth())
 		se.Router.GET("/api/wuye/statements/{unit}", statement).Bind(apis.RequireAuth())
+		se.Router.GET("/api/wuye/exports/{kind}", exportSheet).Bind(apis.RequireAuth())
 		return se.Next()
 	})
 }

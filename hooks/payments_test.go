@@ -1,7 +1,9 @@
 package hooks_test
 
 import (
+	"bytes"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"sync"
@@ -10,6 +12,7 @@ import (
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/xuri/excelize/v2"
 
 	"wuye/hooks"
 	"wuye/internal/testapp"
@@ -257,4 +260,54 @@ func TestStatement(t *testing.T) {
 	}
 	code, body = testapp.Do(t, h, http.MethodGet, "/api/wuye/statements/"+unit+"?period=Q2", "", "cashier@example.com")
 	expectBody(t, "a bad period", code, body, 400, "账期格式应为")
+}
+
+func TestExcelExports(t *testing.T) {
+	app := testapp.New(t)
+	h := testapp.Handler(t, app)
+	ch := testapp.ID(t, "community:CH")
+	get := func(url, who string) (int, []byte) {
+		req := httptest.NewRequest(http.MethodGet, url, nil)
+		req.Header.Set("Authorization", testapp.Token(t, who))
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec.Code, rec.Body.Bytes()
+	}
+	code, body := get("/api/wuye/exports/bills?community="+ch+"&period=2026-Q3", "cashier@example.com")
+	if code != 200 {
+		t.Fatalf("bills export: %d %s", code, body)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := f.GetRows("账单")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, _ := app.CountRecords("bills", dbx.HashExp{"community": ch, "period": "2026-Q3"})
+	if len(rows) != int(n)+1 || rows[0][0] != "账单号" || !strings.HasPrefix(rows[1][0], "ZD-") {
+		t.Fatalf("%d rows for %d bills; first %v %v", len(rows), n, rows[0], rows[1])
+	}
+	b, _ := app.FindFirstRecordByData("bills", "serial", rows[1][0])
+	if want := strconv.FormatFloat(float64(b.GetInt("amount_fen"))/100, 'f', -1, 64); rows[1][7] != want {
+		t.Fatalf("amount cell %q, want %q", rows[1][7], want)
+	}
+	for _, kind := range []string{"payments?range=" + time.Now().In(workcal.Shanghai).Format("2006-01"), "arrears?x=1"} {
+		code, body := get("/api/wuye/exports/"+kind+"&community="+ch, "supervisor@example.com")
+		if code != 200 {
+			t.Fatalf("%s export: %d %s", kind, code, body)
+		}
+		if f, err := excelize.OpenReader(bytes.NewReader(body)); err != nil || len(f.GetSheetList()) != 1 {
+			t.Fatalf("%s: %v", kind, err)
+		}
+	}
+	for _, who := range []string{"frontdesk@example.com", "supervisor.yx@example.com", "owner1@example.com"} {
+		if code, _ := get("/api/wuye/exports/arrears?community="+ch, who); code != 403 {
+			t.Errorf("%s exported the arrears: %d", who, code)
+		}
+	}
+	if code, _ := get("/api/wuye/exports/secrets?community="+ch, "cashier@example.com"); code != 404 {
+		t.Error("an unknown export")
+	}
 }
