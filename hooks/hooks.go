@@ -29,4 +29,5 @@ func Register(app core.App) {
 	registerPayments(app)
 	registerReminders(app)
 	registerDeposits(app)
+	registerOnlinePay(app)
 }

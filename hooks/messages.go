@@ -82,6 +82,8 @@ var messages = map[string]text{
 	"wuye_deduction_reason":      {"扣除押金必须写明原因", "A deduction from a deposit needs its reason."},
 	"wuye_over_deposit":          {"%[1]v 超过押金余额 %[2]v", "%[1]v is more than the %[2]v left of the deposit."},
 	"wuye_bad_range":             {"统计范围应为 2026-03（月）、2026-Q1（季度）、2026-H1（半年）或 2026（年）", "The range must look like 2026-03, 2026-Q1, 2026-H1 or 2026."},
+	"wuye_nothing_owed":          {"没有需要缴纳的费用", "Nothing is owed."},
+	"wuye_callback_amount":       {"支付通知的金额与订单不符", "The notified amount does not match the order."},
 	"wuye_bad_month":             {"月份格式应为 年-月，例如 2026-11", "The month must look like 2026-11."},
 	"wuye_bad_year":              {"年份不正确", "Invalid year."},
 	"wuye_location_required":     {"公共区域投诉请填写具体位置", "Give the location for a complaint about a common area."},
