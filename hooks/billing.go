@@ -134,8 +134,12 @@ func runBilling(app core.App, id string, maxBatches int) error {
 		ids := unitIDs[start:min(start+billingBatch, len(unitIDs))]
 		var tally billTally
 		err := app.RunInTransaction(func(tx core.App) error {
-			for _, unitID := range ids {
-				if err := billUnit(tx, run, p, items, unitID, &tally); err != nil {
+			batch, err := loadBatch(tx, ids, p)
+			if err != nil {
+				return err
+			}
+			for _, unit := range batch.units {
+				if err := billUnit(tx, run, p, items, unit, batch, &tally); err != nil {
 					return err
 				}
 			}
@@ -180,13 +184,69 @@ func applicableItems(app core.App, community string, p fee.Period) ([]*core.Reco
 	return items, nil
 }
 
-// billUnit makes the unit's bills for the period in transaction tx.
-func billUnit(tx core.App, run *core.Record, p fee.Period, items []*core.Record, unitID string, tally *billTally) error {
-	unit, err := tx.FindRecordById("units", unitID)
-	if err != nil {
-		return err
+// unitBatch is what a batch of units needs, each read with one query: the
+// units, the bills of the period they have already, their current owners
+// and their unpaid paid-service orders.
+type unitBatch struct {
+	units    []*core.Record
+	existing map[string]bool // unit + "/" + fee item
+	owners   map[string]string
+	lines    map[string][]StatementLine
+}
+
+func loadBatch(tx core.App, ids []string, p fee.Period) (*unitBatch, error) {
+	b := &unitBatch{existing: map[string]bool{}, owners: map[string]string{}, lines: map[string][]StatementLine{}}
+	var err error
+	if b.units, err = tx.FindRecordsByIds("units", ids); err != nil {
+		return nil, fmt.Errorf("batch units: %w", err)
 	}
-	payer := currentOwner(tx, unitID)
+	in := make([]any, len(ids))
+	for i, id := range ids {
+		in[i] = id
+	}
+	var existing []struct {
+		Unit    string `db:"unit"`
+		FeeItem string `db:"fee_item"`
+	}
+	if err := tx.DB().Select("unit", "fee_item").From("bills").
+		Where(dbx.In("unit", in...)).AndWhere(dbx.HashExp{"period": p.Code}).AndWhere(dbx.NewExp("fee_item != ''")).
+		All(&existing); err != nil {
+		return nil, fmt.Errorf("batch bills: %w", err)
+	}
+	for _, e := range existing {
+		b.existing[e.Unit+"/"+e.FeeItem] = true
+	}
+	var owners []struct {
+		Unit     string `db:"unit"`
+		Resident string `db:"resident"`
+	}
+	if err := tx.DB().Select("unit", "resident").From("unit_residents").
+		Where(dbx.In("unit", in...)).AndWhere(dbx.HashExp{"relation": "owner", "active": true}).
+		OrderBy("since DESC").All(&owners); err != nil {
+		return nil, fmt.Errorf("batch owners: %w", err)
+	}
+	for _, o := range owners {
+		b.owners[o.Unit] = o.Resident // the earliest owner wins: ordered latest first
+	}
+	var lines []struct {
+		StatementLine
+		Unit string `db:"unit"`
+	}
+	if err := tx.DB().Select("id", "serial", "amount_fen", "completed_at", "unit").From("work_orders").
+		Where(dbx.In("unit", in...)).AndWhere(dbx.NewExp("payment = 'unpaid' AND amount_fen > 0 AND status != 'cancelled'")).
+		OrderBy("completed_at").All(&lines); err != nil {
+		return nil, fmt.Errorf("batch orders: %w", err)
+	}
+	for _, l := range lines {
+		b.lines[l.Unit] = append(b.lines[l.Unit], l.StatementLine)
+	}
+	return b, nil
+}
+
+// billUnit makes the unit's bills for the period in transaction tx.
+func billUnit(tx core.App, run *core.Record, p fee.Period, items []*core.Record, unit *core.Record, batch *unitBatch, tally *billTally) error {
+	unitID := unit.Id
+	payer := batch.owners[unitID]
 	base := map[string]any{
 		"community": unit.GetString("community"), "unit": unitID, "period": p.Code,
 		"period_start": p.First.Format(time.DateOnly), "period_end": p.Last.Format(time.DateOnly),
@@ -197,9 +257,7 @@ func billUnit(tx core.App, run *core.Record, p fee.Period, items []*core.Record,
 		if !slices.Contains(item.GetStringSlice("unit_types"), unit.GetString("type")) {
 			continue
 		}
-		if dup, err := exists(tx, "bills", dbx.HashExp{"unit": unitID, "fee_item": item.Id, "period": p.Code}, ""); err != nil {
-			return err
-		} else if dup {
+		if batch.existing[unitID+"/"+item.Id] {
 			tally.existing++
 			continue
 		}
@@ -217,11 +275,7 @@ func billUnit(tx core.App, run *core.Record, p fee.Period, items []*core.Record,
 		tally.created++
 	}
 	// Paid services the resident chose to pay with the statement [003 2.6.7].
-	lines, err := UnbilledWorkOrders(tx, unitID)
-	if err != nil {
-		return err
-	}
-	for _, l := range lines {
+	for _, l := range batch.lines[unitID] {
 		if err := saveBill(tx, base, map[string]any{"work_order": l.ID, "source": l.Serial, "amount_fen": l.AmountFen,
 			"basis": map[string]any{"work_order": l.Serial, "completed_at": l.CompletedAt}}); err != nil {
 			return err
@@ -251,7 +305,11 @@ func saveBill(tx core.App, base, fields map[string]any) error {
 	for k, v := range fields {
 		b.Set(k, v)
 	}
-	if err := tx.Save(b); err != nil {
+	// Every id on the bill was read from the database in this transaction,
+	// so the generic relation checks would only repeat those reads; the
+	// create hooks (serial number) still run, and the unique indexes still
+	// guard against a duplicate.
+	if err := tx.SaveNoValidate(b); err != nil {
 		return fmt.Errorf("bill for unit %s: %w", base["unit"], err)
 	}
 	return nil
@@ -306,15 +364,6 @@ func lastReading(app core.App, unit, meter string, day time.Time) (float64, erro
 		AndWhere(dbx.NewExp("read_on <= {:d}", dbx.Params{"d": day.Format(time.DateOnly)})).
 		OrderBy("read_on DESC").Limit(1).Row(&v)
 	return v, err
-}
-
-// currentOwner is the id of a current owner of the unit, or "".
-func currentOwner(app core.App, unit string) string {
-	var id string
-	_ = app.RecordQuery("unit_residents").Select("resident").
-		AndWhere(dbx.HashExp{"unit": unit, "relation": "owner", "active": true}).
-		OrderBy("since").Limit(1).Row(&id)
-	return id
 }
 
 // civil parses a YYYY-MM-DD field; empty or malformed gives the zero time.
