@@ -84,6 +84,8 @@ var messages = map[string]text{
 	"wuye_bad_range":             {"统计范围应为 2026-03（月）、2026-Q1（季度）、2026-H1（半年）或 2026（年）", "The range must look like 2026-03, 2026-Q1, 2026-H1 or 2026."},
 	"wuye_nothing_owed":          {"没有需要缴纳的费用", "Nothing is owed."},
 	"wuye_callback_amount":       {"支付通知的金额与订单不符", "The notified amount does not match the order."},
+	"wuye_discount_reason":       {"减免必须写明原因", "A discount needs its reason."},
+	"wuye_over_discount":         {"减免不能超过尚欠的 %[1]v", "A discount cannot exceed the %[1]v still owed."},
 	"wuye_bad_month":             {"月份格式应为 年-月，例如 2026-11", "The month must look like 2026-11."},
 	"wuye_bad_year":              {"年份不正确", "Invalid year."},
 	"wuye_location_required":     {"公共区域投诉请填写具体位置", "Give the location for a complaint about a common area."},
@@ -125,7 +127,7 @@ var fieldLabels = map[string]text{
 	"service_item": {"服务项目", "Service"}, "description": {"服务内容", "Description"}, "materials": {"材料", "Materials"},
 	"signoff": {"签收", "Sign-off"}, "signature": {"签名", "Signature"}, "payment": {"付款方式", "Payment"},
 	"revisit_method": {"回访方式", "Revisit method"}, "cancel_reason": {"取消原因", "Cancellation reason"},
-	"appointment_at": {"预约时间", "Appointment"}, "period": {"账期", "Period"}, "amount_fen": {"金额", "Amount"}, "bills": {"账单", "Bills"}, "reverses": {"冲正对象", "Reversed payment"}, "method": {"付款方式", "Method"}, "reason": {"原因", "Reason"}, "deposit": {"押金", "Deposit"}, "holder_name": {"交款人", "Depositor"}, "range": {"统计范围", "Range"}, "group": {"分组", "Grouping"}, "answer": {"答复", "Answer"}, "receiver": {"受理人", "Receiver"}, "month": {"月份", "Month"},
+	"appointment_at": {"预约时间", "Appointment"}, "period": {"账期", "Period"}, "amount_fen": {"金额", "Amount"}, "bills": {"账单", "Bills"}, "reverses": {"冲正对象", "Reversed payment"}, "method": {"付款方式", "Method"}, "reason": {"原因", "Reason"}, "deposit": {"押金", "Deposit"}, "holder_name": {"交款人", "Depositor"}, "range": {"统计范围", "Range"}, "discount_fen": {"减免金额", "Discount"}, "discount_reason": {"减免原因", "Discount reason"}, "group": {"分组", "Grouping"}, "answer": {"答复", "Answer"}, "receiver": {"受理人", "Receiver"}, "month": {"月份", "Month"},
 }
 
 // unitStatusLabels names unit statuses in messages.

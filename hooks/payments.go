@@ -66,6 +66,7 @@ func registerPayments(app core.App) {
 	app.OnRecordUpdate("payments").BindFunc(func(e *core.RecordEvent) error {
 		return badRequest(validation.Errors{"id": codedError("wuye_payment_final")})
 	})
+	app.OnRecordUpdateRequest("bills").BindFunc(grantDiscount)
 	app.OnRecordDelete("payments", "bills").BindFunc(func(e *core.RecordEvent) error {
 		return badRequest(validation.Errors{"id": codedError("wuye_payment_final")})
 	})
@@ -100,6 +101,34 @@ func TakePayment(app core.App, p, cashier *core.Record) error {
 		}
 		return RecordEvent(tx, Event{Subject: p, Action: "payment", Actor: cashier, Public: true,
 			Note: fmt.Sprintf("%s %s", p.GetString("serial"), money.Yuan(int64(p.GetInt("amount_fen"))))})
+	})
+}
+
+// grantDiscount is the one change a person makes to a bill: a discount
+// (减免) with its reason, never more than what is still owed.
+func grantDiscount(e *core.RecordRequestEvent) error {
+	b, orig := e.Record, e.Record.Original()
+	for _, f := range changedFields(orig, b) {
+		if f != "discount_fen" && f != "discount_reason" {
+			return badRequest(validation.Errors{f: codedError("wuye_payment_final")})
+		}
+	}
+	discount := int64(b.GetInt("discount_fen"))
+	if discount < 0 || float64(discount) != b.GetFloat("discount_fen") {
+		return badRequest(validation.Errors{"discount_fen": codedError("wuye_amount_positive")})
+	}
+	if discount > 0 && b.GetString("discount_reason") == "" {
+		return badRequest(validation.Errors{"discount_reason": codedError("wuye_discount_reason")})
+	}
+	if room := int64(orig.GetInt("amount_fen") + orig.GetInt("late_fee_fen") - orig.GetInt("paid_fen")); discount > room {
+		return badRequest(validation.Errors{"discount_fen": codedError("wuye_over_discount", money.Yuan(room))})
+	}
+	if outstanding(b) <= 0 {
+		b.Set("status", "paid")
+	}
+	return inTx(e, func(tx core.App) error {
+		return RecordEvent(tx, Event{Subject: b, Action: "discount", Actor: e.Auth, Public: true,
+			Note: money.Yuan(discount) + " " + b.GetString("discount_reason")})
 	})
 }
 

@@ -311,3 +311,30 @@ func TestExcelExports(t *testing.T) {
 		t.Error("an unknown export")
 	}
 }
+
+func TestDiscounts(t *testing.T) {
+	app := testapp.New(t)
+	b := billed(t, app)[0]
+	h := testapp.Handler(t, app)
+	url := "/api/collections/bills/records/" + b.Id
+	code, body := testapp.Do(t, h, http.MethodPatch, url, `{"discount_fen":1000}`, "supervisor@example.com")
+	expectBody(t, "a discount without its reason", code, body, 400, "减免必须写明原因")
+	code, body = testapp.Do(t, h, http.MethodPatch, url, `{"discount_fen":`+itoa(b.GetInt("amount_fen")+1)+`,"discount_reason":"x"}`, "supervisor@example.com")
+	expectBody(t, "more than is owed", code, body, 400, "减免不能超过尚欠的")
+	code, body = testapp.Do(t, h, http.MethodPatch, url, `{"amount_fen":1}`, "supervisor@example.com")
+	expectBody(t, "the amount itself", code, body, 400, "收款和账单不能修改或删除")
+	code, _ = testapp.Do(t, h, http.MethodPatch, url, `{"discount_fen":1000,"discount_reason":"x"}`, "cashier@example.com")
+	expectBody(t, "a cashier grants no discount", code, "", 404)
+	code, body = testapp.Do(t, h, http.MethodPatch, url, `{"discount_fen":1000,"discount_reason":"空置期间停水一周"}`, "supervisor@example.com")
+	expectBody(t, "the supervisor's discount", code, body, 200, `"discount_fen":1000`)
+	s, _ := hooks.Statement(app, testapp.ID(t, "unit:1-101"), mustPeriod("2026-Q1"))
+	found := false
+	for _, l := range s["lines"].([]hooks.StatementItem) {
+		if l.Bill == b.GetString("serial") {
+			found = l.OutstandingFen == int64(b.GetInt("amount_fen")-1000)
+		}
+	}
+	if !found {
+		t.Fatalf("the discount does not lower what the statement asks: %v", s["lines"])
+	}
+}

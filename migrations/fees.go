@@ -26,6 +26,18 @@ func init() {
 	m.Register(remindersUp, dropper("reminders"), "0010_reminders.go")
 	m.Register(depositsUp, dropper("deposit_movements", "deposits"), "0011_deposits.go")
 	m.Register(onlineOrdersUp, dropper("online_orders"), "0012_online_orders.go")
+	m.Register(discountsUp, nil, "0013_discounts.go")
+}
+
+// discountsUp lets the community's supervisors and director grant a
+// discount on a bill (减免); the hook admits nothing else.
+func discountsUp(app core.App) error {
+	bills, err := app.FindCollectionByNameOrId("bills")
+	if err != nil {
+		return err
+	}
+	bills.UpdateRule = rule(and(staffOf("community"), `(@request.auth.role = "supervisor" || @request.auth.role = "director")`))
+	return app.Save(bills)
 }
 
 // onlineOrdersUp creates the orders sent to online payment providers. They
