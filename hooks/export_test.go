@@ -24,3 +24,6 @@ func SetBillingBatch(n int) (restore func()) {
 	billingBatch = n
 	return func() { billingBatch = prev }
 }
+
+// StatsRange exposes statsRange to the tests.
+var StatsRange = statsRange

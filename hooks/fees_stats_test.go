@@ -90,3 +90,20 @@ func TestFeeCollectionOnAKnownFixture(t *testing.T) {
 		t.Errorf("another community's supervisor read the figures: %d", code)
 	}
 }
+
+func TestStatsRanges(t *testing.T) {
+	for code, want := range map[string][2]string{
+		"2026-03": {"2026-03-01", "2026-03-31"}, "2026-Q2": {"2026-04-01", "2026-06-30"},
+		"2026-H2": {"2026-07-01", "2026-12-31"}, "2026": {"2026-01-01", "2026-12-31"}, "2024-02": {"2024-02-01", "2024-02-29"},
+	} {
+		first, last, err := hooks.StatsRange(code)
+		if err != nil || first.Format(time.DateOnly) != want[0] || last.Format(time.DateOnly) != want[1] {
+			t.Errorf("%s: %v – %v (%v), want %v", code, first, last, err, want)
+		}
+	}
+	for _, bad := range []string{"2026-13", "2026-Q5", "2026-H3", "26", "2026-1", ""} {
+		if _, _, err := hooks.StatsRange(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}

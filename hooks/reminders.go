@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 
 	"wuye/lib/fee"
@@ -37,6 +38,7 @@ func registerReminders(app core.App) {
 				se.App.Logger().Error("late fees", "error", err)
 			}
 		})
+		se.Router.GET("/api/wuye/reminders/{id}/notice", reminderNotice).Bind(apis.RequireAuth())
 		return se.Next()
 	})
 }

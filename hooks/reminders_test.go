@@ -1,6 +1,7 @@
 package hooks_test
 
 import (
+	"net/http"
 	"testing"
 	"time"
 
@@ -9,6 +10,7 @@ import (
 
 	"wuye/hooks"
 	"wuye/internal/testapp"
+	"wuye/lib/money"
 )
 
 func TestArrearsLadder(t *testing.T) {
@@ -47,6 +49,13 @@ func TestArrearsLadder(t *testing.T) {
 	first, _ := app.FindFirstRecordByFilter("reminders", "bill={:b} && stage='1'", dbx.Params{"b": b.Id})
 	if first.GetString("deadline") != "2026-01-21" || first.GetInt("amount_fen") != b.GetInt("amount_fen") {
 		t.Fatalf("first notice: %v", first.FieldsData())
+	}
+	h := testapp.Handler(t, app)
+	code, body := testapp.Do(t, h, http.MethodGet, "/api/wuye/reminders/"+first.Id+"/notice", "", "owner1@example.com")
+	item, _ := app.FindRecordById("fee_items", b.GetString("fee_item"))
+	expectBody(t, "the printable first notice", code, body, 200, "首次催款通知单", "2026-01-21", "李明", "1栋 101", item.GetString("name"), money.Capital(int64(first.GetInt("amount_fen"))))
+	if code, _ := testapp.Do(t, h, http.MethodGet, "/api/wuye/reminders/"+first.Id+"/notice", "", "owner2@example.com"); code != 404 {
+		t.Error("owner2 read owner1's notice")
 	}
 	for _, who := range []string{"areamgr@example.com", "supervisor@example.com", "director@example.com"} {
 		if n, _ := app.CountRecords("notifications", dbx.HashExp{"kind": "arrears_escalated", "subject_id": b.Id,
