@@ -2,7 +2,6 @@ package hooks
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -155,26 +154,14 @@ func onlinePaymentCallback(e *core.RequestEvent) error {
 		p.Set("method", o.GetString("provider"))
 		p.Set("bills", o.GetStringSlice("bills"))
 		p.Set("note", "online "+n.ProviderTxnID)
-		allocs, err := planPayment(tx, p)
-		if err != nil {
-			return err
-		}
-		p.Set("allocations", allocs)
-		if err := tx.Save(p); err != nil {
-			return err
-		}
-		if err := applyAllocations(tx, allocs); err != nil {
+		if err := storePayment(tx, p, nil, "online "+n.ProviderTxnID); err != nil {
 			return err
 		}
 		o.Set("status", "paid")
 		o.Set("payment", p.Id)
 		o.Set("provider_txn_id", n.ProviderTxnID)
 		o.Set("paid_at", types.NowDateTime())
-		if err := tx.Save(o); err != nil {
-			return err
-		}
-		return RecordEvent(tx, Event{Subject: p, Action: "payment", Public: true,
-			Note: fmt.Sprintf("%s %s online %s", p.GetString("serial"), money.Yuan(n.AmountFen), n.ProviderTxnID)})
+		return tx.Save(o)
 	})
 	if err != nil {
 		return err

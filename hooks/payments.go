@@ -87,21 +87,25 @@ func TakePayment(app core.App, p, cashier *core.Record) error {
 	if u, err := app.FindRecordById("units", p.GetString("unit")); err == nil {
 		p.Set("community", u.GetString("community"))
 	}
-	return app.RunInTransaction(func(tx core.App) error {
-		allocs, err := planPayment(tx, p)
-		if err != nil {
-			return err
-		}
-		p.Set("allocations", allocs)
-		if err := tx.Save(p); err != nil {
-			return err
-		}
-		if err := applyAllocations(tx, allocs); err != nil {
-			return err
-		}
-		return RecordEvent(tx, Event{Subject: p, Action: "payment", Actor: cashier, Public: true,
-			Note: fmt.Sprintf("%s %s", p.GetString("serial"), money.Yuan(int64(p.GetInt("amount_fen"))))})
-	})
+	return app.RunInTransaction(func(tx core.App) error { return storePayment(tx, p, cashier, "") })
+}
+
+// storePayment allocates payment p, saves it, moves the bills and records
+// it, in transaction tx (actor nil for an online payment).
+func storePayment(tx core.App, p, actor *core.Record, note string) error {
+	allocs, err := planPayment(tx, p)
+	if err != nil {
+		return err
+	}
+	p.Set("allocations", allocs)
+	if err := tx.Save(p); err != nil {
+		return err
+	}
+	if err := applyAllocations(tx, allocs); err != nil {
+		return err
+	}
+	return RecordEvent(tx, Event{Subject: p, Action: "payment", Actor: actor, Public: true,
+		Note: strings.TrimSpace(fmt.Sprintf("%s %s %s", p.GetString("serial"), money.Yuan(int64(p.GetInt("amount_fen"))), note))})
 }
 
 // grantDiscount is the one change a person makes to a bill: a discount
