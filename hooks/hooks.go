@@ -30,4 +30,5 @@ func Register(app core.App) {
 	registerReminders(app)
 	registerDeposits(app)
 	registerOnlinePay(app)
+	registerRenovation(app)
 }

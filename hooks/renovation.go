@@ -1,0 +1,339 @@
+package hooks
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	validation "github.com/pocketbase/ozzo-validation/v4"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
+)
+
+// Review deadlines (SPEC §5): engineering within 2 working days of the
+// application, the director within 1 working day of the engineering pass.
+const (
+	engineeringWorkingDays = 2
+	approvalWorkingDays    = 1
+)
+
+var renovationDesk = []string{RoleFrontDesk, RoleSupervisor, RoleDirector}
+
+// RenovationFlow is the renovation state machine as far as the permit
+// (SPEC §5): the application, the engineering review (pass or reject), the
+// director's approval (or return to engineering), and the permit once the
+// agreement is signed, the fees and deposit are paid and a worker pass is
+// issued. Completion, acceptance and the deposit refund are still to come.
+var RenovationFlow = []Step{
+	{From: "submitted", To: "engineering_passed", Actors: []string{RoleEngineer}, Extras: []string{"engineering_comment"}},
+	{From: "submitted", To: "rejected", Actors: []string{RoleEngineer}, Requires: []string{"reject_reason"}},
+	{From: "engineering_passed", To: "approved", Actors: []string{RoleDirector}, Extras: []string{"director_comment"}},
+	{From: "engineering_passed", To: "submitted", Actors: []string{RoleDirector}, Requires: []string{"director_comment"}},
+	{From: "approved", To: "permitted", Actors: renovationDesk, Stamp: "permitted_at"},
+}
+
+var renovationFlow = &Flow{
+	Noun:     text{"装修申请", "renovation"},
+	Steps:    RenovationFlow,
+	Terminal: []string{"rejected", "closed"},
+	Labels: map[string]text{
+		"submitted": {"待工程审核", "submitted"}, "engineering_passed": {"待主任审批", "passed engineering"},
+		"approved": {"已批准", "approved"}, "permitted": {"已发施工许可证", "permitted"}, "rejected": {"已驳回", "rejected"},
+		"completion_requested": {"申请验收", "completion requested"}, "accepted": {"验收合格", "accepted"},
+		"acceptance_failed": {"验收不合格", "acceptance failed"}, "suspended": {"停工整改", "suspended"}, "closed": {"已结案", "closed"},
+	},
+	Actors: func(auth, r *core.Record) []string {
+		if isStaff(auth) {
+			return []string{auth.GetString("role")}
+		}
+		if isResident(auth) && r.GetString("applicant") == auth.Id {
+			return []string{actorResident}
+		}
+		return nil
+	},
+	// While approved, the desk records the agreement, fees and deposit.
+	Editable: func(actors []string, from string) []string {
+		if from == "approved" && hasAny(actors, renovationDesk) {
+			return []string{"agreement_signed_at", "fees_fen", "fees_paid", "deposit_fen", "deposit"}
+		}
+		if from == "approved" && hasAny(actors, []string{RoleCashier}) {
+			return []string{"fees_paid", "deposit"}
+		}
+		return nil
+	},
+}
+
+func registerRenovation(app core.App) {
+	app.OnRecordCreateRequest("renovations").BindFunc(func(e *core.RecordRequestEvent) error {
+		if err := prepareRenovation(e.App, e.Record, e.Auth); err != nil {
+			return err
+		}
+		return inTx(e, func(tx core.App) error {
+			return RecordEvent(tx, Event{Subject: e.Record, Action: "create", To: "submitted", Actor: e.Auth, Public: true})
+		})
+	})
+	app.OnRecordUpdateRequest("renovations").BindFunc(func(e *core.RecordRequestEvent) error {
+		orig := e.Record.Original()
+		step, err := planRenovationUpdate(e.App, e.Auth, e.HasSuperuserAuth(), orig, e.Record)
+		if err != nil {
+			return err
+		}
+		return inTxChecked(e, orig, []string{"status"}, func(tx core.App) error {
+			return afterRenovationUpdate(tx, orig, e.Record, e.Auth, step)
+		})
+	})
+	app.OnRecordCreateRequest("renovation_passes").BindFunc(issuePass)
+	app.OnRecordEnrich("renovation_passes").BindFunc(func(e *core.RecordEnrichEvent) error {
+		info := e.RequestInfo
+		if info == nil || info.HasSuperuserAuth() || hasRole(info.Auth, RoleSupervisor, RoleDirector) {
+			return e.Next()
+		}
+		e.Record.WithCustomData(true)
+		e.Record.Set("id_no", MaskIDNumber(e.Record.GetString("id_no")))
+		return e.Next()
+	})
+	app.OnRecordDelete("renovations", "renovation_passes").BindFunc(func(e *core.RecordEvent) error {
+		return badRequest(validation.Errors{"id": codedError("wuye_never_deleted_renovation")})
+	})
+	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		se.App.Cron().MustAdd("wuye_renovation_reviews", "*/10 * * * *", func() {
+			if _, err := FlagOverdueReviews(se.App, now()); err != nil {
+				se.App.Logger().Error("renovation reviews", "error", err)
+			}
+		})
+		return se.Next()
+	})
+}
+
+// MaskIDNumber hides the middle of an ID number: 110101********1234.
+func MaskIDNumber(id string) string {
+	if len(id) < 10 {
+		return "****"
+	}
+	return id[:6] + "********" + id[len(id)-4:]
+}
+
+// prepareRenovation takes in an application: the applicant is the signed-in
+// resident, a tenant must attach the owner's written consent, the dates
+// must be in order, and the engineering review is due in 2 working days.
+func prepareRenovation(app core.App, r, auth *core.Record) error {
+	for _, f := range []string{"serial", "engineering_due", "approval_due", "engineer", "engineering_comment", "approver",
+		"director_comment", "reject_reason", "review_overdue", "agreement_signed_at", "fees_fen", "fees_paid",
+		"deposit_fen", "deposit", "permit_no", "permitted_at", "deposit_refund_due"} {
+		r.Set(f, nil)
+	}
+	at := now()
+	r.Set("status", "submitted")
+	r.Set("submitted_at", at)
+	if unit, err := app.FindRecordById("units", r.GetString("unit")); err == nil {
+		r.Set("community", unit.GetString("community"))
+	}
+	if isResident(auth) {
+		r.Set("applicant", auth.Id)
+		link, err := app.FindFirstRecordByFilter("unit_residents", "unit = {:u} && resident = {:r} && active = true",
+			dbx.Params{"u": r.GetString("unit"), "r": auth.Id})
+		tenant := err == nil && link.GetString("relation") == "tenant"
+		r.Set("tenant", tenant)
+		if tenant && r.GetString("owner_consent") == "" && len(r.GetUnsavedFiles("owner_consent")) == 0 {
+			return badRequest(validation.Errors{"owner_consent": codedError("wuye_consent_needed")})
+		}
+	}
+	for _, f := range []string{"planned_start", "planned_end"} {
+		if err := checkDate(r, f); err != nil {
+			return badRequest(err.(validation.Errors))
+		}
+	}
+	if err := notBefore(r, "planned_end", "planned_start"); err != nil {
+		return badRequest(err.(validation.Errors))
+	}
+	cal, err := Calendar(app)
+	if err != nil {
+		return err
+	}
+	r.Set("engineering_due", cal.AddWorkingDays(at, engineeringWorkingDays))
+	return nil
+}
+
+// planRenovationUpdate judges a change against the flow and completes it.
+func planRenovationUpdate(app core.App, auth *core.Record, superuser bool, orig, r *core.Record) (Step, error) {
+	at, _ := types.ParseDateTime(now())
+	step, err := renovationFlow.Plan(auth, superuser, orig, r, at)
+	if err != nil || step.To == "" {
+		return step, err
+	}
+	cal, err := Calendar(app)
+	if err != nil {
+		return step, err
+	}
+	r.Set("review_overdue", false) // each review stage has its own deadline
+	switch step.To {
+	case "engineering_passed":
+		r.Set("engineer", actorID(auth))
+		r.Set("approval_due", cal.AddWorkingDays(now(), approvalWorkingDays))
+	case "rejected":
+		r.Set("engineer", actorID(auth))
+	case "approved":
+		r.Set("approver", actorID(auth))
+	case "submitted": // returned to engineering
+		r.Set("engineering_due", cal.AddWorkingDays(now(), engineeringWorkingDays))
+	case "permitted":
+		if err := permitReady(app, r); err != nil {
+			return step, err
+		}
+	}
+	return step, nil
+}
+
+func actorID(auth *core.Record) string {
+	if auth == nil {
+		return ""
+	}
+	return auth.Id
+}
+
+// permitReady: the permit is issued only after the agreement is signed, the
+// fees are paid, the deposit is held in the ledger and a worker pass is out.
+func permitReady(app core.App, r *core.Record) error {
+	missing := validation.Errors{}
+	if r.GetDateTime("agreement_signed_at").IsZero() {
+		missing["agreement_signed_at"] = codedError("wuye_permit_needs", "装修协议", "the signed agreement")
+	}
+	if r.GetInt("fees_fen") > 0 && !r.GetBool("fees_paid") {
+		missing["fees_paid"] = codedError("wuye_permit_needs", "装修管理费", "the renovation fees")
+	}
+	if d, err := app.FindRecordById("deposits", r.GetString("deposit")); err != nil ||
+		d.GetString("status") != "held" || d.GetInt("balance_fen") < r.GetInt("deposit_fen") || r.GetInt("deposit_fen") == 0 {
+		missing["deposit"] = codedError("wuye_permit_needs", "装修押金", "the renovation deposit")
+	}
+	if n, _ := app.CountRecords("renovation_passes", dbx.HashExp{"renovation": r.Id, "returned_at": ""}); n == 0 {
+		missing["status"] = codedError("wuye_permit_needs", "施工人员出入证", "a worker pass")
+	}
+	if len(missing) > 0 {
+		return badRequest(missing)
+	}
+	return nil
+}
+
+// afterRenovationUpdate records the change and, on the permit, puts the unit
+// into renovation: its registration date is set, so its management fee is
+// at full price from today (SPEC §6).
+func afterRenovationUpdate(tx core.App, orig, r, auth *core.Record, step Step) error {
+	if step.To == "" {
+		if len(changedFields(orig, r)) == 0 {
+			return nil
+		}
+		return RecordEvent(tx, Event{Subject: r, Action: "update", Actor: auth, Note: fmt.Sprint(changedFields(orig, r))})
+	}
+	ev := Event{Subject: r, Action: "status", From: step.From, To: step.To, Actor: auth, Public: true}
+	switch step.To {
+	case "rejected":
+		ev.Note = r.GetString("reject_reason")
+	case "submitted":
+		ev.Note = r.GetString("director_comment")
+	}
+	if step.To == "permitted" {
+		permit, err := NextSerial(tx, "XK", now())
+		if err != nil {
+			return err
+		}
+		r.Set("permit_no", permit)
+		if err := tx.SaveNoValidate(r); err != nil {
+			return err
+		}
+		unit, err := tx.FindRecordById("units", r.GetString("unit"))
+		if err != nil {
+			return err
+		}
+		from := unit.GetString("status")
+		unit.Set("status", "renovating")
+		if unit.GetString("renovation_registered_on") == "" {
+			unit.Set("renovation_registered_on", today())
+		}
+		if err := tx.Save(unit); err != nil {
+			return fmt.Errorf("unit into renovation: %w", err)
+		}
+		if err := RecordEvent(tx, Event{Subject: unit, Action: "status", From: from, To: "renovating", Actor: auth,
+			Note: "permit " + permit}); err != nil {
+			return err
+		}
+		ev.Note = permit
+	}
+	return RecordEvent(tx, ev)
+}
+
+// FileRenovation takes in an application as auth would through the API.
+func FileRenovation(app core.App, r, auth *core.Record) error {
+	if err := prepareRenovation(app, r, auth); err != nil {
+		return err
+	}
+	return app.RunInTransaction(func(tx core.App) error {
+		if err := tx.Save(r); err != nil {
+			return err
+		}
+		return RecordEvent(tx, Event{Subject: r, Action: "create", To: "submitted", Actor: auth, Public: true})
+	})
+}
+
+// AdvanceRenovation moves a renovation as actor would through the API.
+func AdvanceRenovation(app core.App, id string, actor *core.Record, to string, fields map[string]any) (*core.Record, error) {
+	return advance(app, "renovations", id, actor, to, fields, planRenovationUpdate, afterRenovationUpdate)
+}
+
+// FlagOverdueReviews flags the applications whose engineering review or
+// director approval is late at time at and tells the supervisors and the
+// director, once per review stage.
+func FlagOverdueReviews(app core.App, at time.Time) (int, error) {
+	stamp := at.UTC().Format(types.DefaultDateLayout)
+	late, err := app.FindAllRecords("renovations", dbx.NewExp(`review_overdue = FALSE AND (
+		(status = 'submitted' AND engineering_due != '' AND engineering_due < {:at}) OR
+		(status = 'engineering_passed' AND approval_due != '' AND approval_due < {:at}))`, dbx.Params{"at": stamp}))
+	if err != nil {
+		return 0, fmt.Errorf("late reviews: %w", err)
+	}
+	return len(late), flagOnce(app, late, "review_overdue", "overdue_review", func(tx core.App, r *core.Record) error {
+		stage := map[string]string{"submitted": "工程审核", "engineering_passed": "主任审批"}[r.GetString("status")]
+		return notifyManagers(tx, r, "renovation_review_overdue",
+			fmt.Sprintf("装修申请 %s 的%s已超时", r.GetString("serial"), stage))
+	})
+}
+
+// issuePass issues a worker pass for an approved or permitted renovation,
+// valid until the planned end, with its deposit (if any) in the ledger.
+func issuePass(e *core.RecordRequestEvent) error {
+	p := e.Record
+	reno, err := e.App.FindRecordById("renovations", p.GetString("renovation"))
+	if err != nil || (reno.GetString("status") != "approved" && reno.GetString("status") != "permitted") {
+		return badRequest(validation.Errors{"renovation": codedError("wuye_pass_not_now")})
+	}
+	p.Set("valid_until", reno.GetString("planned_end"))
+	p.Set("returned_at", "")
+	if isStaff(e.Auth) {
+		p.Set("issued_by", e.Auth.Id)
+	}
+	// The pass deposit goes into the ledger first, so the pass is saved once
+	// with its link (a record saved twice in one request would be judged
+	// against a stale original).
+	return inTxAround(e, func(tx core.App) error {
+		amount := p.GetInt("deposit_fen")
+		if amount <= 0 {
+			return nil
+		}
+		col, err := tx.FindCachedCollectionByNameOrId("deposits")
+		if err != nil {
+			return err
+		}
+		d := core.NewRecord(col)
+		for k, v := range map[string]any{"community": reno.GetString("community"), "unit": reno.GetString("unit"),
+			"kind": "pass", "holder_name": p.GetString("worker_name"), "source": reno.GetString("serial"),
+			"amount_fen": amount, "balance_fen": amount, "status": "held", "received_by": actorID(e.Auth)} {
+			d.Set(k, v)
+		}
+		if err := tx.Save(d); err != nil {
+			return err
+		}
+		p.Set("deposit", d.Id)
+		return nil
+	}, func(tx core.App) error {
+		return RecordEvent(tx, Event{Subject: reno, Action: "pass", Actor: e.Auth, Public: true, Note: p.GetString("serial")})
+	})
+}
