@@ -64,3 +64,32 @@ func registerDeposits(app core.App) {
 		return badRequest(validation.Errors{"id": codedError("wuye_payment_final")})
 	})
 }
+
+// moveDeposit deducts from or refunds deposit d in transaction tx, as the
+// ledger's API does (never beyond the balance), and records it.
+func moveDeposit(tx core.App, d *core.Record, kind string, amount int64, reason string, actor *core.Record) error {
+	if amount > int64(d.GetInt("balance_fen")) {
+		return badRequest(validation.Errors{"amount_fen": codedError("wuye_over_deposit", money.Yuan(amount), money.Yuan(int64(d.GetInt("balance_fen"))))})
+	}
+	col, err := tx.FindCachedCollectionByNameOrId("deposit_movements")
+	if err != nil {
+		return err
+	}
+	m := core.NewRecord(col)
+	m.Set("deposit", d.Id)
+	m.Set("kind", kind)
+	m.Set("amount_fen", amount)
+	m.Set("reason", reason)
+	m.Set("by", actorID(actor))
+	if err := tx.Save(m); err != nil {
+		return err
+	}
+	d.Set("balance_fen", int64(d.GetInt("balance_fen"))-amount)
+	if d.GetInt("balance_fen") == 0 {
+		d.Set("status", "settled")
+	}
+	if err := tx.Save(d); err != nil {
+		return err
+	}
+	return RecordEvent(tx, Event{Subject: d, Action: kind, Actor: actor, Public: true, Note: money.Yuan(amount) + " " + reason})
+}

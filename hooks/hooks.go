@@ -31,4 +31,5 @@ func Register(app core.App) {
 	registerDeposits(app)
 	registerOnlinePay(app)
 	registerRenovation(app)
+	registerRenovationSite(app)
 }

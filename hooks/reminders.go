@@ -110,13 +110,9 @@ func escalateArrears(tx core.App, b *core.Record) error {
 		return err
 	}
 	title := fmt.Sprintf("账单 %s（%s）三次催缴仍未缴纳，欠费 %s，请上门处理", b.GetString("serial"), unit.GetString("number"), money.Yuan(outstanding(b)))
-	if building, err := tx.FindRecordById("buildings", unit.GetString("building")); err == nil {
-		if area, err := tx.FindRecordById("areas", building.GetString("area")); err == nil {
-			if m, err := tx.FindRecordById("staff", area.GetString("manager")); err == nil {
-				if err := Notify(tx, Notice{Recipient: m, Kind: "arrears_escalated", Title: title, Subject: b}); err != nil {
-					return err
-				}
-			}
+	if m := areaManagerOf(tx, unit.Id); m != nil {
+		if err := Notify(tx, Notice{Recipient: m, Kind: "arrears_escalated", Title: title, Subject: b}); err != nil {
+			return err
 		}
 	}
 	return notifyManagers(tx, b, "arrears_escalated", title)

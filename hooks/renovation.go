@@ -2,12 +2,15 @@ package hooks
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/pocketbase/dbx"
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
+
+	"wuye/lib/money"
 )
 
 // Review deadlines (SPEC §5): engineering within 2 working days of the
@@ -30,6 +33,36 @@ var RenovationFlow = []Step{
 	{From: "engineering_passed", To: "approved", Actors: []string{RoleDirector}, Extras: []string{"director_comment"}},
 	{From: "engineering_passed", To: "submitted", Actors: []string{RoleDirector}, Requires: []string{"director_comment"}},
 	{From: "approved", To: "permitted", Actors: renovationDesk, Stamp: "permitted_at"},
+	{From: "permitted", To: "suspended", Actors: renovationSite, Requires: []string{"suspend_reason"}},
+	{From: "suspended", To: "permitted", Actors: []string{RoleSupervisor, RoleDirector}},
+	{From: "permitted", To: "completion_requested", Actors: append(slices.Clone(renovationDesk), actorResident), Stamp: "completion_requested_at"},
+	{From: "completion_requested", To: "accepted", Actors: renovationAcceptors, Extras: []string{"resident_signed", "contractor_signed", "office_signed"}, Stamp: "accepted_at", Guard: threeSignatures},
+	{From: "completion_requested", To: "acceptance_failed", Actors: renovationAcceptors, Requires: []string{"acceptance_changes"}},
+	{From: "acceptance_failed", To: "completion_requested", Actors: append(slices.Clone(renovationDesk), actorResident), Stamp: "completion_requested_at"},
+	{From: "accepted", To: "closed", Actors: []string{RoleCashier, RoleSupervisor, RoleDirector}, Stamp: "closed_at"},
+}
+
+var (
+	renovationSite      = []string{RoleEngineer, RoleAreaManager, RoleSecurity, RoleSupervisor, RoleDirector}
+	renovationAcceptors = []string{RoleEngineer, RoleSupervisor, RoleDirector}
+)
+
+// depositRefundMonths: the renovation deposit, less deductions, is refunded
+// 6 months after acceptance (SPEC §5).
+const depositRefundMonths = 6
+
+// threeSignatures: joint acceptance by resident, contractor and office.
+func threeSignatures(r *core.Record) error {
+	missing := validation.Errors{}
+	for _, f := range []string{"resident_signed", "contractor_signed", "office_signed"} {
+		if !r.GetBool(f) {
+			missing[f] = codedError("wuye_signature_missing")
+		}
+	}
+	if len(missing) > 0 {
+		return badRequest(missing)
+	}
+	return nil
 }
 
 var renovationFlow = &Flow{
@@ -51,8 +84,12 @@ var renovationFlow = &Flow{
 		}
 		return nil
 	},
-	// While approved, the desk records the agreement, fees and deposit.
+	// While approved, the desk records the agreement, fees and deposit; at
+	// acceptance the acceptors record the three signatures.
 	Editable: func(actors []string, from string) []string {
+		if from == "completion_requested" && hasAny(actors, renovationAcceptors) {
+			return []string{"resident_signed", "contractor_signed", "office_signed"}
+		}
 		if from == "approved" && hasAny(actors, renovationDesk) {
 			return []string{"agreement_signed_at", "fees_fen", "fees_paid", "deposit_fen", "deposit"}
 		}
@@ -177,8 +214,16 @@ func planRenovationUpdate(app core.App, auth *core.Record, superuser bool, orig,
 	case "submitted": // returned to engineering
 		r.Set("engineering_due", cal.AddWorkingDays(now(), engineeringWorkingDays))
 	case "permitted":
-		if err := permitReady(app, r); err != nil {
-			return step, err
+		if step.From == "approved" {
+			if err := permitReady(app, r); err != nil {
+				return step, err
+			}
+		}
+	case "accepted":
+		r.Set("deposit_refund_due", civil(today()).AddDate(0, depositRefundMonths, 0).Format(time.DateOnly))
+	case "closed":
+		if today() < r.GetString("deposit_refund_due") {
+			return step, badRequest(validation.Errors{"status": codedError("wuye_refund_not_due", r.GetString("deposit_refund_due"))})
 		}
 	}
 	return step, nil
@@ -231,7 +276,21 @@ func afterRenovationUpdate(tx core.App, orig, r, auth *core.Record, step Step) e
 	case "submitted":
 		ev.Note = r.GetString("director_comment")
 	}
-	if step.To == "permitted" {
+	if step.To == "closed" {
+		// The deposit, less what violations deducted, goes back.
+		if d, err := tx.FindRecordById("deposits", r.GetString("deposit")); err == nil && d.GetInt("balance_fen") > 0 {
+			refund := d.GetInt("balance_fen")
+			if err := moveDeposit(tx, d, "refund", int64(refund), "装修验收满六个月退还押金 "+r.GetString("serial"), auth); err != nil {
+				return err
+			}
+			r.Set("refunded_fen", refund)
+			if err := tx.SaveNoValidate(r); err != nil {
+				return err
+			}
+			ev.Note = "refund " + money.Yuan(int64(refund))
+		}
+	}
+	if step.To == "permitted" && step.From == "approved" {
 		permit, err := NextSerial(tx, "XK", now())
 		if err != nil {
 			return err

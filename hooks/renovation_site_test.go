@@ -1,0 +1,145 @@
+package hooks_test
+
+import (
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+
+	"wuye/hooks"
+	"wuye/internal/testapp"
+	"wuye/lib/workcal"
+)
+
+// permittedRenovation takes owner2's renovation of 1-103 to its permit
+// through the flow, with a 2,000 元 deposit in the ledger.
+func permittedRenovation(t testing.TB, app core.App) *core.Record {
+	t.Helper()
+	unit := ownerOf103(t, app)
+	col, _ := app.FindCollectionByNameOrId("renovations")
+	r := core.NewRecord(col)
+	for k, v := range map[string]any{"unit": unit, "contractor_name": "安居装饰", "contractor_phone": "13600000001",
+		"scope": []string{"walls"}, "planned_start": "2026-12-01", "planned_end": "2027-02-28"} {
+		r.Set(k, v)
+	}
+	if err := hooks.FileRenovation(app, r, residentRec(t, app, "owner2@example.com")); err != nil {
+		t.Fatal(err)
+	}
+	var err error
+	if r, err = hooks.AdvanceRenovation(app, r.Id, staffRec(t, app, "engineer@example.com"), "engineering_passed", nil); err != nil {
+		t.Fatal(err)
+	}
+	if r, err = hooks.AdvanceRenovation(app, r.Id, staffRec(t, app, "director@example.com"), "approved", nil); err != nil {
+		t.Fatal(err)
+	}
+	depCol, _ := app.FindCollectionByNameOrId("deposits")
+	d := core.NewRecord(depCol)
+	for k, v := range map[string]any{"community": r.GetString("community"), "unit": unit, "kind": "renovation", "holder_name": "王芳",
+		"amount_fen": 200000, "balance_fen": 200000, "status": "held"} {
+		d.Set(k, v)
+	}
+	if err := app.Save(d); err != nil {
+		t.Fatal(err)
+	}
+	desk := staffRec(t, app, "frontdesk@example.com")
+	if r, err = hooks.AdvanceRenovation(app, r.Id, desk, "approved", map[string]any{
+		"agreement_signed_at": time.Now(), "deposit_fen": 200000, "deposit": d.Id}); err != nil {
+		t.Fatal(err)
+	}
+	passCol, _ := app.FindCollectionByNameOrId("renovation_passes")
+	p := core.NewRecord(passCol)
+	for k, v := range map[string]any{"renovation": r.Id, "worker_name": "刘师傅", "id_no": "500101199001011234"} {
+		p.Set(k, v)
+	}
+	if err := app.Save(p); err != nil {
+		t.Fatal(err)
+	}
+	if r, err = hooks.AdvanceRenovation(app, r.Id, desk, "permitted", nil); err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func TestRenovationSiteAndRefund(t *testing.T) {
+	app := testapp.New(t)
+	r := permittedRenovation(t, app)
+	h := testapp.Handler(t, app)
+	if got := hooks.ExtinguishersRequired(89.37); got != 2 {
+		t.Fatalf("89.37 m² needs %d extinguishers", got)
+	}
+	for area, want := range map[float64]int{50: 1, 50.01: 2, 100: 2, 135.08: 3, 8.6: 1} {
+		if got := hooks.ExtinguishersRequired(area); got != want {
+			t.Errorf("%v m²: %d extinguishers, want %d", area, got, want)
+		}
+	}
+	today := time.Now().In(workcal.Shanghai).Format(time.DateOnly)
+	if n, _ := hooks.FlagMissedInspections(app, today); n < 1 {
+		t.Fatal("an uninspected site was not flagged")
+	}
+	if n, _ := hooks.FlagMissedInspections(app, today); n != 0 {
+		t.Fatal("flagged twice in one day")
+	}
+	checks := `"permit_posted":true,"working_hours_kept":true,"within_scope":true,"debris_cleared":true,"corridor_doors_closed":true,"no_open_flame":true,"wiring_safe":true`
+	code, body := testapp.Do(t, h, http.MethodPost, "/api/collections/renovation_inspections/records",
+		`{"renovation":"`+r.Id+`",`+checks+`,"extinguishers":1,"result":"ok"}`, "areamgr@example.com")
+	expectBody(t, "one extinguisher where two are needed", code, body, 200, `"result":"issues"`, `"extinguishers_required":2`)
+	code, body = testapp.Do(t, h, http.MethodPost, "/api/collections/renovation_inspections/records",
+		`{"renovation":"`+r.Id+`",`+checks+`,"extinguishers":2}`, "engineer@example.com")
+	expectBody(t, "a clean inspection", code, body, 200, `"result":"ok"`)
+	if code, _ := testapp.Do(t, h, http.MethodPost, "/api/collections/renovation_inspections/records",
+		`{"renovation":"`+r.Id+`","extinguishers":2}`, "owner2@example.com"); code != 400 {
+		t.Error("a resident recorded an inspection")
+	}
+
+	code, body = testapp.Do(t, h, http.MethodPost, "/api/collections/renovation_violations/records",
+		`{"renovation":"`+r.Id+`","severity":"major","kind":"load_bearing","description":"拆除承重墙","measures":["stop_work","deduct","rectify"],"deduct_fen":30000,"rectify_by":"2026-12-20"}`, "engineer@example.com")
+	expectBody(t, "a major violation stops work and deducts", code, body, 200, `"status":"open"`)
+	r, _ = app.FindRecordById("renovations", r.Id)
+	d, _ := app.FindRecordById("deposits", r.GetString("deposit"))
+	if r.GetString("status") != "suspended" || d.GetInt("balance_fen") != 170000 {
+		t.Fatalf("after the violation: %s, deposit %d", r.GetString("status"), d.GetInt("balance_fen"))
+	}
+	if n, _ := app.CountRecords("notifications", dbx.HashExp{"kind": "renovation_violation", "subject_id": r.Id}); n != 2 {
+		t.Fatalf("%d notices of the major violation", n)
+	}
+	v, _ := app.FindFirstRecordByFilter("renovation_violations", "renovation={:r}", dbx.Params{"r": r.Id})
+	code, body = testapp.Do(t, h, http.MethodPatch, "/api/collections/renovation_violations/records/"+v.Id, `{"status":"rectified","recheck_note":"已恢复"}`, "engineer@example.com")
+	expectBody(t, "re-inspection closes it", code, body, 200, `"status":"rectified"`)
+
+	sup := staffRec(t, app, "supervisor@example.com")
+	var err error
+	if r, err = hooks.AdvanceRenovation(app, r.Id, sup, "permitted", nil); err != nil {
+		t.Fatalf("resume: %v", err)
+	}
+	if r, err = hooks.AdvanceRenovation(app, r.Id, residentRec(t, app, "owner2@example.com"), "completion_requested", nil); err != nil {
+		t.Fatalf("completion: %v", err)
+	}
+	eng := staffRec(t, app, "engineer@example.com")
+	if _, err = hooks.AdvanceRenovation(app, r.Id, eng, "accepted", map[string]any{"resident_signed": true, "office_signed": true}); errCode(err, "contractor_signed") != "wuye_signature_missing" {
+		t.Fatalf("accepted without the contractor's signature: %v", err)
+	}
+	if r, err = hooks.AdvanceRenovation(app, r.Id, eng, "accepted", map[string]any{"resident_signed": true, "office_signed": true, "contractor_signed": true}); err != nil {
+		t.Fatalf("acceptance: %v", err)
+	}
+	due := r.GetString("deposit_refund_due")
+	if want := time.Now().In(workcal.Shanghai).AddDate(0, 6, 0).Format(time.DateOnly); due != want {
+		t.Fatalf("refund due %s, want %s", due, want)
+	}
+	cashier := staffRec(t, app, "cashier@example.com")
+	if _, err = hooks.AdvanceRenovation(app, r.Id, cashier, "closed", nil); errCode(err, "status") != "wuye_refund_not_due" {
+		t.Fatalf("refunded early: %v", err)
+	}
+	later := time.Now().AddDate(0, 6, 1)
+	restore := hooks.SetNow(func() time.Time { return later })
+	r, err = hooks.AdvanceRenovation(app, r.Id, cashier, "closed", nil)
+	restore()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, _ = app.FindRecordById("deposits", r.GetString("deposit"))
+	if r.GetInt("refunded_fen") != 170000 || d.GetInt("balance_fen") != 0 || d.GetString("status") != "settled" {
+		t.Fatalf("refund %d, deposit left %d (%s): the deduction must reduce the refund", r.GetInt("refunded_fen"), d.GetInt("balance_fen"), d.GetString("status"))
+	}
+}
