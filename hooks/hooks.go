@@ -32,4 +32,6 @@ func Register(app core.App) {
 	registerOnlinePay(app)
 	registerRenovation(app)
 	registerRenovationSite(app)
+	registerHotWork(app)
+	registerPasses(app)
 }

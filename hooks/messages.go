@@ -138,7 +138,7 @@ var fieldLabels = map[string]text{
 	"appointment_at": {"预约时间", "Appointment"}, "period": {"账期", "Period"}, "amount_fen": {"金额", "Amount"}, "bills": {"账单", "Bills"}, "reverses": {"冲正对象", "Reversed payment"}, "method": {"付款方式", "Method"}, "reason": {"原因", "Reason"}, "deposit": {"押金", "Deposit"}, "holder_name": {"交款人", "Depositor"}, "owner_consent": {"业主同意书", "Owner's consent"},
 	"planned_start": {"计划开工日期", "planned start"}, "planned_end": {"计划完工日期", "planned end"},
 	"agreement_signed_at": {"装修协议", "Agreement"}, "fees_paid": {"装修费用", "Fees"}, "reject_reason": {"驳回原因", "Reason"},
-	"director_comment": {"主任意见", "Director's comment"}, "renovation": {"装修申请", "Renovation"}, "suspend_reason": {"停工原因", "Reason"}, "acceptance_changes": {"整改要求", "Changes required"},
+	"director_comment": {"主任意见", "Director's comment"}, "renovation": {"装修申请", "Renovation"}, "suspend_reason": {"停工原因", "Reason"}, "window_end": {"动火结束时间", "End of the window"}, "returned_at": {"退证时间", "Returned"}, "acceptance_changes": {"整改要求", "Changes required"},
 	"resident_signed": {"业主签字", "Resident's signature"}, "contractor_signed": {"施工单位签字", "Contractor's signature"}, "office_signed": {"物业签字", "Office's signature"}, "range": {"统计范围", "Range"}, "discount_fen": {"减免金额", "Discount"}, "discount_reason": {"减免原因", "Discount reason"}, "group": {"分组", "Grouping"}, "answer": {"答复", "Answer"}, "receiver": {"受理人", "Receiver"}, "month": {"月份", "Month"},
 }
 

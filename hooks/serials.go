@@ -19,6 +19,7 @@ var serialPrefixes = map[string]string{
 	"bills":             serial.Bill,
 	"payments":          serial.Receipt,
 	"renovation_passes": "CRZ", // 出入证
+	"hot_work_permits":  "DHZ", // 动火证
 }
 
 // now is the clock of serials and deadlines; tests replace it.
