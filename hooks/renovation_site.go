@@ -7,6 +7,7 @@ import (
 
 	"github.com/pocketbase/dbx"
 	validation "github.com/pocketbase/ozzo-validation/v4"
+	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 )
 
@@ -84,6 +85,8 @@ func registerRenovationSite(app core.App) {
 	})
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		// At the end of the working day: which sites went uninspected?
+		se.Router.GET("/api/wuye/renovations/weekly", renovationWeekly).Bind(apis.RequireAuth())
+		se.Router.GET("/api/wuye/violations/{id}/notice", rectificationNotice).Bind(apis.RequireAuth())
 		se.App.Cron().MustAdd("wuye_missed_inspections", "0 18 * * *", func() {
 			if _, err := FlagMissedInspections(se.App, today()); err != nil {
 				se.App.Logger().Error("missed inspections", "error", err)

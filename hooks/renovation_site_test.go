@@ -105,11 +105,37 @@ func TestRenovationSiteAndRefund(t *testing.T) {
 		t.Fatalf("%d notices of the major violation", n)
 	}
 	v, _ := app.FindFirstRecordByFilter("renovation_violations", "renovation={:r}", dbx.Params{"r": r.Id})
+	code, body = testapp.Do(t, h, http.MethodGet, "/api/wuye/violations/"+v.Id+"/notice", "", "owner2@example.com")
+	expectBody(t, "the owner's rectification notice", code, body, 200, "装修违规整改通知书", "拆除承重墙", "停止施工", "2026-12-20", "叁佰元整")
+	if code, _ := testapp.Do(t, h, http.MethodGet, "/api/wuye/violations/"+v.Id+"/notice", "", "owner1@example.com"); code != 404 {
+		t.Error("owner1 read owner2's notice")
+	}
+	// The week's summary for area 1 (1-103 is in building 1): two
+	// inspections, one with issues, one violation, one missed day.
+	week := time.Now().In(workcal.Shanghai)
+	for week.Weekday() != time.Saturday {
+		week = week.AddDate(0, 0, 1)
+	}
+	rows, err := hooks.RenovationWeekly(app, testapp.ID(t, "community:CH"), civilDate(week.Format(time.DateOnly)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var area1 hooks.WeeklyRow
+	for _, row := range rows {
+		if row.AreaName == "一片区" {
+			area1 = row
+		}
+	}
+	if area1.Inspections != 2 || area1.WithIssues != 1 || area1.Violations != 1 || area1.MissedDays != 1 || area1.UnderWay < 1 {
+		t.Fatalf("weekly summary of area 1: %+v", area1)
+	}
+	code, _ = testapp.Do(t, h, http.MethodGet, "/api/wuye/renovations/weekly?community="+testapp.ID(t, "community:CH"), "", "areamgr@example.com")
+	expectBody(t, "the area manager's weekly summary", code, "", 200)
 	code, body = testapp.Do(t, h, http.MethodPatch, "/api/collections/renovation_violations/records/"+v.Id, `{"status":"rectified","recheck_note":"已恢复"}`, "engineer@example.com")
 	expectBody(t, "re-inspection closes it", code, body, 200, `"status":"rectified"`)
 
 	sup := staffRec(t, app, "supervisor@example.com")
-	var err error
+
 	if r, err = hooks.AdvanceRenovation(app, r.Id, sup, "permitted", nil); err != nil {
 		t.Fatalf("resume: %v", err)
 	}
