@@ -70,6 +70,7 @@ func Load(app core.App) (bool, error) {
 		l.complaints()
 		l.dispatch()
 		l.fees()
+		l.renovations()
 		l.otherCommunity()
 		return l.err
 	})

@@ -101,6 +101,12 @@ func TestDemoCommunityIsComplete(t *testing.T) {
 	if n, _ := app.CountRecords("bills", dbx.HashExp{"community": ch, "period": "2026-Q4"}); n == 0 {
 		t.Error("the current quarter is not billed in the demo")
 	}
+	for _, status := range []string{"submitted", "engineering_passed", "approved", "permitted", "suspended",
+		"completion_requested", "acceptance_failed", "accepted", "closed", "rejected"} {
+		if n, _ := app.CountRecords("renovations", dbx.HashExp{"community": ch, "status": status}); n == 0 {
+			t.Errorf("no %s renovation in the demo", status)
+		}
+	}
 	area1, err := app.FindFirstRecordByData("areas", "name", "一片区")
 	if err != nil || area1.GetString("manager") != testapp.ID(t, "staff:areamgr@example.com") {
 		t.Fatalf("areamgr must manage area 1: %v", err)

@@ -110,8 +110,9 @@ func TestRenovationSiteAndRefund(t *testing.T) {
 	if code, _ := testapp.Do(t, h, http.MethodGet, "/api/wuye/violations/"+v.Id+"/notice", "", "owner1@example.com"); code != 404 {
 		t.Error("owner1 read owner2's notice")
 	}
-	// The week's summary for area 1 (1-103 is in building 1): two
-	// inspections, one with issues, one violation, one missed day.
+	// The week's summary for area 1 (1-103 is in building 1): the test's two
+	// inspections (one with issues) and one violation, and every missed
+	// day flagged in the area (the demo's sites too), counted here in Go.
 	week := time.Now().In(workcal.Shanghai)
 	for week.Weekday() != time.Saturday {
 		week = week.AddDate(0, 0, 1)
@@ -126,13 +127,34 @@ func TestRenovationSiteAndRefund(t *testing.T) {
 			area1 = row
 		}
 	}
-	if area1.Inspections != 2 || area1.WithIssues != 1 || area1.Violations != 1 || area1.MissedDays != 1 || area1.UnderWay < 1 {
-		t.Fatalf("weekly summary of area 1: %+v", area1)
+	missed := 0
+	flags, _ := app.FindAllRecords("events", dbx.HashExp{"action": "missed_inspection"})
+	for _, ev := range flags {
+		reno, _ := app.FindRecordById("renovations", ev.GetString("subject_id"))
+		u, _ := app.FindRecordById("units", reno.GetString("unit"))
+		b, _ := app.FindRecordById("buildings", u.GetString("building"))
+		if b.GetString("area") == area1.Area {
+			missed++
+		}
+	}
+	if area1.Inspections != 2 || area1.WithIssues != 1 || area1.Violations != 1 || area1.MissedDays != missed || missed < 1 || area1.UnderWay < 1 {
+		t.Fatalf("weekly summary of area 1: %+v (missed days counted in Go: %d)", area1, missed)
 	}
 	code, _ = testapp.Do(t, h, http.MethodGet, "/api/wuye/renovations/weekly?community="+testapp.ID(t, "community:CH"), "", "areamgr@example.com")
 	expectBody(t, "the area manager's weekly summary", code, "", 200)
 	code, body = testapp.Do(t, h, http.MethodPatch, "/api/collections/renovation_violations/records/"+v.Id, `{"status":"rectified","recheck_note":"已恢复"}`, "engineer@example.com")
 	expectBody(t, "re-inspection closes it", code, body, 200, `"status":"rectified"`)
+	code, body = testapp.Do(t, h, http.MethodPost, "/api/collections/renovation_violations/records",
+		`{"renovation":"`+r.Id+`","severity":"minor","kind":"debris","description":"楼道堆放建筑垃圾","measures":["rectify"],"rectify_by":"2026-12-05"}`, "areamgr@example.com")
+	expectBody(t, "a minor violation", code, body, 200)
+	minor, _ := app.FindFirstRecordByFilter("renovation_violations", "kind='debris'")
+	code, body = testapp.Do(t, h, http.MethodPatch, "/api/collections/renovation_violations/records/"+minor.Id, `{"status":"escalated","recheck_note":"复查仍未清理"}`, "areamgr@example.com")
+	expectBody(t, "re-inspection escalates it", code, body, 200, `"status":"escalated"`)
+	if n, _ := app.CountRecords("notifications", dbx.HashExp{"kind": "renovation_violation_escalated", "subject_id": r.Id}); n != 2 {
+		t.Fatalf("%d escalation notices", n)
+	}
+	code, body = testapp.Do(t, h, http.MethodPatch, "/api/collections/renovation_violations/records/"+minor.Id, `{"status":"rectified"}`, "areamgr@example.com")
+	expectBody(t, "a closed violation stays closed", code, body, 400)
 
 	sup := staffRec(t, app, "supervisor@example.com")
 

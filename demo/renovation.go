@@ -1,0 +1,153 @@
+package demo
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+
+	"wuye/hooks"
+)
+
+// renovations files the demo's renovation applications through the real
+// flow so that every state of SPEC §5 is on show.
+func (l *loader) renovations() {
+	if l.err != nil {
+		return
+	}
+	type step struct{ who, to string }
+	eng, dir, desk, cashier := "engineer@example.com", "director@example.com", "frontdesk@example.com", "cashier@example.com"
+	toApproved := []step{{eng, "engineering_passed"}, {dir, "approved"}}
+	// The first occupied flats with a household of the demo's own (owner1's
+	// and owner2's units are left for the other examples).
+	var flats []string
+	for _, key := range sortedKeys(l.units) {
+		u := l.units[key]
+		if u.GetString("status") == "occupied" && u.GetString("type") == "residential" && key != "1-101" && key != "1-102" &&
+			u.GetString("community") == l.units["1-101"].GetString("community") {
+			flats = append(flats, key)
+		}
+	}
+	for i, d := range []struct {
+		unit  string
+		steps []step
+		after func(r *core.Record)
+	}{
+		{unit: ""},
+		{unit: "", steps: []step{{eng, "engineering_passed"}}},
+		{unit: "", steps: toApproved},
+		{unit: "", steps: []step{{eng, "rejected"}}},
+		{unit: "", steps: append(toApproved, step{desk, "permitted"})},
+		{unit: "", steps: append(toApproved, step{desk, "permitted"}, step{eng, "suspended"})},
+		{unit: "", steps: append(toApproved, step{desk, "permitted"}, step{"", "completion_requested"})},
+		{unit: "", steps: append(toApproved, step{desk, "permitted"}, step{"", "completion_requested"}, step{eng, "acceptance_failed"})},
+		{unit: "", steps: append(toApproved, step{desk, "permitted"}, step{"", "completion_requested"}, step{eng, "accepted"})},
+		{unit: "", steps: append(toApproved, step{desk, "permitted"}, step{"", "completion_requested"}, step{eng, "accepted"}, step{cashier, "closed"})},
+	} {
+		if i >= len(flats) {
+			l.err = fmt.Errorf("demo renovations: only %d occupied flats", len(flats))
+			return
+		}
+		d.unit = flats[i]
+		applicant := l.ownerOf(d.unit)
+		if l.err != nil {
+			return
+		}
+		if applicant == nil {
+			l.err = fmt.Errorf("demo renovation: no owner of %s", d.unit)
+			return
+		}
+		r := l.newRecord("renovations")
+		if r == nil {
+			return
+		}
+		for k, v := range map[string]any{"unit": l.units[d.unit].Id, "contractor_name": "安居装饰工程有限公司", "contractor_licence": "渝建装 2025-0318",
+			"contractor_phone": "13600000001", "site_lead": "孙工", "scope": []string{"walls", "electrical", "plumbing"},
+			"description": "厨卫改造、重新布线、墙面翻新", "planned_start": "2026-12-01", "planned_end": "2027-02-28"} {
+			r.Set(k, v)
+		}
+		if l.err = hooks.FileRenovation(l.app, r, applicant); l.err != nil {
+			return
+		}
+		for _, s := range d.steps {
+			actor := applicant
+			if s.who != "" {
+				actor = l.account("staff", s.who)
+			}
+			fields := map[string]any{}
+			switch s.to {
+			case "rejected":
+				fields["reject_reason"] = "拆改承重墙，图纸不予通过"
+			case "suspended":
+				fields["suspend_reason"] = "未经批准改动外立面"
+			case "acceptance_failed":
+				fields["acceptance_changes"] = "卫生间闭水试验不合格，需重做防水"
+			case "accepted":
+				fields = map[string]any{"resident_signed": true, "contractor_signed": true, "office_signed": true}
+			case "permitted":
+				l.readyForPermit(r, applicant)
+			case "closed":
+				// accepted half a year ago: the refund is due
+				stored, _ := l.app.FindRecordById("renovations", r.Id)
+				stored.Set("deposit_refund_due", time.Now().AddDate(0, 0, -1).Format(time.DateOnly))
+				if l.err = l.app.SaveNoValidate(stored); l.err != nil {
+					return
+				}
+			}
+			if l.err != nil {
+				return
+			}
+			var err error
+			if r, err = hooks.AdvanceRenovation(l.app, r.Id, actor, s.to, fields); err != nil {
+				l.err = fmt.Errorf("demo renovation of %s → %s: %w", d.unit, s.to, err)
+				return
+			}
+		}
+	}
+}
+
+// readyForPermit records what the permit needs: the agreement, the fees,
+// the deposit in the ledger and a worker pass.
+func (l *loader) readyForPermit(r, applicant *core.Record) {
+	d := l.save("deposits", map[string]any{"community": r.GetString("community"), "unit": r.GetString("unit"), "kind": "renovation",
+		"holder_name": applicant.GetString("name"), "source": r.GetString("serial"), "amount_fen": 200000, "balance_fen": 200000, "status": "held"})
+	if l.err != nil {
+		return
+	}
+	var err error
+	if _, err = hooks.AdvanceRenovation(l.app, r.Id, l.account("staff", "frontdesk@example.com"), "approved", map[string]any{
+		"agreement_signed_at": time.Now(), "fees_fen": 50000, "fees_paid": true, "deposit_fen": 200000, "deposit": d.Id}); err != nil {
+		l.err = fmt.Errorf("demo agreement: %w", err)
+		return
+	}
+	l.save("renovation_passes", map[string]any{"renovation": r.Id, "worker_name": "刘师傅", "id_no": "500101199001011234", "trade": "水电",
+		"valid_until": "2027-02-28"})
+}
+
+// ownerOf is the current owner of a demo unit.
+func (l *loader) ownerOf(key string) *core.Record {
+	u := l.units[key]
+	if u == nil {
+		l.err = fmt.Errorf("demo: no unit %s", key)
+		return nil
+	}
+	link, err := l.app.FindFirstRecordByFilter("unit_residents", "unit = {:u} && relation = 'owner' && active = true", dbx.Params{"u": u.Id})
+	if err != nil {
+		return nil
+	}
+	r, err := l.app.FindRecordById("residents", link.GetString("resident"))
+	if err != nil {
+		l.err = err
+	}
+	return r
+}
+
+func (l *loader) newRecord(collection string) *core.Record {
+	col, err := l.app.FindCachedCollectionByNameOrId(collection)
+	if err != nil {
+		l.err = err
+		return nil
+	}
+	return core.NewRecord(col)
+}
