@@ -26,6 +26,17 @@ type export struct {
 }
 
 var exports = map[string]export{
+	"vacancy": {
+		title:   "空置房",
+		headers: []any{"楼栋", "房号", "状态", "面积(m²)", "空置天数", "最近巡查", "未完结问题"},
+		query: `SELECT b.name, u.number, CASE u.status WHEN 'vacant' THEN '空置' ELSE '已交房未入住' END, u.area_m2,
+				CAST(julianday({:today}) - julianday(COALESCE(NULLIF(u.handed_over_on, ''), substr(u.created, 1, 10))) AS INTEGER),
+				COALESCE((SELECT strftime('%Y-%m-%d %H:%M', MAX(p.signed_in_at), '+8 hours') FROM vacancy_patrols p WHERE p.unit = u.id), ''),
+				(SELECT COUNT(*) FROM vacancy_patrols p JOIN work_orders w ON w.id = p.work_order WHERE p.unit = u.id AND w.status NOT IN ('closed', 'cancelled'))
+			FROM units u JOIN buildings b ON b.id = u.building
+			WHERE u.community = {:c} AND u.status IN ('vacant', 'handed_over') ORDER BY b.code, u.number`,
+		params: func(e *core.RequestEvent) (dbx.Params, error) { return dbx.Params{"today": today()}, nil },
+	},
 	"bills": {
 		title:   "账单",
 		headers: []any{"账单号", "楼栋", "房号", "收费项目", "账期", "起", "止", "应收(元)", "减免(元)", "滞纳金(元)", "已收(元)", "欠费(元)", "缴费期限", "状态", "催缴"},

@@ -34,4 +34,6 @@ func Register(app core.App) {
 	registerRenovationSite(app)
 	registerHotWork(app)
 	registerPasses(app)
+	registerVacancy(app)
+	registerKeys(app)
 }

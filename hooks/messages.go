@@ -94,6 +94,9 @@ var messages = map[string]text{
 	"wuye_refund_not_due":           {"押金在 %[1]v 才到退还日期", "The deposit is refundable from %[1]v."},
 	"wuye_not_on_site":              {"只有已发证（或停工整改中）的装修才有现场巡查和违规记录", "Inspections and violations are for permitted (or suspended) renovations."},
 	"wuye_no_deposit":               {"该装修没有可扣除的押金", "This renovation holds no deposit to deduct from."},
+	"wuye_not_vacant":               {"只有空置或已交房未入住的房屋才做空置房巡查", "Patrols are for vacant or handed-over, unoccupied units."},
+	"wuye_outsider_deposit":         {"外来人员借钥匙须交押金", "An outsider borrowing a key pays a deposit."},
+	"wuye_key_out":                  {"这把钥匙已借出，尚未归还", "This key is out and not yet back."},
 	"wuye_bad_month":                {"月份格式应为 年-月，例如 2026-11", "The month must look like 2026-11."},
 	"wuye_bad_year":                 {"年份不正确", "Invalid year."},
 	"wuye_location_required":        {"公共区域投诉请填写具体位置", "Give the location for a complaint about a common area."},
@@ -138,7 +141,8 @@ var fieldLabels = map[string]text{
 	"appointment_at": {"预约时间", "Appointment"}, "period": {"账期", "Period"}, "amount_fen": {"金额", "Amount"}, "bills": {"账单", "Bills"}, "reverses": {"冲正对象", "Reversed payment"}, "method": {"付款方式", "Method"}, "reason": {"原因", "Reason"}, "deposit": {"押金", "Deposit"}, "holder_name": {"交款人", "Depositor"}, "owner_consent": {"业主同意书", "Owner's consent"},
 	"planned_start": {"计划开工日期", "planned start"}, "planned_end": {"计划完工日期", "planned end"},
 	"agreement_signed_at": {"装修协议", "Agreement"}, "fees_paid": {"装修费用", "Fees"}, "reject_reason": {"驳回原因", "Reason"},
-	"director_comment": {"主任意见", "Director's comment"}, "renovation": {"装修申请", "Renovation"}, "suspend_reason": {"停工原因", "Reason"}, "window_end": {"动火结束时间", "End of the window"}, "returned_at": {"退证时间", "Returned"}, "acceptance_changes": {"整改要求", "Changes required"},
+	"director_comment": {"主任意见", "Director's comment"}, "renovation": {"装修申请", "Renovation"}, "suspend_reason": {"停工原因", "Reason"}, "window_end": {"动火结束时间", "End of the window"}, "key": {"钥匙", "Key"}, "borrower_name": {"借用人", "Borrower"},
+	"borrower_id_no": {"身份证号", "ID number"}, "borrower_phone": {"借用人电话", "Borrower's phone"}, "returned_at": {"退证时间", "Returned"}, "acceptance_changes": {"整改要求", "Changes required"},
 	"resident_signed": {"业主签字", "Resident's signature"}, "contractor_signed": {"施工单位签字", "Contractor's signature"}, "office_signed": {"物业签字", "Office's signature"}, "range": {"统计范围", "Range"}, "discount_fen": {"减免金额", "Discount"}, "discount_reason": {"减免原因", "Discount reason"}, "group": {"分组", "Grouping"}, "answer": {"答复", "Answer"}, "receiver": {"受理人", "Receiver"}, "month": {"月份", "Month"},
 }
 

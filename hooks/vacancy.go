@@ -1,0 +1,246 @@
+package hooks
+
+import (
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	validation "github.com/pocketbase/ozzo-validation/v4"
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
+
+	"wuye/lib/workcal"
+)
+
+// The vacant-unit schedule (SPEC §7): every vacant or handed-over,
+// not-moved-in unit is patrolled weekly and fully inspected on the 20th of
+// each month.
+const monthlyInspectionDay = 20
+
+// vacantStatuses are the unit statuses of the vacancy register.
+var vacantStatuses = []any{"vacant", "handed_over"}
+
+func registerVacancy(app core.App) {
+	app.OnRecordCreateRequest("vacancy_patrols").BindFunc(recordPatrol)
+	app.OnRecordDelete("vacancy_patrols").BindFunc(func(e *core.RecordEvent) error {
+		return badRequest(validation.Errors{"id": codedError("wuye_never_deleted_renovation")})
+	})
+	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		se.App.Cron().MustAdd("wuye_patrol_tasks", "5 0 * * *", func() {
+			if _, err := PlanPatrols(se.App, today()); err != nil {
+				se.App.Logger().Error("plan patrols", "error", err)
+			}
+			if _, err := FlagMissedPatrols(se.App, today()); err != nil {
+				se.App.Logger().Error("missed patrols", "error", err)
+			}
+		})
+		se.Router.GET("/api/wuye/vacancy", vacancyRegister).Bind(apis.RequireAuth())
+		return se.Next()
+	})
+}
+
+// recordPatrol signs a patrol in, marks the unit's open tasks it fulfils as
+// done and turns a finding into a work order (source vacancy_patrol).
+func recordPatrol(e *core.RecordRequestEvent) error {
+	p := e.Record
+	unit, err := e.App.FindRecordById("units", p.GetString("unit"))
+	if err != nil {
+		return badRequest(validation.Errors{"unit": codedError("validation_missing_rel_records")})
+	}
+	if status := unit.GetString("status"); status != "vacant" && status != "handed_over" {
+		return badRequest(validation.Errors{"unit": codedError("wuye_not_vacant")})
+	}
+	p.Set("patroller", actorID(e.Auth))
+	p.Set("signed_in_at", types.NowDateTime())
+	p.Set("work_order", "")
+	return inTx(e, func(tx core.App) error {
+		tasks, err := tx.FindAllRecords("patrol_tasks", dbx.HashExp{"unit": unit.Id, "status": "open"})
+		if err != nil {
+			return err
+		}
+		for _, t := range tasks {
+			// A full inspection also counts as the week's patrol.
+			if t.GetString("kind") == "weekly" || p.GetString("kind") == "monthly_full" {
+				t.Set("status", "done")
+				t.Set("patrol", p.Id)
+				if err := tx.Save(t); err != nil {
+					return err
+				}
+			}
+		}
+		if p.GetString("finding") != "" {
+			category := p.GetString("finding_category")
+			if category == "" {
+				category = "other"
+			}
+			col, err := tx.FindCachedCollectionByNameOrId("work_orders")
+			if err != nil {
+				return err
+			}
+			o := core.NewRecord(col)
+			for k, v := range map[string]any{"unit": unit.Id, "kind": "routine", "category": category,
+				"description": "空置房巡查发现：" + p.GetString("finding"), "contact_name": e.Auth.GetString("name"),
+				"contact_phone": e.Auth.GetString("phone"), "source": "vacancy_patrol", "source_ref": p.Id} {
+				o.Set(k, v)
+			}
+			if err := prepareWorkOrder(tx, o, e.Auth); err != nil {
+				return err
+			}
+			o.Set("source", "vacancy_patrol")
+			if err := tx.Save(o); err != nil {
+				return fmt.Errorf("work order for the finding: %w", err)
+			}
+			if err := RecordEvent(tx, Event{Subject: o, Action: "create", To: "new", Actor: e.Auth, Note: "vacancy patrol"}); err != nil {
+				return err
+			}
+			p.Set("work_order", o.Id)
+			if err := tx.SaveNoValidate(p); err != nil {
+				return err
+			}
+		}
+		return RecordEvent(tx, Event{Subject: unit, Action: "patrol", Actor: e.Auth, Note: p.GetString("kind") + " " + p.GetString("finding")})
+	})
+}
+
+// PlanPatrols makes sure every vacant unit has its task for the current
+// week (due on the week's Sunday) and, from the 1st of the month, its full
+// inspection (due on the 20th), assigned to the area's manager. Idempotent:
+// a task exists once per unit, kind and period.
+func PlanPatrols(app core.App, day string) (int, error) {
+	d := civil(day)
+	year, week := d.ISOWeek()
+	weekPeriod := fmt.Sprintf("%d-W%02d", year, week)
+	sunday := d.AddDate(0, 0, (7-int(d.Weekday()))%7).Format(time.DateOnly)
+	monthPeriod := d.Format("2006-01")
+	due20 := time.Date(d.Year(), d.Month(), monthlyInspectionDay, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)
+	units, err := app.FindAllRecords("units", dbx.HashExp{"status": vacantStatuses})
+	if err != nil {
+		return 0, err
+	}
+	made := 0
+	err = app.RunInTransaction(func(tx core.App) error {
+		for _, u := range units {
+			var areaID, manager string
+			if b, err := tx.FindRecordById("buildings", u.GetString("building")); err == nil {
+				areaID = b.GetString("area")
+				if a, err := tx.FindRecordById("areas", areaID); err == nil {
+					manager = a.GetString("manager")
+				}
+			}
+			for _, t := range []struct{ kind, period, due string }{{"weekly", weekPeriod, sunday}, {"monthly_full", monthPeriod, due20}} {
+				if found, err := exists(tx, "patrol_tasks", dbx.HashExp{"unit": u.Id, "kind": t.kind, "period": t.period}, ""); err != nil {
+					return err
+				} else if found {
+					continue
+				}
+				col, err := tx.FindCachedCollectionByNameOrId("patrol_tasks")
+				if err != nil {
+					return err
+				}
+				r := core.NewRecord(col)
+				for k, v := range map[string]any{"community": u.GetString("community"), "area": areaID, "manager": manager,
+					"unit": u.Id, "kind": t.kind, "period": t.period, "due_on": t.due, "status": "open"} {
+					r.Set(k, v)
+				}
+				if err := tx.Save(r); err != nil {
+					return err
+				}
+				made++
+			}
+		}
+		return nil
+	})
+	return made, err
+}
+
+// FlagMissedPatrols marks the open tasks whose due day has passed as missed
+// and tells the area manager; a day later, a task still missed is escalated
+// to the supervisors and the director. Each happens once per task.
+func FlagMissedPatrols(app core.App, day string) (int, error) {
+	missed, err := app.FindAllRecords("patrol_tasks", dbx.HashExp{"status": "open"}, dbx.NewExp("due_on < {:d}", dbx.Params{"d": day}))
+	if err != nil {
+		return 0, err
+	}
+	yesterday := civil(day).AddDate(0, 0, -1).Format(time.DateOnly)
+	escalate, err := app.FindAllRecords("patrol_tasks", dbx.HashExp{"status": "missed", "escalated": false},
+		dbx.NewExp("due_on < {:d}", dbx.Params{"d": yesterday}))
+	if err != nil {
+		return 0, err
+	}
+	err = app.RunInTransaction(func(tx core.App) error {
+		for _, t := range missed {
+			t.Set("status", "missed")
+			if err := tx.Save(t); err != nil {
+				return err
+			}
+			unit, _ := tx.FindRecordById("units", t.GetString("unit"))
+			if m, err := tx.FindRecordById("staff", t.GetString("manager")); err == nil && unit != nil {
+				if err := Notify(tx, Notice{Recipient: m, Kind: "patrol_missed", Subject: t,
+					Title: fmt.Sprintf("空置房 %s 漏巡（%s，应于 %s 前完成）", unit.GetString("number"), patrolKindName[t.GetString("kind")], t.GetString("due_on"))}); err != nil {
+					return err
+				}
+			}
+		}
+		for _, t := range escalate {
+			t.Set("escalated", true)
+			if err := tx.Save(t); err != nil {
+				return err
+			}
+			unit, _ := tx.FindRecordById("units", t.GetString("unit"))
+			if unit != nil {
+				if err := notifyManagers(tx, t, "patrol_missed_escalated",
+					fmt.Sprintf("空置房 %s 的%s漏巡超过一天未补", unit.GetString("number"), patrolKindName[t.GetString("kind")])); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	return len(missed), err
+}
+
+var patrolKindName = map[string]string{"weekly": "每周巡查", "monthly_full": "每月全面检查"}
+
+// VacancyRow is one line of the vacancy register.
+type VacancyRow struct {
+	Unit         string  `db:"unit" json:"unit"`
+	Building     string  `db:"building" json:"building"`
+	Number       string  `db:"number" json:"number"`
+	Status       string  `db:"status" json:"status"`
+	AreaM2       float64 `db:"area_m2" json:"area_m2"`
+	DaysVacant   int     `db:"days_vacant" json:"days_vacant"`
+	LastPatrol   string  `db:"last_patrol" json:"last_patrol"`
+	OpenFindings int     `db:"open_findings" json:"open_findings"`
+}
+
+// VacancyRegister lists the community's vacant and handed-over units with
+// their area, days vacant (since handover, or since they were registered),
+// last patrol and findings whose work order is still open, in SQL.
+func VacancyRegister(app core.App, community, day string) ([]VacancyRow, error) {
+	rows := []VacancyRow{}
+	err := app.DB().NewQuery(`
+		SELECT u.id AS unit, b.name AS building, u.number, u.status, u.area_m2,
+			CAST(julianday({:day}) - julianday(COALESCE(NULLIF(u.handed_over_on, ''), substr(u.created, 1, 10))) AS INTEGER) AS days_vacant,
+			COALESCE((SELECT MAX(p.signed_in_at) FROM vacancy_patrols p WHERE p.unit = u.id), '') AS last_patrol,
+			(SELECT COUNT(*) FROM vacancy_patrols p JOIN work_orders w ON w.id = p.work_order
+				WHERE p.unit = u.id AND w.status NOT IN ('closed', 'cancelled')) AS open_findings
+		FROM units u JOIN buildings b ON b.id = u.building
+		WHERE u.community = {:c} AND u.status IN ('vacant', 'handed_over')
+		ORDER BY b.code, u.number`).Bind(dbx.Params{"c": community, "day": day}).All(&rows)
+	return rows, err
+}
+
+// vacancyRegister answers GET /api/wuye/vacancy?community=….
+func vacancyRegister(e *core.RequestEvent) error {
+	community := e.Request.URL.Query().Get("community")
+	if !e.HasSuperuserAuth() && !(isStaff(e.Auth) && servesCommunity(e.Auth, community) && !hasRole(e.Auth, RoleTechnician)) {
+		return apis.NewForbiddenError("", nil)
+	}
+	rows, err := VacancyRegister(e.App, community, time.Now().In(workcal.Shanghai).Format(time.DateOnly))
+	if err != nil {
+		return err
+	}
+	return e.JSON(http.StatusOK, map[string]any{"units": rows})
+}
