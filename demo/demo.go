@@ -71,6 +71,7 @@ func Load(app core.App) (bool, error) {
 		l.dispatch()
 		l.fees()
 		l.renovations()
+		l.vacancy()
 		l.otherCommunity()
 		return l.err
 	})

@@ -107,6 +107,17 @@ func TestDemoCommunityIsComplete(t *testing.T) {
 			t.Errorf("no %s renovation in the demo", status)
 		}
 	}
+	for _, c := range []string{"keys", "vacancy_patrols", "patrol_tasks"} {
+		if n, _ := app.CountRecords(c); n == 0 {
+			t.Errorf("no %s in the demo", c)
+		}
+	}
+	if n, _ := app.CountRecords("key_loans", dbx.HashExp{"overdue": true}); n == 0 {
+		t.Error("no overdue key loan in the demo")
+	}
+	if n, _ := app.CountRecords("work_orders", dbx.HashExp{"source": "vacancy_patrol"}); n == 0 {
+		t.Error("no work order from a patrol finding in the demo")
+	}
 	area1, err := app.FindFirstRecordByData("areas", "name", "一片区")
 	if err != nil || area1.GetString("manager") != testapp.ID(t, "staff:areamgr@example.com") {
 		t.Fatalf("areamgr must manage area 1: %v", err)

@@ -49,13 +49,40 @@ func registerKeys(app core.App) {
 }
 
 func lendKey(e *core.RecordRequestEvent) error {
-	l := e.Record
-	key, err := e.App.FindRecordById("keys", l.GetString("key"))
+	key, err := prepareLoan(e.App, e.Record, e.Auth)
 	if err != nil {
-		return badRequest(validation.Errors{"key": codedError("validation_missing_rel_records")})
+		return err
+	}
+	return inTxAround(e,
+		func(tx core.App) error { return checkOutKey(tx, e.Record, key, e.Auth) },
+		func(tx core.App) error { return afterLoan(tx, e.Record, key, e.Auth) })
+}
+
+// LendKey lends a key as the desk would through the API.
+func LendKey(app core.App, l, auth *core.Record) error {
+	key, err := prepareLoan(app, l, auth)
+	if err != nil {
+		return err
+	}
+	return app.RunInTransaction(func(tx core.App) error {
+		if err := checkOutKey(tx, l, key, auth); err != nil {
+			return err
+		}
+		if err := tx.Save(l); err != nil {
+			return err
+		}
+		return afterLoan(tx, l, key, auth)
+	})
+}
+
+// prepareLoan checks the borrower and sets the loan's due time.
+func prepareLoan(app core.App, l, auth *core.Record) (*core.Record, error) {
+	key, err := app.FindRecordById("keys", l.GetString("key"))
+	if err != nil {
+		return nil, badRequest(validation.Errors{"key": codedError("validation_missing_rel_records")})
 	}
 	l.Set("community", key.GetString("community"))
-	l.Set("lent_by", actorID(e.Auth))
+	l.Set("lent_by", actorID(auth))
 	l.Set("returned_at", "")
 	l.Set("overdue", false)
 	l.Set("deposit", "")
@@ -73,7 +100,7 @@ func lendKey(e *core.RecordRequestEvent) error {
 			missing["deposit_fen"] = codedError("wuye_outsider_deposit")
 		}
 		if len(missing) > 0 {
-			return badRequest(missing)
+			return nil, badRequest(missing)
 		}
 	}
 	switch {
@@ -83,41 +110,46 @@ func lendKey(e *core.RecordRequestEvent) error {
 	case l.GetDateTime("due_at").IsZero():
 		l.Set("due_at", at.AddDate(0, 0, otherKeyDays))
 	}
-	// The key's status is checked and set inside the write: two loans of one
-	// key at the same moment cannot both go out.
-	return inTxAround(e, func(tx core.App) error {
-		stored, err := tx.FindRecordById("keys", key.Id)
+	return key, nil
+}
+
+// checkOutKey takes the key out of the cabinet inside the write: two loans
+// of one key at the same moment cannot both go out. An outsider's deposit
+// goes into the ledger.
+func checkOutKey(tx core.App, l, key, auth *core.Record) error {
+	stored, err := tx.FindRecordById("keys", key.Id)
+	if err != nil {
+		return err
+	}
+	if stored.GetString("status") != "in" {
+		return apis.NewApiError(http.StatusConflict, "", validation.Errors{"key": codedError("wuye_key_out")})
+	}
+	stored.Set("status", "out")
+	if err := tx.Save(stored); err != nil {
+		return err
+	}
+	if amount := l.GetInt("deposit_fen"); amount > 0 {
+		col, err := tx.FindCachedCollectionByNameOrId("deposits")
 		if err != nil {
 			return err
 		}
-		if stored.GetString("status") != "in" {
-			return apis.NewApiError(http.StatusConflict, "", validation.Errors{"key": codedError("wuye_key_out")})
+		d := core.NewRecord(col)
+		for k, v := range map[string]any{"community": key.GetString("community"), "unit": key.GetString("unit"), "kind": "key",
+			"holder_name": l.GetString("borrower_name"), "source": key.GetString("label"), "amount_fen": amount,
+			"balance_fen": amount, "status": "held", "received_by": actorID(auth)} {
+			d.Set(k, v)
 		}
-		stored.Set("status", "out")
-		if err := tx.Save(stored); err != nil {
+		if err := tx.Save(d); err != nil {
 			return err
 		}
-		if amount := l.GetInt("deposit_fen"); amount > 0 {
-			col, err := tx.FindCachedCollectionByNameOrId("deposits")
-			if err != nil {
-				return err
-			}
-			d := core.NewRecord(col)
-			for k, v := range map[string]any{"community": key.GetString("community"), "unit": key.GetString("unit"), "kind": "key",
-				"holder_name": l.GetString("borrower_name"), "source": key.GetString("label"), "amount_fen": amount,
-				"balance_fen": amount, "status": "held", "received_by": actorID(e.Auth)} {
-				d.Set(k, v)
-			}
-			if err := tx.Save(d); err != nil {
-				return err
-			}
-			l.Set("deposit", d.Id)
-		}
-		return nil
-	}, func(tx core.App) error {
-		return RecordEvent(tx, Event{Subject: key, Action: "lent", From: "in", To: "out", Actor: e.Auth,
-			Note: l.GetString("borrower_name") + l.GetString("borrower_staff")})
-	})
+		l.Set("deposit", d.Id)
+	}
+	return nil
+}
+
+func afterLoan(tx core.App, l, key, auth *core.Record) error {
+	return RecordEvent(tx, Event{Subject: key, Action: "lent", From: "in", To: "out", Actor: auth,
+		Note: l.GetString("borrower_name") + l.GetString("borrower_staff")})
 }
 
 // returnKey takes a key back: the loan is closed, the key is in the cabinet

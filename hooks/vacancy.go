@@ -41,67 +41,90 @@ func registerVacancy(app core.App) {
 	})
 }
 
-// recordPatrol signs a patrol in, marks the unit's open tasks it fulfils as
-// done and turns a finding into a work order (source vacancy_patrol).
+// recordPatrol signs a patrol in through the API (see afterPatrol).
 func recordPatrol(e *core.RecordRequestEvent) error {
-	p := e.Record
-	unit, err := e.App.FindRecordById("units", p.GetString("unit"))
+	unit, err := preparePatrol(e.App, e.Record, e.Auth)
 	if err != nil {
-		return badRequest(validation.Errors{"unit": codedError("validation_missing_rel_records")})
+		return err
+	}
+	return inTx(e, func(tx core.App) error { return afterPatrol(tx, e.Record, unit, e.Auth) })
+}
+
+// RecordPatrol signs in patrol p by auth as the API would.
+func RecordPatrol(app core.App, p, auth *core.Record) error {
+	unit, err := preparePatrol(app, p, auth)
+	if err != nil {
+		return err
+	}
+	return app.RunInTransaction(func(tx core.App) error {
+		if err := tx.Save(p); err != nil {
+			return err
+		}
+		return afterPatrol(tx, p, unit, auth)
+	})
+}
+
+func preparePatrol(app core.App, p, auth *core.Record) (*core.Record, error) {
+	unit, err := app.FindRecordById("units", p.GetString("unit"))
+	if err != nil {
+		return nil, badRequest(validation.Errors{"unit": codedError("validation_missing_rel_records")})
 	}
 	if status := unit.GetString("status"); status != "vacant" && status != "handed_over" {
-		return badRequest(validation.Errors{"unit": codedError("wuye_not_vacant")})
+		return nil, badRequest(validation.Errors{"unit": codedError("wuye_not_vacant")})
 	}
-	p.Set("patroller", actorID(e.Auth))
+	p.Set("patroller", actorID(auth))
 	p.Set("signed_in_at", types.NowDateTime())
 	p.Set("work_order", "")
-	return inTx(e, func(tx core.App) error {
-		tasks, err := tx.FindAllRecords("patrol_tasks", dbx.HashExp{"unit": unit.Id, "status": "open"})
+	return unit, nil
+}
+
+// afterPatrol marks the unit's open tasks the patrol fulfils as done and
+// turns a finding into a work order (source vacancy_patrol).
+func afterPatrol(tx core.App, p, unit, auth *core.Record) error {
+	tasks, err := tx.FindAllRecords("patrol_tasks", dbx.HashExp{"unit": unit.Id, "status": "open"})
+	if err != nil {
+		return err
+	}
+	for _, t := range tasks {
+		// A full inspection also counts as the week's patrol.
+		if t.GetString("kind") == "weekly" || p.GetString("kind") == "monthly_full" {
+			t.Set("status", "done")
+			t.Set("patrol", p.Id)
+			if err := tx.Save(t); err != nil {
+				return err
+			}
+		}
+	}
+	if p.GetString("finding") != "" {
+		category := p.GetString("finding_category")
+		if category == "" {
+			category = "other"
+		}
+		col, err := tx.FindCachedCollectionByNameOrId("work_orders")
 		if err != nil {
 			return err
 		}
-		for _, t := range tasks {
-			// A full inspection also counts as the week's patrol.
-			if t.GetString("kind") == "weekly" || p.GetString("kind") == "monthly_full" {
-				t.Set("status", "done")
-				t.Set("patrol", p.Id)
-				if err := tx.Save(t); err != nil {
-					return err
-				}
-			}
+		o := core.NewRecord(col)
+		for k, v := range map[string]any{"unit": unit.Id, "kind": "routine", "category": category,
+			"description": "空置房巡查发现：" + p.GetString("finding"), "contact_name": auth.GetString("name"),
+			"contact_phone": auth.GetString("phone"), "source": "vacancy_patrol", "source_ref": p.Id} {
+			o.Set(k, v)
 		}
-		if p.GetString("finding") != "" {
-			category := p.GetString("finding_category")
-			if category == "" {
-				category = "other"
-			}
-			col, err := tx.FindCachedCollectionByNameOrId("work_orders")
-			if err != nil {
-				return err
-			}
-			o := core.NewRecord(col)
-			for k, v := range map[string]any{"unit": unit.Id, "kind": "routine", "category": category,
-				"description": "空置房巡查发现：" + p.GetString("finding"), "contact_name": e.Auth.GetString("name"),
-				"contact_phone": e.Auth.GetString("phone"), "source": "vacancy_patrol", "source_ref": p.Id} {
-				o.Set(k, v)
-			}
-			if err := prepareWorkOrder(tx, o, e.Auth); err != nil {
-				return err
-			}
-			o.Set("source", "vacancy_patrol")
-			if err := tx.Save(o); err != nil {
-				return fmt.Errorf("work order for the finding: %w", err)
-			}
-			if err := RecordEvent(tx, Event{Subject: o, Action: "create", To: "new", Actor: e.Auth, Note: "vacancy patrol"}); err != nil {
-				return err
-			}
-			p.Set("work_order", o.Id)
-			if err := tx.SaveNoValidate(p); err != nil {
-				return err
-			}
+		if err := prepareWorkOrder(tx, o, auth); err != nil {
+			return err
 		}
-		return RecordEvent(tx, Event{Subject: unit, Action: "patrol", Actor: e.Auth, Note: p.GetString("kind") + " " + p.GetString("finding")})
-	})
+		if err := tx.Save(o); err != nil {
+			return fmt.Errorf("work order for the finding: %w", err)
+		}
+		if err := RecordEvent(tx, Event{Subject: o, Action: "create", To: "new", Actor: auth, Note: "vacancy patrol"}); err != nil {
+			return err
+		}
+		p.Set("work_order", o.Id)
+		if err := tx.SaveNoValidate(p); err != nil {
+			return err
+		}
+	}
+	return RecordEvent(tx, Event{Subject: unit, Action: "patrol", Actor: auth, Note: p.GetString("kind") + " " + p.GetString("finding")})
 }
 
 // PlanPatrols makes sure every vacant unit has its task for the current

@@ -20,14 +20,14 @@ import (
 	"wuye/lib/workcal"
 )
 
-// 1-203 is vacant in area 1 (areamgr's); 3-S105 is vacant in area 2.
+// 2-104 is vacant in area 1 (areamgr's), and the demo has not patrolled it.
 func TestVacancyPatrolsAndTasks(t *testing.T) {
 	app := testapp.New(t)
 	h := testapp.Handler(t, app)
-	unit := testapp.ID(t, "unit:1-203")
+	unit := testapp.ID(t, "unit:2-104")
 	day := time.Now().In(workcal.Shanghai).Format(time.DateOnly)
-	if n, err := hooks.PlanPatrols(app, day); err != nil || n == 0 {
-		t.Fatalf("planned %d tasks: %v", n, err)
+	if _, err := hooks.PlanPatrols(app, day); err != nil { // the demo may have planned today already
+		t.Fatal(err)
 	}
 	if n, _ := hooks.PlanPatrols(app, day); n != 0 {
 		t.Fatal("planning twice made more tasks")
@@ -108,7 +108,7 @@ func TestVacancyPatrolsAndTasks(t *testing.T) {
 		}
 	}
 	if !found {
-		t.Fatal("1-203 is not in the register with its patrol and finding")
+		t.Fatal("2-104 is not in the register with its patrol and finding")
 	}
 	req := httptest.NewRequest(http.MethodGet, "/api/wuye/exports/vacancy?community="+testapp.ID(t, "community:CH"), nil)
 	req.Header.Set("Authorization", testapp.Token(t, "supervisor@example.com"))
@@ -144,8 +144,8 @@ func TestKeyLoans(t *testing.T) {
 	h := testapp.Handler(t, app)
 	col, _ := app.FindCollectionByNameOrId("keys")
 	key := core.NewRecord(col)
-	for k, v := range map[string]any{"community": testapp.ID(t, "community:CH"), "label": "1-203 入户门", "kind": "vacant_unit",
-		"unit": testapp.ID(t, "unit:1-203"), "slot": "A-12", "status": "in"} {
+	for k, v := range map[string]any{"community": testapp.ID(t, "community:CH"), "label": "测试钥匙 2-104", "kind": "vacant_unit",
+		"unit": testapp.ID(t, "unit:2-104"), "slot": "T-01", "status": "in"} {
 		key.Set(k, v)
 	}
 	if err := app.Save(key); err != nil {
