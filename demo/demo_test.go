@@ -112,6 +112,11 @@ func TestDemoCommunityIsComplete(t *testing.T) {
 			t.Errorf("no %s in the demo", c)
 		}
 	}
+	for _, status := range []string{"done", "missed", "open"} {
+		if n, _ := app.CountRecords("patrol_tasks", dbx.HashExp{"status": status}); n == 0 {
+			t.Errorf("no %s patrol task in the demo", status)
+		}
+	}
 	if n, _ := app.CountRecords("key_loans", dbx.HashExp{"overdue": true}); n == 0 {
 		t.Error("no overdue key loan in the demo")
 	}

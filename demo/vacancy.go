@@ -30,7 +30,15 @@ func (l *loader) vacancy() {
 	if l.err != nil {
 		return
 	}
-	if _, l.err = hooks.PlanPatrols(l.app, time.Now().In(workcal.Shanghai).Format(time.DateOnly)); l.err != nil {
+	// Last week's round was not finished: its gaps are flagged as missed.
+	today := time.Now().In(workcal.Shanghai)
+	if _, l.err = hooks.PlanPatrols(l.app, today.AddDate(0, 0, -7).Format(time.DateOnly)); l.err != nil {
+		return
+	}
+	if _, l.err = hooks.FlagMissedPatrols(l.app, today.Format(time.DateOnly)); l.err != nil {
+		return
+	}
+	if _, l.err = hooks.PlanPatrols(l.app, today.Format(time.DateOnly)); l.err != nil {
 		return
 	}
 	// The area manager has been round part of area 1 this week.

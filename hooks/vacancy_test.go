@@ -2,6 +2,7 @@ package hooks_test
 
 import (
 	"bytes"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -32,7 +33,9 @@ func TestVacancyPatrolsAndTasks(t *testing.T) {
 	if n, _ := hooks.PlanPatrols(app, day); n != 0 {
 		t.Fatal("planning twice made more tasks")
 	}
-	weekly, err := app.FindFirstRecordByFilter("patrol_tasks", "unit={:u} && kind='weekly'", dbx.Params{"u": unit})
+	y, w := civilDate(day).ISOWeek()
+	weekly, err := app.FindFirstRecordByFilter("patrol_tasks", "unit={:u} && kind='weekly' && period={:p}",
+		dbx.Params{"u": unit, "p": fmt.Sprintf("%d-W%02d", y, w)})
 	if err != nil || weekly.GetString("manager") != testapp.ID(t, "staff:areamgr@example.com") || time.Now().In(workcal.Shanghai).Weekday() != time.Sunday && weekly.GetString("due_on") <= day {
 		t.Fatalf("weekly task: %v %v", weekly, err)
 	}
@@ -120,20 +123,38 @@ func TestVacancyPatrolsAndTasks(t *testing.T) {
 		t.Fatalf("%d rows in the export for %d units", len(sheet), len(rows))
 	}
 
+	// Over the week boundary: a weekly task is due on its Sunday; on that
+	// day it is still open, on the Monday it is missed.
+	other, err := app.FindFirstRecordByFilter("patrol_tasks", "kind='weekly' && status='open' && period={:p}",
+		dbx.Params{"p": weekly.GetString("period")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sunday := other.GetString("due_on")
+	if civilDate(sunday).Weekday() != time.Sunday {
+		t.Fatalf("a weekly task due on %s, not a Sunday", sunday)
+	}
+	hooks.FlagMissedPatrols(app, sunday)
+	if o, _ := app.FindRecordById("patrol_tasks", other.Id); o.GetString("status") != "open" {
+		t.Fatal("missed on its own Sunday")
+	}
+	hooks.FlagMissedPatrols(app, civilDate(sunday).AddDate(0, 0, 1).Format(time.DateOnly))
+	if o, _ := app.FindRecordById("patrol_tasks", other.Id); o.GetString("status") != "missed" {
+		t.Fatal("not missed on the Monday after")
+	}
+
 	// Missed patrols: flagged once, escalated a day later, once.
 	later := civilDate(day).AddDate(0, 0, 8).Format(time.DateOnly)
-	if n, _ := hooks.FlagMissedPatrols(app, later); n == 0 {
-		t.Fatal("no missed patrols a week later")
-	}
+	hooks.FlagMissedPatrols(app, later)
 	if n, _ := hooks.FlagMissedPatrols(app, later); n != 0 {
 		t.Fatal("missed patrols flagged twice")
 	}
-	missed, _ := app.FindFirstRecordByFilter("patrol_tasks", "status='missed' && kind='weekly'")
+	missed := other
 	if n, _ := app.CountRecords("notifications", dbx.HashExp{"kind": "patrol_missed", "subject_id": missed.Id}); n != 1 {
 		t.Fatalf("%d notices to the area manager", n)
 	}
-	hooks.FlagMissedPatrols(app, civilDate(later).AddDate(0, 0, 2).Format(time.DateOnly))
-	hooks.FlagMissedPatrols(app, civilDate(later).AddDate(0, 0, 3).Format(time.DateOnly))
+	hooks.FlagMissedPatrols(app, civilDate(sunday).AddDate(0, 0, 3).Format(time.DateOnly))
+	hooks.FlagMissedPatrols(app, civilDate(sunday).AddDate(0, 0, 4).Format(time.DateOnly))
 	if n, _ := app.CountRecords("notifications", dbx.HashExp{"kind": "patrol_missed_escalated", "subject_id": missed.Id}); n != 2 {
 		t.Fatalf("%d escalation notices (supervisor and director, once)", n)
 	}
