@@ -99,14 +99,7 @@ func registerComplaints(app core.App) {
 		}
 		return inTx(e, func(tx core.App) error { return afterIntake(tx, e.Record, e.Auth) })
 	})
-	app.OnRecordUpdateRequest("complaints").BindFunc(func(e *core.RecordRequestEvent) error {
-		orig := e.Record.Original()
-		step, err := planComplaintUpdate(e.App, e.Auth, e.HasSuperuserAuth(), orig, e.Record)
-		if err != nil {
-			return err
-		}
-		return inTx(e, func(tx core.App) error { return afterComplaintUpdate(tx, orig, e.Record, e.Auth, step) })
-	})
+	bindFlowUpdates(app, "complaints", planComplaintUpdate, afterComplaintUpdate, "status", "handler")
 	app.OnRecordValidate("complaints").BindFunc(validatePlace)
 	// Complaints and their notes are records of the office's dealings with
 	// residents: never deleted, by anyone (an unfounded one is closed as

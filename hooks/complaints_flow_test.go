@@ -5,8 +5,10 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
 
@@ -195,5 +197,38 @@ func TestComplaintStepRules(t *testing.T) {
 	expect("not even by a superuser", code, body, 400, `投诉记录不能删除`)
 	if _, err := app.FindRecordById("complaints", c.Id); err != nil {
 		t.Fatal("the complaint is gone")
+	}
+}
+
+// TestComplaintTwoClerksAtOnce: two clerks assign the same complaint at the
+// same moment to different handlers. The assignment happens once: the other
+// clerk gets a conflict or, having read the complaint after it, makes a
+// plain reassignment.
+func TestComplaintTwoClerksAtOnce(t *testing.T) {
+	app := testapp.New(t)
+	h := testapp.Handler(t, app)
+	for round := 0; round < 3; round++ {
+		c := complaintIn(t, app, "received")
+		codes := make(chan int, 2)
+		var wg sync.WaitGroup
+		for who, handler := range map[string]string{"frontdesk@example.com": "tech1@example.com", "supervisor@example.com": "tech2@example.com"} {
+			wg.Add(1)
+			go func(who, handler string) {
+				defer wg.Done()
+				code, _ := testapp.Do(t, h, http.MethodPatch, "/api/collections/complaints/records/"+c.Id,
+					`{"status":"assigned","handler":"`+testapp.ID(t, "staff:"+handler)+`"}`, who)
+				codes <- code
+			}(who, handler)
+		}
+		wg.Wait()
+		close(codes)
+		for code := range codes {
+			if code != 200 && code != 409 {
+				t.Fatalf("round %d: %d", round, code)
+			}
+		}
+		if n, _ := app.CountRecords("events", dbx.HashExp{"subject_id": c.Id, "action": "status", "to": "assigned"}); n != 1 {
+			t.Fatalf("round %d: the complaint was assigned %d times", round, n)
+		}
 	}
 }

@@ -149,16 +149,7 @@ func registerDispatch(app core.App) {
 			return RecordEvent(tx, Event{Subject: e.Record, Action: "create", To: "new", Actor: e.Auth, Public: true})
 		})
 	})
-	app.OnRecordUpdateRequest("work_orders").BindFunc(func(e *core.RecordRequestEvent) error {
-		orig := e.Record.Original()
-		step, err := planWorkOrderUpdate(e.App, e.Auth, e.HasSuperuserAuth(), orig, e.Record)
-		if err != nil {
-			return err
-		}
-		return inTxChecked(e, orig, []string{"status", "technician"}, func(tx core.App) error {
-			return afterWorkOrderUpdate(tx, orig, e.Record, e.Auth, step)
-		})
-	})
+	bindFlowUpdates(app, "work_orders", planWorkOrderUpdate, afterWorkOrderUpdate, "status", "technician")
 	app.OnRecordValidate("work_orders").BindFunc(validatePlace)
 	// Work orders are records of money and service: never deleted.
 	app.OnRecordDelete("work_orders").BindFunc(func(e *core.RecordEvent) error {

@@ -136,6 +136,23 @@ type (
 	afterFunc func(tx core.App, orig, r, auth *core.Record, step Step) error
 )
 
+// bindFlowUpdates binds the API update hook of collection's documents: plan
+// judges the change, and inside the write the stored record must still have
+// the values of checked it was judged against (so two people acting on one
+// document at once cannot both move it), then after records what follows.
+func bindFlowUpdates(app core.App, collection string, plan planFunc, after afterFunc, checked ...string) {
+	app.OnRecordUpdateRequest(collection).BindFunc(func(e *core.RecordRequestEvent) error {
+		orig := e.Record.Original()
+		step, err := plan(e.App, e.Auth, e.HasSuperuserAuth(), orig, e.Record)
+		if err != nil {
+			return err
+		}
+		return inTxChecked(e, orig, checked, func(tx core.App) error {
+			return after(tx, orig, e.Record, e.Auth, step)
+		})
+	})
+}
+
 // advance moves the record id of collection to status to as actor would
 // through the API — same plan, same follow-up, one transaction — with
 // fields set alongside, and returns it as stored. It starts from the stored

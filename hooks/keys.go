@@ -35,7 +35,7 @@ func registerKeys(app core.App) {
 		return e.Next()
 	})
 	app.OnRecordDelete("keys", "key_loans").BindFunc(func(e *core.RecordEvent) error {
-		return badRequest(validation.Errors{"id": codedError("wuye_never_deleted_renovation")})
+		return badRequest(validation.Errors{"id": codedError("wuye_record_kept")})
 	})
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		se.App.Cron().MustAdd("wuye_key_loans", "*/15 * * * *", func() {

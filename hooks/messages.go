@@ -90,6 +90,7 @@ var messages = map[string]text{
 	"wuye_permit_needs":             {"发放施工许可证前须完成：%[1]v", "Before the permit: %[2]v."},
 	"wuye_pass_not_now":             {"只有已批准或已发证的装修才能办理出入证", "Passes are issued for approved or permitted renovations only."},
 	"wuye_never_deleted_renovation": {"装修记录不能删除", "Renovation records are never deleted."},
+	"wuye_record_kept":              {"这类记录需要留档，不能删除；不再使用的请做归还、关闭等处理", "These records are kept and never deleted; return or close one instead."},
 	"wuye_signature_missing":        {"联合验收须业主、施工单位、物业三方签字", "Joint acceptance needs the resident's, the contractor's and the office's signatures."},
 	"wuye_refund_not_due":           {"押金在 %[1]v 才到退还日期", "The deposit is refundable from %[1]v."},
 	"wuye_not_on_site":              {"只有已发证（或停工整改中）的装修才有现场巡查和违规记录", "Inspections and violations are for permitted (or suspended) renovations."},

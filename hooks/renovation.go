@@ -109,16 +109,7 @@ func registerRenovation(app core.App) {
 			return RecordEvent(tx, Event{Subject: e.Record, Action: "create", To: "submitted", Actor: e.Auth, Public: true})
 		})
 	})
-	app.OnRecordUpdateRequest("renovations").BindFunc(func(e *core.RecordRequestEvent) error {
-		orig := e.Record.Original()
-		step, err := planRenovationUpdate(e.App, e.Auth, e.HasSuperuserAuth(), orig, e.Record)
-		if err != nil {
-			return err
-		}
-		return inTxChecked(e, orig, []string{"status"}, func(tx core.App) error {
-			return afterRenovationUpdate(tx, orig, e.Record, e.Auth, step)
-		})
-	})
+	bindFlowUpdates(app, "renovations", planRenovationUpdate, afterRenovationUpdate, "status")
 	app.OnRecordCreateRequest("renovation_passes").BindFunc(issuePass)
 	app.OnRecordEnrich("renovation_passes").BindFunc(func(e *core.RecordEnrichEvent) error {
 		info := e.RequestInfo

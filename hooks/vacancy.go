@@ -25,7 +25,7 @@ var vacantStatuses = []any{"vacant", "handed_over"}
 func registerVacancy(app core.App) {
 	app.OnRecordCreateRequest("vacancy_patrols").BindFunc(recordPatrol)
 	app.OnRecordDelete("vacancy_patrols").BindFunc(func(e *core.RecordEvent) error {
-		return badRequest(validation.Errors{"id": codedError("wuye_never_deleted_renovation")})
+		return badRequest(validation.Errors{"id": codedError("wuye_record_kept")})
 	})
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		se.App.Cron().MustAdd("wuye_patrol_tasks", "5 0 * * *", func() {
@@ -142,16 +142,24 @@ func PlanPatrols(app core.App, day string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	// Each building's area and its manager, read once.
+	var places []struct {
+		Building string `db:"building"`
+		Area     string `db:"area"`
+		Manager  string `db:"manager"`
+	}
+	if err := app.DB().NewQuery(`SELECT b.id AS building, b.area AS area, COALESCE(a.manager, '') AS manager
+		FROM buildings b LEFT JOIN areas a ON a.id = b.area`).All(&places); err != nil {
+		return 0, err
+	}
+	area, managerOf := map[string]string{}, map[string]string{}
+	for _, pl := range places {
+		area[pl.Building], managerOf[pl.Building] = pl.Area, pl.Manager
+	}
 	made := 0
 	err = app.RunInTransaction(func(tx core.App) error {
 		for _, u := range units {
-			var areaID, manager string
-			if b, err := tx.FindRecordById("buildings", u.GetString("building")); err == nil {
-				areaID = b.GetString("area")
-				if a, err := tx.FindRecordById("areas", areaID); err == nil {
-					manager = a.GetString("manager")
-				}
-			}
+			areaID, manager := area[u.GetString("building")], managerOf[u.GetString("building")]
 			for _, t := range []struct{ kind, period, due string }{{"weekly", weekPeriod, sunday}, {"monthly_full", monthPeriod, due20}} {
 				if found, err := exists(tx, "patrol_tasks", dbx.HashExp{"unit": u.Id, "kind": t.kind, "period": t.period}, ""); err != nil {
 					return err

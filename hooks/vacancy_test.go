@@ -230,6 +230,8 @@ func TestKeyLoans(t *testing.T) {
 			t.Fatal("the deposit was not refunded")
 		}
 	}
+	code, body = testapp.Do(t, h, http.MethodDelete, "/api/collections/key_loans/records/"+loan.Id, "", "root@example.com")
+	expectBody(t, "loans are kept", code, body, 400, "这类记录需要留档，不能删除")
 	code, body = testapp.Do(t, h, http.MethodGet, "/api/wuye/keys/count?community="+testapp.ID(t, "community:CH"), "", "supervisor@example.com")
 	expectBody(t, "the monthly key count", code, body, 200, `"kind":"vacant_unit"`, `"status":"in"`)
 }
