@@ -6,12 +6,17 @@ package main
 import (
 	"fmt"
 	"log"
+	"net/http"
 	"os"
+	"path/filepath"
 
 	"github.com/pocketbase/pocketbase"
+	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/cmd"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/plugins/migratecmd"
+	"github.com/pocketbase/pocketbase/tools/hook"
+	"github.com/pocketbase/pocketbase/tools/osutils"
 	"github.com/spf13/cobra"
 
 	"wuye/demo"
@@ -31,6 +36,21 @@ func main() {
 		Automigrate: dev,
 	})
 
+	// The pages (residents' portal at /, staff workspace at /staff/) are
+	// served from disk like PocketBase's own pb_public, so an office can
+	// restyle them without rebuilding; scripts/web fills pb_public/vendor.
+	publicDir := defaultPublicDir()
+	app.RootCmd.PersistentFlags().StringVar(&publicDir, "publicDir", publicDir, "the directory to serve the pages from")
+	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
+		Func: func(e *core.ServeEvent) error {
+			if !e.Router.HasRoute(http.MethodGet, "/{path...}") {
+				e.Router.GET("/{path...}", apis.Static(os.DirFS(publicDir), false))
+			}
+			return e.Next()
+		},
+		Priority: 999, // after every API route
+	})
+
 	hooks.Register(app)
 	app.RootCmd.AddCommand(demoCommand(app))
 
@@ -47,6 +67,9 @@ func demoCommand(app *pocketbase.PocketBase) *cobra.Command {
 	c.Short = "Starts the web server with the demo community loaded (same flags as serve)"
 	serve := c.RunE
 	c.RunE = func(command *cobra.Command, args []string) error {
+		// The demo has no real payment provider: residents pay online
+		// through the sandbox's stand-in cashier.
+		hooks.EnableSandboxCheckout(app)
 		app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 			loaded, err := demo.Load(se.App)
 			if err != nil {
@@ -58,6 +81,15 @@ func demoCommand(app *pocketbase.PocketBase) *cobra.Command {
 		return serve(command, args)
 	}
 	return c
+}
+
+// defaultPublicDir is ./pb_public under `go run`, else pb_public next to
+// the executable (PocketBase's own convention).
+func defaultPublicDir() string {
+	if osutils.IsProbablyGoRun() {
+		return "./pb_public"
+	}
+	return filepath.Join(filepath.Dir(os.Args[0]), "pb_public")
 }
 
 func printLogins(loaded bool) {

@@ -73,6 +73,7 @@ func Load(app core.App) (bool, error) {
 		l.renovations()
 		l.vacancy()
 		l.otherCommunity()
+		l.notices()
 		return l.err
 	})
 	if err != nil {

@@ -36,4 +36,6 @@ func Register(app core.App) {
 	registerPasses(app)
 	registerVacancy(app)
 	registerKeys(app)
+	registerFlowsAPI(app)
+	registerBoard(app)
 }

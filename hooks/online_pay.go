@@ -132,7 +132,17 @@ func onlinePaymentCallback(e *core.RequestEvent) error {
 		}
 		return badRequest(validation.Errors{"body": codedError("validation_invalid_value")})
 	}
-	err = e.App.RunInTransaction(func(tx core.App) error {
+	if err := settleOnlineOrder(e.App, n); err != nil {
+		return err
+	}
+	return e.JSON(http.StatusOK, map[string]string{"result": "success"})
+}
+
+// settleOnlineOrder turns a verified notification for a pending order of the
+// same amount into a payment allocated to the order's bills, in one
+// transaction. An order already paid is left alone (a provider's retry).
+func settleOnlineOrder(app core.App, n paygate.Notification) error {
+	return app.RunInTransaction(func(tx core.App) error {
 		o, err := tx.FindFirstRecordByData("online_orders", "trade_no", n.TradeNo)
 		if err != nil {
 			return apis.NewNotFoundError("", nil)
@@ -163,8 +173,4 @@ func onlinePaymentCallback(e *core.RequestEvent) error {
 		o.Set("paid_at", types.NowDateTime())
 		return tx.Save(o)
 	})
-	if err != nil {
-		return err
-	}
-	return e.JSON(http.StatusOK, map[string]string{"result": "success"})
 }

@@ -1,0 +1,45 @@
+package demo
+
+import (
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/tools/types"
+)
+
+// notices posts the office's board: what a resident sees on the portal's
+// home screen, newest first, pinned ones on top.
+func (l *loader) notices() {
+	if l.err != nil {
+		return
+	}
+	author := l.account("staff", "supervisor@example.com")
+	if author == nil {
+		return
+	}
+	community := author.GetStringSlice("communities")[0]
+	list := []struct {
+		category, title, body string
+		pinned                bool
+		daysAgo               int
+	}{
+		{"fees", "2026 年第四季度物业费缴费通知", "第四季度（10–12 月）物业费账单已生成，请于 10 月 10 日前通过网上缴费或到物业服务中心缴纳。逾期将按规定收取滞纳金。", true, 40},
+		{"maintenance", "2 栋二次供水水箱清洗停水通知", "11 月 28 日（周六）9:00–15:00 清洗 2 栋二次供水水箱，期间 2 栋暂停供水，请提前储水。给您带来不便，敬请谅解。", false, 2},
+		{"safety", "冬季消防安全提示", "请勿在楼道堆放杂物，电动车不得进楼入户充电；装修施工动火须办理动火证。", false, 6},
+		{"event", "业主满意度调查", "本月下旬将开展年度业主满意度调查，欢迎您对客服、维修、保洁、绿化、安保等工作提出宝贵意见。", false, 10},
+	}
+	for _, n := range list {
+		l.save("notices", map[string]any{
+			"community": community, "category": n.category, "title": n.title, "body": n.body,
+			"pinned": n.pinned, "author": author.Id,
+			"published_at": types.NowDateTime().Add(-time.Duration(n.daysAgo) * 24 * time.Hour),
+		})
+	}
+	// The other community's board, to show residents see only their own.
+	if other, err := l.app.FindFirstRecordByFilter("communities", "code = {:c}", dbx.Params{"c": "YX"}); err == nil {
+		l.save("notices", map[string]any{
+			"community": other.Id, "category": "general", "title": "银杏苑门禁系统升级",
+			"body": "门禁系统将于本周升级，请业主到物业服务中心登记人脸信息。", "published_at": types.NowDateTime().Add(-3 * time.Hour),
+		})
+	}
+}

@@ -1,0 +1,30 @@
+package hooks
+
+import (
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
+)
+
+// The notice board (公告, SPEC §8): the office posts, residents of the
+// community read it on the portal's home screen. Who posts and when is set
+// here, never by the client, and every post and edit is an event.
+func registerBoard(app core.App) {
+	app.OnRecordCreateRequest("notices").BindFunc(func(e *core.RecordRequestEvent) error {
+		if e.Auth != nil {
+			e.Record.Set("author", e.Auth.Id)
+		}
+		e.Record.Set("published_at", types.NowDateTime())
+		return inTx(e, func(tx core.App) error {
+			return RecordEvent(tx, Event{Subject: e.Record, Action: "create", Actor: e.Auth, Note: e.Record.GetString("title")})
+		})
+	})
+	app.OnRecordUpdateRequest("notices").BindFunc(func(e *core.RecordRequestEvent) error {
+		orig := e.Record.Original()
+		e.Record.Set("author", orig.GetString("author"))
+		e.Record.Set("published_at", orig.GetDateTime("published_at"))
+		e.Record.Set("community", orig.GetString("community"))
+		return inTx(e, func(tx core.App) error {
+			return RecordEvent(tx, Event{Subject: e.Record, Action: "update", Actor: e.Auth, Note: e.Record.GetString("title")})
+		})
+	})
+}

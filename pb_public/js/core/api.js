@@ -1,0 +1,54 @@
+// The PocketBase client every page talks through, and the turning of its
+// errors into sentences a front-desk clerk or a resident understands.
+import PocketBase from 'pocketbase';
+import { lang, t } from './i18n.js';
+
+export const pb = new PocketBase('/');
+// Screens load several lists at once; PocketBase's default would cancel all
+// but the last request to the same collection.
+pb.autoCancellation(false);
+// The server answers errors in the reader's language (hooks/localize.go).
+pb.beforeSend = (url, options) => {
+  options.headers = Object.assign({}, options.headers, { 'Accept-Language': lang() });
+  return { url, options };
+};
+
+/** errorText turns any thrown value into one readable sentence. */
+export function errorText(err) {
+  if (!err) return '';
+  if (typeof err === 'string') return err;
+  // Our own checks throw plain Errors with a sentence already.
+  if (!('status' in err)) return err.message || t('err.unknown');
+  if (err.isAbort) return t('err.aborted');
+  const status = err.status ?? 0;
+  if (status === 0) return t('err.network');
+  const data = err.response?.data || {};
+  const fields = Object.values(data).map((f) => f?.message).filter(Boolean);
+  const message = err.response?.message || err.message || '';
+  if (status === 404) return message && !/requested resource/i.test(message) ? message : t('err.notFound');
+  if (status === 403) return message && !/not allowed|only superusers/i.test(message) ? message : t('err.forbidden');
+  if (status === 401) return t('err.signIn');
+  if (status === 429) return t('err.tooMany');
+  if (message && !/^Failed to |Something went wrong/i.test(message)) return message;
+  return fields[0] || t('err.unknown');
+}
+
+/** fieldErrors maps field name → message for inline display under inputs. */
+export function fieldErrors(err) {
+  const out = {};
+  for (const [k, v] of Object.entries(err?.response?.data || {})) out[k] = v?.message || '';
+  return out;
+}
+
+/** me is the signed-in record (staff or resident), or null. */
+export function me() {
+  return pb.authStore.isValid ? pb.authStore.record : null;
+}
+
+/** fileUrl links a protected file with a short-lived token. */
+export async function fileUrls(record, field) {
+  const names = [].concat(record?.[field] || []);
+  if (!names.length) return [];
+  const token = await pb.files.getToken();
+  return names.map((n) => ({ name: n, url: pb.files.getURL(record, n, { token }) }));
+}

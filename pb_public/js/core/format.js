@@ -1,0 +1,70 @@
+// Money is integer fen everywhere; times are shown in office time
+// (Asia/Shanghai) whatever the reader's device says.
+import { lang } from './i18n.js';
+
+const TZ = 'Asia/Shanghai';
+
+/** yuan formats fen as ¥1,234.50 (negative for reversals). */
+export function yuan(fen) {
+  const n = Number(fen || 0);
+  const sign = n < 0 ? '-' : '';
+  const abs = Math.abs(n);
+  const whole = Math.floor(abs / 100).toLocaleString('en-US');
+  return `${sign}¥${whole}.${String(abs % 100).padStart(2, '0')}`;
+}
+
+/** parseDate reads PocketBase's "2026-11-23 06:05:00.000Z" and ISO strings. */
+export function parseDate(v) {
+  if (!v) return null;
+  if (v instanceof Date) return v;
+  const d = new Date(String(v).replace(' ', 'T'));
+  return isNaN(d) ? null : d;
+}
+
+function parts(v) {
+  const d = parseDate(v);
+  if (!d) return null;
+  const p = {};
+  for (const { type, value } of new Intl.DateTimeFormat('en-CA', {
+    timeZone: TZ, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+  }).formatToParts(d)) p[type] = value;
+  return p;
+}
+
+/** dateTime: 2026-11-23 14:05 in Shanghai time. */
+export function dateTime(v) {
+  const p = parts(v);
+  return p ? `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}` : '';
+}
+
+/** date: 2026-11-23; a plain date string (a civil date) passes through. */
+export function date(v) {
+  if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v)) return v;
+  const p = parts(v);
+  return p ? `${p.year}-${p.month}-${p.day}` : '';
+}
+
+/** today is the office's civil date, YYYY-MM-DD. */
+export const today = () => date(new Date());
+
+/** ago: "3 分钟前" / "3 min ago", for live lists. */
+export function ago(v) {
+  const d = parseDate(v);
+  if (!d) return '';
+  const s = Math.round((Date.now() - d.getTime()) / 1000);
+  const zh = lang() !== 'en';
+  if (s < 60) return zh ? '刚刚' : 'just now';
+  if (s < 3600) return zh ? `${Math.floor(s / 60)} 分钟前` : `${Math.floor(s / 60)} min ago`;
+  if (s < 86400) return zh ? `${Math.floor(s / 3600)} 小时前` : `${Math.floor(s / 3600)} h ago`;
+  return dateTime(v);
+}
+
+/** unitName: "1栋 101" from a unit with its building expanded. */
+export function unitName(unit) {
+  if (!unit) return '';
+  const b = unit.expand?.building;
+  return b ? `${b.name || b.code} ${unit.number}` : unit.number;
+}
+
+/** owed is what a bill still asks for (hooks/payments.go outstanding). */
+export const owed = (b) => (b.amount_fen || 0) - (b.discount_fen || 0) + (b.late_fee_fen || 0) - (b.paid_fen || 0);

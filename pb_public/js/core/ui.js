@@ -1,0 +1,229 @@
+// Small building blocks every screen uses: loading, error and empty states,
+// status chips, confirm dialogs, toasts, form fields, file pickers, the hash
+// router and the realtime hook that re-fetches after a reconnect.
+import { html, useState, useEffect, useRef, useCallback } from './html.js';
+import { pb, errorText } from './api.js';
+import { t } from './i18n.js';
+import { statusLabel } from './flows.js';
+
+export const Loading = ({ text }) => html`<div class="state loading" role="status" aria-live="polite"><span class="spinner" aria-hidden="true"></span>${text || t('loading')}</div>`;
+
+export const ErrorBox = ({ error, retry }) => error ? html`
+  <div class="state error" role="alert">
+    <span>${typeof error === 'string' ? error : errorText(error)}</span>
+    ${retry && html`<button type="button" class="link" onClick=${retry}>${t('retry')}</button>`}
+  </div>` : null;
+
+export const Empty = ({ text, children }) => html`<div class="state empty">${text || t('empty')}${children}</div>`;
+
+export const Status = ({ col, code }) => html`<span class=${`chip s-${code}`}>${statusLabel(col, code)}</span>`;
+
+/** useAsync runs fn now and whenever deps change; reload() runs it again. */
+export function useAsync(fn, deps = []) {
+  const [state, set] = useState({ data: undefined, error: null, loading: true });
+  const seq = useRef(0);
+  const run = useCallback(async () => {
+    const n = ++seq.current;
+    set((s) => ({ ...s, loading: true, error: null }));
+    try {
+      const data = await fn();
+      if (n === seq.current) set({ data, error: null, loading: false });
+    } catch (error) {
+      if (n === seq.current) set((s) => ({ ...s, error, loading: false }));
+    }
+  }, deps);
+  useEffect(() => { run(); }, [run]);
+  return { ...state, reload: run, setData: (d) => set((s) => ({ ...s, data: typeof d === 'function' ? d(s.data) : d })) };
+}
+
+/** useAction wraps a submit: busy flag, error kept for display, no double submit. */
+export function useAction() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState(null);
+  const run = async (fn) => {
+    if (busy) return undefined;
+    setBusy(true);
+    setError(null);
+    try {
+      return await fn();
+    } catch (e) {
+      setError(e);
+      return undefined;
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { run, busy, error, setError };
+}
+
+/**
+ * useRealtime subscribes to collection col (topic "*" or a record id, with an
+ * optional filter) while the component is mounted, calling onEvent for each
+ * change. Realtime events are not replayed after a dropped connection, so
+ * onReconnect (usually a re-fetch) runs whenever the connection comes back.
+ */
+export function useRealtime(col, topic, onEvent, { filter, expand, onReconnect } = {}, deps = []) {
+  const cb = useRef(onEvent);
+  cb.current = onEvent;
+  const rc = useRef(onReconnect);
+  rc.current = onReconnect;
+  useEffect(() => {
+    if (!topic) return undefined;
+    let alive = true;
+    const unsubs = [];
+    const opts = {};
+    if (filter) opts.filter = filter;
+    if (expand) opts.expand = expand;
+    pb.collection(col).subscribe(topic, (e) => alive && cb.current(e), opts).then((u) => (alive ? unsubs.push(u) : u())).catch(() => {});
+    let first = true;
+    pb.realtime.subscribe('PB_CONNECT', () => {
+      if (!first && alive && rc.current) rc.current();
+      first = false;
+    }).then((u) => (alive ? unsubs.push(u) : u())).catch(() => {});
+    return () => { alive = false; unsubs.forEach((u) => u()); };
+  }, [col, topic, filter, expand, ...deps]);
+}
+
+/** useOnline tracks the browser's connection for the offline banner. */
+export function useOnline() {
+  const [online, setOnline] = useState(navigator.onLine);
+  useEffect(() => {
+    const up = () => setOnline(true), down = () => setOnline(false);
+    addEventListener('online', up);
+    addEventListener('offline', down);
+    return () => { removeEventListener('online', up); removeEventListener('offline', down); };
+  }, []);
+  return online;
+}
+
+// --- routing: #/path/with/parts?query -------------------------------------
+
+export function currentRoute() {
+  const raw = location.hash.replace(/^#/, '') || '/';
+  const [path, query = ''] = raw.split('?');
+  return { path, parts: path.split('/').filter(Boolean), query: new URLSearchParams(query) };
+}
+
+export function useRoute() {
+  const [route, setRoute] = useState(currentRoute);
+  useEffect(() => {
+    const on = () => { setRoute(currentRoute()); window.scrollTo(0, 0); };
+    addEventListener('hashchange', on);
+    return () => removeEventListener('hashchange', on);
+  }, []);
+  return route;
+}
+
+export const navigate = (path) => { location.hash = '#' + path; };
+
+// --- dialogs and toasts -----------------------------------------------------
+
+let showDialog = null;
+let showToast = null;
+
+/** confirmBox asks before an irreversible action; resolves true on OK. */
+export function confirmBox({ title, body, ok, danger } = {}) {
+  return new Promise((resolve) => showDialog ? showDialog({ title, body, ok, danger, resolve }) : resolve(window.confirm(title)));
+}
+
+export function toast(text) {
+  if (showToast) showToast(text);
+}
+
+/** Overlays hosts the confirm dialog and toasts; mount once per page. */
+export function Overlays() {
+  const [dialog, setDialog] = useState(null);
+  const [toasts, setToasts] = useState([]);
+  const ref = useRef();
+  showDialog = setDialog;
+  showToast = (text) => {
+    const id = Math.random();
+    setToasts((ts) => [...ts, { id, text }]);
+    setTimeout(() => setToasts((ts) => ts.filter((x) => x.id !== id)), 3500);
+  };
+  useEffect(() => {
+    const d = ref.current;
+    if (dialog && d && !d.open) d.showModal();
+  }, [dialog]);
+  const answer = (v) => { ref.current?.close(); dialog?.resolve(v); setDialog(null); };
+  return html`
+    ${dialog && html`<dialog ref=${ref} class="confirm" aria-labelledby="confirm-title" onCancel=${(e) => { e.preventDefault(); answer(false); }}>
+      <h2 id="confirm-title">${dialog.title}</h2>
+      ${dialog.body && html`<p>${dialog.body}</p>`}
+      <div class="row end">
+        <button type="button" class="ghost" onClick=${() => answer(false)}>${t('cancel')}</button>
+        <button type="button" class=${dialog.danger ? 'danger' : 'primary'} onClick=${() => answer(true)} autofocus>${dialog.ok || t('confirm')}</button>
+      </div>
+    </dialog>`}
+    <div class="toasts" role="status" aria-live="polite">${toasts.map((x) => html`<div class="toast" key=${x.id}>${x.text}</div>`)}</div>`;
+}
+
+// --- form pieces ------------------------------------------------------------
+
+/** Field labels one input and shows its error from the server underneath. */
+export const Field = ({ label, error, hint, children, required }) => html`
+  <label class=${'field' + (error ? ' invalid' : '')}>
+    <span class="label">${label}${required ? html`<b class="req" aria-hidden="true"> *</b>` : ''}</span>
+    ${children}
+    ${hint && !error && html`<small class="hint">${hint}</small>`}
+    ${error && html`<small class="field-error" role="alert">${error}</small>`}
+  </label>`;
+
+const IMAGE_OR_PDF = /^(image\/(jpeg|png|webp|heic)|application\/pdf)$/;
+
+/**
+ * FilePicker keeps chosen files (with image previews) and checks type, size
+ * and count before the server does, so a resident hears at once.
+ */
+export function FilePicker({ files, onChange, max = 6, maxMB = 10, accept = 'image/*,application/pdf', types = IMAGE_OR_PDF, label }) {
+  const [err, setErr] = useState('');
+  const add = (e) => {
+    const picked = [...e.target.files];
+    e.target.value = '';
+    for (const f of picked) {
+      if (!types.test(f.type)) return setErr(t('err.fileType', { name: f.name }));
+      if (f.size > maxMB * 1024 * 1024) return setErr(t('err.fileSize', { name: f.name, mb: maxMB }));
+    }
+    if (files.length + picked.length > max) return setErr(t('err.fileCount', { n: max }));
+    setErr('');
+    onChange([...files, ...picked]);
+  };
+  return html`
+    <div class="files">
+      ${files.map((f, i) => html`<figure class="thumb" key=${f.name + i}>
+        ${f.type.startsWith('image/') ? html`<img src=${URL.createObjectURL(f)} alt=${f.name} />` : html`<span class="doc">${f.name}</span>`}
+        <button type="button" class="x" aria-label=${t('remove') + ' ' + f.name} onClick=${() => onChange(files.filter((_, j) => j !== i))}>×</button>
+      </figure>`)}
+      ${files.length < max && html`<label class="add-file"><input type="file" multiple accept=${accept} onChange=${add} />${label || t('addFiles')}</label>`}
+      ${err && html`<small class="field-error" role="alert">${err}</small>`}
+    </div>`;
+}
+
+/** Attachments shows a record's protected files (with a file token). */
+export function Attachments({ record, field }) {
+  const [urls, setUrls] = useState([]);
+  useEffect(() => {
+    let alive = true;
+    if ((record?.[field] || []).length === 0) { setUrls([]); return undefined; }
+    pb.files.getToken().then((token) => {
+      if (alive) setUrls([].concat(record[field]).map((n) => ({ n, url: pb.files.getURL(record, n, { token }) })));
+    }).catch(() => {});
+    return () => { alive = false; };
+  }, [record?.id, String(record?.[field])]);
+  if (!urls.length) return null;
+  return html`<div class="files">${urls.map(({ n, url }) => /\.pdf$/i.test(n)
+    ? html`<a class="thumb doc" href=${url} target="_blank" rel="noopener">${n}</a>`
+    : html`<a class="thumb" href=${url} target="_blank" rel="noopener"><img src=${url} alt=${n} loading="lazy" /></a>`)}</div>`;
+}
+
+/** formData builds multipart data for a record with files. */
+export function formData(fields, files = {}) {
+  const fd = new FormData();
+  for (const [k, v] of Object.entries(fields)) {
+    if (v === undefined || v === null) continue;
+    if (Array.isArray(v)) v.forEach((x) => fd.append(k, x));
+    else fd.append(k, v);
+  }
+  for (const [k, list] of Object.entries(files)) for (const f of list) fd.append(k, f);
+  return fd;
+}

@@ -1,0 +1,83 @@
+// Sign-in, and the password reset by mail (the mail links to #/reset/{token}).
+import { html, useState } from '../core/html.js';
+import { pb, fieldErrors } from '../core/api.js';
+import { t, lang, setLang } from '../core/i18n.js';
+import { Field, ErrorBox, useAction, toast } from '../core/ui.js';
+
+const Brand = () => html`<div class="brand"><div class="logo" aria-hidden="true">🏘</div><h1>${t('app.name')}</h1><p class="muted">${t('signin.hint')}</p></div>`;
+const LangSwitch = () => html`<p class="row end"><button type="button" class="link" onClick=${() => setLang(lang() === 'en' ? 'zh' : 'en')}>${t('lang.switch')}</button></p>`;
+
+export function SignIn() {
+  const [identity, setIdentity] = useState('');
+  const [password, setPassword] = useState('');
+  const act = useAction();
+  const submit = (e) => {
+    e.preventDefault();
+    act.run(async () => {
+      try {
+        await pb.collection('residents').authWithPassword(identity.trim(), password);
+      } catch (err) {
+        // PocketBase answers a wrong password with a generic 400.
+        throw err.status === 400 ? new Error(t('signin.failed')) : err;
+      }
+    });
+  };
+  return html`<main class="signin">
+    <${LangSwitch} />
+    <${Brand} />
+    <form class="card stack" onSubmit=${submit} aria-labelledby="signin-title">
+      <h2 id="signin-title">${t('signin.title')}</h2>
+      <${Field} label=${t('identity')} required><input type="text" name="identity" autocomplete="username" required value=${identity} onInput=${(e) => setIdentity(e.target.value)} /><//>
+      <${Field} label=${t('password')} required><input type="password" name="password" autocomplete="current-password" required value=${password} onInput=${(e) => setPassword(e.target.value)} /><//>
+      <${ErrorBox} error=${act.error} />
+      <button class="primary block" disabled=${act.busy}>${act.busy ? t('signingIn') : t('signIn')}</button>
+      <div class="row between small"><a href="#/forgot">${t('signin.forgot')}</a><a href="/staff/">${t('signin.staff')}</a></div>
+    </form>
+  </main>`;
+}
+
+export function ResetRequest() {
+  const [email, setEmail] = useState('');
+  const [sent, setSent] = useState(false);
+  const act = useAction();
+  const submit = (e) => {
+    e.preventDefault();
+    act.run(async () => { await pb.collection('residents').requestPasswordReset(email.trim()); setSent(true); });
+  };
+  return html`<main class="signin">
+    <${LangSwitch} />
+    <form class="card stack" onSubmit=${submit}>
+      <h1>${t('reset.title')}</h1>
+      ${sent ? html`<p role="status">${t('reset.sent')}</p>` : html`
+        <${Field} label=${t('reset.email')} required error=${fieldErrors(act.error).email}><input type="email" autocomplete="email" required value=${email} onInput=${(e) => setEmail(e.target.value)} /><//>
+        <${ErrorBox} error=${act.error} />
+        <button class="primary block" disabled=${act.busy}>${t('reset.send')}</button>`}
+      <a href="#/">${t('back')}</a>
+    </form>
+  </main>`;
+}
+
+export function ResetConfirm({ token }) {
+  const [pw, setPw] = useState('');
+  const [pw2, setPw2] = useState('');
+  const act = useAction();
+  const submit = (e) => {
+    e.preventDefault();
+    if (pw !== pw2) return act.setError(new Error(t('reset.mismatch')));
+    act.run(async () => {
+      await pb.collection('residents').confirmPasswordReset(token, pw, pw2);
+      toast(t('reset.done'));
+      location.hash = '#/';
+    });
+  };
+  const errs = fieldErrors(act.error);
+  return html`<main class="signin">
+    <form class="card stack" onSubmit=${submit}>
+      <h1>${t('reset.title')}</h1>
+      <${Field} label=${t('reset.new')} required error=${errs.password}><input type="password" autocomplete="new-password" minlength="8" required value=${pw} onInput=${(e) => setPw(e.target.value)} /><//>
+      <${Field} label=${t('reset.again')} required error=${errs.passwordConfirm}><input type="password" autocomplete="new-password" minlength="8" required value=${pw2} onInput=${(e) => setPw2(e.target.value)} /><//>
+      <${ErrorBox} error=${act.error} />
+      <button class="primary block" disabled=${act.busy}>${t('save')}</button>
+    </form>
+  </main>`;
+}

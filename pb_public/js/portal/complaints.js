@@ -1,0 +1,136 @@
+// Complaints (投诉): file one with photos, follow it live, read the public
+// timeline, the reply and the result, and rate it at the revisit.
+import { html, useState } from '../core/html.js';
+import { pb, fieldErrors } from '../core/api.js';
+import { t, addMessages, label, choices } from '../core/i18n.js';
+import { dateTime } from '../core/format.js';
+import { stepsFrom } from '../core/flows.js';
+import { Loading, ErrorBox, Empty, Status, Field, FilePicker, Attachments, useAsync, useAction, useRealtime, navigate, toast, confirmBox, formData } from '../core/ui.js';
+import { Timeline } from './timeline.js';
+
+addMessages({
+  'complaints.title': ['我的投诉', 'My complaints'],
+  'complaints.new': ['我要投诉', 'File a complaint'],
+  'complaints.newTitle': ['提交投诉', 'New complaint'],
+  'complaints.category': ['投诉类别', 'Category'],
+  'complaints.content': ['投诉内容', 'What happened'],
+  'complaints.contentHint': ['请写明时间、地点和经过，便于我们尽快处理', 'Say when, where and what, so we can act quickly'],
+  'complaints.contact': ['联系人', 'Contact name'],
+  'complaints.phone': ['联系电话', 'Contact phone'],
+  'complaints.anonymous': ['对处理人以外的员工匿名', 'Keep my name from staff other than the handler'],
+  'complaints.anonymousHint': ['勾选后，除处理人、客服主管和主任外，其他员工看不到您的姓名、电话和房号', 'Only the handler, the supervisor and the director will see your name, phone and unit'],
+  'complaints.filed': ['投诉已提交，单号 {serial}', 'Complaint filed: {serial}'],
+  'complaints.confirmSubmit': ['确认提交这条投诉？', 'Submit this complaint?'],
+  'complaints.confirmSubmitBody': ['提交后不能删除，物业将在 24 个工作小时内回应。', 'It cannot be withdrawn; the office responds within 24 working hours.'],
+  'complaints.replyDue': ['答复期限', 'Reply due'],
+  'complaints.received': ['受理时间', 'Received'],
+  'complaints.result': ['处理结果', 'Result'],
+  'complaints.rate': ['评价处理结果', 'Rate the result'],
+  'complaints.rateNote': ['补充说明（选填）', 'Anything to add (optional)'],
+  'complaints.rated': ['感谢您的评价', 'Thank you for rating'],
+  'complaints.rateUnsatisfied': ['选择“不满意”后，投诉会重新回到处理中。', 'Choosing "unsatisfied" reopens the complaint.'],
+  'complaints.satisfaction': ['满意度', 'Satisfaction'],
+  'complaints.live': ['状态变化会实时显示', 'Status updates appear live'],
+});
+
+export function ComplaintList({ me }) {
+  const list = useAsync(() => pb.collection('complaints').getList(1, 50, { sort: '-created', filter: pb.filter('resident = {:me}', { me: me.id }) }), [me.id]);
+  useRealtime('complaints', '*', () => list.reload(), { onReconnect: list.reload });
+  return html`
+    <div class="row between"><h1>${t('complaints.title')}</h1><a href="#/complaints/new"><button type="button" class="primary">${t('complaints.new')}</button></a></div>
+    <div class="card">
+      ${list.loading && !list.data ? html`<${Loading} />` : list.error ? html`<${ErrorBox} error=${list.error} retry=${list.reload} />`
+        : list.data.items.length === 0 ? html`<${Empty} />` : html`
+        <ul class="list">${list.data.items.map((c) => html`<li key=${c.id}>
+          <a class="item" href=${'#/complaints/' + c.id}>
+            <div class="main"><div class="t">${c.content}</div><div class="sub">${c.serial} · ${label('complaint_category', c.category)} · ${dateTime(c.received_at)}</div></div>
+            <${Status} col="complaints" code=${c.status} />
+          </a></li>`)}</ul>`}
+    </div>`;
+}
+
+export function ComplaintNew({ me, unit }) {
+  const [form, setForm] = useState({ category: '', content: '', contact_name: me.name || '', contact_phone: me.phone || '', anonymous: false });
+  const [files, setFiles] = useState([]);
+  const act = useAction();
+  const set = (k) => (e) => setForm({ ...form, [k]: e.target.type === 'checkbox' ? e.target.checked : e.target.value });
+  const submit = async (e) => {
+    e.preventDefault();
+    if (!(await confirmBox({ title: t('complaints.confirmSubmit'), body: t('complaints.confirmSubmitBody'), ok: t('submit') }))) return;
+    const saved = await act.run(() => pb.collection('complaints').create(formData({ ...form, unit: unit.id }, { attachments: files })));
+    if (saved) {
+      toast(t('complaints.filed', { serial: saved.serial }));
+      navigate('/complaints/' + saved.id);
+    }
+  };
+  const errs = fieldErrors(act.error);
+  return html`
+    <h1>${t('complaints.newTitle')}</h1>
+    <form class="card stack" onSubmit=${submit} novalidate>
+      <fieldset><legend>${t('complaints.category')} <b class="req">*</b></legend>
+        <div class="choices" role="radiogroup">${choices('complaint_category').map((c) => html`
+          <label><input type="radio" name="category" value=${c.code} checked=${form.category === c.code} onChange=${set('category')} />${c.text}</label>`)}</div>
+        ${errs.category && html`<small class="field-error" role="alert">${errs.category}</small>`}
+      </fieldset>
+      <${Field} label=${t('complaints.content')} required hint=${t('complaints.contentHint')} error=${errs.content}>
+        <textarea name="content" maxlength="5000" value=${form.content} onInput=${set('content')}></textarea><//>
+      <${Field} label=${t('photos')} error=${errs.attachments}><${FilePicker} files=${files} onChange=${setFiles} /><//>
+      <div class="grid2">
+        <${Field} label=${t('complaints.contact')} required error=${errs.contact_name}><input type="text" name="contact_name" value=${form.contact_name} onInput=${set('contact_name')} /><//>
+        <${Field} label=${t('complaints.phone')} required error=${errs.contact_phone}><input type="tel" name="contact_phone" value=${form.contact_phone} onInput=${set('contact_phone')} /><//>
+      </div>
+      <label class="row"><input type="checkbox" name="anonymous" checked=${form.anonymous} onChange=${set('anonymous')} /> ${t('complaints.anonymous')}</label>
+      <small class="hint">${t('complaints.anonymousHint')}</small>
+      <${ErrorBox} error=${act.error} />
+      <div class="actions"><button type="button" class="ghost" onClick=${() => history.back()}>${t('cancel')}</button>
+        <button class="primary" disabled=${act.busy}>${act.busy ? t('submitting') : t('submit')}</button></div>
+    </form>`;
+}
+
+export function ComplaintDetail({ params }) {
+  const rec = useAsync(() => pb.collection('complaints').getOne(params.id), [params.id]);
+  useRealtime('complaints', params.id, (e) => rec.setData(e.record), { onReconnect: rec.reload });
+  if (rec.loading && !rec.data) return html`<${Loading} />`;
+  if (rec.error) return html`<${ErrorBox} error=${rec.error} retry=${rec.reload} />`;
+  const c = rec.data;
+  const canRate = stepsFrom('complaints', c.status, ['resident']).find((s) => s.to === 'revisited');
+  return html`
+    <p><a href="#/complaints">← ${t('complaints.title')}</a></p>
+    <div class="card">
+      <div class="row between"><h1>${label('complaint_category', c.category)}</h1><span data-testid="complaint-status"><${Status} col="complaints" code=${c.status} /></span></div>
+      <p class="small muted">${t('complaints.live')}</p>
+      <p style="white-space:pre-wrap">${c.content}</p>
+      <${Attachments} record=${c} field="attachments" />
+      <dl class="kv">
+        <dt>${t('serial')}</dt><dd>${c.serial}</dd>
+        <dt>${t('complaints.received')}</dt><dd>${dateTime(c.received_at)}</dd>
+        <dt>${t('complaints.replyDue')}</dt><dd>${dateTime(c.reply_due)}</dd>
+        ${c.result && html`<dt>${t('complaints.result')}</dt><dd style="white-space:pre-wrap">${c.result}</dd>`}
+        ${c.satisfaction && html`<dt>${t('complaints.satisfaction')}</dt><dd>${label('satisfaction', c.satisfaction)}</dd>`}
+      </dl>
+    </div>
+    ${canRate && html`<${RateComplaint} complaint=${c} onDone=${rec.setData} />`}
+    <div class="card"><h2>${t('timeline')}</h2><${Timeline} col="complaints" id=${c.id} version=${c.updated} /></div>`;
+}
+
+function RateComplaint({ complaint, onDone }) {
+  const [satisfaction, setSatisfaction] = useState('');
+  const [note, setNote] = useState('');
+  const act = useAction();
+  const submit = async (e) => {
+    e.preventDefault();
+    const saved = await act.run(() => pb.collection('complaints').update(complaint.id, { status: 'revisited', satisfaction, revisit_note: note }));
+    if (saved) { toast(t('complaints.rated')); onDone(saved); }
+  };
+  const errs = fieldErrors(act.error);
+  return html`<form class="card stack" onSubmit=${submit}>
+    <h2>${t('complaints.rate')}</h2>
+    <div class="choices" role="radiogroup" aria-label=${t('complaints.satisfaction')}>${choices('satisfaction').map((s) => html`
+      <label><input type="radio" name="satisfaction" value=${s.code} checked=${satisfaction === s.code} onChange=${() => setSatisfaction(s.code)} />${s.text}</label>`)}</div>
+    ${errs.satisfaction && html`<small class="field-error">${errs.satisfaction}</small>`}
+    ${satisfaction === 'unsatisfied' && html`<small class="hint">${t('complaints.rateUnsatisfied')}</small>`}
+    <${Field} label=${t('complaints.rateNote')}><textarea value=${note} onInput=${(e) => setNote(e.target.value)}></textarea><//>
+    <${ErrorBox} error=${act.error} />
+    <button class="primary" disabled=${act.busy || !satisfaction}>${t('submit')}</button>
+  </form>`;
+}

@@ -1,0 +1,95 @@
+// Home: what is open (live), what is owed for this unit, and the latest
+// notices of the community.
+import { html } from '../core/html.js';
+import { pb } from '../core/api.js';
+import { t, addMessages, label } from '../core/i18n.js';
+import { yuan, owed, date, ago, unitName } from '../core/format.js';
+import { isTerminal } from '../core/flows.js';
+import { Loading, ErrorBox, Empty, Status, useAsync, useRealtime } from '../core/ui.js';
+
+addMessages({
+  'home.hello': ['{name}，您好', 'Hello, {name}'],
+  'home.open': ['进行中的事项', 'Open requests'],
+  'home.due': ['待缴费用', 'Bills due'],
+  'home.dueNone': ['本房屋没有待缴费用', 'Nothing owed for this unit'],
+  'home.dueCount': ['{n} 张账单待缴', '{n} bills due'],
+  'home.pay': ['查看并缴费', 'View and pay'],
+  'home.notices': ['最新公告', 'Latest notices'],
+  'home.all': ['全部', 'All'],
+  'home.pinned': ['置顶', 'Pinned'],
+  'home.quick': ['常用服务', 'Services'],
+  'kind.complaints': ['投诉', 'Complaint'],
+  'kind.work_orders': ['报修', 'Repair'],
+  'kind.renovations': ['装修', 'Renovation'],
+});
+
+const OPEN_SOURCES = [
+  { col: 'complaints', who: 'resident', path: '/complaints/', title: (r) => label('complaint_category', r.category) + ' · ' + r.content },
+  { col: 'work_orders', who: 'requester', path: '/repairs/', title: (r) => r.expand?.service_item?.name || r.description },
+  { col: 'renovations', who: 'applicant', path: '/renovation/', title: (r) => r.contractor || r.serial },
+];
+
+async function openRequests(me) {
+  const lists = await Promise.all(OPEN_SOURCES.map((s) => pb.collection(s.col).getList(1, 20, {
+    filter: pb.filter(`${s.who} = {:me}`, { me: me.id }), sort: '-updated',
+    expand: s.col === 'work_orders' ? 'service_item' : undefined,
+  }).then((r) => r.items.filter((x) => !isTerminal(s.col, x.status)).map((x) => ({ ...x, source: s })))));
+  return lists.flat().sort((a, b) => (a.updated < b.updated ? 1 : -1));
+}
+
+function OpenRequests({ me }) {
+  const open = useAsync(() => openRequests(me), [me.id]);
+  // Each collection's rule delivers only the resident's own records.
+  for (const s of OPEN_SOURCES) useRealtime(s.col, '*', () => open.reload(), { onReconnect: open.reload });
+  return html`<section class="card" aria-labelledby="h-open">
+    <h2 id="h-open">${t('home.open')}</h2>
+    ${open.loading && !open.data ? html`<${Loading} />` : open.error ? html`<${ErrorBox} error=${open.error} retry=${open.reload} />`
+      : open.data.length === 0 ? html`<${Empty} />` : html`<ul class="list">${open.data.slice(0, 8).map((r) => html`<li key=${r.id}>
+        <a class="item" href=${'#' + r.source.path + r.id}>
+          <div class="main"><div class="t">${r.source.title(r)}</div><div class="sub">${t('kind.' + r.source.col)} · ${r.serial} · ${ago(r.updated)}</div></div>
+          <${Status} col=${r.source.col} code=${r.status} />
+        </a></li>`)}</ul>`}
+  </section>`;
+}
+
+function BillsDue({ unit }) {
+  const due = useAsync(() => pb.collection('bills').getFullList({
+    filter: pb.filter('unit = {:u} && (status = "issued" || status = "partially_paid")', { u: unit.id }), fields: 'id,amount_fen,discount_fen,late_fee_fen,paid_fen',
+  }), [unit.id]);
+  useRealtime('bills', '*', () => due.reload(), { filter: pb.filter('unit = {:u}', { u: unit.id }), onReconnect: due.reload }, [unit.id]);
+  const total = (due.data || []).reduce((s, b) => s + Math.max(owed(b), 0), 0);
+  return html`<section class="card" aria-labelledby="h-due">
+    <h2 id="h-due">${t('home.due')}<span class="aside">${unitName(unit)}</span></h2>
+    ${due.loading && !due.data ? html`<${Loading} />` : due.error ? html`<${ErrorBox} error=${due.error} retry=${due.reload} />`
+      : total <= 0 ? html`<p class="muted">${t('home.dueNone')}</p>` : html`
+      <div class="sum"><span class="big money" data-testid="due-total">${yuan(total)}</span><span class="muted">${t('home.dueCount', { n: due.data.length })}</span></div>
+      <div class="actions"><a href="#/bills"><button type="button" class="primary">${t('home.pay')}</button></a></div>`}
+  </section>`;
+}
+
+function LatestNotices({ unit }) {
+  const list = useAsync(() => pb.collection('notices').getList(1, 3, {
+    filter: pb.filter('community = {:c}', { c: unit.community }), sort: '-pinned,-published_at',
+  }), [unit.community]);
+  return html`<section class="card" aria-labelledby="h-notices">
+    <h2 id="h-notices">${t('home.notices')}<a class="aside" href="#/notices">${t('home.all')}</a></h2>
+    ${list.loading && !list.data ? html`<${Loading} />` : list.error ? html`<${ErrorBox} error=${list.error} retry=${list.reload} />`
+      : list.data.items.length === 0 ? html`<${Empty} />` : html`<ul class="list">${list.data.items.map((n) => html`<li key=${n.id}>
+        <a class="item" href=${'#/notices/' + n.id}><div class="main"><div class="t">${n.pinned ? html`<span class="chip s-warn">${t('home.pinned')}</span> ` : ''}${n.title}</div>
+        <div class="sub">${label('notice_category', n.category)} · ${date(n.published_at)}</div></div></a></li>`)}</ul>`}
+  </section>`;
+}
+
+export function Home({ me, unit }) {
+  const quick = [['#/complaints/new', '✉', 'complaints.new'], ['#/repairs/new', '🔧', 'repairs.new'], ['#/renovation/new', '🏗', 'renovation.new'], ['#/bills', '¥', 'nav.bills']];
+  return html`
+    <h1>${t('home.hello', { name: me.name })}</h1>
+    <p class="muted small">${unitName(unit)} · ${label('relation', unit.relation)}</p>
+    <nav class="card quick" aria-label=${t('home.quick')}>
+      ${quick.map(([href, ico, key]) => html`<a href=${href}><span aria-hidden="true">${ico}</span>${t(key)}</a>`)}
+    </nav>
+    <div class="grid2">
+      <div><${OpenRequests} me=${me} /><${BillsDue} unit=${unit} /></div>
+      <div><${LatestNotices} unit=${unit} /></div>
+    </div>`;
+}

@@ -1,0 +1,119 @@
+// The residents' portal: sign-in, the unit switcher and the screens, routed
+// by the URL hash. Each screen receives ctx = { me, units, unit, params, query }
+// where unit is the chosen unit with its building and community expanded.
+import { html, render, useState, useEffect } from '../core/html.js';
+import { pb } from '../core/api.js';
+import { t, lang, setLang, onLang } from '../core/i18n.js';
+import { loadFlows } from '../core/flows.js';
+import { unitName } from '../core/format.js';
+import { Loading, ErrorBox, Overlays, useRoute, useAsync, useOnline } from '../core/ui.js';
+import './messages.js';
+import { SignIn, ResetRequest, ResetConfirm } from './account.js';
+import { Home } from './home.js';
+import { ComplaintList, ComplaintNew, ComplaintDetail } from './complaints.js';
+import { RepairList, RepairNew, RepairDetail } from './repairs.js';
+import { RenovationList, RenovationNew, RenovationDetail } from './renovation.js';
+import { Bills, Receipt } from './bills.js';
+import { NoticeList, NoticeDetail } from './notices.js';
+
+const routes = [
+  ['/', Home],
+  ['/complaints', ComplaintList], ['/complaints/new', ComplaintNew], ['/complaints/:id', ComplaintDetail],
+  ['/repairs', RepairList], ['/repairs/new', RepairNew], ['/repairs/:id', RepairDetail],
+  ['/renovation', RenovationList], ['/renovation/new', RenovationNew], ['/renovation/:id', RenovationDetail],
+  ['/bills', Bills], ['/receipts/:id', Receipt],
+  ['/notices', NoticeList], ['/notices/:id', NoticeDetail],
+];
+
+const tabs = [
+  ['/', 'nav.home', '⌂'], ['/complaints', 'nav.complaints', '✉'], ['/repairs', 'nav.repairs', '🔧'],
+  ['/renovation', 'nav.renovation', '🏗'], ['/bills', 'nav.bills', '¥'],
+];
+
+function match(path) {
+  const parts = path.split('/').filter(Boolean);
+  for (const [pattern, screen] of routes) {
+    const p = pattern.split('/').filter(Boolean);
+    if (p.length !== parts.length) continue;
+    const params = {};
+    if (p.every((seg, i) => (seg.startsWith(':') ? ((params[seg.slice(1)] = decodeURIComponent(parts[i])), true) : seg === parts[i]))) {
+      return { screen, params };
+    }
+  }
+  return null;
+}
+
+const UNIT_KEY = 'wuye.unit';
+
+/** myUnits lists the resident's current links, with unit, building and community. */
+async function myUnits(me) {
+  const links = await pb.collection('unit_residents').getFullList({
+    filter: pb.filter('resident = {:me} && active = true', { me: me.id }),
+    expand: 'unit.building,unit.community', sort: 'created',
+  });
+  return links.filter((l) => l.expand?.unit).map((l) => ({ ...l.expand.unit, relation: l.relation }));
+}
+
+function Shell({ me }) {
+  const route = useRoute();
+  const online = useOnline();
+  const units = useAsync(() => myUnits(me), [me.id]);
+  const [unitId, setUnitId] = useState(localStorage.getItem(UNIT_KEY) || '');
+  const list = units.data || [];
+  const unit = list.find((u) => u.id === unitId) || list[0];
+  useEffect(() => { if (unit) localStorage.setItem(UNIT_KEY, unit.id); }, [unit?.id]);
+
+  const found = match(route.path);
+  const signOut = () => { pb.authStore.clear(); location.hash = '#/'; };
+  const tab = '/' + (route.parts[0] || '');
+  let body;
+  if (units.loading && !units.data) body = html`<${Loading} />`;
+  else if (units.error) body = html`<${ErrorBox} error=${units.error} retry=${units.reload} />`;
+  else if (!unit) body = html`<div class="card"><h1>${t('units.none')}</h1><p class="muted">${t('units.noneHint')}</p></div>`;
+  else if (!found) body = html`<div class="card"><h1>${t('err.notFound')}</h1><a href="#/">${t('nav.home')}</a></div>`;
+  else body = html`<${found.screen} key=${unit.id + route.path} me=${me} units=${list} unit=${unit} params=${found.params} query=${route.query} />`;
+
+  return html`
+    <header class="topbar">
+      <span class="title">${unit?.expand?.community?.name || t('app.name')}</span>
+      ${list.length > 1 ? html`
+        <label class="sr-only" for="unit-switch">${t('units.switch')}</label>
+        <select id="unit-switch" value=${unit?.id} onChange=${(e) => setUnitId(e.target.value)}>
+          ${list.map((u) => html`<option value=${u.id}>${unitName(u)}</option>`)}
+        </select>` : unit && html`<span class="small">${unitName(unit)}</span>`}
+      <button type="button" onClick=${() => setLang(lang() === 'en' ? 'zh' : 'en')} aria-label=${t('lang.switchLabel')}>${t('lang.switch')}</button>
+      <button type="button" onClick=${signOut}>${t('signOut')}</button>
+    </header>
+    ${!online && html`<div class="banner" role="status">${t('offline')}</div>`}
+    <nav class="tabs" aria-label=${t('nav.label')}>
+      ${tabs.map(([href, key, ico]) => html`<a href=${'#' + href} aria-current=${tab === href ? 'page' : undefined}><span class="ico" aria-hidden="true">${ico}</span>${t(key)}</a>`)}
+    </nav>
+    <main id="main">${body}</main>`;
+}
+
+function App() {
+  const [, setLangState] = useState(lang());
+  const [auth, setAuth] = useState(pb.authStore.record);
+  const route = useRoute();
+  useEffect(() => onLang(setLangState), []);
+  useEffect(() => pb.authStore.onChange((_, record) => setAuth(record)), []);
+  useEffect(() => {
+    // Refresh a remembered session; an expired or revoked one signs out.
+    if (pb.authStore.isValid && pb.authStore.record?.collectionName === 'residents') {
+      pb.collection('residents').authRefresh().catch((e) => { if (e.status === 401 || e.status === 404) pb.authStore.clear(); });
+    }
+  }, []);
+  const flows = useAsync(loadFlows, []);
+  document.title = `${t('app.name')} · ${t('portal.title')}`;
+
+  let body;
+  if (flows.loading && !flows.data) body = html`<${Loading} />`;
+  else if (flows.error) body = html`<main><${ErrorBox} error=${flows.error} retry=${flows.reload} /></main>`;
+  else if (route.parts[0] === 'reset' && route.parts[1]) body = html`<${ResetConfirm} token=${route.parts[1]} />`;
+  else if (route.parts[0] === 'forgot') body = html`<${ResetRequest} />`;
+  else if (!auth || auth.collectionName !== 'residents' || !pb.authStore.isValid) body = html`<${SignIn} />`;
+  else body = html`<${Shell} me=${auth} />`;
+  return html`${body}<${Overlays} />`;
+}
+
+render(html`<${App} />`, document.getElementById('app'));
