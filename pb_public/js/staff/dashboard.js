@@ -1,0 +1,3 @@
+import { html } from '../core/html.js';
+export const Dashboard = () => html`<p>…</p>`;
+export const MonthlyReport = Dashboard;

@@ -1,0 +1,3 @@
+import { html } from '../core/html.js';
+export const FieldApp = () => html`<p>…</p>`;
+export const FieldOrder = FieldApp;

@@ -1,0 +1,179 @@
+// The staff workspace: sign-in, each role's home and menu, the community
+// switcher, and the screens routed by the URL hash. Each screen receives
+// ctx = { me, community, communities, params, query } where community is the
+// chosen community record. Print views (#/print/…) render without the chrome.
+import { html, render, useState, useEffect } from '../core/html.js';
+import { pb } from '../core/api.js';
+import { t, lang, setLang, onLang, addMessages, label } from '../core/i18n.js';
+import { loadFlows } from '../core/flows.js';
+import { Loading, ErrorBox, Overlays, useRoute, useAsync, useOnline, Field, useAction } from '../core/ui.js';
+import { Intake, DispatchBoard, Revisits } from './desk.js';
+import { Keys } from './keys.js';
+import { FieldApp, FieldOrder } from './field.js';
+import { Rounds } from './rounds.js';
+import { RenovationDesk, RenovationReview } from './renovations.js';
+import { Cashier, Billing, CashClose } from './cashier.js';
+import { Dashboard, MonthlyReport } from './dashboard.js';
+import { PrintWorkOrder, PrintReminders, PrintRectification, PrintReceipt } from './print.js';
+
+addMessages({
+  'staff.title': ['员工工作台', 'Staff workspace'],
+  'staff.signin': ['员工登录', 'Staff sign-in'],
+  'staff.signinHint': ['用工作邮箱或手机号登录', 'Sign in with your work email or phone'],
+  'staff.residents': ['住户请从住户服务登录', 'Residents sign in at the residents\' portal'],
+  'staff.inactive': ['账号或密码不正确，或账号已停用', 'Wrong account or password, or the account is disabled.'],
+  'staff.community': ['小区', 'Community'],
+  'staff.noCommunity': ['您的账号还没有分配小区，请联系管理处主任', 'Your account has no community yet; ask the director.'],
+  'staff.notForRole': ['这个页面不属于您的岗位', 'This page is not part of your role.'],
+  'menu.label': ['工作菜单', 'Work menu'],
+  'menu.desk': ['前台受理', 'Intake'],
+  'menu.dispatch': ['派工看板', 'Dispatch'],
+  'menu.revisits': ['回访', 'Revisits'],
+  'menu.keys': ['钥匙与出入证', 'Keys & passes'],
+  'menu.field': ['我的工单', 'My orders'],
+  'menu.rounds': ['今日巡查', "Today's rounds"],
+  'menu.renovations': ['装修', 'Renovation'],
+  'menu.cashier': ['收款', 'Payments'],
+  'menu.billing': ['计费', 'Billing'],
+  'menu.cashClose': ['日结', 'Cash close'],
+  'menu.dashboard': ['看板', 'Dashboard'],
+  'menu.report': ['月报', 'Monthly report'],
+});
+
+// Screens by route, with the roles that use them (the API rules decide what
+// each role may actually read and change; this only shapes the menu).
+const DESK = ['front_desk', 'supervisor', 'director'];
+const routes = [
+  ['/desk', Intake, DESK, 'menu.desk'],
+  ['/dispatch', DispatchBoard, DESK, 'menu.dispatch'],
+  ['/revisits', Revisits, DESK, 'menu.revisits'],
+  ['/keys', Keys, [...DESK, 'security', 'area_manager'], 'menu.keys'],
+  ['/field', FieldApp, ['technician'], 'menu.field'],
+  ['/field/:id', FieldOrder, ['technician'], null],
+  ['/rounds', Rounds, ['area_manager', 'supervisor', 'director'], 'menu.rounds'],
+  ['/renovations', RenovationDesk, [...DESK, 'engineer', 'security', 'area_manager', 'cashier'], 'menu.renovations'],
+  ['/renovations/:id', RenovationReview, [...DESK, 'engineer', 'security', 'area_manager', 'cashier'], null],
+  ['/cashier', Cashier, ['cashier', 'supervisor', 'director'], 'menu.cashier'],
+  ['/billing', Billing, ['cashier', 'supervisor', 'director'], 'menu.billing'],
+  ['/cash-close', CashClose, ['cashier', 'supervisor', 'director'], 'menu.cashClose'],
+  ['/dashboard', Dashboard, ['supervisor', 'director'], 'menu.dashboard'],
+  ['/report', MonthlyReport, ['supervisor', 'director'], 'menu.report'],
+  ['/print/work-order/:id', PrintWorkOrder, null, null],
+  ['/print/reminders', PrintReminders, null, null],
+  ['/print/rectification/:id', PrintRectification, null, null],
+  ['/print/receipt/:id', PrintReceipt, null, null],
+];
+
+/** HOME is where each role lands after signing in. */
+export const HOME = {
+  front_desk: '/desk', area_manager: '/rounds', technician: '/field', engineer: '/renovations',
+  security: '/renovations', cashier: '/cashier', supervisor: '/dashboard', director: '/dashboard',
+};
+
+function match(path) {
+  const parts = path.split('/').filter(Boolean);
+  for (const [pattern, screen, roles] of routes) {
+    const p = pattern.split('/').filter(Boolean);
+    if (p.length !== parts.length) continue;
+    const params = {};
+    if (p.every((seg, i) => (seg.startsWith(':') ? ((params[seg.slice(1)] = decodeURIComponent(parts[i])), true) : seg === parts[i]))) {
+      return { screen, roles, params };
+    }
+  }
+  return null;
+}
+
+const COMMUNITY_KEY = 'wuye.staff.community';
+
+function Shell({ me }) {
+  const route = useRoute();
+  const online = useOnline();
+  const communities = useAsync(() => pb.collection('communities').getFullList({ sort: 'name' }), [me.id]);
+  const [communityId, setCommunityId] = useState(localStorage.getItem(COMMUNITY_KEY) || '');
+  const list = communities.data || [];
+  const community = list.find((c) => c.id === communityId) || list[0];
+  useEffect(() => { if (community) localStorage.setItem(COMMUNITY_KEY, community.id); }, [community?.id]);
+  useEffect(() => { if (route.path === '/' || route.path === '') location.replace('#' + (HOME[me.role] || '/desk')); }, [route.path]);
+
+  const found = match(route.path);
+  const printing = route.parts[0] === 'print';
+  const signOut = () => { pb.authStore.clear(); location.hash = '#/'; };
+  const menu = routes.filter(([, , roles, key]) => key && roles.includes(me.role));
+  const here = '/' + (route.parts[0] || '');
+  let body;
+  if (communities.loading && !communities.data) body = html`<${Loading} />`;
+  else if (communities.error) body = html`<${ErrorBox} error=${communities.error} retry=${communities.reload} />`;
+  else if (!community) body = html`<div class="card">${t('staff.noCommunity')}</div>`;
+  else if (!found) body = route.path === '/' ? html`<${Loading} />` : html`<div class="card"><h1>${t('err.notFound')}</h1></div>`;
+  else if (found.roles && !found.roles.includes(me.role)) body = html`<div class="card" role="alert">${t('staff.notForRole')}</div>`;
+  else body = html`<${found.screen} key=${community.id + route.path} me=${me} community=${community} communities=${list} params=${found.params} query=${route.query} />`;
+
+  if (printing) return html`<main class="print">${body}</main>`;
+  return html`
+    <header class="topbar">
+      <span class="title">${t('staff.title')} <span class="role">· ${me.name} · ${label('role', me.role)}</span></span>
+      ${list.length > 1 ? html`
+        <label class="sr-only" for="community-switch">${t('staff.community')}</label>
+        <select id="community-switch" value=${community?.id} onChange=${(e) => setCommunityId(e.target.value)}>
+          ${list.map((c) => html`<option value=${c.id}>${c.name}</option>`)}
+        </select>` : community && html`<span class="small">${community.name}</span>`}
+      <button type="button" onClick=${() => setLang(lang() === 'en' ? 'zh' : 'en')} aria-label=${t('lang.switchLabel')}>${t('lang.switch')}</button>
+      <button type="button" onClick=${signOut}>${t('signOut')}</button>
+    </header>
+    ${!online && html`<div class="banner" role="status">${t('offline')}</div>`}
+    ${menu.length > 1 && html`<nav class="tabs" aria-label=${t('menu.label')}>
+      ${menu.map(([href, , , key]) => html`<a href=${'#' + href} aria-current=${here === href ? 'page' : undefined}>${t(key)}</a>`)}
+    </nav>`}
+    <main id="main">${body}</main>`;
+}
+
+function SignIn() {
+  const [identity, setIdentity] = useState('');
+  const [password, setPassword] = useState('');
+  const act = useAction();
+  const submit = (e) => {
+    e.preventDefault();
+    act.run(async () => {
+      try {
+        await pb.collection('staff').authWithPassword(identity.trim(), password);
+      } catch (err) {
+        throw err.status === 400 ? new Error(t('staff.inactive')) : err;
+      }
+    });
+  };
+  return html`<main class="signin">
+    <p class="row end"><button type="button" class="link" onClick=${() => setLang(lang() === 'en' ? 'zh' : 'en')}>${t('lang.switch')}</button></p>
+    <form class="card stack" onSubmit=${submit} aria-labelledby="signin-title">
+      <h1 id="signin-title">${t('app.name')} · ${t('staff.signin')}</h1>
+      <p class="muted small">${t('staff.signinHint')}</p>
+      <${Field} label=${t('identity')} required><input type="text" autocomplete="username" required value=${identity} onInput=${(e) => setIdentity(e.target.value)} /><//>
+      <${Field} label=${t('password')} required><input type="password" autocomplete="current-password" required value=${password} onInput=${(e) => setPassword(e.target.value)} /><//>
+      <${ErrorBox} error=${act.error} />
+      <button class="primary block" disabled=${act.busy}>${act.busy ? t('signingIn') : t('signIn')}</button>
+      <a class="small" href="/">${t('staff.residents')}</a>
+    </form>
+  </main>`;
+}
+
+function App() {
+  const [, setLangState] = useState(lang());
+  const [auth, setAuth] = useState(pb.authStore.record);
+  useEffect(() => onLang(setLangState), []);
+  useEffect(() => pb.authStore.onChange((_, record) => setAuth(record)), []);
+  useEffect(() => {
+    if (pb.authStore.isValid && pb.authStore.record?.collectionName === 'staff') {
+      // A deactivated account or changed role takes effect on the next load.
+      pb.collection('staff').authRefresh().catch((e) => { if (e.status === 401 || e.status === 404 || e.status === 403) pb.authStore.clear(); });
+    }
+  }, []);
+  const flows = useAsync(loadFlows, []);
+  document.title = `${t('app.name')} · ${t('staff.title')}`;
+  let body;
+  if (flows.loading && !flows.data) body = html`<${Loading} />`;
+  else if (flows.error) body = html`<main><${ErrorBox} error=${flows.error} retry=${flows.reload} /></main>`;
+  else if (!auth || auth.collectionName !== 'staff' || !pb.authStore.isValid) body = html`<${SignIn} />`;
+  else body = html`<${Shell} key=${auth.id} me=${auth} />`;
+  return html`${body}<${Overlays} />`;
+}
+
+render(html`<${App} />`, document.getElementById('app'));
