@@ -11,7 +11,7 @@ export const Loading = ({ text }) => html`<div class="state loading" role="statu
 export const ErrorBox = ({ error, retry }) => error ? html`
   <div class="state error" role="alert">
     <span>${typeof error === 'string' ? error : errorText(error)}</span>
-    ${retry && html`<button type="button" class="link" onClick=${retry}>${t('retry')}</button>`}
+    ${retry && ![403, 404].includes(error.status) && html`<button type="button" class="link" onClick=${retry}>${t('retry')}</button>`}
   </div>` : null;
 
 export const Empty = ({ text, children }) => html`<div class="state empty">${text || t('empty')}${children}</div>`;

@@ -5,6 +5,7 @@ import { pb } from '../core/api.js';
 import { t, addMessages, label } from '../core/i18n.js';
 import { yuan, owed, date, ago, unitName } from '../core/format.js';
 import { isTerminal } from '../core/flows.js';
+import { Icon } from '../core/icons.js';
 import { Loading, ErrorBox, Empty, Status, useAsync, useRealtime } from '../core/ui.js';
 
 addMessages({
@@ -81,12 +82,12 @@ function LatestNotices({ unit }) {
 }
 
 export function Home({ me, unit }) {
-  const quick = [['#/complaints/new', '✉', 'complaints.new'], ['#/repairs/new', '🔧', 'repairs.new'], ['#/renovation/new', '🏗', 'renovation.new'], ['#/bills', '¥', 'nav.bills']];
+  const quick = [['#/complaints/new', 'message', 'complaints.new'], ['#/repairs/new', 'wrench', 'repairs.new'], ['#/renovation/new', 'brush', 'renovation.new'], ['#/bills', 'yen', 'nav.bills']];
   return html`
     <h1>${t('home.hello', { name: me.name })}</h1>
     <p class="muted small">${unitName(unit)} · ${label('relation', unit.relation)}</p>
     <nav class="card quick" aria-label=${t('home.quick')}>
-      ${quick.map(([href, ico, key]) => html`<a href=${href}><span aria-hidden="true">${ico}</span>${t(key)}</a>`)}
+      ${quick.map(([href, ico, key]) => html`<a href=${href}><span><${Icon} name=${ico} /></span>${t(key)}</a>`)}
     </nav>
     <div class="grid2">
       <div><${OpenRequests} me=${me} /><${BillsDue} unit=${unit} /></div>

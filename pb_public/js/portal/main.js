@@ -7,6 +7,7 @@ import { t, lang, setLang, onLang } from '../core/i18n.js';
 import { loadFlows } from '../core/flows.js';
 import { unitName } from '../core/format.js';
 import { Loading, ErrorBox, Overlays, useRoute, useAsync, useOnline } from '../core/ui.js';
+import { Icon } from '../core/icons.js';
 import './messages.js';
 import { SignIn, ResetRequest, ResetConfirm } from './account.js';
 import { Home } from './home.js';
@@ -26,8 +27,8 @@ const routes = [
 ];
 
 const tabs = [
-  ['/', 'nav.home', '⌂'], ['/complaints', 'nav.complaints', '✉'], ['/repairs', 'nav.repairs', '🔧'],
-  ['/renovation', 'nav.renovation', '🏗'], ['/bills', 'nav.bills', '¥'],
+  ['/', 'nav.home', 'home'], ['/complaints', 'nav.complaints', 'message'], ['/repairs', 'nav.repairs', 'wrench'],
+  ['/renovation', 'nav.renovation', 'brush'], ['/bills', 'nav.bills', 'yen'],
 ];
 
 function match(path) {
@@ -86,7 +87,7 @@ function Shell({ me }) {
     </header>
     ${!online && html`<div class="banner" role="status">${t('offline')}</div>`}
     <nav class="tabs" aria-label=${t('nav.label')}>
-      ${tabs.map(([href, key, ico]) => html`<a href=${'#' + href} aria-current=${tab === href ? 'page' : undefined}><span class="ico" aria-hidden="true">${ico}</span>${t(key)}</a>`)}
+      ${tabs.map(([href, key, ico]) => html`<a href=${'#' + href} aria-current=${tab === href ? 'page' : undefined}><span class="ico"><${Icon} name=${ico} /></span>${t(key)}</a>`)}
     </nav>
     <main id="main">${body}</main>`;
 }

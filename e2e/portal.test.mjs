@@ -1,0 +1,109 @@
+// The residents' portal: sign-in, a complaint filed with a photo whose
+// status change made by staff arrives live, the language switch, and that
+// one resident cannot open another's records by URL.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launch, newPage, signIn, api, shot, PHONE, DESKTOP } from './harness.mjs';
+
+// A 2×2 PNG, enough for the server's type and size checks.
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==', 'base64');
+
+let server, browser;
+before(async () => { server = await startServer(); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.stop(); });
+
+test('a resident files a complaint with a photo and sees it assigned live', async () => {
+  const page = await newPage(browser, PHONE);
+  await signIn(page, server.url, 'owner1@example.com');
+  await page.getByRole('heading', { name: /李明，您好/ }).waitFor();
+  await shot(page, 'portal-home', { fullPage: false });
+
+  await page.getByRole('link', { name: '我要投诉' }).first().click();
+  await page.getByLabel('清洁').check();
+  await page.getByLabel(/投诉内容/).fill('2 单元电梯厅垃圾两天没有清运，气味很大。');
+  await page.locator('input[type=file]').setInputFiles({ name: 'trash.png', mimeType: 'image/png', buffer: PNG });
+  await page.getByRole('img', { name: 'trash.png' }).waitFor();
+  await page.getByLabel(/匿名/).check();
+  await shot(page, 'portal-complaint-new', { fullPage: false });
+  await page.getByRole('button', { name: '提交', exact: true }).click();
+  // The confirm dialog comes first: nothing is filed until it is accepted.
+  const dialog = page.getByRole('dialog');
+  await dialog.waitFor();
+  await dialog.getByRole('button', { name: '提交' }).click();
+
+  await page.waitForURL(/#\/complaints\/(?!new)\w+$/);
+  const id = page.url().split('/').pop();
+  const status = page.getByTestId('complaint-status');
+  await assert.doesNotReject(status.getByText('已受理').waitFor());
+
+  const desk = await api(server.url, 'frontdesk@example.com');
+  const filed = await desk.collection('complaints').getOne(id);
+  assert.equal(filed.channel, 'portal');
+  assert.equal(filed.category, 'cleaning');
+  assert.equal(filed.attachments.length, 1, 'the photo was uploaded');
+
+  // Staff assign it through the API; the open page changes without a reload.
+  const supervisor = await api(server.url, 'supervisor@example.com');
+  const handler = await supervisor.collection('staff').getFirstListItem('role = "area_manager"');
+  const navigations = [];
+  page.on('framenavigated', (f) => navigations.push(f.url()));
+  await supervisor.collection('complaints').update(id, { status: 'assigned', handler: handler.id });
+  await status.getByText('已派单').waitFor({ timeout: 5000 });
+  assert.deepEqual(navigations, [], 'the change arrived without reloading the page');
+  await page.getByRole('listitem').filter({ hasText: '已派单' }).waitFor(); // timeline follows
+  await shot(page, 'portal-complaint-detail', { fullPage: false });
+
+  // English on request, Chinese by default.
+  await page.getByRole('button', { name: '切换到英文' }).click();
+  await status.getByText('assigned').waitFor();
+  await page.getByRole('button', { name: 'Switch to Chinese' }).click();
+  await status.getByText('已派单').waitFor();
+  assert.deepEqual(page.scriptErrors, []);
+  await page.context().close();
+});
+
+test('the portal is usable on a desktop too', async () => {
+  const page = await newPage(browser, DESKTOP);
+  await signIn(page, server.url, 'owner1@example.com');
+  await page.getByRole('heading', { name: '进行中的事项' }).waitFor();
+  await page.getByTestId('due-total').waitFor();
+  await shot(page, 'portal-home-desktop', { fullPage: false });
+  assert.deepEqual(page.scriptErrors, []);
+  await page.context().close();
+});
+
+test('a wrong password is told plainly and nothing else happens', async () => {
+  const page = await newPage(browser, PHONE);
+  await page.goto(server.url + '/');
+  await page.getByLabel('邮箱或手机号').fill('owner1@example.com');
+  await page.getByLabel('密码').fill('not-the-password');
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByRole('alert').getByText('账号或密码不正确').waitFor();
+  assert.equal(await page.evaluate(() => localStorage.getItem('pocketbase_auth')), null);
+  await page.context().close();
+});
+
+test("owner2 cannot open owner1's records by URL", async () => {
+  const owner1 = await api(server.url, 'owner1@example.com');
+  const complaint = await owner1.collection('complaints').getFirstListItem('');
+  const order = await owner1.collection('work_orders').getFirstListItem('');
+
+  const page = await newPage(browser, PHONE);
+  await signIn(page, server.url, 'owner2@example.com');
+  await page.getByRole('heading', { name: /您好/ }).waitFor();
+  for (const path of [`#/complaints/${complaint.id}`, `#/repairs/${order.id}`]) {
+    await page.goto(`${server.url}/${path}`);
+    await page.getByRole('alert').getByText(/未找到该记录|没有找到这条记录/).waitFor();
+    const text = await page.locator('main').innerText();
+    for (const secret of [complaint.serial, complaint.content, order.serial]) {
+      assert.ok(!text.includes(secret), `${path} shows ${secret}`);
+    }
+  }
+  // owner2's own home lists nothing of owner1's.
+  await page.goto(server.url + '/#/');
+  await page.getByRole('heading', { name: '进行中的事项' }).waitFor();
+  await page.waitForLoadState('networkidle');
+  const home = await page.locator('main').innerText();
+  assert.ok(!home.includes(complaint.serial) && !home.includes(order.serial));
+  await page.context().close();
+});

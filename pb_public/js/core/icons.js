@@ -1,0 +1,14 @@
+// A few line icons as inline SVG (no icon font, no emoji: a bare Chromium
+// or an office PC may have no emoji font).
+import { html } from './html.js';
+
+const paths = {
+  home: 'M3 11l9-7 9 7v9a1 1 0 0 1-1 1h-5v-6H9v6H4a1 1 0 0 1-1-1z',
+  message: 'M4 5h16v11H8l-4 4z',
+  wrench: 'M14.7 6.3a4 4 0 0 0 5 5L21 13l-8 8-3-3 8-8-1.3-1.3a4 4 0 0 1-5-5L14 1.5 14.7 6.3zM3 21l6-6',
+  brush: 'M4 20c2 0 4-1 4-3a2 2 0 0 0-4 0c0 1-1 2-2 2M9 15l10-10a2 2 0 0 0-3-3L6 12',
+  yen: 'M6 3l6 8 6-8M12 11v10M7 13h10M7 17h10',
+  bell: 'M6 16V11a6 6 0 1 1 12 0v5l2 2H4zM10 20a2 2 0 0 0 4 0',
+};
+
+export const Icon = ({ name }) => html`<svg class="icon" viewBox="0 0 24 24" width="22" height="22" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true"><path d=${paths[name]} /></svg>`;
