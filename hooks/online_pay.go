@@ -164,6 +164,10 @@ func settleOnlineOrder(app core.App, n paygate.Notification) error {
 		p.Set("method", o.GetString("provider"))
 		p.Set("bills", o.GetStringSlice("bills"))
 		p.Set("note", "online "+n.ProviderTxnID)
+		// The receipt names who paid: the resident who opened the order.
+		if r, err := tx.FindRecordById("residents", o.GetString("resident")); err == nil {
+			p.Set("payer_name", r.GetString("name"))
+		}
 		if err := storePayment(tx, p, nil, "online "+n.ProviderTxnID); err != nil {
 			return err
 		}

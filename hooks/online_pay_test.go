@@ -78,4 +78,7 @@ func TestOnlinePaymentSeam(t *testing.T) {
 	if o.GetString("status") != "paid" || o.GetString("payment") == "" || o.GetString("provider_txn_id") != "wx-1" {
 		t.Fatalf("order %v", o.FieldsData())
 	}
+	// The receipt names the resident who paid.
+	code, body = testapp.Do(t, h, http.MethodGet, "/api/wuye/receipts/"+o.GetString("payment"), "", "owner1@example.com")
+	expectBody(t, "the online receipt names its payer", code, body, 200, `"payer_name":"李明"`)
 }

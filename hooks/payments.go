@@ -313,6 +313,10 @@ func receipt(e *core.RequestEvent) error {
 		issuer = s.GetString("name")
 	}
 	amount := int64(p.GetInt("amount_fen"))
+	reversesSerial := ""
+	if orig, err := e.App.FindRecordById("payments", p.GetString("reverses")); err == nil {
+		reversesSerial = orig.GetString("serial")
+	}
 	return e.JSON(http.StatusOK, map[string]any{
 		"serial":          p.GetString("serial"),
 		"paid_at":         p.GetDateTime("created").Time().In(workcal.Shanghai).Format(time.DateTime),
@@ -326,6 +330,7 @@ func receipt(e *core.RequestEvent) error {
 		"issuer":          issuer,
 		"payee":           community.GetString("name") + "物业服务中心",
 		"reverses":        p.GetString("reverses"),
+		"reverses_serial": reversesSerial,
 	})
 }
 

@@ -2,6 +2,7 @@ package hooks_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -116,6 +117,10 @@ func TestPaymentsAllocateAndRefuseOverpayment(t *testing.T) {
 	if s, paid := owedOn(t, app, oldest.Id); s != "issued" || paid != 0 {
 		t.Fatalf("after the reversal the oldest bill is %s with %d paid", s, paid)
 	}
+	var reversal struct{ ID string }
+	_ = json.Unmarshal([]byte(body), &reversal)
+	code, body = testapp.Do(t, h, http.MethodGet, "/api/wuye/receipts/"+reversal.ID, "", "cashier@example.com")
+	expectBody(t, "the reversal's receipt names the original", code, body, 200, `"reverses_serial":"`+p.GetString("serial")+`"`)
 	code, body = pay(`{"unit":"`+unit+`","amount_fen":1,"method":"cash","reverses":"`+p.Id+`"}`, "cashier@example.com")
 	expectBody(t, "a second reversal", code, body, 400, "这笔收款已经冲正过")
 	code, body = testapp.Do(t, h, http.MethodDelete, "/api/collections/payments/records/"+p.Id, "", "root@example.com")
