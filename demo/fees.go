@@ -2,10 +2,12 @@ package demo
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/pocketbase/pocketbase/core"
 
 	"wuye/hooks"
+	"wuye/lib/workcal"
 )
 
 // fees prices the demo community, bills the third and fourth quarters of
@@ -67,5 +69,10 @@ func (l *loader) fees() {
 			l.err = fmt.Errorf("demo payment for %s: %w", b.GetString("serial"), l.err)
 			return
 		}
+	}
+	// Today's run of the arrears ladder: first notices for what is overdue,
+	// for the area managers to deliver.
+	if _, err := hooks.IssueReminders(l.app, time.Now().In(workcal.Shanghai).Format(time.DateOnly)); err != nil {
+		l.err = fmt.Errorf("demo reminders: %w", err)
 	}
 }

@@ -109,7 +109,10 @@ var messages = map[string]text{
 	"wuye_step_requires":     {"%[1]v改为“%[2]v”时必须填写", "Required to mark the %[3]v %[4]v."},
 	"wuye_field_locked":      {"此时您不能修改这一项", "You cannot change this now."},
 	"wuye_handler_elsewhere": {"处理人必须是本小区的员工", "The handler must work in this community."},
+	"wuye_already_delivered": {"这份通知已经登记送达", "This notice is already recorded as delivered."},
 	"wuye_has_dependants":    {"仍有关联数据（%[1]v），不能删除", "Still referenced by %[1]v; cannot delete."},
+	"wuye_anonymous_query":   {"匿名投诉不向您显示投诉人：不能经由投诉或其操作记录的住户、联系人、联系电话、房屋跨表筛选、排序或展开", "Anonymous complaints keep the complainant from you: you cannot filter, sort or expand through the resident, contact or unit of complaints or their events."},
+	"wuye_bad_months":        {"月数应为 1 到 %[1]v 之间的整数", "The number of months must be a whole number from 1 to %[1]v."},
 }
 
 // fieldLabels names fields in error messages ("房号：不能为空").
@@ -126,7 +129,7 @@ var fieldLabels = map[string]text{
 	"since": {"起始日期", "start date"}, "until": {"截止日期", "end date"}, "date": {"日期", "Date"},
 	"kind": {"类型", "Kind"}, "title": {"标题", "Title"}, "read": {"已读", "Read"},
 	"recipient_staff": {"接收人", "Recipient"}, "recipient_resident": {"接收人", "Recipient"},
-	"serial": {"编号", "Serial number"}, "active": {"启用", "Active"},
+	"serial": {"编号", "Serial number"}, "delivered_at": {"送达时间", "Delivered at"}, "delivery_note": {"送达说明", "Delivery note"}, "active": {"启用", "Active"},
 	"identity": {"账号", "Account"},
 	"location": {"位置", "Location"}, "contact_name": {"联系人", "Contact name"}, "contact_phone": {"联系电话", "Contact phone"},
 	"channel": {"受理渠道", "Channel"}, "category": {"投诉类别", "Category"}, "level": {"投诉级别", "Level"},
@@ -145,6 +148,8 @@ var fieldLabels = map[string]text{
 	"director_comment": {"主任意见", "Director's comment"}, "renovation": {"装修申请", "Renovation"}, "suspend_reason": {"停工原因", "Reason"}, "window_end": {"动火结束时间", "End of the window"}, "key": {"钥匙", "Key"}, "borrower_name": {"借用人", "Borrower"},
 	"borrower_id_no": {"身份证号", "ID number"}, "borrower_phone": {"借用人电话", "Borrower's phone"}, "returned_at": {"退证时间", "Returned"}, "acceptance_changes": {"整改要求", "Changes required"},
 	"resident_signed": {"业主签字", "Resident's signature"}, "contractor_signed": {"施工单位签字", "Contractor's signature"}, "office_signed": {"物业签字", "Office's signature"}, "range": {"统计范围", "Range"}, "discount_fen": {"减免金额", "Discount"}, "discount_reason": {"减免原因", "Discount reason"}, "group": {"分组", "Grouping"}, "answer": {"答复", "Answer"}, "receiver": {"受理人", "Receiver"}, "month": {"月份", "Month"},
+	"filter": {"筛选条件", "Filter"}, "sort": {"排序", "Sort"}, "expand": {"展开", "Expand"}, "anonymous": {"匿名", "Anonymous"},
+	"months": {"月数", "Months"},
 }
 
 // unitStatusLabels names unit statuses in messages.

@@ -8,8 +8,10 @@ import (
 	"time"
 
 	"github.com/pocketbase/dbx"
+	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
 
 	"wuye/lib/fee"
 	"wuye/lib/money"
@@ -26,6 +28,7 @@ const reminderDays = 10
 var reminderNext = map[string]string{"": "1", "1": "2", "2": "3", "3": "escalated"}
 
 func registerReminders(app core.App) {
+	app.OnRecordUpdateRequest("reminders").BindFunc(deliverReminder)
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		se.App.Cron().MustAdd("wuye_arrears", "0 8 * * *", func() {
 			day := today()
@@ -220,4 +223,27 @@ func allocationsByDay(app core.App, b *core.Record) (map[string]int64, error) {
 		}
 	}
 	return out, nil
+}
+
+// deliverReminder records that a notice was handed to the household: the
+// only change a reminder admits, once, stamped with who and when by the
+// server. The client asks for it by sending any delivered_at.
+func deliverReminder(e *core.RecordRequestEvent) error {
+	r, orig := e.Record, e.Record.Original()
+	if !orig.GetDateTime("delivered_at").IsZero() {
+		return badRequest(validation.Errors{"delivered_at": codedError("wuye_already_delivered")})
+	}
+	if r.GetDateTime("delivered_at").IsZero() {
+		return badRequest(validation.Errors{"delivered_at": codedError("validation_required")})
+	}
+	r.Set("delivered_at", types.NowDateTime())
+	r.Set("delivered_by", actorID(e.Auth))
+	for _, f := range changedFields(orig, r) {
+		if f != "delivered_at" && f != "delivered_by" && f != "delivery_note" {
+			return badRequest(validation.Errors{f: codedError("wuye_field_locked")})
+		}
+	}
+	return inTx(e, func(tx core.App) error {
+		return RecordEvent(tx, Event{Subject: r, Action: "delivered", Actor: e.Auth, Public: true, Note: r.GetString("delivery_note")})
+	})
 }

@@ -113,6 +113,7 @@ addMessages({
   'err.unknown': ['操作没有成功，请稍后再试', 'That did not work. Please try again.'],
   'err.aborted': ['请求已取消', 'Request cancelled.'],
   'err.fileType': ['文件“{name}”类型不支持，请上传图片或 PDF', 'File "{name}" is not a supported type; use an image or a PDF.'],
+  'err.imageType': ['文件“{name}”不是图片，请上传 JPG、PNG 或 WEBP 图片', 'File "{name}" is not a picture; use a JPG, PNG or WEBP image.'],
   'err.fileSize': ['文件“{name}”超过 {mb} MB', 'File "{name}" is larger than {mb} MB.'],
   'err.fileCount': ['最多上传 {n} 个文件', 'At most {n} files.'],
   'empty': ['暂无记录', 'Nothing here yet'],

@@ -181,7 +181,7 @@ export function FilePicker({ files, onChange, max = 6, maxMB = 10, accept = 'ima
     const picked = [...e.target.files];
     e.target.value = '';
     for (const f of picked) {
-      if (!types.test(f.type)) return setErr(t('err.fileType', { name: f.name }));
+      if (!types.test(f.type)) return setErr(t(accept.includes('pdf') ? 'err.fileType' : 'err.imageType', { name: f.name }));
       if (f.size > maxMB * 1024 * 1024) return setErr(t('err.fileSize', { name: f.name, mb: maxMB }));
     }
     if (files.length + picked.length > max) return setErr(t('err.fileCount', { n: max }));
