@@ -106,6 +106,8 @@ test('a paid repair priced on site: request, live quote, confirm, sign off and r
   await tech.collection('work_orders').update(id, { status: 'accepted' });
   await statusIs(page, '已接单');
   await page.getByTestId('repair-say').filter({ hasText: '正在赶来' }).waitFor({ timeout: LIVE });
+  // Who is coming: the technician's name (and nothing else of the staff record).
+  await page.getByTestId('technician-name').filter({ hasText: tech.authStore.record.name }).waitFor({ timeout: LIVE });
   await tech.collection('work_orders').update(id, { status: 'on_site' });
   await statusIs(page, '已到场');
   await tech.collection('work_orders').update(id, { status: 'quoted', quote_fen: 15000 });

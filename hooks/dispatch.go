@@ -163,6 +163,7 @@ func registerDispatch(app core.App) {
 		pushQueue(e.App, e.Record.Original(), e.Record)
 		return e.Next()
 	})
+	registerDispatchEnrich(app)
 	app.OnRecordCreateRequest("service_demands").BindFunc(prepareDemand)
 	app.OnRecordUpdateRequest("service_demands").BindFunc(answerDemand)
 

@@ -401,7 +401,7 @@ export function RepairDetail({ params }) {
   const signStep = steps.find((s) => s.to === 'signed_off');
   const update = (body) => pb.collection('work_orders').update(o.id, body, { expand: EXPAND });
   const onSaved = (saved) => rec.setData((old) => keepExpand(saved, old));
-  const tech = o.expand?.technician;
+  const techName = o.technician_name || o.expand?.technician?.name;
   const materials = Array.isArray(o.materials) ? o.materials : [];
   const needsPrepay = item?.prepay && o.status === 'new' && !['paid', 'paid_on_site'].includes(o.payment);
   return html`
@@ -422,7 +422,7 @@ export function RepairDetail({ params }) {
         ${item && html`<dt>${t('repairs.priceList')}</dt><dd class="money">${priceText(item)}</dd>`}
         <dt>${t('repairs.received')}</dt><dd>${dateTime(o.received_at || o.created)}</dd>
         ${o.appointment_at && html`<dt>${t('repairs.appointment')}</dt><dd data-testid="repair-appointment">${appointmentText(o.appointment_at)}</dd>`}
-        ${tech?.name && html`<dt>${t('repairs.technician')}</dt><dd>${tech.name}</dd>`}
+        ${techName && html`<dt>${t('repairs.technician')}</dt><dd data-testid="technician-name">${techName}</dd>`}
         ${o.arrived_at && html`<dt>${t('repairs.arrival')}</dt><dd>${dateTime(o.arrived_at)}${o.arrival ? ' · ' + label('arrival', o.arrival) : ''}</dd>`}
         ${o.quote_fen > 0 && o.status !== 'quoted' && html`<dt>${t('repairs.quote')}</dt><dd><span class="money">${yuan(o.quote_fen)}</span>${o.quote_confirmed_at ? html` <span class="small muted">(${t('repairs.quoteAgreed', { at: dateTime(o.quote_confirmed_at) })})</span>` : ''}</dd>`}
         ${materials.length > 0 && html`<dt>${t('repairs.materials')}</dt><dd>${materials.map((m, i) => html`<div key=${i} class="small">${m.name} × ${m.qty} · ${yuan(m.price_fen)}</div>`)}</dd>`}
