@@ -128,7 +128,7 @@ func recordViolation(e *core.RecordRequestEvent) error {
 			}
 		}
 		if err := RecordEvent(tx, Event{Subject: reno, Action: "violation", Actor: e.Auth, Public: true,
-			Note: v.GetString("severity") + " " + v.GetString("description")}); err != nil {
+			Note: severityLabels[v.GetString("severity")] + "：" + v.GetString("description")}); err != nil {
 			return err
 		}
 		if v.GetString("severity") == "major" {
@@ -187,3 +187,6 @@ func areaManagerOf(app core.App, unitID string) *core.Record {
 	}
 	return m
 }
+
+// severityLabels name a violation's severity in the resident's timeline.
+var severityLabels = map[string]string{"minor": "一般违规", "major": "严重违规"}

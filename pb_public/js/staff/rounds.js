@@ -1,2 +1,198 @@
-import { html } from '../core/html.js';
-export const Rounds = () => html`<p>…</p>`;
+// The area manager's day (SPEC §5–§7): renovation sites to inspect, vacant
+// units to patrol (with the checklist, sign-in and any finding), reminder
+// notices to hand out, and overdue key loans. A supervisor or the director
+// sees every area's rounds.
+import { html, useState } from '../core/html.js';
+import { pb, fieldErrors } from '../core/api.js';
+import { t, addMessages, label, choices } from '../core/i18n.js';
+import { date, today, yuan, unitName, dateTime } from '../core/format.js';
+import { Loading, ErrorBox, Empty, Status, Field, FilePicker, useAsync, useAction, useRealtime, toast, confirmBox, formData } from '../core/ui.js';
+
+addMessages({
+  'rounds.title': ['今日巡查', "Today's rounds"],
+  'rounds.sites': ['装修工地巡查', 'Renovation sites'],
+  'rounds.sitesHint': ['在施工的房屋每天巡查一次', 'Every unit under renovation is inspected daily'],
+  'rounds.inspected': ['今日已巡查', 'Inspected today'],
+  'rounds.notInspected': ['今日未巡查', 'Not inspected today'],
+  'rounds.inspect': ['去巡查', 'Inspect'],
+  'rounds.patrols': ['空置房巡查', 'Vacant-unit patrols'],
+  'rounds.due': ['截止 {d}', 'due {d}'],
+  'rounds.missed': ['漏巡', 'Missed'],
+  'rounds.signIn': ['签到巡查', 'Sign in and patrol'],
+  'rounds.checks': ['检查项目（勾选表示正常）', 'Checklist (ticked means in order)'],
+  'check.hygiene': ['室内卫生', 'Cleanliness'],
+  'check.security': ['门锁安全', 'Locks and security'],
+  'check.doors_windows': ['门窗完好、关闭', 'Doors and windows closed and intact'],
+  'check.no_leaks': ['无渗漏水', 'No leaks'],
+  'check.structure': ['墙面、地面、天花无损坏', 'Walls, floors, ceilings undamaged'],
+  'check.fittings': ['设施设备完好', 'Fittings in order'],
+  'rounds.finding': ['发现的问题（填写后自动生成派工单）', 'Problem found (raises a work order)'],
+  'rounds.findingCategory': ['问题工种', 'Trade'],
+  'rounds.patrolled': ['已签到，巡查记录已保存', 'Patrol recorded'],
+  'rounds.patrolledOrder': ['已签到，发现的问题已生成派工单', 'Patrol recorded; a work order was raised for the problem'],
+  'rounds.confirmPatrol': ['确认提交 {unit} 的巡查记录？', 'Submit the patrol of {unit}?'],
+  'rounds.reminders': ['催缴通知送达', 'Reminder notices to deliver'],
+  'rounds.printAll': ['批量打印', 'Print all'],
+  'rounds.deliver': ['登记送达', 'Mark delivered'],
+  'rounds.deliverNote': ['送达说明（如：交业主本人、塞门缝）', 'How it was delivered'],
+  'rounds.delivered': ['已登记送达', 'Delivery recorded'],
+  'rounds.deadline': ['缴费期限 {d}', 'pay by {d}'],
+  'rounds.keys': ['逾期未还的钥匙', 'Overdue key loans'],
+  'rounds.borrower': ['借用人', 'Borrower'],
+  'rounds.dueAt': ['应还 {d}', 'due {d}'],
+  'rounds.allDone': ['都处理完了', 'All done'],
+});
+
+const CHECKS = ['hygiene', 'security', 'doors_windows', 'no_leaks', 'structure', 'fittings'];
+
+/** mine narrows a filter to the signed-in area manager's area (path to the unit). */
+function mine(me, unitPath) {
+  return me.role === 'area_manager' ? pb.filter(`${unitPath}.building.area.manager = {:me}`, { me: me.id }) : '';
+}
+const and = (...parts) => parts.filter(Boolean).map((p) => `(${p})`).join(' && ');
+
+function Section({ id, title, hint, aside, children }) {
+  return html`<section class="card" aria-labelledby=${id}><h2 id=${id}>${title}${aside && html`<span class="aside">${aside}</span>`}</h2>${hint && html`<p class="small muted">${hint}</p>`}${children}</section>`;
+}
+
+function Sites({ me, community }) {
+  const day = today();
+  const data = useAsync(async () => {
+    const sites = await pb.collection('renovations').getFullList({
+      filter: and(pb.filter('community = {:c} && (status = "permitted" || status = "suspended")', { c: community.id }), mine(me, 'unit')),
+      expand: 'unit.building', sort: 'unit',
+    });
+    const done = await pb.collection('renovation_inspections').getFullList({
+      filter: pb.filter('renovation.community = {:c} && inspected_on = {:d} && inspector = {:me}', { c: community.id, d: day, me: me.id }), fields: 'renovation',
+    });
+    const seen = new Set(done.map((d) => d.renovation));
+    return sites.map((s) => ({ ...s, inspected: seen.has(s.id) }));
+  }, [community.id]);
+  useRealtime('renovation_inspections', '*', () => data.reload(), { onReconnect: data.reload });
+  return html`<${Section} id="h-sites" title=${t('rounds.sites')} hint=${t('rounds.sitesHint')}>
+    ${data.loading && !data.data ? html`<${Loading} />` : data.error ? html`<${ErrorBox} error=${data.error} retry=${data.reload} />`
+      : !data.data.length ? html`<${Empty} />` : html`<ul class="list">${data.data.map((s) => html`<li key=${s.id}>
+        <a class="item" href=${'#/renovations/' + s.id}>
+          <div class="main"><div class="t">${unitName(s.expand?.unit)} · ${s.contractor_name}</div><div class="sub">${s.serial} · ${s.permit_no || ''}</div></div>
+          <${Status} col="renovations" code=${s.status} />
+          <span class=${'chip ' + (s.inspected ? 's-closed' : 's-warn')}>${s.inspected ? t('rounds.inspected') : t('rounds.notInspected')}</span>
+        </a></li>`)}</ul>`}
+  <//>`;
+}
+
+function PatrolForm({ task, onDone }) {
+  const [checks, setChecks] = useState(Object.fromEntries(CHECKS.map((c) => [c, true])));
+  const [finding, setFinding] = useState('');
+  const [category, setCategory] = useState('other');
+  const [photos, setPhotos] = useState([]);
+  const act = useAction();
+  const unit = unitName(task.expand?.unit);
+  const submit = async (e) => {
+    e.preventDefault();
+    if (!(await confirmBox({ title: t('rounds.confirmPatrol', { unit }), ok: t('submit') }))) return;
+    const saved = await act.run(() => pb.collection('vacancy_patrols').create(formData({
+      unit: task.unit, kind: task.kind, ...checks, finding, finding_category: finding ? category : '',
+    }, { photos })));
+    if (saved) {
+      toast(saved.work_order ? t('rounds.patrolledOrder') : t('rounds.patrolled'));
+      onDone();
+    }
+  };
+  const errs = fieldErrors(act.error);
+  return html`<form class="stack patrol-form" onSubmit=${submit} aria-label=${t('rounds.signIn') + ' ' + unit}>
+    <fieldset><legend>${t('rounds.checks')}</legend><div class="choices">
+      ${CHECKS.map((c) => html`<label><input type="checkbox" checked=${checks[c]} onChange=${(e) => setChecks({ ...checks, [c]: e.target.checked })} />${t('check.' + c)}</label>`)}
+    </div></fieldset>
+    <${Field} label=${t('rounds.finding')} error=${errs.finding}><textarea value=${finding} onInput=${(e) => setFinding(e.target.value)}></textarea><//>
+    ${finding && html`<${Field} label=${t('rounds.findingCategory')}><select value=${category} onChange=${(e) => setCategory(e.target.value)}>
+      ${choices('work_category').map((c) => html`<option value=${c.code}>${c.text}</option>`)}</select><//>`}
+    <${Field} label=${t('photos')} error=${errs.photos}><${FilePicker} files=${photos} onChange=${setPhotos} accept="image/*" types=${/^image\/(jpeg|png|webp)$/} max=${10} /><//>
+    <${ErrorBox} error=${act.error} />
+    <button class="primary" disabled=${act.busy}>${act.busy ? t('submitting') : t('rounds.signIn')}</button>
+  </form>`;
+}
+
+function Patrols({ me, community }) {
+  const [open, setOpen] = useState('');
+  const tasks = useAsync(() => pb.collection('patrol_tasks').getFullList({
+    filter: and(pb.filter('community = {:c} && (status = "open" || status = "missed")', { c: community.id }),
+      me.role === 'area_manager' ? pb.filter('manager = {:me}', { me: me.id }) : ''),
+    expand: 'unit.building', sort: 'due_on,unit',
+  }), [community.id]);
+  // New tasks are pushed to their manager as the cron job plans them.
+  useRealtime('patrol_tasks', '*', () => tasks.reload(), { onReconnect: tasks.reload });
+  return html`<${Section} id="h-patrols" title=${t('rounds.patrols')} aside=${tasks.data ? String(tasks.data.length) : ''}>
+    ${tasks.loading && !tasks.data ? html`<${Loading} />` : tasks.error ? html`<${ErrorBox} error=${tasks.error} retry=${tasks.reload} />`
+      : !tasks.data.length ? html`<${Empty} text=${t('rounds.allDone')} />` : html`<ul class="list">${tasks.data.map((task) => html`<li key=${task.id}>
+        <div class="item">
+          <div class="main"><div class="t">${unitName(task.expand?.unit)}</div>
+            <div class="sub">${label('patrol_kind', task.kind)} · ${t('rounds.due', { d: date(task.due_on) })}</div></div>
+          ${task.status === 'missed' && html`<span class="chip s-bad">${t('rounds.missed')}</span>`}
+          <button type="button" aria-expanded=${open === task.id} onClick=${() => setOpen(open === task.id ? '' : task.id)}>${t('rounds.signIn')}</button>
+        </div>
+        ${open === task.id && html`<${PatrolForm} task=${task} onDone=${() => { setOpen(''); tasks.reload(); }} />`}
+      </li>`)}</ul>`}
+  <//>`;
+}
+
+function Reminders({ me, community }) {
+  const list = useAsync(() => pb.collection('reminders').getFullList({
+    filter: and(pb.filter('community = {:c} && delivered_at = ""', { c: community.id }), mine(me, 'unit')),
+    expand: 'unit.building', sort: 'unit,issued_on',
+  }), [community.id]);
+  const act = useAction();
+  // One visit per household: a unit's notices (one per overdue bill) are
+  // handed over together.
+  const byUnit = [];
+  for (const r of list.data || []) {
+    const last = byUnit[byUnit.length - 1];
+    if (last && last.unit === r.unit) last.items.push(r);
+    else byUnit.push({ unit: r.unit, name: unitName(r.expand?.unit), items: [r] });
+  }
+  const deliver = async (g) => {
+    const total = g.items.reduce((s, r) => s + r.amount_fen, 0);
+    if (!(await confirmBox({ title: `${t('rounds.deliver')} · ${g.name}`, body: `${g.items.length} · ${yuan(total)}`, ok: t('rounds.deliver') }))) return;
+    const note = document.getElementById('note-' + g.unit)?.value || '';
+    const done = await act.run(async () => {
+      for (const r of g.items) await pb.collection('reminders').update(r.id, { delivered_at: new Date().toISOString(), delivery_note: note });
+      return true;
+    });
+    if (done) toast(t('rounds.delivered'));
+    list.reload();
+  };
+  const stages = [...new Set((list.data || []).map((r) => r.stage))];
+  return html`<${Section} id="h-reminders" title=${t('rounds.reminders')}
+      aside=${stages.map((s) => html`<a href=${`#/print/reminders?stage=${s}${me.role === 'area_manager' ? '&mine=1' : ''}`} target="_blank">${t('rounds.printAll')}（${label('reminder_stage', s)}）</a> `)}>
+    <${ErrorBox} error=${act.error} />
+    ${list.loading && !list.data ? html`<${Loading} />` : list.error ? html`<${ErrorBox} error=${list.error} retry=${list.reload} />`
+      : !byUnit.length ? html`<${Empty} text=${t('rounds.allDone')} />` : html`<ul class="list">${byUnit.map((g) => html`<li key=${g.unit}>
+        <div class="item">
+          <div class="main"><div class="t">${g.name} · <span class="money">${yuan(g.items.reduce((s, r) => s + r.amount_fen, 0))}</span></div>
+            <div class="sub">${[...new Set(g.items.map((r) => label('reminder_stage', r.stage)))].join('、')} · ${t('rounds.deadline', { d: date(g.items[0].deadline) })}</div>
+            <label class="sr-only" for=${'note-' + g.unit}>${t('rounds.deliverNote')}</label>
+            <input id=${'note-' + g.unit} type="text" placeholder=${t('rounds.deliverNote')} /></div>
+          <button type="button" disabled=${act.busy} onClick=${() => deliver(g)}>${t('rounds.deliver')}</button>
+        </div></li>`)}</ul>`}
+  <//>`;
+}
+
+function OverdueKeys({ community }) {
+  const list = useAsync(() => pb.collection('key_loans').getFullList({
+    filter: pb.filter('community = {:c} && returned_at = "" && overdue = true', { c: community.id }), expand: 'key,borrower_staff', sort: 'due_at',
+  }), [community.id]);
+  return html`<${Section} id="h-keys" title=${t('rounds.keys')}>
+    ${list.loading && !list.data ? html`<${Loading} />` : list.error ? html`<${ErrorBox} error=${list.error} retry=${list.reload} />`
+      : !list.data.length ? html`<${Empty} text=${t('rounds.allDone')} />` : html`<ul class="list">${list.data.map((l) => html`<li key=${l.id}>
+        <div class="item"><div class="main"><div class="t">${l.expand?.key?.label}</div>
+          <div class="sub">${t('rounds.borrower')} ${l.expand?.borrower_staff?.name || l.borrower_name} ${l.borrower_phone ? html`· <a href=${'tel:' + l.borrower_phone}>${l.borrower_phone}</a>` : ''} · ${t('rounds.dueAt', { d: dateTime(l.due_at) })}</div></div>
+          <span class="chip s-bad">${t('rounds.missed')}</span></div></li>`)}</ul>`}
+  <//>`;
+}
+
+export function Rounds(ctx) {
+  return html`<h1>${t('rounds.title')} · ${today()}</h1>
+    <div class="grid2">
+      <div><${Patrols} ...${ctx} /><${Sites} ...${ctx} /></div>
+      <div><${Reminders} ...${ctx} /><${OverdueKeys} ...${ctx} /></div>
+    </div>`;
+}
