@@ -107,3 +107,29 @@ test("owner2 cannot open owner1's records by URL", async () => {
   assert.ok(!home.includes(complaint.serial) && !home.includes(order.serial));
   await page.context().close();
 });
+
+test('sign out, and the password reset screens', async () => {
+  const page = await newPage(browser, PHONE);
+  await signIn(page, server.url, 'owner2@example.com');
+  await page.getByRole('heading', { name: /您好/ }).waitFor();
+  await page.getByRole('button', { name: '退出登录' }).click();
+  await page.getByRole('heading', { name: '住户登录' }).waitFor();
+  assert.equal(await page.evaluate(() => localStorage.getItem('pocketbase_auth')), null, 'signing out forgets the session');
+
+  await page.getByRole('link', { name: '忘记密码？' }).click();
+  await page.getByLabel('登记的邮箱').fill('owner2@example.com');
+  await page.getByRole('button', { name: '发送重设邮件' }).click();
+  await page.getByRole('status').getByText(/重设密码的邮件已发出/).waitFor();
+
+  // A link with a token that is not valid is refused in words, and the
+  // old password still works.
+  await page.goto(server.url + '/#/reset/not-a-token');
+  await page.getByLabel('新密码（至少 8 位）').fill('another-pass-1');
+  await page.getByLabel('再次输入新密码').fill('another-pass-1');
+  await page.getByRole('button', { name: '保存' }).click();
+  await page.getByRole('alert').first().waitFor();
+  assert.doesNotMatch(await page.getByRole('alert').first().innerText(), /^\s*$|[{}]/);
+  await assert.doesNotReject(api(server.url, 'owner2@example.com'));
+  assert.deepEqual(page.scriptErrors, []);
+  await page.context().close();
+});
