@@ -10,9 +10,13 @@ import (
 // here, never by the client, and every post and edit is an event.
 func registerBoard(app core.App) {
 	app.OnRecordCreateRequest("notices").BindFunc(func(e *core.RecordRequestEvent) error {
-		if e.Auth != nil {
-			e.Record.Set("author", e.Auth.Id)
+		// The author is the staff member posting; a superuser (the
+		// dashboard) posts as nobody: its id is no staff record.
+		author := ""
+		if isStaff(e.Auth) {
+			author = e.Auth.Id
 		}
+		e.Record.Set("author", author)
 		e.Record.Set("published_at", types.NowDateTime())
 		return inTx(e, func(tx core.App) error {
 			return RecordEvent(tx, Event{Subject: e.Record, Action: "create", Actor: e.Auth, Note: e.Record.GetString("title")})

@@ -100,6 +100,7 @@ func registerComplaints(app core.App) {
 		return inTx(e, func(tx core.App) error { return afterIntake(tx, e.Record, e.Auth) })
 	})
 	bindFlowUpdates(app, "complaints", planComplaintUpdate, afterComplaintUpdate, "status", "handler")
+	registerComplaintAnonymity(app)
 	app.OnRecordValidate("complaints").BindFunc(validatePlace)
 	// Complaints and their notes are records of the office's dealings with
 	// residents: never deleted, by anyone (an unfounded one is closed as
