@@ -1,5 +1,287 @@
-import { html } from '../core/html.js';
-export const PrintWorkOrder = () => html`<p>…</p>`;
-export const PrintReminders = PrintWorkOrder;
-export const PrintRectification = PrintWorkOrder;
-export const PrintReceipt = PrintWorkOrder;
+// Print views (#/print/…): A4 pages rendered without the workspace chrome,
+// each with a Print button that does not print. The receipt (收款收据) and
+// the payment reminders (催款通知单, one page per unit) are here; the work
+// order and the rectification notice are placeholders for now.
+import { html, useEffect } from '../core/html.js';
+import { pb } from '../core/api.js';
+import { t, addMessages, label, choices } from '../core/i18n.js';
+import { yuan, owed, today, unitName } from '../core/format.js';
+import { Loading, ErrorBox, Empty, useAsync, navigate } from '../core/ui.js';
+
+addMessages({
+  'print.back': ['返回', 'Back'],
+  'prt.colon': ['：', ': '],
+  'print.pending': ['这个打印视图还在制作中', 'This print view is not ready yet'],
+  'prt.receipt.title': ['收款收据', 'Receipt'],
+  'prt.receipt.reversal': ['收款收据（冲正）', 'Receipt (reversal)'],
+  'prt.receipt.payee': ['收款单位', 'Payee'],
+  'prt.receipt.no': ['No.', 'No.'],
+  'prt.receipt.paidAt': ['收款时间', 'Paid at'],
+  'prt.receipt.unit': ['房号', 'Unit'],
+  'prt.receipt.payer': ['交款人', 'Paid by'],
+  'prt.receipt.method': ['付款方式', 'Method'],
+  'prt.receipt.item': ['收费项目', 'Fee item'],
+  'prt.receipt.period': ['所属期间', 'Period covered'],
+  'prt.receipt.bill': ['账单号', 'Bill'],
+  'prt.receipt.amount': ['金额（元）', 'Amount (yuan)'],
+  'prt.receipt.figures': ['合计（小写）', 'Total (figures)'],
+  'prt.receipt.capitals': ['合计（大写）', 'Total (in capitals)'],
+  'prt.receipt.noLines': ['（无账单明细）', '(no bill lines)'],
+  'prt.receipt.reverses': ['本收据冲正原收款，金额为负数', 'This receipt reverses an earlier payment; the amount is negative'],
+  'prt.receipt.issuer': ['开票人', 'Issued by'],
+  'prt.receipt.payerSign': ['交款人签字', 'Payer\'s signature'],
+  'prt.receipt.stamp': ['收款单位（盖章）', 'Payee (stamp)'],
+  'prt.receipt.keep': ['请妥善保管本收据', 'Please keep this receipt'],
+  'prt.rem.stage': ['催缴阶段', 'Stage'],
+  'prt.rem.count': ['共 {n} 户，每户一页', '{n} units, one page each'],
+  'prt.rem.none': ['没有这一阶段待送达的催款通知单', 'No open reminders at this stage'],
+  'prt.rem.title.1': ['首次催款通知单', 'First payment reminder'],
+  'prt.rem.title.2': ['第二次催款通知单', 'Second payment reminder'],
+  'prt.rem.title.3': ['最后催款通知单', 'Final payment reminder'],
+  'prt.rem.title.escalated': ['欠费上门催缴记录', 'Arrears home-visit record'],
+  'prt.rem.dear': ['尊敬的 {payer} 业主/住户：', 'Dear {payer},'],
+  'prt.rem.owner': ['业主', 'owner'],
+  'prt.rem.body': ['您的房屋 {unit} 以下费用已逾期未缴，请于 {deadline} 前到物业服务中心或通过网上缴费缴清。逾期将按规定自缴费期限次日起计收滞纳金。', 'The charges below for your unit {unit} are overdue. Please pay them by {deadline} at the property service center or online. Late fees accrue from the day after the deadline.'],
+  'prt.rem.bodyNoDeadline': ['您的房屋 {unit} 以下费用经多次催缴仍未缴纳，请尽快到物业服务中心缴清。', 'The charges below for your unit {unit} are still unpaid after repeated reminders. Please pay them at the property service center without delay.'],
+  'prt.rem.bill': ['账单号', 'Bill'],
+  'prt.rem.item': ['收费项目', 'Fee item'],
+  'prt.rem.period': ['账期', 'Period'],
+  'prt.rem.amount': ['应收', 'Amount'],
+  'prt.rem.paid': ['已缴/减免', 'Paid / discount'],
+  'prt.rem.lateFee': ['滞纳金', 'Late fee'],
+  'prt.rem.owed': ['欠费', 'Owed'],
+  'prt.rem.total': ['欠费合计', 'Total owed'],
+  'prt.rem.capitals': ['欠费合计（大写）', 'Total owed in capitals'],
+  'prt.rem.lateFees': ['其中滞纳金', 'of which late fees'],
+  'prt.rem.deadline': ['缴费期限', 'Pay by'],
+  'prt.rem.ignore': ['如已缴纳，请忽略本通知。如有疑问，请致电 {phone}。', 'If you have paid already, please ignore this notice. Questions: {phone}.'],
+  'prt.rem.office': ['{name}物业服务中心', '{name} Property Service Center'],
+  'prt.rem.cut': ['沿此线剪开，回执交物业服务中心', 'Cut here; the slip goes back to the service center'],
+  'prt.rem.slip': ['送达回执', 'Delivery slip'],
+  'prt.rem.signee': ['签收人', 'Received by'],
+  'prt.rem.signDate': ['签收日期', 'Date'],
+  'prt.rem.deliverer': ['送达人', 'Delivered by'],
+  'prt.service': ['有偿服务 {source}', 'Paid service {source}'],
+  'prt.other': ['其它费用', 'Other charge'],
+});
+
+// --- amounts in Chinese capitals ------------------------------------------------
+
+const DIGITS = '零壹贰叁肆伍陆柒捌玖';
+const PLACES = ['', '拾', '佰', '仟'];
+
+/**
+ * capitals writes fen in Chinese capitals (大写金额) exactly as lib/money
+ * Capital does on the server (receipts, statements): 壹拾元整, one 零 for a
+ * run of zeros, 整 after 元 or 角, 负 for a reversal. The receipt and the
+ * cash close take theirs from the API; a batch of reminder notices totals
+ * several bills per unit, which no route answers, so it is written here.
+ */
+export function capitals(fen) {
+  let n = Number(fen);
+  if (!Number.isSafeInteger(n)) return '';
+  if (n === 0) return '零元整';
+  let out = '';
+  if (n < 0) { out = '负'; n = -n; }
+  const whole = Math.floor(n / 100), jiao = Math.floor(n / 10) % 10, f = n % 10;
+  if (whole > 0) out += capitalInteger(whole) + '元';
+  if (jiao === 0 && f === 0) out += '整';
+  else if (jiao === 0) out += (whole > 0 ? '零' : '') + DIGITS[f] + '分';
+  else out += DIGITS[jiao] + '角' + (f === 0 ? '整' : DIGITS[f] + '分');
+  return out;
+}
+
+function capitalInteger(n) {
+  const groups = [];
+  for (; n > 0; n = Math.floor(n / 10000)) groups.push(n % 10000);
+  let out = '', started = false, pendingZero = false;
+  for (let i = groups.length - 1; i >= 0; i--) {
+    const g = groups[i];
+    if (g !== 0) {
+      for (let pos = 3; pos >= 0; pos--) {
+        const d = Math.floor(g / 10 ** pos) % 10;
+        if (d === 0) { pendingZero = pendingZero || started; continue; }
+        if (pendingZero) { out += '零'; pendingZero = false; }
+        out += DIGITS[d] + PLACES[pos];
+        started = true;
+      }
+      if (i % 2 === 1) out += '万';
+    } else {
+      pendingZero = pendingZero || started;
+    }
+    if (i === 2 && started) out += '亿';
+  }
+  return out;
+}
+
+// --- the bar above a print view (not printed) --------------------------------------
+
+/** useTitle names the browser tab (and the PDF a print is saved as) while a view is open. */
+function useTitle(title) {
+  useEffect(() => {
+    if (!title) return undefined;
+    const before = document.title;
+    document.title = title;
+    return () => { document.title = before; };
+  }, [title]);
+}
+
+function PrintBar({ back, children }) {
+  const goBack = () => (history.length > 1 ? history.back() : navigate(back));
+  return html`<div class="print-bar no-print">
+    <button type="button" class="ghost" onClick=${goBack}>← ${t('print.back')}</button>
+    <span class="spacer"></span>
+    ${children}
+    <button type="button" class="primary" onClick=${() => window.print()}>${t('print')}</button>
+  </div>`;
+}
+
+// --- the receipt -------------------------------------------------------------------
+
+export function PrintReceipt({ params }) {
+  const rec = useAsync(() => pb.send(`/api/wuye/receipts/${encodeURIComponent(params.id)}`, { method: 'GET' }), [params.id]);
+  useTitle(rec.data ? `${t('prt.receipt.title')} ${rec.data.serial}` : '');
+  if (rec.loading && !rec.data) return html`<${Loading} />`;
+  if (rec.error) return html`<${PrintBar} back="/cashier" /><${ErrorBox} error=${rec.error} retry=${rec.reload} />`;
+  const r = rec.data;
+  const reversal = r.amount_fen < 0 || Boolean(r.reverses);
+  return html`
+    <${PrintBar} back="/cashier" />
+    <article class="prt-sheet prt-receipt" aria-labelledby="receipt-title" data-testid="receipt">
+      <header class="prt-receipt-head">
+        <h1 id="receipt-title">${reversal ? t('prt.receipt.reversal') : t('prt.receipt.title')}</h1>
+        <div class="row between">
+          <span>${t('prt.receipt.payee')}${t('prt.colon')}<b data-testid="payee">${r.payee}</b></span>
+          <span class="prt-serial">${t('prt.receipt.no')} <b data-testid="serial">${r.serial}</b></span>
+        </div>
+      </header>
+      <table class="prt-table prt-meta">
+        <tbody>
+          <tr><th>${t('prt.receipt.paidAt')}</th><td>${r.paid_at}</td><th>${t('prt.receipt.method')}</th><td>${label('method', r.method)}</td></tr>
+          <tr><th>${t('prt.receipt.unit')}</th><td>${r.unit}</td><th>${t('prt.receipt.payer')}</th><td>${r.payer_name}</td></tr>
+        </tbody>
+      </table>
+      <table class="prt-table prt-lines">
+        <thead><tr><th>${t('prt.receipt.item')}</th><th>${t('prt.receipt.period')}</th><th>${t('prt.receipt.bill')}</th><th class="num">${t('prt.receipt.amount')}</th></tr></thead>
+        <tbody>
+          ${r.lines.length ? r.lines.map((l) => html`<tr key=${l.bill}>
+            <td>${l.item}</td><td>${l.period}<div class="sub">${l.covers}</div></td><td class="sub">${l.bill}</td><td class="num">${yuan(l.amount_fen).replace('¥', '')}</td></tr>`)
+            : html`<tr><td colspan="4" class="sub">${t('prt.receipt.noLines')}</td></tr>`}
+        </tbody>
+        <tfoot>
+          <tr><th colspan="3">${t('prt.receipt.figures')}</th><td class="num" data-testid="amount">${r.amount}</td></tr>
+          <tr><th>${t('prt.receipt.capitals')}</th><td colspan="3" class="capitals" data-testid="amount-capitals">${r.amount_capitals}</td></tr>
+        </tfoot>
+      </table>
+      ${reversal && html`<p class="prt-note">${t('prt.receipt.reverses')}</p>`}
+      <footer class="prt-sign">
+        <span>${t('prt.receipt.issuer')}${t('prt.colon')}<b>${r.issuer}</b></span>
+        <span>${t('prt.receipt.payerSign')}${t('prt.colon')}<i class="line"></i></span>
+        <span>${t('prt.receipt.stamp')}${t('prt.colon')}<i class="line"></i></span>
+      </footer>
+      <p class="prt-foot-note">${t('prt.receipt.keep')}</p>
+    </article>`;
+}
+
+// --- payment reminders, one page per unit -----------------------------------------------
+
+const STAGES = ['1', '2', '3', 'escalated'];
+
+const billItem = (b) => b.expand?.fee_item?.name || (b.source ? t('prt.service', { source: b.source }) : t('prt.other'));
+
+// The community's open reminders of a stage: the bill is still owed and
+// stands at that stage (a bill already sent the next notice is not
+// reminded again with this one). Grouped by unit, in building and unit order.
+async function loadNotices(communityId, stage) {
+  const list = await pb.collection('reminders').getFullList({
+    filter: pb.filter('community = {:c} && stage = {:s} && bill.reminder_stage = {:s} && (bill.status = "issued" || bill.status = "partially_paid")',
+      { c: communityId, s: stage }),
+    expand: 'unit.building,bill.fee_item,bill.payer', sort: 'issued_on',
+  });
+  const units = new Map();
+  for (const r of list) {
+    const unit = r.expand?.unit, bill = r.expand?.bill;
+    if (!unit || !bill) continue;
+    if (!units.has(unit.id)) units.set(unit.id, { unit, bills: [], deadline: '', issuedOn: '', payer: '' });
+    const u = units.get(unit.id);
+    u.bills.push(bill);
+    if (r.deadline && (!u.deadline || r.deadline < u.deadline)) u.deadline = r.deadline;
+    if (r.issued_on > u.issuedOn) u.issuedOn = r.issued_on;
+    if (!u.payer && bill.expand?.payer?.name) u.payer = bill.expand.payer.name;
+  }
+  const key = (u) => `${(u.expand?.building?.code || '').padStart(4, '0')} ${String(u.number).padStart(6, '0')}`;
+  const out = [...units.values()].sort((a, b) => key(a.unit).localeCompare(key(b.unit)));
+  for (const u of out) {
+    u.bills.sort((a, b) => `${a.due_on}${a.period_start}${a.serial}`.localeCompare(`${b.due_on}${b.period_start}${b.serial}`));
+    u.total = u.bills.reduce((s, b) => s + Math.max(owed(b), 0), 0);
+    u.lateFees = u.bills.reduce((s, b) => s + (b.late_fee_fen || 0), 0);
+  }
+  return out;
+}
+
+export function PrintReminders({ community, communities, query }) {
+  const stage = STAGES.includes(query.get('stage')) ? query.get('stage') : '1';
+  const c = (communities || []).find((x) => x.id === query.get('community')) || community;
+  const data = useAsync(() => loadNotices(c.id, stage), [c.id, stage]);
+  useTitle(`${t('prt.rem.title.' + stage)} · ${c.name}`);
+  const setStage = (s) => navigate(`/print/reminders?stage=${encodeURIComponent(s)}${query.get('community') ? '&community=' + encodeURIComponent(c.id) : ''}`);
+  const bar = html`<${PrintBar} back="/billing">
+    <label class="row small">${t('prt.rem.stage')}
+      <select value=${stage} onChange=${(e) => setStage(e.target.value)}>
+        ${choices('reminder_stage').map((s) => html`<option value=${s.code}>${s.text}</option>`)}
+      </select></label>
+    ${data.data && html`<span class="small muted" data-testid="notice-count">${t('prt.rem.count', { n: data.data.length })}</span>`}
+  <//>`;
+  if (data.loading && !data.data) return html`${bar}<${Loading} />`;
+  if (data.error) return html`${bar}<${ErrorBox} error=${data.error} retry=${data.reload} />`;
+  if (!data.data.length) return html`${bar}<div class="prt-sheet"><${Empty} text=${t('prt.rem.none')} /></div>`;
+  return html`${bar}
+    <div class="prt-notices">${data.data.map((u) => html`<${Notice} key=${u.unit.id} n=${u} stage=${stage} community=${c} />`)}</div>`;
+}
+
+function Notice({ n, stage, community }) {
+  const title = t('prt.rem.title.' + stage);
+  const unit = unitName(n.unit);
+  const office = t('prt.rem.office', { name: community.name });
+  return html`<section class="prt-sheet prt-notice page-break" data-unit=${n.unit.id} aria-label=${`${title} ${unit}`}>
+    <h1>${title}</h1>
+    <p class="prt-dear">${t('prt.rem.dear', { payer: n.payer || t('prt.rem.owner') })}</p>
+    <p class="prt-body">${n.deadline
+      ? t('prt.rem.body', { unit, deadline: n.deadline })
+      : t('prt.rem.bodyNoDeadline', { unit })}</p>
+    <table class="prt-table prt-lines">
+      <thead><tr><th>${t('prt.rem.bill')}</th><th>${t('prt.rem.item')}</th><th>${t('prt.rem.period')}</th>
+        <th class="num">${t('prt.rem.amount')}</th><th class="num">${t('prt.rem.paid')}</th><th class="num">${t('prt.rem.lateFee')}</th><th class="num">${t('prt.rem.owed')}</th></tr></thead>
+      <tbody>${n.bills.map((b) => html`<tr key=${b.id}>
+        <td class="sub">${b.serial}</td><td>${billItem(b)}</td><td>${b.period}<div class="sub">${b.period_start} – ${b.period_end}</div></td>
+        <td class="num">${yuan(b.amount_fen)}</td><td class="num">${yuan((b.paid_fen || 0) + (b.discount_fen || 0))}</td>
+        <td class="num">${yuan(b.late_fee_fen)}</td><td class="num"><b>${yuan(owed(b))}</b></td></tr>`)}</tbody>
+      <tfoot>
+        <tr><th colspan="5">${t('prt.rem.total')}${n.lateFees ? `（${t('prt.rem.lateFees')} ${yuan(n.lateFees)}）` : ''}</th>
+          <td colspan="2" class="num"><b data-testid="notice-total">${yuan(n.total)}</b></td></tr>
+        <tr><th colspan="2">${t('prt.rem.capitals')}</th><td colspan="5" class="capitals" data-testid="notice-capitals">${capitals(n.total)}</td></tr>
+      </tfoot>
+    </table>
+    ${n.deadline && html`<p>${t('prt.rem.deadline')}${t('prt.colon')}<b>${n.deadline}</b></p>`}
+    <p>${t('prt.rem.ignore', { phone: community.phone || '' })}</p>
+    <p class="prt-office">${office}<br />${n.issuedOn || today()}</p>
+    <div class="prt-cut" aria-hidden="true"><span>✂ ${t('prt.rem.cut')}</span></div>
+    <div class="prt-slip">
+      <b>${title} · ${t('prt.rem.slip')}</b>
+      <span>${t('prt.receipt.unit')}${t('prt.colon')}${unit}</span>
+      <span>${t('prt.rem.total')}${t('prt.colon')}${yuan(n.total)}</span>
+      <span>${t('prt.rem.signee')}${t('prt.colon')}<i class="line"></i></span>
+      <span>${t('prt.rem.signDate')}${t('prt.colon')}<i class="line"></i></span>
+      <span>${t('prt.rem.deliverer')}${t('prt.colon')}<i class="line"></i></span>
+    </div>
+  </section>`;
+}
+
+// --- placeholders (another view replaces these) ---------------------------------------
+
+function Pending({ back }) {
+  return html`<${PrintBar} back=${back} /><div class="prt-sheet"><${Empty} text=${t('print.pending')} /></div>`;
+}
+
+export const PrintWorkOrder = () => html`<${Pending} back="/dispatch" />`;
+export const PrintRectification = () => html`<${Pending} back="/renovations" />`;
