@@ -38,4 +38,6 @@ func Register(app core.App) {
 	registerKeys(app)
 	registerFlowsAPI(app)
 	registerBoard(app)
+	registerCapitals(app)
+	registerDashboard(app)
 }
