@@ -23,8 +23,6 @@ const openBills = () => cashier.collection('bills').getFullList({
 });
 const paymentCount = async () => (await cashier.collection('payments').getList(1, 1, { filter: cashier.filter('unit = {:u}', { u: unit.id }) })).totalItems;
 
-/** capitalsInPage writes fen in capitals with the page's own function (print.js). */
-const capitalsInPage = (page, fen) => page.evaluate(async (n) => (await import('/js/staff/print.js')).capitals(n), fen);
 
 async function signedIn() {
   const page = await newPage(browser, DESKTOP);
@@ -91,7 +89,6 @@ test('a cashier takes a partial payment, prints the receipt, is refused an overp
   assert.equal(await page.getByRole('button', { name: /打印/ }).isVisible(), false, 'the Print button does not print');
   await page.emulateMedia({ media: 'screen' });
   await shot(page, 'staff-print-receipt');
-  assert.equal(await capitalsInPage(page, receipt.amount_fen), receipt.amount_capitals, "print.js writes capitals as the server does");
 
   // More than the unit owes: the server's own sentence, and nothing stored.
   await page.goBack();
@@ -142,7 +139,6 @@ test('a cashier takes a partial payment, prints the receipt, is refused an overp
   assert.equal((await cashRow.locator('td').nth(2).textContent()).trim(), String(cash.reversals));
   await page.getByText(close.total_capitals).waitFor();
   await page.locator('table.close-list').getByText(reversal.serial).waitFor();
-  assert.equal(await capitalsInPage(page, close.total_fen), close.total_capitals);
 
   assert.deepEqual(page.scriptErrors, []);
 });

@@ -52,7 +52,7 @@ var WorkOrderFlow = []Step{
 	{From: "on_site", To: "quoted", Actors: []string{actorAssignee}, Requires: []string{"quote_fen"}, Guard: paidWorkOnly},
 	{From: "quoted", To: "in_progress", Actors: deskAndRequester, Stamp: "quote_confirmed_at"},
 	{From: "on_site", To: "in_progress", Actors: []string{actorAssignee}, Stamp: "started_at", Guard: priceAgreed},
-	{From: "in_progress", To: "completed", Actors: []string{actorAssignee}, Extras: []string{"materials", "damage_report", "payment"}, Stamp: "completed_at"},
+	{From: "in_progress", To: "completed", Actors: []string{actorAssignee}, Extras: []string{"materials", "damage_report", "payment", "photos"}, Stamp: "completed_at"},
 	{From: "completed", To: "signed_off", Actors: []string{actorRequester, actorAssignee}, Requires: []string{"signoff"}, Extras: []string{"signature", "satisfaction"}, Stamp: "signed_off_at"},
 	{From: "signed_off", To: "revisited", Actors: deskActors, Requires: []string{"revisit_method", "satisfaction"}, Extras: []string{"revisit_note"}, Stamp: "revisited_at"},
 	{From: "revisited", To: "closed", Actors: deskActors, Stamp: "closed_at"},

@@ -52,3 +52,14 @@ export async function fileUrls(record, field) {
   const token = await pb.files.getToken();
   return names.map((n) => ({ name: n, url: pb.files.getURL(record, n, { token }) }));
 }
+
+/**
+ * capitalsOf asks the server (lib/money, the one writer of 大写金额) for
+ * the capitals of several amounts in one request: a Map fen → text.
+ */
+export async function capitalsOf(fens) {
+  const unique = [...new Set(fens.map((f) => String(Math.trunc(Number(f) || 0))))];
+  if (!unique.length) return new Map();
+  const out = await pb.send('/api/wuye/capitals', { method: 'GET', query: { fen: unique } });
+  return new Map(Object.entries(out).map(([k, v]) => [Number(k), v]));
+}

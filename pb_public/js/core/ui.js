@@ -75,7 +75,9 @@ export function useRealtime(col, topic, onEvent, { filter, expand, onReconnect }
     if (filter) opts.filter = filter;
     if (expand) opts.expand = expand;
     pb.collection(col).subscribe(topic, (e) => alive && cb.current(e), opts).then((u) => (alive ? unsubs.push(u) : u())).catch(() => {});
-    let first = true;
+    // The first PB_CONNECT is the connection this subscription opened, unless
+    // one was open already: then every PB_CONNECT is a reconnect.
+    let first = !pb.realtime.isConnected;
     pb.realtime.subscribe('PB_CONNECT', () => {
       if (!first && alive && rc.current) rc.current();
       first = false;

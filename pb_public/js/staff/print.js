@@ -3,7 +3,7 @@
 // the payment reminders (催款通知单, one page per unit) are here; the work
 // order and the rectification notice are placeholders for now.
 import { html, useEffect } from '../core/html.js';
-import { pb } from '../core/api.js';
+import { pb, capitalsOf } from '../core/api.js';
 import { t, addMessages, label, choices } from '../core/i18n.js';
 import { yuan, owed, today, unitName } from '../core/format.js';
 import { Loading, ErrorBox, Empty, useAsync, navigate } from '../core/ui.js';
@@ -64,55 +64,6 @@ addMessages({
   'prt.service': ['有偿服务 {source}', 'Paid service {source}'],
   'prt.other': ['其它费用', 'Other charge'],
 });
-
-// --- amounts in Chinese capitals ------------------------------------------------
-
-const DIGITS = '零壹贰叁肆伍陆柒捌玖';
-const PLACES = ['', '拾', '佰', '仟'];
-
-/**
- * capitals writes fen in Chinese capitals (大写金额) exactly as lib/money
- * Capital does on the server (receipts, statements): 壹拾元整, one 零 for a
- * run of zeros, 整 after 元 or 角, 负 for a reversal. The receipt and the
- * cash close take theirs from the API; a batch of reminder notices totals
- * several bills per unit, which no route answers, so it is written here.
- */
-export function capitals(fen) {
-  let n = Number(fen);
-  if (!Number.isSafeInteger(n)) return '';
-  if (n === 0) return '零元整';
-  let out = '';
-  if (n < 0) { out = '负'; n = -n; }
-  const whole = Math.floor(n / 100), jiao = Math.floor(n / 10) % 10, f = n % 10;
-  if (whole > 0) out += capitalInteger(whole) + '元';
-  if (jiao === 0 && f === 0) out += '整';
-  else if (jiao === 0) out += (whole > 0 ? '零' : '') + DIGITS[f] + '分';
-  else out += DIGITS[jiao] + '角' + (f === 0 ? '整' : DIGITS[f] + '分');
-  return out;
-}
-
-function capitalInteger(n) {
-  const groups = [];
-  for (; n > 0; n = Math.floor(n / 10000)) groups.push(n % 10000);
-  let out = '', started = false, pendingZero = false;
-  for (let i = groups.length - 1; i >= 0; i--) {
-    const g = groups[i];
-    if (g !== 0) {
-      for (let pos = 3; pos >= 0; pos--) {
-        const d = Math.floor(g / 10 ** pos) % 10;
-        if (d === 0) { pendingZero = pendingZero || started; continue; }
-        if (pendingZero) { out += '零'; pendingZero = false; }
-        out += DIGITS[d] + PLACES[pos];
-        started = true;
-      }
-      if (i % 2 === 1) out += '万';
-    } else {
-      pendingZero = pendingZero || started;
-    }
-    if (i === 2 && started) out += '亿';
-  }
-  return out;
-}
 
 // --- the bar above a print view (not printed) --------------------------------------
 
@@ -216,6 +167,9 @@ async function loadNotices(communityId, stage) {
     u.total = u.bills.reduce((s, b) => s + Math.max(owed(b), 0), 0);
     u.lateFees = u.bills.reduce((s, b) => s + (b.late_fee_fen || 0), 0);
   }
+  // A unit's total spans several bills: its capitals come from the server.
+  const words = await capitalsOf(out.map((u) => u.total));
+  for (const u of out) u.capitals = words.get(u.total);
   return out;
 }
 
@@ -259,7 +213,7 @@ function Notice({ n, stage, community }) {
       <tfoot>
         <tr><th colspan="5">${t('prt.rem.total')}${n.lateFees ? `（${t('prt.rem.lateFees')} ${yuan(n.lateFees)}）` : ''}</th>
           <td colspan="2" class="num"><b data-testid="notice-total">${yuan(n.total)}</b></td></tr>
-        <tr><th colspan="2">${t('prt.rem.capitals')}</th><td colspan="5" class="capitals" data-testid="notice-capitals">${capitals(n.total)}</td></tr>
+        <tr><th colspan="2">${t('prt.rem.capitals')}</th><td colspan="5" class="capitals" data-testid="notice-capitals">${n.capitals}</td></tr>
       </tfoot>
     </table>
     ${n.deadline && html`<p>${t('prt.rem.deadline')}${t('prt.colon')}<b>${n.deadline}</b></p>`}
