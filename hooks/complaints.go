@@ -194,6 +194,9 @@ func prepareIntake(app core.App, r *core.Record, auth *core.Record) error {
 			return badRequest(validation.Errors{"channel": codedError("wuye_portal_is_residents")})
 		}
 		r.Set("receiver", auth.Id)
+		if err := checkNamedResident(app, r, "resident"); err != nil {
+			return err
+		}
 	}
 	if r.GetString("level") == "" {
 		r.Set("level", "general")

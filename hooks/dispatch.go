@@ -224,6 +224,9 @@ func prepareWorkOrder(app core.App, r, auth *core.Record) error {
 		}
 	case isStaff(auth):
 		r.Set("receiver", auth.Id)
+		if err := checkNamedResident(app, r, "requester"); err != nil {
+			return err
+		}
 		// The desk records a payment taken at the counter (in-home
 		// cleaning is paid before it is dispatched).
 		if payment == "paid" {

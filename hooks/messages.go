@@ -109,6 +109,7 @@ var messages = map[string]text{
 	"wuye_step_requires":     {"%[1]v改为“%[2]v”时必须填写", "Required to mark the %[3]v %[4]v."},
 	"wuye_field_locked":      {"此时您不能修改这一项", "You cannot change this now."},
 	"wuye_handler_elsewhere": {"处理人必须是本小区的员工", "The handler must work in this community."},
+	"wuye_not_living_here":   {"这位住户目前没有登记在该房屋（或本小区）", "This resident is not currently linked to the unit (or community)."},
 	"wuye_already_delivered": {"这份通知已经登记送达", "This notice is already recorded as delivered."},
 	"wuye_has_dependants":    {"仍有关联数据（%[1]v），不能删除", "Still referenced by %[1]v; cannot delete."},
 	"wuye_anonymous_query":   {"匿名投诉不向您显示投诉人：不能经由投诉或其操作记录的住户、联系人、联系电话、房屋跨表筛选、排序或展开", "Anonymous complaints keep the complainant from you: you cannot filter, sort or expand through the resident, contact or unit of complaints or their events."},

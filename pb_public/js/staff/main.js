@@ -9,12 +9,15 @@ import { loadFlows } from '../core/flows.js';
 import { Loading, ErrorBox, Overlays, useRoute, useAsync, useOnline, Field, useAction } from '../core/ui.js';
 import { Intake, DispatchBoard, Revisits } from './desk.js';
 import { Keys } from './keys.js';
+import { ComplaintBoard, ComplaintCase } from './complaints.js';
+import { OrderDetail } from './orders.js';
 import { FieldApp, FieldOrder } from './field.js';
 import { Rounds } from './rounds.js';
 import { RenovationDesk, RenovationReview } from './renovations.js';
 import { Cashier, Billing, CashClose } from './cashier.js';
 import { Dashboard, MonthlyReport } from './dashboard.js';
-import { PrintWorkOrder, PrintReminders, PrintRectification, PrintReceipt } from './print.js';
+import { PrintWorkOrder, PrintReminders, PrintReceipt } from './print.js';
+import { PrintRectification } from './print_forms.js';
 
 addMessages({
   'staff.title': ['员工工作台', 'Staff workspace'],
@@ -27,6 +30,7 @@ addMessages({
   'staff.notForRole': ['这个页面不属于您的岗位', 'This page is not part of your role.'],
   'menu.label': ['工作菜单', 'Work menu'],
   'menu.desk': ['前台受理', 'Intake'],
+  'menu.complaints': ['投诉处理', 'Complaints'],
   'menu.dispatch': ['派工看板', 'Dispatch'],
   'menu.revisits': ['回访', 'Revisits'],
   'menu.keys': ['钥匙与出入证', 'Keys & passes'],
@@ -43,9 +47,16 @@ addMessages({
 // Screens by route, with the roles that use them (the API rules decide what
 // each role may actually read and change; this only shapes the menu).
 const DESK = ['front_desk', 'supervisor', 'director'];
+const ALL = ['front_desk', 'area_manager', 'technician', 'engineer', 'security', 'cashier', 'supervisor', 'director'];
+// Anyone may be a complaint's handler; technicians reach theirs from a link
+// rather than a second menu entry beside their one-screen field app.
+const ALL_BUT_FIELD = ALL.filter((r) => r !== 'technician');
 const routes = [
   ['/desk', Intake, DESK, 'menu.desk'],
+  ['/complaints', ComplaintBoard, ALL_BUT_FIELD, 'menu.complaints'],
+  ['/complaints/:id', ComplaintCase, ALL, null],
   ['/dispatch', DispatchBoard, DESK, 'menu.dispatch'],
+  ['/orders/:id', OrderDetail, [...DESK, 'cashier', 'area_manager'], null],
   ['/revisits', Revisits, DESK, 'menu.revisits'],
   ['/keys', Keys, [...DESK, 'security', 'area_manager'], 'menu.keys'],
   ['/field', FieldApp, ['technician'], 'menu.field'],

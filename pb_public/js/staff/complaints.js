@@ -1,0 +1,3 @@
+import { html } from '../core/html.js';
+export const ComplaintBoard = () => html`<p>…</p>`;
+export const ComplaintCase = ComplaintBoard;

@@ -1,0 +1,2 @@
+import { html } from '../core/html.js';
+export const OrderDetail = () => html`<p>…</p>`;
