@@ -295,7 +295,7 @@ function UnitCard({ data, matched, contactId, setContactId }) {
         <${Status} col="complaints" code=${c.status} /></div></li>`)}</ul>`}
       <h3>${t('desk.openOrders')} <span class="muted small">${orders.length}</span></h3>
       ${orders.length === 0 ? html`<p class="muted small">${t('none')}</p>` : html`<ul class="list">${orders.map((o) => html`<li key=${o.id}><div class="item">
-        <div class="main"><div class="t">${o.expand?.service_item?.name || label('work_category', o.category)} · ${o.description}</div><div class="sub">${o.serial} · ${dateTime(o.received_at)}</div></div>
+        <div class="main"><div class="t">${o.expand?.service_item?.name || label('work_category', o.category)} · ${o.description}</div><div class="sub"><a href=${"#/orders/" + o.id}>${o.serial}</a> · ${dateTime(o.received_at)}</div></div>
         <${Status} col="work_orders" code=${o.status} /></div></li>`)}</ul>`}
     </section>`;
 }
@@ -551,7 +551,7 @@ function OrderCard({ order: o, me, now, fresh, techs, load, techName, onSaved })
   const over = o.status === 'new' && replyOverdue(o, now);
   const cls = ['wo-card', over ? 'over' : '', late ? 'late' : '', fresh ? 'fresh' : ''].filter(Boolean).join(' ');
   return html`<article class=${cls} aria-labelledby=${'wo-' + o.id}>
-    <div class="row between"><strong id=${'wo-' + o.id}>${o.serial}</strong>
+    <div class="row between"><a href=${'#/orders/' + o.id} class="wo-link"><strong id=${'wo-' + o.id}>${o.serial}</strong></a>
       ${o.status === 'new' ? html`<${ReplyClock} order=${o} />` : html`<${Status} col="work_orders" code=${o.status} />`}</div>
     <div class="wo-place">${placeOf(o)}${o.rework_of ? html` <span class="chip s-bad">${t('dispatch.rework')}</span>` : o.source && o.source !== 'request' ? html` <span class="chip s-muted">${t('dispatch.source.' + o.source)}</span>` : !o.receiver ? html` <span class="chip s-muted">${t('dispatch.portal')}</span>` : ''}</div>
     <div class="wo-what"><span class="chip">${label('work_category', o.category)}</span> ${o.expand?.service_item?.name ? html`<b>${o.expand.service_item.name}</b> · ` : ''}${o.description}</div>

@@ -16,7 +16,8 @@ import { Rounds } from './rounds.js';
 import { RenovationDesk, RenovationReview } from './renovations.js';
 import { Cashier, Billing, CashClose } from './cashier.js';
 import { Dashboard, MonthlyReport } from './dashboard.js';
-import { PrintWorkOrder, PrintReminders, PrintReceipt } from './print.js';
+import { PrintReminders, PrintReceipt } from './print.js';
+import { PrintWorkOrder } from './print_orders.js';
 import { PrintRectification } from './print_forms.js';
 
 addMessages({

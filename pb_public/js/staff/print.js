@@ -11,7 +11,6 @@ import { Loading, ErrorBox, Empty, useAsync, navigate } from '../core/ui.js';
 addMessages({
   'print.back': ['返回', 'Back'],
   'prt.colon': ['：', ': '],
-  'print.pending': ['这个打印视图还在制作中', 'This print view is not ready yet'],
   'prt.receipt.title': ['收款收据', 'Receipt'],
   'prt.receipt.reversal': ['收款收据（冲正）', 'Receipt (reversal)'],
   'prt.receipt.payee': ['收款单位', 'Payee'],
@@ -230,12 +229,3 @@ function Notice({ n, stage, community }) {
     </div>
   </section>`;
 }
-
-// --- placeholders (another view replaces these) ---------------------------------------
-
-function Pending({ back }) {
-  return html`<${PrintBar} back=${back} /><div class="prt-sheet"><${Empty} text=${t('print.pending')} /></div>`;
-}
-
-export const PrintWorkOrder = () => html`<${Pending} back="/dispatch" />`;
-export const PrintRectification = () => html`<${Pending} back="/renovations" />`;
