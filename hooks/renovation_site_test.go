@@ -142,6 +142,12 @@ func TestRenovationSiteAndRefund(t *testing.T) {
 	}
 	code, _ = testapp.Do(t, h, http.MethodGet, "/api/wuye/renovations/weekly?community="+testapp.ID(t, "community:CH"), "", "areamgr@example.com")
 	expectBody(t, "the area manager's weekly summary", code, "", 200)
+	code, body = testapp.Do(t, h, http.MethodPost, "/api/collections/renovation_inspections/records",
+		`{"renovation":"`+r.Id+`",`+checks+`,"extinguishers":0,"result":"ok"}`, "areamgr@example.com")
+	expectBody(t, "a site with no extinguisher at all", code, body, 200, `"result":"issues"`, `"extinguishers":0`)
+	code, body = testapp.Do(t, h, http.MethodPost, "/api/collections/renovation_inspections/records",
+		`{"renovation":"`+r.Id+`",`+checks+`,"extinguishers":-1}`, "areamgr@example.com")
+	expectBody(t, "a negative count", code, body, 400, "extinguishers")
 	code, body = testapp.Do(t, h, http.MethodPatch, "/api/collections/renovation_violations/records/"+v.Id, `{"status":"rectified","recheck_note":"已恢复"}`, "engineer@example.com")
 	expectBody(t, "re-inspection closes it", code, body, 200, `"status":"rectified"`)
 	code, body = testapp.Do(t, h, http.MethodPost, "/api/collections/renovation_violations/records",

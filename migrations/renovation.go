@@ -18,6 +18,23 @@ func init() {
 	m.Register(renovationUp, dropper("renovation_passes", "renovations"), "0014_renovation.go")
 	m.Register(renovationSiteUp, dropper("renovation_violations", "renovation_inspections"), "0015_renovation_site.go")
 	m.Register(hotWorkUp, dropper("hot_work_permits"), "0016_hot_work.go")
+	m.Register(zeroExtinguishersUp, nil, "0021_zero_extinguishers.go")
+}
+
+// zeroExtinguishersUp lets an inspection record a site with no extinguisher
+// at all: PocketBase reads a required number as "not zero", so the count is
+// optional (and never negative); the checklist always sends it.
+func zeroExtinguishersUp(app core.App) error {
+	c, err := app.FindCollectionByNameOrId("renovation_inspections")
+	if err != nil {
+		return err
+	}
+	f, ok := c.Fields.GetByName("extinguishers").(*core.NumberField)
+	if !ok {
+		return fmt.Errorf("renovation_inspections.extinguishers is not a number field")
+	}
+	f.Required = false
+	return app.Save(c)
 }
 
 // HotWorkStatuses are the hot-work permit's approvals in order (SPEC §5).

@@ -6,7 +6,7 @@
 // deduction from the deposit (in figures and capitals), and signature lines
 // for the office and the owner.
 import { html } from '../core/html.js';
-import { pb } from '../core/api.js';
+import { pb, capitalsOf } from '../core/api.js';
 import { t, addMessages, label } from '../core/i18n.js';
 import { yuan, date, today, unitName } from '../core/format.js';
 import { Loading, ErrorBox, useAsync } from '../core/ui.js';
@@ -49,50 +49,6 @@ addMessages({
   'rect.back': ['返回装修详情', 'Back to the renovation'],
 });
 
-const DIGITS = ['零', '壹', '贰', '叁', '肆', '伍', '陆', '柒', '捌', '玖'];
-const UNITS = ['', '拾', '佰', '仟'];
-
-/** capitals writes fen as a Chinese capital amount, as lib/money.Capital does. */
-export function capitals(fen) {
-  let n = Math.round(Number(fen) || 0);
-  if (n === 0) return '零元整';
-  let out = '';
-  if (n < 0) { out = '负'; n = -n; }
-  const whole = Math.floor(n / 100);
-  const jiao = Math.floor(n / 10) % 10;
-  const f = n % 10;
-  if (whole > 0) out += integer(whole) + '元';
-  if (jiao === 0 && f === 0) out += '整';
-  else if (jiao === 0) out += (whole > 0 ? '零' : '') + DIGITS[f] + '分';
-  else out += DIGITS[jiao] + '角' + (f === 0 ? '整' : DIGITS[f] + '分');
-  return out;
-}
-
-function integer(n) {
-  const groups = []; // four digits each, lowest first
-  for (; n > 0; n = Math.floor(n / 10000)) groups.push(n % 10000);
-  let out = '';
-  let started = false;
-  let pendingZero = false;
-  for (let i = groups.length - 1; i >= 0; i--) {
-    const g = groups[i];
-    if (g !== 0) {
-      for (let pos = 3; pos >= 0; pos--) {
-        const d = Math.floor(g / 10 ** pos) % 10;
-        if (d === 0) { pendingZero = pendingZero || started; continue; }
-        if (pendingZero) { out += '零'; pendingZero = false; }
-        out += DIGITS[d] + UNITS[pos];
-        started = true;
-      }
-      if (i % 2 === 1) out += '万';
-    } else {
-      pendingZero = pendingZero || started;
-    }
-    if (i === 2 && started) out += '亿';
-  }
-  return out;
-}
-
 async function loadNotice(id) {
   const v = await pb.collection('renovation_violations').getOne(id, {
     expand: 'renovation.unit.building,renovation.applicant,renovation.community,found_by',
@@ -102,14 +58,15 @@ async function loadNotice(id) {
   const owners = r ? await pb.collection('unit_residents').getList(1, 1, {
     filter: pb.filter('unit = {:u} && relation = "owner" && active = true', { u: r.unit }), expand: 'resident',
   }).then((x) => x.items).catch(() => []) : [];
-  return { v, r, owner: owners[0]?.expand?.resident?.name || r?.expand?.applicant?.name || '' };
+  const words = await capitalsOf([v.deduct_fen || 0]);
+  return { v, r, owner: owners[0]?.expand?.resident?.name || r?.expand?.applicant?.name || '', capitals: words.get(v.deduct_fen || 0) };
 }
 
 export function PrintRectification({ params }) {
   const data = useAsync(() => loadNotice(params.id), [params.id]);
   if (data.loading && !data.data) return html`<${Loading} />`;
   if (data.error) return html`<div class="no-print"><${ErrorBox} error=${data.error} retry=${data.reload} /></div>`;
-  const { v, r, owner } = data.data;
+  const { v, r, owner, capitals } = data.data;
   const unit = unitName(r?.expand?.unit);
   const community = r?.expand?.community?.name || '';
   const found = date(v.created);
@@ -136,11 +93,11 @@ export function PrintRectification({ params }) {
           <tr><th scope="row">${t('rect.measures')}</th><td colspan="3">${measures || t('rect.none')}</td></tr>
           <tr><th scope="row">${t('rect.rectifyBy')}</th><td colspan="3">${v.rectify_by ? date(v.rectify_by) : t('rect.none')}</td></tr>
           <tr><th scope="row">${t('rect.deduct')}</th><td colspan="3">${v.deduct_fen > 0
-            ? html`${yuan(v.deduct_fen)} <span class="capitals">${t('rect.capitals', { c: capitals(v.deduct_fen) })}</span>` : t('rect.none')}</td></tr>
+            ? html`${yuan(v.deduct_fen)} <span class="capitals">${t('rect.capitals', { c: capitals })}</span>` : t('rect.none')}</td></tr>
         </tbody>
       </table>
       <p class="rect-para">${v.rectify_by ? t('rect.rectifyText', { date: date(v.rectify_by) }) : t('rect.rectifyNow')}</p>
-      ${v.deduct_fen > 0 && html`<p class="rect-para">${t('rect.deductText', { amount: yuan(v.deduct_fen), capitals: capitals(v.deduct_fen) })}</p>`}
+      ${v.deduct_fen > 0 && html`<p class="rect-para">${t('rect.deductText', { amount: yuan(v.deduct_fen), capitals: capitals })}</p>`}
       <div class="rect-sign">
         <div>
           <p><strong>${t('rect.office', { name: community })}</strong></p>
