@@ -59,11 +59,8 @@ type ReviewBacklog struct {
 	FlaggedInMonth int `db:"flagged_in_month" json:"flagged_in_month"`
 }
 
-// complaintLink opens the front desk on the complaint's unit (its search
-// takes "1-301"), where the unit's open complaints are listed; the
-// complaint's id rides along for a screen that shows one complaint.
-const complaintLink = `CASE WHEN u.id IS NULL THEN '#/desk?complaint=' || c.id
-	ELSE '#/desk?q=' || b.code || '-' || u.number || '&complaint=' || c.id END`
+// complaintLink opens the complaint's case in the staff workspace.
+const complaintLink = `'#/complaints/' || c.id`
 
 // BreachItem is one document close to (or past) a deadline.
 type BreachItem struct {
@@ -190,7 +187,7 @@ func Dashboard(app core.App, community string, month, at time.Time) (*DashboardD
 			UNION ALL
 			SELECT 'work_order_reply', 'work_orders', w.id, w.serial, w.status, w.category,
 				COALESCE(b.name || ' ' || u.number, w.location, ''), w.reply_due,
-				w.reply_due < {:now}, '#/dispatch?order=' || w.id
+				w.reply_due < {:now}, '#/orders/' || w.id
 			FROM work_orders w LEFT JOIN units u ON u.id = w.unit LEFT JOIN buildings b ON b.id = u.building
 			WHERE w.community = {:c} AND w.status = 'new' AND w.reply_due != '' AND w.reply_due <= {:soon_order}
 			UNION ALL

@@ -282,7 +282,7 @@ func TestDashboardFiguresOnAKnownFixture(t *testing.T) {
 		}
 	}
 	c3 := byID[f.ids["C3 reply due soon"]+" complaint_reply"]
-	if c3.Overdue || c3.Link != "#/desk?q=A-101&complaint="+f.ids["C3 reply due soon"] || c3.Place != "A座 101" || c3.Category != "security" {
+	if c3.Overdue || c3.Link != "#/complaints/"+f.ids["C3 reply due soon"] || c3.Place != "A座 101" || c3.Category != "security" {
 		t.Errorf("C3: %+v", c3)
 	}
 	if r1 := byID[f.ids["R1 engineering late"]+" renovation_engineering"]; !r1.Overdue || r1.Link != "#/renovations/"+f.ids["R1 engineering late"] {
