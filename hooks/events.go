@@ -46,6 +46,10 @@ func RecordEvent(app core.App, ev Event) error {
 		if s.Collection().Fields.GetByName("unit") != nil {
 			r.Set("unit", s.GetString("unit"))
 		}
+		// A complaint's events are read by those who may read the complaint.
+		if s.Collection().Name == "complaints" {
+			r.Set("complaint", s.Id)
+		}
 		// The one resident a document belongs to: a complaint's complainant,
 		// a work order's requester.
 		for _, f := range []string{"resident", "requester"} {

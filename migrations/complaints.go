@@ -100,12 +100,7 @@ func complaintsUp(app core.App) error {
 	// engineers, security, cashiers) those they handle. Complaints about the
 	// service center are for supervisor and director alone, and nobody sees
 	// one about themselves. Residents see the complaints they filed.
-	seesAll := `(@request.auth.role = "front_desk" || @request.auth.role = "area_manager" || @request.auth.role = "supervisor" || @request.auth.role = "director")`
-	managers := `(@request.auth.role = "supervisor" || @request.auth.role = "director")`
-	staffRead := and(staffOf("community"),
-		or(seesAll, `handler = @request.auth.id`),
-		or(`about_service_center = false`, managers),
-		`subject_staff != @request.auth.id`)
+	staffRead := and(staffOf("community"), complaintSeenBy(""))
 	read := or(staffRead, and(isResident, `resident = @request.auth.id`))
 	// Intake: a resident for a unit they currently live in; the desk,
 	// supervisor or director for any unit or place of their community.
@@ -134,13 +129,26 @@ func complaintsUp(app core.App) error {
 	// read them, filter or sort on them: staff who can see the complaint
 	// read and add them; nobody edits or deletes them.
 	noteStaff := and(isStaff, `complaint.id != ""`,
-		`@request.auth.communities.id ?= complaint.community`,
-		or(seesAll, `complaint.handler = @request.auth.id`),
-		or(`complaint.about_service_center = false`, managers),
-		`complaint.subject_staff != @request.auth.id`)
+		`@request.auth.communities.id ?= complaint.community`, complaintSeenBy("complaint."))
 	setRules(notes, rule(noteStaff), rule(noteStaff), rule(and(noteStaff, `@request.body.author = @request.auth.id`)), nil, nil)
 	if err := app.Save(notes); err != nil {
 		return fmt.Errorf("complaint_notes: %w", err)
 	}
 	return nil
+}
+
+// complaintSeenBy is the part of the complaints' staff read rule beyond the
+// community: the desk, area managers, supervisors and the director see all
+// complaints, anyone else those they handle; complaints about the service
+// center are for the supervisor and director; nobody sees one about
+// themselves. path is "" on complaints, or the relation leading to a
+// complaint (e.g. "complaint." on events), so that a complaint's timeline
+// is readable by exactly those who may read the complaint.
+func complaintSeenBy(path string) string {
+	seesAll := `(@request.auth.role = "front_desk" || @request.auth.role = "area_manager" || @request.auth.role = "supervisor" || @request.auth.role = "director")`
+	managers := `(@request.auth.role = "supervisor" || @request.auth.role = "director")`
+	return and(
+		or(seesAll, path+`handler = @request.auth.id`),
+		or(path+`about_service_center = false`, managers),
+		path+`subject_staff != @request.auth.id`)
 }
