@@ -65,6 +65,13 @@ test('the supervisor lands on the dashboard and sees changes live', async () => 
   const bytes = readFileSync(await download.path());
   assert.equal(bytes.subarray(0, 2).toString('latin1'), 'PK');
   assert.ok(bytes.length > 1000);
+  // …and so does the month's list of complaints.
+  const [complaints] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: /投诉清单/ }).click(),
+  ]);
+  assert.match(complaints.suggestedFilename(), /^complaints-\d{8}\.xlsx$/);
+  assert.equal(readFileSync(await complaints.path()).subarray(0, 2).toString('latin1'), 'PK');
 
   // The monthly report carries the same month's numbers.
   await page.getByRole('link', { name: '查看月报' }).click();

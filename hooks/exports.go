@@ -23,6 +23,10 @@ type export struct {
 	headers []any
 	query   string
 	params  func(e *core.RequestEvent) (dbx.Params, error)
+	// roles may download it (default: cashiers, supervisors, director).
+	roles []string
+	// labels turn codes into words, by column index.
+	labels map[int]map[string]string
 }
 
 var exports = map[string]export{
@@ -93,7 +97,11 @@ func exportSheet(e *core.RequestEvent) error {
 		return apis.NewNotFoundError("", nil)
 	}
 	community := e.Request.URL.Query().Get("community")
-	if !e.HasSuperuserAuth() && !(hasRole(e.Auth, RoleCashier, RoleSupervisor, RoleDirector) && servesCommunity(e.Auth, community)) {
+	roles := ex.roles
+	if roles == nil {
+		roles = []string{RoleCashier, RoleSupervisor, RoleDirector}
+	}
+	if !e.HasSuperuserAuth() && !(hasRole(e.Auth, roles...) && servesCommunity(e.Auth, community)) {
 		return apis.NewForbiddenError("", nil)
 	}
 	params, err := ex.params(e)
@@ -141,6 +149,11 @@ func Sheet(app core.App, ex export, params dbx.Params) (*excelize.File, error) {
 		}
 		if err := rows.Scan(ptrs...); err != nil {
 			return nil, err
+		}
+		for col, words := range ex.labels {
+			if code, ok := values[col].(string); ok && words[code] != "" {
+				values[col] = words[code]
+			}
 		}
 		cell, _ := excelize.CoordinatesToCellName(1, i)
 		if err := sw.SetRow(cell, values); err != nil {

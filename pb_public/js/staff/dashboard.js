@@ -70,6 +70,8 @@ addMessages({
   'export.vacancy': ['空置房台账', 'Vacant units'],
   'export.arrears': ['欠费明细', 'Arrears'],
   'export.payments': ['本月收款', 'Payments this month'],
+  'export.complaints': ['投诉清单', 'Complaints'],
+  'export.work_orders': ['派工单清单', 'Work orders'],
   'export.bills': ['账单', 'Bills'],
   'export.period': ['账期', 'Billing period'],
   'export.done': ['已下载 {name}', 'Downloaded {name}'],
@@ -358,6 +360,8 @@ function Exports({ community, month }) {
     <div class="row">
       ${button('vacancy', {})}
       ${button('arrears', {})}
+      ${button('complaints', { range: month }, `${t('export.complaints')} ${month}`)}
+      ${button('work_orders', { range: month }, `${t('export.work_orders')} ${month}`)}
       ${button('payments', { range: month }, `${t('export.payments')} ${month}`)}
       <span class="row export-bills">
         <label class="sr-only" for="export-period">${t('export.period')}</label>
