@@ -93,15 +93,27 @@ export async function signIn(page, url, email, path = '/') {
   await page.getByRole('button', { name: /^登录$|^Sign in$/ }).click();
 }
 
+// The screens kept in docs/screenshots (see its README.md); the rest stay in e2e/out.
+const DOCS = new Set([
+  'portal-home', 'portal-home-desktop', 'portal-complaint-new', 'portal-complaint-detail', 'portal-repair-new', 'portal-repair-quote',
+  'portal-renovation-detail', 'portal-renovation-desktop', 'portal-bills', 'portal-bills-desktop', 'portal-receipt', 'portal-notices',
+  'staff-desk', 'staff-dispatch', 'staff-complaint-case', 'staff-field-queue', 'staff-field-signature', 'staff-rounds',
+  'staff-renovation-review', 'staff-cashier', 'staff-billing', 'staff-dashboard', 'staff-report',
+  'staff-print-work-order', 'staff-print-reminders', 'staff-print-rectification', 'staff-print-receipt',
+]);
+
 /**
  * shot saves a screenshot to e2e/out, and also to docs/screenshots when
  * WUYE_SCREENSHOTS=1 (how the README's pictures are refreshed).
  */
 export async function shot(page, name, opts = {}) {
   const dirs = [join(root, 'e2e', 'out')];
-  if (process.env.WUYE_SCREENSHOTS === '1') dirs.push(join(root, 'docs', 'screenshots'));
+  if (process.env.WUYE_SCREENSHOTS === '1' && DOCS.has(name)) dirs.push(join(root, 'docs', 'screenshots'));
   for (const d of dirs) {
     mkdirSync(d, { recursive: true });
-    await page.screenshot({ path: join(d, name + '.png'), fullPage: true, ...opts });
+    // A phone shot is the screen as held (a full-page one would paint the
+    // fixed tab bar in the middle of the page); desktop shots take it all.
+    const fullPage = (page.viewportSize()?.width || 0) >= 900;
+    await page.screenshot({ path: join(d, name + '.png'), fullPage, ...opts });
   }
 }
