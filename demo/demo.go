@@ -54,7 +54,7 @@ var Residents = []struct {
 	{Account{"owner1@example.com", "李明", "13800000001", "", "1栋101业主（已出租）"}, "1-101", "owner", "2024-03-15", ""},
 	{Account{"tenant1@example.com", "张伟", "13800000002", "", "1栋101租户"}, "1-101", "tenant", "2025-09-01", ""},
 	{Account{"family1@example.com", "李小红", "13800000003", "", "1栋101业主家属"}, "1-101", "family", "2024-03-15", ""},
-	{Account{"owner2@example.com", "王芳", "13800000004", "", "1栋102业主"}, "1-102", "owner", "2024-03-20", ""},
+	{Account{"owner2@example.com", "王芳", "13800000004", "", "1栋102业主，另有车位 3-P001"}, "1-102", "owner", "2024-03-20", ""},
 	{Account{"former1@example.com", "赵刚", "13800000005", "", "1栋102前租户（已退租）"}, "1-102", "tenant", "2024-05-01", "2025-04-30"},
 }
 
@@ -176,6 +176,10 @@ func (l *loader) mainCommunity() {
 	for _, r := range Residents {
 		res := l.save("residents", map[string]any{"email": r.Email, "name": r.Name, "phone": r.Phone})
 		l.link(r.Unit, res, r.Relation, r.Since, r.Until)
+		// owner2 also owns a parking space: the portal's unit switcher.
+		if r.Email == "owner2@example.com" {
+			l.link("3-P001", res, "owner", "2024-03-20", "")
+		}
 	}
 	for i, key := range sortedKeys(l.units) {
 		u := l.units[key]

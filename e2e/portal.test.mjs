@@ -133,3 +133,42 @@ test('sign out, and the password reset screens', async () => {
   assert.deepEqual(page.scriptErrors, []);
   await page.context().close();
 });
+
+test('a resident with two units switches between them; a replied complaint is rated', async () => {
+  const owner2 = await api(server.url, 'owner2@example.com');
+  const links = await owner2.collection('unit_residents').getFullList({ expand: 'unit.building', sort: 'created' });
+  assert.equal(links.length, 2, 'the demo gives owner2 a flat and a parking space');
+  const parking = links.find((l) => l.expand.unit.type === 'parking').expand.unit;
+
+  const page = await newPage(browser, PHONE);
+  await signIn(page, server.url, 'owner2@example.com');
+  await page.getByRole('heading', { name: /王芳，您好/ }).waitFor();
+  const switcher = page.getByLabel('切换房屋');
+  assert.equal(await switcher.locator('option').count(), 2);
+  await switcher.selectOption(parking.id);
+  await page.getByText(`${parking.expand.building.name} ${parking.number} · 业主`).waitFor();
+  // The bills screen follows the chosen unit.
+  const bills = await owner2.collection('bills').getFullList({ filter: owner2.filter('unit = {:u}', { u: parking.id }) });
+  await page.getByRole('navigation', { name: '主要栏目' }).getByRole('link', { name: '账单' }).click();
+  await page.waitForURL(/#\/bills$/);
+  for (const b of bills) await page.getByText(b.serial).first().waitFor();
+  const flat = links.find((l) => l.expand.unit.type !== 'parking').expand.unit;
+  const flatBills = await owner2.collection('bills').getFullList({ filter: owner2.filter('unit = {:u}', { u: flat.id }) });
+  assert.ok(flatBills.length > 0);
+  assert.equal(await page.getByText(flatBills[0].serial).count(), 0, "the flat's bills are not listed under the parking space");
+
+  // The demo's replied complaint about the entrance door: owner2 rates it.
+  const complaint = await owner2.collection('complaints').getFirstListItem('status = "replied"');
+  await page.goto(`${server.url}/#/complaints/${complaint.id}`);
+  await page.getByRole('heading', { name: '评价处理结果' }).waitFor();
+  await page.getByLabel('满意', { exact: true }).check();
+  await page.getByLabel(/补充说明/).fill('门禁已修好，谢谢');
+  await page.getByRole('button', { name: '提交' }).click();
+  await page.getByTestId('complaint-status').getByText('已回访').waitFor();
+  const rated = await owner2.collection('complaints').getOne(complaint.id);
+  assert.equal(rated.satisfaction, 'satisfied');
+  assert.equal(rated.revisit_note, '门禁已修好，谢谢');
+  assert.equal(await page.getByRole('heading', { name: '评价处理结果' }).count(), 0, 'rated once');
+  assert.deepEqual(page.scriptErrors, []);
+  await page.context().close();
+});
