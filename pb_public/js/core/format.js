@@ -68,3 +68,16 @@ export function unitName(unit) {
 
 /** owed is what a bill still asks for (hooks/payments.go outstanding). */
 export const owed = (b) => (b.amount_fen || 0) - (b.discount_fen || 0) + (b.late_fee_fen || 0) - (b.paid_fen || 0);
+
+/**
+ * parseYuan reads an amount as typed ("1,234.5", "¥20", "12.50元") as
+ * integer fen, exactly (no floating point); NaN when it is not an amount.
+ * An empty field is NaN too, unless empty says what it means (e.g. 0).
+ */
+export function parseYuan(text, empty = NaN) {
+  const s = String(text ?? '').trim().replace(/[,，\s¥￥元]/g, '');
+  if (s === '') return empty;
+  const m = /^(\d{1,10})(?:\.(\d{0,2}))?$/.exec(s);
+  if (!m) return NaN;
+  return Number(m[1]) * 100 + Number((m[2] || '').padEnd(2, '0'));
+}

@@ -1,7 +1,10 @@
 // Chinese first, English on request. The choice is kept per browser; every
 // screen reads t() while rendering, so switching re-renders in place.
 const KEY = 'wuye.lang';
-let current = localStorage.getItem(KEY) === 'en' ? 'en' : 'zh';
+// (localStorage and document are absent when the pure helpers are unit-tested under node.)
+const store = globalThis.localStorage;
+const root = globalThis.document?.documentElement;
+let current = store?.getItem(KEY) === 'en' ? 'en' : 'zh';
 const listeners = new Set();
 const messages = { zh: {}, en: {} };
 
@@ -9,8 +12,8 @@ export const lang = () => current;
 
 export function setLang(l) {
   current = l === 'en' ? 'en' : 'zh';
-  localStorage.setItem(KEY, current);
-  document.documentElement.lang = current === 'en' ? 'en' : 'zh-CN';
+  store?.setItem(KEY, current);
+  if (root) root.lang = current === 'en' ? 'en' : 'zh-CN';
   listeners.forEach((fn) => fn(current));
 }
 
@@ -43,7 +46,7 @@ export function choices(vocab) {
   return Object.keys(messages.zh).filter((k) => k.startsWith(prefix)).map((k) => ({ code: k.slice(prefix.length), text: t(k) }));
 }
 
-document.documentElement.lang = current === 'en' ? 'en' : 'zh-CN';
+if (root) root.lang = current === 'en' ? 'en' : 'zh-CN';
 
 // The vocabularies of SPEC §11 (migrations/*.go), shared by every page.
 const vocab = {

@@ -5,7 +5,7 @@
 import { html, useState, useEffect } from '../core/html.js';
 import { pb, fieldErrors } from '../core/api.js';
 import { t, addMessages, label, choices } from '../core/i18n.js';
-import { yuan, owed, dateTime, today, unitName } from '../core/format.js';
+import { yuan, owed, dateTime, today, unitName, parseYuan } from '../core/format.js';
 import { Loading, ErrorBox, Empty, Field, useAsync, useAction, useRealtime, confirmBox, toast, navigate } from '../core/ui.js';
 
 addMessages({
@@ -122,14 +122,6 @@ addMessages({
 });
 
 // --- shared bits ---------------------------------------------------------------
-
-/** parseYuan reads "1,234.5" as 123450 fen, exactly (no floating point); null if not an amount. */
-export function parseYuan(text) {
-  const s = String(text ?? '').trim().replace(/[,，\s¥￥元]/g, '');
-  const m = /^(\d{1,10})(?:\.(\d{0,2}))?$/.exec(s);
-  if (!m) return null;
-  return Number(m[1]) * 100 + Number((m[2] || '').padEnd(2, '0'));
-}
 
 /** billItem names what a bill is for. */
 export function billItem(b) {

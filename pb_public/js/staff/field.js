@@ -8,7 +8,7 @@
 import { html, useState, useEffect, useRef } from '../core/html.js';
 import { pb, errorText, fieldErrors, fileUrls } from '../core/api.js';
 import { t, addMessages, label, choices } from '../core/i18n.js';
-import { yuan, dateTime, parseDate, unitName } from '../core/format.js';
+import { yuan, dateTime, parseDate, unitName, parseYuan } from '../core/format.js';
 import { stepsFrom, isTerminal } from '../core/flows.js';
 import { Loading, ErrorBox, Empty, Status, Field, FilePicker, Attachments, useAction, useRealtime, useOnline, navigate, toast, confirmBox } from '../core/ui.js';
 
@@ -116,12 +116,6 @@ const ALERT_KEY = 'wuye.field.alerts';
 
 // --- money -------------------------------------------------------------------
 
-/** toFen reads "12", "12.5" or "12.50" yuan as integer fen; NaN otherwise. */
-export function toFen(text) {
-  const m = String(text ?? '').trim().match(/^(\d{1,9})(?:\.(\d{1,2}))?$/);
-  if (!m) return NaN;
-  return Number(m[1]) * 100 + Number((m[2] || '').padEnd(2, '0'));
-}
 
 const lineFen = (m) => Math.round((Number(m.qty) || 0) * (Number(m.price_fen) || 0));
 const materialsFen = (list) => (list || []).reduce((s, m) => s + lineFen(m), 0);
@@ -837,7 +831,7 @@ function QuoteForm({ order, s }) {
   const errs = fieldErrors(s.error);
   const submit = (e) => {
     e.preventDefault();
-    const fen = toFen(text);
+    const fen = parseYuan(text);
     if (!Number.isInteger(fen) || fen <= 0) return setErr(t('field.badYuan'));
     setErr('');
     s.run({ status: 'quoted', quote_fen: fen }, t('field.act.quoted'));
@@ -875,7 +869,7 @@ function WorkForm({ order: o, s, completeStep }) {
 
   const add = async (e) => {
     e.preventDefault();
-    const fen = toFen(m.price);
+    const fen = parseYuan(m.price);
     const qty = Number(m.qty);
     const bad = {};
     if (!m.name.trim()) bad.name = t('required');

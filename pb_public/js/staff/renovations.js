@@ -8,7 +8,7 @@
 import { html, useState, useRef, useEffect } from '../core/html.js';
 import { pb, fieldErrors } from '../core/api.js';
 import { t, addMessages, label, choices } from '../core/i18n.js';
-import { yuan, date, dateTime, today, unitName, parseDate } from '../core/format.js';
+import { yuan, date, dateTime, today, unitName, parseDate, parseYuan } from '../core/format.js';
 import { stepsFrom, statusLabel, fieldLabel } from '../core/flows.js';
 import { Loading, ErrorBox, Empty, Status, Field, FilePicker, Attachments, useAsync, useAction, useRealtime, toast, confirmBox, formData } from '../core/ui.js';
 
@@ -324,13 +324,6 @@ const DANGER = ['rejected', 'suspended', 'acceptance_failed'];
 /** required extinguishers: one 2 kg per 50 m², a part counting as 50 m² (hooks.ExtinguishersRequired). */
 export const extinguishersRequired = (area) => Math.ceil((Number(area) || 0) / 50 - 1e-9);
 
-/** parseYuan reads "2000" or "2000.50" as fen; NaN when it is not an amount. */
-function parseYuan(s) {
-  const v = String(s ?? '').trim().replace(/[,，¥]/g, '');
-  if (v === '') return 0;
-  if (!/^\d+(\.\d{1,2})?$/.test(v)) return NaN;
-  return Math.round(parseFloat(v) * 100);
-}
 const fenToInput = (fen) => (fen ? String(fen / 100) : '');
 
 const fLabel = (f) => { const k = 'reno.f.' + f; const s = t(k); return s === k ? fieldLabel(f) : s; };
@@ -774,7 +767,7 @@ function AmountsForm({ r, onSaved }) {
   const act = useAction();
   const submit = async (e) => {
     e.preventDefault();
-    const body = { fees_fen: parseYuan(fees), deposit_fen: parseYuan(dep) };
+    const body = { fees_fen: parseYuan(fees, 0), deposit_fen: parseYuan(dep, 0) };
     const bad = Object.fromEntries(Object.entries(body).filter(([, v]) => Number.isNaN(v)).map(([k]) => [k, t('reno.badYuan')]));
     setLocal(bad);
     if (Object.keys(bad).length) return;
@@ -798,7 +791,7 @@ function CollectDeposit({ r, role, onSaved }) {
   const act = useAction();
   const submit = async (e) => {
     e.preventDefault();
-    const fen = parseYuan(amount);
+    const fen = parseYuan(amount, 0);
     if (Number.isNaN(fen) || fen <= 0) { setLocal({ amount_fen: t('reno.badYuan') }); return; }
     setLocal({});
     if (!(await confirmBox({ title: t('reno.collectConfirm', { amount: yuan(fen) }), body: t('reno.collectBody'), ok: t('reno.collect') }))) return;
@@ -880,7 +873,7 @@ function PassForm({ r, again }) {
   if (!open) return html`<div class="actions"><button type="button" onClick=${() => setOpen(true)}>${t('reno.passIssue')}</button></div>`;
   const submit = async (e) => {
     e.preventDefault();
-    const fen = parseYuan(form.deposit);
+    const fen = parseYuan(form.deposit, 0);
     if (Number.isNaN(fen)) { setLocal({ deposit_fen: t('reno.badYuan') }); return; }
     setLocal({});
     if (!(await confirmBox({ title: t('reno.passConfirm', { name: form.worker_name.trim() || '—' }), body: t('reno.passBody', { d: date(r.planned_end) }), ok: t('reno.passIssue') }))) return;
@@ -1051,7 +1044,7 @@ function ViolationForm({ r, role, onDone, onCancel }) {
   const deducting = measures.includes('deduct');
   const submit = async (e) => {
     e.preventDefault();
-    const fen = deducting ? parseYuan(form.deduct) : 0;
+    const fen = deducting ? parseYuan(form.deduct, 0) : 0;
     if (Number.isNaN(fen)) { setLocal({ deduct_fen: t('reno.badYuan') }); return; }
     setLocal({});
     const body = [
