@@ -8,6 +8,7 @@ import { loadFlows } from '../core/flows.js';
 import { unitName } from '../core/format.js';
 import { Loading, ErrorBox, Overlays, useRoute, useAsync, useOnline } from '../core/ui.js';
 import { Icon } from '../core/icons.js';
+import { NotificationBell } from '../core/bell.js';
 import './messages.js';
 import { SignIn, ResetRequest, ResetConfirm } from './account.js';
 import { Home } from './home.js';
@@ -46,6 +47,10 @@ function match(path) {
 
 const UNIT_KEY = 'wuye.unit';
 
+// Where a resident's notification leads.
+const PORTAL_LINKS = { complaints: '/complaints/', work_orders: '/repairs/', renovations: '/renovation/', notices: '/notices/' };
+const portalLink = (col, id) => (PORTAL_LINKS[col] ? PORTAL_LINKS[col] + id : ['bills', 'reminders', 'payments'].includes(col) ? '/bills' : '');
+
 /** myUnits lists the resident's current links, with unit, building and community. */
 async function myUnits(me) {
   const links = await pb.collection('unit_residents').getFullList({
@@ -82,6 +87,7 @@ function Shell({ me }) {
         <select id="unit-switch" value=${unit?.id} onChange=${(e) => setUnitId(e.target.value)}>
           ${list.map((u) => html`<option value=${u.id}>${unitName(u)}</option>`)}
         </select>` : unit && html`<span class="small">${unitName(unit)}</span>`}
+      <${NotificationBell} me=${me} linkFor=${portalLink} />
       <button type="button" onClick=${() => setLang(lang() === 'en' ? 'zh' : 'en')} aria-label=${t('lang.switchLabel')}>${t('lang.switch')}</button>
       <button type="button" onClick=${signOut}>${t('signOut')}</button>
     </header>

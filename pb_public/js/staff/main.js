@@ -6,6 +6,7 @@ import { html, render, useState, useEffect } from '../core/html.js';
 import { pb } from '../core/api.js';
 import { t, lang, setLang, onLang, addMessages, label } from '../core/i18n.js';
 import { loadFlows } from '../core/flows.js';
+import { NotificationBell } from '../core/bell.js';
 import { Loading, ErrorBox, Overlays, useRoute, useAsync, useOnline, Field, useAction } from '../core/ui.js';
 import { Intake, DispatchBoard, Revisits } from './desk.js';
 import { Keys } from './keys.js';
@@ -97,6 +98,19 @@ function match(path) {
 
 const COMMUNITY_KEY = 'wuye.staff.community';
 
+/** staffLink: where a staff member's notification about col/id leads. */
+function staffLink(me, col, id) {
+  switch (col) {
+    case 'complaints': return '/complaints/' + id;
+    case 'work_orders': return me.role === 'technician' ? '/field/' + id : '/orders/' + id;
+    case 'renovations': return '/renovations/' + id;
+    case 'patrol_tasks': case 'vacancy_patrols': return '/rounds';
+    case 'key_loans': case 'keys': return '/keys';
+    case 'bills': case 'reminders': return me.role === 'area_manager' ? '/rounds' : '/cashier';
+    default: return '';
+  }
+}
+
 function Shell({ me }) {
   const route = useRoute();
   const online = useOnline();
@@ -129,6 +143,7 @@ function Shell({ me }) {
         <select id="community-switch" value=${community?.id} onChange=${(e) => setCommunityId(e.target.value)}>
           ${list.map((c) => html`<option value=${c.id}>${c.name}</option>`)}
         </select>` : community && html`<span class="small">${community.name}</span>`}
+      <${NotificationBell} me=${me} linkFor=${(col, id) => staffLink(me, col, id)} />
       <button type="button" onClick=${() => setLang(lang() === 'en' ? 'zh' : 'en')} aria-label=${t('lang.switchLabel')}>${t('lang.switch')}</button>
       <button type="button" onClick=${signOut}>${t('signOut')}</button>
     </header>

@@ -1,0 +1,59 @@
+// The notification bell in both shells: the signed-in person's unread
+// notifications (escalations, assignments, overdue flags …), live, each
+// linking to what it is about, marked read when opened.
+import { html, useState, useEffect, useRef } from './html.js';
+import { pb } from './api.js';
+import { t, addMessages } from './i18n.js';
+import { ago } from './format.js';
+import { Icon } from './icons.js';
+import { useAsync, useRealtime, navigate } from './ui.js';
+
+addMessages({
+  'bell.label': ['通知', 'Notifications'],
+  'bell.unread': ['{n} 条未读通知', '{n} unread notifications'],
+  'bell.none': ['没有新通知', 'No new notifications'],
+  'bell.allRead': ['全部标为已读', 'Mark all read'],
+});
+
+/**
+ * NotificationBell shows the recipient's unread notifications; linkFor maps
+ * a notification's subject (collection, id) to a route of the page.
+ */
+export function NotificationBell({ me, linkFor }) {
+  const [open, setOpen] = useState(false);
+  const field = me.collectionName === 'staff' ? 'recipient_staff' : 'recipient_resident';
+  const filter = pb.filter(`${field} = {:me} && read = false`, { me: me.id });
+  const list = useAsync(() => pb.collection('notifications').getList(1, 20, { filter, sort: '-created' }), [me.id]);
+  // The list rule narrows the collection's realtime to the recipient.
+  useRealtime('notifications', '*', () => list.reload(), { onReconnect: list.reload }, [me.id]);
+  const panel = useRef();
+  useEffect(() => {
+    if (!open) return undefined;
+    const close = (e) => { if (!panel.current?.contains(e.target)) setOpen(false); };
+    const esc = (e) => { if (e.key === 'Escape') setOpen(false); };
+    addEventListener('pointerdown', close);
+    addEventListener('keydown', esc);
+    return () => { removeEventListener('pointerdown', close); removeEventListener('keydown', esc); };
+  }, [open]);
+  const items = list.data?.items || [];
+  const n = list.data?.totalItems || 0;
+  const read = (ids) => Promise.all(ids.map((id) => pb.collection('notifications').update(id, { read: true }))).finally(list.reload);
+  const go = (item) => {
+    setOpen(false);
+    read([item.id]);
+    const to = linkFor(item.subject_collection, item.subject_id);
+    if (to) navigate(to);
+  };
+  return html`<div class="bell" ref=${panel}>
+    <button type="button" class="bell-btn" aria-expanded=${open} aria-label=${n ? t('bell.unread', { n }) : t('bell.label')} onClick=${() => setOpen(!open)}>
+      <${Icon} name="bell" />${n > 0 && html`<span class="badge" data-testid="bell-count">${n > 99 ? '99+' : n}</span>`}
+    </button>
+    ${open && html`<div class="bell-panel" role="dialog" aria-label=${t('bell.label')}>
+      ${items.length === 0 ? html`<p class="muted small">${t('bell.none')}</p>` : html`
+        <ul class="list">${items.map((x) => html`<li key=${x.id}><button type="button" class="bell-item" onClick=${() => go(x)}>
+          <span class="t">${x.title}</span>${x.body && html`<span class="sub">${x.body}</span>`}<span class="sub">${ago(x.created)}</span>
+        </button></li>`)}</ul>
+        <button type="button" class="link small" onClick=${() => read(items.map((x) => x.id))}>${t('bell.allRead')}</button>`}
+    </div>`}
+  </div>`;
+}
