@@ -6,16 +6,13 @@ package main
 import (
 	"fmt"
 	"log"
-	"net/http"
 	"os"
 	"path/filepath"
 
 	"github.com/pocketbase/pocketbase"
-	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/cmd"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/plugins/migratecmd"
-	"github.com/pocketbase/pocketbase/tools/hook"
 	"github.com/pocketbase/pocketbase/tools/osutils"
 	"github.com/spf13/cobra"
 
@@ -41,15 +38,7 @@ func main() {
 	// restyle them without rebuilding; scripts/web fills pb_public/vendor.
 	publicDir := defaultPublicDir()
 	app.RootCmd.PersistentFlags().StringVar(&publicDir, "publicDir", publicDir, "the directory to serve the pages from")
-	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
-		Func: func(e *core.ServeEvent) error {
-			if !e.Router.HasRoute(http.MethodGet, "/{path...}") {
-				e.Router.GET("/{path...}", apis.Static(os.DirFS(publicDir), false))
-			}
-			return e.Next()
-		},
-		Priority: 999, // after every API route
-	})
+	hooks.ServePages(app, func() string { return publicDir })
 
 	hooks.Register(app)
 	app.RootCmd.AddCommand(demoCommand(app))

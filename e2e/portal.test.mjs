@@ -124,7 +124,7 @@ test('sign out, and the password reset screens', async () => {
   // A link with a token that is not valid is refused in words, and the
   // old password still works.
   await page.goto(server.url + '/#/reset/not-a-token');
-  await page.getByLabel('新密码（至少 8 位）').fill('another-pass-1');
+  await page.getByLabel('新密码（至少 10 位）').fill('another-pass-1');
   await page.getByLabel('再次输入新密码').fill('another-pass-1');
   await page.getByRole('button', { name: '保存' }).click();
   await page.getByRole('alert').first().waitFor();

@@ -169,7 +169,7 @@ test('a declined quote ends the order cancelled, with the reason', async () => {
 
   // Straight to the list (home, which also watches work orders, never mounts).
   const page = await newPage(browser, PHONE);
-  const subscribed = realtimeReady(page, /work_orders\/\*/);
+  const subscribed = realtimeReady(page, /resident\/[a-z0-9]{15}\b/); // the resident's own topic
   await signIn(page, server.url, 'owner1@example.com', '/#/repairs');
   await page.getByRole('heading', { name: '报修与有偿服务' }).waitFor();
   await page.locator('.list .item').first().waitFor();

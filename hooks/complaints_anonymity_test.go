@@ -24,8 +24,6 @@ const (
 	openPhone = "13933334444" // the same resident's complaint that is not anonymous
 )
 
-var complainantFields = []string{"resident", "contact_name", "contact_phone", "unit"}
-
 // listItems decodes a records list.
 func listItems(t testing.TB, body string) []map[string]any {
 	t.Helper()

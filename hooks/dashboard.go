@@ -89,7 +89,7 @@ type MonthlyReport struct {
 	PassesReturned         int            `db:"passes_returned" json:"passes_returned"`
 	HotWorkRequested       int            `db:"hot_work_requested" json:"hot_work_requested"`
 	HotWorkApproved        int            `db:"hot_work_approved" json:"hot_work_approved"`
-	Complaints             int            `db:"complaints" json:"complaints"`
+	Complaints             int            `db:"-" json:"complaints"`
 	ComplaintsByCategory   map[string]int `db:"-" json:"complaints_by_category"`
 	ComplaintsByLevel      map[string]int `db:"-" json:"complaints_by_level"`
 }
@@ -222,18 +222,29 @@ func Dashboard(app core.App, community string, month, at time.Time) (*DashboardD
 			(SELECT COUNT(*) FROM hot_work_permits h JOIN renovations r ON r.id = h.renovation
 				WHERE r.community = {:c} AND h.created >= {:from} AND h.created < {:to}) AS hot_work_requested,
 			(SELECT COUNT(*) FROM events WHERE community = {:c} AND subject_collection = 'renovations'
-				AND action = 'hot_work_approved' AND created >= {:from} AND created < {:to}) AS hot_work_approved,
-			(SELECT COUNT(*) FROM complaints WHERE community = {:c} AND received_at >= {:from} AND received_at < {:to}) AS complaints`).
+				AND action = 'hot_work_approved' AND created >= {:from} AND created < {:to}) AS hot_work_approved`).
 		Bind(params).One(&d.Report)
 	if err != nil {
 		return nil, fmt.Errorf("dashboard report: %w", err)
 	}
-	const received = `community = {:c} AND received_at >= {:from} AND received_at < {:to}`
-	if d.Report.ComplaintsByCategory, err = countIn(app, "complaints", "category", received, params); err != nil {
-		return nil, err
+	// The month's complaints by category and level, from the summary kept
+	// by the triggers of migration 0025.
+	var groups []struct {
+		Category string `db:"category"`
+		Level    string `db:"level"`
+		N        int    `db:"total"`
 	}
-	if d.Report.ComplaintsByLevel, err = countIn(app, "complaints", "level", received, params); err != nil {
-		return nil, err
+	params["month"] = from.Format("2006-01")
+	err = app.DB().NewQuery(`SELECT category, level, total FROM _wuye_complaint_months
+		WHERE community = {:c} AND month = {:month} AND total > 0`).Bind(params).All(&groups)
+	if err != nil {
+		return nil, fmt.Errorf("dashboard complaints: %w", err)
+	}
+	d.Report.ComplaintsByCategory, d.Report.ComplaintsByLevel = map[string]int{}, map[string]int{}
+	for _, g := range groups {
+		d.Report.Complaints += g.N
+		d.Report.ComplaintsByCategory[g.Category] += g.N
+		d.Report.ComplaintsByLevel[g.Level] += g.N
 	}
 	return d, nil
 }
@@ -256,7 +267,7 @@ type TrendRow struct {
 }
 
 // Trends gives n Shanghai months ending with the month of last, oldest
-// first, in one SQL query grouped by month:
+// first:
 //
 //   - complaints received, and of the valid ones answered or past their
 //     reply deadline at time at, those answered on time (as ComplaintStats);
@@ -264,17 +275,20 @@ type TrendRow struct {
 //     sent back for rework (by sign-off month);
 //   - the collection of the month's bills (period starting in the month):
 //     paid / billed fen (less discounts; late fees not counted).
+//
+// The sums come from the monthly summaries the triggers of migration 0025
+// keep; only valid complaints not answered yet whose deadline has passed
+// are counted from the rows (the partial index of the unanswered ones).
 func Trends(app core.App, community string, last time.Time, n int, at time.Time) ([]TrendRow, error) {
 	end := time.Date(last.Year(), last.Month(), 1, 0, 0, 0, 0, workcal.Shanghai)
 	start := end.AddDate(0, 1-n, 0)
 	_, _, params := monthBounds(start)
 	_, _, endParams := monthBounds(end)
-	params["to"], params["dto"] = endParams["to"], endParams["dto"]
+	params["to"] = endParams["to"]
 	params["c"] = community
 	params["now"] = at.UTC().Format(types.DefaultDateLayout)
-	// Shanghai has kept UTC+8 all year since 1991.
-	month := func(col string) string { return `strftime('%Y-%m', ` + col + `, '+8 hours')` }
-	inRange := func(col string) string { return col + ` >= {:from} AND ` + col + ` < {:to}` }
+	params["first"] = start.Format("2006-01")
+	params["last"] = end.Format("2006-01")
 	var rows []TrendRow
 	err := app.DB().NewQuery(`
 		SELECT m,
@@ -283,24 +297,25 @@ func Trends(app core.App, community string, last time.Time, n int, at time.Time)
 			SUM(signed_off) AS signed_off, SUM(rework) AS rework,
 			SUM(billed_fen) AS billed_fen, SUM(paid_fen) AS paid_fen
 		FROM (
-			SELECT ` + month("received_at") + ` AS m, 1 AS complaints,
-				(status != 'invalid' AND (replied_at != '' OR reply_due < {:now})) AS complaints_due,
-				(status != 'invalid' AND replied_at != '' AND replied_at <= reply_due) AS complaints_on_time,
+			SELECT month AS m, total AS complaints, replied AS complaints_due, reply_on_time AS complaints_on_time,
 				0 AS work_orders, 0 AS work_orders_completed, 0 AS signed_off, 0 AS rework, 0 AS billed_fen, 0 AS paid_fen
-			FROM complaints WHERE community = {:c} AND ` + inRange("received_at") + `
+			FROM _wuye_complaint_months WHERE community = {:c} AND month BETWEEN {:first} AND {:last}
 			UNION ALL
-			SELECT ` + month("received_at") + `, 0, 0, 0, 1, 0, 0, 0, 0, 0
-			FROM work_orders WHERE community = {:c} AND ` + inRange("received_at") + `
+			SELECT strftime('%Y-%m', received_at, '+8 hours'), 0, 1, 0, 0, 0, 0, 0, 0, 0
+			FROM complaints WHERE community = {:c} AND received_at >= {:from} AND received_at < {:to}
+				AND status != 'invalid' AND replied_at = '' AND reply_due < {:now}
 			UNION ALL
-			SELECT ` + month("completed_at") + `, 0, 0, 0, 0, 1, 0, 0, 0, 0
-			FROM work_orders WHERE community = {:c} AND status != 'cancelled' AND ` + inRange("completed_at") + `
+			SELECT month, 0, 0, 0, total, 0, 0, 0, 0, 0
+			FROM _wuye_order_months WHERE community = {:c} AND month BETWEEN {:first} AND {:last}
 			UNION ALL
-			SELECT ` + month("signed_off_at") + `, 0, 0, 0, 0, 0, 1, signoff = 'rework', 0, 0
-			FROM work_orders WHERE community = {:c} AND ` + inRange("signed_off_at") + `
+			SELECT month, 0, 0, 0, 0, completed, 0, 0, 0, 0
+			FROM _wuye_order_completed_months WHERE community = {:c} AND month BETWEEN {:first} AND {:last}
 			UNION ALL
-			SELECT substr(period_start, 1, 7), 0, 0, 0, 0, 0, 0, 0,
-				amount_fen - discount_fen, MAX(MIN(paid_fen, amount_fen - discount_fen), 0)
-			FROM bills WHERE community = {:c} AND status != 'void' AND period_start >= {:dfrom} AND period_start < {:dto}
+			SELECT month, 0, 0, 0, 0, 0, signed_off, rework, 0, 0
+			FROM _wuye_order_signed_months WHERE community = {:c} AND month BETWEEN {:first} AND {:last}
+			UNION ALL
+			SELECT month, 0, 0, 0, 0, 0, 0, 0, billed_fen, paid_fen
+			FROM _wuye_bill_months WHERE community = {:c} AND month BETWEEN {:first} AND {:last}
 		)
 		GROUP BY m`).Bind(params).All(&rows)
 	if err != nil {

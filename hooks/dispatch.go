@@ -496,9 +496,19 @@ func FlagMissedRevisits(app core.App, at time.Time) (int, error) {
 // flagOnce sets the flag field of each record, records action for it and,
 // when notify is set, tells whom it concerns — all in one transaction. The
 // callers select only unflagged records, so a breach is flagged once.
+// The records were selected before this write and a save writes the whole
+// record: one changed since (an order dispatched, a key returned) is left
+// for the next run to judge again, rather than put back as it was read.
 func flagOnce(app core.App, records []*core.Record, flag, action string, notify func(tx core.App, r *core.Record) error) error {
 	return app.RunInTransaction(func(tx core.App) error {
-		for _, r := range records {
+		for _, selected := range records {
+			r, err := tx.FindRecordById(selected.Collection(), selected.Id)
+			if err != nil {
+				return fmt.Errorf("flag %s %s: %w", flag, selected.Id, err)
+			}
+			if r.GetString("updated") != selected.GetString("updated") {
+				continue
+			}
 			r.Set(flag, true)
 			if err := tx.Save(r); err != nil {
 				return fmt.Errorf("flag %s %s: %w", flag, r.Id, err)

@@ -33,7 +33,7 @@ type workOrderTotals struct {
 }
 
 // WorkOrderStats aggregates the work orders received in the Shanghai
-// calendar month of community, at time at, in SQL:
+// calendar month of community, at time at:
 //
 //   - reply rate: orders answered (dispatched) within 15 minutes / orders
 //     answered or past their reply deadline;
@@ -43,44 +43,61 @@ type workOrderTotals struct {
 //   - satisfaction: satisfied or basically satisfied / revisited (≥ 95%);
 //   - home-visit share of revisits (≥ 5%);
 //   - paid-service revenue: amounts of completed paid and business orders.
+//
+// The month's sums come from the summary the triggers of migration 0025
+// keep (_wuye_order_months); only orders not yet answered whose deadline has
+// passed are counted from the rows, through the partial index of the
+// unanswered ones.
 func WorkOrderStats(app core.App, community string, month, at time.Time) (map[string]any, error) {
 	from := time.Date(month.Year(), month.Month(), 1, 0, 0, 0, 0, workcal.Shanghai)
 	to := from.AddDate(0, 1, 0)
 	params := dbx.Params{
-		"c": community, "from": from.UTC().Format(types.DefaultDateLayout),
+		"c": community, "month": from.Format("2006-01"), "from": from.UTC().Format(types.DefaultDateLayout),
 		"to": to.UTC().Format(types.DefaultDateLayout), "now": at.UTC().Format(types.DefaultDateLayout),
 	}
-	const where = `community = {:c} AND received_at >= {:from} AND received_at < {:to}`
-	var t workOrderTotals
+	var groups []struct {
+		Kind     string `db:"kind"`
+		Category string `db:"category"`
+		Replied  int    `db:"replied"`
+		workOrderTotals
+	}
 	err := app.DB().NewQuery(`
-		SELECT
-			COUNT(*) AS total,
-			COALESCE(SUM(status = 'cancelled'), 0) AS cancelled,
-			COALESCE(SUM(replied_at != '' OR reply_due < {:now}), 0) AS reply_due,
-			COALESCE(SUM(replied_at != '' AND replied_at <= reply_due), 0) AS reply_on_time,
-			COALESCE(SUM(arrival != ''), 0) AS arrivals,
-			COALESCE(SUM(arrival = 'on_time'), 0) AS arrivals_on_time,
-			COALESCE(SUM(signoff != ''), 0) AS signed_off,
-			COALESCE(SUM(signoff = 'rework'), 0) AS reworked,
-			COALESCE(SUM(revisited_at != ''), 0) AS revisited,
-			COALESCE(SUM(revisited_at != '' AND satisfaction = 'satisfied'), 0) AS satisfied,
-			COALESCE(SUM(revisited_at != '' AND satisfaction = 'basic'), 0) AS basic,
-			COALESCE(SUM(revisit_method = 'home_visit'), 0) AS home_visits,
-			COALESCE(SUM(revisit_overdue = TRUE), 0) AS revisit_overdue,
-			COALESCE(SUM(CASE WHEN kind != 'routine' AND completed_at != '' AND status != 'cancelled' THEN amount_fen END), 0) AS revenue_fen,
-			COALESCE(SUM(CASE WHEN payment = 'unpaid' THEN amount_fen END), 0) AS unpaid_fen
-		FROM work_orders WHERE ` + where).Bind(params).One(&t)
+		SELECT kind, category, total, cancelled, replied, reply_on_time, arrivals, arrivals_on_time, signed_off, reworked,
+			revisited, satisfied, basic, home_visits, revisit_overdue, revenue_fen, unpaid_fen
+		FROM _wuye_order_months WHERE community = {:c} AND month = {:month} AND total > 0`).Bind(params).All(&groups)
 	if err != nil {
 		return nil, err
 	}
-	byKind, err := countIn(app, "work_orders", "kind", where, params)
+	var t workOrderTotals
+	byKind, byCategory := map[string]int{}, map[string]int{}
+	for _, g := range groups {
+		t.Total += g.Total
+		t.Cancelled += g.Cancelled
+		t.ReplyDue += g.Replied
+		t.ReplyOnTime += g.ReplyOnTime
+		t.Arrivals += g.Arrivals
+		t.ArrivalsOnTime += g.ArrivalsOnTime
+		t.SignedOff += g.SignedOff
+		t.Reworked += g.Reworked
+		t.Revisited += g.Revisited
+		t.Satisfied += g.Satisfied
+		t.Basic += g.Basic
+		t.HomeVisits += g.HomeVisits
+		t.RevisitOverdue += g.RevisitOverdue
+		t.RevenueFen += g.RevenueFen
+		t.UnpaidFen += g.UnpaidFen
+		byKind[g.Kind] += g.Total
+		byCategory[g.Category] += g.Total
+	}
+	// Orders not answered yet whose 15 minutes are up count as due (and late).
+	var late int
+	err = app.DB().NewQuery(`
+		SELECT COUNT(*) FROM work_orders WHERE community = {:c} AND received_at >= {:from} AND received_at < {:to}
+			AND replied_at = '' AND reply_due < {:now}`).Bind(params).Row(&late)
 	if err != nil {
 		return nil, err
 	}
-	byCategory, err := countIn(app, "work_orders", "category", where, params)
-	if err != nil {
-		return nil, err
-	}
+	t.ReplyDue += late
 	return map[string]any{
 		"community":         community,
 		"month":             from.Format("2006-01"),

@@ -66,6 +66,13 @@ func statsRange(code string) (time.Time, time.Time, error) {
 //
 // Collections are the payments' allocations (reversals included, negative),
 // dated by the payment.
+//
+// What earlier bills owed when the range began is worked out from what they
+// owe now (a bill's paid_fen is the sum of its allocations) plus what was
+// allocated to them since: so only the bills not settled now (a partial
+// index) and the payments made since the range began are read, not the
+// whole history of bills and payments. A group with nothing billed, owed or
+// collected has no row.
 func FeeCollection(app core.App, community string, first, last time.Time, groupBy string) ([]CollectionRow, error) {
 	key := `''`
 	switch groupBy {
@@ -88,18 +95,29 @@ func FeeCollection(app core.App, community string, first, last time.Time, groupB
 		WITH alloc AS (
 			SELECT a.value ->> 'bill' AS bill, CAST(a.value ->> 'amount_fen' AS INTEGER) AS fen, p.created AS at
 			FROM payments p, json_each(p.allocations) a
-			WHERE p.community = {:c}
+			WHERE p.community = {:c} AND p.created >= {:from}
 		)
-		SELECT ` + key + ` AS k,
-			COALESCE(SUM(CASE WHEN b.period_start BETWEEN {:first} AND {:last} THEN b.amount_fen - b.discount_fen END), 0) AS billed,
-			COALESCE(SUM(CASE WHEN b.period_start BETWEEN {:first} AND {:last}
-				THEN (SELECT COALESCE(SUM(fen), 0) FROM alloc WHERE alloc.bill = b.id AND at >= {:from} AND at < {:to}) END), 0) AS collected,
-			COALESCE(SUM(CASE WHEN b.period_start < {:first}
-				THEN b.amount_fen - b.discount_fen - (SELECT COALESCE(SUM(fen), 0) FROM alloc WHERE alloc.bill = b.id AND at < {:from}) END), 0) AS arrears_start,
-			COALESCE(SUM(CASE WHEN b.period_start < {:first}
-				THEN (SELECT COALESCE(SUM(fen), 0) FROM alloc WHERE alloc.bill = b.id AND at >= {:from} AND at < {:to}) END), 0) AS recovered
-		FROM bills b
-		WHERE b.community = {:c} AND b.status != 'void' AND b.period_start <= {:last}
+		SELECT k, SUM(billed) AS billed, SUM(collected) AS collected, SUM(arrears_start) AS arrears_start, SUM(recovered) AS recovered
+		FROM (
+			-- the range's bills
+			SELECT ` + key + ` AS k, b.amount_fen - b.discount_fen AS billed, 0 AS collected, 0 AS arrears_start, 0 AS recovered
+			FROM bills b
+			WHERE b.community = {:c} AND b.status != 'void' AND b.period_start BETWEEN {:first} AND {:last}
+			UNION ALL
+			-- what earlier bills owe now
+			SELECT ` + key + `, 0, 0, b.amount_fen - b.discount_fen - b.paid_fen, 0
+			FROM bills b
+			WHERE b.community = {:c} AND b.paid_fen != b.amount_fen - b.discount_fen AND b.status != 'void' AND b.period_start < {:first}
+			UNION ALL
+			-- allocations since the range began: collected or recovered within
+			-- it, and, for earlier bills, owed when it began
+			SELECT ` + key + `, 0,
+				CASE WHEN b.period_start >= {:first} AND al.at < {:to} THEN al.fen ELSE 0 END,
+				CASE WHEN b.period_start < {:first} THEN al.fen ELSE 0 END,
+				CASE WHEN b.period_start < {:first} AND al.at < {:to} THEN al.fen ELSE 0 END
+			FROM alloc al JOIN bills b ON b.id = al.bill
+			WHERE b.community = {:c} AND b.status != 'void' AND b.period_start <= {:last}
+		)
 		GROUP BY k ORDER BY k`).Bind(params).All(&rows)
 	if err != nil {
 		return nil, fmt.Errorf("fee collection: %w", err)
@@ -128,7 +146,7 @@ func AgedArrears(app core.App, community string, day time.Time) (map[string]int6
 			COALESCE(SUM(CASE WHEN age > 180 THEN owed END), 0) AS d
 		FROM (SELECT julianday({:day}) - julianday(due_on) AS age,
 				amount_fen - discount_fen + late_fee_fen - paid_fen AS owed
-			FROM bills WHERE community = {:c} AND status IN ('issued', 'partially_paid') AND due_on < {:day})`).
+			FROM bills WHERE community = {:c} AND due_on < {:day} AND status IN ('issued', 'partially_paid'))`).
 		Bind(dbx.Params{"c": community, "day": day.Format(time.DateOnly)}).One(&r)
 	if err != nil {
 		return nil, fmt.Errorf("aged arrears: %w", err)

@@ -77,6 +77,9 @@ func (f *Flow) Plan(auth *core.Record, superuser bool, orig, r *core.Record, at 
 	}
 	var step Step
 	var allowed []string
+	if from != to && to == "" {
+		return step, badRequest(validation.Errors{"status": codedError("validation_required")})
+	}
 	if from != to {
 		s, ok := f.Step(from, to)
 		if !ok {
@@ -117,14 +120,21 @@ func (f *Flow) Plan(auth *core.Record, superuser bool, orig, r *core.Record, at 
 
 // args are message parameters: the noun and the named statuses in Chinese,
 // then the same in English, as the message texts expect.
+// A status the table does not know is named as it was sent.
 func (f *Flow) args(statuses ...string) []any {
+	label := func(s string) text {
+		if l, ok := f.Labels[s]; ok {
+			return l
+		}
+		return text{s, s}
+	}
 	out := []any{f.Noun.zh}
 	for _, s := range statuses {
-		out = append(out, f.Labels[s].zh)
+		out = append(out, label(s).zh)
 	}
 	out = append(out, f.Noun.en)
 	for _, s := range statuses {
-		out = append(out, f.Labels[s].en)
+		out = append(out, label(s).en)
 	}
 	return out
 }

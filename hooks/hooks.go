@@ -40,4 +40,9 @@ func Register(app core.App) {
 	registerBoard(app)
 	registerCapitals(app)
 	registerDashboard(app)
+	registerSecurityFixes(app)
+	registerOps(app)
+	registerPerf(app)
+	registerRealtimeTopics(app)
+	registerInputFixes(app) // last: see hooks/input_fixes.go
 }

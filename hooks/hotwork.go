@@ -66,6 +66,12 @@ func registerHotWork(app core.App) {
 		if f := hotWorkSigner[step.To]; f != "" && e.Auth != nil {
 			e.Record.Set(f, e.Auth.Id)
 		}
+		// Asking for the stage the permit is already at changes nothing;
+		// when someone else signed that stage, this reviewer lost the race
+		// to them and is told so, not answered as if they had signed.
+		if f := hotWorkSigner[orig.GetString("status")]; step.To == "" && f != "" && e.Auth != nil && orig.GetString(f) != e.Auth.Id {
+			return apis.NewApiError(http.StatusConflict, "", validation.Errors{"status": codedError("wuye_changed_meanwhile")})
+		}
 		// Checked against the stored status inside the write: two approvals
 		// of one stage at the same moment cannot both pass.
 		return inTxChecked(e, orig, []string{"status"}, func(tx core.App) error {

@@ -165,7 +165,10 @@ func returnKey(e *core.RecordRequestEvent) error {
 		return badRequest(validation.Errors{"returned_at": codedError("wuye_field_locked")})
 	}
 	l.Set("returned_at", types.NowDateTime())
-	return inTx(e, func(tx core.App) error {
+	// Checked against the stored loan inside the write: of two returns at
+	// once only one goes through, and a stale one cannot put back in the
+	// cabinet a key that has meanwhile been lent again.
+	return inTxChecked(e, orig, []string{"returned_at"}, func(tx core.App) error {
 		key, err := tx.FindRecordById("keys", l.GetString("key"))
 		if err != nil {
 			return err

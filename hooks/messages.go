@@ -114,6 +114,32 @@ var messages = map[string]text{
 	"wuye_has_dependants":    {"仍有关联数据（%[1]v），不能删除", "Still referenced by %[1]v; cannot delete."},
 	"wuye_anonymous_query":   {"匿名投诉不向您显示投诉人：不能经由投诉或其操作记录的住户、联系人、联系电话、房屋跨表筛选、排序或展开", "Anonymous complaints keep the complainant from you: you cannot filter, sort or expand through the resident, contact or unit of complaints or their events."},
 	"wuye_bad_months":        {"月数应为 1 到 %[1]v 之间的整数", "The number of months must be a whole number from 1 to %[1]v."},
+	// bad input (hooks/input_fixes.go) and PocketBase's own codes a client can
+	// meet; PocketBase's parameters are named, so these texts take none.
+	"wuye_wrong_type":                   {"类型不正确，应为%[1]v", "Wrong type: expected %[2]v."},
+	"wuye_amount_too_large":             {"金额过大（不能超过 1 亿元）", "The amount is too large (at most 100,000,000 yuan)."},
+	"wuye_other_community":              {"属于另一个小区，不能在这里使用", "Belongs to another community and cannot be used here."},
+	"wuye_other_unit":                   {"属于另一套房屋，不能在这里使用", "Belongs to another unit and cannot be used here."},
+	"wuye_other_renovation":             {"属于另一项装修，不能在这里使用", "Belongs to another renovation and cannot be used here."},
+	"validation_min_number_constraint":  {"数值太小", "Value too small."},
+	"validation_max_number_constraint":  {"数值太大", "Value too large."},
+	"validation_only_int_constraint":    {"必须是整数", "Must be a whole number."},
+	"validation_not_a_number":           {"必须是数字", "Must be a number."},
+	"validation_unsupported_value_type": {"类型不正确", "Invalid or unsupported value type."},
+	"validation_invalid_mime_type":      {"文件类型不符合要求", "This type of file is not accepted."},
+	"validation_file_size_limit":        {"文件太大", "The file is too large."},
+	"validation_too_many_files":         {"文件太多", "Too many files."},
+	"validation_invalid_file":           {"文件无效，请重新上传", "Invalid file; please upload it again."},
+	"validation_json_size_limit":        {"内容太长", "Too long."},
+	"validation_invalid_json":           {"格式不正确", "Must be valid JSON."},
+	"validation_not_enough_values":      {"选择的项目太少", "Too few values."},
+	"validation_invalid_url":            {"网址格式不正确", "Must be a valid URL."},
+	"validation_is_email":               {"邮箱格式不正确", "Must be a valid email address."},
+	"validation_length_too_short":       {"内容太短", "Too short."},
+	"validation_length_invalid":         {"长度不符合要求", "Invalid length."},
+	"validation_pk_invalid":             {"编号无效或已存在", "The id is invalid or already exists."},
+	"validation_forbidden_pk_character": {"编号含有不允许的字符", "The id holds a character that is not allowed."},
+	"validation_invalid_or_existing_id": {"编号无效或已存在", "The id is invalid or already exists."},
 }
 
 // fieldLabels names fields in error messages ("房号：不能为空").
@@ -151,6 +177,16 @@ var fieldLabels = map[string]text{
 	"resident_signed": {"业主签字", "Resident's signature"}, "contractor_signed": {"施工单位签字", "Contractor's signature"}, "office_signed": {"物业签字", "Office's signature"}, "range": {"统计范围", "Range"}, "discount_fen": {"减免金额", "Discount"}, "discount_reason": {"减免原因", "Discount reason"}, "group": {"分组", "Grouping"}, "answer": {"答复", "Answer"}, "receiver": {"受理人", "Receiver"}, "month": {"月份", "Month"},
 	"filter": {"筛选条件", "Filter"}, "sort": {"排序", "Sort"}, "expand": {"展开", "Expand"}, "anonymous": {"匿名", "Anonymous"},
 	"months": {"月数", "Months"},
+	// fields named in bad-input messages (hooks/input_fixes.go)
+	"active_from": {"启用日期", "start date"}, "active_to": {"停用日期", "end date"}, "read_by": {"抄表人", "Read by"},
+	"inspection": {"巡查记录", "Inspection"}, "unit_types": {"适用房屋类型", "Unit types"}, "basis": {"计费方式", "Basis"},
+	"address": {"地址", "Address"}, "hot_threshold": {"热点投诉阈值", "Hot-complaint threshold"}, "prepay": {"先付款", "Prepay"},
+	"skills": {"工种", "Skills"}, "received_by": {"经办人", "Received by"}, "lent_by": {"经办人", "Lent by"},
+	"trade_no": {"订单号", "Order number"}, "fen": {"金额", "Amount"}, "day": {"日期", "Day"},
+	"week_end": {"周末日期", "Week ending"}, "allocations": {"分配明细", "Allocations"}, "patroller": {"巡查人", "Patroller"},
+	"signed_in_at": {"签到时间", "Signed in at"}, "work_order": {"派工单", "Work order"}, "overdue": {"逾期", "Overdue"},
+	"by": {"经办人", "By"}, "started_by": {"发起人", "Started by"}, "first_response_due": {"首次回应期限", "First response due"},
+	"emailVisibility": {"公开邮箱", "Email visibility"}, "verified": {"已验证", "Verified"},
 }
 
 // unitStatusLabels names unit statuses in messages.
@@ -175,6 +211,8 @@ var topMessages = map[string]text{
 	"The request requires valid record authorization token.":                   {"请先登录", "Please sign in first."},
 	"You are not allowed to perform this request.":                             {"您无权执行此操作", "You are not allowed to do this."},
 	"Missing or invalid collection context.":                                   {"未找到该数据集合", "Unknown collection."},
+	"The request body is not a valid JSON object.":                             {"提交的数据不是有效的 JSON 对象", "The request body is not a valid JSON object."},
+	"Bad signature.": {"签名无效", "Bad signature."},
 }
 
 // codedError is a field error with a Wuye code and its parameters. Its

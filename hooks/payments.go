@@ -130,7 +130,12 @@ func grantDiscount(e *core.RecordRequestEvent) error {
 	if outstanding(b) <= 0 {
 		b.Set("status", "paid")
 	}
-	return inTx(e, func(tx core.App) error {
+	// The discount was judged against the bill as read, and saving it
+	// writes the whole bill: inside the write the stored bill must still
+	// owe what was read, or a payment (or reminder, or late fee) that
+	// landed meanwhile would be overwritten — the payment kept, its effect
+	// on the bill lost.
+	return inTxChecked(e, orig, []string{"paid_fen", "discount_fen", "late_fee_fen", "status", "reminder_stage"}, func(tx core.App) error {
 		return RecordEvent(tx, Event{Subject: b, Action: "discount", Actor: e.Auth, Public: true,
 			Note: money.Yuan(discount) + " " + b.GetString("discount_reason")})
 	})

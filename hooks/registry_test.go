@@ -95,8 +95,8 @@ func TestResidentSeesOnlyOwnUnits(t *testing.T) {
 			Method:          http.MethodGet,
 			URL:             "/api/collections/units/records?filter=" + urlq(`unit_residents_via_unit.resident.phone?="13800000002"`),
 			Headers:         testapp.Auth(t, "owner1@example.com"),
-			ExpectedStatus:  200,
-			ExpectedContent: []string{`"totalItems":0`},
+			ExpectedStatus:  400, // filtering on a field hidden from residents is refused (hooks/security_fixes.go)
+			ExpectedContent: []string{`residents.phone`},
 		},
 		{
 			Name:            "nor to the existence of a tenant",
@@ -110,7 +110,7 @@ func TestResidentSeesOnlyOwnUnits(t *testing.T) {
 			// … while the same filter on the owner's own link matches.
 			Name:            "the same filter on one's own link matches",
 			Method:          http.MethodGet,
-			URL:             "/api/collections/units/records?filter=" + urlq(`unit_residents_via_unit.resident.phone?="13800000001"`),
+			URL:             "/api/collections/units/records?filter=" + urlq(`unit_residents_via_unit.resident?="`+testapp.ID(t, "residents:owner1@example.com")+`"`),
 			Headers:         testapp.Auth(t, "owner1@example.com"),
 			ExpectedStatus:  200,
 			ExpectedContent: []string{`"totalItems":1`},

@@ -52,14 +52,16 @@ func registerReminders(app core.App) {
 // bill gets each stage once (a unique index guards it), and a paid bill,
 // no longer open, leaves the ladder.
 func IssueReminders(app core.App, day string) (int, error) {
-	bills, err := app.FindAllRecords("bills",
-		dbx.HashExp{"status": []any{"issued", "partially_paid"}},
-		dbx.NewExp("due_on < {:day} AND reminder_stage != 'escalated'", dbx.Params{"day": day}))
-	if err != nil {
-		return 0, fmt.Errorf("overdue bills: %w", err)
-	}
 	issued := 0
-	err = app.RunInTransaction(func(tx core.App) error {
+	err := app.RunInTransaction(func(tx core.App) error {
+		// Read inside the write: a bill is saved whole, so one read before
+		// a payment landed would put the payment's effect back.
+		bills, err := tx.FindAllRecords("bills",
+			dbx.HashExp{"status": []any{"issued", "partially_paid"}},
+			dbx.NewExp("due_on < {:day} AND reminder_stage != 'escalated'", dbx.Params{"day": day}))
+		if err != nil {
+			return fmt.Errorf("overdue bills: %w", err)
+		}
 		for _, b := range bills {
 			stage := b.GetString("reminder_stage")
 			if stage != "" {
@@ -127,13 +129,14 @@ func escalateArrears(tx core.App, b *core.Record) error {
 // It recomputes from the payment history, so running it twice on one day,
 // or after a payment, gives the right figure.
 func AccrueLateFees(app core.App, day string) error {
-	bills, err := app.FindAllRecords("bills",
-		dbx.HashExp{"status": []any{"issued", "partially_paid"}},
-		dbx.NewExp("reminder_stage != '' AND fee_item != ''"))
-	if err != nil {
-		return fmt.Errorf("bills for late fees: %w", err)
-	}
 	return app.RunInTransaction(func(tx core.App) error {
+		// Read inside the write, as IssueReminders does.
+		bills, err := tx.FindAllRecords("bills",
+			dbx.HashExp{"status": []any{"issued", "partially_paid"}},
+			dbx.NewExp("reminder_stage != '' AND fee_item != ''"))
+		if err != nil {
+			return fmt.Errorf("bills for late fees: %w", err)
+		}
 		for _, b := range bills {
 			lateFee, err := LateFee(tx, b, civil(day))
 			if err != nil {

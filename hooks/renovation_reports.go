@@ -59,6 +59,9 @@ func renovationWeekly(e *core.RequestEvent) error {
 		return apis.NewForbiddenError("", nil)
 	}
 	end := civil(e.Request.URL.Query().Get("week_end"))
+	if end.IsZero() && e.Request.URL.Query().Get("week_end") != "" {
+		return badRequest(map[string]error{"week_end": codedError("wuye_date_invalid")})
+	}
 	if end.IsZero() {
 		end = civil(today())
 		for end.Weekday() != time.Saturday {

@@ -62,15 +62,32 @@ func BindSerial(app core.App, collection, prefix string) {
 // Call it inside the transaction that stores the document.
 func NextSerial(tx core.App, prefix string, at time.Time) (string, error) {
 	day := serial.Day(at)
+	n, err := ReserveSerials(tx, prefix, day, 1)
+	if err != nil {
+		return "", err
+	}
+	return serial.Format(prefix, day, n)
+}
+
+// ReserveSerials takes n consecutive numbers of prefix for day (as
+// serial.Day gives it) with one counter update and returns the first; the
+// caller numbers its documents first, first+1, … first+n-1. Call it inside
+// the transaction that stores the documents and store all n of them there:
+// if the transaction fails the counter rolls back with it, so the day's
+// numbers stay gap-free and unique. NextSerial is ReserveSerials of one.
+func ReserveSerials(tx core.App, prefix, day string, n int) (int, error) {
+	if n < 1 {
+		return 0, fmt.Errorf("reserve %d %s serials: need at least one", n, prefix)
+	}
 	var last int
 	err := tx.DB().NewQuery(`
-		INSERT INTO {{_wuye_serials}} ([[prefix]], [[day]], [[last]]) VALUES ({:prefix}, {:day}, 1)
-		ON CONFLICT ([[prefix]], [[day]]) DO UPDATE SET [[last]] = [[last]] + 1
+		INSERT INTO {{_wuye_serials}} ([[prefix]], [[day]], [[last]]) VALUES ({:prefix}, {:day}, {:n})
+		ON CONFLICT ([[prefix]], [[day]]) DO UPDATE SET [[last]] = [[last]] + {:n}
 		RETURNING [[last]]`).
-		Bind(dbx.Params{"prefix": prefix, "day": day}).
+		Bind(dbx.Params{"prefix": prefix, "day": day, "n": n}).
 		Row(&last)
 	if err != nil {
-		return "", fmt.Errorf("next %s serial for %s: %w", prefix, day, err)
+		return 0, fmt.Errorf("reserve %d %s serials for %s: %w", n, prefix, day, err)
 	}
-	return serial.Format(prefix, day, last)
+	return last - n + 1, nil
 }

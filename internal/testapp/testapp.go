@@ -72,7 +72,7 @@ func build() {
 		return
 	}
 	template = app.DataDir()
-	app.ResetBootstrapState() // close the databases; the files stay as the template
+	app.ClearBootstrap() // close the databases; the files stay as the template
 }
 
 func mustCollection(app core.App, name string) *core.Collection {

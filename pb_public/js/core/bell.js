@@ -6,7 +6,7 @@ import { pb } from './api.js';
 import { t, addMessages } from './i18n.js';
 import { ago } from './format.js';
 import { Icon } from './icons.js';
-import { useAsync, useRealtime, navigate } from './ui.js';
+import { useAsync, useMyTopic, navigate } from './ui.js';
 
 addMessages({
   'bell.label': ['通知', 'Notifications'],
@@ -24,8 +24,8 @@ export function NotificationBell({ me, linkFor }) {
   const field = me.collectionName === 'staff' ? 'recipient_staff' : 'recipient_resident';
   const filter = pb.filter(`${field} = {:me} && read = false`, { me: me.id });
   const list = useAsync(() => pb.collection('notifications').getList(1, 20, { filter, sort: '-created' }), [me.id]);
-  // The list rule narrows the collection's realtime to the recipient.
-  useRealtime('notifications', '*', () => list.reload(), { onReconnect: list.reload }, [me.id]);
+  // The recipient's own topic (resident/<id> or employee/<id>) carries their notifications.
+  useMyTopic(() => list.reload(), { collections: ['notifications'], onReconnect: list.reload }, [me.id]);
   const panel = useRef();
   useEffect(() => {
     if (!open) return undefined;

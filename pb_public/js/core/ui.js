@@ -82,8 +82,118 @@ export function useRealtime(col, topic, onEvent, { filter, expand, onReconnect }
       if (!first && alive && rc.current) rc.current();
       first = false;
     }).then((u) => (alive ? unsubs.push(u) : u())).catch(() => {});
-    return () => { alive = false; unsubs.forEach((u) => u()); };
+    return () => { alive = false; unsubs.forEach((u) => Promise.resolve(u()).catch(() => {})); };
   }, [col, topic, filter, expand, ...deps]);
+}
+
+/**
+ * useTopic subscribes to one of the server's narrow realtime topics (see
+ * hooks/realtime_topics.go) while the component is mounted. Each message is
+ * { collection, id, action } and nothing of the record: onEvent re-fetches
+ * what it needs with the page's own token. collections, if given, keeps only
+ * messages about those collections; onReconnect runs when the connection
+ * comes back (messages are not replayed).
+ */
+// Every screen that follows a topic shares one SDK listener of it. Several
+// screens follow the same topic (the bell and the page both follow the
+// person's own), and the JS SDK (0.28) never attaches to the connection a
+// second listener of a topic added while the connection is being set up:
+// that screen would hear nothing.
+const topicListeners = new Map(); // topic → { callbacks, unsubscribe }
+
+function listenTopic(topic, callback) {
+  let entry = topicListeners.get(topic);
+  if (!entry) {
+    const callbacks = new Set();
+    entry = {
+      callbacks,
+      unsubscribe: pb.realtime.subscribe(topic, (e) => { for (const f of [...callbacks]) f(e); }).catch(() => null),
+    };
+    topicListeners.set(topic, entry);
+  }
+  entry.callbacks.add(callback);
+  const mine = entry;
+  return () => {
+    mine.callbacks.delete(callback);
+    if (mine.callbacks.size === 0 && topicListeners.get(topic) === mine) {
+      topicListeners.delete(topic);
+      mine.unsubscribe.then((u) => u && u()).catch(() => {});
+    }
+  };
+}
+
+export function useTopic(topic, onEvent, { collections, onReconnect } = {}, deps = []) {
+  const cb = useRef(onEvent);
+  cb.current = onEvent;
+  const rc = useRef(onReconnect);
+  rc.current = onReconnect;
+  const only = collections ? collections.join(',') : '';
+  useEffect(() => {
+    if (!topic) return undefined;
+    let alive = true;
+    const unsubs = [];
+    const keep = only ? only.split(',') : null;
+    unsubs.push(listenTopic(topic, (e) => {
+      if (alive && (!keep || keep.includes(e.collection))) cb.current(e);
+    }));
+    let first = !pb.realtime.isConnected;
+    pb.realtime.subscribe('PB_CONNECT', () => {
+      if (!first && alive && rc.current) rc.current();
+      first = false;
+    }).then((u) => (alive ? unsubs.push(u) : u())).catch(() => {});
+    return () => { alive = false; unsubs.forEach((u) => Promise.resolve(u()).catch(() => {})); };
+  }, [topic, only, ...deps]);
+}
+
+/** myTopic is the signed-in person's own topic: resident/<id> or employee/<id>. */
+export function myTopic() {
+  const me = pb.authStore.record;
+  if (!me?.id) return '';
+  return (me.collectionName === 'staff' ? 'employee/' : 'resident/') + me.id;
+}
+
+/**
+ * useMyTopic follows what concerns the signed-in person: for a resident
+ * their complaints, work orders, renovations, their units' bills and
+ * payments and their notifications; for staff their notifications. One
+ * server subscription however many screens listen.
+ */
+export function useMyTopic(onEvent, opts = {}, deps = []) {
+  useTopic(myTopic(), onEvent, opts, deps);
+}
+
+/**
+ * useCommunityTopic follows a community's complaints or work_orders, each
+ * change sent only to the staff who may read that record.
+ */
+export function useCommunityTopic(community, col, onEvent, opts = {}, deps = []) {
+  useTopic(community ? `community/${community}/${col}` : '', onEvent, opts, deps);
+}
+
+/**
+ * refetch reads the record a topic message is about, with the page's own
+ * token and options; null when the reader may not (or no longer) see it.
+ */
+export async function refetch(e, opts = {}) {
+  try {
+    return await pb.collection(e.collection).getOne(e.id, { ...opts, requestKey: null });
+  } catch (err) {
+    if (err?.status === 404 || err?.status === 403) return null;
+    throw err;
+  }
+}
+
+/**
+ * placeFetched puts r, re-read after a message about id, into list: in
+ * place of its old copy when keep(r), out of the list when not or when r is
+ * null; an older copy (re-reads may finish out of order) changes nothing.
+ */
+export function placeFetched(list, id, r, keep = () => true) {
+  const items = list || [];
+  const old = items.find((x) => x.id === id);
+  if (r && old && String(old.updated) > String(r.updated)) return items;
+  const rest = items.filter((x) => x.id !== id);
+  return r && keep(r) ? [...rest, r] : rest;
 }
 
 /** useOnline tracks the browser's connection for the offline banner. */
@@ -228,4 +338,15 @@ export function formData(fields, files = {}) {
   }
   for (const [k, list] of Object.entries(files)) for (const f of list) fd.append(k, f);
   return fd;
+}
+
+/**
+ * signOut drops the realtime subscriptions while still signed in (changing
+ * them afterwards would be refused: the server ties a connection to its
+ * auth), then forgets the session.
+ */
+export async function signOut() {
+  try { await pb.realtime.unsubscribe(); } catch { /* the connection is going anyway */ }
+  pb.authStore.clear();
+  location.hash = '#/';
 }

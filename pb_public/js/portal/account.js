@@ -74,8 +74,8 @@ export function ResetConfirm({ token }) {
   return html`<main class="signin">
     <form class="card stack" onSubmit=${submit}>
       <h1>${t('reset.title')}</h1>
-      <${Field} label=${t('reset.new')} required error=${errs.password}><input type="password" autocomplete="new-password" minlength="8" required value=${pw} onInput=${(e) => setPw(e.target.value)} /><//>
-      <${Field} label=${t('reset.again')} required error=${errs.passwordConfirm}><input type="password" autocomplete="new-password" minlength="8" required value=${pw2} onInput=${(e) => setPw2(e.target.value)} /><//>
+      <${Field} label=${t('reset.new')} required error=${errs.password}><input type="password" autocomplete="new-password" minlength="10" required value=${pw} onInput=${(e) => setPw(e.target.value)} /><//>
+      <${Field} label=${t('reset.again')} required error=${errs.passwordConfirm}><input type="password" autocomplete="new-password" minlength="10" required value=${pw2} onInput=${(e) => setPw2(e.target.value)} /><//>
       <${ErrorBox} error=${act.error} />
       <button class="primary block" disabled=${act.busy}>${t('save')}</button>
     </form>

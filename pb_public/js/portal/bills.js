@@ -6,7 +6,7 @@ import { html, useState, useEffect, useRef } from '../core/html.js';
 import { pb } from '../core/api.js';
 import { t, addMessages, label, choices, lang } from '../core/i18n.js';
 import { yuan, owed, dateTime, today, unitName } from '../core/format.js';
-import { Loading, ErrorBox, Empty, useAsync, useAction, useRealtime, confirmBox, toast, navigate } from '../core/ui.js';
+import { Loading, ErrorBox, Empty, useAsync, useAction, useMyTopic, confirmBox, toast, navigate } from '../core/ui.js';
 
 addMessages({
   'bills.title': ['我的账单', 'My bills'],
@@ -120,8 +120,9 @@ export function Bills({ unit }) {
   const bills = useAsync(() => pb.collection('bills').getFullList({ filter: unitFilter(unit), expand: 'fee_item', sort: '-period_start,serial' }), [unit.id]);
   const payments = useAsync(() => pb.collection('payments').getFullList({ filter: unitFilter(unit), sort: '-created,-serial' }), [unit.id]);
   const [done, setDone] = useState(null);
-  useRealtime('bills', '*', () => bills.reload(), { filter: unitFilter(unit), onReconnect: bills.reload }, [unit.id]);
-  useRealtime('payments', '*', () => payments.reload(), { filter: unitFilter(unit), onReconnect: payments.reload }, [unit.id]);
+  // The resident's topic carries the bills and payments of the units they live in.
+  useMyTopic(() => bills.reload(), { collections: ['bills'], onReconnect: bills.reload }, [unit.id]);
+  useMyTopic(() => payments.reload(), { collections: ['payments'], onReconnect: payments.reload }, [unit.id]);
   const onPaid = (result) => {
     setDone(result);
     bills.reload();

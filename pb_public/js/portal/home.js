@@ -4,9 +4,9 @@ import { html } from '../core/html.js';
 import { pb } from '../core/api.js';
 import { t, addMessages, label } from '../core/i18n.js';
 import { yuan, owed, date, ago, unitName } from '../core/format.js';
-import { isTerminal } from '../core/flows.js';
+import { isTerminal, loadFlows } from '../core/flows.js';
 import { Icon } from '../core/icons.js';
-import { Loading, ErrorBox, Empty, Status, useAsync, useRealtime } from '../core/ui.js';
+import { Loading, ErrorBox, Empty, Status, useAsync, useMyTopic } from '../core/ui.js';
 
 addMessages({
   'home.hello': ['{name}，您好', 'Hello, {name}'],
@@ -31,8 +31,11 @@ const OPEN_SOURCES = [
 ];
 
 async function openRequests(me) {
+  const { flows } = await loadFlows();
+  // Only what is still open, without counting the history (skipTotal).
+  const open = (col) => (flows[col]?.terminal || []).map((x) => ` && status != ${JSON.stringify(x)}`).join('');
   const lists = await Promise.all(OPEN_SOURCES.map((s) => pb.collection(s.col).getList(1, 20, {
-    filter: pb.filter(`${s.who} = {:me}`, { me: me.id }), sort: '-updated',
+    filter: pb.filter(`${s.who} = {:me}${open(s.col)}`, { me: me.id }), sort: '-updated', skipTotal: true,
     expand: s.col === 'work_orders' ? 'service_item' : undefined,
   }).then((r) => r.items.filter((x) => !isTerminal(s.col, x.status)).map((x) => ({ ...x, source: s })))));
   return lists.flat().sort((a, b) => (a.updated < b.updated ? 1 : -1));
@@ -40,8 +43,8 @@ async function openRequests(me) {
 
 function OpenRequests({ me }) {
   const open = useAsync(() => openRequests(me), [me.id]);
-  // Each collection's rule delivers only the resident's own records.
-  for (const s of OPEN_SOURCES) useRealtime(s.col, '*', () => open.reload(), { onReconnect: open.reload });
+  // The resident's own topic carries their records' changes only.
+  useMyTopic(() => open.reload(), { collections: OPEN_SOURCES.map((s) => s.col), onReconnect: open.reload }, [me.id]);
   return html`<section class="card" aria-labelledby="h-open">
     <h2 id="h-open">${t('home.open')}</h2>
     ${open.loading && !open.data ? html`<${Loading} />` : open.error ? html`<${ErrorBox} error=${open.error} retry=${open.reload} />`
@@ -57,7 +60,7 @@ function BillsDue({ unit }) {
   const due = useAsync(() => pb.collection('bills').getFullList({
     filter: pb.filter('unit = {:u} && (status = "issued" || status = "partially_paid")', { u: unit.id }), fields: 'id,amount_fen,discount_fen,late_fee_fen,paid_fen',
   }), [unit.id]);
-  useRealtime('bills', '*', () => due.reload(), { filter: pb.filter('unit = {:u}', { u: unit.id }), onReconnect: due.reload }, [unit.id]);
+  useMyTopic(() => due.reload(), { collections: ['bills'], onReconnect: due.reload }, [unit.id]);
   const total = (due.data || []).reduce((s, b) => s + Math.max(owed(b), 0), 0);
   return html`<section class="card" aria-labelledby="h-due">
     <h2 id="h-due">${t('home.due')}<span class="aside">${unitName(unit)}</span></h2>

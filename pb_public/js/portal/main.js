@@ -6,7 +6,7 @@ import { pb } from '../core/api.js';
 import { t, lang, setLang, onLang } from '../core/i18n.js';
 import { loadFlows } from '../core/flows.js';
 import { unitName } from '../core/format.js';
-import { Loading, ErrorBox, Overlays, useRoute, useAsync, useOnline } from '../core/ui.js';
+import { Loading, ErrorBox, Overlays, useRoute, useAsync, useOnline, signOut } from '../core/ui.js';
 import { Icon } from '../core/icons.js';
 import { NotificationBell } from '../core/bell.js';
 import './messages.js';
@@ -70,7 +70,6 @@ function Shell({ me }) {
   useEffect(() => { if (unit) localStorage.setItem(UNIT_KEY, unit.id); }, [unit?.id]);
 
   const found = match(route.path);
-  const signOut = () => { pb.authStore.clear(); location.hash = '#/'; };
   const tab = '/' + (route.parts[0] || '');
   let body;
   if (units.loading && !units.data) body = html`<${Loading} />`;

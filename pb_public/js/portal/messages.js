@@ -22,7 +22,7 @@ addMessages({
   'reset.email': ['登记的邮箱', 'Email on file'],
   'reset.send': ['发送重设邮件', 'Send reset mail'],
   'reset.sent': ['如果该邮箱已登记，重设密码的邮件已发出，请查收。', 'If that email is on file, a reset mail is on its way.'],
-  'reset.new': ['新密码（至少 8 位）', 'New password (8 characters or more)'],
+  'reset.new': ['新密码（至少 10 位）', 'New password (10 characters or more)'],
   'reset.again': ['再次输入新密码', 'New password again'],
   'reset.done': ['密码已重设，请用新密码登录', 'Password reset. Sign in with the new password.'],
   'reset.mismatch': ['两次输入的密码不一致', 'The passwords do not match.'],

@@ -7,7 +7,7 @@ import { pb, fieldErrors } from '../core/api.js';
 import { t, addMessages, label, choices, lang } from '../core/i18n.js';
 import { yuan, date, dateTime, today, unitName } from '../core/format.js';
 import { stepsFrom, statusLabel, isTerminal } from '../core/flows.js';
-import { Loading, ErrorBox, Empty, Status, Field, FilePicker, Attachments, useAsync, useAction, useRealtime, navigate, toast, confirmBox, formData } from '../core/ui.js';
+import { Loading, ErrorBox, Empty, Status, Field, FilePicker, Attachments, useAsync, useAction, useRealtime, useMyTopic, navigate, toast, confirmBox, formData } from '../core/ui.js';
 import { Timeline } from './timeline.js';
 
 addMessages({
@@ -124,10 +124,10 @@ const joinList = (xs) => xs.join(lang() === 'en' ? ', ' : '、');
 const isOpen = (r) => !isTerminal('renovations', r.status);
 
 export function RenovationList({ me }) {
-  const list = useAsync(() => pb.collection('renovations').getList(1, 50, {
+  const list = useAsync(() => pb.collection('renovations').getList(1, 50, { skipTotal: true,
     sort: '-created', filter: pb.filter('applicant = {:me}', { me: me.id }), expand: 'unit.building',
   }), [me.id]);
-  useRealtime('renovations', '*', () => list.reload(), { onReconnect: list.reload });
+  useMyTopic(() => list.reload(), { collections: ['renovations'], onReconnect: list.reload }, [me.id]);
   return html`
     <div class="row between"><h1>${t('renovation.title')}</h1><a href="#/renovation/new"><button type="button" class="primary">${t('renovation.new')}</button></a></div>
     <p class="muted small">${t('renovation.intro')}</p>
@@ -151,7 +151,7 @@ export function RenovationNew({ me, unit }) {
   const act = useAction();
   const tenant = unit.relation === 'tenant';
   // The resident's own applications for this unit that are still under way.
-  const open = useAsync(() => pb.collection('renovations').getList(1, 5, {
+  const open = useAsync(() => pb.collection('renovations').getList(1, 5, { skipTotal: true,
     filter: pb.filter('applicant = {:me} && unit = {:u}', { me: me.id, u: unit.id }), sort: '-created', fields: 'id,serial,status',
   }).then((r) => r.items.filter(isOpen)), [me.id, unit.id]);
   const set = (k) => (e) => setForm({ ...form, [k]: e.target.value });
@@ -238,10 +238,9 @@ export function RenovationDetail({ params }) {
   useRealtime('renovations', params.id, (e) => {
     if (e.action === 'update') rec.setData((old) => ({ ...e.record, expand: old?.expand }));
   }, { onReconnect: reloadAll });
-  const byThis = pb.filter('renovation = {:id}', { id: params.id });
-  for (const col of ['renovation_violations', 'renovation_passes', 'renovation_inspections']) {
-    useRealtime(col, '*', again, { filter: byThis });
-  }
+  // Violations, passes and inspections of the resident's renovations come
+  // on their own topic (those of another renovation of theirs cost a re-read).
+  useMyTopic(again, { collections: ['renovation_violations', 'renovation_passes', 'renovation_inspections'] });
   if (rec.loading && !r) return html`<${Loading} />`;
   if (rec.error && !r) return html`<${ErrorBox} error=${rec.error} retry=${rec.reload} />`;
   return html`

@@ -8,7 +8,7 @@ import { pb, fieldErrors } from '../core/api.js';
 import { t, addMessages, label, choices, lang } from '../core/i18n.js';
 import { yuan, dateTime, today, parseDate } from '../core/format.js';
 import { stepsFrom, statusOrder } from '../core/flows.js';
-import { Loading, ErrorBox, Empty, Status, Field, FilePicker, Attachments, useAsync, useAction, useRealtime, navigate, toast, confirmBox, formData } from '../core/ui.js';
+import { Loading, ErrorBox, Empty, Status, Field, FilePicker, Attachments, useAsync, useAction, useRealtime, useMyTopic, navigate, toast, confirmBox, formData } from '../core/ui.js';
 import { Timeline } from './timeline.js';
 
 addMessages({
@@ -240,10 +240,10 @@ function ItemPicker({ items, value, onChange, error }) {
 const yourTurn = (o) => stepsFrom('work_orders', o.status, ['requester']).some((s) => s.to === 'in_progress' || s.to === 'signed_off');
 
 export function RepairList({ me }) {
-  const list = useAsync(() => pb.collection('work_orders').getList(1, 50, {
+  const list = useAsync(() => pb.collection('work_orders').getList(1, 50, { skipTotal: true,
     sort: '-created', expand: 'service_item', filter: pb.filter('requester = {:me}', { me: me.id }),
   }), [me.id]);
-  useRealtime('work_orders', '*', () => list.reload(), { onReconnect: list.reload });
+  useMyTopic(() => list.reload(), { collections: ['work_orders'], onReconnect: list.reload }, [me.id]);
   return html`
     <div class="row between"><h1>${t('repairs.title')}</h1><a href="#/repairs/new"><button type="button" class="primary">${t('repairs.new')}</button></a></div>
     <div class="card">
@@ -262,7 +262,7 @@ export function RepairList({ me }) {
 
 /** MyDemands lists the resident's requests for unlisted services and the answers; hidden while there are none. */
 function MyDemands({ me }) {
-  const list = useAsync(() => pb.collection('service_demands').getList(1, 20, { sort: '-created', filter: pb.filter('resident = {:me}', { me: me.id }) }), [me.id]);
+  const list = useAsync(() => pb.collection('service_demands').getList(1, 20, { sort: '-created', skipTotal: true, filter: pb.filter('resident = {:me}', { me: me.id }) }), [me.id]);
   if (list.error) return html`<div class="card"><${ErrorBox} error=${list.error} retry=${list.reload} /></div>`;
   if (!list.data || list.data.items.length === 0) return null;
   return html`<section class="card" aria-labelledby="h-demands">
@@ -455,7 +455,7 @@ function appointmentText(v) {
 }
 
 function ReworkLink({ id }) {
-  const list = useAsync(() => pb.collection('work_orders').getList(1, 5, { filter: pb.filter('rework_of = {:id}', { id }), fields: 'id,serial,status' }), [id]);
+  const list = useAsync(() => pb.collection('work_orders').getList(1, 5, { filter: pb.filter('rework_of = {:id}', { id }), fields: 'id,serial,status', skipTotal: true }), [id]);
   if (!list.data) return list.error ? html`<${ErrorBox} error=${list.error} retry=${list.reload} />` : null;
   return html`${list.data.items.map((r) => html`<p key=${r.id}>${t('repairs.reworkOrder')}: <a href=${'#/repairs/' + r.id}>${r.serial}</a> <${Status} col="work_orders" code=${r.status} /></p>`)}`;
 }

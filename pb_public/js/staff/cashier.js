@@ -154,8 +154,8 @@ async function findUnits(communityId, q) {
     ? pb.filter('community = {:c} && building.code = {:b} && number = {:n}', { c: communityId, b: exact[1], n: exact[2] })
     : pb.filter('community = {:c} && number ~ {:q}', { c: communityId, q });
   const [units, links] = await Promise.all([
-    pb.collection('units').getList(1, 40, { filter: unitFilter, expand: 'building' }),
-    exact ? { items: [] } : pb.collection('unit_residents').getList(1, 40, {
+    pb.collection('units').getList(1, 40, { filter: unitFilter, expand: 'building', skipTotal: true }),
+    exact ? { items: [] } : pb.collection('unit_residents').getList(1, 40, { skipTotal: true,
       filter: pb.filter('unit.community = {:c} && active = true && (resident.name ~ {:q} || resident.phone ~ {:q})', { c: communityId, q }),
       expand: 'unit.building,resident',
     }),

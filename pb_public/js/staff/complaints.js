@@ -12,7 +12,7 @@ import { pb, fieldErrors } from '../core/api.js';
 import { t, addMessages, label, choices } from '../core/i18n.js';
 import { dateTime, ago, unitName, parseDate } from '../core/format.js';
 import { stepsFrom, statusLabel, fieldLabel, isTerminal } from '../core/flows.js';
-import { Loading, ErrorBox, Empty, Status, Field, Attachments, useAsync, useAction, useRealtime, confirmBox, toast } from '../core/ui.js';
+import { Loading, ErrorBox, Empty, Status, Field, Attachments, useAsync, useAction, useRealtime, useCommunityTopic, refetch, placeFetched, confirmBox, toast } from '../core/ui.js';
 
 addMessages({
   'cp.board': ['投诉处理', 'Complaints'],
@@ -268,7 +268,6 @@ function bySoonest(list, field) {
 
 function DeskBoard({ me, community, query }) {
   const c = community.id;
-  const inC = pb.filter('community = {:c}', { c });
   const data = useAsync(() => pb.collection('complaints').getFullList({
     filter: pb.filter(`community = {:c} && (${OPEN.map((s) => `status = "${s}"`).join(' || ')})`, { c }), sort: 'received_at', expand: EXPAND,
   }), [c]);
@@ -276,17 +275,17 @@ function DeskBoard({ me, community, query }) {
   const [f, setF] = useFilters(query);
   const [tab, setTab] = useState('received');
   const now = useNow(30000);
-  useRealtime('complaints', '*', (e) => {
-    const r = e.record;
-    data.setData((list) => {
-      const rest = (list || []).filter((x) => x.id !== r.id);
-      return e.action !== 'delete' && OPEN.includes(r.status) && r.community === c ? [...rest, r] : rest;
-    });
-    if (e.action === 'create') {
+  // The community's topic says which complaint changed; it is re-read with
+  // this desk's own view (anonymity and all).
+  useCommunityTopic(c, 'complaints', async (e) => {
+    let r;
+    try { r = await refetch(e, { expand: EXPAND }); } catch { return; } // offline: the reconnect reloads
+    data.setData((list) => placeFetched(list, e.id, r, (x) => OPEN.includes(x.status) && x.community === c));
+    if (e.action === 'create' && r) {
       setFresh((x) => [...x, r.id]);
       toast(t('cp.arrived', { serial: r.serial }));
     }
-  }, { filter: inC, expand: EXPAND, onReconnect: data.reload }, [c]);
+  }, { onReconnect: data.reload }, [c]);
 
   const head = html`<div class="row between"><h1>${t('cp.board')}</h1>
     <span class="row small"><span class="muted"><span class="live-dot" aria-hidden="true"></span>${t('cp.live')}</span>
@@ -367,7 +366,7 @@ function PastSearch({ community, q }) {
     const m = term.match(UNIT_RE);
     const any = ['serial ~ {:q}', 'content ~ {:q}', 'location ~ {:q}', 'unit.number = {:q}'];
     if (m) any.push('(unit.building.code = {:b} && unit.number = {:n})');
-    return pb.collection('complaints').getList(1, 20, {
+    return pb.collection('complaints').getList(1, 20, { skipTotal: true,
       filter: pb.filter(`community = {:c} && (status = "closed" || status = "invalid") && (${any.join(' || ')})`, { c: community, q: term, b: m?.[1] || '', n: (m?.[2] || '').toUpperCase() }),
       sort: '-received_at', expand: 'unit.building,building',
     });
@@ -391,14 +390,12 @@ function MyComplaints({ me, community, query }) {
   const [f, setF] = useFilters(query);
   const now = useNow(30000);
   const soon = useSoon(() => data.reload());
-  useRealtime('complaints', '*', (e) => {
-    const r = e.record;
-    data.setData((list) => {
-      const rest = (list || []).filter((x) => x.id !== r.id);
-      return e.action !== 'delete' && mine(r) ? [...rest, r] : rest;
-    });
-    if (e.action === 'update' && mine(r) && r.status === 'assigned') soon(); // a new assignment: fetch in order
-  }, { filter: pb.filter('community = {:c}', { c }), expand: EXPAND, onReconnect: data.reload }, [c, me.id]);
+  useCommunityTopic(c, 'complaints', async (e) => {
+    let r;
+    try { r = await refetch(e, { expand: EXPAND }); } catch { return; }
+    data.setData((list) => placeFetched(list, e.id, r, mine));
+    if (e.action === 'update' && r && mine(r) && r.status === 'assigned') soon(); // a new assignment: fetch in order
+  }, { onReconnect: data.reload }, [c, me.id]);
 
   const head = html`<div class="row between"><h1>${t('cp.mine')}</h1><span class="small muted"><span class="live-dot" aria-hidden="true"></span>${t('cp.live')}</span></div>
     <p class="small muted">${t('cp.mineHint')}</p>`;

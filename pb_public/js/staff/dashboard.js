@@ -13,7 +13,7 @@ import { pb } from '../core/api.js';
 import { t, lang, addMessages, label } from '../core/i18n.js';
 import { yuan, dateTime, today, parseDate } from '../core/format.js';
 import { statusLabel } from '../core/flows.js';
-import { Loading, ErrorBox, Empty, Field, useAsync, useAction, useRealtime, toast } from '../core/ui.js';
+import { Loading, ErrorBox, Empty, Field, useAsync, useAction, useCommunityTopic, toast } from '../core/ui.js';
 
 addMessages({
   'dash.title': ['运营看板', 'Dashboard'],
@@ -254,7 +254,8 @@ function trendOption(rows) {
   return {
     textStyle: { fontFamily: font },
     color: ['#1e3a5f', '#0f766e', '#b45309', '#7c3aed', '#15803d'],
-    tooltip: { trigger: 'axis', valueFormatter: undefined },
+    // richText: drawn on the canvas; the HTML tooltip's inline styles are refused by the pages' CSP (hooks/ops.go).
+    tooltip: { trigger: 'axis', renderMode: 'richText', valueFormatter: undefined },
     legend: { top: 0, type: 'scroll' },
     grid: { left: 8, right: 8, top: 56, bottom: 8, containLabel: true },
     xAxis: { type: 'category', data: rows.map((r) => r.month) },
@@ -400,9 +401,8 @@ export function Dashboard({ community, query }) {
     timer.current = setTimeout(() => { reload.current(); trendsReload.current?.(); }, 600);
   };
   useEffect(() => () => clearTimeout(timer.current), []);
-  const filter = pb.filter('community = {:c}', { c: community.id });
-  useRealtime('complaints', '*', changed, { filter, onReconnect: changed }, [community.id]);
-  useRealtime('work_orders', '*', changed, { filter, onReconnect: changed }, [community.id]);
+  useCommunityTopic(community.id, 'complaints', changed, { onReconnect: changed });
+  useCommunityTopic(community.id, 'work_orders', changed, { onReconnect: changed });
   useEffect(() => {
     const every = setInterval(() => { setNow(Date.now()); reload.current(); }, 60000);
     return () => clearInterval(every);

@@ -6,7 +6,7 @@ import { pb, fieldErrors } from '../core/api.js';
 import { t, addMessages, label, choices } from '../core/i18n.js';
 import { yuan, owed, dateTime, ago, unitName, parseDate } from '../core/format.js';
 import { stepsFrom } from '../core/flows.js';
-import { Loading, ErrorBox, Empty, Status, Field, useAsync, useAction, useRealtime, confirmBox, toast } from '../core/ui.js';
+import { Loading, ErrorBox, Empty, Status, Field, useAsync, useAction, useCommunityTopic, refetch, placeFetched, confirmBox, toast } from '../core/ui.js';
 
 addMessages({
   'desk.title': ['前台受理', 'Intake'],
@@ -168,9 +168,9 @@ async function search(community, q) {
     const filter = m
       ? pb.filter('community = {:c} && building.code = {:b} && number = {:n}', { c: community, b: m[1], n: m[2].toUpperCase() })
       : pb.filter('community = {:c} && number = {:n}', { c: community, n: q.toUpperCase() });
-    jobs.push(pb.collection('units').getList(1, 30, { filter, expand: 'building' }).then((r) => r.items.forEach((u) => add(u))));
+    jobs.push(pb.collection('units').getList(1, 30, { filter, expand: 'building', skipTotal: true }).then((r) => r.items.forEach((u) => add(u))));
   } else {
-    jobs.push(pb.collection('unit_residents').getList(1, 30, {
+    jobs.push(pb.collection('unit_residents').getList(1, 30, { skipTotal: true,
       filter: pb.filter('unit.community = {:c} && active = true && (resident.name ~ {:q} || resident.phone ~ {:q})', { c: community, q }),
       expand: 'unit.building,resident',
     }).then((r) => r.items.forEach((l) => add(l.expand?.unit, l.expand?.resident || { id: l.resident, name: '' }))));
@@ -186,8 +186,8 @@ async function loadUnit(id) {
     pb.collection('units').getOne(id, { expand: 'building' }),
     pb.collection('unit_residents').getFullList({ filter: f('unit = {:u} && active = true'), expand: 'resident' }),
     pb.collection('bills').getFullList({ filter: f('unit = {:u} && (status = "issued" || status = "partially_paid")'), fields: 'id,amount_fen,discount_fen,late_fee_fen,paid_fen' }),
-    pb.collection('complaints').getList(1, 20, { filter: f('unit = {:u} && status != "closed" && status != "invalid"'), sort: '-received_at' }),
-    pb.collection('work_orders').getList(1, 20, { filter: f('unit = {:u} && status != "closed" && status != "cancelled"'), sort: '-received_at', expand: 'service_item' }),
+    pb.collection('complaints').getList(1, 20, { filter: f('unit = {:u} && status != "closed" && status != "invalid"'), sort: '-received_at', skipTotal: true }),
+    pb.collection('work_orders').getList(1, 20, { filter: f('unit = {:u} && status != "closed" && status != "cancelled"'), sort: '-received_at', expand: 'service_item', skipTotal: true }),
   ]);
   links.sort((a, b) => (RELATION_ORDER[a.relation] ?? 9) - (RELATION_ORDER[b.relation] ?? 9));
   const arrears = bills.reduce((s, b) => s + Math.max(owed(b), 0), 0);
@@ -492,18 +492,18 @@ export function DispatchBoard({ me, community }) {
     filter: pb.filter('role = "technician" && active = true && communities.id ?= {:c}', { c }), sort: 'name', fields: 'id,name,skills',
   }), [c]);
   const [fresh, setFresh] = useState([]);
-  const upsert = (rec) => orders.setData((list) => {
-    const rest = (list || []).filter((o) => o.id !== rec.id);
-    return BOARD.includes(rec.status) && rec.community === c ? [...rest, rec] : rest;
-  });
-  useRealtime('work_orders', '*', (e) => {
-    if (e.action === 'delete') { orders.setData((list) => (list || []).filter((o) => o.id !== e.record.id)); return; }
-    upsert(e.record);
-    if (e.action === 'create') {
-      setFresh((f) => [...f, e.record.id]);
-      toast(t('dispatch.arrived', { serial: e.record.serial }));
+  const onBoard = (o) => BOARD.includes(o.status) && o.community === c;
+  const upsert = (rec) => orders.setData((list) => placeFetched(list, rec.id, rec, onBoard));
+  // The community's topic says which order changed; the board re-reads it.
+  useCommunityTopic(c, 'work_orders', async (e) => {
+    let rec;
+    try { rec = await refetch(e, { expand: BOARD_EXPAND }); } catch { return; } // offline: the reconnect reloads
+    orders.setData((list) => placeFetched(list, e.id, rec, onBoard));
+    if (e.action === 'create' && rec) {
+      setFresh((f) => [...f, rec.id]);
+      toast(t('dispatch.arrived', { serial: rec.serial }));
     }
-  }, { filter: pb.filter('community = {:c}', { c }), expand: BOARD_EXPAND, onReconnect: orders.reload }, [c]);
+  }, { onReconnect: orders.reload }, [c]);
   const now = useNow(15000);
 
   if (orders.loading && !orders.data) return html`<h1>${t('dispatch.title')}</h1><${Loading} />`;
@@ -635,9 +635,8 @@ export function Revisits({ me, community }) {
   const c = community.id;
   const data = useAsync(() => loadRevisits(c), [c]);
   const [only, setOnly] = useState('');
-  const filter = pb.filter('community = {:c}', { c });
-  useRealtime('complaints', '*', () => data.reload(), { filter, onReconnect: data.reload }, [c]);
-  useRealtime('work_orders', '*', () => data.reload(), { filter, onReconnect: data.reload }, [c]);
+  useCommunityTopic(c, 'complaints', () => data.reload(), { onReconnect: data.reload }, [c]);
+  useCommunityTopic(c, 'work_orders', () => data.reload(), { onReconnect: data.reload }, [c]);
   const rows = (data.data || []).filter((x) => !only || x.col === only);
   const queue = rows.filter((x) => x.r.status === 'replied' || x.r.status === 'signed_off');
   const closing = rows.filter((x) => x.r.status === 'revisited');

@@ -7,7 +7,7 @@ import { pb } from '../core/api.js';
 import { t, lang, setLang, onLang, addMessages, label } from '../core/i18n.js';
 import { loadFlows } from '../core/flows.js';
 import { NotificationBell } from '../core/bell.js';
-import { Loading, ErrorBox, Overlays, useRoute, useAsync, useOnline, Field, useAction } from '../core/ui.js';
+import { Loading, ErrorBox, Overlays, useRoute, useAsync, useOnline, Field, useAction, signOut } from '../core/ui.js';
 import { Intake, DispatchBoard, Revisits } from './desk.js';
 import { Keys } from './keys.js';
 import { ComplaintBoard, ComplaintCase } from './complaints.js';
@@ -123,7 +123,6 @@ function Shell({ me }) {
 
   const found = match(route.path);
   const printing = route.parts[0] === 'print';
-  const signOut = () => { pb.authStore.clear(); location.hash = '#/'; };
   const menu = routes.filter(([, , roles, key]) => key && roles.includes(me.role));
   const here = '/' + (route.parts[0] || '');
   let body;

@@ -1,0 +1,187 @@
+package main
+
+// creates: B2, plain PocketBase (b2_complaints / b2_work_orders: the same
+// fields, indexes and rules, no hooks), against B3, Wuye (complaints filed
+// by residents through the portal's call, work orders taken in by the front
+// desk, through every hook, rule and serial number), on the same data
+// directory, both servers up, each figure taken back to back with its
+// baseline so that the busy machine moves both alike.
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"os"
+	"sync/atomic"
+	"time"
+)
+
+func init() { Register("creates", 10, runCreates) }
+
+// createCase is one kind of create, as each server takes it.
+type createCase struct {
+	name   string
+	b2, b3 func(i int) (path, token string, body any)
+}
+
+func createCases(d *Dataset) []createCase {
+	desk := d.DemoAccount("frontdesk@example.com")
+	categories := []string{"security", "cleaning", "greening", "engineering", "mail", "renovation", "staff_attitude", "other"}
+	trades := []string{"electrical", "plumbing", "carpentry", "appliance", "locksmith", "other"}
+	// Who files the i-th request: residents in a fixed shuffled order, so
+	// that B2 and B3 see the same people and units.
+	order := rand.New(rand.NewPCG(10, 10)).Perm(len(d.Residents))
+	who := func(i int) Person { return d.Residents[order[i%len(order)]] }
+	text := func(i int) string {
+		return fmt.Sprintf("基准测试 %d：%s", i, complaintTexts[i%len(complaintTexts)])
+	}
+	now := func() string { return time.Now().UTC().Format(tsLayout) }
+	return []createCase{
+		{
+			name: "complaint, resident (portal)",
+			b3: func(i int) (string, string, any) {
+				r := who(i)
+				return "/api/collections/complaints/records", r.Token, map[string]any{
+					"unit": r.Unit, "category": categories[i%len(categories)], "content": text(i),
+					"contact_name": "住户", "contact_phone": "13800000000", "anonymous": false,
+				}
+			},
+			b2: func(i int) (string, string, any) {
+				r := who(i)
+				return "/api/collections/b2_complaints/records", r.Token, map[string]any{
+					"community": d.Community, "unit": r.Unit, "resident": r.ID, "channel": "portal", "level": "general",
+					"status": "received", "received_at": now(), "category": categories[i%len(categories)], "content": text(i),
+					"contact_name": "住户", "contact_phone": "13800000000", "anonymous": false,
+				}
+			},
+		},
+		{
+			name: "work order, front desk",
+			b3: func(i int) (string, string, any) {
+				r := who(i)
+				return "/api/collections/work_orders/records", desk.Token, map[string]any{
+					"community": d.Community, "unit": r.Unit, "requester": r.ID, "kind": "routine", "category": trades[i%len(trades)],
+					"description": text(i), "contact_name": "住户", "contact_phone": "13800000000",
+				}
+			},
+			b2: func(i int) (string, string, any) {
+				r := who(i)
+				t := time.Now()
+				return "/api/collections/b2_work_orders/records", desk.Token, map[string]any{
+					"community": d.Community, "unit": r.Unit, "requester": r.ID, "kind": "routine", "category": trades[i%len(trades)],
+					"description": text(i), "contact_name": "住户", "contact_phone": "13800000000",
+					"status": "new", "receiver": desk.ID, "source": "request", "payment": "none",
+					"received_at": t.UTC().Format(tsLayout), "reply_due": t.Add(15 * time.Minute).UTC().Format(tsLayout),
+				}
+			},
+		},
+	}
+}
+
+// sideBySide is one measurement of B2 and B3.
+type sideBySide struct {
+	mode         string
+	b2, b3       *Result
+	b2cpu, b3cpu float64 // server CPU seconds per successful request
+}
+
+func runCreates(b *Bench) error {
+	d, err := b.Data()
+	if err != nil {
+		return err
+	}
+	// A copy of their own: the creates would otherwise fill the lists and
+	// statistics the other sections measure. Both servers share it.
+	dir, err := b.CopyData("creates")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	b.StopWuye() // nothing else runs meanwhile
+	plain, err := b.StartServer(KindPlain, dir)
+	if err != nil {
+		return err
+	}
+	defer plain.Stop()
+	wuye, err := b.StartServer(KindWuye, dir)
+	if err != nil {
+		return err
+	}
+	defer wuye.Stop()
+	var failures []error
+	rates := []float64{50, 200}
+	if b.Quick {
+		rates = []float64{20}
+	}
+	for _, c := range createCases(d) {
+		var rows []sideBySide
+		var seq atomic.Int64 // a fresh request number for every call, across phases
+		measure := func(s *Server, build func(int) (string, string, any), run func(Call) *Result) (*Result, float64) {
+			cpu := s.CPUSeconds()
+			r := run(func(ctx context.Context, _, _ int) error {
+				path, token, body := build(int(seq.Add(1)))
+				return b.Call(ctx, http.MethodPost, s.Base+path, token, body, nil)
+			})
+			used := s.CPUSeconds() - cpu
+			if err := r.Err(); err != nil {
+				failures = append(failures, fmt.Errorf("%s on %s: %w", c.name, s.Kind, err))
+			}
+			return r, used / float64(max(1, r.Count-r.Errors))
+		}
+		type phase struct {
+			mode string
+			run  func(Call) *Result
+		}
+		var phases []phase
+		for _, n := range []int{1, 16, 64} {
+			phases = append(phases, phase{fmt.Sprintf("%d concurrent", n), func(fn Call) *Result { return b.Closed(n, b.Phase, fn) }})
+		}
+		for _, rate := range rates {
+			phases = append(phases, phase{fmt.Sprintf("%.0f/s fixed rate", rate), func(fn Call) *Result { return b.Open(rate, b.Phase, fn) }})
+		}
+		for _, p := range phases {
+			row := sideBySide{mode: p.mode}
+			row.b2, row.b2cpu = measure(plain, c.b2, p.run)
+			row.b3, row.b3cpu = measure(wuye, c.b3, p.run)
+			b.Logf("%s, %s: B2 %.0f/s p99 %s ms, B3 %.0f/s p99 %s ms", c.name, p.mode, row.b2.PerSec(), ms(row.b2.P(0.99)), row.b3.PerSec(), ms(row.b3.P(0.99)))
+			rows = append(rows, row)
+		}
+		b.createTable(c.name, rows)
+	}
+	b.Metric("wuye_rss_kb_after", wuye.RSSKB())
+	b.Metric("plain_rss_kb_after", plain.RSSKB())
+	if len(failures) > 0 {
+		return fmt.Errorf("%d measurements had failed requests: %v", len(failures), failures)
+	}
+	return nil
+}
+
+func (b *Bench) createTable(name string, rows []sideBySide) {
+	var out [][]string
+	for _, r := range rows {
+		out = append(out, []string{
+			r.mode,
+			fmt.Sprintf("%.0f", r.b2.PerSec()), fmt.Sprintf("%.0f", r.b3.PerSec()), ratio(r.b3.PerSec(), r.b2.PerSec()),
+			fmt.Sprintf("%s / %s / %s", ms(r.b2.P(0.5)), ms(r.b2.P(0.95)), ms(r.b2.P(0.99))),
+			fmt.Sprintf("%s / %s / %s", ms(r.b3.P(0.5)), ms(r.b3.P(0.95)), ms(r.b3.P(0.99))),
+			ratio(float64(r.b3.P(0.99)), float64(r.b2.P(0.99))),
+			fmt.Sprintf("%.2f / %.2f", r.b2cpu*1000, r.b3cpu*1000),
+			fmt.Sprintf("%d / %d", r.b2.Errors, r.b3.Errors),
+		})
+		key := fmt.Sprintf("%s | %s", name, r.mode)
+		b.Metric(key, map[string]any{
+			"b2_per_s": r.b2.PerSec(), "b3_per_s": r.b3.PerSec(),
+			"b2_p50_ms": msf(r.b2.P(0.5)), "b2_p95_ms": msf(r.b2.P(0.95)), "b2_p99_ms": msf(r.b2.P(0.99)),
+			"b3_p50_ms": msf(r.b3.P(0.5)), "b3_p95_ms": msf(r.b3.P(0.95)), "b3_p99_ms": msf(r.b3.P(0.99)),
+			"b2_cpu_ms": r.b2cpu * 1000, "b3_cpu_ms": r.b3cpu * 1000, "b2_n": r.b2.Count, "b3_n": r.b3.Count,
+			"b2_late_starts": r.b2.Late, "b3_late_starts": r.b3.Late,
+		})
+	}
+	b.Table("Creates: "+name+" — B2 plain PocketBase vs B3 Wuye",
+		[]string{"load", "B2 req/s", "B3 req/s", "B3/B2 (goal ≥ 0.7)", "B2 p50 / p95 / p99 ms", "B3 p50 / p95 / p99 ms", "p99 B3/B2 (goal ≤ 1.5)", "server CPU ms/req B2 / B3", "errors B2 / B3"},
+		out,
+		"Fixed concurrency: requests back to back for the phase; fixed rate: started on schedule whatever the server does, latency counted from the scheduled start. Server CPU is the server process's user+system time per successful create.")
+}
+
+func msf(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

@@ -1,0 +1,199 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	_ "net/http/pprof" // see WUYE_BENCH_PPROF_* in serveMain
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/pocketbase/pocketbase"
+
+	"wuye/hooks"
+)
+
+// ServerKind says what a bench server runs.
+type ServerKind string
+
+const (
+	// KindWuye is Wuye as `wuye serve` runs it: every hook, route, cron job
+	// and the pages.
+	KindWuye ServerKind = "wuye"
+	// KindPlain is plain PocketBase (pocketbase.New) on the same kind of
+	// data directory: collections and rules, no Wuye hooks.
+	KindPlain ServerKind = "plain"
+)
+
+// serveArg makes this binary a server instead of the harness.
+const serveArg = "__serve"
+
+// Server is a bench server process on loopback.
+type Server struct {
+	Kind ServerKind
+	Base string // http://127.0.0.1:port
+	Dir  string // its data directory
+	Log  string // its output
+
+	cmd    *exec.Cmd
+	exited chan struct{}
+	err    error
+}
+
+// StartServer starts a server of kind on data directory dir and waits until
+// it answers its health check. The server is stopped at the end of the run
+// at the latest; Stop it sooner to free the machine for the next
+// measurement.
+func (b *Bench) StartServer(kind ServerKind, dir string) (*Server, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	addr := l.Addr().String()
+	l.Close()
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	logPath := filepath.Join(b.Tmp, fmt.Sprintf("server-%s-%d.log", kind, len(b.servers)))
+	logFile, err := os.Create(logPath)
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(exe, serveArg, string(kind), dir, addr, filepath.Join(b.Root, "pb_public"))
+	cmd.Stdout, cmd.Stderr = logFile, logFile
+	if err := cmd.Start(); err != nil {
+		logFile.Close()
+		return nil, err
+	}
+	s := &Server{Kind: kind, Base: "http://" + addr, Dir: dir, Log: logPath, cmd: cmd, exited: make(chan struct{})}
+	go func() {
+		s.err = cmd.Wait()
+		logFile.Close()
+		close(s.exited)
+	}()
+	b.servers = append(b.servers, s)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	go func() {
+		select {
+		case <-s.exited:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	t := time.Now()
+	if err := waitHealthy(ctx, b.Client, s.Base); err != nil {
+		s.Stop()
+		return nil, fmt.Errorf("%s server did not start (%v); log:\n%s", kind, err, s.Tail(30))
+	}
+	b.Logf("%s server on %s (pid %d) up in %.1f s", kind, s.Base, s.PID(), time.Since(t).Seconds())
+	return s, nil
+}
+
+// PID is the server's process id.
+func (s *Server) PID() int { return s.cmd.Process.Pid }
+
+// Alive reports whether the process still runs.
+func (s *Server) Alive() bool {
+	select {
+	case <-s.exited:
+		return false
+	default:
+		return true
+	}
+}
+
+// Stop ends the server: SIGTERM, then SIGKILL after 15 s.
+func (s *Server) Stop() {
+	if s == nil || !s.Alive() {
+		return
+	}
+	s.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-s.exited:
+	case <-time.After(15 * time.Second):
+		s.cmd.Process.Kill()
+		<-s.exited
+	}
+}
+
+// RSSKB is the server's resident set size in KiB (0 once it has exited).
+func (s *Server) RSSKB() int64 {
+	f, err := os.Open(fmt.Sprintf("/proc/%d/status", s.PID()))
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+			return kb
+		}
+	}
+	return 0
+}
+
+// CPUSeconds is the user+system CPU time the server has used so far.
+func (s *Server) CPUSeconds() float64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", s.PID()))
+	if err != nil {
+		return 0
+	}
+	// Fields after the command name (which may hold spaces) start after ')'.
+	i := strings.LastIndexByte(string(b), ')')
+	if i < 0 {
+		return 0
+	}
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 13 {
+		return 0
+	}
+	ut, _ := strconv.ParseFloat(f[11], 64)
+	st, _ := strconv.ParseFloat(f[12], 64)
+	return (ut + st) / 100 // USER_HZ
+}
+
+// Tail is the end of the server's log.
+func (s *Server) Tail(lines int) string {
+	b, _ := os.ReadFile(s.Log)
+	all := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
+	if len(all) > lines {
+		all = all[len(all)-lines:]
+	}
+	return strings.Join(all, "\n")
+}
+
+// serveMain is the server process: __serve kind dir addr publicDir.
+func serveMain(args []string) error {
+	if len(args) != 4 {
+		return fmt.Errorf("usage: %s kind dir addr publicDir", serveArg)
+	}
+	kind, dir, addr, public := ServerKind(args[0]), args[1], args[2], args[3]
+	// WUYE_BENCH_PPROF_WUYE=127.0.0.1:6061 (or _PLAIN) serves Go's profiler
+	// from that server, to see where its time goes during a measurement.
+	if pp := os.Getenv("WUYE_BENCH_PPROF_" + strings.ToUpper(string(kind))); pp != "" {
+		go func() { fmt.Fprintln(os.Stderr, "pprof:", http.ListenAndServe(pp, nil)) }()
+	}
+	// PocketBase reads its flags from os.Args.
+	os.Args = []string{os.Args[0], "serve", "--dir", dir, "--http", addr}
+	app := pocketbase.NewWithConfig(pocketbase.Config{HideStartBanner: true, DefaultDataDir: dir})
+	switch kind {
+	case KindWuye:
+		// As main.go wires `wuye serve`.
+		hooks.ServePages(app, func() string { return public })
+		hooks.Register(app)
+	case KindPlain:
+	default:
+		return fmt.Errorf("unknown server kind %q", kind)
+	}
+	return app.Start()
+}

@@ -1,0 +1,315 @@
+package hooks
+
+import (
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"html"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
+	"github.com/pocketbase/pocketbase/tools/router"
+)
+
+// Operations and hardening (issue #11): the backup schedule from the
+// environment, phone numbers masked for roles whose work does not need
+// them, and the pages served with security headers. The defaults (backup
+// schedule, rate limits, password length) are set by migrations/ops.go.
+
+func registerOps(app core.App) {
+	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		if err := ApplyBackupEnv(se.App, os.Getenv); err != nil {
+			return err
+		}
+		// The error translation bound in Register runs at the default
+		// priority, after PocketBase's own early middlewares: a request
+		// refused by the rate limiter (priority -1000, e.g. the sign-in
+		// limit) never reached it and was answered in English only. Its
+		// 429s are translated here, just before the limiter (a 429 already
+		// translated stays as it is).
+		se.Router.Bind(&hook.Handler[*core.RequestEvent]{
+			Id:       "wuyeLocalizeRateLimit",
+			Priority: apis.DefaultRateLimitMiddlewarePriority - 1,
+			Func: func(e *core.RequestEvent) error {
+				err := e.Next()
+				var apiErr *router.ApiError
+				if errors.As(err, &apiErr) && apiErr.Status == http.StatusTooManyRequests {
+					localize(apiErr, requestLang(e.Request))
+				}
+				return err
+			},
+		})
+		return se.Next()
+	})
+	app.OnRecordEnrich("service_demands").BindFunc(maskDemandContact)
+	app.OnRecordEnrich("key_loans").BindFunc(maskBorrowerPhone)
+}
+
+// ApplyBackupEnv applies WUYE_BACKUP_CRON (a cron spec in office time, or
+// "off") and WUYE_BACKUP_KEEP (how many automatic backups to keep) to the
+// backup settings when set, so that a deployment can fix its schedule in its
+// service file. Unset, the stored settings stand: the migration's default
+// (03:30 daily, keep 7) or whatever a superuser chose in the dashboard. A
+// value PocketBase would refuse stops the start with the reason.
+func ApplyBackupEnv(app core.App, getenv func(string) string) error {
+	spec, keep := strings.TrimSpace(getenv("WUYE_BACKUP_CRON")), strings.TrimSpace(getenv("WUYE_BACKUP_KEEP"))
+	if spec == "" && keep == "" {
+		return nil
+	}
+	s, err := app.Settings().Clone()
+	if err != nil {
+		return err
+	}
+	switch spec {
+	case "":
+	case "off":
+		s.Backups.Cron = ""
+	default:
+		s.Backups.Cron = spec
+	}
+	if keep != "" {
+		n, err := strconv.Atoi(keep)
+		if err != nil || n < 1 {
+			return fmt.Errorf("WUYE_BACKUP_KEEP=%q: 应为正整数 must be a whole number of backups, 1 or more", keep)
+		}
+		s.Backups.CronMaxKeep = n
+	}
+	cur := app.Settings().Backups
+	if s.Backups.Cron == cur.Cron && s.Backups.CronMaxKeep == cur.CronMaxKeep {
+		return nil
+	}
+	if err := app.Save(s); err != nil {
+		return fmt.Errorf("WUYE_BACKUP_CRON=%q WUYE_BACKUP_KEEP=%q: %w", spec, keep, err)
+	}
+	return nil
+}
+
+// MaskPhone keeps the first three and last four digits of a phone number
+// (139****0001), enough to recognise it, not to call it.
+func MaskPhone(p string) string {
+	if len(p) < 8 {
+		return "****"
+	}
+	return p[:3] + "****" + p[len(p)-4:]
+}
+
+// residentContactRoles are the staff roles whose work involves calling
+// residents back (hideResidentContacts applies the same list to the
+// residents collection itself).
+var residentContactRoles = []string{RoleFrontDesk, RoleAreaManager, RoleCashier, RoleSupervisor, RoleDirector}
+
+// maskDemandContact: a service demand (a service the office does not offer
+// yet) is answered by the desk; technicians, engineers and security can
+// list them to see what is asked for, not whom to call.
+func maskDemandContact(e *core.RecordEnrichEvent) error {
+	info := e.RequestInfo
+	if info == nil || info.HasSuperuserAuth() || !isStaff(info.Auth) || hasRole(info.Auth, residentContactRoles...) {
+		return e.Next()
+	}
+	if p := e.Record.GetString("contact_phone"); p != "" {
+		e.Record.WithCustomData(true)
+		e.Record.Set("contact_phone", MaskPhone(p))
+	}
+	return e.Next()
+}
+
+// maskBorrowerPhone: an outside borrower's phone is for the staff who lend
+// keys and chase overdue ones (desk, area managers, supervisor, director);
+// engineers, security and cashiers see the loans without it.
+func maskBorrowerPhone(e *core.RecordEnrichEvent) error {
+	info := e.RequestInfo
+	if info == nil || info.HasSuperuserAuth() || hasRole(info.Auth, RoleFrontDesk, RoleAreaManager, RoleSupervisor, RoleDirector) {
+		return e.Next()
+	}
+	if p := e.Record.GetString("borrower_phone"); p != "" {
+		e.Record.WithCustomData(true)
+		e.Record.Set("borrower_phone", MaskPhone(p))
+	}
+	return e.Next()
+}
+
+// ServePages serves the pages (residents' portal at /, staff workspace at
+// /staff/) from the directory dir() names — read when the server starts,
+// after the command line is parsed — like PocketBase's own pb_public, so an
+// office can restyle them without rebuilding. Every response outside /api/
+// and /_/ carries the security headers of pageHeaders.
+func ServePages(app core.App, dir func() string) {
+	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
+		Func: func(se *core.ServeEvent) error {
+			csp := &pagePolicy{dir: dir()}
+			se.Router.BindFunc(func(e *core.RequestEvent) error {
+				p := e.Request.URL.Path
+				if !strings.HasPrefix(p, "/api/") && p != "/api" && !strings.HasPrefix(p, "/_/") && p != "/_" {
+					pageHeaders(e.Response.Header(), csp.header())
+				}
+				return e.Next()
+			})
+			if !se.Router.HasRoute(http.MethodGet, "/{path...}") {
+				se.Router.GET("/{path...}", apis.Static(os.DirFS(csp.dir), false))
+			}
+			return se.Next()
+		},
+		Priority: 999, // after every API route
+	})
+}
+
+// pageHeaders sets the headers of a page response. The policy allows the
+// pages' own files and nothing else: scripts from the same origin plus the
+// inline import maps by hash (no 'unsafe-inline', no eval), styles from the
+// same origin (no inline <style> or style attributes: the pages set styles
+// through the DOM, which CSP does not restrict; the ECharts tooltip is drawn
+// on its canvas), the printable notices' style and print button by hash,
+// images also from blob: (previews of photos being attached) and data: (the
+// signature pad), connections (API, realtime) to the same origin only, no
+// plugins, no framing by other sites, no <base> or form posts elsewhere.
+func pageHeaders(h http.Header, csp string) {
+	h.Set("Content-Security-Policy", csp)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Referrer-Policy", "same-origin")
+	// No page uses the camera API (photos come through a file input, which
+	// needs no permission), the microphone, location or payment requests.
+	h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
+}
+
+// pagePolicy is the Content-Security-Policy of the pages, with the hashes of
+// the inline scripts (the import maps) of the HTML files in dir. The hashes
+// are recomputed when one of those files changes, so an office that edits an
+// import map does not have to restart the server.
+type pagePolicy struct {
+	dir string
+
+	mu     sync.Mutex
+	files  map[string]time.Time // the HTML files hashed, by modification time
+	policy string
+}
+
+func (p *pagePolicy) header() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.policy == "" || p.changed() {
+		hashes, files := inlineScriptHashes(p.dir)
+		styles, handlers := printableSources()
+		if len(handlers) > 0 {
+			hashes = append(append(hashes, "'unsafe-hashes'"), handlers...)
+		}
+		p.files = files
+		p.policy = "default-src 'self'; script-src 'self'" + sources(hashes) + "; style-src 'self'" + sources(styles) +
+			"; img-src 'self' blob: data:; font-src 'self'; connect-src 'self'" +
+			"; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+	}
+	return p.policy
+}
+
+func sources(list []string) string {
+	if len(list) == 0 {
+		return ""
+	}
+	return " " + strings.Join(list, " ")
+}
+
+func hashSource(text string) string {
+	sum := sha256.Sum256([]byte(text))
+	return "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"
+}
+
+var inlineStyle = regexp.MustCompile(`(?is)<style\b[^>]*>(.*?)</style\s*>`)
+var inlineHandler = regexp.MustCompile(`(?i)\son[a-z]+="([^"]*)"`)
+
+// printableSources are the CSP sources of the printable notices that the
+// API serves as whole HTML pages (the rectification and the reminder
+// notice). The portal opens them as blob: documents, and a blob: document
+// inherits the policy of the page that made it: their <style> block and
+// their print button's onclick are admitted by hash ('unsafe-hashes' lets a
+// hash cover an event-handler attribute; only print() is listed). The
+// hashes are taken from the templates as rendered, so they follow edits.
+func printableSources() (styles, handlers []string) {
+	for _, t := range []*template.Template{rectificationPage, noticePage} {
+		var b strings.Builder
+		if err := t.Execute(&b, map[string]any{}); err != nil {
+			continue
+		}
+		for _, m := range inlineStyle.FindAllStringSubmatch(b.String(), -1) {
+			if h := hashSource(m[1]); !slices.Contains(styles, h) {
+				styles = append(styles, h)
+			}
+		}
+		for _, m := range inlineHandler.FindAllStringSubmatch(b.String(), -1) {
+			if h := hashSource(html.UnescapeString(m[1])); !slices.Contains(handlers, h) {
+				handlers = append(handlers, h)
+			}
+		}
+	}
+	return styles, handlers
+}
+
+// changed reports whether an HTML file hashed last time was modified or
+// removed since.
+func (p *pagePolicy) changed() bool {
+	for f, mod := range p.files {
+		fi, err := os.Stat(f)
+		if err != nil || !fi.ModTime().Equal(mod) {
+			return true
+		}
+	}
+	return false
+}
+
+var inlineScript = regexp.MustCompile(`(?is)<script\b([^>]*)>(.*?)</script\s*>`)
+var srcAttr = regexp.MustCompile(`(?i)\bsrc\s*=`)
+
+// inlineScriptHashes returns the CSP sources ('sha256-…') of every inline
+// <script> of the HTML files under dir, and those files with their
+// modification times. An unreadable directory gives no hashes: the pages'
+// inline scripts are then refused, and the browser console says why.
+func inlineScriptHashes(dir string) ([]string, map[string]time.Time) {
+	files := map[string]time.Time{}
+	var hashes []string
+	_ = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		if d.IsDir() {
+			if path != dir && (d.Name() == "vendor" || strings.HasPrefix(d.Name(), ".")) {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !strings.HasSuffix(strings.ToLower(d.Name()), ".html") {
+			return nil
+		}
+		b, err := os.ReadFile(path)
+		fi, serr := d.Info()
+		if err != nil || serr != nil {
+			return nil
+		}
+		files[path] = fi.ModTime()
+		// The browser hashes the script's text after the HTML parser has
+		// turned every CR LF and lone CR into LF.
+		text := strings.ReplaceAll(strings.ReplaceAll(string(b), "\r\n", "\n"), "\r", "\n")
+		for _, m := range inlineScript.FindAllStringSubmatch(text, -1) {
+			if srcAttr.MatchString(m[1]) {
+				continue
+			}
+			if h := hashSource(m[2]); !slices.Contains(hashes, h) {
+				hashes = append(hashes, h)
+			}
+		}
+		return nil
+	})
+	slices.Sort(hashes)
+	return hashes, files
+}

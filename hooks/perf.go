@@ -1,0 +1,42 @@
+package hooks
+
+import (
+	"log/slog"
+
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// dbOptimizeJob is PocketBase's own nightly database maintenance job.
+const dbOptimizeJob = "__pbDBOptimize__"
+
+// DBOptimizePragma is what the nightly maintenance runs instead of
+// PocketBase's plain `PRAGMA optimize`: ANALYZE every table whose size has
+// changed a lot since its statistics were gathered (0x10000: all tables, not
+// only those queried on this connection; 0x02: analyze), reading all of it.
+// PocketBase's default (0xfffe) analyzes a sample of at most a couple of
+// thousand rows, which on a table of a million rows can make an index look
+// selective when it is not: the page lists then walk years of history
+// instead of the few open documents (issue #10, cmd/bench). Migration 0025
+// gathers full statistics once; this keeps them true as the tables grow.
+const DBOptimizePragma = "PRAGMA optimize = 0x10002"
+
+// registerPerf replaces PocketBase's nightly maintenance job (same id, same
+// schedule — midnight in office time, the cron's timezone) with one that
+// keeps full statistics.
+func registerPerf(app core.App) {
+	app.Cron().MustAdd(dbOptimizeJob, "0 0 * * *", func() { OptimizeDB(app) })
+}
+
+// OptimizeDB checkpoints both databases' write-ahead logs and refreshes the
+// planner statistics of the tables that need it, in full.
+func OptimizeDB(app core.App) {
+	if _, err := app.NonconcurrentDB().NewQuery("PRAGMA wal_checkpoint(TRUNCATE)").Execute(); err != nil {
+		app.Logger().Warn("wal checkpoint of the main database", slog.String("error", err.Error()))
+	}
+	if _, err := app.AuxNonconcurrentDB().NewQuery("PRAGMA wal_checkpoint(TRUNCATE)").Execute(); err != nil {
+		app.Logger().Warn("wal checkpoint of the auxiliary database", slog.String("error", err.Error()))
+	}
+	if _, err := app.NonconcurrentDB().NewQuery(DBOptimizePragma).Execute(); err != nil {
+		app.Logger().Warn("nightly optimize", slog.String("error", err.Error()))
+	}
+}

@@ -1,0 +1,657 @@
+package hooks_test
+
+// The declared permission matrix that TestPermissionMatrix checks the live
+// schema and API against (see permissions_test.go for how each operation is
+// observed). A new collection, a new field or a new kind of caller fails the
+// test until it is declared here; docs/PERMISSIONS.md is generated from it.
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tests"
+	"github.com/pocketbase/pocketbase/tools/filesystem"
+
+	"wuye/internal/testapp"
+)
+
+// matrixCallers are the kinds of caller, each played by a demo account.
+var matrixCallers = []struct{ name, email, about string }{
+	{"anonymous", "", "not signed in"},
+	{"owner", "owner1@example.com", "owner of 1-101 (let to a tenant)"},
+	{"tenant", "tenant1@example.com", "tenant of 1-101"},
+	{"family", "family1@example.com", "family member of 1-101's owner"},
+	{"neighbour", "owner2@example.com", "owner of 1-102 and of parking space 3-P001, same building"},
+	{"former", "former1@example.com", "former tenant of 1-102 (tenancy ended: lives nowhere, so community and unit give nothing)"},
+	{"outsider", "owner.yx@example.com", "resident of the other community (银杏苑)"},
+	{"front_desk", "frontdesk@example.com", "front desk (a complaint is about them)"},
+	{"area_manager", "areamgr@example.com", "area manager of 一片区"},
+	{"technician", "tech1@example.com", "technician (electrical, plumbing, appliances)"},
+	{"engineer", "engineer@example.com", "engineering department"},
+	{"security", "security@example.com", "security department"},
+	{"cashier", "cashier@example.com", "cashier"},
+	{"supervisor", "supervisor@example.com", "customer-service supervisor"},
+	{"director", "director@example.com", "office director"},
+	{"other_staff", "supervisor.yx@example.com", "supervisor of the other community (银杏苑)"},
+	{"superuser", "root@example.com", "platform administrator (_superusers)"},
+}
+
+var callerGroups = map[string][]string{
+	"residents": {"owner", "tenant", "family", "neighbour", "former", "outsider"},
+}
+
+// Scope words (a cell may join several with +):
+//
+//	none       nothing
+//	all        every record, of every community
+//	community  the records of the caller's communities (a resident's: those they currently live in),
+//	           except a complaint (and its notes and timeline) about the caller themselves, and,
+//	           for staff below supervisor, complaints about the service center
+//	assigned   as community, but only records assigned to the caller (handler, technician,
+//	           pool order of their trade, patrol task or unit of their area)
+//	open       as community, less the records seen only when assigned (complaints' timelines)
+//	unit       records of a unit the caller currently lives in
+//	self       the caller's own: their account, what they filed or applied for, their notifications
+//
+// For create, a cell says for which existing records the caller could file
+// one like it (same unit, community, renovation …).
+//
+// Fields: a bare name is shown to everyone who may read the record; name!
+// to nobody; name{callers} only to those callers (self: the account
+// itself); name~{callers} in full to those callers, masked to the others;
+// name? depends on the record (anonymous complaints, hooks/complaints_anonymity.go);
+// +name{callers} is a computed key that only those callers get.
+const permissionTable = `
+collection communities
+fields id name code address phone hot_threshold created updated
+anonymous                        none       none       none       none       none       none       -
+residents                        community  community  none       none       none       community  -
+front_desk area_manager technician engineer security cashier community community none none none community -
+supervisor director other_staff  community  community  none       community  none       community  -
+superuser                        all        all        all        all        all        all        -
+
+collection staff
+fields id password! tokenKey! email{self,director,superuser} emailVisibility verified name phone role communities active skills created updated
+anonymous                        none       none       none       none       none       none       -
+residents                        none       none       none       none       none       none       -
+front_desk area_manager technician engineer security cashier supervisor other_staff community community none self none community -
+director                         community  community  all        community  none       community  -
+superuser                        all        all        all        all        all        all        -
+note the create rule admits any director; hooks/registry.go (guardStaffWrite) limits the communities they may give to their own
+
+collection residents
+fields id password! tokenKey! email{self,supervisor,director,other_staff,superuser} emailVisibility verified name phone{self,front_desk,area_manager,cashier,supervisor,director,other_staff,superuser} created updated
+anonymous                        none       none       none       none       none       none       -
+residents                        self       self       none       self       none       self       -
+front_desk area_manager technician engineer security cashier community community none none none community -
+supervisor director other_staff  community  community  all        community  none       community  -
+superuser                        all        all        all        all        all        all        -
+note staff see the residents ever linked to a unit of their communities
+
+collection areas
+fields id community name manager created updated
+anonymous residents              none       none       none       none       none       none       -
+front_desk area_manager technician engineer security cashier community community none none none community -
+supervisor director other_staff  community  community  community  community  community  community  -
+superuser                        all        all        all        all        all        all        -
+
+collection buildings
+fields id community area code name floors created updated
+anonymous                        none       none       none       none       none       none       -
+residents                        unit       unit       none       none       none       unit       -
+front_desk area_manager technician engineer security cashier community community none none none community -
+supervisor director other_staff  community  community  community  community  community  community  -
+superuser                        all        all        all        all        all        all        -
+
+collection units
+fields id community building number floor type area_m2 status handed_over_on renovation_registered_on moved_in_on created updated
+anonymous                        none       none       none       none       none       none       -
+residents                        unit       unit       none       none       none       unit       -
+front_desk area_manager technician engineer security cashier community community none none none community -
+supervisor director other_staff  community  community  community  community  community  community  -
+superuser                        all        all        all        all        all        all        -
+
+collection unit_residents
+fields id unit resident relation since until active created updated
+anonymous                        none       none       none       none       none       none       -
+residents                        self       self       none       none       none       self       -
+front_desk area_manager technician engineer security cashier community community none none none community -
+supervisor director other_staff  community  community  community  community  community  community  -
+superuser                        all        all        all        all        all        all        -
+
+collection events
+fields id subject_collection subject_id action from to actor_staff actor_resident? note community unit? resident? public complaint created
+anonymous                        none       none       none       none       none       none       -
+residents                        self+unit  self+unit  none       none       none       self+unit  -
+front_desk area_manager supervisor director other_staff community community none none none community -
+technician engineer security cashier open+assigned open+assigned none none none open+assigned -
+superuser                        all        all        all        all        all        all        -
+note residents read the public events of their current units, and those of their own complaints (only theirs, even after they moved out); nobody writes events through the API
+
+collection notifications
+fields id recipient_staff recipient_resident kind title body subject_collection subject_id read read_at created updated
+anonymous                        none       none       none       none       none       none       -
+residents front_desk area_manager technician engineer security cashier supervisor director other_staff self self none self none self -
+superuser                        all        all        all        all        all        all        -
+
+collection work_calendar
+fields id date kind name note created updated
+anonymous                        none       none       none       none       none       none       -
+residents front_desk area_manager technician engineer security cashier all all none none none all -
+supervisor director other_staff  all        all        all        all        all        all        -
+superuser                        all        all        all        all        all        all        -
+
+collection complaints
+fields id serial community unit? building location resident? contact_name? contact_phone? channel category level content attachments about_service_center subject_staff status handler department receiver received_at first_response_due reply_due first_responded_at replied_at revisited_at closed_at result invalid_reason satisfaction revisit_note reopen_count first_response_overdue reply_overdue hot_group anonymous created updated
+anonymous                        none       none       none       none       none       none       none
+residents                        self       self       unit       self       none       self       self
+front_desk supervisor director other_staff community community community community none community community
+area_manager                     community  community  none       community  none       community  community
+technician engineer security cashier assigned assigned none assigned none assigned assigned
+superuser                        all        all        all        all        all        all        all
+
+collection complaint_notes
+fields id complaint author note created
+anonymous residents              none       none       none       none       none       none       -
+front_desk area_manager supervisor director other_staff community community community none none community -
+technician engineer security cashier assigned assigned assigned none none assigned -
+superuser                        all        all        all        all        all        all        -
+
+collection service_items
+fields id community code name category kind price_fen unit needs_estimate prepay active created updated
+anonymous                        none       none       none       none       none       none       -
+residents                        community  community  none       none       none       community  -
+front_desk area_manager technician engineer security cashier community community none none none community -
+supervisor director other_staff  community  community  community  community  none       community  -
+superuser                        all        all        all        all        all        all        -
+note residents see the active items of the communities they live in
+
+collection service_demands
+fields id community unit resident contact_name contact_phone description status answer answered_by answered_at created updated
+anonymous                        none       none       none       none       none       none       -
+residents                        self       self       unit       none       none       self       -
+area_manager technician engineer security cashier community community none none none community -
+front_desk supervisor director other_staff community community community community none community -
+superuser                        all        all        all        all        all        all        -
+
+collection work_orders
+fields id serial community unit building location requester contact_name contact_phone kind category service_item description photos appointment_at dispatch_mode technician receiver status received_at reply_due replied_at accepted_at arrived_at arrival quote_fen quote_confirmed_at materials materials_fen amount_fen started_at completed_at signoff signature signed_off_at payment paid_at revisit_method satisfaction revisit_note revisited_at closed_at cancel_reason cancelled_at damage_report source source_ref reply_overdue revisit_overdue rework_round rework_of created updated +technician_name{residents}
+anonymous                        none       none       none       none       none       none       none
+residents                        self       self       unit       self       none       self       self
+front_desk supervisor director other_staff community community community community none community community
+area_manager cashier             community  community  none       community  none       community  community
+technician engineer security     assigned   assigned   none       assigned   none       assigned   assigned
+superuser                        all        all        all        all        all        all        all
+
+collection fee_items
+fields id community code name kind basis price_fen unit_types meter late_fee_rate cycle active_from active_to active created updated
+anonymous                        none       none       none       none       none       none       -
+residents                        community  community  none       none       none       community  -
+front_desk area_manager technician engineer security cashier community community none none none community -
+supervisor director other_staff  community  community  community  community  none       community  -
+superuser                        all        all        all        all        all        all        -
+
+collection meter_readings
+fields id unit meter reading read_on read_by created updated
+anonymous                        none       none       none       none       none       none       -
+residents                        unit       unit       none       none       none       unit       -
+front_desk technician engineer security community community none none none community -
+area_manager                     community  community  community  none       none       community  -
+cashier supervisor other_staff   community  community  community  community  none       community  -
+director                         community  community  none       community  none       community  -
+superuser                        all        all        all        all        all        all        -
+
+collection billing_runs
+fields id community period status total_units processed_units created_bills existing_bills skipped started_by started_at finished_at error created updated
+anonymous residents              none       none       none       none       none       none       -
+front_desk area_manager technician engineer security community community none none none community -
+cashier supervisor director other_staff community community community none none community -
+superuser                        all        all        all        all        all        all        -
+
+collection bills
+fields id serial community unit fee_item work_order source period period_start period_end payer amount_fen discount_fen discount_reason late_fee_fen paid_fen due_on status reminder_stage run basis created updated
+anonymous                        none       none       none       none       none       none       -
+residents                        unit       unit       none       none       none       unit       -
+technician engineer security     none       none       none       none       none       none       -
+front_desk area_manager cashier  community  community  none       none       none       community  -
+supervisor director other_staff  community  community  none       community  none       community  -
+superuser                        all        all        all        all        all        all        -
+
+collection payments
+fields id serial community unit amount_fen method payer_name bills allocations received_by note reverses created updated
+anonymous                        none       none       none       none       none       none       -
+residents                        unit       unit       none       none       none       unit       -
+technician engineer security     none       none       none       none       none       none       -
+front_desk area_manager          community  community  none       none       none       community  -
+cashier supervisor director other_staff community community community none none community -
+superuser                        all        all        all        all        all        all        -
+
+collection reminders
+fields id community bill unit stage issued_on deadline amount_fen note created delivered_at delivered_by delivery_note
+anonymous                        none       none       none       none       none       none       -
+residents                        unit       unit       none       none       none       unit       -
+technician engineer security     none       none       none       none       none       none       -
+cashier                          community  community  none       none       none       community  -
+front_desk area_manager supervisor director other_staff community community none community none community -
+superuser                        all        all        all        all        all        all        -
+
+collection deposits
+fields id community unit kind holder_name source amount_fen balance_fen status received_by created updated
+anonymous                        none       none       none       none       none       none       -
+residents                        unit       unit       none       none       none       unit       -
+technician security              none       none       none       none       none       none       -
+front_desk area_manager engineer community community none       none       none       community  -
+cashier supervisor director other_staff community community community none none community -
+superuser                        all        all        all        all        all        all        -
+
+collection deposit_movements
+fields id deposit kind amount_fen reason by created
+anonymous                        none       none       none       none       none       none       -
+residents                        unit       unit       none       none       none       unit       -
+technician                       none       none       none       none       none       none       -
+front_desk area_manager engineer security community community none none none community -
+cashier supervisor director other_staff community community community none none community -
+superuser                        all        all        all        all        all        all        -
+
+collection online_orders
+fields id trade_no community unit bills amount_fen provider status resident payment provider_txn_id paid_at created updated
+anonymous                        none       none       none       none       none       none       -
+residents                        self       self       none       none       none       self       -
+front_desk area_manager technician engineer security none none none none none none -
+cashier supervisor director other_staff community community none none none community -
+superuser                        all        all        all        all        all        all        -
+note orders are made and settled by Wuye's payment routes only
+
+collection renovations
+fields id serial community unit applicant tenant owner_consent contractor_name contractor_licence contractor_phone site_lead scope description drawings planned_start planned_end status submitted_at engineering_due approval_due engineer engineering_comment approver director_comment reject_reason review_overdue agreement_signed_at fees_fen fees_paid deposit_fen deposit permit_no permitted_at deposit_refund_due suspend_reason completion_requested_at resident_signed contractor_signed office_signed acceptance_changes accepted_at closed_at refunded_fen created updated
+anonymous                        none       none       none       none       none       none       none
+residents                        self       self       unit       self       none       self       self
+technician                       none       none       none       none       none       none       none
+front_desk area_manager engineer security cashier supervisor director other_staff community community none community none community community
+superuser                        all        all        all        all        all        all        all
+
+collection renovation_passes
+fields id renovation serial worker_name id_no~{supervisor,director,other_staff,superuser} trade photo deposit_fen deposit valid_until returned_at issued_by created updated
+anonymous                        none       none       none       none       none       none       none
+residents                        self       self       none       none       none       self       self
+technician                       none       none       none       none       none       none       none
+area_manager engineer security cashier community community none none none community community
+front_desk supervisor director other_staff community community community community none community community
+superuser                        all        all        all        all        all        all        all
+
+collection renovation_inspections
+fields id renovation inspector inspected_on permit_posted working_hours_kept within_scope debris_cleared corridor_doors_closed no_open_flame wiring_safe extinguishers extinguishers_required photos result note created
+anonymous                        none       none       none       none       none       none       none
+residents                        self       self       none       none       none       self       self
+technician                       none       none       none       none       none       none       none
+front_desk cashier               community  community  none       none       none       community  community
+area_manager engineer security supervisor director other_staff community community community none none community community
+superuser                        all        all        all        all        all        all        all
+
+collection renovation_violations
+fields id renovation inspection severity kind description measures rectify_by deduct_fen status found_by recheck_note created updated
+anonymous                        none       none       none       none       none       none       -
+residents                        self       self       none       none       none       self       -
+technician                       none       none       none       none       none       none       -
+front_desk cashier               community  community  none       none       none       community  -
+area_manager engineer security supervisor director other_staff community community community community none community -
+superuser                        all        all        all        all        all        all        -
+
+collection hot_work_permits
+fields id renovation serial operator_name operator_cert place window_start window_end status security_by center_by approved_by reject_reason created updated
+anonymous                        none       none       none       none       none       none       -
+residents                        self       self       self       none       none       self       -
+technician cashier               none       none       none       none       none       none       -
+area_manager engineer security director community community none community none community -
+front_desk supervisor other_staff community community  community  community  none       community  -
+superuser                        all        all        all        all        all        all        -
+note residents apply for their own renovations; the approvals are the flow in hooks/hotwork.go
+
+collection vacancy_patrols
+fields id unit patroller kind signed_in_at hygiene security doors_windows no_leaks structure fittings finding finding_category photos work_order created
+anonymous residents              none       none       none       none       none       none       none
+technician                       none       none       none       none       none       none       none
+front_desk engineer security cashier community community none none none community community
+area_manager                     community  community  assigned   none       none       community  community
+supervisor director other_staff  community  community  community  none       none       community  community
+superuser                        all        all        all        all        all        all        all
+
+collection patrol_tasks
+fields id community area manager unit kind period due_on status patrol escalated created updated
+anonymous residents              none       none       none       none       none       none       -
+front_desk area_manager technician engineer security cashier assigned assigned none none none assigned -
+supervisor director other_staff  community  community  none       none       none       community  -
+superuser                        all        all        all        all        all        all        -
+note patrol tasks are planned by the cron job; a manager's page subscribes to patrol_tasks/* and hears of their own
+
+collection keys
+fields id community label kind unit building floor slot status created updated
+anonymous residents              none       none       none       none       none       none       -
+technician                       none       none       none       none       none       none       -
+area_manager engineer security cashier community community none none none community -
+front_desk supervisor director other_staff community community community community none community -
+superuser                        all        all        all        all        all        all        -
+
+collection key_loans
+fields id key community borrower_staff borrower_name borrower_id_no~{supervisor,director,other_staff,superuser} borrower_phone purpose deposit_fen deposit lent_at due_at returned_at overdue lent_by created updated
+anonymous residents              none       none       none       none       none       none       -
+technician                       none       none       none       none       none       none       -
+area_manager engineer security cashier community community none none none community -
+front_desk supervisor director other_staff community community community community none community -
+superuser                        all        all        all        all        all        all        -
+
+collection notices
+fields id community category title body pinned author published_at created updated
+anonymous                        none       none       none       none       none       none       -
+residents                        community  community  none       none       none       community  -
+area_manager technician engineer security cashier community community none none none community -
+front_desk supervisor director other_staff community community community community none community -
+superuser                        all        all        all        all        all        all        -
+`
+
+// recordFacts says, per collection, whom a record belongs to: the facts the
+// scope words are defined over.
+var recordFacts = map[string]func(w *world, r *core.Record) facts{
+	"communities": func(w *world, r *core.Record) facts { return facts{communities: []string{r.Id}} },
+	"staff": func(w *world, r *core.Record) facts {
+		return facts{communities: r.GetStringSlice("communities"), owners: []string{r.Id}}
+	},
+	"residents": func(w *world, r *core.Record) facts {
+		f := facts{owners: []string{r.Id}}
+		for _, l := range w.linksOf[r.Id] {
+			f.communities = append(f.communities, w.str(l, "unit", "units", "community"))
+		}
+		return f
+	},
+	"areas": func(w *world, r *core.Record) facts {
+		return facts{communities: []string{r.GetString("community")}, assigned: []string{r.GetString("manager")}}
+	},
+	"buildings": func(w *world, r *core.Record) facts {
+		return facts{communities: []string{r.GetString("community")}, units: w.unitsInBuilding[r.Id]}
+	},
+	"units": func(w *world, r *core.Record) facts {
+		return facts{communities: []string{r.GetString("community")}, units: []string{r.Id}}
+	},
+	"unit_residents": func(w *world, r *core.Record) facts {
+		return facts{communities: []string{w.str(r, "unit", "units", "community")}, units: []string{r.GetString("unit")},
+			owners: []string{r.GetString("resident")}}
+	},
+	"events": func(w *world, r *core.Record) facts {
+		f := facts{communities: []string{r.GetString("community")}}
+		if r.GetBool("public") {
+			if res := r.GetString("resident"); res != "" {
+				f.owners = []string{res}
+			} else {
+				f.units = []string{r.GetString("unit")}
+			}
+		}
+		if id := r.GetString("complaint"); id != "" {
+			if c := w.get("complaints", id); c != nil {
+				cf := complaintFacts(w, c)
+				f.assigned, f.about, f.confidential = cf.assigned, cf.about, cf.confidential
+			}
+			f.assignedOnly = true
+		}
+		return f
+	},
+	"notifications": func(w *world, r *core.Record) facts {
+		return facts{owners: []string{r.GetString("recipient_staff"), r.GetString("recipient_resident")}}
+	},
+	"work_calendar": func(w *world, r *core.Record) facts { return facts{} },
+	"complaints":    complaintFacts,
+	"complaint_notes": func(w *world, r *core.Record) facts {
+		c := w.get("complaints", r.GetString("complaint"))
+		if c == nil {
+			return facts{}
+		}
+		f := complaintFacts(w, c)
+		f.units, f.owners = nil, nil
+		return f
+	},
+	"service_items": func(w *world, r *core.Record) facts {
+		return facts{communities: []string{r.GetString("community")}, staffOnly: !r.GetBool("active")}
+	},
+	"service_demands": ofUnit("resident"),
+	"work_orders": func(w *world, r *core.Record) facts {
+		f := ofUnit("requester")(w, r)
+		f.assigned, f.assignedOnly = []string{r.GetString("technician")}, true
+		if r.GetString("dispatch_mode") == "pool" && r.GetString("status") == "dispatched" && r.GetString("technician") == "" {
+			for _, s := range w.recs["staff"] {
+				if s.GetString("role") == "technician" && slices.Contains(s.GetStringSlice("communities"), r.GetString("community")) &&
+					slices.Contains(s.GetStringSlice("skills"), r.GetString("category")) {
+					f.assigned = append(f.assigned, s.Id)
+				}
+			}
+		}
+		return f
+	},
+	"fee_items":    ofCommunity,
+	"billing_runs": ofCommunity,
+	"notices":      ofCommunity,
+	"meter_readings": func(w *world, r *core.Record) facts {
+		return facts{communities: []string{w.str(r, "unit", "units", "community")}, units: []string{r.GetString("unit")}}
+	},
+	"bills":         ofUnit(""),
+	"payments":      ofUnit(""),
+	"reminders":     ofUnit(""),
+	"deposits":      ofUnit(""),
+	"online_orders": ofUnit("resident"),
+	"renovations":   ofUnit("applicant"),
+	"deposit_movements": func(w *world, r *core.Record) facts {
+		d := w.get("deposits", r.GetString("deposit"))
+		if d == nil {
+			return facts{}
+		}
+		return ofUnit("")(w, d)
+	},
+	"renovation_passes":      ofRenovation,
+	"renovation_inspections": ofRenovation,
+	"renovation_violations":  ofRenovation,
+	"hot_work_permits":       ofRenovation,
+	"vacancy_patrols": func(w *world, r *core.Record) facts {
+		u := w.get("units", r.GetString("unit"))
+		f := facts{communities: []string{w.str(r, "unit", "units", "community")}, units: []string{r.GetString("unit")}}
+		if u != nil {
+			if b := w.get("buildings", u.GetString("building")); b != nil {
+				f.assigned = []string{w.str(b, "area", "areas", "manager")}
+			}
+		}
+		return f
+	},
+	"patrol_tasks": func(w *world, r *core.Record) facts {
+		return facts{communities: []string{r.GetString("community")}, units: []string{r.GetString("unit")}, assigned: []string{r.GetString("manager")}}
+	},
+	"keys": func(w *world, r *core.Record) facts {
+		return facts{communities: []string{r.GetString("community")}, units: []string{r.GetString("unit")}}
+	},
+	"key_loans": func(w *world, r *core.Record) facts {
+		return facts{communities: []string{r.GetString("community")}, owners: []string{r.GetString("borrower_staff")}}
+	},
+}
+
+func ofCommunity(w *world, r *core.Record) facts {
+	return facts{communities: []string{r.GetString("community")}}
+}
+
+// ofUnit: a record of a community and a unit, filed by the resident in
+// field owner (if any).
+func ofUnit(owner string) func(w *world, r *core.Record) facts {
+	return func(w *world, r *core.Record) facts {
+		f := facts{communities: []string{r.GetString("community")}, units: []string{r.GetString("unit")}}
+		if owner != "" {
+			f.owners = []string{r.GetString(owner)}
+		}
+		return f
+	}
+}
+
+func ofRenovation(w *world, r *core.Record) facts {
+	if rn := w.get("renovations", r.GetString("renovation")); rn != nil {
+		return ofUnit("applicant")(w, rn)
+	}
+	return facts{}
+}
+
+func complaintFacts(w *world, r *core.Record) facts {
+	return facts{communities: []string{r.GetString("community")}, units: []string{r.GetString("unit")},
+		owners: []string{r.GetString("resident")}, assigned: []string{r.GetString("handler")}, assignedOnly: true,
+		confidential: r.GetBool("about_service_center"), about: r.GetString("subject_staff")}
+}
+
+// ---- data the demo lacks
+
+// seedMatrix adds, without the hooks' validation, the records the demo
+// does not have, so that every collection has records of the caller's own
+// unit, a neighbour's and the other community, and every file field a file.
+func seedMatrix(t *testing.T, app *tests.TestApp) {
+	s := &seeder{t: t, app: app}
+	id := func(key string) string { return testapp.ID(t, key) }
+	ch, yx := id("community:CH"), id("community:YX")
+	u101, u102, uA := id("unit:1-101"), id("unit:1-102"), id("unit:A-101")
+	uA2 := id("unit:A-102")
+	owner1, tenant1, owner2, former1, ownerYX := id("residents:owner1@example.com"), id("residents:tenant1@example.com"),
+		id("residents:owner2@example.com"), id("residents:former1@example.com"), id("residents:owner.yx@example.com")
+	desk, sup, tech1, supYX := id("staff:frontdesk@example.com"), id("staff:supervisor@example.com"),
+		id("staff:tech1@example.com"), id("staff:supervisor.yx@example.com")
+
+	complaint := func(community, unit, resident, phone, content string, extra map[string]any) *core.Record {
+		f := map[string]any{"community": community, "unit": unit, "resident": resident, "contact_name": "住户",
+			"contact_phone": phone, "channel": "portal", "category": "cleaning", "content": content, "status": "received"}
+		for k, v := range extra {
+			f[k] = v
+		}
+		return s.save("complaints", f)
+	}
+	cYX := complaint(yx, uA, ownerYX, "13800000021", "银杏苑楼道照明坏了", map[string]any{"handler": supYX})
+	cTenant := complaint(ch, u101, tenant1, "13800000002", "租户投诉：空调外机噪音", nil)
+	complaint(ch, u102, former1, "13800000005", "前租户的旧投诉", nil)
+	for _, c := range []*core.Record{cYX, cTenant, s.first("complaints", "resident = {:r}", owner1), s.first("complaints", "resident = {:r}", owner2)} {
+		s.attach(c, "attachments")
+	}
+	s.save("complaint_notes", map[string]any{"complaint": cYX.Id, "author": supYX, "note": "内部备注"})
+	for _, c := range []*core.Record{s.first("complaints", "resident = {:r}", owner1), s.first("complaints", "subject_staff = {:r}", desk),
+		s.first("complaints", "handler = {:r}", tech1)} {
+		s.save("complaint_notes", map[string]any{"complaint": c.Id, "author": sup, "note": "内部备注"})
+	}
+	s.save("events", map[string]any{"subject_collection": "complaints", "subject_id": cTenant.Id, "complaint": cTenant.Id, "action": "create",
+		"community": ch, "unit": u101, "resident": tenant1, "public": true, "actor_resident": tenant1})
+	s.save("events", map[string]any{"subject_collection": "complaints", "subject_id": cYX.Id, "complaint": cYX.Id, "action": "create",
+		"community": yx, "unit": uA, "resident": ownerYX, "public": true, "actor_resident": ownerYX})
+	s.save("events", map[string]any{"subject_collection": "units", "subject_id": uA, "action": "update", "community": yx, "unit": uA, "public": true})
+	s.save("notifications", map[string]any{"recipient_resident": ownerYX, "kind": "probe", "title": "银杏苑通知"})
+	s.save("notifications", map[string]any{"recipient_staff": supYX, "kind": "probe", "title": "银杏苑员工通知"})
+	s.save("notifications", map[string]any{"recipient_resident": tenant1, "kind": "probe", "title": "租户通知"})
+	s.save("work_calendar", map[string]any{"date": "2027-01-01", "kind": "holiday", "name": "元旦"})
+
+	item := s.save("service_items", map[string]any{"community": yx, "code": "YX01", "name": "银杏苑保洁", "category": "cleaning", "kind": "paid", "price_fen": 5000, "active": true})
+	s.save("service_items", map[string]any{"community": ch, "code": "OLD1", "name": "停用项目", "category": "other", "kind": "paid", "price_fen": 100, "active": false})
+	s.save("service_demands", map[string]any{"community": yx, "unit": uA, "resident": ownerYX, "contact_name": "钱进", "contact_phone": "13800000021", "description": "银杏苑需求", "status": "open"})
+	s.save("service_demands", map[string]any{"community": ch, "unit": u101, "resident": tenant1, "contact_name": "张伟", "contact_phone": "13800000002", "description": "租户需求", "status": "open"})
+	order := func(community, unit, requester, phone, item string) *core.Record {
+		return s.save("work_orders", map[string]any{"community": community, "unit": unit, "requester": requester, "contact_name": "住户",
+			"contact_phone": phone, "kind": "paid", "category": "cleaning", "service_item": item, "description": "保洁", "status": "new"})
+	}
+	woYX := order(yx, uA, ownerYX, "13800000021", item.Id)
+	for _, o := range []*core.Record{woYX, order(ch, u101, tenant1, "13800000002", ""), s.first("work_orders", "requester = {:r}", owner1),
+		s.first("work_orders", "requester = {:r}", owner2)} {
+		s.attach(o, "photos")
+	}
+
+	fee := s.save("fee_items", map[string]any{"community": yx, "code": "WY", "name": "银杏苑物业费", "kind": "management", "basis": "per_m2_month",
+		"price_fen": 200, "unit_types": []string{"residential"}, "cycle": "monthly", "active": true})
+	s.save("meter_readings", map[string]any{"unit": uA, "meter": "water", "reading": 12, "read_on": "2026-11-01"})
+	run := s.save("billing_runs", map[string]any{"community": yx, "period": "2026-11", "status": "done"})
+	bill := s.save("bills", map[string]any{"community": yx, "unit": uA, "fee_item": fee.Id, "period": "2026-11", "period_start": "2026-11-01",
+		"period_end": "2026-11-30", "amount_fen": 19720, "due_on": "2026-11-30", "status": "issued", "run": run.Id, "payer": ownerYX})
+	s.save("payments", map[string]any{"community": yx, "unit": uA, "amount_fen": 100, "method": "cash", "payer_name": "钱进", "bills": []string{bill.Id}})
+	s.save("reminders", map[string]any{"community": yx, "bill": bill.Id, "unit": uA, "stage": "1", "issued_on": "2026-12-01", "amount_fen": 19720})
+	deposit := func(community, unit, holder string) *core.Record {
+		d := s.save("deposits", map[string]any{"community": community, "unit": unit, "kind": "other", "holder_name": holder,
+			"amount_fen": 1000, "balance_fen": 1000, "status": "held"})
+		s.save("deposit_movements", map[string]any{"deposit": d.Id, "kind": "deduct", "amount_fen": 100, "reason": "扣除"})
+		return d
+	}
+	deposit(yx, uA, "钱进")
+	deposit(ch, u101, "李明")
+	deposit(ch, u102, "王芳")
+	for i, o := range []struct{ community, unit, resident string }{{ch, u101, owner1}, {ch, u101, tenant1}, {ch, u102, owner2}, {yx, uA, ownerYX}} {
+		s.save("online_orders", map[string]any{"trade_no": "PROBE" + string(rune('A'+i)), "community": o.community, "unit": o.unit,
+			"bills": []string{bill.Id}, "amount_fen": 100, "provider": "wechat", "status": "pending", "resident": o.resident})
+	}
+
+	for _, a := range []struct{ community, unit, applicant string }{{ch, u101, owner1}, {ch, u101, tenant1}, {ch, u102, owner2}, {yx, uA, ownerYX}} {
+		r := s.save("renovations", map[string]any{"community": a.community, "unit": a.unit, "applicant": a.applicant,
+			"contractor_name": "装修公司", "contractor_phone": "13600000000", "scope": []string{"walls"},
+			"planned_start": "2026-12-01", "planned_end": "2026-12-31", "status": "submitted"})
+		s.attach(r, "drawings")
+		s.attach(r, "owner_consent")
+		pass := s.save("renovation_passes", map[string]any{"renovation": r.Id, "worker_name": "工人", "id_no": "500101199001011234"})
+		s.attach(pass, "photo")
+		in := s.save("renovation_inspections", map[string]any{"renovation": r.Id, "inspected_on": "2026-12-02", "extinguishers": 1, "result": "ok"})
+		s.attach(in, "photos")
+		s.save("renovation_violations", map[string]any{"renovation": r.Id, "severity": "minor", "kind": "debris", "description": "垃圾", "status": "open"})
+		s.save("hot_work_permits", map[string]any{"renovation": r.Id, "operator_name": "焊工", "operator_cert": "T123", "place": "阳台",
+			"window_start": "2026-12-03 01:00:00.000Z", "window_end": "2026-12-03 09:00:00.000Z", "status": "requested"})
+	}
+
+	patrol := s.save("vacancy_patrols", map[string]any{"unit": uA2, "patroller": supYX, "kind": "weekly"})
+	s.attach(patrol, "photos")
+	s.attach(s.first("vacancy_patrols", "unit.community = {:r}", ch), "photos")
+	s.save("patrol_tasks", map[string]any{"community": yx, "manager": supYX, "unit": uA2, "kind": "weekly", "period": "2026-W48", "due_on": "2026-11-29", "status": "open"})
+	key := s.save("keys", map[string]any{"community": yx, "label": "A-102 入户门", "kind": "vacant_unit", "unit": uA2, "status": "out"})
+	s.save("key_loans", map[string]any{"key": key.Id, "community": yx, "borrower_name": "钱进", "borrower_id_no": "500101198001011234",
+		"borrower_phone": "13800000021", "purpose": "看房"})
+}
+
+type seeder struct {
+	t   *testing.T
+	app *tests.TestApp
+}
+
+func (s *seeder) save(collection string, fields map[string]any) *core.Record {
+	s.t.Helper()
+	col, err := s.app.FindCachedCollectionByNameOrId(collection)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	r := core.NewRecord(col)
+	for k, v := range fields {
+		r.Set(k, v)
+	}
+	if err := s.app.SaveNoValidate(r); err != nil {
+		s.t.Fatalf("seed %s: %v", collection, err)
+	}
+	return r
+}
+
+func (s *seeder) first(collection, filter, value string) *core.Record {
+	s.t.Helper()
+	r, err := s.app.FindFirstRecordByFilter(collection, filter, map[string]any{"r": value})
+	if err != nil {
+		s.t.Fatalf("seed: no %s with %s = %s", collection, filter, value)
+	}
+	return r
+}
+
+// onePixel is a 1×1 PNG.
+var onePixel = []byte{0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R', 0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0,
+	0x1f, 0x15, 0xc4, 0x89, 0, 0, 0, 13, 'I', 'D', 'A', 'T', 0x78, 0x9c, 0x63, 0, 1, 0, 0, 5, 0, 1, 0x0d, 0x0a, 0x2d, 0xb4, 0, 0, 0, 0,
+	'I', 'E', 'N', 'D', 0xae, 0x42, 0x60, 0x82}
+
+func (s *seeder) attach(r *core.Record, field string) {
+	s.t.Helper()
+	f, err := filesystem.NewFileFromBytes(onePixel, "probe.png")
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	// A fresh copy: the one just created still has its pre-save original.
+	fresh, err := s.app.FindRecordById(r.Collection(), r.Id)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	fresh.Set(field, []*filesystem.File{f})
+	if err := s.app.SaveNoValidate(fresh); err != nil {
+		s.t.Fatalf("seed file %s.%s: %v", r.Collection().Name, field, err)
+	}
+}

@@ -1,0 +1,399 @@
+package hooks
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/routine"
+	"github.com/pocketbase/pocketbase/tools/subscriptions"
+)
+
+// The pages follow changes on narrow topics instead of collection-wide "*"
+// subscriptions. For a "*" subscriber PocketBase checks the collection's
+// list rule and marshals the record once per subscriber per change, inside
+// the request that made the change: a thousand residents on complaints/*
+// make every complaint cost a thousand rule queries (POCKETBASE.md). Here
+// the hook works out the few people a change concerns and sends to them
+// alone, as dispatch_realtime.go does for the technicians' queues:
+//
+//	resident/<resident id>             every change to a record the resident reads
+//	                                   (their complaints, work orders, renovations and
+//	                                   what hangs off them, the bills and payments of
+//	                                   the units they live in, their notifications)
+//	employee/<staff id>                the staff member's notifications
+//	community/<community id>/<coll.>   complaints or work_orders of a community, to
+//	                                   its staff who may read the record
+//
+// A message is {"collection", "id", "action": "create"|"update"} and nothing
+// of the record: the page re-fetches it with its own token. A record as a
+// reader sees it passes through the API's rules and enrich hooks (a
+// complaint's anonymity, the phone numbers a technician may not see …);
+// rebuilding that view here would be a second copy of those rules that could
+// drift and leak, whereas a re-fetch goes through the very same code as any
+// read. The pages reloaded their lists on every event already; detail pages
+// keep their record-id subscriptions (checked only for that record's
+// subscribers), which carry the record itself.
+//
+// Only the account a topic names may subscribe to it (a subscription
+// request naming anyone else's topic is refused whole with 403), and each
+// message is checked again against the client's current account as it is
+// sent.
+//
+// Narrow topics alone are not enough. PocketBase looks through every
+// connected client for collection-topic subscriptions on every record save
+// (six prefix scans per client, each copying the matches into a new map),
+// and a look through every client for the few on a topic costs as much
+// again: with 1,100 pages open the two cost milliseconds per change (see
+// BENCHMARKS.md). Each connection therefore gets a leanClient, which answers
+// "none" at once when it holds no topic that could be a collection's, and
+// keeps its own topics in an index from topic to clients, through which a
+// change finds its recipients without visiting the other connections.
+
+const (
+	residentTopicPrefix  = "resident/"
+	staffTopicPrefix     = "employee/" // not "staff/": that is the staff collection's record topic
+	communityTopicPrefix = "community/"
+)
+
+// communityTopicCollections have a community/<id>/<collection> topic.
+var communityTopicCollections = []string{"complaints", "work_orders"}
+
+// renovationChildren are readable by the renovation's applicant.
+var renovationChildren = []string{"renovation_passes", "renovation_violations", "renovation_inspections", "hot_work_permits"}
+
+func registerRealtimeTopics(app core.App) {
+	index := &topicIndex{byTopic: map[string]map[*leanClient]struct{}{}}
+	app.OnRealtimeConnectRequest().BindFunc(func(e *core.RealtimeConnectRequestEvent) error {
+		if c, ok := e.Client.(*subscriptions.DefaultClient); ok {
+			e.Client = &leanClient{DefaultClient: c, index: index}
+			index.live.Add(1)
+		}
+		return e.Next()
+	})
+	app.OnRealtimeSubscribeRequest().BindFunc(func(e *core.RealtimeSubscribeRequestEvent) error {
+		for _, sub := range e.Subscriptions {
+			if !mayListen(e.Auth, sub) {
+				return e.ForbiddenError("You may not subscribe to "+topicName(sub)+".", nil)
+			}
+		}
+		return e.Next()
+	})
+	cols := append([]string{"complaints", "work_orders", "renovations", "bills", "payments", "notifications"}, renovationChildren...)
+	app.OnRecordAfterCreateSuccess(cols...).BindFunc(func(e *core.RecordEvent) error {
+		publishTopics(e.App, index, "create", nil, e.Record)
+		return e.Next()
+	})
+	app.OnRecordAfterUpdateSuccess(cols...).BindFunc(func(e *core.RecordEvent) error {
+		publishTopics(e.App, index, "update", e.Record.Original(), e.Record)
+		return e.Next()
+	})
+}
+
+// topicName is a subscription without the SDK's "?options=…".
+func topicName(sub string) string {
+	name, _, _ := strings.Cut(sub, "?")
+	return name
+}
+
+// mayListen reports whether auth may subscribe to sub. Topics other than
+// Wuye's per-recipient ones are left to PocketBase (collection topics are
+// guarded by the collection rules) and to dispatch_realtime.go.
+func mayListen(auth *core.Record, sub string) bool {
+	name := topicName(sub)
+	switch {
+	case strings.HasPrefix(name, residentTopicPrefix):
+		return isResident(auth) && name == residentTopicPrefix+auth.Id
+	case strings.HasPrefix(name, staffTopicPrefix):
+		return isStaff(auth) && name == staffTopicPrefix+auth.Id
+	case strings.HasPrefix(name, communityTopicPrefix):
+		community, col, ok := strings.Cut(strings.TrimPrefix(name, communityTopicPrefix), "/")
+		return ok && slices.Contains(communityTopicCollections, col) && servesCommunity(auth, community)
+	}
+	return true
+}
+
+// topicDelivery is one topic a change goes to and whom it may reach there.
+type topicDelivery struct {
+	topic   string
+	allowed func(auth *core.Record) bool
+}
+
+// publishTopics sends the change of cur (prev is its state before, nil for
+// a new record) to the topics of the people it concerns.
+func publishTopics(app core.App, index *topicIndex, action string, prev, cur *core.Record) {
+	broker := app.SubscriptionsBroker()
+	if broker.TotalClients() == 0 {
+		return // nobody to tell: skip even the look-ups (a billing run saves 100k bills)
+	}
+	col := cur.Collection().Name
+	var out []topicDelivery
+	for _, id := range residentsConcerned(app, cur) {
+		resident := id
+		out = append(out, topicDelivery{residentTopicPrefix + resident, func(auth *core.Record) bool {
+			return isResident(auth) && auth.Id == resident
+		}})
+	}
+	if col == "notifications" {
+		if s := cur.GetString("recipient_staff"); s != "" {
+			out = append(out, topicDelivery{staffTopicPrefix + s, func(auth *core.Record) bool {
+				return isStaff(auth) && auth.Id == s
+			}})
+		}
+	}
+	if slices.Contains(communityTopicCollections, col) {
+		communities := []string{cur.GetString("community")}
+		if prev != nil {
+			communities = append(communities, prev.GetString("community"))
+		}
+		for _, c := range uniqueNonEmpty(communities...) {
+			community := c
+			out = append(out, topicDelivery{communityTopicPrefix + community + "/" + col, func(auth *core.Record) bool {
+				// Told when the record is, or was until now, theirs to see:
+				// a page drops a record it can no longer fetch.
+				return servesCommunity(auth, community) && (staffSees(auth, cur) || (prev != nil && staffSees(auth, prev)))
+			}})
+		}
+	}
+	if len(out) == 0 {
+		return
+	}
+	data, err := json.Marshal(map[string]string{"collection": col, "id": cur.Id, "action": action})
+	if err != nil {
+		return
+	}
+	send := func(client subscriptions.Client, d topicDelivery) {
+		auth, _ := client.Get(apis.RealtimeClientAuthKey).(*core.Record)
+		if auth != nil && client.HasSubscription(d.topic) && d.allowed(auth) {
+			// Without waiting, as PocketBase does: a slow phone never holds
+			// up the change that triggered the message.
+			msg := subscriptions.Message{Name: d.topic, Data: data}
+			routine.FireAndForget(func() { client.Send(msg) })
+		}
+	}
+	for _, d := range out {
+		for _, client := range index.clients(d.topic) {
+			send(client, d)
+		}
+	}
+	// Clients that did not come through the connect hook (none do in
+	// `serve`; tests register their own) are looked for the slow way.
+	if broker.TotalClients() > int(index.live.Load()) {
+		for _, client := range broker.Clients() {
+			if _, lean := client.(*leanClient); lean {
+				continue
+			}
+			for _, d := range out {
+				send(client, d)
+			}
+		}
+	}
+}
+
+// residentsConcerned are the residents who may read r: its complainant,
+// requester or applicant, the current residents of a bill's or payment's
+// unit (one indexed query), a notification's resident recipient.
+func residentsConcerned(app core.App, r *core.Record) []string {
+	switch col := r.Collection().Name; {
+	case col == "complaints":
+		return uniqueNonEmpty(r.GetString("resident"))
+	case col == "work_orders":
+		return uniqueNonEmpty(r.GetString("requester"))
+	case col == "renovations":
+		return uniqueNonEmpty(r.GetString("applicant"))
+	case col == "notifications":
+		return uniqueNonEmpty(r.GetString("recipient_resident"))
+	case slices.Contains(renovationChildren, col):
+		var applicant string
+		_ = app.DB().Select("applicant").From("renovations").
+			Where(dbx.HashExp{"id": r.GetString("renovation")}).Row(&applicant)
+		return uniqueNonEmpty(applicant)
+	case col == "bills" || col == "payments":
+		unit := r.GetString("unit")
+		if unit == "" {
+			return nil
+		}
+		var ids []string
+		_ = app.DB().Select("resident").From("unit_residents").
+			Where(dbx.HashExp{"unit": unit, "active": true}).Column(&ids)
+		return uniqueNonEmpty(ids...)
+	}
+	return nil
+}
+
+// staffSees mirrors the staff part of the complaints' and work orders' read
+// rules (migrations/complaints.go, migrations/dispatch.go) for a staff
+// member of the record's community; TestStaffSeesMatchesTheRules holds the
+// two together.
+func staffSees(auth, r *core.Record) bool {
+	if !isStaff(auth) || !servesCommunity(auth, r.GetString("community")) {
+		return false
+	}
+	switch r.Collection().Name {
+	case "complaints":
+		seesAll := hasRole(auth, RoleFrontDesk, RoleAreaManager, RoleSupervisor, RoleDirector)
+		managers := hasRole(auth, RoleSupervisor, RoleDirector)
+		return (seesAll || r.GetString("handler") == auth.Id) &&
+			(!r.GetBool("about_service_center") || managers) &&
+			r.GetString("subject_staff") != auth.Id
+	case "work_orders":
+		return hasRole(auth, RoleFrontDesk, RoleAreaManager, RoleCashier, RoleSupervisor, RoleDirector) ||
+			r.GetString("technician") == auth.Id ||
+			(inPool(r) && canClaim(auth, r))
+	}
+	return false
+}
+
+func uniqueNonEmpty(ids ...string) []string {
+	var out []string
+	for _, id := range ids {
+		if id != "" && !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// ownTopicPrefixes are the topics that are Wuye's own, never a collection's
+// (no collection is named resident, employee, community, queue or pool),
+// and PB_CONNECT, which the JS SDK subscribes to as well.
+var ownTopicPrefixes = []string{residentTopicPrefix, staffTopicPrefix, communityTopicPrefix, "queue/", "pool/", "PB_CONNECT"}
+
+func isOwnTopic(sub string) bool {
+	for _, p := range ownTopicPrefixes {
+		if strings.HasPrefix(sub, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// leanClient is PocketBase's realtime client with two additions for the
+// many-clients case.
+//
+// It knows whether it holds a subscription that is not one of Wuye's own
+// topics. PocketBase asks every client for its subscriptions under a
+// collection's prefixes on every save; a client that holds only own topics
+// has none under any collection prefix, and says so without the scan (the
+// answer is the same: no own topic starts with a collection prefix, and a
+// prefix that could be an own topic's is scanned as before).
+//
+// And it keeps its own topics in the app's topicIndex, so that a change is
+// sent to the few clients of its topics without visiting every connection.
+type leanClient struct {
+	*subscriptions.DefaultClient
+	index  *topicIndex
+	mu     sync.Mutex      // serialises changes of the subscriptions, others, own and gone
+	others atomic.Bool     // holds a subscription that is not an own topic
+	own    map[string]bool // own topics, as indexed
+	gone   bool            // discarded
+}
+
+func (c *leanClient) Subscribe(subs ...string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, s := range subs {
+		if s != "" && !isOwnTopic(s) {
+			c.others.Store(true) // before the subscription exists, never after
+		}
+	}
+	c.DefaultClient.Subscribe(subs...)
+	if c.gone {
+		return
+	}
+	for _, s := range subs {
+		// Indexed as sent: a message's name is the subscription's key.
+		if isOwnTopic(s) && !strings.Contains(s, "?") && !c.own[s] {
+			if c.own == nil {
+				c.own = map[string]bool{}
+			}
+			c.own[s] = true
+			c.index.add(s, c)
+		}
+	}
+}
+
+func (c *leanClient) Unsubscribe(subs ...string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.DefaultClient.Unsubscribe(subs...)
+	for s := range c.own {
+		if len(subs) == 0 || slices.Contains(subs, s) {
+			delete(c.own, s)
+			c.index.remove(s, c)
+		}
+	}
+	others := false
+	for s := range c.DefaultClient.Subscriptions() {
+		if !isOwnTopic(s) {
+			others = true
+			break
+		}
+	}
+	c.others.Store(others)
+}
+
+func (c *leanClient) Subscriptions(prefixes ...string) map[string]subscriptions.SubscriptionOptions {
+	if len(prefixes) > 0 && !c.others.Load() && !slices.ContainsFunc(prefixes, isOwnTopic) {
+		return nil
+	}
+	return c.DefaultClient.Subscriptions(prefixes...)
+}
+
+// Discard is called once the connection has ended (Broker.Unregister).
+func (c *leanClient) Discard() {
+	c.mu.Lock()
+	if !c.gone {
+		c.gone = true
+		for s := range c.own {
+			c.index.remove(s, c)
+		}
+		c.own = nil
+		c.index.live.Add(-1)
+	}
+	c.mu.Unlock()
+	c.DefaultClient.Discard()
+}
+
+// topicIndex holds which connected clients subscribe to each own topic.
+type topicIndex struct {
+	mu      sync.RWMutex
+	byTopic map[string]map[*leanClient]struct{}
+	live    atomic.Int64 // lean clients made and not yet discarded
+}
+
+func (x *topicIndex) add(topic string, c *leanClient) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	set := x.byTopic[topic]
+	if set == nil {
+		set = map[*leanClient]struct{}{}
+		x.byTopic[topic] = set
+	}
+	set[c] = struct{}{}
+}
+
+func (x *topicIndex) remove(topic string, c *leanClient) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	delete(x.byTopic[topic], c)
+	if len(x.byTopic[topic]) == 0 {
+		delete(x.byTopic, topic)
+	}
+}
+
+// clients are the clients subscribed to topic now.
+func (x *topicIndex) clients(topic string) []*leanClient {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	out := make([]*leanClient, 0, len(x.byTopic[topic]))
+	for c := range x.byTopic[topic] {
+		out = append(out, c)
+	}
+	return out
+}

@@ -1,0 +1,275 @@
+package hooks
+
+import (
+	"encoding/json"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/ganigeorgiev/fexpr"
+	validation "github.com/pocketbase/ozzo-validation/v4"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/search"
+)
+
+// Side channels of client queries, found by the permission matrix
+// (hooks/permissions_test.go, docs/PERMISSIONS.md).
+//
+// 1. All-rows comparisons through one-to-many relations. PocketBase checks
+// the related collection's list rule for the rows a filter joins, so an
+// any-of comparison (?=, ?~ …) through a back-relation sees only the rows
+// the caller may list. A plain comparison (=, !=, ~, :length …) through a
+// back-relation or a multiple relation also makes PocketBase test *every*
+// related row in a subquery that no rule guards. A resident could list their
+// own unit with
+//
+//	building.units_via_building.unit_residents_via_unit.resident.phone != "138…"
+//
+// and learn from an empty answer that some neighbour has that number — and
+// so read neighbours' phones, names, complaints and bills a digit at a time;
+// staff could read complaints withheld from them the same way. Such queries
+// are refused for everyone but superusers (they are no page's need); any-of
+// comparisons still work.
+//
+// 2. Hidden and masked fields. Responses hide residents' phones from staff
+// who do not call them and mask ID numbers from all but the supervisor and
+// the director; filtering or sorting on those fields would read them back a
+// digit at a time. Such queries are refused for those callers, directly or
+// through relations.
+//
+// Both apply to the records list and to realtime subscriptions, whose
+// options carry a filter that PocketBase applies to every message.
+//
+// 3. Back-relation ids. To expand a back-relation (expand=bills_via_work_order)
+// PocketBase first stores the ids of *all* the related records on the record
+// as a value of that name, before the related collection's view rule picks
+// the ones it expands. The value is not exported — unless an enrich hook has
+// switched on the record's custom data (as the technician's name on a
+// resident's work order, or masked ID numbers, do): then the ids of records
+// the caller may not read went out with the response. They are hidden again.
+
+// hiddenFieldReaders names, per collection, the fields record responses hide
+// or mask from some callers (hideResidentContacts, the key-loan and pass
+// enrich hooks) and the staff roles that may read — so filter and sort on —
+// them. Superusers may always; residents never (a resident sees no other
+// resident's record, and needs no filter on their own).
+var hiddenFieldReaders = map[string]map[string][]string{
+	"residents":         {"phone": {RoleFrontDesk, RoleAreaManager, RoleCashier, RoleSupervisor, RoleDirector}},
+	"key_loans":         {"borrower_id_no": {RoleSupervisor, RoleDirector}},
+	"renovation_passes": {"id_no": {RoleSupervisor, RoleDirector}},
+}
+
+// authCollections are the collections of accounts, whose e-mails nobody but
+// superusers may filter or sort on.
+var authCollections = map[string]bool{"staff": true, "residents": true, core.CollectionNameSuperusers: true}
+
+func init() {
+	messages["wuye_query_all_rows"] = text{
+		"不能经由一对多的关联（反向关联或多选关联）用“全部满足”的比较（=、!=、~、:length 等）筛选或排序；请改用 ?=、?~ 等“任一满足”的比较",
+		"You cannot filter with an all-rows comparison (=, !=, ~, :length …) or sort through a one-to-many relation (a back-relation or a multiple relation); use an any-of comparison (?=, ?~ …) instead.",
+	}
+	messages["wuye_query_hidden_field"] = text{
+		"不能按对您隐藏的字段（%[1]v）筛选或排序",
+		"You cannot filter or sort by a field that is hidden from you (%[1]v).",
+	}
+}
+
+func registerSecurityFixes(app core.App) {
+	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		se.Router.BindFunc(guardClientQueries)
+		return se.Next()
+	})
+	app.OnRealtimeSubscribeRequest().BindFunc(guardRealtimeQueries)
+	app.OnRecordEnrich().BindFunc(hideBackRelationIDs)
+}
+
+// hideBackRelationIDs hides the ids PocketBase stores on a record to expand
+// a back-relation (the expansion itself, under "expand", keeps only what the
+// caller may view).
+func hideBackRelationIDs(e *core.RecordEnrichEvent) error {
+	if err := e.Next(); err != nil {
+		return err
+	}
+	for key := range e.Record.CustomData() {
+		if backRelation.MatchString(key) && e.Record.Collection().Fields.GetByName(key) == nil {
+			e.Record.Hide(key)
+		}
+	}
+	return nil
+}
+
+// guardClientQueries is the router middleware for the records list.
+func guardClientQueries(e *core.RequestEvent) error {
+	if e.Request.Pattern != listPattern || e.HasSuperuserAuth() {
+		return e.Next()
+	}
+	col, err := e.App.FindCachedCollectionByNameOrId(e.Request.PathValue("collection"))
+	if err != nil {
+		return e.Next() // PocketBase answers for an unknown collection
+	}
+	query := e.Request.URL.Query()
+	if err := checkClientQuery(e.App, col, e.Auth, query.Get(search.FilterQueryParam), query.Get(search.SortQueryParam)); err != nil {
+		return err
+	}
+	return e.Next()
+}
+
+// guardRealtimeQueries checks the filter in each subscription's options
+// ("topic?options={"query":{"filter":…}}"), as the list route's.
+func guardRealtimeQueries(e *core.RealtimeSubscribeRequestEvent) error {
+	if e.HasSuperuserAuth() {
+		return e.Next()
+	}
+	for _, sub := range e.Subscriptions {
+		topic, rawQuery, _ := strings.Cut(sub, "?")
+		name, _, _ := strings.Cut(topic, "/")
+		col, err := e.App.FindCachedCollectionByNameOrId(name)
+		if err != nil {
+			continue // a custom topic, or PocketBase refuses nothing it does not know
+		}
+		values, _ := url.ParseQuery(rawQuery)
+		var options struct {
+			Query map[string]any `json:"query"`
+		}
+		if raw := values.Get("options"); raw != "" {
+			_ = json.Unmarshal([]byte(raw), &options)
+		}
+		filter, _ := options.Query[search.FilterQueryParam].(string)
+		sortBy, _ := options.Query[search.SortQueryParam].(string)
+		if err := checkClientQuery(e.App, col, e.Auth, filter, sortBy); err != nil {
+			return err
+		}
+	}
+	return e.Next()
+}
+
+// checkClientQuery refuses a client filter or sort on collection col that
+// compares all rows of a one-to-many relation, or reads a field hidden
+// from auth.
+func checkClientQuery(app core.App, col *core.Collection, auth *core.Record, filter, sortBy string) error {
+	check := func(param, path string, anyOf bool) error {
+		if strings.HasPrefix(path, "@") {
+			return nil // @request and @collection are PocketBase's superusers' alone; macros read no record
+		}
+		multi, counts, end, field := walkQueryPath(app, col, path)
+		if counts || (multi && !anyOf) {
+			return badRequest(validation.Errors{param: codedError("wuye_query_all_rows")})
+		}
+		if end != nil && !mayReadField(auth, end.Name, field) {
+			return badRequest(validation.Errors{param: codedError("wuye_query_hidden_field", end.Name+"."+field)})
+		}
+		return nil
+	}
+	if strings.TrimSpace(filter) != "" {
+		groups, err := fexpr.Parse(filter)
+		if err != nil {
+			return nil // PocketBase refuses it as it is
+		}
+		var walkErr error
+		var token func(t fexpr.Token, anyOf bool)
+		token = func(t fexpr.Token, anyOf bool) {
+			switch t.Type {
+			case fexpr.TokenIdentifier:
+				if err := check("filter", t.Literal, anyOf); err != nil && walkErr == nil {
+					walkErr = err
+				}
+			case fexpr.TokenFunction:
+				// A function's arguments are read row by row: no any-of.
+				args, _ := t.Meta.([]fexpr.Token)
+				for _, a := range args {
+					token(a, false)
+				}
+			}
+		}
+		var walk func(gs []fexpr.ExprGroup)
+		walk = func(gs []fexpr.ExprGroup) {
+			for _, g := range gs {
+				switch item := g.Item.(type) {
+				case fexpr.Expr:
+					anyOf := strings.HasPrefix(string(item.Op), "?")
+					token(item.Left, anyOf)
+					token(item.Right, anyOf)
+				case fexpr.ExprGroup:
+					walk([]fexpr.ExprGroup{item})
+				case []fexpr.ExprGroup:
+					walk(item)
+				}
+			}
+		}
+		walk(groups)
+		if walkErr != nil {
+			return walkErr
+		}
+	}
+	for _, path := range sortPaths(sortBy) {
+		if err := check("sort", path, false); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// walkQueryPath follows a filter or sort path (e.g.
+// "unit.unit_residents_via_unit.resident.phone") from col. multi: it passes
+// through a one-to-many relation into other records (a back-relation, or a
+// multiple relation field followed by more of the path). counts: it applies
+// :length or :each to such a relation or beyond it (a count or an every-row
+// test, whatever the operator). end and field: the collection and field it
+// names at the end (nil when it ends in something that is not a field, such
+// as a JSON key).
+func walkQueryPath(app core.App, col *core.Collection, path string) (multi, counts bool, end *core.Collection, field string) {
+	segs := strings.Split(path, ".")
+	for i, seg := range segs {
+		name, modifier, _ := strings.Cut(seg, ":")
+		lastSeg := i == len(segs)-1
+		if f := col.Fields.GetByName(name); f != nil {
+			rf, isRel := f.(*core.RelationField)
+			if !isRel || lastSeg {
+				return multi, multi && modifier != "" && modifier != "lower", col, name
+			}
+			next, err := app.FindCachedCollectionByNameOrId(rf.CollectionId)
+			if err != nil {
+				return multi, false, nil, ""
+			}
+			if rf.IsMultiple() {
+				multi = true
+			}
+			col = next
+			continue
+		}
+		if m := backRelation.FindStringSubmatch(name); m != nil {
+			next, err := app.FindCachedCollectionByNameOrId(m[1])
+			if err != nil {
+				return multi, false, nil, ""
+			}
+			if lastSeg {
+				return true, modifier != "", next, "id"
+			}
+			multi, col = true, next
+			continue
+		}
+		return multi, false, nil, ""
+	}
+	return multi, false, nil, ""
+}
+
+// mayReadField reports whether auth may read (and so filter and sort on)
+// field of collection.
+func mayReadField(auth *core.Record, collection, field string) bool {
+	if auth != nil && auth.IsSuperuser() {
+		return true
+	}
+	if field == core.FieldNameEmail {
+		// Accounts' e-mails are shown to the account and its managers only;
+		// PocketBase filters on them only where they are public, and no page
+		// sorts by them.
+		if col, ok := authCollections[collection]; ok && col {
+			return false
+		}
+	}
+	roles, restricted := hiddenFieldReaders[collection][field]
+	if !restricted {
+		return true
+	}
+	return slices.Contains(roles, staffRole(auth))
+}

@@ -1,0 +1,302 @@
+package migrations
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/pocketbase/pocketbase/core"
+	m "github.com/pocketbase/pocketbase/migrations"
+)
+
+func init() {
+	m.Register(perfUp, perfDown, "0025_perf.go")
+}
+
+// perfUp makes the pages' lists and the statistics fast on years of
+// history (issue #10, measured by `go run ./cmd/bench`):
+//
+//   - an index for every list the pages make on the big collections, so that
+//     none walks the whole history: a resident's requests by the latest
+//     change, a unit's documents at the desk, a handler's complaints, a hot
+//     group (the boards and queues by status use the status indexes of 0006
+//     and 0007, given true statistics: see AnalyzeFully);
+//   - indexes for the fee statistics (bills by period start, bills not
+//     settled, open bills by due day, payments by day);
+//   - monthly summaries of complaints, work orders and bills, kept exact by
+//     SQLite triggers on every insert, update and delete (whatever does the
+//     writing: API, hooks, cron jobs, raw SQL), which the statistics read
+//     instead of aggregating a month's rows on every request;
+//   - full planner statistics.
+//
+// On a large database this migration takes a while once (PocketBase
+// rebuilds a collection's indexes when it saves the collection; the
+// summaries are filled from the existing rows).
+func perfUp(app core.App) error {
+	// The statistics' own queries are written in Go with their conditions
+	// as literals, so they can use partial indexes (SQLite sees that the
+	// query implies the index's condition). The pages' filters cannot:
+	// PocketBase binds every value of a filter as a parameter, and a
+	// partial index is never chosen on a parameter; their indexes are plain.
+	indexes := map[string][][3]string{ // collection → {name, columns, partial condition}
+		"complaints": {
+			{"idx_complaints_resident_updated", "resident, updated", ""}, // portal home: my requests, latest first
+			{"idx_complaints_unit", "unit, received_at", ""},             // desk: the unit's complaints
+			{"idx_complaints_handler", "handler, status, reply_due", ""}, // my complaints (handler)
+			{"idx_complaints_hot_group", "hot_group", ""},                // a hot group's complaints
+			// Statistics, counted live: not yet responded to / answered.
+			{"idx_complaints_unresponded", "community, received_at", "status != 'invalid' AND first_responded_at = ''"},
+			{"idx_complaints_unreplied", "community, received_at", "status != 'invalid' AND replied_at = ''"},
+		},
+		"work_orders": {
+			{"idx_work_orders_requester_updated", "requester, updated", ""}, // portal home
+			{"idx_work_orders_unit", "unit, received_at", ""},               // desk: the unit's orders
+			// Statistics, counted live: not yet answered.
+			{"idx_work_orders_unreplied", "community, received_at", "replied_at = ''"},
+		},
+		"renovations": {
+			{"idx_renovations_applicant", "applicant, updated", ""}, // portal home
+		},
+		"bills": {
+			{"idx_bills_community_start", "community, period_start", ""},
+			// Bills whose payments do not (yet) exactly settle them.
+			{"idx_bills_unsettled", "community, period_start", "paid_fen != amount_fen - discount_fen"},
+			{"idx_bills_overdue", "community, due_on", "status IN ('issued', 'partially_paid')"},
+		},
+		"payments": {
+			{"idx_payments_community_created", "community, created", ""},
+		},
+	}
+	for _, name := range []string{"complaints", "work_orders", "renovations", "bills", "payments"} {
+		c, err := app.FindCollectionByNameOrId(name)
+		if err != nil {
+			return err
+		}
+		for _, idx := range indexes[name] {
+			c.RemoveIndex(idx[0])
+			c.AddIndex(idx[0], false, idx[1], idx[2])
+		}
+		if err := app.Save(c); err != nil {
+			return fmt.Errorf("%s indexes: %w", name, err)
+		}
+	}
+	for _, s := range Summaries {
+		for _, q := range s.schema() {
+			if _, err := app.DB().NewQuery(q).Execute(); err != nil {
+				return fmt.Errorf("%s: %w", s.Table, err)
+			}
+		}
+	}
+	if err := RebuildSummaries(app); err != nil {
+		return err
+	}
+	return AnalyzeFully(app)
+}
+
+// AnalyzeFully gathers the query planner's statistics over every row. With
+// PocketBase's sampled statistics (its nightly PRAGMA optimize reads a
+// couple of thousand rows of each index) a community or a status looks as
+// selective as a resident, and SQLite answers a list of the few open
+// documents by walking the community's whole history in date order; with
+// true statistics it goes straight to the open ones. hooks.OptimizeDB keeps
+// them true from night to night.
+func AnalyzeFully(app core.App) error {
+	for _, q := range []string{"PRAGMA analysis_limit = 0", "ANALYZE"} {
+		if _, err := app.DB().NewQuery(q).Execute(); err != nil {
+			return fmt.Errorf("%s: %w", q, err)
+		}
+	}
+	return nil
+}
+
+func perfDown(app core.App) error {
+	for _, s := range Summaries {
+		for _, q := range s.drop() {
+			if _, err := app.DB().NewQuery(q).Execute(); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// Summary is a table of sums over the rows of a collection, grouped by key
+// expressions and kept by triggers: each row adds its values to the group
+// of its keys when it is inserted, takes them away when deleted, and both
+// when updated. The expressions use `r.` for the row.
+type Summary struct {
+	Table  string
+	Source string      // the collection
+	When   string      // rows that count
+	Keys   [][2]string // column, expression
+	Values [][2]string // column, expression (an integer)
+}
+
+// Summaries are the monthly sums the statistics read (hooks: ComplaintStats,
+// WorkOrderStats, Trends, Dashboard). A month is a Shanghai calendar month
+// (UTC+8 all year), as the statistics count it; the sums are exactly those
+// the statistics used to compute from the rows, except what depends on the
+// time of asking (a deadline passed or not), which they still count live.
+var Summaries = []Summary{
+	{
+		Table: "_wuye_complaint_months", Source: "complaints", When: "r.received_at != ''",
+		Keys: [][2]string{{"community", "r.community"}, {"month", shanghaiMonth("r.received_at")}, {"category", "r.category"}, {"level", "r.level"}},
+		Values: [][2]string{
+			{"total", "1"},
+			{"invalid", "r.status = 'invalid'"},
+			{"closed", "r.status = 'closed'"},
+			{"first_responded", "r.status != 'invalid' AND r.first_responded_at != ''"},
+			{"first_on_time", "r.status != 'invalid' AND r.first_responded_at != '' AND r.first_responded_at <= r.first_response_due"},
+			{"replied", "r.status != 'invalid' AND r.replied_at != ''"},
+			{"reply_on_time", "r.status != 'invalid' AND r.replied_at != '' AND r.replied_at <= r.reply_due"},
+			{"revisited", "r.satisfaction != ''"},
+			{"satisfied", "r.satisfaction = 'satisfied'"},
+			{"basic", "r.satisfaction = 'basic'"},
+			{"unsatisfied", "r.satisfaction = 'unsatisfied'"},
+			{"reopened", "r.reopen_count"},
+			{"about_center", "r.about_service_center = TRUE"},
+			{"escalated", "r.first_response_overdue = TRUE OR r.reply_overdue = TRUE"},
+		},
+	},
+	{
+		Table: "_wuye_order_months", Source: "work_orders", When: "r.received_at != ''",
+		Keys: [][2]string{{"community", "r.community"}, {"month", shanghaiMonth("r.received_at")}, {"kind", "r.kind"}, {"category", "r.category"}},
+		Values: [][2]string{
+			{"total", "1"},
+			{"cancelled", "r.status = 'cancelled'"},
+			{"replied", "r.replied_at != ''"},
+			{"reply_on_time", "r.replied_at != '' AND r.replied_at <= r.reply_due"},
+			{"arrivals", "r.arrival != ''"},
+			{"arrivals_on_time", "r.arrival = 'on_time'"},
+			{"signed_off", "r.signoff != ''"},
+			{"reworked", "r.signoff = 'rework'"},
+			{"revisited", "r.revisited_at != ''"},
+			{"satisfied", "r.revisited_at != '' AND r.satisfaction = 'satisfied'"},
+			{"basic", "r.revisited_at != '' AND r.satisfaction = 'basic'"},
+			{"home_visits", "r.revisit_method = 'home_visit'"},
+			{"revisit_overdue", "r.revisit_overdue = TRUE"},
+			{"revenue_fen", "CASE WHEN r.kind != 'routine' AND r.completed_at != '' AND r.status != 'cancelled' THEN r.amount_fen ELSE 0 END"},
+			{"unpaid_fen", "CASE WHEN r.payment = 'unpaid' THEN r.amount_fen ELSE 0 END"},
+		},
+	},
+	{
+		// Work orders by the month they were completed in.
+		Table: "_wuye_order_completed_months", Source: "work_orders", When: "r.status != 'cancelled' AND r.completed_at != ''",
+		Keys:   [][2]string{{"community", "r.community"}, {"month", shanghaiMonth("r.completed_at")}},
+		Values: [][2]string{{"completed", "1"}},
+	},
+	{
+		// Work orders by the month they were signed off in.
+		Table: "_wuye_order_signed_months", Source: "work_orders", When: "r.signed_off_at != ''",
+		Keys:   [][2]string{{"community", "r.community"}, {"month", shanghaiMonth("r.signed_off_at")}},
+		Values: [][2]string{{"signed_off", "1"}, {"rework", "r.signoff = 'rework'"}},
+	},
+	{
+		// Bills by the month their period starts in (a civil date).
+		Table: "_wuye_bill_months", Source: "bills", When: "r.status != 'void' AND r.period_start != ''",
+		Keys: [][2]string{{"community", "r.community"}, {"month", "substr(r.period_start, 1, 7)"}},
+		Values: [][2]string{
+			{"billed_fen", "r.amount_fen - r.discount_fen"},
+			{"paid_fen", "MAX(MIN(r.paid_fen, r.amount_fen - r.discount_fen), 0)"},
+		},
+	},
+}
+
+// shanghaiMonth is the Shanghai calendar month (YYYY-MM) of a UTC datetime
+// column (” for a value that is not a date).
+func shanghaiMonth(col string) string {
+	return "COALESCE(strftime('%Y-%m', " + col + ", '+8 hours'), '')"
+}
+
+func (s Summary) columns() (keys, values []string) {
+	for _, k := range s.Keys {
+		keys = append(keys, k[0])
+	}
+	for _, v := range s.Values {
+		values = append(values, v[0])
+	}
+	return keys, values
+}
+
+// on is an expression of the summary rewritten for the row alias.
+func on(expr, row string) string { return strings.ReplaceAll(expr, "r.", row+".") }
+
+// upsert adds (sign +1) or takes away (-1) row's values.
+func (s Summary) upsert(row string, sign int) string {
+	keys, values := s.columns()
+	var sel, set []string
+	for _, k := range s.Keys {
+		sel = append(sel, on(k[1], row))
+	}
+	for _, v := range s.Values {
+		e := "COALESCE(CAST((" + on(v[1], row) + ") AS INTEGER), 0)"
+		if sign < 0 {
+			e = "-" + e
+		}
+		sel = append(sel, e)
+		set = append(set, v[0]+" = "+v[0]+" + excluded."+v[0])
+	}
+	return "INSERT INTO " + s.Table + " (" + strings.Join(append(keys, values...), ", ") + ") SELECT " +
+		strings.Join(sel, ", ") + " WHERE " + on(s.When, row) +
+		" ON CONFLICT (" + strings.Join(keys, ", ") + ") DO UPDATE SET " + strings.Join(set, ", ") + ";"
+}
+
+func (s Summary) trigger(event string) string {
+	return s.Table + "_" + strings.ToLower(event)
+}
+
+func (s Summary) schema() []string {
+	keys, values := s.columns()
+	var cols []string
+	for _, k := range keys {
+		cols = append(cols, k+" TEXT NOT NULL")
+	}
+	for _, v := range values {
+		cols = append(cols, v+" INTEGER NOT NULL DEFAULT 0")
+	}
+	out := []string{"CREATE TABLE IF NOT EXISTS " + s.Table + " (" + strings.Join(cols, ", ") +
+		", PRIMARY KEY (" + strings.Join(keys, ", ") + ")) WITHOUT ROWID"}
+	out = append(out,
+		"DROP TRIGGER IF EXISTS "+s.trigger("insert"),
+		"CREATE TRIGGER "+s.trigger("insert")+" AFTER INSERT ON "+s.Source+" BEGIN "+s.upsert("NEW", 1)+" END",
+		"DROP TRIGGER IF EXISTS "+s.trigger("delete"),
+		"CREATE TRIGGER "+s.trigger("delete")+" AFTER DELETE ON "+s.Source+" BEGIN "+s.upsert("OLD", -1)+" END",
+		"DROP TRIGGER IF EXISTS "+s.trigger("update"),
+		"CREATE TRIGGER "+s.trigger("update")+" AFTER UPDATE ON "+s.Source+" BEGIN "+s.upsert("OLD", -1)+" "+s.upsert("NEW", 1)+" END",
+	)
+	return out
+}
+
+func (s Summary) drop() []string {
+	return []string{
+		"DROP TRIGGER IF EXISTS " + s.trigger("insert"),
+		"DROP TRIGGER IF EXISTS " + s.trigger("delete"),
+		"DROP TRIGGER IF EXISTS " + s.trigger("update"),
+		"DROP TABLE IF EXISTS " + s.Table,
+	}
+}
+
+// RebuildSummaries fills every summary afresh from its collection's rows
+// (the migration does; so may a bulk load that went around the triggers).
+func RebuildSummaries(app core.App) error {
+	for _, s := range Summaries {
+		keys, values := s.columns()
+		var sel, group []string
+		for _, k := range s.Keys {
+			sel = append(sel, k[1])
+			group = append(group, k[1])
+		}
+		for _, v := range s.Values {
+			sel = append(sel, "SUM(COALESCE(CAST(("+v[1]+") AS INTEGER), 0))")
+		}
+		for _, q := range []string{
+			"DELETE FROM " + s.Table,
+			"INSERT INTO " + s.Table + " (" + strings.Join(append(keys, values...), ", ") + ") SELECT " + strings.Join(sel, ", ") +
+				" FROM " + s.Source + " r WHERE " + s.When + " GROUP BY " + strings.Join(group, ", "),
+		} {
+			if _, err := app.DB().NewQuery(q).Execute(); err != nil {
+				return fmt.Errorf("rebuild %s: %w", s.Table, err)
+			}
+		}
+	}
+	return nil
+}
