@@ -15,6 +15,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -88,7 +89,9 @@ func run(o options) (int, error) {
 		}
 		fmt.Printf("soak: built wuye in %.0f s\n", time.Since(t).Seconds())
 	}
-	const suEmail, suPassword = "soak@example.com", "soak-superuser-pass-2026"
+	// A throwaway superuser of the throwaway data dir, with a fresh random
+	// password each run (no credential lives in the repo).
+	suEmail, suPassword := "soak@example.com", rand.Text()
 	if !o.logReqs {
 		if err := superuser(bin, tmp, suEmail, suPassword); err != nil {
 			return 0, err
