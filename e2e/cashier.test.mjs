@@ -46,6 +46,7 @@ test('a cashier takes a partial payment, prints the receipt, is refused an overp
   const bill = before.filter((b) => owed(b) > 10050).at(-1);
   assert.ok(bill, 'the demo unit owes more than 100.50 on some bill');
   const table = page.locator('table.bills-table');
+  await table.waitFor(); // the unit's heading shows before its bills have loaded
   assert.equal(await table.locator('tbody tr').count(), before.length, 'every open bill is listed');
   await table.getByRole('checkbox', { name: `选择账单 ${bill.serial}` }).check();
   await page.getByText('冲抵所选的 1 张账单').waitFor();

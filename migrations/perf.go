@@ -228,7 +228,10 @@ func (s Summary) upsert(row string, sign int) string {
 		sel = append(sel, on(k[1], row))
 	}
 	for _, v := range s.Values {
-		e := "COALESCE(CAST((" + on(v[1], row) + ") AS INTEGER), 0)"
+		// The columns are NOT NULL (PocketBase's defaults), so an expression
+		// is a plain integer (a comparison is 0 or 1): no COALESCE or CAST,
+		// which would only make every write's statement longer to compile.
+		e := "(" + on(v[1], row) + ")"
 		if sign < 0 {
 			e = "-" + e
 		}
@@ -286,7 +289,7 @@ func RebuildSummaries(app core.App) error {
 			group = append(group, k[1])
 		}
 		for _, v := range s.Values {
-			sel = append(sel, "SUM(COALESCE(CAST(("+v[1]+") AS INTEGER), 0))")
+			sel = append(sel, "SUM("+v[1]+")")
 		}
 		for _, q := range []string{
 			"DELETE FROM " + s.Table,

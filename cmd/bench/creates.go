@@ -22,7 +22,7 @@ func init() { Register("creates", 10, runCreates) }
 // createCase is one kind of create, as each server takes it.
 type createCase struct {
 	name   string
-	b2, b3 func(i int) (path, token string, body any)
+	b2, b3 func(i int) (path, token, ip string, body any)
 }
 
 func createCases(d *Dataset) []createCase {
@@ -40,16 +40,16 @@ func createCases(d *Dataset) []createCase {
 	return []createCase{
 		{
 			name: "complaint, resident (portal)",
-			b3: func(i int) (string, string, any) {
+			b3: func(i int) (string, string, string, any) {
 				r := who(i)
-				return "/api/collections/complaints/records", r.Token, map[string]any{
+				return "/api/collections/complaints/records", r.Token, r.IP, map[string]any{
 					"unit": r.Unit, "category": categories[i%len(categories)], "content": text(i),
 					"contact_name": "住户", "contact_phone": "13800000000", "anonymous": false,
 				}
 			},
-			b2: func(i int) (string, string, any) {
+			b2: func(i int) (string, string, string, any) {
 				r := who(i)
-				return "/api/collections/b2_complaints/records", r.Token, map[string]any{
+				return "/api/collections/b2_complaints/records", r.Token, r.IP, map[string]any{
 					"community": d.Community, "unit": r.Unit, "resident": r.ID, "channel": "portal", "level": "general",
 					"status": "received", "received_at": now(), "category": categories[i%len(categories)], "content": text(i),
 					"contact_name": "住户", "contact_phone": "13800000000", "anonymous": false,
@@ -58,17 +58,17 @@ func createCases(d *Dataset) []createCase {
 		},
 		{
 			name: "work order, front desk",
-			b3: func(i int) (string, string, any) {
+			b3: func(i int) (string, string, string, any) {
 				r := who(i)
-				return "/api/collections/work_orders/records", desk.Token, map[string]any{
+				return "/api/collections/work_orders/records", desk.Token, TerminalIP(i), map[string]any{
 					"community": d.Community, "unit": r.Unit, "requester": r.ID, "kind": "routine", "category": trades[i%len(trades)],
 					"description": text(i), "contact_name": "住户", "contact_phone": "13800000000",
 				}
 			},
-			b2: func(i int) (string, string, any) {
+			b2: func(i int) (string, string, string, any) {
 				r := who(i)
 				t := time.Now()
-				return "/api/collections/b2_work_orders/records", desk.Token, map[string]any{
+				return "/api/collections/b2_work_orders/records", desk.Token, TerminalIP(i), map[string]any{
 					"community": d.Community, "unit": r.Unit, "requester": r.ID, "kind": "routine", "category": trades[i%len(trades)],
 					"description": text(i), "contact_name": "住户", "contact_phone": "13800000000",
 					"status": "new", "receiver": desk.ID, "source": "request", "payment": "none",
@@ -117,11 +117,11 @@ func runCreates(b *Bench) error {
 	for _, c := range createCases(d) {
 		var rows []sideBySide
 		var seq atomic.Int64 // a fresh request number for every call, across phases
-		measure := func(s *Server, build func(int) (string, string, any), run func(Call) *Result) (*Result, float64) {
+		measure := func(s *Server, build func(int) (string, string, string, any), run func(Call) *Result) (*Result, float64) {
 			cpu := s.CPUSeconds()
 			r := run(func(ctx context.Context, _, _ int) error {
-				path, token, body := build(int(seq.Add(1)))
-				return b.Call(ctx, http.MethodPost, s.Base+path, token, body, nil)
+				path, token, ip, body := build(int(seq.Add(1)))
+				return b.Call(WithClientIP(ctx, ip), http.MethodPost, s.Base+path, token, body, nil)
 			})
 			used := s.CPUSeconds() - cpu
 			if err := r.Err(); err != nil {

@@ -185,6 +185,21 @@ func (b *Bench) Repeat(n int, fn Call) *Result {
 	return res
 }
 
+type clientIPKey struct{}
+
+// WithClientIP makes b.Call requests made with ctx come from ip (the
+// X-Real-IP header, which bench data directories trust).
+func WithClientIP(ctx context.Context, ip string) context.Context {
+	return context.WithValue(ctx, clientIPKey{}, ip)
+}
+
+// PersonIP is a stable address for the n-th simulated person.
+func PersonIP(n int) string { return fmt.Sprintf("10.%d.%d.%d", n/65536%256, n/256%256, n%256) }
+
+// TerminalIP is one of 4,096 addresses for calls not tied to one person's
+// device (a staff account used at many desks), picked by the call's number.
+func TerminalIP(i int) string { return PersonIP(1<<20 + i%4096) }
+
 // Call sends one request with an optional JSON body and auth token, and
 // decodes a JSON answer into out when out is not nil. Any answer but 2xx is
 // an error carrying the status and the start of the body.
@@ -206,6 +221,9 @@ func (b *Bench) Call(ctx context.Context, method, url, token string, body, out a
 	}
 	if token != "" {
 		req.Header.Set("Authorization", token)
+	}
+	if ip, ok := ctx.Value(clientIPKey{}).(string); ok {
+		req.Header.Set("X-Real-IP", ip)
 	}
 	res, err := b.Client.Do(req)
 	if err != nil {

@@ -7,7 +7,7 @@
 // Every figure is set against a baseline measured in the same run.
 //
 //	go run ./cmd/bench                        # everything, full dataset
-//	go run ./cmd/bench -quick                 # CI smoke: tiny dataset, ~1 s per phase; asserts only that it all ran
+//	go run ./cmd/bench -quick                 # CI smoke: tiny dataset, 250 ms phases; asserts only that it all ran
 //	go run ./cmd/bench -only creates,stats    # some sections
 //	go run ./cmd/bench -data /tmp/wuye-bench  # keep the generated dataset there and reuse it next time
 //	go run ./cmd/bench -out BENCH.json -md BENCH.md
@@ -27,7 +27,7 @@
 // section gets from b:
 //
 //   - b.Quick, b.Phase: smoke mode, and the length of one timed phase
-//     (-phase, default 10 s; 1 s with -quick). Size your own work by them.
+//     (-phase, default 10 s; 250 ms with -quick). Size your own work by them.
 //   - b.Data() *Dataset: the shared history, generated once per run (or
 //     reused with -data) and copied into this run's directory; Dataset lists
 //     the community, buildings, units, residents and staff with auth tokens
@@ -95,14 +95,14 @@ func main() {
 	}
 	var o options
 	full := FullSizes()
-	flag.BoolVar(&o.quick, "quick", false, "smoke run: tiny dataset, about a second per phase, asserts only that every section ran and every request succeeded")
+	flag.BoolVar(&o.quick, "quick", false, "smoke run: tiny dataset, 250 ms phases, asserts only that every section ran and every request succeeded")
 	flag.StringVar(&o.only, "only", "", "comma-separated sections to run (default all: "+strings.Join(sectionNames(), ",")+")")
 	flag.StringVar(&o.out, "out", "", "write every table and figure as JSON to this file")
 	flag.StringVar(&o.md, "md", "", "also write the markdown tables to this file")
 	flag.StringVar(&o.data, "data", "", "keep the generated dataset in this directory and reuse it when it is there (default: generate into the run's temporary directory)")
 	flag.BoolVar(&o.rebuild, "rebuild", false, "with -data: generate the dataset again even if it is there")
 	flag.BoolVar(&o.keep, "keep", false, "keep the run's temporary directory (data copy, server logs)")
-	flag.DurationVar(&o.phase, "phase", 0, "length of one timed phase (default 10s, 1s with -quick)")
+	flag.DurationVar(&o.phase, "phase", 0, "length of one timed phase (default 10s, 250ms with -quick)")
 	flag.IntVar(&o.sizes.Units, "units", full.Units, "units (one community) and residents, one per unit")
 	flag.IntVar(&o.sizes.Complaints, "complaints", full.Complaints, "complaints of history")
 	flag.IntVar(&o.sizes.WorkOrders, "workorders", full.WorkOrders, "work orders of history")
@@ -127,7 +127,7 @@ func main() {
 	if o.phase == 0 {
 		o.phase = 10 * time.Second
 		if o.quick {
-			o.phase = time.Second
+			o.phase = 250 * time.Millisecond
 		}
 	}
 	if err := run(o); err != nil {

@@ -74,7 +74,18 @@ export function useRealtime(col, topic, onEvent, { filter, expand, onReconnect }
     const opts = {};
     if (filter) opts.filter = filter;
     if (expand) opts.expand = expand;
-    pb.collection(col).subscribe(topic, (e) => alive && cb.current(e), opts).then((u) => (alive ? unsubs.push(u) : u())).catch(() => {});
+    // PocketBase sends every message from a goroutine of its own, so two
+    // saves of a record close together can arrive in either order: a message
+    // older than one already seen (by the record's "updated") is dropped.
+    const seen = new Map();
+    const fresh = (e) => {
+      const at = e.record?.updated || '';
+      const last = seen.get(e.record?.id);
+      if (e.action !== 'delete' && last && at < last) return false;
+      if (at) seen.set(e.record.id, at);
+      return true;
+    };
+    pb.collection(col).subscribe(topic, (e) => alive && fresh(e) && cb.current(e), opts).then((u) => (alive ? unsubs.push(u) : u())).catch(() => {});
     // The first PB_CONNECT is the connection this subscription opened, unless
     // one was open already: then every PB_CONNECT is a reconnect.
     let first = !pb.realtime.isConnected;

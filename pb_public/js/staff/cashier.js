@@ -401,6 +401,13 @@ const percent = (r) => {
   return total > 0 ? Math.min(100, Math.floor(((r.processed_units || 0) * 100) / total)) : 0;
 };
 
+// A run only moves forward (pending → running → done or failed, processed
+// units growing). Messages about it can arrive out of order, even two saved
+// within the same millisecond, so a message is taken only if it is ahead.
+const STAGE = { pending: 0, running: 1, done: 2, failed: 2 };
+const ahead = (a, b) => (STAGE[a.status] ?? 0) > (STAGE[b.status] ?? 0)
+  || ((STAGE[a.status] ?? 0) === (STAGE[b.status] ?? 0) && (a.processed_units || 0) >= (b.processed_units || 0));
+
 export function Billing({ me, community }) {
   const filter = pb.filter('community = {:c}', { c: community.id });
   const runs = useAsync(() => pb.collection('billing_runs').getFullList({ filter, sort: '-created', expand: 'started_by' }), [community.id]);
@@ -409,6 +416,7 @@ export function Billing({ me, community }) {
   // own record, opened after the create returns, would be listening.
   useRealtime('billing_runs', '*', (e) => runs.setData((list = []) => {
     const old = list.find((r) => r.id === e.record.id);
+    if (old && !ahead(e.record, old)) return list; // a late message (see ahead)
     const rec = { ...e.record, expand: old?.expand || e.record.expand };
     return old ? list.map((r) => (r.id === rec.id ? rec : r)) : [rec, ...list];
   }), { filter, onReconnect: runs.reload }, [community.id]);

@@ -268,9 +268,10 @@ function bySoonest(list, field) {
 
 function DeskBoard({ me, community, query }) {
   const c = community.id;
+  // Sorted here, not by the server (see the dispatch board in desk.js).
   const data = useAsync(() => pb.collection('complaints').getFullList({
-    filter: pb.filter(`community = {:c} && (${OPEN.map((s) => `status = "${s}"`).join(' || ')})`, { c }), sort: 'received_at', expand: EXPAND,
-  }), [c]);
+    filter: pb.filter(`community = {:c} && (${OPEN.map((s) => `status = "${s}"`).join(' || ')})`, { c }), expand: EXPAND,
+  }).then((list) => list.sort((a, b) => (a.received_at < b.received_at ? -1 : a.received_at > b.received_at ? 1 : 0))), [c]);
   const [fresh, setFresh] = useState([]);
   const [f, setF] = useFilters(query);
   const [tab, setTab] = useState('received');

@@ -484,10 +484,12 @@ const replyOverdue = (o, now) => o.reply_overdue || (parseDate(o.reply_due)?.get
 
 export function DispatchBoard({ me, community }) {
   const c = community.id;
+  // Sorted here, not by the server: asked for in date order, SQLite walks the
+  // community's whole history by date instead of taking the few open orders.
   const orders = useAsync(() => pb.collection('work_orders').getFullList({
     filter: pb.filter(`community = {:c} && (${BOARD.map((s) => `status = "${s}"`).join(' || ')})`, { c }),
-    sort: 'received_at', expand: BOARD_EXPAND,
-  }), [c]);
+    expand: BOARD_EXPAND,
+  }).then((list) => list.sort((a, b) => (a.received_at < b.received_at ? -1 : a.received_at > b.received_at ? 1 : 0))), [c]);
   const techs = useAsync(() => pb.collection('staff').getFullList({
     filter: pb.filter('role = "technician" && active = true && communities.id ?= {:c}', { c }), sort: 'name', fields: 'id,name,skills',
   }), [c]);
