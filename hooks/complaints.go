@@ -410,6 +410,12 @@ var categoryLabels = map[string]string{
 // is late at time at, records each breach and escalates it to the
 // community's supervisors and director — once: a flagged breach is not
 // flagged again. It is the body of the deadline cron job.
+//
+// The query runs before the write transaction, and a complaint may be
+// answered, closed or flagged meanwhile: each one is read again inside the
+// transaction and judged on what is stored then (saving the copy read
+// before would put a reply or a closing back, and flag a breach that never
+// happened).
 func FlagOverdueComplaints(app core.App, at time.Time) (int, error) {
 	stamp := at.UTC().Format(types.DefaultDateLayout)
 	late, err := app.FindAllRecords("complaints", dbx.NewExp(`
@@ -419,15 +425,21 @@ func FlagOverdueComplaints(app core.App, at time.Time) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("find overdue complaints: %w", err)
 	}
+	jobSelected("complaint_deadlines")
 	flagged := 0
 	err = app.RunInTransaction(func(tx core.App) error {
-		for _, c := range late {
+		for _, selected := range late {
+			c, err := tx.FindRecordById("complaints", selected.Id)
+			if err != nil {
+				return fmt.Errorf("flag %s: %w", selected.Id, err)
+			}
+			status := c.GetString("status")
 			var kinds []string
-			if c.GetString("status") == "received" && !c.GetBool("first_response_overdue") && c.GetString("first_response_due") < stamp {
+			if status == "received" && !c.GetBool("first_response_overdue") && overdue(c.GetString("first_response_due"), stamp) {
 				c.Set("first_response_overdue", true)
 				kinds = append(kinds, "first_response")
 			}
-			if !c.GetBool("reply_overdue") && c.GetString("reply_due") < stamp {
+			if slices.Contains([]string{"received", "assigned", "processing"}, status) && !c.GetBool("reply_overdue") && overdue(c.GetString("reply_due"), stamp) {
 				c.Set("reply_overdue", true)
 				kinds = append(kinds, "reply")
 			}
@@ -452,6 +464,16 @@ func FlagOverdueComplaints(app core.App, at time.Time) (int, error) {
 	})
 	return flagged, err
 }
+
+// overdue reports whether a stored deadline (empty: none) has passed at
+// stamp (both in PocketBase's UTC layout, which sorts as text).
+func overdue(due, stamp string) bool {
+	return due != "" && due < stamp
+}
+
+// jobSelected is called by the flag jobs between their query and their
+// write transaction; a test sets it to change a record in that gap.
+var jobSelected = func(job string) {}
 
 func shorten(s string, n int) string {
 	r := []rune(s)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
 
 	"wuye/hooks"
 	"wuye/internal/testapp"
@@ -430,15 +431,35 @@ func TestReworkAndEscalation(t *testing.T) {
 }
 
 // TestPoolClaimRace sends two claims for one pool order at the same moment
-// through the API: exactly one technician gets it.
+// through the API: exactly one technician gets it; the other is told, in
+// their language, that a colleague took it (409), and their claim changes
+// nothing. A claim that comes later, and one judged against a copy read
+// while the order was still in the pool, get the same answer.
 func TestPoolClaimRace(t *testing.T) {
 	app := testapp.New(t)
 	h := testapp.Handler(t, app)
-	for round := 0; round < 5; round++ {
-		o := fileOrder(t, app, staffRec(t, app, "frontdesk@example.com"), "1-203", "SN02", nil)
-		if _, err := hooks.AdvanceWorkOrder(app, o.Id, staffRec(t, app, "frontdesk@example.com"), "dispatched", map[string]any{"dispatch_mode": "pool"}); err != nil {
+	desk := staffRec(t, app, "frontdesk@example.com")
+	pooled := func() *core.Record {
+		t.Helper()
+		o := fileOrder(t, app, desk, "1-203", "SN02", nil)
+		if _, err := hooks.AdvanceWorkOrder(app, o.Id, desk, "dispatched", map[string]any{"dispatch_mode": "pool"}); err != nil {
 			t.Fatal(err)
 		}
+		return o
+	}
+	const takenZh, takenEn = "该工单已被同事接单", "This order was already taken by a colleague."
+	claim := func(o *core.Record, who, lang string) (int, string) {
+		// The field app sends the claimant along with the status.
+		body := `{"status":"accepted","technician":"` + testapp.ID(t, "staff:"+who) + `"}`
+		return testapp.Do(t, h, http.MethodPatch, "/api/collections/work_orders/records/"+o.Id+"?lang="+lang, body, who)
+	}
+	loserEvents := func(o *core.Record, who string) int64 {
+		n, _ := app.CountRecords("events", dbx.HashExp{"subject_id": o.Id, "actor_staff": testapp.ID(t, "staff:"+who)})
+		return n
+	}
+	for round := 0; round < 10; round++ {
+		o := pooled()
+		lang := []string{"zh", "en"}[round%2]
 		type result struct {
 			who  string
 			code int
@@ -449,35 +470,61 @@ func TestPoolClaimRace(t *testing.T) {
 		for _, who := range []string{"tech1@example.com", "tech2@example.com"} {
 			go func(who string) {
 				<-start
-				code, body := testapp.Do(t, h, http.MethodPatch, "/api/collections/work_orders/records/"+o.Id, `{"status":"accepted"}`, who)
+				code, body := claim(o, who, lang)
 				results <- result{who, code, body}
 			}(who)
 		}
 		close(start)
-		var winner string
-		losers := 0
+		var winner, loser string
 		for i := 0; i < 2; i++ {
 			r := <-results
-			switch r.code {
-			case 200:
-				if winner != "" {
-					t.Fatalf("round %d: both claims won", round)
-				}
+			switch {
+			case r.code == 200 && winner == "":
 				winner = r.who
-			case 409, 404:
-				// 409: judged against a stale read; 404: by then no longer in the pool
-				losers++
+			case r.code == 409 && loser == "" && strings.Contains(r.body, map[string]string{"zh": takenZh, "en": takenEn}[lang]):
+				loser = r.who
 			default:
 				t.Fatalf("round %d: %s got %d %s", round, r.who, r.code, r.body)
 			}
 		}
 		stored, _ := app.FindRecordById("work_orders", o.Id)
-		if winner == "" || losers != 1 || stored.GetString("technician") != testapp.ID(t, "staff:"+winner) {
-			t.Fatalf("round %d: winner %q, losers %d, stored technician %s", round, winner, losers, stored.GetString("technician"))
+		if winner == "" || loser == "" || stored.GetString("technician") != testapp.ID(t, "staff:"+winner) || stored.GetString("status") != "accepted" {
+			t.Fatalf("round %d: winner %q, loser %q, stored %s technician %s", round, winner, loser, stored.GetString("status"), stored.GetString("technician"))
+		}
+		if n := loserEvents(o, loser); n != 0 {
+			t.Fatalf("round %d: the losing claim left %d events", round, n)
+		}
+		// Later, with the order long out of the pool: the same answer.
+		if code, body := claim(o, loser, "zh"); code != 409 || !strings.Contains(body, takenZh) {
+			t.Fatalf("round %d: a late claim got %d %s", round, code, body)
 		}
 	}
+
+	// A claim judged against a copy read while the order was still in the
+	// pool: a colleague's claim lands between that read and the write
+	// (inTxChecked refuses it as changed meanwhile).
+	o := pooled()
+	tech1 := staffRec(t, app, "tech1@example.com")
+	app.OnRecordUpdateRequest("work_orders").Bind(&hook.Handler[*core.RecordRequestEvent]{
+		Priority: -100, // before the flow's hooks
+		Func: func(e *core.RecordRequestEvent) error {
+			if e.Auth != nil && e.Auth.Email() == "tech2@example.com" && e.Record.Id == o.Id {
+				if _, err := hooks.AdvanceWorkOrder(app, o.Id, tech1, "accepted", nil); err != nil {
+					t.Errorf("tech1's claim: %v", err)
+				}
+			}
+			return e.Next()
+		},
+	})
+	if code, body := claim(o, "tech2@example.com", "en"); code != 409 || !strings.Contains(body, takenEn) {
+		t.Fatalf("a claim judged against a stale copy got %d %s", code, body)
+	}
+	if stored, _ := app.FindRecordById("work_orders", o.Id); stored.GetString("technician") != tech1.Id || loserEvents(o, "tech2@example.com") != 0 {
+		t.Fatalf("after the stale claim the order's technician is %s", stored.GetString("technician"))
+	}
+
 	// A technician without the trade cannot claim at all.
-	o := fileOrder(t, app, staffRec(t, app, "frontdesk@example.com"), "1-203", "DQ01", nil) // electrical: tech2 is no electrician
+	o = fileOrder(t, app, staffRec(t, app, "frontdesk@example.com"), "1-203", "DQ01", nil) // electrical: tech2 is no electrician
 	if _, err := hooks.AdvanceWorkOrder(app, o.Id, staffRec(t, app, "frontdesk@example.com"), "dispatched", map[string]any{"dispatch_mode": "pool"}); err != nil {
 		t.Fatal(err)
 	}

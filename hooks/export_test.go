@@ -27,3 +27,12 @@ func SetBillingBatch(n int) (restore func()) {
 
 // StatsRange exposes statsRange to the tests.
 var StatsRange = statsRange
+
+// SetJobSelected sets what the flag jobs (overdue complaints, missed
+// patrols) call between their query and their write transaction, and
+// returns the function that puts the no-op back.
+func SetJobSelected(f func(job string)) (restore func()) {
+	prev := jobSelected
+	jobSelected = f
+	return func() { jobSelected = prev }
+}

@@ -8,6 +8,7 @@ import (
 	"html"
 	"html/template"
 	"io/fs"
+	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -24,14 +25,18 @@ import (
 	"github.com/pocketbase/pocketbase/tools/router"
 )
 
-// Operations and hardening (issue #11): the backup schedule from the
-// environment, phone numbers masked for roles whose work does not need
-// them, and the pages served with security headers. The defaults (backup
-// schedule, rate limits, password length) are set by migrations/ops.go.
+// Operations and hardening (issue #11): the backup schedule and the log
+// settings from the environment, phone numbers masked for roles whose work
+// does not need them, and the pages served with security headers. The
+// defaults (backup schedule, rate limits, password length) are set by
+// migrations/ops.go, the log's by migrations/logs.go.
 
 func registerOps(app core.App) {
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		if err := ApplyBackupEnv(se.App, os.Getenv); err != nil {
+			return err
+		}
+		if err := ApplyLogEnv(se.App, os.Getenv); err != nil {
 			return err
 		}
 		// The error translation bound in Register runs at the default
@@ -93,6 +98,50 @@ func ApplyBackupEnv(app core.App, getenv func(string) string) error {
 	}
 	if err := app.Save(s); err != nil {
 		return fmt.Errorf("WUYE_BACKUP_CRON=%q WUYE_BACKUP_KEEP=%q: %w", spec, keep, err)
+	}
+	return nil
+}
+
+// logLevels are the names WUYE_LOG_LEVEL takes besides a number.
+var logLevels = map[string]slog.Level{"debug": slog.LevelDebug, "info": slog.LevelInfo, "warn": slog.LevelWarn, "error": slog.LevelError}
+
+// ApplyLogEnv applies WUYE_LOG_DAYS (how many days of log entries to keep;
+// 0 turns the log off) and WUYE_LOG_LEVEL (the lowest level kept: debug,
+// info — every request, successful ones included —, warn or error, or
+// PocketBase's number) to the log settings when set, as ApplyBackupEnv does
+// for backups. Unset, the stored settings stand: the migration's default (7
+// days, warn: failed requests, warnings and errors) or the dashboard's.
+func ApplyLogEnv(app core.App, getenv func(string) string) error {
+	days, level := strings.TrimSpace(getenv("WUYE_LOG_DAYS")), strings.ToLower(strings.TrimSpace(getenv("WUYE_LOG_LEVEL")))
+	if days == "" && level == "" {
+		return nil
+	}
+	s, err := app.Settings().Clone()
+	if err != nil {
+		return err
+	}
+	if days != "" {
+		n, err := strconv.Atoi(days)
+		if err != nil || n < 0 {
+			return fmt.Errorf("WUYE_LOG_DAYS=%q: 应为不小于 0 的整数（0 关闭日志） must be a whole number of days, 0 or more (0 turns the log off)", days)
+		}
+		s.Logs.MaxDays = n
+	}
+	if level != "" {
+		if l, ok := logLevels[level]; ok {
+			s.Logs.MinLevel = int(l)
+		} else if n, err := strconv.Atoi(level); err == nil {
+			s.Logs.MinLevel = n
+		} else {
+			return fmt.Errorf("WUYE_LOG_LEVEL=%q: 应为 debug、info、warn、error 或数字 must be debug, info, warn, error or a number", level)
+		}
+	}
+	cur := app.Settings().Logs
+	if s.Logs.MaxDays == cur.MaxDays && s.Logs.MinLevel == cur.MinLevel {
+		return nil
+	}
+	if err := app.Save(s); err != nil {
+		return fmt.Errorf("WUYE_LOG_DAYS=%q WUYE_LOG_LEVEL=%q: %w", days, level, err)
 	}
 	return nil
 }

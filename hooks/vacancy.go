@@ -188,7 +188,13 @@ func PlanPatrols(app core.App, day string) (int, error) {
 
 // FlagMissedPatrols marks the open tasks whose due day has passed as missed
 // and tells the area manager; a day later, a task still missed is escalated
-// to the supervisors and the director. Each happens once per task.
+// to the supervisors and the director. Each happens once per task. It
+// returns how many tasks it marked missed.
+//
+// A patrol may be signed in (or another run finish) between the query and
+// the write transaction: each task is read again inside the transaction and
+// judged on what is stored then, so a patrol done meanwhile is neither put
+// back to missed nor reported.
 func FlagMissedPatrols(app core.App, day string) (int, error) {
 	missed, err := app.FindAllRecords("patrol_tasks", dbx.HashExp{"status": "open"}, dbx.NewExp("due_on < {:d}", dbx.Params{"d": day}))
 	if err != nil {
@@ -200,12 +206,22 @@ func FlagMissedPatrols(app core.App, day string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	jobSelected("missed_patrols")
+	flagged := 0
 	err = app.RunInTransaction(func(tx core.App) error {
-		for _, t := range missed {
+		for _, selected := range missed {
+			t, err := tx.FindRecordById("patrol_tasks", selected.Id)
+			if err != nil {
+				return err
+			}
+			if t.GetString("status") != "open" || t.GetString("due_on") >= day {
+				continue
+			}
 			t.Set("status", "missed")
 			if err := tx.Save(t); err != nil {
 				return err
 			}
+			flagged++
 			unit, _ := tx.FindRecordById("units", t.GetString("unit"))
 			if m, err := tx.FindRecordById("staff", t.GetString("manager")); err == nil && unit != nil {
 				if err := Notify(tx, Notice{Recipient: m, Kind: "patrol_missed", Subject: t,
@@ -214,7 +230,14 @@ func FlagMissedPatrols(app core.App, day string) (int, error) {
 				}
 			}
 		}
-		for _, t := range escalate {
+		for _, selected := range escalate {
+			t, err := tx.FindRecordById("patrol_tasks", selected.Id)
+			if err != nil {
+				return err
+			}
+			if t.GetString("status") != "missed" || t.GetBool("escalated") || t.GetString("due_on") >= yesterday {
+				continue
+			}
 			t.Set("escalated", true)
 			if err := tx.Save(t); err != nil {
 				return err
@@ -229,7 +252,7 @@ func FlagMissedPatrols(app core.App, day string) (int, error) {
 		}
 		return nil
 	})
-	return len(missed), err
+	return flagged, err
 }
 
 var patrolKindName = map[string]string{"weekly": "每周巡查", "monthly_full": "每月全面检查"}

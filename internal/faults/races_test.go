@@ -252,9 +252,9 @@ func TestRaces(t *testing.T) {
 			as("tech2", http.MethodPatch, "/api/collections/work_orders/records/"+o, map[string]any{"status": "accepted"}),
 		}
 		replies := race(s, reqs)
-		// 409: judged against the order before the other's claim landed;
-		// 404: read after it, when the order is no longer in the pool.
-		if w := oneWinner(t, "pool claim", round, reqs, replies, map[int]string{409: "刚被他人处理", 404: "未找到该记录"}, counts); w >= 0 {
+		// 409 whether the loser's claim was judged against the order before
+		// the other's landed or read it after (hooks/dispatch_claim.go).
+		if w := oneWinner(t, "pool claim", round, reqs, replies, map[int]string{409: "该工单已被同事接单"}, counts); w >= 0 {
 			claimedBy[o] = map[int]string{0: tech1, 1: tech2}[w]
 		}
 		orders = append(orders, o)

@@ -1,0 +1,152 @@
+package hooks_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+
+	"wuye/hooks"
+	"wuye/internal/testapp"
+	"wuye/lib/workcal"
+)
+
+// The flag jobs query first and write after, in their own transaction; a
+// complaint answered or closed, or a patrol signed in, in between must be
+// judged as it is then, not as the query saw it. The jobSelected seam makes
+// the change land exactly in that gap (the in-process race tests of
+// internal/faults time the same gap with a held write transaction).
+
+// TestOverdueComplaintJobRereads: a complaint closed as invalid, or
+// replied, between the deadline job's query and its write keeps its new
+// status, is not flagged and nobody is told it is late.
+func TestOverdueComplaintJobRereads(t *testing.T) {
+	app := testapp.New(t)
+	desk := staffRec(t, app, "frontdesk@example.com")
+	filed := time.Date(2025, 9, 30, 10, 0, 0, 0, workcal.Shanghai)
+	file := func() *core.Record {
+		restore := hooks.SetNow(func() time.Time { return filed })
+		defer restore()
+		return fileComplaint(t, app, residentRec(t, app, "owner1@example.com"), "1-101", "other", nil)
+	}
+	advance := func(c *core.Record, to string, fields map[string]any) {
+		t.Helper()
+		if _, err := hooks.AdvanceComplaint(app, c.Id, desk, to, fields); err != nil {
+			t.Fatalf("%s: %v", to, err)
+		}
+	}
+	cases := []struct {
+		name      string
+		at        time.Time // when the job runs: the breach has happened
+		before    func(c *core.Record)
+		meanwhile func(c *core.Record)
+		want      string
+	}{
+		{
+			name:      "closed as invalid before its first response was flagged",
+			at:        time.Date(2025, 10, 9, 10, 1, 0, 0, workcal.Shanghai), // 24 working hours after filing
+			meanwhile: func(c *core.Record) { advance(c, "invalid", map[string]any{"invalid_reason": "重复投诉"}) },
+			want:      "invalid",
+		},
+		{
+			name: "replied before its reply was flagged",
+			at:   time.Date(2025, 10, 10, 10, 1, 0, 0, workcal.Shanghai), // two working days after filing
+			before: func(c *core.Record) {
+				advance(c, "assigned", map[string]any{"handler": staffRec(t, app, "tech1@example.com").Id})
+				advance(c, "processing", nil)
+			},
+			meanwhile: func(c *core.Record) { advance(c, "replied", map[string]any{"result": "已修复"}) },
+			want:      "replied",
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c := file()
+			if tc.before != nil {
+				tc.before(c)
+			}
+			changed := false
+			restore := hooks.SetJobSelected(func(job string) {
+				if job == "complaint_deadlines" && !changed {
+					changed = true
+					tc.meanwhile(c)
+				}
+			})
+			defer restore()
+			n, err := hooks.FlagOverdueComplaints(app, tc.at)
+			if err != nil || !changed {
+				t.Fatalf("job: %v (changed meanwhile: %v)", err, changed)
+			}
+			stored, err := app.FindRecordById("complaints", c.Id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if stored.GetString("status") != tc.want || stored.GetBool("first_response_overdue") || stored.GetBool("reply_overdue") {
+				t.Fatalf("after the job: status %s (want %s), first response overdue %v, reply overdue %v",
+					stored.GetString("status"), tc.want, stored.GetBool("first_response_overdue"), stored.GetBool("reply_overdue"))
+			}
+			if k, _ := app.CountRecords("notifications", dbx.HashExp{"kind": "complaint_overdue", "subject_id": c.Id}); k != 0 || n != 0 {
+				t.Fatalf("%d overdue notices sent, %d complaints flagged, for a complaint dealt with in time", k, n)
+			}
+			if k, _ := app.CountRecords("events", dbx.HashExp{"subject_id": c.Id},
+				dbx.NewExp("action LIKE 'overdue_%'")); k != 0 {
+				t.Fatalf("%d overdue events recorded", k)
+			}
+		})
+	}
+}
+
+// TestMissedPatrolJobRereads: a patrol signed in between the missed-patrol
+// job's query and its write keeps its task done; the area manager is not
+// told it was missed. A task that really was missed is still flagged.
+func TestMissedPatrolJobRereads(t *testing.T) {
+	app := testapp.New(t)
+	unit := testapp.ID(t, "unit:2-104")
+	day := time.Now().In(workcal.Shanghai).Format(time.DateOnly)
+	if _, err := hooks.PlanPatrols(app, day); err != nil {
+		t.Fatal(err)
+	}
+	task, err := app.FindFirstRecordByFilter("patrol_tasks", "unit={:u} && kind='weekly' && status='open'", dbx.Params{"u": unit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Another open task due by then, left alone: the job must still flag it.
+	other, err := app.FindFirstRecordByFilter("patrol_tasks", "unit!={:u} && status='open' && due_on<={:d}",
+		dbx.Params{"u": unit, "d": task.GetString("due_on")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	after := civilDate(task.GetString("due_on")).AddDate(0, 0, 1).Format(time.DateOnly)
+	manager := staffRec(t, app, "areamgr@example.com")
+	col, _ := app.FindCollectionByNameOrId("vacancy_patrols")
+	patrolled := false
+	restore := hooks.SetJobSelected(func(job string) {
+		if job != "missed_patrols" || patrolled {
+			return
+		}
+		patrolled = true
+		p := core.NewRecord(col)
+		for k, v := range map[string]any{"unit": unit, "kind": "weekly", "hygiene": true, "security": true,
+			"doors_windows": true, "no_leaks": true, "structure": true, "fittings": true} {
+			p.Set(k, v)
+		}
+		if err := hooks.RecordPatrol(app, p, manager); err != nil {
+			t.Errorf("patrol: %v", err)
+		}
+	})
+	defer restore()
+	if _, err := hooks.FlagMissedPatrols(app, after); err != nil || !patrolled {
+		t.Fatalf("job: %v (patrolled meanwhile: %v)", err, patrolled)
+	}
+	stored, _ := app.FindRecordById("patrol_tasks", task.Id)
+	if stored.GetString("status") != "done" || stored.GetString("patrol") == "" {
+		t.Fatalf("the task patrolled meanwhile is %s (patrol %q) after the job", stored.GetString("status"), stored.GetString("patrol"))
+	}
+	if k, _ := app.CountRecords("notifications", dbx.HashExp{"kind": "patrol_missed", "subject_id": task.Id}); k != 0 {
+		t.Fatalf("%d missed-patrol notices for a task patrolled in time", k)
+	}
+	if o, _ := app.FindRecordById("patrol_tasks", other.Id); o.GetString("status") != "missed" {
+		t.Fatalf("a task nobody patrolled is %s after the job", o.GetString("status"))
+	}
+}
