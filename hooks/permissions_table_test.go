@@ -6,7 +6,9 @@ package hooks_test
 // test until it is declared here; docs/PERMISSIONS.md is generated from it.
 
 import (
+	"maps"
 	"slices"
+	"strconv"
 	"testing"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -39,6 +41,7 @@ var matrixCallers = []struct{ name, email, about string }{
 
 var callerGroups = map[string][]string{
 	"residents": {"owner", "tenant", "family", "neighbour", "former", "outsider"},
+	"staff":     {"front_desk", "area_manager", "technician", "engineer", "security", "cashier", "supervisor", "director", "other_staff"},
 }
 
 // Scope words (a cell may join several with +):
@@ -348,12 +351,52 @@ residents                        community  community  none       none       non
 area_manager technician engineer security cashier community community none none none community -
 front_desk supervisor director other_staff community community community community none community -
 superuser                        all        all        all        all        all        all        -
+
+# PocketBase's own collections.
+
+collection _superusers
+fields id password! tokenKey! email emailVisibility verified created updated
+anonymous residents staff        none       none       none       none       none       none       -
+superuser                        all        all        all        all        all        all        -
+
+collection _mfas
+fields id collectionRef recordRef method created updated
+anonymous                        none       none       none       none       none       none       -
+residents staff                  self       self       none       none       none       self       -
+superuser                        all        all        all        all        all        all        -
+note an account's multi-factor sign-in sessions: its own to read; PocketBase writes them
+
+collection _otps
+fields id collectionRef recordRef password{superuser} sentTo{superuser} created updated
+anonymous                        none       none       none       none       none       none       -
+residents staff                  self       self       none       none       none       self       -
+superuser                        all        all        all        all        all        all        -
+note one-time passwords: the account reads that one exists, never the code (hashed) nor where it went
+
+collection _authOrigins
+fields id collectionRef recordRef fingerprint created updated
+anonymous                        none       none       none       none       none       none       -
+residents staff                  self       self       none       none       self       self       -
+superuser                        all        all        all        all        all        all        -
+note the devices an account signed in from; the account may forget one
+
+collection _externalAuths
+fields id collectionRef recordRef provider providerId created updated
+anonymous                        none       none       none       none       none       none       -
+residents staff                  self       self       none       none       self       self       -
+superuser                        all        all        all        all        all        all        -
+note OAuth2 links of an account (none are configured); the account may unlink one
 `
 
 // recordFacts says, per collection, whom a record belongs to: the facts the
 // scope words are defined over.
 var recordFacts = map[string]func(w *world, r *core.Record) facts{
-	"communities": func(w *world, r *core.Record) facts { return facts{communities: []string{r.Id}} },
+	core.CollectionNameSuperusers:    func(w *world, r *core.Record) facts { return facts{owners: []string{r.Id}} },
+	core.CollectionNameMFAs:          ofAccount,
+	core.CollectionNameOTPs:          ofAccount,
+	core.CollectionNameAuthOrigins:   ofAccount,
+	core.CollectionNameExternalAuths: ofAccount,
+	"communities":                    func(w *world, r *core.Record) facts { return facts{communities: []string{r.Id}} },
 	"staff": func(w *world, r *core.Record) facts {
 		return facts{communities: r.GetStringSlice("communities"), owners: []string{r.Id}}
 	},
@@ -468,6 +511,17 @@ var recordFacts = map[string]func(w *world, r *core.Record) facts{
 	"key_loans": func(w *world, r *core.Record) facts {
 		return facts{communities: []string{r.GetString("community")}, owners: []string{r.GetString("borrower_staff")}}
 	},
+}
+
+// ofAccount: PocketBase's record about an account (collectionRef,
+// recordRef) is that account's own.
+func ofAccount(w *world, r *core.Record) facts {
+	for name, col := range w.cols {
+		if col.Id == r.GetString("collectionRef") && w.get(name, r.GetString("recordRef")) != nil {
+			return facts{owners: []string{r.GetString("recordRef")}}
+		}
+	}
+	return facts{}
 }
 
 func ofCommunity(w *world, r *core.Record) facts {
@@ -602,6 +656,32 @@ func seedMatrix(t *testing.T, app *tests.TestApp) {
 	key := s.save("keys", map[string]any{"community": yx, "label": "A-102 入户门", "kind": "vacant_unit", "unit": uA2, "status": "out"})
 	s.save("key_loans", map[string]any{"key": key.Id, "community": yx, "borrower_name": "钱进", "borrower_id_no": "500101198001011234",
 		"borrower_phone": "13800000021", "purpose": "看房"})
+
+	// PocketBase's records about accounts: of a resident, a former resident,
+	// a resident and a supervisor of the other community, a clerk and a
+	// superuser.
+	root, err := app.FindAuthRecordByEmail(core.CollectionNameSuperusers, "root@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, a := range []struct{ collection, id string }{{"residents", owner1}, {"residents", former1}, {"residents", ownerYX},
+		{"staff", desk}, {"staff", supYX}, {core.CollectionNameSuperusers, root.Id}} {
+		col, err := app.FindCachedCollectionByNameOrId(a.collection)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ref := map[string]any{"collectionRef": col.Id, "recordRef": a.id}
+		with := func(more map[string]any) map[string]any {
+			out := maps.Clone(ref)
+			maps.Copy(out, more)
+			return out
+		}
+		n := strconv.Itoa(i)
+		s.save(core.CollectionNameMFAs, with(map[string]any{"method": "password"}))
+		s.save(core.CollectionNameOTPs, with(map[string]any{"password": "12345678", "sentTo": "probe" + n + "@example.com"}))
+		s.save(core.CollectionNameAuthOrigins, with(map[string]any{"fingerprint": "probe-device-" + n}))
+		s.save(core.CollectionNameExternalAuths, with(map[string]any{"provider": "google", "providerId": "probe-" + n}))
+	}
 }
 
 type seeder struct {
