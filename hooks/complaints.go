@@ -97,7 +97,10 @@ func registerComplaints(app core.App) {
 		if err := prepareIntake(e.App, e.Record, e.Auth); err != nil {
 			return err
 		}
-		return inTx(e, func(tx core.App) error { return afterIntake(tx, e.Record, e.Auth) })
+		graded := isGraded(e.Record.GetString("level")) // as taken in, before a hot cluster may make it hot
+		return inTxAround(e,
+			func(tx core.App) error { return markHot(tx, e.Record) },
+			func(tx core.App) error { return afterIntake(tx, e.Record, e.Auth, graded) })
 	})
 	bindFlowUpdates(app, "complaints", planComplaintUpdate, afterComplaintUpdate, "status", "handler")
 	registerComplaintAnonymity(app)
@@ -210,18 +213,19 @@ func prepareIntake(app core.App, r *core.Record, auth *core.Record) error {
 	return nil
 }
 
-// afterIntake records the new complaint, alerts the managers to a graded
-// one and looks for a hot cluster, in the intake's transaction.
-func afterIntake(tx core.App, r *core.Record, auth *core.Record) error {
+// afterIntake records the new complaint, alerts the managers to one graded
+// at intake and completes its joining a hot cluster, in the intake's
+// transaction.
+func afterIntake(tx core.App, r *core.Record, auth *core.Record, graded bool) error {
 	if err := RecordEvent(tx, Event{Subject: r, Action: "create", To: "received", Actor: auth, Public: true}); err != nil {
 		return err
 	}
-	if isGraded(r.GetString("level")) {
+	if graded {
 		if err := notifyManagers(tx, r, "complaint_graded", gradedTitle(r)); err != nil {
 			return err
 		}
 	}
-	return detectHot(tx, r)
+	return joinHot(tx, r)
 }
 
 func isGraded(level string) bool { return level == "major" || level == "hot" || level == "collective" }
@@ -315,11 +319,15 @@ func FileComplaint(app core.App, c *core.Record, auth *core.Record) error {
 	if err := prepareIntake(app, c, auth); err != nil {
 		return err
 	}
+	graded := isGraded(c.GetString("level"))
 	return app.RunInTransaction(func(tx core.App) error {
+		if err := markHot(tx, c); err != nil {
+			return err
+		}
 		if err := tx.Save(c); err != nil {
 			return err
 		}
-		return afterIntake(tx, c, auth)
+		return afterIntake(tx, c, auth, graded)
 	})
 }
 
@@ -342,42 +350,130 @@ func notifyManagers(app core.App, subject *core.Record, kind, title string) erro
 	return nil
 }
 
-// detectHot groups r with the complaints of the same category in the same
-// building in the past 24 hours when there are at least the community's
-// threshold of them: they become hot and point at the earliest one. The
-// managers are told when a group forms.
-func detectHot(app core.App, r *core.Record) error {
-	if r.GetString("building") == "" {
+// A complaint joins a hot group as it is taken in: when the complaints of
+// the same category in the same building over the past 24 hours, counting
+// the new one, reach the community's threshold, they become hot and point at
+// the earliest one (or at the group one of them already belongs to). The new
+// complaint is marked before its insert (markHot, in the insert's execution)
+// so that it is written once; afterIntake then records that it joined, brings
+// the rest of the cluster into the group and tells the managers when a group
+// forms. Only the few rows not yet in the group are loaded as records: in a
+// burst (a water outage) the cluster grows with every complaint, and loading
+// and re-saving all of it each time made an intake cost more the busier the
+// day was.
+
+// hotClusterSQL is the condition for r's cluster (r excluded), with the
+// parameters of hotParams.
+const hotClusterSQL = "building = {:b} AND category = {:cat} AND status != 'invalid' AND received_at >= {:since} AND received_at <= {:until} AND id != {:id}"
+
+func hotParams(r *core.Record) dbx.Params {
+	received := r.GetDateTime("received_at").Time()
+	return dbx.Params{"b": r.GetString("building"), "cat": r.GetString("category"), "id": r.Id,
+		"since": received.Add(-hotWindow).UTC().Format(types.DefaultDateLayout),
+		"until": received.UTC().Format(types.DefaultDateLayout)}
+}
+
+func hotCluster(r *core.Record) dbx.Expression { return dbx.NewExp(hotClusterSQL, hotParams(r)) }
+
+// markHot sets the new complaint r's hot group and level if it makes or
+// joins one.
+func markHot(app core.App, r *core.Record) error {
+	if r.GetString("building") == "" && r.GetString("unit") != "" {
+		// validatePlace fills it in as the record is saved; hot detection
+		// runs before that, and a unit that does not exist is refused there.
+		var u struct {
+			Building  string `db:"building"`
+			Community string `db:"community"`
+		}
+		if err := app.DB().NewQuery("SELECT building, community FROM units WHERE id = {:id}").Bind(dbx.Params{"id": r.GetString("unit")}).One(&u); err != nil {
+			return nil
+		}
+		r.Set("building", u.Building)
+		if r.GetString("community") == "" {
+			r.Set("community", u.Community)
+		}
+	}
+	if r.GetString("building") == "" || r.GetString("hot_group") != "" {
 		return nil
+	}
+	if r.Id == "" {
+		r.Id = core.GenerateDefaultRandomId() // a group may be led by the new complaint itself
 	}
 	threshold := defaultHotThreshold
 	if c, err := app.FindRecordById("communities", r.GetString("community")); err == nil && c.GetInt("hot_threshold") > 0 {
 		threshold = c.GetInt("hot_threshold")
 	}
-	received := r.GetDateTime("received_at").Time()
-	cluster, err := app.FindRecordsByFilter("complaints",
-		"building = {:b} && category = {:cat} && status != 'invalid' && received_at >= {:since} && received_at <= {:until}",
-		"received_at", 0, 0,
-		dbx.Params{"b": r.GetString("building"), "cat": r.GetString("category"),
-			"since": received.Add(-hotWindow).UTC().Format(types.DefaultDateLayout),
-			"until": received.UTC().Format(types.DefaultDateLayout)})
-	if err != nil {
+	q := func(cols ...string) *dbx.SelectQuery {
+		return app.DB().Select(cols...).From("complaints").Where(hotCluster(r))
+	}
+	// Whether there are threshold-1 others, not how many: a busy cluster
+	// is not counted through at every intake.
+	var others int
+	if err := app.DB().NewQuery("SELECT COUNT(*) FROM (SELECT 1 FROM {{complaints}} WHERE " +
+		hotClusterSQL + " LIMIT {:n})").Bind(hotParams(r)).Bind(dbx.Params{"n": threshold - 1}).Row(&others); err != nil {
 		return fmt.Errorf("hot detection: %w", err)
 	}
-	if len(cluster) < threshold {
+	if others+1 < threshold {
 		return nil
 	}
-	lead := cluster[0].Id
-	formed := true
-	for _, c := range cluster {
-		if g := c.GetString("hot_group"); g != "" {
-			lead, formed = g, false
-			break
+	lead := r.Id // a threshold of 1: a group of its own
+	var rows []struct {
+		Id       string `db:"id"`
+		HotGroup string `db:"hot_group"`
+	}
+	// The group one of them is in, else the earliest of them.
+	if err := q("id", "hot_group").AndWhere(dbx.NewExp("hot_group != ''")).OrderBy("received_at", "rowid").Limit(1).All(&rows); err != nil {
+		return fmt.Errorf("hot group: %w", err)
+	}
+	if len(rows) == 0 && others > 0 {
+		if err := q("id", "hot_group").OrderBy("received_at", "rowid").Limit(1).All(&rows); err != nil {
+			return fmt.Errorf("hot lead: %w", err)
 		}
 	}
-	for _, c := range cluster {
-		if c.GetString("hot_group") == lead && c.GetString("level") != "general" {
-			continue
+	if len(rows) > 0 {
+		lead = rows[0].Id
+		if rows[0].HotGroup != "" {
+			lead = rows[0].HotGroup
+		}
+	}
+	r.Set("hot_group", lead)
+	if r.GetString("level") == "general" {
+		r.Set("level", "hot")
+	}
+	return nil
+}
+
+// joinHot runs after the new complaint r was inserted marked hot: its event,
+// the rest of the cluster into the group, and the managers told if the group
+// is new.
+func joinHot(app core.App, r *core.Record) error {
+	lead := r.GetString("hot_group")
+	if lead == "" {
+		return nil
+	}
+	var existed []string // whether the group had members before this intake
+	if err := app.DB().Select("id").From("complaints").
+		Where(dbx.NewExp("hot_group = {:g} AND id != {:id}", dbx.Params{"g": lead, "id": r.Id})).Limit(1).Column(&existed); err != nil {
+		return fmt.Errorf("hot group: %w", err)
+	}
+	if err := RecordEvent(app, Event{Subject: r, Action: "hot", To: "hot", Note: "group " + lead}); err != nil {
+		return err
+	}
+	if len(existed) > 0 {
+		// Joining a group: its members joined as they came in (or when it
+		// formed), so only this one is new to it.
+		return nil
+	}
+	var ids []string
+	if err := app.DB().Select("id").From("complaints").Where(hotCluster(r)).
+		AndWhere(dbx.NewExp("(hot_group != {:g} OR level = 'general')", dbx.Params{"g": lead})).
+		OrderBy("received_at", "rowid").Column(&ids); err != nil {
+		return fmt.Errorf("hot cluster: %w", err)
+	}
+	for _, id := range ids {
+		c, err := app.FindRecordById("complaints", id)
+		if err != nil {
+			return fmt.Errorf("hot member %s: %w", id, err)
 		}
 		c.Set("hot_group", lead)
 		if c.GetString("level") == "general" {
@@ -386,19 +482,20 @@ func detectHot(app core.App, r *core.Record) error {
 		if err := app.Save(c); err != nil {
 			return fmt.Errorf("mark hot %s: %w", c.Id, err)
 		}
-		if c.Id == r.Id { // the caller's copy answers the request: keep it true
-			r.Set("hot_group", c.GetString("hot_group"))
-			r.Set("level", c.GetString("level"))
-		}
 		if err := RecordEvent(app, Event{Subject: c, Action: "hot", To: "hot", Note: "group " + lead}); err != nil {
 			return err
 		}
 	}
-	if formed {
-		return notifyManagers(app, cluster[0], "complaint_hot",
-			fmt.Sprintf("热点投诉：同一楼栋 24 小时内 %d 起“%s”类投诉", len(cluster), categoryLabels[r.GetString("category")]))
+	first, err := app.FindRecordById("complaints", lead)
+	if err != nil {
+		return fmt.Errorf("hot lead %s: %w", lead, err)
 	}
-	return nil
+	var size int
+	if err := app.DB().Select("COUNT(*)").From("complaints").Where(dbx.HashExp{"hot_group": lead}).Row(&size); err != nil {
+		return fmt.Errorf("hot group size: %w", err)
+	}
+	return notifyManagers(app, first, "complaint_hot",
+		fmt.Sprintf("热点投诉：同一楼栋 24 小时内 %d 起“%s”类投诉", size, categoryLabels[r.GetString("category")]))
 }
 
 var categoryLabels = map[string]string{
