@@ -157,3 +157,39 @@ func TestExpiredLinksStopGrantingAccess(t *testing.T) {
 	}
 	s.Test(t)
 }
+
+// TestExpiredLinksJobRereads: a lease extended between the nightly job's
+// query and its write stays active.
+func TestExpiredLinksJobRereads(t *testing.T) {
+	app := testapp.New(t)
+	link, err := app.FindFirstRecordByFilter("unit_residents", "resident={:r}",
+		map[string]any{"r": testapp.ID(t, "residents:tenant1@example.com")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	link.Set("until", "2099-06-30")
+	if err := app.Save(link); err != nil {
+		t.Fatal(err)
+	}
+	extended := false
+	restore := hooks.SetJobSelected(func(job string) {
+		if job != "expired_links" || extended {
+			return
+		}
+		extended = true
+		l, _ := app.FindRecordById("unit_residents", link.Id)
+		l.Set("until", "2100-06-30") // renewed for a year, just now
+		if err := app.Save(l); err != nil {
+			t.Fatal(err)
+		}
+	})
+	defer restore()
+	n, err := hooks.EndExpiredLinks(app, "2099-06-30")
+	if err != nil || !extended {
+		t.Fatalf("job: %v (extended meanwhile: %v)", err, extended)
+	}
+	link, _ = app.FindRecordById("unit_residents", link.Id)
+	if n != 0 || !link.GetBool("active") || link.GetString("until") != "2100-06-30" {
+		t.Fatalf("the renewed lease was ended: %d ended, active %v, until %s", n, link.GetBool("active"), link.GetString("until"))
+	}
+}

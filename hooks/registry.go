@@ -394,8 +394,20 @@ func EndExpiredLinks(app core.App, day string) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("find expired links: %w", err)
 	}
+	jobSelected("expired_links")
+	ended := 0
 	err = app.RunInTransaction(func(tx core.App) error {
 		for _, l := range links {
+			// Judged as stored now: a lease extended (or ended by hand)
+			// since the query is left as it is.
+			l, err := tx.FindRecordById("unit_residents", l.Id)
+			if err != nil {
+				return fmt.Errorf("re-read link: %w", err)
+			}
+			if !l.GetBool("active") || l.GetString("until") == "" || l.GetString("until") > day {
+				continue
+			}
+			ended++
 			l.Set("active", false)
 			if err := tx.Save(l); err != nil {
 				return fmt.Errorf("end link %s: %w", l.Id, err)
@@ -409,5 +421,5 @@ func EndExpiredLinks(app core.App, day string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	return len(links), nil
+	return ended, nil
 }
