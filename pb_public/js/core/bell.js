@@ -6,7 +6,7 @@ import { pb } from './api.js';
 import { t, addMessages } from './i18n.js';
 import { ago } from './format.js';
 import { Icon } from './icons.js';
-import { useAsync, useMyTopic, navigate } from './ui.js';
+import { useAsync, useMyTopic, useCoalesce, LIST_WINDOW, navigate } from './ui.js';
 
 addMessages({
   'bell.label': ['通知', 'Notifications'],
@@ -24,8 +24,11 @@ export function NotificationBell({ me, linkFor }) {
   const field = me.collectionName === 'staff' ? 'recipient_staff' : 'recipient_resident';
   const filter = pb.filter(`${field} = {:me} && read = false`, { me: me.id });
   const list = useAsync(() => pb.collection('notifications').getList(1, 20, { filter, sort: '-created' }), [me.id]);
-  // The recipient's own topic (resident/<id> or employee/<id>) carries their notifications.
-  useMyTopic(() => list.reload(), { collections: ['notifications'], onReconnect: list.reload }, [me.id]);
+  // The recipient's own topic (resident/<id> or employee/<id>) carries their
+  // notifications; a burst of them (a batch of escalations) is one re-read of
+  // the unread list and its count (useCoalesce).
+  const changed = useCoalesce(() => list.reload(), LIST_WINDOW);
+  useMyTopic(changed, { collections: ['notifications'], onReconnect: list.reload }, [me.id]);
   const panel = useRef();
   useEffect(() => {
     if (!open) return undefined;

@@ -6,7 +6,7 @@ import { html, useState, useEffect, useRef } from '../core/html.js';
 import { pb } from '../core/api.js';
 import { t, addMessages, label, choices, lang } from '../core/i18n.js';
 import { yuan, owed, dateTime, today, unitName } from '../core/format.js';
-import { Loading, ErrorBox, Empty, useAsync, useAction, useMyTopic, confirmBox, toast, navigate } from '../core/ui.js';
+import { Loading, ErrorBox, Empty, useAsync, useAction, useMyTopic, useCoalesce, LIST_WINDOW, confirmBox, toast, navigate } from '../core/ui.js';
 
 addMessages({
   'bills.title': ['我的账单', 'My bills'],
@@ -121,8 +121,11 @@ export function Bills({ unit }) {
   const payments = useAsync(() => pb.collection('payments').getFullList({ filter: unitFilter(unit), sort: '-created,-serial' }), [unit.id]);
   const [done, setDone] = useState(null);
   // The resident's topic carries the bills and payments of the units they live in.
-  useMyTopic(() => bills.reload(), { collections: ['bills'], onReconnect: bills.reload }, [unit.id]);
-  useMyTopic(() => payments.reload(), { collections: ['payments'], onReconnect: payments.reload }, [unit.id]);
+  // A payment changes several bills at once: one re-read per burst (useCoalesce).
+  const billsChanged = useCoalesce(() => bills.reload(), LIST_WINDOW);
+  const paymentsChanged = useCoalesce(() => payments.reload(), LIST_WINDOW);
+  useMyTopic(billsChanged, { collections: ['bills'], onReconnect: bills.reload }, [unit.id]);
+  useMyTopic(paymentsChanged, { collections: ['payments'], onReconnect: payments.reload }, [unit.id]);
   const onPaid = (result) => {
     setDone(result);
     bills.reload();

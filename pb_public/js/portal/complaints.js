@@ -5,7 +5,7 @@ import { pb, fieldErrors } from '../core/api.js';
 import { t, addMessages, label, choices } from '../core/i18n.js';
 import { dateTime } from '../core/format.js';
 import { stepsFrom } from '../core/flows.js';
-import { Loading, ErrorBox, Empty, Status, Field, FilePicker, Attachments, useAsync, useAction, useRealtime, useMyTopic, navigate, toast, confirmBox, formData } from '../core/ui.js';
+import { Loading, ErrorBox, Empty, Status, Field, FilePicker, Attachments, useAsync, useAction, useRealtime, useMyTopic, usePlaceChanged, newestFirst, navigate, toast, confirmBox, formData } from '../core/ui.js';
 import { Timeline } from './timeline.js';
 
 addMessages({
@@ -35,7 +35,9 @@ addMessages({
 
 export function ComplaintList({ me }) {
   const list = useAsync(() => pb.collection('complaints').getList(1, 50, { sort: '-created', skipTotal: true, filter: pb.filter('resident = {:me}', { me: me.id }) }), [me.id]);
-  useMyTopic(() => list.reload(), { collections: ['complaints'], onReconnect: list.reload }, [me.id]);
+  // A change re-reads that complaint only, those of a burst together (usePlaceChanged).
+  const changed = usePlaceChanged(list, 'complaints', { keep: (r) => r.resident === me.id, sort: newestFirst() });
+  useMyTopic(changed, { collections: ['complaints'], onReconnect: list.reload }, [me.id]);
   return html`
     <div class="row between"><h1>${t('complaints.title')}</h1><a href="#/complaints/new"><button type="button" class="primary">${t('complaints.new')}</button></a></div>
     <div class="card">

@@ -6,7 +6,7 @@ import { t, addMessages, label } from '../core/i18n.js';
 import { yuan, owed, date, ago, unitName } from '../core/format.js';
 import { isTerminal, loadFlows } from '../core/flows.js';
 import { Icon } from '../core/icons.js';
-import { Loading, ErrorBox, Empty, Status, useAsync, useMyTopic } from '../core/ui.js';
+import { Loading, ErrorBox, Empty, Status, useAsync, useMyTopic, useCoalesce, fetchChanged, withServiceItems, idsOf, placeFetched, LIST_WINDOW } from '../core/ui.js';
 
 addMessages({
   'home.hello': ['{name}，您好', 'Hello, {name}'],
@@ -34,17 +34,45 @@ async function openRequests(me) {
   const { flows } = await loadFlows();
   // Only what is still open, without counting the history (skipTotal).
   const open = (col) => (flows[col]?.terminal || []).map((x) => ` && status != ${JSON.stringify(x)}`).join('');
+  // (A work order's service item from the page's cache: see withServiceItems.)
   const lists = await Promise.all(OPEN_SOURCES.map((s) => pb.collection(s.col).getList(1, 20, {
     filter: pb.filter(`${s.who} = {:me}${open(s.col)}`, { me: me.id }), sort: '-updated', skipTotal: true,
-    expand: s.col === 'work_orders' ? 'service_item' : undefined,
-  }).then((r) => r.items.filter((x) => !isTerminal(s.col, x.status)).map((x) => ({ ...x, source: s })))));
-  return lists.flat().sort((a, b) => (a.updated < b.updated ? 1 : -1));
+  }).then((r) => (s.col === 'work_orders' ? withServiceItems(r.items) : r.items)).then((items) => items.filter((x) => !isTerminal(s.col, x.status)).map((x) => ({ ...x, source: s })))));
+  return lists.flat().sort(byUpdated);
+}
+
+const byUpdated = (a, b) => (a.updated < b.updated ? 1 : -1);
+
+/**
+ * changedRequests re-reads the records the messages were about (one request
+ * per collection, not the three lists again) and puts them into the list:
+ * still open ones in place, closed or unreadable ones out.
+ */
+async function changedRequests(events) {
+  const found = await Promise.all(OPEN_SOURCES.map(async (s) => {
+    const ids = idsOf(events, s.col);
+    if (!ids.length) return [];
+    const got = await fetchChanged(s.col, ids, { expand: s.col === 'work_orders' ? 'service_item' : undefined });
+    return [...got].map(([id, r]) => ({ id, r: r && { ...r, source: s } }));
+  }));
+  return (list) => {
+    let out = list || [];
+    for (const { id, r } of found.flat()) out = placeFetched(out, id, r, (x) => !isTerminal(x.source.col, x.status));
+    return [...out].sort(byUpdated);
+  };
 }
 
 function OpenRequests({ me }) {
   const open = useAsync(() => openRequests(me), [me.id]);
-  // The resident's own topic carries their records' changes only.
-  useMyTopic(() => open.reload(), { collections: OPEN_SOURCES.map((s) => s.col), onReconnect: open.reload }, [me.id]);
+  // The resident's own topic carries their records' changes only; a burst of
+  // them (filing, then the desk assigning) is one re-read of what changed.
+  const changed = useCoalesce(async (events) => {
+    if (open.data === undefined) { open.reload(); return; }
+    let place;
+    try { place = await changedRequests(events); } catch { return; } // offline: the reconnect reloads
+    open.setData(place);
+  }, LIST_WINDOW);
+  useMyTopic(changed, { collections: OPEN_SOURCES.map((s) => s.col), onReconnect: open.reload }, [me.id]);
   return html`<section class="card" aria-labelledby="h-open">
     <h2 id="h-open">${t('home.open')}</h2>
     ${open.loading && !open.data ? html`<${Loading} />` : open.error ? html`<${ErrorBox} error=${open.error} retry=${open.reload} />`
@@ -60,7 +88,8 @@ function BillsDue({ unit }) {
   const due = useAsync(() => pb.collection('bills').getFullList({
     filter: pb.filter('unit = {:u} && (status = "issued" || status = "partially_paid")', { u: unit.id }), fields: 'id,amount_fen,discount_fen,late_fee_fen,paid_fen',
   }), [unit.id]);
-  useMyTopic(() => due.reload(), { collections: ['bills'], onReconnect: due.reload }, [unit.id]);
+  const changed = useCoalesce(() => due.reload(), LIST_WINDOW); // a billing run issues the unit's bills together
+  useMyTopic(changed, { collections: ['bills'], onReconnect: due.reload }, [unit.id]);
   const total = (due.data || []).reduce((s, b) => s + Math.max(owed(b), 0), 0);
   return html`<section class="card" aria-labelledby="h-due">
     <h2 id="h-due">${t('home.due')}<span class="aside">${unitName(unit)}</span></h2>

@@ -7,7 +7,7 @@ import { pb, fieldErrors } from '../core/api.js';
 import { t, addMessages, label, choices, lang } from '../core/i18n.js';
 import { yuan, date, dateTime, today, unitName } from '../core/format.js';
 import { stepsFrom, statusLabel, isTerminal } from '../core/flows.js';
-import { Loading, ErrorBox, Empty, Status, Field, FilePicker, Attachments, useAsync, useAction, useRealtime, useMyTopic, navigate, toast, confirmBox, formData } from '../core/ui.js';
+import { Loading, ErrorBox, Empty, Status, Field, FilePicker, Attachments, useAsync, useAction, useRealtime, useMyTopic, usePlaceChanged, newestFirst, useCoalesce, LIST_WINDOW, navigate, toast, confirmBox, formData } from '../core/ui.js';
 import { Timeline } from './timeline.js';
 
 addMessages({
@@ -127,7 +127,9 @@ export function RenovationList({ me }) {
   const list = useAsync(() => pb.collection('renovations').getList(1, 50, { skipTotal: true,
     sort: '-created', filter: pb.filter('applicant = {:me}', { me: me.id }), expand: 'unit.building',
   }), [me.id]);
-  useMyTopic(() => list.reload(), { collections: ['renovations'], onReconnect: list.reload }, [me.id]);
+  // A change re-reads that application only, those of a burst together (usePlaceChanged).
+  const changed = usePlaceChanged(list, 'renovations', { expand: 'unit.building', keep: (r) => r.applicant === me.id, sort: newestFirst() });
+  useMyTopic(changed, { collections: ['renovations'], onReconnect: list.reload }, [me.id]);
   return html`
     <div class="row between"><h1>${t('renovation.title')}</h1><a href="#/renovation/new"><button type="button" class="primary">${t('renovation.new')}</button></a></div>
     <p class="muted small">${t('renovation.intro')}</p>
@@ -240,7 +242,9 @@ export function RenovationDetail({ params }) {
   }, { onReconnect: reloadAll });
   // Violations, passes and inspections of the resident's renovations come
   // on their own topic (those of another renovation of theirs cost a re-read).
-  useMyTopic(again, { collections: ['renovation_violations', 'renovation_passes', 'renovation_inspections'] });
+  // A burst of them (an inspection and its violations) is one re-read.
+  const related = useCoalesce(again, LIST_WINDOW);
+  useMyTopic(related, { collections: ['renovation_violations', 'renovation_passes', 'renovation_inspections'] });
   if (rec.loading && !r) return html`<${Loading} />`;
   if (rec.error && !r) return html`<${ErrorBox} error=${rec.error} retry=${rec.reload} />`;
   return html`

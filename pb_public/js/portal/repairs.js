@@ -8,7 +8,7 @@ import { pb, fieldErrors } from '../core/api.js';
 import { t, addMessages, label, choices, lang } from '../core/i18n.js';
 import { yuan, dateTime, today, parseDate } from '../core/format.js';
 import { stepsFrom, statusOrder } from '../core/flows.js';
-import { Loading, ErrorBox, Empty, Status, Field, FilePicker, Attachments, useAsync, useAction, useRealtime, useMyTopic, navigate, toast, confirmBox, formData } from '../core/ui.js';
+import { Loading, ErrorBox, Empty, Status, Field, FilePicker, Attachments, useAsync, useAction, useRealtime, useMyTopic, usePlaceChanged, newestFirst, withServiceItems, navigate, toast, confirmBox, formData } from '../core/ui.js';
 import { Timeline } from './timeline.js';
 
 addMessages({
@@ -240,10 +240,13 @@ function ItemPicker({ items, value, onChange, error }) {
 const yourTurn = (o) => stepsFrom('work_orders', o.status, ['requester']).some((s) => s.to === 'in_progress' || s.to === 'signed_off');
 
 export function RepairList({ me }) {
+  // (The service items from the page's cache: see withServiceItems.)
   const list = useAsync(() => pb.collection('work_orders').getList(1, 50, { skipTotal: true,
-    sort: '-created', expand: 'service_item', filter: pb.filter('requester = {:me}', { me: me.id }),
-  }), [me.id]);
-  useMyTopic(() => list.reload(), { collections: ['work_orders'], onReconnect: list.reload }, [me.id]);
+    sort: '-created', filter: pb.filter('requester = {:me}', { me: me.id }),
+  }).then(async (page) => ({ ...page, items: await withServiceItems(page.items) })), [me.id]);
+  // A change re-reads that order only, those of a burst together (usePlaceChanged).
+  const changed = usePlaceChanged(list, 'work_orders', { expand: 'service_item', keep: (r) => r.requester === me.id, sort: newestFirst() });
+  useMyTopic(changed, { collections: ['work_orders'], onReconnect: list.reload }, [me.id]);
   return html`
     <div class="row between"><h1>${t('repairs.title')}</h1><a href="#/repairs/new"><button type="button" class="primary">${t('repairs.new')}</button></a></div>
     <div class="card">

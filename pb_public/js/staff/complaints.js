@@ -12,7 +12,7 @@ import { pb, fieldErrors } from '../core/api.js';
 import { t, addMessages, label, choices } from '../core/i18n.js';
 import { dateTime, ago, unitName, parseDate } from '../core/format.js';
 import { stepsFrom, statusLabel, fieldLabel, isTerminal } from '../core/flows.js';
-import { Loading, ErrorBox, Empty, Status, Field, Attachments, useAsync, useAction, useRealtime, useCommunityTopic, refetch, placeFetched, confirmBox, toast } from '../core/ui.js';
+import { Loading, ErrorBox, Empty, Status, Field, Attachments, useAsync, useAction, useRealtime, useCommunityTopic, usePlaceChanged, oldestFirst, BOARD_WINDOW, confirmBox, toast } from '../core/ui.js';
 
 addMessages({
   'cp.board': ['投诉处理', 'Complaints'],
@@ -269,24 +269,24 @@ function bySoonest(list, field) {
 function DeskBoard({ me, community, query }) {
   const c = community.id;
   // Sorted here, not by the server (see the dispatch board in desk.js).
+  const openHere = pb.filter(`community = {:c} && (${OPEN.map((s) => `status = "${s}"`).join(' || ')})`, { c });
   const data = useAsync(() => pb.collection('complaints').getFullList({
-    filter: pb.filter(`community = {:c} && (${OPEN.map((s) => `status = "${s}"`).join(' || ')})`, { c }), expand: EXPAND,
+    filter: openHere, expand: EXPAND,
   }).then((list) => list.sort((a, b) => (a.received_at < b.received_at ? -1 : a.received_at > b.received_at ? 1 : 0))), [c]);
   const [fresh, setFresh] = useState([]);
   const [f, setF] = useFilters(query);
   const [tab, setTab] = useState('received');
   const now = useNow(30000);
-  // The community's topic says which complaint changed; it is re-read with
-  // this desk's own view (anonymity and all).
-  useCommunityTopic(c, 'complaints', async (e) => {
-    let r;
-    try { r = await refetch(e, { expand: EXPAND }); } catch { return; } // offline: the reconnect reloads
-    data.setData((list) => placeFetched(list, e.id, r, (x) => OPEN.includes(x.status) && x.community === c));
-    if (e.action === 'create' && r) {
-      setFresh((x) => [...x, r.id]);
-      toast(t('cp.arrived', { serial: r.serial }));
-    }
-  }, { onReconnect: data.reload }, [c]);
+  // The community's topic says which complaints changed; they are re-read
+  // with this desk's own view (anonymity and all), those of a burst in one
+  // request (usePlaceChanged, BOARD_WINDOW).
+  const changed = usePlaceChanged(data, 'complaints', { expand: EXPAND, where: openHere, keep: (x) => OPEN.includes(x.status) && x.community === c, sort: oldestFirst('received_at'), window: BOARD_WINDOW,
+    onPlaced: (events, got) => {
+      const arrived = events.filter((e) => e.action === 'create' && got.get(e.id)).map((e) => got.get(e.id));
+      if (arrived.length) setFresh((x) => [...x, ...arrived.map((r) => r.id)]);
+      for (const r of arrived) toast(t('cp.arrived', { serial: r.serial }));
+    } });
+  useCommunityTopic(c, 'complaints', changed, { onReconnect: data.reload }, [c]);
 
   const head = html`<div class="row between"><h1>${t('cp.board')}</h1>
     <span class="row small"><span class="muted"><span class="live-dot" aria-hidden="true"></span>${t('cp.live')}</span>
@@ -385,18 +385,18 @@ function PastSearch({ community, q }) {
 function MyComplaints({ me, community, query }) {
   const c = community.id;
   const mine = (r) => r.handler === me.id && !isTerminal('complaints', r.status) && r.community === c;
+  const mineHere = pb.filter('community = {:c} && handler = {:me} && status != "closed" && status != "invalid"', { c, me: me.id });
   const data = useAsync(() => pb.collection('complaints').getFullList({
-    filter: pb.filter('community = {:c} && handler = {:me} && status != "closed" && status != "invalid"', { c, me: me.id }), sort: 'reply_due', expand: EXPAND,
+    filter: mineHere, sort: 'reply_due', expand: EXPAND,
   }), [c, me.id]);
   const [f, setF] = useFilters(query);
   const now = useNow(30000);
-  const soon = useSoon(() => data.reload());
-  useCommunityTopic(c, 'complaints', async (e) => {
-    let r;
-    try { r = await refetch(e, { expand: EXPAND }); } catch { return; }
-    data.setData((list) => placeFetched(list, e.id, r, mine));
-    if (e.action === 'update' && r && mine(r) && r.status === 'assigned') soon(); // a new assignment: fetch in order
-  }, { onReconnect: data.reload }, [c, me.id]);
+  // Which complaint changed comes on the community's topic (it may just have
+  // been handed to me): those of a burst are re-read in one request,
+  // only those I handle (the others come back as not mine), and put in place
+  // in the server's order (usePlaceChanged).
+  const changed = usePlaceChanged(data, 'complaints', { expand: EXPAND, where: mineHere, keep: mine, sort: oldestFirst('reply_due'), window: BOARD_WINDOW });
+  useCommunityTopic(c, 'complaints', changed, { onReconnect: data.reload }, [c, me.id]);
 
   const head = html`<div class="row between"><h1>${t('cp.mine')}</h1><span class="small muted"><span class="live-dot" aria-hidden="true"></span>${t('cp.live')}</span></div>
     <p class="small muted">${t('cp.mineHint')}</p>`;

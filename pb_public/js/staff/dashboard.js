@@ -13,7 +13,7 @@ import { pb } from '../core/api.js';
 import { t, lang, addMessages, label } from '../core/i18n.js';
 import { yuan, dateTime, today, parseDate } from '../core/format.js';
 import { statusLabel } from '../core/flows.js';
-import { Loading, ErrorBox, Empty, Field, useAsync, useAction, useCommunityTopic, toast } from '../core/ui.js';
+import { Loading, ErrorBox, Empty, Field, useAsync, useAction, useCommunityTopic, useCoalesce, FIGURES_WINDOW, toast } from '../core/ui.js';
 
 addMessages({
   'dash.title': ['运营看板', 'Dashboard'],
@@ -391,18 +391,19 @@ export function Dashboard({ community, query }) {
   const trendsReload = useRef(null);
 
   // Live: a change to a complaint or work order of the community refreshes
-  // the figures and the list (debounced: a burst of changes is one refresh);
-  // so does every minute, as deadlines come closer by themselves.
+  // the figures and the list; so does every minute, as deadlines come closer
+  // by themselves. The figures are aggregates over the community's whole
+  // history (four statistics requests), and a busy community changes several
+  // times a second: a change after a quiet spell refreshes them at once, and
+  // while changes keep coming they refresh every FIGURES_WINDOW (5 s,
+  // useCoalesce) — rather than never (as a debounce pushed back by each
+  // message would) or for each change, for every supervisor's screen.
   const reload = useRef(live.reload);
   reload.current = live.reload;
-  const timer = useRef(0);
-  const changed = () => {
-    clearTimeout(timer.current);
-    timer.current = setTimeout(() => { reload.current(); trendsReload.current?.(); }, 600);
-  };
-  useEffect(() => () => clearTimeout(timer.current), []);
-  useCommunityTopic(community.id, 'complaints', changed, { onReconnect: changed });
-  useCommunityTopic(community.id, 'work_orders', changed, { onReconnect: changed });
+  const refresh = () => { reload.current(); trendsReload.current?.(); };
+  const changed = useCoalesce(refresh, FIGURES_WINDOW);
+  useCommunityTopic(community.id, 'complaints', changed, { onReconnect: refresh });
+  useCommunityTopic(community.id, 'work_orders', changed, { onReconnect: refresh });
   useEffect(() => {
     const every = setInterval(() => { setNow(Date.now()); reload.current(); }, 60000);
     return () => clearInterval(every);

@@ -6,7 +6,7 @@ import { pb, fieldErrors } from '../core/api.js';
 import { t, addMessages, label, choices } from '../core/i18n.js';
 import { yuan, owed, dateTime, ago, unitName, parseDate } from '../core/format.js';
 import { stepsFrom } from '../core/flows.js';
-import { Loading, ErrorBox, Empty, Status, Field, useAsync, useAction, useCommunityTopic, refetch, placeFetched, confirmBox, toast } from '../core/ui.js';
+import { Loading, ErrorBox, Empty, Status, Field, useAsync, useAction, useCommunityTopic, usePlaceChanged, withServiceItems, placeFetched, oldestFirst, BOARD_WINDOW, confirmBox, toast } from '../core/ui.js';
 
 addMessages({
   'desk.title': ['前台受理', 'Intake'],
@@ -486,26 +486,27 @@ export function DispatchBoard({ me, community }) {
   const c = community.id;
   // Sorted here, not by the server: asked for in date order, SQLite walks the
   // community's whole history by date instead of taking the few open orders.
+  const onBoardFilter = pb.filter(`community = {:c} && (${BOARD.map((s) => `status = "${s}"`).join(' || ')})`, { c });
+  // (The service items from the page's cache: see withServiceItems.)
   const orders = useAsync(() => pb.collection('work_orders').getFullList({
-    filter: pb.filter(`community = {:c} && (${BOARD.map((s) => `status = "${s}"`).join(' || ')})`, { c }),
-    expand: BOARD_EXPAND,
-  }).then((list) => list.sort((a, b) => (a.received_at < b.received_at ? -1 : a.received_at > b.received_at ? 1 : 0))), [c]);
+    filter: onBoardFilter,
+    expand: 'unit.building,building',
+  }).then(withServiceItems).then((list) => list.sort((a, b) => (a.received_at < b.received_at ? -1 : a.received_at > b.received_at ? 1 : 0))), [c]);
   const techs = useAsync(() => pb.collection('staff').getFullList({
     filter: pb.filter('role = "technician" && active = true && communities.id ?= {:c}', { c }), sort: 'name', fields: 'id,name,skills',
   }), [c]);
   const [fresh, setFresh] = useState([]);
   const onBoard = (o) => BOARD.includes(o.status) && o.community === c;
   const upsert = (rec) => orders.setData((list) => placeFetched(list, rec.id, rec, onBoard));
-  // The community's topic says which order changed; the board re-reads it.
-  useCommunityTopic(c, 'work_orders', async (e) => {
-    let rec;
-    try { rec = await refetch(e, { expand: BOARD_EXPAND }); } catch { return; } // offline: the reconnect reloads
-    orders.setData((list) => placeFetched(list, e.id, rec, onBoard));
-    if (e.action === 'create' && rec) {
-      setFresh((f) => [...f, rec.id]);
-      toast(t('dispatch.arrived', { serial: rec.serial }));
-    }
-  }, { onReconnect: orders.reload }, [c]);
+  // The community's topic says which orders changed; the board re-reads
+  // them, those of a burst in one request (usePlaceChanged, BOARD_WINDOW).
+  const changed = usePlaceChanged(orders, 'work_orders', { expand: BOARD_EXPAND, where: onBoardFilter, keep: onBoard, sort: oldestFirst('received_at'), window: BOARD_WINDOW,
+    onPlaced: (events, got) => {
+      const arrived = events.filter((e) => e.action === 'create' && got.get(e.id)).map((e) => got.get(e.id));
+      if (arrived.length) setFresh((f) => [...f, ...arrived.map((r) => r.id)]);
+      for (const r of arrived) toast(t('dispatch.arrived', { serial: r.serial }));
+    } });
+  useCommunityTopic(c, 'work_orders', changed, { onReconnect: orders.reload }, [c]);
   const now = useNow(15000);
 
   if (orders.loading && !orders.data) return html`<h1>${t('dispatch.title')}</h1><${Loading} />`;
