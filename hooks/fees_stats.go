@@ -69,11 +69,69 @@ func statsRange(code string) (time.Time, time.Time, error) {
 //
 // What earlier bills owed when the range began is worked out from what they
 // owe now (a bill's paid_fen is the sum of its allocations) plus what was
-// allocated to them since: so only the bills not settled now (a partial
-// index) and the payments made since the range began are read, not the
-// whole history of bills and payments. A group with nothing billed, owed or
-// collected has no row.
+// allocated to them since. A range of whole months (every range statsRange
+// reads) is answered from summaries that SQLite triggers keep exact
+// (migrations 0025 and 0027): bills by the month their period starts in,
+// building and fee item (what they ask and owe now), and allocations by the
+// Shanghai month of the payment and the bill's period month, building and
+// fee item — some thousands of rows instead of tens of thousands of bills
+// and allocations. Any other range is worked out from the rows
+// (feeCollectionFromRows). A group with nothing billed, owed or collected
+// has no row.
 func FeeCollection(app core.App, community string, first, last time.Time, groupBy string) ([]CollectionRow, error) {
+	key := `''`
+	switch groupBy {
+	case "building", "fee_item":
+		key = groupBy
+	case "":
+	default:
+		return nil, fmt.Errorf("cannot group by %q", groupBy)
+	}
+	if first.Day() != 1 || last.AddDate(0, 0, 1).Day() != 1 || last.Before(first) {
+		return feeCollectionFromRows(app, community, first, last, groupBy)
+	}
+	rows := []CollectionRow{}
+	err := app.DB().NewQuery(`
+		SELECT k, SUM(billed) AS billed, SUM(collected) AS collected, SUM(arrears_start) AS arrears_start, SUM(recovered) AS recovered
+		FROM (
+			-- the range's bills
+			SELECT ` + key + ` AS k, billed_fen AS billed, 0 AS collected, 0 AS arrears_start, 0 AS recovered
+			FROM _wuye_fee_bills WHERE community = {:c} AND month BETWEEN {:m1} AND {:m2}
+			UNION ALL
+			-- what earlier bills owe now
+			SELECT ` + key + `, 0, 0, owed_fen, 0
+			FROM _wuye_fee_bills WHERE community = {:c} AND month < {:m1}
+			UNION ALL
+			-- allocations since the range began: collected or recovered within
+			-- it, and, for earlier bills, owed when it began
+			SELECT ` + key + `, 0,
+				CASE WHEN bill_month >= {:m1} AND paid_month <= {:m2} THEN fen ELSE 0 END,
+				CASE WHEN bill_month < {:m1} THEN fen ELSE 0 END,
+				CASE WHEN bill_month < {:m1} AND paid_month <= {:m2} THEN fen ELSE 0 END
+			FROM _wuye_fee_collections WHERE community = {:c} AND paid_month >= {:m1} AND bill_month <= {:m2}
+		)
+		GROUP BY k
+		HAVING SUM(billed) != 0 OR SUM(collected) != 0 OR SUM(arrears_start) != 0 OR SUM(recovered) != 0
+		ORDER BY k`).Bind(dbx.Params{"c": community, "m1": first.Format("2006-01"), "m2": last.Format("2006-01")}).All(&rows)
+	if err != nil {
+		return nil, fmt.Errorf("fee collection: %w", err)
+	}
+	return withCollectionRates(rows), nil
+}
+
+func withCollectionRates(rows []CollectionRow) []CollectionRow {
+	for i := range rows {
+		rows[i].CollectionRate = ratioFen(rows[i].CollectedFen, rows[i].BilledFen)
+		rows[i].RecoveryRate = ratioFen(rows[i].RecoveredFen, rows[i].ArrearsStartFen)
+	}
+	return rows
+}
+
+// feeCollectionFromRows is FeeCollection worked out from the bills and
+// payments, for any range of days: only the bills not settled now (a
+// partial index) and the payments made since the range began are read, not
+// the whole history of bills and payments.
+func feeCollectionFromRows(app core.App, community string, first, last time.Time, groupBy string) ([]CollectionRow, error) {
 	key := `''`
 	switch groupBy {
 	case "building":
@@ -115,22 +173,21 @@ func FeeCollection(app core.App, community string, first, last time.Time, groupB
 				CASE WHEN b.period_start >= {:first} AND al.at < {:to} THEN al.fen ELSE 0 END,
 				CASE WHEN b.period_start < {:first} THEN al.fen ELSE 0 END,
 				CASE WHEN b.period_start < {:first} AND al.at < {:to} THEN al.fen ELSE 0 END
-			FROM alloc al JOIN bills b ON b.id = al.bill
+			FROM alloc al CROSS JOIN bills b ON b.id = al.bill
 			WHERE b.community = {:c} AND b.status != 'void' AND b.period_start <= {:last}
 		)
-		GROUP BY k ORDER BY k`).Bind(params).All(&rows)
+		GROUP BY k
+		HAVING SUM(billed) != 0 OR SUM(collected) != 0 OR SUM(arrears_start) != 0 OR SUM(recovered) != 0
+		ORDER BY k`).Bind(params).All(&rows)
 	if err != nil {
 		return nil, fmt.Errorf("fee collection: %w", err)
 	}
-	for i := range rows {
-		rows[i].CollectionRate = ratioFen(rows[i].CollectedFen, rows[i].BilledFen)
-		rows[i].RecoveryRate = ratioFen(rows[i].RecoveredFen, rows[i].ArrearsStartFen)
-	}
-	return rows, nil
+	return withCollectionRates(rows), nil
 }
 
 // AgedArrears sums what is owed on open bills by days past their due date
-// at day: 0–30, 31–90, 91–180 and over 180.
+// at day: 0–30, 31–90, 91–180 and over 180. It reads what open bills owe
+// by due day, a summary kept by SQLite triggers (migration 0027).
 func AgedArrears(app core.App, community string, day time.Time) (map[string]int64, error) {
 	var r struct {
 		A int64 `db:"a"`
@@ -144,9 +201,8 @@ func AgedArrears(app core.App, community string, day time.Time) (map[string]int6
 			COALESCE(SUM(CASE WHEN age BETWEEN 31 AND 90 THEN owed END), 0) AS b,
 			COALESCE(SUM(CASE WHEN age BETWEEN 91 AND 180 THEN owed END), 0) AS c,
 			COALESCE(SUM(CASE WHEN age > 180 THEN owed END), 0) AS d
-		FROM (SELECT julianday({:day}) - julianday(due_on) AS age,
-				amount_fen - discount_fen + late_fee_fen - paid_fen AS owed
-			FROM bills WHERE community = {:c} AND due_on < {:day} AND status IN ('issued', 'partially_paid'))`).
+		FROM (SELECT julianday({:day}) - julianday(due_on) AS age, owed_fen AS owed
+			FROM _wuye_bill_dues WHERE community = {:c} AND due_on < {:day})`).
 		Bind(dbx.Params{"c": community, "day": day.Format(time.DateOnly)}).One(&r)
 	if err != nil {
 		return nil, fmt.Errorf("aged arrears: %w", err)

@@ -2,6 +2,7 @@ package migrations
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -79,17 +80,31 @@ func perfUp(app core.App) error {
 			return fmt.Errorf("%s indexes: %w", name, err)
 		}
 	}
-	for _, s := range Summaries {
+	if err := createSummaries(app, Summaries); err != nil {
+		return err
+	}
+	if err := RebuildSummaries(app); err != nil {
+		return err
+	}
+	return AnalyzeFully(app)
+}
+
+// createSummaries creates the tables and triggers of summaries (again:
+// the statements can be repeated) and those of the fee collections.
+func createSummaries(app core.App, summaries []Summary) error {
+	for _, s := range summaries {
 		for _, q := range s.schema() {
 			if _, err := app.DB().NewQuery(q).Execute(); err != nil {
 				return fmt.Errorf("%s: %w", s.Table, err)
 			}
 		}
 	}
-	if err := RebuildSummaries(app); err != nil {
-		return err
+	for _, q := range feeCollectionsSchema() {
+		if _, err := app.DB().NewQuery(q).Execute(); err != nil {
+			return fmt.Errorf("%s: %w", FeeCollectionsTable, err)
+		}
 	}
-	return AnalyzeFully(app)
+	return nil
 }
 
 // AnalyzeFully gathers the query planner's statistics over every row. With
@@ -109,6 +124,11 @@ func AnalyzeFully(app core.App) error {
 }
 
 func perfDown(app core.App) error {
+	for _, q := range feeCollectionsDrop() {
+		if _, err := app.DB().NewQuery(q).Execute(); err != nil {
+			return err
+		}
+	}
 	for _, s := range Summaries {
 		for _, q := range s.drop() {
 			if _, err := app.DB().NewQuery(q).Execute(); err != nil {
@@ -199,6 +219,33 @@ var Summaries = []Summary{
 			{"paid_fen", "MAX(MIN(r.paid_fen, r.amount_fen - r.discount_fen), 0)"},
 		},
 	},
+	feeBills,
+	billDues,
+}
+
+// feeBills are bills by the month their period starts in, the unit's
+// building and the fee item: what they ask and what they owe now
+// (hooks.FeeCollection; migration 0027).
+var feeBills = Summary{
+	Table: "_wuye_fee_bills", Source: "bills", When: "r.status != 'void'",
+	Keys: [][2]string{{"community", "r.community"}, {"month", "substr(r.period_start, 1, 7)"}, {"building", unitBuilding("r.unit")}, {"fee_item", "r.fee_item"}},
+	Values: [][2]string{
+		{"billed_fen", "r.amount_fen - r.discount_fen"},
+		{"owed_fen", "r.amount_fen - r.discount_fen - r.paid_fen"},
+	},
+}
+
+// billDues are open bills by due day: what they owe now, late fees
+// included (hooks.AgedArrears; migration 0027).
+var billDues = Summary{
+	Table: "_wuye_bill_dues", Source: "bills", When: "r.status IN ('issued', 'partially_paid')",
+	Keys:   [][2]string{{"community", "r.community"}, {"due_on", "r.due_on"}},
+	Values: [][2]string{{"owed_fen", "r.amount_fen - r.discount_fen + r.late_fee_fen - r.paid_fen"}},
+}
+
+// unitBuilding is the building of the unit whose id is col (” if none).
+func unitBuilding(col string) string {
+	return "COALESCE((SELECT building FROM units WHERE units.id = " + col + "), '')"
 }
 
 // shanghaiMonth is the Shanghai calendar month (YYYY-MM) of a UTC datetime
@@ -278,15 +325,23 @@ func (s Summary) drop() []string {
 	}
 }
 
-// RebuildSummaries fills every summary afresh from its collection's rows
-// (the migration does; so may a bulk load that went around the triggers).
+// RebuildSummaries fills every summary afresh from its collection's rows,
+// the fee collections included (the migration does; so may a bulk load that
+// went around the triggers).
 func RebuildSummaries(app core.App) error {
-	for _, s := range Summaries {
+	if err := rebuildSummaries(app, Summaries); err != nil {
+		return err
+	}
+	return rebuildFeeCollections(app)
+}
+
+func rebuildSummaries(app core.App, summaries []Summary) error {
+	for _, s := range summaries {
 		keys, values := s.columns()
 		var sel, group []string
-		for _, k := range s.Keys {
+		for i, k := range s.Keys {
 			sel = append(sel, k[1])
-			group = append(group, k[1])
+			group = append(group, strconv.Itoa(i+1))
 		}
 		for _, v := range s.Values {
 			sel = append(sel, "SUM("+v[1]+")")
