@@ -188,7 +188,14 @@ func (b *Bench) CopyData(name string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	// A dataset generated before a setting was added to benchSettings gets
+	// it here (e.g. the trusted X-Real-IP: without it every simulated person
+	// is 127.0.0.1 and PocketBase's empty-list pause hits them all).
+	err = benchSettings(app)
 	app.ClearBootstrap()
+	if err != nil {
+		return "", err
+	}
 	b.Logf("copied the dataset into %s in %.1f s", dir, time.Since(t).Seconds())
 	return dir, nil
 }

@@ -4,7 +4,9 @@ package main
 // "my open requests" (pb_public/js/portal/home.js) and the front desk's
 // queues (pb_public/js/staff/desk.js: the dispatch board, a unit's open
 // documents at intake, the revisit queue) — each as the page used to ask
-// (with the total count) and as it asks now (skipTotal, open statuses only).
+// (with the total count, whole lists) and as it asks now (skipTotal, open
+// statuses only, a page at a time, buildings and service items from the
+// page's cache: see withCached in pb_public/js/core/ui.js).
 
 import (
 	"context"
@@ -92,6 +94,33 @@ func (b *Bench) fullList(ctx context.Context, base, col, token string, q map[str
 	}
 }
 
+// fullItems is fullList keeping the rows.
+func (b *Bench) fullItems(ctx context.Context, base, col, token string, q map[string]string, p *probe) ([]json.RawMessage, error) {
+	q["skipTotal"] = "1"
+	var all []json.RawMessage
+	for page := 1; ; page++ {
+		got, err := b.getList(ctx, listURL(base, col, page, 1000, q), token, p)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, got.Items...)
+		if len(got.Items) < 1000 {
+			return all, nil
+		}
+	}
+}
+
+// revisitSources are the revisit queue's four lists (Revisits in desk.js).
+var revisitSources = []struct {
+	col, status, sort, expand string
+	cached                    []string
+}{
+	{"complaints", "replied", "replied_at,id", "unit", []string{"building", "unit.building"}},
+	{"work_orders", "signed_off", "-revisit_overdue,signed_off_at,id", "unit,technician", []string{"building", "unit.building", "service_item"}},
+	{"complaints", "revisited", "revisited_at,id", "unit", []string{"building", "unit.building"}},
+	{"work_orders", "revisited", "-revisit_overdue,revisited_at,id", "unit,technician", []string{"building", "unit.building", "service_item"}},
+}
+
 // parallel runs fns at once, as Promise.all does, and returns the first error.
 func parallel(fns ...func() error) error {
 	errs := make([]error, len(fns))
@@ -107,6 +136,50 @@ func parallel(fns ...func() error) error {
 		}
 	}
 	return nil
+}
+
+// withCached reads, as a newly opened page's cache does (withCached in
+// pb_public/js/core/ui.js), each distinct building and service item the
+// records point to (the record's own field and its expanded unit's), by id,
+// six at a time as a browser does.
+func (b *Bench) withCached(ctx context.Context, base, token string, items []json.RawMessage, fields ...string) error {
+	type ref struct{ col, id string }
+	seen := map[ref]bool{}
+	var refs []ref
+	add := func(rec map[string]any, field string) {
+		col := map[string]string{"building": "buildings", "service_item": "service_items"}[field]
+		if id, _ := rec[field].(string); id != "" && !seen[ref{col, id}] {
+			seen[ref{col, id}] = true
+			refs = append(refs, ref{col, id})
+		}
+	}
+	for _, raw := range items {
+		var rec map[string]any
+		if err := json.Unmarshal(raw, &rec); err != nil {
+			return err
+		}
+		for _, f := range fields {
+			if path := strings.Split(f, "."); len(path) == 2 {
+				if exp, ok := rec["expand"].(map[string]any); ok {
+					if owner, ok := exp[path[0]].(map[string]any); ok {
+						add(owner, path[1])
+					}
+				}
+			} else {
+				add(rec, f)
+			}
+		}
+	}
+	sem := make(chan struct{}, 6)
+	fns := make([]func() error, len(refs))
+	for i, r := range refs {
+		fns[i] = func() error {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			return b.Call(ctx, http.MethodGet, base+"/api/collections/"+r.col+"/records/"+r.id, token, nil, nil)
+		}
+	}
+	return parallel(fns...)
 }
 
 func runLists(b *Bench) error {
@@ -149,12 +222,16 @@ func runLists(b *Bench) error {
 		ctx = WithClientIP(ctx, r.IP)
 		s := sources[src]
 		q := map[string]string{"filter": s.who + " = " + pbString(r.ID), "sort": "-updated", "expand": s.expand}
-		if now {
+		if now { // home.js: the service items from the page's cache
 			q["filter"] += " && " + notIn("status", terminal(s.col))
 			q["skipTotal"] = "1"
+			q["expand"] = ""
 		}
-		_, err := b.getList(ctx, listURL(base, s.col, 1, 20, q), r.Token, p)
-		return err
+		got, err := b.getList(ctx, listURL(base, s.col, 1, 20, q), r.Token, p)
+		if err != nil || !now || s.col != "work_orders" {
+			return err
+		}
+		return b.withCached(ctx, base, r.Token, got.Items, "service_item")
 	}
 	home := func(now bool) func(ctx context.Context, i int, p *probe) error {
 		return func(ctx context.Context, i int, p *probe) error {
@@ -201,9 +278,16 @@ func runLists(b *Bench) error {
 					return err
 				},
 				func() error {
-					_, err := b.getList(ctx, listURL(base, "work_orders", 1, 20, map[string]string{
-						"filter": "unit = " + pbString(u) + ` && status != "closed" && status != "cancelled"`, "sort": "-received_at", "expand": "service_item", "skipTotal": skip}), desk.Token, p)
-					return err
+					expand := "service_item"
+					if now { // the service items from the page's cache
+						expand = ""
+					}
+					got, err := b.getList(ctx, listURL(base, "work_orders", 1, 20, map[string]string{
+						"filter": "unit = " + pbString(u) + ` && status != "closed" && status != "cancelled"`, "sort": "-received_at", "expand": expand, "skipTotal": skip}), desk.Token, p)
+					if err != nil || !now {
+						return err
+					}
+					return b.withCached(ctx, base, desk.Token, got.Items, "service_item")
 				},
 			)
 		}
@@ -221,14 +305,34 @@ func runLists(b *Bench) error {
 			return b.fullList(WithClientIP(ctx, TerminalIP(i)), base, "work_orders", desk.Token, map[string]string{
 				"filter": "community = " + pbString(c) + " && " + anyOf("status", board), "sort": "received_at", "expand": "unit.building,building,service_item"}, p)
 		}},
-		{name: "desk: dispatch board now (unsorted, sorted in the page)", call: func(ctx context.Context, i int, p *probe) error {
-			return b.fullList(WithClientIP(ctx, TerminalIP(i)), base, "work_orders", desk.Token, map[string]string{
-				"filter": "community = " + pbString(c) + " && " + anyOf("status", board), "expand": "unit.building,building,service_item"}, p)
+		{name: "desk: dispatch board now (unsorted, sorted in the page; service items from the page's cache)", call: func(ctx context.Context, i int, p *probe) error {
+			ctx = WithClientIP(ctx, TerminalIP(i))
+			items, err := b.fullItems(ctx, base, "work_orders", desk.Token, map[string]string{
+				"filter": "community = " + pbString(c) + " && " + anyOf("status", board), "expand": "unit.building,building"}, p)
+			if err != nil {
+				return err
+			}
+			return b.withCached(ctx, base, desk.Token, items, "service_item")
 		}},
 		{name: "desk: a unit's open complaints and orders at intake, as before (count)", call: unitLists(false, false)},
 		{name: "desk: a unit's open complaints and orders at intake, skipTotal (now)", call: unitLists(true, false)},
 		{name: "desk: the same from one address back to back (PocketBase's empty-list throttle)", call: unitLists(true, true)},
-		{name: "desk: revisit queue (2 getFullLists, expand)", call: func(ctx context.Context, i int, p *probe) error {
+		{name: "desk: revisit queue now (4 lists of the first 50 with counts; buildings and service items from the page's cache)", call: func(ctx context.Context, i int, p *probe) error {
+			ctx = WithClientIP(ctx, TerminalIP(i))
+			var fns []func() error
+			for _, s := range revisitSources {
+				fns = append(fns, func() error {
+					got, err := b.getList(ctx, listURL(base, s.col, 1, 50, map[string]string{
+						"filter": "community = " + pbString(c) + " && status = " + pbString(s.status), "sort": s.sort, "expand": s.expand}), desk.Token, p)
+					if err != nil {
+						return err
+					}
+					return b.withCached(ctx, base, desk.Token, got.Items, s.cached...)
+				})
+			}
+			return parallel(fns...)
+		}},
+		{name: "desk: revisit queue as before (2 getFullLists, expand)", call: func(ctx context.Context, i int, p *probe) error {
 			ctx = WithClientIP(ctx, TerminalIP(i))
 			return parallel(
 				func() error {

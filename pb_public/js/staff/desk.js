@@ -6,7 +6,7 @@ import { pb, fieldErrors } from '../core/api.js';
 import { t, addMessages, label, choices } from '../core/i18n.js';
 import { yuan, owed, dateTime, ago, unitName, parseDate } from '../core/format.js';
 import { stepsFrom } from '../core/flows.js';
-import { Loading, ErrorBox, Empty, Status, Field, useAsync, useAction, useCommunityTopic, usePlaceChanged, withServiceItems, placeFetched, oldestFirst, BOARD_WINDOW, confirmBox, toast } from '../core/ui.js';
+import { Loading, ErrorBox, Empty, Status, Field, useAsync, useAction, useCommunityTopic, usePlaceChanged, useCoalesce, fetchChanged, withServiceItems, withCached, idsOf, placeFetched, oldestFirst, BOARD_WINDOW, confirmBox, toast } from '../core/ui.js';
 
 addMessages({
   'desk.title': ['前台受理', 'Intake'],
@@ -130,6 +130,7 @@ addMessages({
   'revisit.confirmCloseBody': ['关闭后不能再修改。', 'A closed record cannot be changed.'],
   'revisit.closed': ['{serial} 已关闭', '{serial} closed'],
   'revisit.call': ['拨打', 'Call'],
+  'revisit.more': ['更多（已显示 {shown} / {total}）', 'More ({shown} of {total} shown)'],
 });
 
 const DESK_ROLES = ['front_desk', 'supervisor', 'director'];
@@ -187,7 +188,9 @@ async function loadUnit(id) {
     pb.collection('unit_residents').getFullList({ filter: f('unit = {:u} && active = true'), expand: 'resident' }),
     pb.collection('bills').getFullList({ filter: f('unit = {:u} && (status = "issued" || status = "partially_paid")'), fields: 'id,amount_fen,discount_fen,late_fee_fen,paid_fen' }),
     pb.collection('complaints').getList(1, 20, { filter: f('unit = {:u} && status != "closed" && status != "invalid"'), sort: '-received_at', skipTotal: true }),
-    pb.collection('work_orders').getList(1, 20, { filter: f('unit = {:u} && status != "closed" && status != "cancelled"'), sort: '-received_at', expand: 'service_item', skipTotal: true }),
+    // (The service items from the page's cache: see withServiceItems.)
+    pb.collection('work_orders').getList(1, 20, { filter: f('unit = {:u} && status != "closed" && status != "cancelled"'), sort: '-received_at', skipTotal: true })
+      .then(async (r) => ({ ...r, items: await withServiceItems(r.items) })),
   ]);
   links.sort((a, b) => (RELATION_ORDER[a.relation] ?? 9) - (RELATION_ORDER[b.relation] ?? 9));
   const arrears = bills.reduce((s, b) => s + Math.max(owed(b), 0), 0);
@@ -620,33 +623,130 @@ function CancelForm({ order, onSaved }) {
 
 // --- revisits ----------------------------------------------------------------
 
-async function loadRevisits(c) {
-  const [complaints, orders] = await Promise.all([
-    pb.collection('complaints').getFullList({ filter: pb.filter('community = {:c} && (status = "replied" || status = "revisited")', { c }), sort: 'replied_at', expand: 'unit.building,building' }),
-    pb.collection('work_orders').getFullList({ filter: pb.filter('community = {:c} && (status = "signed_off" || status = "revisited")', { c }), sort: 'signed_off_at', expand: 'unit.building,building,service_item,technician' }),
-  ]);
-  const rows = [
-    ...complaints.map((r) => ({ col: 'complaints', r, since: r.status === 'replied' ? r.replied_at : r.revisited_at })),
-    ...orders.map((r) => ({ col: 'work_orders', r, since: r.status === 'signed_off' ? r.signed_off_at : r.revisited_at })),
-  ];
-  // Overdue revisits first, then the oldest.
-  rows.sort((a, b) => (b.r.revisit_overdue === true) - (a.r.revisit_overdue === true) || String(a.since || a.r.updated).localeCompare(String(b.since || b.r.updated)));
-  return rows;
+// The queue is read a page at a time, oldest first (overdue orders first):
+// in a community of 10,000 homes some 6,000 replied, signed-off and
+// revisited documents wait here, too many to load and draw at once. Four
+// lists — each section's complaints and orders — each the first n of its
+// kind (n grows by REVISIT_PAGE with "more"; re-reading from the start keeps
+// the order right whatever changed meanwhile), on indexes matching them
+// (migrations: idx_*_revisit*).
+const REVISIT_PAGE = 50;
+const REVISIT = {
+  complaints: { statuses: ['replied', 'revisited'], expand: 'unit.building,building', where: '(status = "replied" || status = "revisited")' },
+  work_orders: { statuses: ['signed_off', 'revisited'], expand: 'unit.building,building,service_item,technician', where: '(status = "signed_off" || status = "revisited")' },
+};
+const REVISIT_SOURCES = [
+  { key: 'queue-c', section: 'queue', col: 'complaints', status: 'replied', since: 'replied_at' },
+  { key: 'queue-o', section: 'queue', col: 'work_orders', status: 'signed_off', since: 'signed_off_at' },
+  { key: 'closing-c', section: 'closing', col: 'complaints', status: 'revisited', since: 'revisited_at' },
+  { key: 'closing-o', section: 'closing', col: 'work_orders', status: 'revisited', since: 'revisited_at' },
+];
+const revisitSort = (s) => (s.col === 'work_orders' ? '-revisit_overdue,' : '') + s.since + ',id';
+const sourceOf = (col, status) => REVISIT_SOURCES.find((s) => s.col === col && s.status === status);
+const sinceOf = (col, r) => (sourceOf(col, r.status) ? r[sourceOf(col, r.status).since] : '') || r.updated;
+
+/** revisitOrder: overdue first, then the longest waiting, as the server sorts. */
+function revisitOrder(a, b) {
+  return (b.r.revisit_overdue === true) - (a.r.revisit_overdue === true) || String(a.since).localeCompare(String(b.since)) || (a.r.id < b.r.id ? -1 : a.r.id > b.r.id ? 1 : 0);
+}
+
+// The page's cache gives the buildings and service items (see withCached in
+// core/ui.js: their read rules cost a join over every home per expansion).
+const REVISIT_CACHED = { complaints: [['building'], ['unit', 'building']], work_orders: [['building'], ['unit', 'building'], ['service_item']] };
+const REVISIT_EXPAND = { complaints: 'unit', work_orders: 'unit,technician' };
+
+/** revisitPage reads the first n of a source, with its count (cheap: an index range of the few in that status). */
+async function revisitPage(c, s, n) {
+  const page = await pb.collection(s.col).getList(1, n, {
+    filter: pb.filter('community = {:c} && status = {:s}', { c, s: s.status }), sort: revisitSort(s), expand: REVISIT_EXPAND[s.col],
+  });
+  return { items: await withCached(page.items, REVISIT_CACHED[s.col]), total: page.totalItems };
+}
+
+/** loadRevisits reads the four lists, each as far as sizes says ("more"). */
+async function loadRevisits(c, sizes) {
+  const pages = await Promise.all(REVISIT_SOURCES.map((s) => revisitPage(c, s, sizes[s.key] || REVISIT_PAGE)));
+  return Object.fromEntries(REVISIT_SOURCES.map((s, i) => [s.key, pages[i]]));
+}
+
+/**
+ * revisitRows merges a section's lists into the screen's rows, down to where
+ * every list that has more is still complete (the rest comes with "more").
+ */
+function revisitRows(data, section, only) {
+  const sources = REVISIT_SOURCES.filter((s) => s.section === section && (!only || s.col === only) && data[s.key]);
+  const row = (s) => (r) => ({ col: s.col, r, since: sinceOf(s.col, r) });
+  let rows = sources.flatMap((s) => data[s.key].items.map(row(s)));
+  let more = false;
+  for (const s of sources) {
+    const { items, total } = data[s.key];
+    if (items.length >= total || !items.length) continue;
+    more = true;
+    const last = row(s)(items[items.length - 1]);
+    rows = rows.filter((x) => revisitOrder(x, last) <= 0);
+  }
+  return { rows: rows.sort(revisitOrder), total: sources.reduce((n, s) => n + data[s.key].total, 0), more };
 }
 
 export function Revisits({ me, community }) {
   const c = community.id;
-  const data = useAsync(() => loadRevisits(c), [c]);
+  const sizes = useRef({});
+  if (sizes.current.c !== c) sizes.current = { c };
+  const data = useAsync(() => loadRevisits(c, sizes.current), [c]);
   const [only, setOnly] = useState('');
-  useCommunityTopic(c, 'complaints', () => data.reload(), { onReconnect: data.reload }, [c]);
-  useCommunityTopic(c, 'work_orders', () => data.reload(), { onReconnect: data.reload }, [c]);
-  const rows = (data.data || []).filter((x) => !only || x.col === only);
-  const queue = rows.filter((x) => x.r.status === 'replied' || x.r.status === 'signed_off');
-  const closing = rows.filter((x) => x.r.status === 'revisited');
-  const section = (title, list, id) => html`<section class="card" aria-labelledby=${id}>
-    <h2 id=${id}>${title} <span class="muted small">${list.length}</span></h2>
-    ${list.length === 0 ? html`<${Empty} />` : html`<div class="revisit-list">${list.map((x) => html`<${RevisitCard} key=${x.r.id} item=${x} me=${me} onDone=${data.reload} />`)}</div>`}
+  // "More": the section's lists that have more are read REVISIT_PAGE further.
+  const more = (section) => {
+    for (const s of REVISIT_SOURCES) {
+      const cur = data.data?.[s.key];
+      if (s.section === section && cur && cur.items.length < cur.total) sizes.current[s.key] = (sizes.current[s.key] || REVISIT_PAGE) + REVISIT_PAGE;
+    }
+    data.reload();
+  };
+  // The community's topics say which records changed: those of a burst
+  // (useCoalesce, BOARD_WINDOW) are re-read (one request per collection) and
+  // put in place within what is shown, and the touched lists' counts re-read.
+  const changed = useCoalesce(async (events) => {
+    if (data.data === undefined) { data.reload(); return; }
+    let got; let counts;
+    try {
+      got = await Promise.all(Object.entries(REVISIT).map(async ([col, { expand, where }]) => {
+        const ids = idsOf(events, col);
+        return ids.length ? fetchChanged(col, ids, { expand, where: pb.filter('community = {:c} && ', { c }) + where }) : new Map();
+      }));
+      // Counts re-read where a record came, went or changed in view (one
+      // not shown that left a list beyond "more" is counted at the next load).
+      const shown = (col, id) => REVISIT_SOURCES.some((s) => s.col === col && data.data[s.key]?.items.some((r) => r.id === id));
+      const touched = REVISIT_SOURCES.filter((s) => [...got[s.col === 'complaints' ? 0 : 1]].some(([id, r]) => (r && r.status === s.status) || shown(s.col, id)));
+      counts = Object.fromEntries(await Promise.all(touched.map(async (s) => [s.key, (await pb.collection(s.col).getList(1, 1, {
+        filter: pb.filter(`community = {:c} && status = {:s}`, { c, s: s.status }), fields: 'id', requestKey: null })).totalItems])));
+    } catch { return; } // offline: the reconnect reloads
+    const fetched = { complaints: got[0], work_orders: got[1] };
+    data.setData((d) => {
+      if (!d) return d;
+      const out = {};
+      for (const s of REVISIT_SOURCES) {
+        const cur = d[s.key];
+        let items = cur.items.filter((r) => !fetched[s.col].has(r.id));
+        const last = cur.items.length < cur.total && cur.items.length ? { r: cur.items[cur.items.length - 1], since: sinceOf(s.col, cur.items[cur.items.length - 1]) } : null;
+        for (const r of fetched[s.col].values()) {
+          if (r && r.status === s.status && r.community === c && (!last || revisitOrder({ r, since: sinceOf(s.col, r) }, last) <= 0)) items.push(r);
+        }
+        items = items.map((r) => ({ r, since: sinceOf(s.col, r) })).sort(revisitOrder).map((x) => x.r);
+        out[s.key] = { ...cur, items, total: counts[s.key] ?? cur.total };
+      }
+      return out;
+    });
+  }, BOARD_WINDOW);
+  useCommunityTopic(c, 'complaints', changed, { onReconnect: data.reload }, [c]);
+  useCommunityTopic(c, 'work_orders', changed, { onReconnect: data.reload }, [c]);
+  const section = (title, name, id) => {
+    const { rows, total, more: hasMore } = revisitRows(data.data, name, only);
+    return html`<section class="card" aria-labelledby=${id}>
+    <h2 id=${id}>${title} <span class="muted small">${total}</span></h2>
+    ${rows.length === 0 ? html`<${Empty} />` : html`<div class="revisit-list">${rows.map((x) => html`<${RevisitCard} key=${x.r.id} item=${x} me=${me} onDone=${data.reload} />`)}</div>`}
+    ${hasMore && html`<div class="row end"><button type="button" class="ghost" onClick=${() => more(name)}>${t('revisit.more', { shown: rows.length, total })}</button></div>`}
   </section>`;
+  };
   return html`
     <h1>${t('revisit.title')}</h1>
     <p class="small muted">${t('revisit.hint')}</p>
@@ -655,8 +755,8 @@ export function Revisits({ me, community }) {
         <button type="button" aria-pressed=${only === k} onClick=${() => setOnly(k)}>${t(key)}</button>`)}
     </div>
     ${data.loading && !data.data ? html`<${Loading} />` : data.error ? html`<${ErrorBox} error=${data.error} retry=${data.reload} />` : html`
-      ${section(t('revisit.queue'), queue, 'h-queue')}
-      ${section(t('revisit.toClose'), closing, 'h-closing')}`}`;
+      ${section(t('revisit.queue'), 'queue', 'h-queue')}
+      ${section(t('revisit.toClose'), 'closing', 'h-closing')}`}`;
 }
 
 function RevisitCard({ item, me, onDone }) {
