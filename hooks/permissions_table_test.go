@@ -84,13 +84,13 @@ superuser                        all        all        all        all        all
 note the create rule admits any director; hooks/registry.go (guardStaffWrite) limits the communities they may give to their own
 
 collection residents
-fields id password! tokenKey! email{self,supervisor,director,other_staff,superuser} emailVisibility verified name phone{self,front_desk,area_manager,cashier,supervisor,director,other_staff,superuser} created updated
+fields id password! tokenKey! email{self,supervisor,director,other_staff,superuser} emailVisibility verified name phone{self,front_desk,area_manager,cashier,supervisor,director,other_staff,superuser} communities{superuser} buildings{superuser} created updated
 anonymous                        none       none       none       none       none       none       -
 residents                        self       self       none       self       none       self       -
 front_desk area_manager technician engineer security cashier community community none none none community -
 supervisor director other_staff  community  community  all        community  none       community  -
 superuser                        all        all        all        all        all        all        -
-note staff see the residents ever linked to a unit of their communities
+note staff see the residents ever linked to a unit of their communities; communities and buildings (where the resident currently lives, read by the rules of communities, buildings, service items, fee items and notices) are hidden and kept by hooks/places.go
 
 collection areas
 fields id community name manager created updated

@@ -31,6 +31,7 @@ func registerRegistry(app core.App) {
 	app.OnRecordValidate("buildings").BindFunc(validateBuilding)
 	app.OnRecordValidate("areas").BindFunc(validateArea)
 	app.OnRecordValidate("unit_residents").BindFunc(validateLink)
+	registerPlaces(app) // the residents' communities and buildings (hooks/places.go)
 
 	app.OnRecordCreateRequest("staff").BindFunc(guardStaffWrite)
 	app.OnRecordUpdateRequest("staff").BindFunc(guardStaffWrite)

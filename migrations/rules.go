@@ -38,6 +38,20 @@ func livesIn(linkPath string) string {
 		linkPath + `.active ?= true)`
 }
 
+// residentOf is true for a resident who currently lives in a unit of the
+// community at path. It reads the resident's own communities field (kept by
+// hooks/places.go from their active links), so it costs what staffOf costs
+// instead of a join over every unit and link of the community.
+func residentOf(path string) string {
+	return `(` + isResident + ` && @request.auth.communities.id ?= ` + path + `)`
+}
+
+// residentIn is residentOf for the building at path (the resident's
+// buildings field).
+func residentIn(path string) string {
+	return `(` + isResident + ` && @request.auth.buildings.id ?= ` + path + `)`
+}
+
 func or(parts ...string) string  { return `(` + strings.Join(parts, ` || `) + `)` }
 func and(parts ...string) string { return `(` + strings.Join(parts, ` && `) + `)` }
 

@@ -800,10 +800,14 @@ func (g *gen) serialCounters() error {
 }
 
 // analyze fills the summaries the triggers keep (they were off during the
-// load) and gathers the planner's statistics as Wuye's nightly maintenance
+// load) and the residents' places the link hooks keep (the links went in as
+// raw rows), and gathers the planner's statistics as Wuye's nightly maintenance
 // does (hooks.OptimizeDB: every grown table, in full).
 func (g *gen) analyze() error {
 	if err := migrations.RebuildSummaries(g.app); err != nil {
+		return err
+	}
+	if err := migrations.RebuildResidentPlaces(g.app); err != nil {
 		return err
 	}
 	for _, q := range []string{hooks.DBOptimizePragma, "PRAGMA wal_checkpoint(TRUNCATE)"} {
