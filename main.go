@@ -27,7 +27,11 @@ func main() {
 	// with WUYE_DEV=1 — not guessed from where the binary runs, as
 	// PocketBase's default does (see POCKETBASE.md).
 	dev := os.Getenv("WUYE_DEV") == "1"
-	app := pocketbase.NewWithConfig(pocketbase.Config{DefaultDev: dev})
+	app := pocketbase.NewWithConfig(pocketbase.Config{
+		DefaultDev:       dev,
+		DataMaxOpenConns: hooks.DataMaxOpenConns,
+		DataMaxIdleConns: hooks.DataMaxIdleConns,
+	})
 	migratecmd.MustRegister(app, app.RootCmd, migratecmd.Config{
 		Dir:         "migrations",
 		Automigrate: dev,

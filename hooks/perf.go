@@ -6,6 +6,21 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 )
 
+// DataMaxOpenConns and DataMaxIdleConns size the data database's pool of
+// read connections (PocketBase's defaults: 120 and 15). Every SQLite
+// connection keeps, outside Go's heap, its own parsed copy of the schema
+// (some 40 collections with their indexes and the summaries' triggers), its
+// prepared statements and a page cache of up to 32 MB; with 1,100 realtime
+// clients re-reading what changed, 120 connections took the server from
+// 170 MiB to a peak of 436 MiB. On 2 cores more than a couple of dozen
+// queries at once only wait for each other: with 24 the peak was 359 MiB at
+// the same throughput (BENCHMARKS.md, realtime). main.go and the bench
+// server give them to pocketbase.Config.
+const (
+	DataMaxOpenConns = 24
+	DataMaxIdleConns = 12
+)
+
 // dbOptimizeJob is PocketBase's own nightly database maintenance job.
 const dbOptimizeJob = "__pbDBOptimize__"
 

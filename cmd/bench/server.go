@@ -185,7 +185,12 @@ func serveMain(args []string) error {
 	}
 	// PocketBase reads its flags from os.Args.
 	os.Args = []string{os.Args[0], "serve", "--dir", dir, "--http", addr}
-	app := pocketbase.NewWithConfig(pocketbase.Config{HideStartBanner: true, DefaultDataDir: dir})
+	cfg := pocketbase.Config{HideStartBanner: true, DefaultDataDir: dir}
+	if kind == KindWuye {
+		// As main.go configures `wuye serve`.
+		cfg.DataMaxOpenConns, cfg.DataMaxIdleConns = hooks.DataMaxOpenConns, hooks.DataMaxIdleConns
+	}
+	app := pocketbase.NewWithConfig(cfg)
 	switch kind {
 	case KindWuye:
 		// As main.go wires `wuye serve`.
