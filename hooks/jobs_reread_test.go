@@ -1,6 +1,7 @@
 package hooks_test
 
 import (
+	"net/http"
 	"testing"
 	"time"
 
@@ -148,5 +149,51 @@ func TestMissedPatrolJobRereads(t *testing.T) {
 	}
 	if o, _ := app.FindRecordById("patrol_tasks", other.Id); o.GetString("status") != "missed" {
 		t.Fatalf("a task nobody patrolled is %s after the job", o.GetString("status"))
+	}
+}
+
+// TestMissedInspectionJobRereads: a site inspected between the evening
+// job's query and its write is not reported as missed, and its manager is
+// not told so; a site nobody inspected still is.
+func TestMissedInspectionJobRereads(t *testing.T) {
+	app := testapp.New(t)
+	h := testapp.Handler(t, app)
+	r := permittedRenovation(t, app)
+	today := time.Now().In(workcal.Shanghai).Format(time.DateOnly)
+	var others []string
+	if err := app.DB().NewQuery("SELECT id FROM renovations WHERE status = 'permitted' AND id != {:id}").
+		Bind(dbx.Params{"id": r.Id}).Column(&others); err != nil {
+		t.Fatal(err)
+	}
+	inspected := false
+	restore := hooks.SetJobSelected(func(job string) {
+		if job != "missed_inspections" || inspected {
+			return
+		}
+		inspected = true
+		checks := `"permit_posted":true,"working_hours_kept":true,"within_scope":true,"debris_cleared":true,"corridor_doors_closed":true,"no_open_flame":true,"wiring_safe":true`
+		if code, body := testapp.Do(t, h, http.MethodPost, "/api/collections/renovation_inspections/records",
+			`{"renovation":"`+r.Id+`",`+checks+`,"extinguishers":2}`, "areamgr@example.com"); code != 200 {
+			t.Errorf("inspection: %d %s", code, body)
+		}
+	})
+	defer restore()
+	n, err := hooks.FlagMissedInspections(app, today)
+	if err != nil || !inspected {
+		t.Fatalf("job: %v (inspected meanwhile: %v)", err, inspected)
+	}
+	if k, _ := app.CountRecords("events", dbx.HashExp{"action": "missed_inspection", "subject_id": r.Id}); k != 0 {
+		t.Fatalf("the site inspected meanwhile was reported missed (%d events)", k)
+	}
+	if k, _ := app.CountRecords("notifications", dbx.HashExp{"kind": "renovation_missed_inspection", "subject_id": r.Id}); k != 0 {
+		t.Fatalf("%d missed-inspection notices for a site inspected in time", k)
+	}
+	if n != len(others) {
+		t.Fatalf("%d sites reported, want the %d nobody inspected", n, len(others))
+	}
+	for _, id := range others {
+		if k, _ := app.CountRecords("events", dbx.HashExp{"action": "missed_inspection", "subject_id": id}); k != 1 {
+			t.Fatalf("a site nobody inspected has %d missed-inspection events", k)
+		}
 	}
 }

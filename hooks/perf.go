@@ -8,17 +8,19 @@ import (
 
 // DataMaxOpenConns and DataMaxIdleConns size the data database's pool of
 // read connections (PocketBase's defaults: 120 and 15). Every SQLite
-// connection keeps, outside Go's heap, its own parsed copy of the schema
-// (some 40 collections with their indexes and the summaries' triggers), its
-// prepared statements and a page cache of up to 32 MB; with 1,100 realtime
-// clients re-reading what changed, 120 connections took the server from
-// 170 MiB to a peak of 436 MiB. On 2 cores more than a couple of dozen
-// queries at once only wait for each other: with 24 the peak was 359 MiB at
-// the same throughput (BENCHMARKS.md, realtime). main.go and the bench
-// server give them to pocketbase.Config.
+// connection keeps memory outside Go's heap — its own parsed copy of the
+// schema (some 40 collections with their indexes and the summaries'
+// triggers), its statements, and some 15–25 MB after it has served a list of
+// a few hundred records on the big tables — for as long as it stays open.
+// With 120 connections 1,100 realtime clients re-reading what changed took
+// the server to a peak of 436 MiB; on 2 cores more than a couple of dozen
+// queries at once only wait for each other. Fewer idle connections give
+// the memory of a burst back once it has passed (measured in cmd/bench:
+// BENCHMARKS.md, "Server memory"). main.go and the bench server give them
+// to pocketbase.Config.
 const (
 	DataMaxOpenConns = 24
-	DataMaxIdleConns = 12
+	DataMaxIdleConns = 6
 )
 
 // dbOptimizeJob is PocketBase's own nightly database maintenance job.

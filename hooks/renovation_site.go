@@ -141,20 +141,30 @@ func recordViolation(e *core.RecordRequestEvent) error {
 
 // FlagMissedInspections records, once per site and day, every permitted
 // renovation that had no inspection on day (YYYY-MM-DD), and tells the
-// area manager of its building.
+// area manager of its building. Each site is judged again inside the write
+// transaction, so one inspected (or stopped) between the job's query and its
+// write is not reported.
 func FlagMissedInspections(app core.App, day string) (int, error) {
-	missed, err := app.FindAllRecords("renovations", dbx.HashExp{"status": "permitted"},
-		dbx.NewExp(`NOT EXISTS (SELECT 1 FROM renovation_inspections i WHERE i.renovation = renovations.id AND i.inspected_on = {:day})
-			AND NOT EXISTS (SELECT 1 FROM events ev WHERE ev.subject_id = renovations.id AND ev.action = 'missed_inspection' AND ev.note = {:day})`,
-			dbx.Params{"day": day}))
+	missed, err := app.FindAllRecords("renovations", missedInspectionOn(day, ""))
 	if err != nil {
 		return 0, fmt.Errorf("missed inspections: %w", err)
 	}
+	jobSelected("missed_inspections")
+	flagged := 0
 	err = app.RunInTransaction(func(tx core.App) error {
-		for _, r := range missed {
+		for _, selected := range missed {
+			still, err := tx.FindAllRecords("renovations", missedInspectionOn(day, selected.Id))
+			if err != nil {
+				return err
+			}
+			if len(still) == 0 {
+				continue
+			}
+			r := still[0]
 			if err := RecordEvent(tx, Event{Subject: r, Action: "missed_inspection", Note: day}); err != nil {
 				return err
 			}
+			flagged++
 			if m := areaManagerOf(tx, r.GetString("unit")); m != nil {
 				if err := Notify(tx, Notice{Recipient: m, Kind: "renovation_missed_inspection", Subject: r,
 					Title: fmt.Sprintf("装修 %s 今天（%s）没有巡查记录", r.GetString("serial"), day)}); err != nil {
@@ -164,7 +174,23 @@ func FlagMissedInspections(app core.App, day string) (int, error) {
 		}
 		return nil
 	})
-	return len(missed), err
+	if err != nil {
+		return 0, fmt.Errorf("missed inspections: %w", err)
+	}
+	return flagged, nil
+}
+
+// missedInspectionOn selects the permitted renovations (only id, if given)
+// with no inspection on day and not yet reported for it.
+func missedInspectionOn(day, id string) dbx.Expression {
+	where := dbx.And(dbx.HashExp{"status": "permitted"},
+		dbx.NewExp(`NOT EXISTS (SELECT 1 FROM renovation_inspections i WHERE i.renovation = renovations.id AND i.inspected_on = {:day})
+			AND NOT EXISTS (SELECT 1 FROM events ev WHERE ev.subject_id = renovations.id AND ev.action = 'missed_inspection' AND ev.note = {:day})`,
+			dbx.Params{"day": day}))
+	if id != "" {
+		where = dbx.And(where, dbx.HashExp{"id": id})
+	}
+	return where
 }
 
 // areaManagerOf is the manager of the area the unit's building is in.
