@@ -196,6 +196,56 @@ test('the revisit queue: a replied complaint revisited as satisfied, then closed
   await page.context().close();
 });
 
+test('the revisit queue reads 50 at a time: "more" brings the rest, oldest first', async () => {
+  // Enough replied complaints that the queue's first page cannot hold them
+  // all (a page is 50 of each kind): filed by a resident, assigned, worked on
+  // and answered through the API.
+  const owner1 = await api(server.url, 'owner1@example.com');
+  const supervisor = await api(server.url, 'supervisor@example.com');
+  const manager = await api(server.url, 'areamgr@example.com');
+  const unit101 = await desk.collection('units').getFirstListItem('building.code = "1" && number = "101"');
+  const categories = ['cleaning', 'security', 'greening', 'other'];
+  const made = [];
+  for (let i = 0; i < 53; i += 8) {
+    await Promise.all(Array.from({ length: Math.min(8, 53 - i) }, async (_, k) => {
+      const n = i + k;
+      const c = await owner1.collection('complaints').create({
+        unit: unit101.id, category: categories[n % categories.length], content: `回访分页测试 ${n}：楼道灯不亮`, contact_name: '张业主', contact_phone: '13800000001',
+      });
+      await supervisor.collection('complaints').update(c.id, { status: 'assigned', handler: manager.authStore.record.id });
+      await manager.collection('complaints').update(c.id, { status: 'processing' });
+      made.push(await manager.collection('complaints').update(c.id, { status: 'replied', result: `已修好 ${n}` }));
+    }));
+  }
+  const waiting = await desk.collection('complaints').getFullList({ filter: 'status = "replied"', sort: 'replied_at,id', fields: 'id,serial' });
+  const orders = await desk.collection('work_orders').getFullList({ filter: 'status = "signed_off"', fields: 'id' });
+  assert.ok(waiting.length > 50 && waiting.length <= 100, `${waiting.length} replied complaints`);
+  const total = waiting.length + orders.length;
+
+  const page = await newPage(browser, DESKTOP);
+  await signIn(page, server.url, 'frontdesk@example.com', '/staff/');
+  await page.getByRole('link', { name: '回访' }).click();
+  const queue = page.getByRole('region', { name: /^待回访/ });
+  await queue.getByRole('heading', { name: new RegExp(`待回访\\s*${total}$`) }).waitFor();
+  // The first page: the 50 complaints replied longest ago, not the newest.
+  const articles = queue.getByRole('article');
+  await queue.getByRole('article', { name: waiting[0].serial }).waitFor();
+  const shown = await articles.count();
+  assert.ok(shown < total, `${shown} of ${total} shown before "more"`);
+  assert.equal(await queue.getByRole('article', { name: waiting[waiting.length - 1].serial }).count(), 0, 'the newest is not on the first page');
+  const more = queue.getByRole('button', { name: new RegExp(`更多（已显示 ${shown} / ${total}）`) });
+  await more.click();
+  await queue.getByRole('article', { name: waiting[waiting.length - 1].serial }).waitFor();
+  assert.equal(await articles.count(), total);
+  assert.equal(await queue.getByRole('button', { name: /^更多/ }).count(), 0, 'nothing more to read');
+  // Oldest first among the complaints, as the server sorted them.
+  const serials = await articles.evaluateAll((els) => els.map((e) => document.getElementById(e.getAttribute('aria-labelledby'))?.textContent));
+  const order = serials.filter((x) => waiting.some((w) => w.serial === x));
+  assert.deepEqual(order, waiting.map((w) => w.serial));
+  assert.deepEqual(page.scriptErrors, []);
+  await page.context().close();
+});
+
 test('keys: lent to an outsider with ID and deposit, then returned; a pass checked at the gate', async () => {
   const key = await desk.collection('keys').getFirstListItem('label = "1-103 入户门"');
   assert.equal(key.status, 'in');
