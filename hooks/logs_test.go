@@ -100,23 +100,13 @@ func TestLogSettingsFromEnvironment(t *testing.T) {
 	if !app.Logger().Handler().Enabled(context.Background(), slog.LevelInfo) {
 		t.Fatal("WUYE_LOG_LEVEL=info did not reach the logger")
 	}
-	env := func(kv ...string) func(string) string {
-		return func(k string) string {
-			for i := 0; i+1 < len(kv); i += 2 {
-				if kv[i] == k {
-					return kv[i+1]
-				}
-			}
-			return ""
-		}
-	}
 	for _, bad := range [][]string{
 		{"WUYE_LOG_DAYS", "-1"},
 		{"WUYE_LOG_DAYS", "a week"},
 		{"WUYE_LOG_LEVEL", "verbose"},
 		{"WUYE_LOG_DAYS", "7", "WUYE_LOG_LEVEL", "loud"},
 	} {
-		if err := hooks.ApplyLogEnv(app, env(bad...)); err == nil || !strings.Contains(err.Error(), "WUYE_LOG_") {
+		if err := hooks.ApplyLogEnv(app, envOf(bad...)); err == nil || !strings.Contains(err.Error(), "WUYE_LOG_") {
 			t.Errorf("%v accepted (%v), want an error naming the variable", bad, err)
 		}
 		if l := app.Settings().Logs; l.MaxDays != 30 || l.MinLevel != int(slog.LevelInfo) {
@@ -127,7 +117,7 @@ func TestLogSettingsFromEnvironment(t *testing.T) {
 		days, level string
 		want        int
 	}{{"0", "error", int(slog.LevelError)}, {"", "-4", int(slog.LevelDebug)}, {"", "WARN", int(slog.LevelWarn)}} {
-		if err := hooks.ApplyLogEnv(app, env("WUYE_LOG_DAYS", c.days, "WUYE_LOG_LEVEL", c.level)); err != nil {
+		if err := hooks.ApplyLogEnv(app, envOf("WUYE_LOG_DAYS", c.days, "WUYE_LOG_LEVEL", c.level)); err != nil {
 			t.Fatal(err)
 		}
 		if l := app.Settings().Logs; l.MinLevel != c.want || l.MaxDays != 0 {

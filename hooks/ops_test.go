@@ -81,16 +81,6 @@ func TestBackupScheduleFromEnvironment(t *testing.T) {
 		t.Fatalf("cron job %q after the change", got)
 	}
 
-	env := func(kv ...string) func(string) string {
-		return func(k string) string {
-			for i := 0; i+1 < len(kv); i += 2 {
-				if kv[i] == k {
-					return kv[i+1]
-				}
-			}
-			return ""
-		}
-	}
 	for _, bad := range [][]string{
 		{"WUYE_BACKUP_CRON", "every night"},
 		{"WUYE_BACKUP_CRON", "61 3 * * *"},
@@ -98,14 +88,14 @@ func TestBackupScheduleFromEnvironment(t *testing.T) {
 		{"WUYE_BACKUP_KEEP", "seven"},
 		{"WUYE_BACKUP_CRON", "30 3 * * *", "WUYE_BACKUP_KEEP", "-1"},
 	} {
-		if err := hooks.ApplyBackupEnv(app, env(bad...)); err == nil || !strings.Contains(err.Error(), "WUYE_BACKUP_") {
+		if err := hooks.ApplyBackupEnv(app, envOf(bad...)); err == nil || !strings.Contains(err.Error(), "WUYE_BACKUP_") {
 			t.Errorf("%v accepted (%v), want an error naming the variable", bad, err)
 		}
 		if b := app.Settings().Backups; b.Cron != "0 2 * * 1-6" || b.CronMaxKeep != 14 || opsCronExpr(app, opsBackupJob) != "0 2 * * 1-6" {
 			t.Fatalf("%v changed the schedule to %q keep %d", bad, b.Cron, b.CronMaxKeep)
 		}
 	}
-	if err := hooks.ApplyBackupEnv(app, env("WUYE_BACKUP_CRON", "off")); err != nil {
+	if err := hooks.ApplyBackupEnv(app, envOf("WUYE_BACKUP_CRON", "off")); err != nil {
 		t.Fatal(err)
 	}
 	if app.Settings().Backups.Cron != "" || opsCronExpr(app, opsBackupJob) != "" {
@@ -756,4 +746,17 @@ func TestNoSecretsInRepo(t *testing.T) {
 		t.Fatalf("migrations and the demo made %d superusers", n)
 	}
 	t.Logf("%d files scanned", scanned)
+}
+
+// envOf is a getenv over the given name, value pairs (the environment the
+// Apply…Env functions read, without touching the process's).
+func envOf(kv ...string) func(string) string {
+	return func(k string) string {
+		for i := 0; i+1 < len(kv); i += 2 {
+			if kv[i] == k {
+				return kv[i+1]
+			}
+		}
+		return ""
+	}
 }
