@@ -295,6 +295,8 @@ func checkBill(b *newBill, statuses []string) validation.Errors {
 	}
 	if b.AmountFen <= 0 {
 		bad("amount_fen", "wuye_amount_positive")
+	} else if b.AmountFen > MaxFen {
+		bad("amount_fen", "wuye_amount_too_large") // hooks/money_bounds.go
 	}
 	if b.Status != "" && !slices.Contains(statuses, b.Status) {
 		bad("status", "validation_in_invalid")
@@ -489,6 +491,9 @@ func (pl *billPlan) loadBatch(tx core.App, ids []string) (*unitBatch, error) {
 	}
 	if err := tx.DB().Select("id", "serial", "amount_fen", "completed_at", "unit").From("work_orders").
 		Where(dbx.In("unit", in...)).AndWhere(dbx.NewExp("payment = 'unpaid' AND amount_fen > 0 AND status != 'cancelled'")).
+		// An amount beyond the bound (stored before it; migration 0032
+		// repairs such rows) is no statement line.
+		AndWhere(dbx.NewExp("amount_fen <= {:max}", dbx.Params{"max": MaxFen})).
 		OrderBy("completed_at").All(&lines); err != nil {
 		return nil, fmt.Errorf("batch orders: %w", err)
 	}

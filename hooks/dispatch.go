@@ -1,7 +1,6 @@
 package hooks
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
 	"time"
@@ -320,34 +319,22 @@ func arrivalVerdict(appointment, arrived time.Time) string {
 	return "on_time"
 }
 
-// material is one line of the store's issue slip on a work order.
-type material struct {
-	Name     string  `json:"name"`
-	Qty      float64 `json:"qty"`
-	PriceFen int64   `json:"price_fen"`
-}
-
 // settleAmount prices a completed order: the agreed price plus materials
 // for paid and business work; routine work is free to the resident. What
 // is owed is paid on the spot or, by default, charged on the next statement.
 func settleAmount(app core.App, r *core.Record) error {
-	var lines []material
-	if raw := r.GetString("materials"); raw != "" && raw != "null" {
-		if err := json.Unmarshal([]byte(raw), &lines); err != nil {
-			return badRequest(validation.Errors{"materials": codedError("wuye_materials_invalid")})
-		}
-	}
-	var materials int64
-	for _, m := range lines {
-		if m.Name == "" || m.Qty <= 0 || m.PriceFen < 0 {
-			return badRequest(validation.Errors{"materials": codedError("wuye_materials_invalid")})
-		}
-		materials += int64(m.Qty*float64(m.PriceFen) + 0.5)
+	// Each line and the whole order are bounded (hooks/money_bounds.go).
+	materials, err := checkMaterials(r.GetString("materials"))
+	if err != nil {
+		return err
 	}
 	r.Set("materials_fen", materials)
 	amount := int64(0)
 	if r.GetString("kind") != "routine" {
 		amount = int64(r.GetInt("quote_fen")) + materials
+		if amount > MaxFen {
+			return materialsError("wuye_order_total_max")
+		}
 	}
 	r.Set("amount_fen", amount)
 	switch {

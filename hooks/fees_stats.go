@@ -92,7 +92,7 @@ func FeeCollection(app core.App, community string, first, last time.Time, groupB
 	}
 	rows := []CollectionRow{}
 	err := app.DB().NewQuery(`
-		SELECT k, SUM(billed) AS billed, SUM(collected) AS collected, SUM(arrears_start) AS arrears_start, SUM(recovered) AS recovered
+		SELECT k, ` + collectionSums + `
 		FROM (
 			-- the range's bills
 			SELECT ` + key + ` AS k, billed_fen AS billed, 0 AS collected, 0 AS arrears_start, 0 AS recovered
@@ -111,13 +111,19 @@ func FeeCollection(app core.App, community string, first, last time.Time, groupB
 			FROM _wuye_fee_collections WHERE community = {:c} AND paid_month >= {:m1} AND bill_month <= {:m2}
 		)
 		GROUP BY k
-		HAVING SUM(billed) != 0 OR SUM(collected) != 0 OR SUM(arrears_start) != 0 OR SUM(recovered) != 0
+		HAVING TOTAL(billed) != 0 OR TOTAL(collected) != 0 OR TOTAL(arrears_start) != 0 OR TOTAL(recovered) != 0
 		ORDER BY k`).Bind(dbx.Params{"c": community, "m1": first.Format("2006-01"), "m2": last.Format("2006-01")}).All(&rows)
 	if err != nil {
 		return nil, fmt.Errorf("fee collection: %w", err)
 	}
 	return withCollectionRates(rows), nil
 }
+
+// collectionSums are the money sums of a collection row: TOTAL and
+// clamped, so that no stored amount can make the statistics fail
+// (hooks/money_bounds.go).
+var collectionSums = fenTotal("billed") + " AS billed, " + fenTotal("collected") + " AS collected, " +
+	fenTotal("arrears_start") + " AS arrears_start, " + fenTotal("recovered") + " AS recovered"
 
 func withCollectionRates(rows []CollectionRow) []CollectionRow {
 	for i := range rows {
@@ -155,7 +161,7 @@ func feeCollectionFromRows(app core.App, community string, first, last time.Time
 			FROM payments p, json_each(p.allocations) a
 			WHERE p.community = {:c} AND p.created >= {:from}
 		)
-		SELECT k, SUM(billed) AS billed, SUM(collected) AS collected, SUM(arrears_start) AS arrears_start, SUM(recovered) AS recovered
+		SELECT k, ` + collectionSums + `
 		FROM (
 			-- the range's bills
 			SELECT ` + key + ` AS k, b.amount_fen - b.discount_fen AS billed, 0 AS collected, 0 AS arrears_start, 0 AS recovered
@@ -177,7 +183,7 @@ func feeCollectionFromRows(app core.App, community string, first, last time.Time
 			WHERE b.community = {:c} AND b.status != 'void' AND b.period_start <= {:last}
 		)
 		GROUP BY k
-		HAVING SUM(billed) != 0 OR SUM(collected) != 0 OR SUM(arrears_start) != 0 OR SUM(recovered) != 0
+		HAVING TOTAL(billed) != 0 OR TOTAL(collected) != 0 OR TOTAL(arrears_start) != 0 OR TOTAL(recovered) != 0
 		ORDER BY k`).Bind(params).All(&rows)
 	if err != nil {
 		return nil, fmt.Errorf("fee collection: %w", err)
@@ -197,10 +203,10 @@ func AgedArrears(app core.App, community string, day time.Time) (map[string]int6
 	}
 	err := app.DB().NewQuery(`
 		SELECT
-			COALESCE(SUM(CASE WHEN age <= 30 THEN owed END), 0) AS a,
-			COALESCE(SUM(CASE WHEN age BETWEEN 31 AND 90 THEN owed END), 0) AS b,
-			COALESCE(SUM(CASE WHEN age BETWEEN 91 AND 180 THEN owed END), 0) AS c,
-			COALESCE(SUM(CASE WHEN age > 180 THEN owed END), 0) AS d
+			`+fenTotal("CASE WHEN age <= 30 THEN owed END")+` AS a,
+			`+fenTotal("CASE WHEN age BETWEEN 31 AND 90 THEN owed END")+` AS b,
+			`+fenTotal("CASE WHEN age BETWEEN 91 AND 180 THEN owed END")+` AS c,
+			`+fenTotal("CASE WHEN age > 180 THEN owed END")+` AS d
 		FROM (SELECT julianday({:day}) - julianday(due_on) AS age, owed_fen AS owed
 			FROM _wuye_bill_dues WHERE community = {:c} AND due_on < {:day})`).
 		Bind(dbx.Params{"c": community, "day": day.Format(time.DateOnly)}).One(&r)

@@ -202,7 +202,9 @@ func LateFee(app core.App, b *core.Record, day time.Time) (int64, error) {
 	unpaidDays += max(principal, 0) * int64(day.Sub(cursor).Hours()/24+1)
 	rate := new(big.Rat)
 	rate.SetFloat64(item.GetFloat("late_fee_rate"))
-	return fee.Round(rate.Mul(rate, new(big.Rat).SetInt64(unpaidDays))), nil
+	// A late fee is an amount like any other: at most MaxFen (a bill of
+	// 1亿元 at the highest rate, 1% a day, would pass it after 100 days).
+	return min(fee.Round(rate.Mul(rate, new(big.Rat).SetInt64(unpaidDays))), MaxFen), nil
 }
 
 // allocationsByDay sums what payments allocated to bill b, by the Shanghai

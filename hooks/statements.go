@@ -52,17 +52,17 @@ func Statement(app core.App, unitID string, p fee.Period) (map[string]any, error
 		l := StatementItem{b.GetString("serial"), name, b.GetString("source"), int64(b.GetInt("amount_fen")),
 			int64(b.GetInt("discount_fen")), int64(b.GetInt("late_fee_fen")), int64(b.GetInt("paid_fen")), outstanding(b)}
 		lines = append(lines, l)
-		current += l.OutstandingFen
-		lateFees += l.LateFeeFen
+		current = addFen(current, l.OutstandingFen) // hooks/money_bounds.go
+		lateFees = addFen(lateFees, l.LateFeeFen)
 	}
 	var arrears int64
 	if err := app.DB().NewQuery(`
-		SELECT COALESCE(SUM(amount_fen - discount_fen + late_fee_fen - paid_fen), 0) FROM bills
+		SELECT `+fenTotal("amount_fen - discount_fen + late_fee_fen - paid_fen")+` FROM bills
 		WHERE unit = {:u} AND status IN ('issued', 'partially_paid') AND period_start < {:first}`).
 		Bind(dbx.Params{"u": unitID, "first": p.First.Format(time.DateOnly)}).Row(&arrears); err != nil {
 		return nil, err
 	}
-	total := current + arrears
+	total := addFen(current, arrears)
 	return map[string]any{
 		"unit": unitID, "number": unit.GetString("number"), "area_m2": unit.GetFloat("area_m2"), "payer": payer,
 		"period": p.Code, "period_start": p.First.Format(time.DateOnly), "period_end": p.Last.Format(time.DateOnly),

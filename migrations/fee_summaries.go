@@ -195,7 +195,7 @@ func rebuildFeeCollections(app core.App) error {
 			strings.Replace(feeAllocsSelect("p"), " FROM ", " FROM payments p CROSS JOIN ", 1),
 		"DELETE FROM " + FeeCollectionsTable,
 		"INSERT INTO " + FeeCollectionsTable + " (community, paid_month, bill_month, building, fee_item, fen) " +
-			"SELECT a.community, a.month, substr(b.period_start, 1, 7), " + unitBuilding("b.unit") + ", b.fee_item, SUM(a.fen) " +
+			"SELECT a.community, a.month, substr(b.period_start, 1, 7), " + unitBuilding("b.unit") + ", b.fee_item, TOTAL(a.fen) " +
 			"FROM " + FeeAllocsTable + " a CROSS JOIN bills b ON b.id = a.bill WHERE b.community = a.community AND b.status != 'void' " +
 			"GROUP BY 1, 2, 3, 4, 5",
 	} {

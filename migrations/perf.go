@@ -344,7 +344,10 @@ func rebuildSummaries(app core.App, summaries []Summary) error {
 			group = append(group, strconv.Itoa(i+1))
 		}
 		for _, v := range s.Values {
-			sel = append(sel, "SUM("+v[1]+")")
+			// TOTAL, not SUM: SUM fails with "integer overflow" on rows
+			// stored before the bound on amounts (migration 0032); the
+			// columns' INTEGER affinity stores a whole float as an integer.
+			sel = append(sel, "TOTAL("+v[1]+")")
 		}
 		for _, q := range []string{
 			"DELETE FROM " + s.Table,

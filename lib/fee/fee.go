@@ -6,6 +6,7 @@ package fee
 
 import (
 	"fmt"
+	"math"
 	"math/big"
 	"regexp"
 	"strconv"
@@ -99,7 +100,8 @@ type Breakdown struct {
 //
 //	2.35 元/m² × 89.37 m², one full month: 235 × 89.37 = 21001.95 fen → 210.02 元
 func ManagementFee(priceFen int64, o Occupancy, p Period) Breakdown {
-	monthly := new(big.Rat).SetFrac64(priceFen*o.AreaCentiM2, 100)
+	// price × area in exact integers: no int64 product to overflow.
+	monthly := new(big.Rat).SetFrac(new(big.Int).Mul(big.NewInt(priceFen), big.NewInt(o.AreaCentiM2)), big.NewInt(100))
 	b := Breakdown{Exact: new(big.Rat)}
 	half := big.NewRat(1, 2)
 	for day := p.First; !day.After(p.Last); day = day.AddDate(0, 0, 1) {
@@ -136,6 +138,9 @@ func MonthlyFee(priceFen int64, from time.Time, p Period) int64 {
 }
 
 // Round rounds an exact amount of fen to a whole fen, half away from zero.
+// An amount beyond int64 saturates at its largest (or smallest) value,
+// which every bound on an amount then refuses, rather than wrapping round
+// to a small or negative one.
 func Round(r *big.Rat) int64 {
 	num, den := new(big.Int).Set(r.Num()), r.Denom()
 	neg := num.Sign() < 0
@@ -146,6 +151,12 @@ func Round(r *big.Rat) int64 {
 	q := new(big.Int).Quo(num, new(big.Int).Mul(den, big.NewInt(2)))
 	if neg {
 		q.Neg(q)
+	}
+	switch {
+	case !q.IsInt64() && neg:
+		return math.MinInt64
+	case !q.IsInt64():
+		return math.MaxInt64
 	}
 	return q.Int64()
 }
