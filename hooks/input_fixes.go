@@ -221,6 +221,7 @@ func checkInput(e *core.RecordRequestEvent) error {
 			}
 		}
 	}
+	checkText(col, r, orig, errs) // invisible characters: hooks/text_hygiene.go
 	if len(errs) > 0 {
 		return badRequest(errs)
 	}
@@ -329,6 +330,9 @@ func jsonValueProblem(f core.Field, v any) error {
 	list, isList := v.([]any)
 	switch f := f.(type) {
 	case *core.NumberField:
+		if strings.HasSuffix(f.Name, "_fen") {
+			return fenValueProblem(v, false) // hooks/text_hygiene.go
+		}
 		if isNum || (isStr && (str == "" || isNumeric(str))) {
 			return nil
 		}
@@ -413,6 +417,11 @@ func formValueProblem(f core.Field, key string, values []string) error {
 	for _, v := range values {
 		switch f.(type) {
 		case *core.NumberField:
+			if strings.HasSuffix(f.GetName(), "_fen") {
+				if err := fenValueProblem(v, true); err != nil { // hooks/text_hygiene.go
+					return err
+				}
+			}
 			if v != "" && !isNumeric(v) {
 				return wrongTypeOf(kindNumber)
 			}
