@@ -34,7 +34,7 @@ func CashClose(app core.App, cashier, day string) ([]CashLine, int64, error) {
 		SELECT method,
 			COALESCE(SUM(amount_fen > 0), 0) AS receipts,
 			COALESCE(SUM(amount_fen < 0), 0) AS reversals,
-			`+fenTotal("amount_fen")+` AS amount_fen
+			` + fenTotal("amount_fen") + ` AS amount_fen
 		FROM payments
 		WHERE received_by = {:cashier} AND created >= {:from} AND created < {:to}
 		GROUP BY method ORDER BY method`).

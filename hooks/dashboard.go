@@ -295,7 +295,7 @@ func Trends(app core.App, community string, last time.Time, n int, at time.Time)
 			SUM(complaints) AS complaints, SUM(complaints_due) AS complaints_due, SUM(complaints_on_time) AS complaints_on_time,
 			SUM(work_orders) AS work_orders, SUM(work_orders_completed) AS work_orders_completed,
 			SUM(signed_off) AS signed_off, SUM(rework) AS rework,
-			`+fenTotal("billed_fen")+` AS billed_fen, `+fenTotal("paid_fen")+` AS paid_fen
+			` + fenTotal("billed_fen") + ` AS billed_fen, ` + fenTotal("paid_fen") + ` AS paid_fen
 		FROM (
 			SELECT month AS m, total AS complaints, replied AS complaints_due, reply_on_time AS complaints_on_time,
 				0 AS work_orders, 0 AS work_orders_completed, 0 AS signed_off, 0 AS rework, 0 AS billed_fen, 0 AS paid_fen

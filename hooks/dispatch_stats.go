@@ -64,7 +64,7 @@ func WorkOrderStats(app core.App, community string, month, at time.Time) (map[st
 	err := app.DB().NewQuery(`
 		SELECT kind, category, total, cancelled, replied, reply_on_time, arrivals, arrivals_on_time, signed_off, reworked,
 			revisited, satisfied, basic, home_visits, revisit_overdue,
-			`+fenClamp("revenue_fen")+` AS revenue_fen, `+fenClamp("unpaid_fen")+` AS unpaid_fen
+			` + fenClamp("revenue_fen") + ` AS revenue_fen, ` + fenClamp("unpaid_fen") + ` AS unpaid_fen
 		FROM _wuye_order_months WHERE community = {:c} AND month = {:month} AND total > 0`).Bind(params).All(&groups)
 	if err != nil {
 		return nil, err

@@ -203,10 +203,10 @@ func AgedArrears(app core.App, community string, day time.Time) (map[string]int6
 	}
 	err := app.DB().NewQuery(`
 		SELECT
-			`+fenTotal("CASE WHEN age <= 30 THEN owed END")+` AS a,
-			`+fenTotal("CASE WHEN age BETWEEN 31 AND 90 THEN owed END")+` AS b,
-			`+fenTotal("CASE WHEN age BETWEEN 91 AND 180 THEN owed END")+` AS c,
-			`+fenTotal("CASE WHEN age > 180 THEN owed END")+` AS d
+			` + fenTotal("CASE WHEN age <= 30 THEN owed END") + ` AS a,
+			` + fenTotal("CASE WHEN age BETWEEN 31 AND 90 THEN owed END") + ` AS b,
+			` + fenTotal("CASE WHEN age BETWEEN 91 AND 180 THEN owed END") + ` AS c,
+			` + fenTotal("CASE WHEN age > 180 THEN owed END") + ` AS d
 		FROM (SELECT julianday({:day}) - julianday(due_on) AS age, owed_fen AS owed
 			FROM _wuye_bill_dues WHERE community = {:c} AND due_on < {:day})`).
 		Bind(dbx.Params{"c": community, "day": day.Format(time.DateOnly)}).One(&r)

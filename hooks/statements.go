@@ -57,7 +57,7 @@ func Statement(app core.App, unitID string, p fee.Period) (map[string]any, error
 	}
 	var arrears int64
 	if err := app.DB().NewQuery(`
-		SELECT `+fenTotal("amount_fen - discount_fen + late_fee_fen - paid_fen")+` FROM bills
+		SELECT ` + fenTotal("amount_fen - discount_fen + late_fee_fen - paid_fen") + ` FROM bills
 		WHERE unit = {:u} AND status IN ('issued', 'partially_paid') AND period_start < {:first}`).
 		Bind(dbx.Params{"u": unitID, "first": p.First.Format(time.DateOnly)}).Row(&arrears); err != nil {
 		return nil, err
