@@ -97,7 +97,7 @@ addMessages({
   'field.tooBig': ['离线保存失败：手机存储空间不足（照片太大？）', 'Could not save offline: not enough storage (photos too large?)'],
   'field.stale': ['离线显示的是上次载入的内容', 'Offline: showing what was last loaded'],
   'field.badYuan': ['请输入金额，最多两位小数', 'Enter an amount with at most two decimals'],
-  'field.badQty': ['数量须大于 0', 'The quantity must be above 0'],
+  'field.badQty': ['数量须大于 0、不超过 10000，最多两位小数', 'The quantity must be above 0 and at most 10,000, with at most two decimals'],
   'field.sent': ['已发送：{what}', 'Sent: {what}'],
   'field.act.accepted': ['接单', 'Accept'],
   'field.act.claim': ['抢单', 'Claim'],
@@ -873,7 +873,8 @@ function WorkForm({ order: o, s, completeStep }) {
     const qty = Number(m.qty);
     const bad = {};
     if (!m.name.trim()) bad.name = t('required');
-    if (!(qty > 0)) bad.qty = t('field.badQty');
+    // As the server checks (hooks/money_bounds.go): 0 < qty ≤ 10000, two decimals.
+    if (!(qty > 0 && qty <= 10000) || Math.abs(qty * 100 - Math.round(qty * 100)) > 1e-6) bad.qty = t('field.badQty');
     if (!Number.isInteger(fen)) bad.price = t('field.badYuan');
     setMErr(bad);
     if (Object.keys(bad).length) return;
@@ -899,7 +900,7 @@ function WorkForm({ order: o, s, completeStep }) {
     <form class="stack mat-form" onSubmit=${add} novalidate>
       <${Field} label=${t('field.matName')} required error=${mErr.name}><input type="text" name="mat-name" maxlength="100" value=${m.name} onInput=${setF('name')} /><//>
       <div class="row mat-nums">
-        <${Field} label=${t('field.matQty')} required error=${mErr.qty}><input type="number" name="mat-qty" inputmode="decimal" min="0" step="any" value=${m.qty} onInput=${setF('qty')} /><//>
+        <${Field} label=${t('field.matQty')} required error=${mErr.qty}><input type="number" name="mat-qty" inputmode="decimal" min="0.01" max="10000" step="0.01" value=${m.qty} onInput=${setF('qty')} /><//>
         <${Field} label=${t('field.matPrice')} required error=${mErr.price}><input type="text" name="mat-price" inputmode="decimal" placeholder="0.00" value=${m.price} onInput=${setF('price')} /><//>
       </div>
       ${errs.materials && html`<small class="field-error" role="alert">${errs.materials}</small>`}
