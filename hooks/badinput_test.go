@@ -952,9 +952,15 @@ func (r *biRun) createCases(p createPath, control *core.Record) []biCase {
 			add("huge string", fmt.Sprintf("%s of %d bytes", name, f.MaxSize+1), name, with(p.body(fx), name, long), long)
 		case *core.NumberField:
 			if strings.HasSuffix(name, "_fen") {
-				for _, v := range [][2]any{{"negative", -100}, {"fractional", 12.5}, {"huge", 1e18}, {"a string", "100元"}} {
+				for _, v := range append([][2]any{{"negative", -100}, {"fractional", 12.5}, {"huge", 1e18}, {"a string", "100元"}}, moneyTextValues...) {
 					if !r.skipped(p.skip, "money", name+" "+v[0].(string), p.name+": "+name+" "+v[0].(string)) {
 						add("money", name+" "+v[0].(string), name, with(p.body(fx), name, v[1]), v[1])
+					}
+				}
+				for _, v := range moneyFormValues { // badinput_invisible_test.go
+					if client[name] {
+						out = append(out, moneyFormCase("money in a form", fmt.Sprintf("%s: %s = %q", p.name, name, v), http.MethodPost, url, p.who,
+							with(p.body(fx), name, v)))
 					}
 				}
 			}
@@ -978,6 +984,13 @@ func (r *biRun) createCases(p createPath, control *core.Record) []biCase {
 					url: url, body: body, ctype: ct, who: p.who, okStatus: []int{413}})
 			}
 		}
+		out = append(out, r.invisibleCases(col, f, fx.invisibleBase(col, f, base0[name]), client[name], // badinput_invisible_test.go
+			func(n string, v any) biCase {
+				return biCase{family: "invisible characters", name: p.name + ": " + n, method: http.MethodPost, url: url,
+					body: jsonBody(with(p.body(fx), name, v)), who: p.who}
+			},
+			func(body string) (*core.Record, error) { return r.app.FindRecordById(col.Name, jsonID(body)) },
+			func(v any) func(string) string { return r.ignoredOnCreate(col, name, v, control) })...)
 		if !client[name] && f.Type() != core.FieldTypeFile {
 			if v, ok := fx.altValue(col, f, control.Get(name)); ok && !r.skipped(p.skip, "server-owned", name, p.name+": "+name) {
 				add("server-owned field", name+" = "+short(fmt.Sprint(v)), name, with(p.body(fx), name, v), v)
@@ -1073,8 +1086,14 @@ func (r *biRun) updateCases(p updatePath, id string) []biCase {
 			add("huge string", fmt.Sprintf("%s of %d bytes", name, f.MaxSize+1), name, map[string]any{name: long}, long)
 		case *core.NumberField:
 			if strings.HasSuffix(name, "_fen") {
-				for _, v := range [][2]any{{"negative", -100}, {"fractional", 12.5}, {"huge", 1e18}, {"a string", "100元"}} {
+				for _, v := range append([][2]any{{"negative", -100}, {"fractional", 12.5}, {"huge", 1e18}, {"a string", "100元"}}, moneyTextValues...) {
 					add("money", name+" "+v[0].(string), name, map[string]any{name: v[1]}, v[1])
+				}
+				for _, v := range moneyFormValues { // badinput_invisible_test.go
+					if slices.Contains(p.editable, name) {
+						out = append(out, moneyFormCase("money in a form", fmt.Sprintf("%s: %s = %q", p.name, name, v), http.MethodPatch, url, p.who,
+							map[string]any{name: v}))
+					}
 				}
 			}
 		case *core.RelationField:
@@ -1094,6 +1113,13 @@ func (r *biRun) updateCases(p updatePath, id string) []biCase {
 					url: url, body: body, ctype: ct, who: p.who, okStatus: []int{413}})
 			}
 		}
+		out = append(out, r.invisibleCases(col, f, fx.invisibleBase(col, f, current.Get(name)), slices.Contains(p.editable, name), // badinput_invisible_test.go
+			func(n string, v any) biCase {
+				return biCase{family: "invisible characters", name: p.name + ": " + n, method: http.MethodPatch, url: url,
+					body: jsonBody(map[string]any{name: v}), who: p.who}
+			},
+			func(string) (*core.Record, error) { return r.app.FindRecordById(col.Name, id) },
+			func(v any) func(string) string { return r.ignoredOnUpdate(col, id, name, v) })...)
 		if !slices.Contains(p.editable, name) && f.Type() != core.FieldTypeFile {
 			if v, ok := fx.altValue(col, f, current.Get(name)); ok && !r.skipped(p.skip, "server-owned", name, p.name+": "+name) {
 				add("server-owned field", name+" = "+short(fmt.Sprint(v)), name, map[string]any{name: v}, v)
@@ -1869,6 +1895,13 @@ func TestBadInput(t *testing.T) {
 					}
 				})
 			}
+			t.Run("materials", func(t *testing.T) { // badinput_invisible_test.go
+				r.t = t
+				o := orderIn(t, r.app, "in_progress")
+				for _, c := range materialCases("/api/collections/work_orders/records/" + o.Id) {
+					r.try(c)
+				}
+			})
 		})
 		t.Run("flows and routes", func(t *testing.T) {
 			t.Parallel()
