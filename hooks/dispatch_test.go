@@ -95,7 +95,7 @@ func TestWorkOrderLifecycleWithQuoteConsent(t *testing.T) {
 	code, body = do(http.MethodPatch, url, `{"status":"in_progress"}`, "owner1@example.com")
 	expectBody(t, "the owner agrees in the portal", code, body, 200, `"status":"in_progress"`, `"quote_confirmed_at":"20`)
 	code, body = do(http.MethodPatch, url, `{"status":"completed","materials":[{"name":"PPR 接头","qty":2,"price_fen":-5}]}`, "tech1@example.com")
-	expectBody(t, "materials are checked", code, body, 400, `材料清单有误`)
+	expectBody(t, "materials are checked", code, body, 400, `第 1 行材料：单价须是 0 到 100 万元之间的整数`)
 	code, body = do(http.MethodPatch, url, `{"status":"completed","materials":[{"name":"PPR 接头","qty":2,"price_fen":850},{"name":"生料带","qty":1,"price_fen":300}],"payment":"unpaid"}`, "tech1@example.com")
 	expectBody(t, "tech1 completes; the amount is the quote plus materials", code, body, 200,
 		`"materials_fen":2000`, `"amount_fen":17000`, `"payment":"unpaid"`)
