@@ -44,5 +44,6 @@ func Register(app core.App) {
 	registerOps(app)
 	registerPerf(app)
 	registerRealtimeTopics(app)
+	registerRouteAccess(app)
 	registerInputFixes(app) // last: see hooks/input_fixes.go
 }
