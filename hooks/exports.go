@@ -3,6 +3,7 @@ package hooks
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -27,7 +28,15 @@ type export struct {
 	roles []string
 	// labels turn codes into words, by column index.
 	labels map[int]map[string]string
+	// subject is the collection the rows are records of, and alias its
+	// name in query, whose main WHERE starts with listRuleMarker: the rows
+	// are read through that collection's list rule for the caller, so a
+	// sheet never shows a record the records API would not (issue #16).
+	subject, alias string
 }
+
+// listRuleMarker stands in an export's query for the caller's list rule.
+const listRuleMarker = "/*list rule*/"
 
 var exports = map[string]export{
 	"vacancy": {
@@ -38,7 +47,8 @@ var exports = map[string]export{
 				COALESCE((SELECT strftime('%Y-%m-%d %H:%M', MAX(p.signed_in_at), '+8 hours') FROM vacancy_patrols p WHERE p.unit = u.id), ''),
 				(SELECT COUNT(*) FROM vacancy_patrols p JOIN work_orders w ON w.id = p.work_order WHERE p.unit = u.id AND w.status NOT IN ('closed', 'cancelled'))
 			FROM units u JOIN buildings b ON b.id = u.building
-			WHERE u.community = {:c} AND u.status IN ('vacant', 'handed_over') ORDER BY b.code, u.number`,
+			WHERE ` + listRuleMarker + ` u.community = {:c} AND u.status IN ('vacant', 'handed_over') ORDER BY b.code, u.number`,
+		subject: "units", alias: "u",
 		params: func(e *core.RequestEvent) (dbx.Params, error) { return dbx.Params{"today": today()}, nil },
 	},
 	"bills": {
@@ -48,7 +58,8 @@ var exports = map[string]export{
 				b.amount_fen / 100.0, b.discount_fen / 100.0, b.late_fee_fen / 100.0, b.paid_fen / 100.0,
 				(b.amount_fen - b.discount_fen + b.late_fee_fen - b.paid_fen) / 100.0, b.due_on, b.status, b.reminder_stage
 			FROM bills b JOIN units u ON u.id = b.unit JOIN buildings bu ON bu.id = u.building LEFT JOIN fee_items fi ON fi.id = b.fee_item
-			WHERE b.community = {:c} AND b.period = {:period} ORDER BY bu.code, u.number, b.serial`,
+			WHERE ` + listRuleMarker + ` b.community = {:c} AND b.period = {:period} ORDER BY bu.code, u.number, b.serial`,
+		subject: "bills", alias: "b",
 		params: func(e *core.RequestEvent) (dbx.Params, error) {
 			p, err := fee.ParsePeriod(e.Request.URL.Query().Get("period"))
 			if err != nil {
@@ -64,7 +75,8 @@ var exports = map[string]export{
 				p.payer_name, COALESCE(s.name, ''), COALESCE(r.serial, '')
 			FROM payments p JOIN units u ON u.id = p.unit JOIN buildings bu ON bu.id = u.building
 				LEFT JOIN staff s ON s.id = p.received_by LEFT JOIN payments r ON r.id = p.reverses
-			WHERE p.community = {:c} AND p.created >= {:from} AND p.created < {:to} ORDER BY p.created`,
+			WHERE ` + listRuleMarker + ` p.community = {:c} AND p.created >= {:from} AND p.created < {:to} ORDER BY p.created`,
+		subject: "payments", alias: "p",
 		params: func(e *core.RequestEvent) (dbx.Params, error) {
 			first, last, err := statsRange(e.Request.URL.Query().Get("range"))
 			if err != nil {
@@ -82,8 +94,9 @@ var exports = map[string]export{
 				(b.amount_fen - b.discount_fen + b.late_fee_fen - b.paid_fen) / 100.0, b.due_on,
 				CAST(julianday({:today}) - julianday(b.due_on) AS INTEGER), b.reminder_stage
 			FROM bills b JOIN units u ON u.id = b.unit JOIN buildings bu ON bu.id = u.building LEFT JOIN residents r ON r.id = b.payer
-			WHERE b.community = {:c} AND b.status IN ('issued', 'partially_paid') AND b.due_on < {:today}
+			WHERE ` + listRuleMarker + ` b.community = {:c} AND b.status IN ('issued', 'partially_paid') AND b.due_on < {:today}
 			ORDER BY bu.code, u.number, b.due_on`,
+		subject: "bills", alias: "b",
 		params: func(e *core.RequestEvent) (dbx.Params, error) { return dbx.Params{"today": today()}, nil },
 	},
 }
@@ -109,6 +122,18 @@ func exportSheet(e *core.RequestEvent) error {
 		return err
 	}
 	params["c"] = community
+	// Every sheet reads its records through the caller's list rule.
+	if ex.subject == "" || strings.Count(ex.query, listRuleMarker) != 1 {
+		return fmt.Errorf("export %s: no list rule to read %q through", e.Request.PathValue("kind"), ex.subject)
+	}
+	cond, ruleParams, err := listRuleCondition(e, ex.subject, ex.alias)
+	if err != nil {
+		return err
+	}
+	for k, v := range ruleParams {
+		params[k] = v
+	}
+	ex.query = strings.Replace(ex.query, listRuleMarker, "("+cond+") AND", 1)
 	f, err := Sheet(e.App, ex, params)
 	if err != nil {
 		return err

@@ -29,7 +29,8 @@ func init() {
 				c.satisfaction, c.reopen_count
 			FROM complaints c LEFT JOIN units u ON u.id = c.unit LEFT JOIN buildings b ON b.id = COALESCE(NULLIF(c.building, ''), u.building)
 				LEFT JOIN staff s ON s.id = c.handler
-			WHERE c.community = {:c} AND c.received_at >= {:from} AND c.received_at < {:to} ORDER BY c.received_at`,
+			WHERE ` + listRuleMarker + ` c.community = {:c} AND c.received_at >= {:from} AND c.received_at < {:to} ORDER BY c.received_at`,
+		subject: "complaints", alias: "c",
 		params: monthRange,
 		roles:  managerActors,
 		labels: map[int]map[string]string{
@@ -49,7 +50,8 @@ func init() {
 				w.payment, w.satisfaction, w.rework_round
 			FROM work_orders w LEFT JOIN units u ON u.id = w.unit LEFT JOIN buildings b ON b.id = COALESCE(NULLIF(w.building, ''), u.building)
 				LEFT JOIN staff s ON s.id = w.technician LEFT JOIN service_items i ON i.id = w.service_item
-			WHERE w.community = {:c} AND w.received_at >= {:from} AND w.received_at < {:to} ORDER BY w.received_at`,
+			WHERE ` + listRuleMarker + ` w.community = {:c} AND w.received_at >= {:from} AND w.received_at < {:to} ORDER BY w.received_at`,
+		subject: "work_orders", alias: "w",
 		params: monthRange,
 		roles:  managerActors,
 		labels: map[int]map[string]string{

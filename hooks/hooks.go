@@ -45,5 +45,6 @@ func Register(app core.App) {
 	registerPerf(app)
 	registerRealtimeTopics(app)
 	registerMoneyBounds(app)
+	registerRouteAccess(app)
 	registerInputFixes(app) // last: see hooks/input_fixes.go
 }

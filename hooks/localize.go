@@ -66,7 +66,10 @@ func localize(apiErr *router.ApiError, lang string) {
 			continue
 		}
 		code, _ := item["code"].(string)
-		if t, ok := messages[code]; ok {
+		if t, ok := fieldMessages[field+" "+code]; ok {
+			params, _ := item["params"].(map[string]any)
+			item["message"] = render(t, lang, params)
+		} else if t, ok := messages[code]; ok {
 			params, _ := item["params"].(map[string]any)
 			item["message"] = render(t, lang, params)
 		}

@@ -38,8 +38,9 @@ var noticePage = template.Must(template.New("notice").Parse(`<!doctype html>
 // reminderNotice answers GET /api/wuye/reminders/{id}/notice: the notice as
 // a printable page, for the staff who deliver it and the unit's residents.
 func reminderNotice(e *core.RequestEvent) error {
+	printableHeaders(e.Response.Header())
 	r, err := e.App.FindRecordById("reminders", e.Request.PathValue("id"))
-	if err != nil {
+	if err != nil || !mayListRecord(e, r) {
 		return apis.NewNotFoundError("", nil)
 	}
 	unit, err := e.App.FindRecordById("units", r.GetString("unit"))

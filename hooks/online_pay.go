@@ -58,7 +58,7 @@ func startOnlinePayment(e *core.RequestEvent) error {
 		return badRequest(validation.Errors{"unit": codedError("validation_invalid_value")})
 	}
 	unit, err := e.App.FindRecordById("units", body.Unit)
-	if err != nil || !mayReadBills(e.App, e.Auth, e.HasSuperuserAuth(), unit) {
+	if err != nil || !mayPayOnline(e.App, e.Auth, unit.Id) {
 		return apis.NewNotFoundError("", nil)
 	}
 	var owed int64

@@ -103,9 +103,7 @@ func rectificationNotice(e *core.RequestEvent) error {
 	if err != nil {
 		return apis.NewNotFoundError("", nil)
 	}
-	allowed := e.HasSuperuserAuth() || (isStaff(e.Auth) && servesCommunity(e.Auth, reno.GetString("community"))) ||
-		(isResident(e.Auth) && reno.GetString("applicant") == e.Auth.Id)
-	if !allowed {
+	if !mayPrintViolationNotice(e, v, reno) {
 		return apis.NewNotFoundError("", nil)
 	}
 	unit, _ := e.App.FindRecordById("units", reno.GetString("unit"))
@@ -133,5 +131,6 @@ func rectificationNotice(e *core.RequestEvent) error {
 	if err := rectificationPage.Execute(&page, data); err != nil {
 		return err
 	}
+	printableHeaders(e.Response.Header())
 	return e.HTML(http.StatusOK, page.String())
 }

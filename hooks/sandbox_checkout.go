@@ -38,8 +38,8 @@ func sandboxCheckout(e *core.RequestEvent) error {
 		return badRequest(validation.Errors{"trade_no": codedError("validation_required")})
 	}
 	o, err := e.App.FindFirstRecordByData("online_orders", "trade_no", body.TradeNo)
-	// Only the one who opened the order, or staff who may read the unit's
-	// bills, may pay it here; anyone else learns nothing of it.
+	// Only the resident who opened the order, while still living in the
+	// unit, may pay it here; anyone else learns nothing of it.
 	if err != nil || o.GetString("provider") != sandbox.Name() || !mayPayOrder(e, o) {
 		return apis.NewNotFoundError("", nil)
 	}
@@ -64,9 +64,5 @@ func sandboxCheckout(e *core.RequestEvent) error {
 }
 
 func mayPayOrder(e *core.RequestEvent, o *core.Record) bool {
-	if isResident(e.Auth) {
-		return o.GetString("resident") == e.Auth.Id
-	}
-	unit, err := e.App.FindRecordById("units", o.GetString("unit"))
-	return err == nil && mayReadBills(e.App, e.Auth, e.HasSuperuserAuth(), unit)
+	return isResident(e.Auth) && o.GetString("resident") == e.Auth.Id && mayPayOnline(e.App, e.Auth, o.GetString("unit"))
 }
