@@ -171,7 +171,7 @@ superuser                        all        all        all        all        all
 note residents see the active items of the communities they live in
 
 collection service_demands
-fields id community unit resident contact_name contact_phone description status answer answered_by answered_at created updated
+fields id community unit resident contact_name contact_phone~{residents,front_desk,area_manager,cashier,supervisor,director,other_staff,superuser} description status answer answered_by answered_at created updated
 anonymous                        none       none       none       none       none       none       -
 residents                        self       self       unit       none       none       self       -
 area_manager technician engineer security cashier community community none none none community -
@@ -337,7 +337,7 @@ front_desk supervisor director other_staff community community community communi
 superuser                        all        all        all        all        all        all        -
 
 collection key_loans
-fields id key community borrower_staff borrower_name borrower_id_no~{supervisor,director,other_staff,superuser} borrower_phone purpose deposit_fen deposit lent_at due_at returned_at overdue lent_by created updated
+fields id key community borrower_staff borrower_name borrower_id_no~{supervisor,director,other_staff,superuser} borrower_phone~{front_desk,area_manager,supervisor,director,other_staff,superuser} purpose deposit_fen deposit lent_at due_at returned_at overdue lent_by created updated
 anonymous residents              none       none       none       none       none       none       -
 technician                       none       none       none       none       none       none       -
 area_manager engineer security cashier community community none none none community -
