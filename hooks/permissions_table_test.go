@@ -146,7 +146,7 @@ supervisor director other_staff  all        all        all        all        all
 superuser                        all        all        all        all        all        all        -
 
 collection complaints
-fields id serial community unit? building location resident? contact_name? contact_phone? channel category level content attachments about_service_center subject_staff status handler department receiver received_at first_response_due reply_due first_responded_at replied_at revisited_at closed_at result invalid_reason satisfaction revisit_note reopen_count first_response_overdue reply_overdue hot_group anonymous created updated
+fields id serial community unit? building? location? resident? contact_name? contact_phone? channel category level content attachments about_service_center subject_staff status handler department receiver received_at first_response_due reply_due first_responded_at replied_at revisited_at closed_at result invalid_reason satisfaction revisit_note reopen_count first_response_overdue reply_overdue hot_group anonymous created updated
 anonymous                        none       none       none       none       none       none       none
 residents                        self       self       unit       self       none       self       self
 front_desk supervisor director other_staff community community community community none community community
