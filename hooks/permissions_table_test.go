@@ -213,7 +213,7 @@ cashier supervisor director other_staff community community community none none 
 superuser                        all        all        all        all        all        all        -
 
 collection bills
-fields id serial community unit fee_item work_order source period period_start period_end payer amount_fen discount_fen discount_reason late_fee_fen paid_fen due_on status reminder_stage run basis created updated
+fields id serial community unit fee_item work_order source period period_start period_end payer? amount_fen discount_fen discount_reason late_fee_fen paid_fen due_on status reminder_stage run basis created updated
 anonymous                        none       none       none       none       none       none       -
 residents                        unit       unit       none       none       none       unit       -
 technician engineer security     none       none       none       none       none       none       -

@@ -68,7 +68,8 @@ func registerSecurityFixes(app core.App) {
 	})
 	app.OnRealtimeSubscribeRequest().BindFunc(guardRealtimeQueries)
 	app.OnRecordEnrich().BindFunc(hideBackRelationIDs)
-	app.OnRecordEnrich().BindFunc(maskFields) // the table of hooks/masked_fields.go
+	app.OnRecordEnrich().BindFunc(maskFields)         // the table of hooks/masked_fields.go
+	app.OnRecordEnrich().BindFunc(hideOtherResidents) // hooks/resident_ids.go
 }
 
 // hideBackRelationIDs hides the ids PocketBase stores on a record to expand
@@ -143,7 +144,7 @@ func checkClientQuery(app core.App, col *core.Collection, auth *core.Record, fil
 		if counts || (multi && !anyOf) {
 			return badRequest(validation.Errors{param: codedError("wuye_query_all_rows")})
 		}
-		if end != nil && !mayReadField(auth, end.Name, field) {
+		if end != nil && (!mayReadField(auth, end.Name, field) || residentIDHidden(app, auth, end, field)) {
 			return badRequest(validation.Errors{param: codedError("wuye_query_hidden_field", end.Name+"."+field)})
 		}
 		return nil
