@@ -196,13 +196,14 @@ supervisor director other_staff  community  community  community  community  non
 superuser                        all        all        all        all        all        all        -
 
 collection meter_readings
-fields id unit meter reading read_on read_by created updated
+fields id unit meter reading read_on read_by corrects reason created updated
 anonymous                        none       none       none       none       none       none       -
 residents                        unit       unit       none       none       none       unit       -
 front_desk technician engineer security community community none none none community -
 area_manager                     community  community  community  none       none       community  -
-cashier supervisor other_staff   community  community  community  community  none       community  -
-director                         community  community  none       community  none       community  -
+cashier supervisor other_staff   community  community  community  none       none       community  -
+director                         community  community  none       none       none       community  -
+note readings are append-only: a wrong one is corrected by a new reading naming it (hooks/meter_readings.go)
 superuser                        all        all        all        all        all        all        -
 
 collection billing_runs
