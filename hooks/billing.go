@@ -467,7 +467,8 @@ func (pl *billPlan) loadBatch(tx core.App, ids []string) (*unitBatch, error) {
 		b.owners[o.Unit] = o.Resident // the earliest owner wins: ordered latest first
 	}
 	// The latest reading on or before the day before the period and on or
-	// before its last day (SQLite takes the bare column from the MAX row).
+	// before its last day (SQLite takes the bare column from the MAX row),
+	// of the readings no correction replaces (hooks/meter_readings.go).
 	for _, meter := range pl.meters {
 		for when, day := range map[string]string{"before": pl.period.First.AddDate(0, 0, -1).Format(time.DateOnly), "after": pl.end} {
 			var rows []struct {
@@ -477,7 +478,8 @@ func (pl *billPlan) loadBatch(tx core.App, ids []string) (*unitBatch, error) {
 			}
 			if err := tx.DB().Select("unit", "reading", "MAX(read_on) AS read_on").From("meter_readings").
 				Where(dbx.In("unit", in...)).AndWhere(dbx.HashExp{"meter": meter}).
-				AndWhere(dbx.NewExp("read_on <= {:d}", dbx.Params{"d": day})).GroupBy("unit").All(&rows); err != nil {
+				AndWhere(dbx.NewExp("read_on <= {:d}", dbx.Params{"d": day})).AndWhere(dbx.NewExp(effectiveReadingsSQL)).
+				GroupBy("unit").All(&rows); err != nil {
 				return nil, fmt.Errorf("batch readings: %w", err)
 			}
 			for _, r := range rows {

@@ -52,7 +52,10 @@ import (
 
 // anonymousFields are, per collection, the fields that say who complained.
 var anonymousFields = map[string][]string{
-	"complaints": {"resident", "contact_name", "contact_phone", "unit"},
+	// building and the free-text location place the complainant as well as
+	// the unit does (issue #16 item 11); the attachments keep neutral names
+	// (hooks/complaints_anonymity_files.go).
+	"complaints": {"resident", "contact_name", "contact_phone", "unit", "building", "location"},
 	"events":     {"resident", "unit", "actor_resident"},
 }
 
@@ -76,6 +79,7 @@ var errAnonymousWithheld = errors.New("anonymous complaint withheld")
 
 func registerComplaintAnonymity(app core.App) {
 	app.OnRecordEnrich().BindFunc(enrichAnonymity)
+	registerAnonymousAttachments(app)
 	// Before the flow's own update hook judges the change.
 	app.OnRecordUpdateRequest("complaints").Bind(&hook.Handler[*core.RecordRequestEvent]{
 		Func: refuseComplainantWrites, Priority: -10,

@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/pocketbase/pocketbase/core"
+
+	"wuye/migrations"
 )
 
 // Event is one entry of the append-only audit timeline.
@@ -46,17 +48,32 @@ func RecordEvent(app core.App, ev Event) error {
 		if s.Collection().Fields.GetByName("unit") != nil {
 			r.Set("unit", s.GetString("unit"))
 		}
-		// A complaint's events are read by those who may read the complaint.
-		if s.Collection().Name == "complaints" {
-			r.Set("complaint", s.Id)
-		}
 		// The one resident a document belongs to: a complaint's complainant,
-		// a work order's requester.
-		for _, f := range []string{"resident", "requester"} {
+		// a work order's requester, a renovation's applicant (the subject's
+		// rule shows it to them alone, not to the rest of the household).
+		for _, f := range []string{"resident", "requester", "applicant"} {
 			if s.Collection().Fields.GetByName(f) != nil {
 				r.Set("resident", s.GetString(f))
+				// A document of nobody's account (a complaint taken by
+				// phone): no resident may read it, so none reads its events
+				// (rather than the whole household of its unit).
+				if s.GetString(f) == "" {
+					r.Set("public", false)
+				}
 			}
 		}
+	}
+	// Subjects whose read rule looks at the record itself are tied to the
+	// event by a relation, which the events rule reads through
+	// (migrations/0034_event_readers.go): an event is readable exactly by
+	// those who may read its subject.
+	if field, ok := migrations.EventSubjectRelations[s.Collection().Name]; ok {
+		r.Set(field, s.Id)
+	}
+	// A resident's link to a unit is also about the resident: the staff of
+	// every community they are linked to read it (issue #16 item 1).
+	if s.Collection().Name == "unit_residents" {
+		r.Set("about_resident", s.GetString("resident"))
 	}
 	// A subject with a unit but no community of its own (a resident link)
 	// is scoped by the unit's community, so that its staff can read it.

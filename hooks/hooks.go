@@ -26,6 +26,7 @@ func Register(app core.App) {
 	registerComplaints(app)
 	registerDispatch(app)
 	registerBilling(app)
+	registerMeterReadings(app) // hooks/meter_readings.go
 	registerPayments(app)
 	registerReminders(app)
 	registerDeposits(app)

@@ -23,17 +23,7 @@ const otherKeyDays = 7
 func registerKeys(app core.App) {
 	app.OnRecordCreateRequest("key_loans").BindFunc(lendKey)
 	app.OnRecordUpdateRequest("key_loans").BindFunc(returnKey)
-	app.OnRecordEnrich("key_loans").BindFunc(func(e *core.RecordEnrichEvent) error {
-		info := e.RequestInfo
-		if info == nil || info.HasSuperuserAuth() || hasRole(info.Auth, RoleSupervisor, RoleDirector) {
-			return e.Next()
-		}
-		e.Record.WithCustomData(true)
-		if id := e.Record.GetString("borrower_id_no"); id != "" {
-			e.Record.Set("borrower_id_no", MaskIDNumber(id))
-		}
-		return e.Next()
-	})
+	// borrower_id_no and borrower_phone are masked by the table of hooks/masked_fields.go.
 	app.OnRecordDelete("keys", "key_loans").BindFunc(func(e *core.RecordEvent) error {
 		return badRequest(validation.Errors{"id": codedError("wuye_record_kept")})
 	})

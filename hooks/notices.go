@@ -26,7 +26,7 @@ var noticePage = template.Must(template.New("notice").Parse(`<!doctype html>
 </style></head><body>
 <button onclick="print()">打印 Print</button>
 <h1>{{.Title}}</h1>
-<p>尊敬的 {{.Payer}} 业主/住户：</p>
+<p>尊敬的 {{.Payer}}：</p>
 <p>您的房屋 <b>{{.Unit}}</b> 以下费用已逾期未缴，请于 <b>{{.Deadline}}</b> 前到物业服务中心或通过网上缴费缴清。逾期将按规定自缴费期限次日起计收滞纳金。</p>
 <table><tr><th>账单号</th><th>项目</th><th>账期</th><th class="right">欠费</th></tr>
 <tr><td>{{.Serial}}</td><td>{{.Item}}</td><td>{{.Period}}</td><td class="right">{{.Amount}}</td></tr></table>
@@ -50,13 +50,13 @@ func reminderNotice(e *core.RequestEvent) error {
 	b, _ := e.App.FindRecordById("bills", r.GetString("bill"))
 	building, _ := e.App.FindRecordById("buildings", unit.GetString("building"))
 	community, _ := e.App.FindRecordById("communities", r.GetString("community"))
-	item, payer := "有偿服务 "+b.GetString("source"), "业主"
+	item := "有偿服务 " + b.GetString("source")
 	if fi, err := e.App.FindRecordById("fee_items", b.GetString("fee_item")); err == nil {
 		item = fi.GetString("name")
 	}
-	if p, err := e.App.FindRecordById("residents", b.GetString("payer")); err == nil {
-		payer = p.GetString("name")
-	}
+	// The payer by name for staff and the payer; the household for anyone
+	// else (a tenant does not learn the owner's name: hooks/resident_ids.go).
+	payer := payerAddress(e.App, e.Auth, unit, b.GetString("payer"))
 	amount := int64(r.GetInt("amount_fen"))
 	var page strings.Builder
 	if err := noticePage.Execute(&page, map[string]any{

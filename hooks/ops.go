@@ -59,8 +59,6 @@ func registerOps(app core.App) {
 		})
 		return se.Next()
 	})
-	app.OnRecordEnrich("service_demands").BindFunc(maskDemandContact)
-	app.OnRecordEnrich("key_loans").BindFunc(maskBorrowerPhone)
 }
 
 // ApplyBackupEnv applies WUYE_BACKUP_CRON (a cron spec in office time, or
@@ -153,41 +151,6 @@ func MaskPhone(p string) string {
 		return "****"
 	}
 	return p[:3] + "****" + p[len(p)-4:]
-}
-
-// residentContactRoles are the staff roles whose work involves calling
-// residents back (hideResidentContacts applies the same list to the
-// residents collection itself).
-var residentContactRoles = []string{RoleFrontDesk, RoleAreaManager, RoleCashier, RoleSupervisor, RoleDirector}
-
-// maskDemandContact: a service demand (a service the office does not offer
-// yet) is answered by the desk; technicians, engineers and security can
-// list them to see what is asked for, not whom to call.
-func maskDemandContact(e *core.RecordEnrichEvent) error {
-	info := e.RequestInfo
-	if info == nil || info.HasSuperuserAuth() || !isStaff(info.Auth) || hasRole(info.Auth, residentContactRoles...) {
-		return e.Next()
-	}
-	if p := e.Record.GetString("contact_phone"); p != "" {
-		e.Record.WithCustomData(true)
-		e.Record.Set("contact_phone", MaskPhone(p))
-	}
-	return e.Next()
-}
-
-// maskBorrowerPhone: an outside borrower's phone is for the staff who lend
-// keys and chase overdue ones (desk, area managers, supervisor, director);
-// engineers, security and cashiers see the loans without it.
-func maskBorrowerPhone(e *core.RecordEnrichEvent) error {
-	info := e.RequestInfo
-	if info == nil || info.HasSuperuserAuth() || hasRole(info.Auth, RoleFrontDesk, RoleAreaManager, RoleSupervisor, RoleDirector) {
-		return e.Next()
-	}
-	if p := e.Record.GetString("borrower_phone"); p != "" {
-		e.Record.WithCustomData(true)
-		e.Record.Set("borrower_phone", MaskPhone(p))
-	}
-	return e.Next()
 }
 
 // ServePages serves the pages (residents' portal at /, staff workspace at

@@ -9,6 +9,7 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -124,13 +125,12 @@ supervisor director other_staff  community  community  community  community  com
 superuser                        all        all        all        all        all        all        -
 
 collection events
-fields id subject_collection subject_id action from to actor_staff actor_resident? note community unit? resident? public complaint created
+fields id subject_collection subject_id action from to actor_staff actor_resident? note community unit? resident? public complaint work_order about_resident about_staff created
 anonymous                        none       none       none       none       none       none       -
 residents                        self+unit  self+unit  none       none       none       self+unit  -
-front_desk area_manager supervisor director other_staff community community none none none community -
-technician engineer security cashier open+assigned open+assigned none none none open+assigned -
+staff                            community+assigned community+assigned none none none community+assigned -
 superuser                        all        all        all        all        all        all        -
-note residents read the public events of their current units, and those of their own complaints (only theirs, even after they moved out); nobody writes events through the API
+note staff read an event exactly when they may read its subject (migrations/0034_event_readers.go); events about a resident, the staff of every community the resident was ever linked to; residents read the public events of their current units, and those of their own complaints, work orders and renovations (only theirs, even after they moved out); nobody writes events through the API
 
 collection notifications
 fields id recipient_staff recipient_resident kind title body subject_collection subject_id read read_at created updated
@@ -146,7 +146,7 @@ supervisor director other_staff  all        all        all        all        all
 superuser                        all        all        all        all        all        all        -
 
 collection complaints
-fields id serial community unit? building location resident? contact_name? contact_phone? channel category level content attachments about_service_center subject_staff status handler department receiver received_at first_response_due reply_due first_responded_at replied_at revisited_at closed_at result invalid_reason satisfaction revisit_note reopen_count first_response_overdue reply_overdue hot_group anonymous created updated
+fields id serial community unit? building? location? resident? contact_name? contact_phone? channel category level content attachments about_service_center subject_staff status handler department receiver received_at first_response_due reply_due first_responded_at replied_at revisited_at closed_at result invalid_reason satisfaction revisit_note reopen_count first_response_overdue reply_overdue hot_group anonymous created updated
 anonymous                        none       none       none       none       none       none       none
 residents                        self       self       unit       self       none       self       self
 front_desk supervisor director other_staff community community community community none community community
@@ -171,7 +171,7 @@ superuser                        all        all        all        all        all
 note residents see the active items of the communities they live in
 
 collection service_demands
-fields id community unit resident contact_name contact_phone description status answer answered_by answered_at created updated
+fields id community unit resident contact_name contact_phone~{residents,front_desk,area_manager,cashier,supervisor,director,other_staff,superuser} description status answer answered_by answered_at created updated
 anonymous                        none       none       none       none       none       none       -
 residents                        self       self       unit       none       none       self       -
 area_manager technician engineer security cashier community community none none none community -
@@ -196,13 +196,14 @@ supervisor director other_staff  community  community  community  community  non
 superuser                        all        all        all        all        all        all        -
 
 collection meter_readings
-fields id unit meter reading read_on read_by created updated
+fields id unit meter reading read_on read_by corrects reason created updated
 anonymous                        none       none       none       none       none       none       -
 residents                        unit       unit       none       none       none       unit       -
 front_desk technician engineer security community community none none none community -
 area_manager                     community  community  community  none       none       community  -
-cashier supervisor other_staff   community  community  community  community  none       community  -
-director                         community  community  none       community  none       community  -
+cashier supervisor other_staff   community  community  community  none       none       community  -
+director                         community  community  none       none       none       community  -
+note readings are append-only: a wrong one is corrected by a new reading naming it (hooks/meter_readings.go)
 superuser                        all        all        all        all        all        all        -
 
 collection billing_runs
@@ -213,7 +214,7 @@ cashier supervisor director other_staff community community community none none 
 superuser                        all        all        all        all        all        all        -
 
 collection bills
-fields id serial community unit fee_item work_order source period period_start period_end payer amount_fen discount_fen discount_reason late_fee_fen paid_fen due_on status reminder_stage run basis created updated
+fields id serial community unit fee_item work_order source period period_start period_end payer? amount_fen discount_fen discount_reason late_fee_fen paid_fen due_on status reminder_stage run basis created updated
 anonymous                        none       none       none       none       none       none       -
 residents                        unit       unit       none       none       none       unit       -
 technician engineer security     none       none       none       none       none       none       -
@@ -337,7 +338,7 @@ front_desk supervisor director other_staff community community community communi
 superuser                        all        all        all        all        all        all        -
 
 collection key_loans
-fields id key community borrower_staff borrower_name borrower_id_no~{supervisor,director,other_staff,superuser} borrower_phone purpose deposit_fen deposit lent_at due_at returned_at overdue lent_by created updated
+fields id key community borrower_staff borrower_name borrower_id_no~{supervisor,director,other_staff,superuser} borrower_phone~{front_desk,area_manager,supervisor,director,other_staff,superuser} purpose deposit_fen deposit lent_at due_at returned_at overdue lent_by created updated
 anonymous residents              none       none       none       none       none       none       -
 technician                       none       none       none       none       none       none       -
 area_manager engineer security cashier community community none none none community -
@@ -420,24 +421,6 @@ var recordFacts = map[string]func(w *world, r *core.Record) facts{
 		return facts{communities: []string{w.str(r, "unit", "units", "community")}, units: []string{r.GetString("unit")},
 			owners: []string{r.GetString("resident")}}
 	},
-	"events": func(w *world, r *core.Record) facts {
-		f := facts{communities: []string{r.GetString("community")}}
-		if r.GetBool("public") {
-			if res := r.GetString("resident"); res != "" {
-				f.owners = []string{res}
-			} else {
-				f.units = []string{r.GetString("unit")}
-			}
-		}
-		if id := r.GetString("complaint"); id != "" {
-			if c := w.get("complaints", id); c != nil {
-				cf := complaintFacts(w, c)
-				f.assigned, f.about, f.confidential = cf.assigned, cf.about, cf.confidential
-			}
-			f.assignedOnly = true
-		}
-		return f
-	},
 	"notifications": func(w *world, r *core.Record) facts {
 		return facts{owners: []string{r.GetString("recipient_staff"), r.GetString("recipient_resident")}}
 	},
@@ -511,6 +494,41 @@ var recordFacts = map[string]func(w *world, r *core.Record) facts{
 	"key_loans": func(w *world, r *core.Record) facts {
 		return facts{communities: []string{r.GetString("community")}, owners: []string{r.GetString("borrower_staff")}}
 	},
+}
+
+// (Set in init: eventFacts reads recordFacts.)
+func init() { recordFacts["events"] = eventFacts }
+
+// eventFacts: staff read an event as they may view its subject (the
+// subject's declared view scope, by role, and its facts); a link to a unit
+// is also about the resident (their communities). Residents read the
+// public ones of their units, or those meant for them alone.
+func eventFacts(w *world, r *core.Record) facts {
+	f := facts{readers: []string{}}
+	subject := r.GetString("subject_collection")
+	if s := w.get(subject, r.GetString("subject_id")); s != nil && recordFacts[subject] != nil && w.decls[subject] != nil {
+		sf := recordFacts[subject](w, s)
+		f.communities, f.assigned, f.about, f.confidential = sf.communities, sf.assigned, sf.about, sf.confidential
+		if subject == "unit_residents" {
+			if res := w.get("residents", s.GetString("resident")); res != nil {
+				f.communities = append(f.communities, recordFacts["residents"](w, res).communities...)
+			}
+		}
+		for _, role := range callerGroups["staff"] {
+			scope := w.decls[subject].rows[role][slices.Index(matrixOps, "view")]
+			if role != "other_staff" && (strings.Contains(scope, "community") || strings.Contains(scope, "open") || scope == "all") {
+				f.readers = append(f.readers, role)
+			}
+		}
+	}
+	if r.GetBool("public") {
+		if res := r.GetString("resident"); res != "" {
+			f.owners = []string{res}
+		} else {
+			f.units = []string{r.GetString("unit")}
+		}
+	}
+	return f
 }
 
 // ofAccount: PocketBase's record about an account (collectionRef,

@@ -108,6 +108,7 @@ type facts struct {
 	confidential bool     // about the service center: of staff, supervisors and directors only
 	about        string   // the staff member it is about, who never sees it
 	staffOnly    bool     // never for residents (an inactive price-list item)
+	readers      []string // when set, the staff roles "community" and "open" admit (an event: its subject's readers)
 }
 
 // caller is one kind of caller of the matrix: a demo account.
@@ -148,9 +149,9 @@ func scopeWord(word string, c *caller, f facts) bool {
 	case "all":
 		return true
 	case "community":
-		return c.serves(f)
+		return c.serves(f) && c.reads(f)
 	case "open":
-		return c.serves(f) && !f.assignedOnly
+		return c.serves(f) && !f.assignedOnly && c.reads(f)
 	case "assigned":
 		return c.serves(f) && slices.Contains(f.assigned, c.id())
 	case "unit":
@@ -174,6 +175,11 @@ func (c *caller) serves(f facts) bool {
 		return false
 	}
 	return overlaps(f.communities, c.communities)
+}
+
+// reads: c is not staff, or of a role f's readers admit.
+func (c *caller) reads(f facts) bool {
+	return c.kind != "staff" || f.readers == nil || slices.Contains(f.readers, c.role)
 }
 
 func overlaps(list []string, set map[string]bool) bool {

@@ -35,7 +35,6 @@ func registerRegistry(app core.App) {
 
 	app.OnRecordCreateRequest("staff").BindFunc(guardStaffWrite)
 	app.OnRecordUpdateRequest("staff").BindFunc(guardStaffWrite)
-	app.OnRecordEnrich("residents").BindFunc(hideResidentContacts)
 
 	for collection, field := range auditedFields {
 		auditRequests(app, collection, field)
@@ -310,20 +309,6 @@ func mustRequestBody(e *core.RecordRequestEvent) map[string]any {
 		return map[string]any{}
 	}
 	return info.Body
-}
-
-// hideResidentContacts keeps residents' phone numbers from staff whose work
-// does not involve calling them (technicians get the contact of an order on
-// the order itself).
-func hideResidentContacts(e *core.RecordEnrichEvent) error {
-	info := e.RequestInfo
-	if info == nil || info.HasSuperuserAuth() || (info.Auth != nil && info.Auth.Id == e.Record.Id) {
-		return e.Next()
-	}
-	if !hasRole(info.Auth, RoleFrontDesk, RoleAreaManager, RoleCashier, RoleSupervisor, RoleDirector) {
-		e.Record.Hide("phone")
-	}
-	return e.Next()
 }
 
 // auditRequests records every API write to collection in events, in the

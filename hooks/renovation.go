@@ -111,15 +111,7 @@ func registerRenovation(app core.App) {
 	})
 	bindFlowUpdates(app, "renovations", planRenovationUpdate, afterRenovationUpdate, "status")
 	app.OnRecordCreateRequest("renovation_passes").BindFunc(issuePass)
-	app.OnRecordEnrich("renovation_passes").BindFunc(func(e *core.RecordEnrichEvent) error {
-		info := e.RequestInfo
-		if info == nil || info.HasSuperuserAuth() || hasRole(info.Auth, RoleSupervisor, RoleDirector) {
-			return e.Next()
-		}
-		e.Record.WithCustomData(true)
-		e.Record.Set("id_no", MaskIDNumber(e.Record.GetString("id_no")))
-		return e.Next()
-	})
+	// id_no is masked by the table of hooks/masked_fields.go.
 	app.OnRecordDelete("renovations", "renovation_passes").BindFunc(func(e *core.RecordEvent) error {
 		return badRequest(validation.Errors{"id": codedError("wuye_never_deleted_renovation")})
 	})

@@ -3,7 +3,6 @@ package hooks
 import (
 	"encoding/json"
 	"net/url"
-	"slices"
 	"strings"
 
 	"github.com/ganigeorgiev/fexpr"
@@ -31,11 +30,10 @@ import (
 // are refused for everyone but superusers (they are no page's need); any-of
 // comparisons still work.
 //
-// 2. Hidden and masked fields. Responses hide residents' phones from staff
-// who do not call them and mask ID numbers from all but the supervisor and
-// the director; filtering or sorting on those fields would read them back a
-// digit at a time. Such queries are refused for those callers, directly or
-// through relations.
+// 2. Hidden and masked fields (the table of hooks/masked_fields.go):
+// filtering or sorting on them would read them back a digit at a time. Such
+// queries are refused for the callers the table masks them from, directly
+// or through relations.
 //
 // Both apply to the records list and to realtime subscriptions, whose
 // options carry a filter that PocketBase applies to every message.
@@ -47,17 +45,6 @@ import (
 // switched on the record's custom data (as the technician's name on a
 // resident's work order, or masked ID numbers, do): then the ids of records
 // the caller may not read went out with the response. They are hidden again.
-
-// hiddenFieldReaders names, per collection, the fields record responses hide
-// or mask from some callers (hideResidentContacts, the key-loan and pass
-// enrich hooks) and the staff roles that may read — so filter and sort on —
-// them. Superusers may always; residents never (a resident sees no other
-// resident's record, and needs no filter on their own).
-var hiddenFieldReaders = map[string]map[string][]string{
-	"residents":         {"phone": {RoleFrontDesk, RoleAreaManager, RoleCashier, RoleSupervisor, RoleDirector}},
-	"key_loans":         {"borrower_id_no": {RoleSupervisor, RoleDirector}},
-	"renovation_passes": {"id_no": {RoleSupervisor, RoleDirector}},
-}
 
 // authCollections are the collections of accounts, whose e-mails nobody but
 // superusers may filter or sort on.
@@ -81,6 +68,8 @@ func registerSecurityFixes(app core.App) {
 	})
 	app.OnRealtimeSubscribeRequest().BindFunc(guardRealtimeQueries)
 	app.OnRecordEnrich().BindFunc(hideBackRelationIDs)
+	app.OnRecordEnrich().BindFunc(maskFields)         // the table of hooks/masked_fields.go
+	app.OnRecordEnrich().BindFunc(hideOtherResidents) // hooks/resident_ids.go
 }
 
 // hideBackRelationIDs hides the ids PocketBase stores on a record to expand
@@ -155,7 +144,7 @@ func checkClientQuery(app core.App, col *core.Collection, auth *core.Record, fil
 		if counts || (multi && !anyOf) {
 			return badRequest(validation.Errors{param: codedError("wuye_query_all_rows")})
 		}
-		if end != nil && !mayReadField(auth, end.Name, field) {
+		if end != nil && (!mayReadField(auth, end.Name, field) || residentIDHidden(app, auth, end, field)) {
 			return badRequest(validation.Errors{param: codedError("wuye_query_hidden_field", end.Name+"."+field)})
 		}
 		return nil
@@ -267,9 +256,6 @@ func mayReadField(auth *core.Record, collection, field string) bool {
 			return false
 		}
 	}
-	roles, restricted := hiddenFieldReaders[collection][field]
-	if !restricted {
-		return true
-	}
-	return slices.Contains(roles, staffRole(auth))
+	m, restricted := maskedField(collection, field)
+	return !restricted || m.readsInFull(auth)
 }

@@ -29,25 +29,31 @@ type StatementItem struct {
 // period's bills, arrears from earlier periods, late fees and the total, in
 // figures and capitals.
 func Statement(app core.App, unitID string, p fee.Period) (map[string]any, error) {
+	s, _, err := buildStatement(app, unitID, p)
+	return s, err
+}
+
+// buildStatement is Statement, and the payer's id.
+func buildStatement(app core.App, unitID string, p fee.Period) (map[string]any, string, error) {
 	unit, err := app.FindRecordById("units", unitID)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	bills, err := app.FindAllRecords("bills", dbx.HashExp{"unit": unitID, "period": p.Code}, dbx.NewExp("status != 'void'"))
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	sortOldestFirst(bills)
 	lines := []StatementItem{}
 	var current, lateFees int64
-	payer := ""
+	payer, payerID := "", ""
 	for _, b := range bills {
 		name := "有偿服务"
 		if fi, err := app.FindRecordById("fee_items", b.GetString("fee_item")); err == nil {
 			name = fi.GetString("name")
 		}
 		if r, err := app.FindRecordById("residents", b.GetString("payer")); err == nil {
-			payer = r.GetString("name")
+			payer, payerID = r.GetString("name"), r.Id
 		}
 		l := StatementItem{b.GetString("serial"), name, b.GetString("source"), int64(b.GetInt("amount_fen")),
 			int64(b.GetInt("discount_fen")), int64(b.GetInt("late_fee_fen")), int64(b.GetInt("paid_fen")), outstanding(b)}
@@ -60,7 +66,7 @@ func Statement(app core.App, unitID string, p fee.Period) (map[string]any, error
 		SELECT ` + fenTotal("amount_fen - discount_fen + late_fee_fen - paid_fen") + ` FROM bills
 		WHERE unit = {:u} AND status IN ('issued', 'partially_paid') AND period_start < {:first}`).
 		Bind(dbx.Params{"u": unitID, "first": p.First.Format(time.DateOnly)}).Row(&arrears); err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	total := addFen(current, arrears)
 	return map[string]any{
@@ -69,7 +75,7 @@ func Statement(app core.App, unitID string, p fee.Period) (map[string]any, error
 		"lines": lines, "current_fen": current, "previous_arrears_fen": arrears, "late_fees_fen": lateFees,
 		"total_fen": total, "total": money.Yuan(total), "total_capitals": money.Capital(total),
 		"due_on": p.First.AddDate(0, 0, paymentWindowDays-1).Format(time.DateOnly),
-	}, nil
+	}, payerID, nil
 }
 
 // statement answers GET /api/wuye/statements/{unit}?period=2026-Q4 for the
@@ -83,9 +89,14 @@ func statement(e *core.RequestEvent) error {
 	if err != nil {
 		return badRequest(validation.Errors{"period": codedError("wuye_bad_period")})
 	}
-	s, err := Statement(e.App, unit.Id, p)
+	s, payerID, err := buildStatement(e.App, unit.Id, p)
 	if err != nil {
 		return err
+	}
+	// A resident other than the payer reads the household, not the owner's
+	// name (hooks/resident_ids.go).
+	if isResident(e.Auth) && e.Auth.Id != payerID && s["payer"] != "" {
+		s["payer"] = householdAddress(e.App, unit)
 	}
 	return e.JSON(http.StatusOK, s)
 }

@@ -1,0 +1,253 @@
+package migrations
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/pocketbase/pocketbase/core"
+	m "github.com/pocketbase/pocketbase/migrations"
+)
+
+func init() {
+	m.Register(eventReadersUp, eventReadersDown, "0034_event_readers.go")
+}
+
+// An event is readable exactly by those who may read its subject (issue
+// #16 item 6). Before this migration any staff member of the community read
+// every event of it: technicians, security and engineering read every
+// household's reminders, payments and deposit refunds through the timeline
+// although bills, payments and deposits are closed to them; and events
+// about a resident (the account itself, or their link to a unit) were
+// scoped by one community only, or none, so that a supervisor of another
+// community linking a resident wrote events the resident's own office could
+// not see.
+//
+// How the staff part of the events rule reads each subject's own rule:
+//
+//   - by role (EventSubjectRoles): the staff roles whose read rule of the
+//     subject collection admits its whole community. The list is written
+//     from each collection's rule; TestEventVisibility compares every
+//     caller's events with what the records API shows them of the subjects,
+//     so a rule changed without this table fails.
+//   - by record, through a relation to the subject, where the subject's rule
+//     looks at the record itself: a complaint (its handler, whether it is
+//     about the service center or the caller — migration 0022), a work
+//     order (its technician, the pool of a trade), a resident (every
+//     community they were ever linked to), a staff member (their
+//     communities).
+//   - a subject collection not in the table: the supervisors and the
+//     director of the community, who see everything in it (SPEC §1).
+//
+// The community condition stays first and on the indexed column
+// (idx_events_community); the rest are comparisons on the event row and
+// primary-key joins to the one subject it names.
+
+// staffRoles are every staff role (SPEC §1).
+var staffRoles = []string{"front_desk", "area_manager", "technician", "engineer", "security", "cashier", "supervisor", "director"}
+
+func rolesBut(but ...string) []string {
+	var out []string
+	for _, r := range staffRoles {
+		if !slices.Contains(but, r) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+var (
+	moneyReaders   = []string{"cashier", "area_manager", "front_desk", "supervisor", "director"}
+	renovationRead = rolesBut("technician")
+)
+
+// EventSubjectRoles are, per subject collection read by role, the staff
+// roles whose read rule admits the records of their communities.
+var EventSubjectRoles = map[string][]string{
+	"communities":            staffRoles,
+	"areas":                  staffRoles,
+	"buildings":              staffRoles,
+	"units":                  staffRoles,
+	"unit_residents":         staffRoles,
+	"billing_runs":           staffRoles,
+	"notices":                staffRoles,
+	"service_items":          staffRoles,
+	"service_demands":        staffRoles,
+	"fee_items":              staffRoles,
+	"meter_readings":         staffRoles,
+	"bills":                  moneyReaders,
+	"payments":               moneyReaders,
+	"reminders":              moneyReaders,
+	"deposits":               rolesBut("technician", "security"),
+	"deposit_movements":      rolesBut("technician"),
+	"online_orders":          {"cashier", "supervisor", "director"},
+	"renovations":            renovationRead,
+	"renovation_passes":      renovationRead,
+	"renovation_inspections": renovationRead,
+	"renovation_violations":  renovationRead,
+	"hot_work_permits":       rolesBut("technician", "cashier"),
+	"vacancy_patrols":        rolesBut("technician"),
+	"keys":                   rolesBut("technician"),
+	"key_loans":              rolesBut("technician"),
+	"patrol_tasks":           {"supervisor", "director"},
+}
+
+// EventSubjectRelations are the subject collections read by record, with
+// the event's relation to the subject.
+var EventSubjectRelations = map[string]string{
+	"complaints":  "complaint",
+	"work_orders": "work_order",
+	"residents":   "about_resident",
+	"staff":       "about_staff",
+}
+
+func roleIn(roles []string) string {
+	var parts []string
+	for _, r := range roles {
+		parts = append(parts, `@request.auth.role = "`+r+`"`)
+	}
+	return or(parts...)
+}
+
+// eventReadRule is the list and view rule of events.
+func eventReadRule() string {
+	// Subjects read by role, grouped by their readers.
+	groups := map[string][]string{}
+	for c, roles := range EventSubjectRoles {
+		key := strings.Join(roles, ",")
+		groups[key] = append(groups[key], c)
+	}
+	var keys []string
+	for k := range groups {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var byRole []string
+	for _, k := range keys {
+		cols := groups[k]
+		sort.Strings(cols)
+		var is []string
+		for _, c := range cols {
+			is = append(is, `subject_collection = "`+c+`"`)
+		}
+		if k == strings.Join(staffRoles, ",") {
+			byRole = append(byRole, or(is...))
+		} else {
+			byRole = append(byRole, and(or(is...), roleIn(strings.Split(k, ","))))
+		}
+	}
+	// Any other subject: the community's supervisors and director.
+	var known []string
+	for _, c := range append(mapKeys(EventSubjectRoles), mapKeys(EventSubjectRelations)...) {
+		known = append(known, `subject_collection != "`+c+`"`)
+	}
+	sort.Strings(known)
+	other := and(append(known, roleIn([]string{"supervisor", "director"}))...)
+
+	workOrderSeenBy := or(
+		roleIn([]string{"front_desk", "area_manager", "cashier", "supervisor", "director"}),
+		`work_order.technician = @request.auth.id`,
+		`(work_order.dispatch_mode = "pool" && work_order.status = "dispatched" && work_order.technician = "" && @request.auth.role = "technician" && @request.auth.skills:each ?= work_order.category)`,
+	)
+	inCommunity := and(`community != ""`, `@request.auth.communities.id ?= community`, or(
+		and(`subject_collection = "complaints"`, `complaint != ""`, complaintSeenBy("complaint.")),
+		and(`subject_collection = "work_orders"`, `work_order != ""`, workOrderSeenBy),
+		or(byRole...),
+		other,
+	))
+	staffRead := and(isStaff, or(
+		inCommunity,
+		// A resident, and their links to units: the staff of every
+		// community the resident was ever linked to (the residents' rule).
+		and(`about_resident != ""`, `about_resident.unit_residents_via_resident.unit.community ?= @request.auth.communities.id`),
+		and(`about_staff != ""`, `@request.auth.communities.id ?= about_staff.communities.id`),
+		// The working calendar is every signed-in account's.
+		`subject_collection = "work_calendar"`,
+	))
+	return or(staffRead, residentReadsEvents)
+}
+
+func mapKeys[V any](m map[string]V) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func eventReadersUp(app core.App) error {
+	events, err := app.FindCollectionByNameOrId("events")
+	if err != nil {
+		return err
+	}
+	staff, residents, err := authCollections(app)
+	if err != nil {
+		return err
+	}
+	workOrders, err := app.FindCollectionByNameOrId("work_orders")
+	if err != nil {
+		return err
+	}
+	events.Fields.Add(rel("work_order", workOrders, false), rel("about_resident", residents, false), rel("about_staff", staff, false))
+	events.ListRule, events.ViewRule = rule(eventReadRule()), rule(eventReadRule())
+	if err := app.Save(events); err != nil {
+		return fmt.Errorf("events readers: %w", err)
+	}
+	// Existing events are linked in SQL: the events hook refuses any change
+	// made through the app (the append-only trail).
+	for _, q := range []string{
+		`UPDATE events SET work_order = subject_id WHERE subject_collection = 'work_orders' AND subject_id IN (SELECT id FROM work_orders)`,
+		`UPDATE events SET about_resident = subject_id WHERE subject_collection = 'residents' AND subject_id IN (SELECT id FROM residents)`,
+		`UPDATE events SET about_resident = (SELECT l.resident FROM unit_residents l WHERE l.id = events.subject_id)
+			WHERE subject_collection = 'unit_residents' AND subject_id IN (SELECT id FROM unit_residents)`,
+		`UPDATE events SET about_staff = subject_id WHERE subject_collection = 'staff' AND subject_id IN (SELECT id FROM staff)`,
+	} {
+		if _, err := app.DB().NewQuery(q).Execute(); err != nil {
+			return fmt.Errorf("events readers backfill: %w", err)
+		}
+	}
+	// The one resident a document belongs to (hooks.RecordEvent): a public
+	// event of a renovation is its applicant's, not the household's; one of
+	// a document nobody's account filed (a complaint taken by phone) is no
+	// resident's, since no resident may read the document.
+	cols, err := app.FindAllCollections(core.CollectionTypeBase)
+	if err != nil {
+		return err
+	}
+	for _, c := range cols {
+		for _, f := range []string{"resident", "requester", "applicant"} {
+			if c.Fields.GetByName(f) == nil {
+				continue
+			}
+			for _, q := range []string{
+				`UPDATE events SET resident = COALESCE((SELECT s.[[` + f + `]] FROM {{` + c.Name + `}} s WHERE s.id = events.subject_id), '')
+					WHERE subject_collection = {:c} AND resident = ''`,
+				`UPDATE events SET public = FALSE WHERE subject_collection = {:c} AND public = TRUE AND resident = ''`,
+			} {
+				if _, err := app.DB().NewQuery(q).Bind(map[string]any{"c": c.Name}).Execute(); err != nil {
+					return fmt.Errorf("events owner backfill %s: %w", c.Name, err)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func eventReadersDown(app core.App) error {
+	events, err := app.FindCollectionByNameOrId("events")
+	if err != nil {
+		return err
+	}
+	for _, f := range []string{"work_order", "about_resident", "about_staff"} {
+		events.Fields.RemoveByName(f)
+	}
+	readEvents := or(
+		and(isStaff, `community != ""`, `@request.auth.communities.id ?= community`,
+			or(`complaint = ""`, complaintSeenBy("complaint."))),
+		residentReadsEvents,
+	)
+	events.ListRule, events.ViewRule = rule(readEvents), rule(readEvents)
+	return app.Save(events)
+}
