@@ -44,6 +44,6 @@ func Register(app core.App) {
 	registerOps(app)
 	registerPerf(app)
 	registerRealtimeTopics(app)
-	registerAccountsSignout(app)
+	registerAccounts(app)
 	registerInputFixes(app) // last: see hooks/input_fixes.go
 }
