@@ -10,4 +10,5 @@ import "github.com/pocketbase/pocketbase/core"
 func registerAccounts(app core.App) {
 	registerAccountsSignout(app)
 	registerSigninBackoff(app)
+	registerPhoneChange(app)
 }
