@@ -1912,6 +1912,9 @@ func TestBadInput(t *testing.T) {
 			t.Run("routes", func(t *testing.T) {
 				r.t = t
 				cases := r.routeCases()
+				for route, cs := range r.accountRouteCases() { // hooks/accounts_badinput_test.go
+					cases[route] = cs
+				}
 				for _, route := range customRoutes(t) {
 					method, path, _ := strings.Cut(route, " ")
 					if !r.rt.HasRoute(method, path) {

@@ -47,5 +47,6 @@ func Register(app core.App) {
 	registerRealtimeTopics(app)
 	registerMoneyBounds(app)
 	registerRouteAccess(app)
+	registerAccounts(app)
 	registerInputFixes(app) // last: see hooks/input_fixes.go
 }

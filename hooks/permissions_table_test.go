@@ -145,6 +145,18 @@ residents front_desk area_manager technician engineer security cashier all all n
 supervisor director other_staff  all        all        all        all        all        all        -
 superuser                        all        all        all        all        all        all        -
 
+collection phone_changes
+fields id account_collection account_id phone code_hash! sent_at expires_at attempts sent status by_staff created updated
+anonymous residents staff        none       none       none       none       none       none       -
+superuser                        all        all        all        all        all        all        -
+note the codes that confirm a new phone number (hooks/accounts_phone.go), kept hashed; the routes read and write them
+
+collection sms_sandbox
+fields id to text purpose created
+anonymous residents staff        none       none       none       none       none       none       -
+superuser                        all        all        all        all        all        all        -
+note the text messages the demo's sandbox SMS provider kept instead of sending (they carry one-time codes)
+
 collection complaints
 fields id serial community unit? building? location? resident? contact_name? contact_phone? channel category level content attachments about_service_center subject_staff status handler department receiver received_at first_response_due reply_due first_responded_at replied_at revisited_at closed_at result invalid_reason satisfaction revisit_note reopen_count first_response_overdue reply_overdue hot_group anonymous created updated
 anonymous                        none       none       none       none       none       none       none
