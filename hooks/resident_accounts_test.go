@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"regexp"
 	"slices"
 	"strings"
@@ -271,6 +272,17 @@ func TestNoCrossCommunityLinkGrants(t *testing.T) {
 			}
 			if code == 200 {
 				pending++
+				// Nor can the caller read the resident back through the
+				// link by filtering on their contact (the oracle).
+				link := idOf(t, body)
+				for _, f := range []string{"name", "phone", "email"} {
+					filter := fmt.Sprintf(`id = %q && resident.%s = %q`, link, f, r.GetString(f))
+					lc, lb := doAs(t, h, http.MethodGet, "/api/collections/unit_residents/records?filter="+url.QueryEscape(filter), "", s.Email())
+					if lc == 200 && !strings.Contains(lb, `"items":[]`) {
+						ok = false
+						t.Errorf("%s reads %s's %s through a pending link: %s", s.Email(), r.Email(), f, lb)
+					}
+				}
 			}
 			if vc, _ := doAs(t, h, http.MethodGet, "/api/collections/residents/records/"+r.Id, "", s.Email()); vc != 404 {
 				ok = false
@@ -288,6 +300,11 @@ func TestNoCrossCommunityLinkGrants(t *testing.T) {
 	}
 	if pending == 0 {
 		t.Error("no link was made pending: the supervisors' and directors' case was not tried")
+	}
+	// The oracle's control: the same filter finds a resident the caller may read.
+	filter := `resident.name = "王芳" && resident.phone = "13800000004"`
+	if code, body := doAs(t, h, http.MethodGet, "/api/collections/unit_residents/records?filter="+url.QueryEscape(filter), "", "supervisor@example.com"); code != 200 || strings.Contains(body, `"items":[]`) {
+		t.Errorf("the oracle's filter finds nothing even where it may: %d %s", code, body)
 	}
 	t.Logf("cross-community links: tried %d, held %d, lost %d (%d created, all pending)", tried, held, tried-held, pending)
 }
