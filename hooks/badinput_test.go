@@ -1656,6 +1656,9 @@ func (r *biRun) routeCases() map[string][]biCase {
 		return o.Order.TradeNo
 	}()
 	u101 := fx.id("unit:1-101")
+	residentLink := func(email string) string {
+		return fx.first("unit_residents", "resident = {:r}", dbx.Params{"r": fx.id("residents:" + email)})
+	}
 	return map[string][]biCase{
 		"GET /api/wuye/calendar/{year}": {
 			get("calendar year abc", "/api/wuye/calendar/abc", "frontdesk@example.com"),
@@ -1783,6 +1786,31 @@ func (r *biRun) routeCases() map[string][]biCase {
 		"GET /api/wuye/vacancy": {
 			get("vacancy register of 银杏苑", "/api/wuye/vacancy?community="+yx, "areamgr@example.com"),
 			get("vacancy register without a community", "/api/wuye/vacancy", "areamgr@example.com"),
+		},
+		// Residents' accounts (hooks/resident_accounts.go).
+		"GET /api/wuye/links/pending": {
+			get("pending links as staff", "/api/wuye/links/pending", "frontdesk@example.com"),
+			get("pending links as a guest", "/api/wuye/links/pending", "", 401),
+		},
+		"POST /api/wuye/links/{id}/confirm": {
+			post("confirm an unknown link", "/api/wuye/links/"+unknownID+"/confirm", ``, "owner1@example.com"),
+			post("confirm another resident's link", "/api/wuye/links/"+residentLink("owner2@example.com")+"/confirm", ``, "owner1@example.com"),
+			post("confirm a link that is not pending", "/api/wuye/links/"+residentLink("owner1@example.com")+"/confirm", ``, "owner1@example.com"),
+			post("confirm a link as staff", "/api/wuye/links/"+residentLink("owner1@example.com")+"/confirm", ``, "supervisor@example.com"),
+		},
+		"POST /api/wuye/links/{id}/decline": {
+			post("decline an unknown link", "/api/wuye/links/"+unknownID+"/decline", ``, "owner1@example.com"),
+			post("decline another resident's link", "/api/wuye/links/"+residentLink("owner2@example.com")+"/decline", ``, "owner1@example.com"),
+			post("decline a link that is not pending", "/api/wuye/links/"+residentLink("owner1@example.com")+"/decline", ``, "owner1@example.com"),
+		},
+		"POST /api/wuye/residents/{id}/password-reset": {
+			post("reset of an unknown resident", "/api/wuye/residents/"+unknownID+"/password-reset", `{}`, "frontdesk@example.com"),
+			post("reset of a resident of 银杏苑", "/api/wuye/residents/"+fx.id("residents:owner.yx@example.com")+"/password-reset", `{}`, "frontdesk@example.com"),
+			post("reset by a technician", "/api/wuye/residents/"+fx.id("residents:owner2@example.com")+"/password-reset", `{}`, "tech1@example.com"),
+			post("reset by the resident", "/api/wuye/residents/"+fx.id("residents:owner2@example.com")+"/password-reset", `{}`, "owner2@example.com"),
+			post("reset via pigeon", "/api/wuye/residents/"+fx.id("residents:owner2@example.com")+"/password-reset", `{"via":"pigeon"}`, "frontdesk@example.com"),
+			post("reset via a number", "/api/wuye/residents/"+fx.id("residents:owner2@example.com")+"/password-reset", `{"via":1}`, "frontdesk@example.com"),
+			post("reset with malformed JSON", "/api/wuye/residents/"+fx.id("residents:owner2@example.com")+"/password-reset", `{"via":`, "frontdesk@example.com"),
 		},
 	}
 }

@@ -23,6 +23,8 @@ func Register(app core.App) {
 	registerSerials(app)
 	registerCalendar(app)
 	registerRegistry(app)
+	registerResidentAccounts(app) // after the registry: its audit hook wraps these
+	registerStaffProfiles(app)
 	registerComplaints(app)
 	registerDispatch(app)
 	registerBilling(app)

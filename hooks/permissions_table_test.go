@@ -79,19 +79,20 @@ collection staff
 fields id password! tokenKey! email{self,director,superuser} emailVisibility verified name phone role communities active skills created updated
 anonymous                        none       none       none       none       none       none       -
 residents                        none       none       none       none       none       none       -
-front_desk area_manager technician engineer security cashier supervisor other_staff community community none self none community -
+front_desk area_manager technician engineer security cashier community community none self none community -
+supervisor other_staff           community  community  none       community  none       community  -
 director                         community  community  all        community  none       community  -
 superuser                        all        all        all        all        all        all        -
-note the create rule admits any director; hooks/registry.go (guardStaffWrite) limits the communities they may give to their own
+note the create rule admits any director; hooks/registry.go (guardStaffWrite) limits the communities they may give to their own; a supervisor passes the update rule for their community's staff and may change only skills (hooks/staff_profiles.go), nobody but the director a name
 
 collection residents
-fields id password! tokenKey! email{self,supervisor,director,other_staff,superuser} emailVisibility verified name phone{self,front_desk,area_manager,cashier,supervisor,director,other_staff,superuser} communities{superuser} buildings{superuser} created updated
+fields id password! tokenKey! email{self,superuser} emailVisibility verified name phone{self,front_desk,area_manager,cashier,supervisor,director,other_staff,superuser} communities{superuser} buildings{superuser} created updated
 anonymous                        none       none       none       none       none       none       -
 residents                        self       self       none       self       none       self       -
 front_desk area_manager technician engineer security cashier community community none none none community -
 supervisor director other_staff  community  community  all        community  none       community  -
 superuser                        all        all        all        all        all        all        -
-note staff see the residents ever linked to a unit of their communities; communities and buildings (where the resident currently lives, read by the rules of communities, buildings, service items, fee items and notices) are hidden and kept by hooks/places.go
+note staff see the residents who currently live in their communities (a link waiting for the resident's confirmation grants nothing); no manage rule: staff never set a resident's password, e-mail or verified flag (hooks/resident_accounts.go); communities and buildings (where the resident currently lives, read by the rules of communities, buildings, service items, fee items and notices) are hidden and kept by hooks/places.go
 
 collection areas
 fields id community name manager created updated
@@ -117,7 +118,7 @@ supervisor director other_staff  community  community  community  community  com
 superuser                        all        all        all        all        all        all        -
 
 collection unit_residents
-fields id unit resident relation since until active created updated
+fields id unit resident relation since until active pending created updated
 anonymous                        none       none       none       none       none       none       -
 residents                        self       self       none       none       none       self       -
 front_desk area_manager technician engineer security cashier community community none none none community -
@@ -416,7 +417,9 @@ var recordFacts = map[string]func(w *world, r *core.Record) facts{
 	"residents": func(w *world, r *core.Record) facts {
 		f := facts{owners: []string{r.Id}}
 		for _, l := range w.linksOf[r.Id] {
-			f.communities = append(f.communities, w.str(l, "unit", "units", "community"))
+			if l.GetBool("active") {
+				f.communities = append(f.communities, w.str(l, "unit", "units", "community"))
+			}
 		}
 		return f
 	},

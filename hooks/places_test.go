@@ -158,11 +158,18 @@ func TestResidentPlacesFollowLinks(t *testing.T) {
 		t.Errorf("former tenant views a service item of 翠湖: %d", code)
 	}
 
-	// They move to 银杏苑 A-102: that community opens, 翠湖 stays closed.
-	if code, body := testapp.Do(t, h, http.MethodPost, "/api/collections/unit_residents/records",
+	// They move to 银杏苑 A-102: that community opens once they confirm the
+	// link in the portal (a resident living in none of the office's
+	// communities must agree, hooks/resident_accounts.go); 翠湖 stays closed.
+	code, body := testapp.Do(t, h, http.MethodPost, "/api/collections/unit_residents/records",
 		`{"unit":"`+testapp.ID(t, "unit:A-102")+`","resident":"`+link.GetString("resident")+`","relation":"tenant","since":"`+today+`"}`,
-		"supervisor.yx@example.com"); code != http.StatusOK {
+		"supervisor.yx@example.com")
+	if code != http.StatusOK {
 		t.Fatalf("new lease: %d %s", code, body)
+	}
+	expectView(t, "tenant of A-102 before confirming, in 银杏苑", readPlace(t, h, tenant, yx, bA), none)
+	if code, body := testapp.Do(t, h, http.MethodPost, "/api/wuye/links/"+idOf(t, body)+"/confirm", "", tenant); code != http.StatusOK {
+		t.Fatalf("confirm the new lease: %d %s", code, body)
 	}
 	expectView(t, "tenant of A-102, in 银杏苑", readPlace(t, h, tenant, yx, bA), fullYX)
 	expectView(t, "tenant of A-102, in 翠湖", readPlace(t, h, tenant, ch, allCH...), none)

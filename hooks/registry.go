@@ -193,6 +193,11 @@ func validateLink(e *core.RecordEvent) error {
 	if r.IsNew() || until != r.Original().GetString("until") {
 		r.Set("active", until == "" || until > today())
 	}
+	if r.GetBool("pending") {
+		// Waiting for the resident's consent: grants nothing yet
+		// (hooks/resident_accounts.go).
+		r.Set("active", false)
+	}
 	if err := e.Next(); err != nil {
 		return err
 	}
@@ -207,9 +212,10 @@ func validateLink(e *core.RecordEvent) error {
 	if err := notBefore(r, "until", "since"); err != nil {
 		return err
 	}
-	if r.GetBool("active") {
-		dup, err := exists(e.App, "unit_residents",
-			dbx.HashExp{"unit": r.GetString("unit"), "resident": r.GetString("resident"), "active": true}, r.Id)
+	if r.GetBool("active") || r.GetBool("pending") {
+		dup, err := exists(e.App, "unit_residents", dbx.And(
+			dbx.HashExp{"unit": r.GetString("unit"), "resident": r.GetString("resident")},
+			dbx.Or(dbx.HashExp{"active": true}, dbx.HashExp{"pending": true})), r.Id)
 		if err != nil {
 			return err
 		}
@@ -237,7 +243,7 @@ func uniqueWithin(app core.App, r *core.Record, scope, field, code string) error
 
 // exists reports whether collection has a record matching where other than
 // the record with id except.
-func exists(app core.App, collection string, where dbx.HashExp, except string) (bool, error) {
+func exists(app core.App, collection string, where dbx.Expression, except string) (bool, error) {
 	var n int
 	err := app.RecordQuery(collection).
 		Select("count(*)").

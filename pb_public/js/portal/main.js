@@ -17,6 +17,7 @@ import { RepairList, RepairNew, RepairDetail } from './repairs.js';
 import { RenovationList, RenovationNew, RenovationDetail } from './renovation.js';
 import { Bills, Receipt } from './bills.js';
 import { NoticeList, NoticeDetail } from './notices.js';
+import { PendingLinks } from './links.js';
 
 const routes = [
   ['/', Home],
@@ -94,7 +95,7 @@ function Shell({ me }) {
     <nav class="tabs" aria-label=${t('nav.label')}>
       ${tabs.map(([href, key, ico]) => html`<a href=${'#' + href} aria-current=${tab === href ? 'page' : undefined}><span class="ico"><${Icon} name=${ico} /></span>${t(key)}</a>`)}
     </nav>
-    <main id="main">${body}</main>`;
+    <main id="main"><${PendingLinks} me=${me} onAnswered=${units.reload} />${body}</main>`;
 }
 
 function App() {

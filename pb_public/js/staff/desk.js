@@ -24,6 +24,13 @@ addMessages({
   'desk.noResidents': ['没有登记住户', 'No residents on record'],
   'desk.contactPick': ['选为联系人', 'Use as contact'],
   'desk.phoneHidden': ['电话不可见', 'phone hidden'],
+  'desk.reset': ['重设密码', 'Reset password'],
+  'desk.resetFor': ['为 {name} 重设门户登录密码', 'Reset {name}\'s portal password'],
+  'desk.resetHint': ['物业人员不能直接设置住户的密码：住户本人用链接设置新密码。', 'Staff never set a resident\'s password: the resident sets a new one with a link.'],
+  'desk.resetMail': ['发到住户邮箱', 'Mail it to the resident'],
+  'desk.resetInPerson': ['当面交给住户', 'Hand it over in person'],
+  'desk.resetSent': ['重设链接已发到住户登记的邮箱', 'The reset link went to the resident\'s e-mail'],
+  'desk.resetLink': ['请把这个链接交给住户本人（{n} 分钟内有效，只能用一次）：', 'Give this link to the resident in person (valid {n} minutes, works once):'],
   'desk.arrears': ['欠费', 'Arrears'],
   'desk.arrearsNone': ['没有欠费', 'Nothing owed'],
   'desk.arrearsBills': ['{n} 张账单未缴清', '{n} bills not paid'],
@@ -264,13 +271,31 @@ export function Intake({ me, community, query }) {
         ${!picked ? html`<p class="muted small desk-start">${t('desk.start')}</p>`
           : info.error ? html`<${ErrorBox} error=${info.error} retry=${info.reload} />`
           : !data ? html`<${Loading} />`
-          : html`<${UnitCard} data=${data} matched=${picked.residents} contactId=${contactId} setContactId=${setContactId} />`}
+          : html`<${UnitCard} me=${me} data=${data} matched=${picked.residents} contactId=${contactId} setContactId=${setContactId} />`}
       </div>
       <${RegisterPanel} me=${me} community=${community} unit=${data?.unit} contact=${contact} onFiled=${() => setVersion((v) => v + 1)} />
     </div>`;
 }
 
-function UnitCard({ data, matched, contactId, setContactId }) {
+/** ResetPassword starts a reset the resident completes (POST /api/wuye/residents/{id}/password-reset). */
+function ResetPassword({ resident }) {
+  const [open, setOpen] = useState(false);
+  const [done, setDone] = useState(null);
+  const act = useAction();
+  const start = (via) => act.run(async () => setDone(await pb.send(`/api/wuye/residents/${encodeURIComponent(resident.id)}/password-reset`, { method: 'POST', body: { via } })));
+  if (!open) return html`<button type="button" class="link small" onClick=${() => setOpen(true)}>${t('desk.reset')}</button>`;
+  return html`<div class="stack small desk-reset" role="group" aria-label=${t('desk.resetFor', { name: resident.name })}>
+    <p class="muted">${t('desk.resetHint')}</p>
+    ${done?.sent ? html`<p role="status">${t('desk.resetSent')}</p>`
+      : done?.link ? html`<p role="status">${t('desk.resetLink', { n: done.minutes })}<br /><code data-testid="reset-link">${done.link}</code></p>`
+      : html`<div class="row">
+        <button type="button" disabled=${act.busy} onClick=${() => start('email')}>${t('desk.resetMail')}</button>
+        <button type="button" disabled=${act.busy} onClick=${() => start('in_person')}>${t('desk.resetInPerson')}</button></div>`}
+    <${ErrorBox} error=${act.error} />
+  </div>`;
+}
+
+function UnitCard({ me, data, matched, contactId, setContactId }) {
   const { unit, links, bills, arrears, complaints, orders } = data;
   return html`
     <section class="card desk-unit" aria-labelledby="h-unit" data-testid="unit-card">
@@ -287,7 +312,7 @@ function UnitCard({ data, matched, contactId, setContactId }) {
             <input type="radio" name="contact" checked=${contactId === l.resident} onChange=${() => setContactId(l.resident)} />
             <div class="main"><div class="t">${r.name} <span class="chip s-muted">${label('relation', l.relation)}</span></div>
               <div class="sub">${r.phone ? html`<a href=${'tel:' + r.phone}>${r.phone}</a>` : t('desk.phoneHidden')}</div></div>
-          </label></li>`;
+          </label>${DESK_ROLES.includes(me?.role) && r.id ? html`<${ResetPassword} resident=${r} />` : null}</li>`;
         })}</ul>`}
       <h3>${t('desk.arrears')}</h3>
       ${arrears > 0 ? html`<div class="sum"><span class="big money" data-testid="arrears">${yuan(arrears)}</span><span class="muted small">${t('desk.arrearsBills', { n: bills.length })}</span></div>`
