@@ -19,7 +19,7 @@ import (
 )
 
 // doAs sends one JSON request with a raw Authorization token ("" for none).
-func doAs(h http.Handler, method, url, body, token string) (int, string) {
+func doWithToken(h http.Handler, method, url, body, token string) (int, string) {
 	req := httptest.NewRequest(method, url, strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	if token != "" {
@@ -42,7 +42,7 @@ type signoutChange struct {
 // director).
 func patchAsRoot(t *testing.T, h http.Handler, staff *core.Record, body string) {
 	t.Helper()
-	code, resp := doAs(h, http.MethodPatch, "/api/collections/staff/records/"+staff.Id, body, testapp.Token(t, "root@example.com"))
+	code, resp := doWithToken(h, http.MethodPatch, "/api/collections/staff/records/"+staff.Id, body, testapp.Token(t, "root@example.com"))
 	if code != http.StatusOK {
 		t.Fatalf("change %s with %s: %d %s", staff.Email(), body, code, resp)
 	}
@@ -110,16 +110,16 @@ func TestStaffSignedOutEverywhere(t *testing.T) {
 				fileURL := "/api/files/work_orders/" + order.Id + "/" + order.GetString("signature")
 
 				// Before: the token works (the checks below would pass for nothing otherwise).
-				if code, body := doAs(h, http.MethodGet, "/api/collections/units/records?perPage=1", "", token); code != http.StatusOK || !strings.Contains(body, `"id"`) {
+				if code, body := doWithToken(h, http.MethodGet, "/api/collections/units/records?perPage=1", "", token); code != http.StatusOK || !strings.Contains(body, `"id"`) {
 					t.Fatalf("before the change the list answered %d %s", code, body)
 				}
-				code, body := doAs(h, http.MethodPost, "/api/files/token", "", token)
+				code, body := doWithToken(h, http.MethodPost, "/api/files/token", "", token)
 				var ft struct{ Token string }
 				json.Unmarshal([]byte(body), &ft)
 				if code != http.StatusOK || ft.Token == "" {
 					t.Fatalf("before the change the file token answered %d %s", code, body)
 				}
-				canDownload, _ := doAs(h, http.MethodGet, fileURL+"?token="+ft.Token, "", "")
+				canDownload, _ := doWithToken(h, http.MethodGet, fileURL+"?token="+ft.Token, "", "")
 				conn := connectSSEToken(t, ctx, srv.URL, token, "employee/"+staff.Id)
 
 				ch.apply(t, app, h, staff)
@@ -139,7 +139,7 @@ func TestStaffSignedOutEverywhere(t *testing.T) {
 				}
 				for _, op := range ops {
 					tried++
-					code, body := doAs(h, op.method, op.url, op.body, token)
+					code, body := doWithToken(h, op.method, op.url, op.body, token)
 					if code != http.StatusUnauthorized {
 						t.Errorf("%s with the old token: %d %s (want 401)", op.name, code, first1(body))
 						continue
@@ -157,7 +157,7 @@ func TestStaffSignedOutEverywhere(t *testing.T) {
 				}
 				if canDownload == http.StatusOK {
 					tried++
-					if code, _ := doAs(h, http.MethodGet, fileURL+"?token="+ft.Token, "", ""); code == http.StatusOK {
+					if code, _ := doWithToken(h, http.MethodGet, fileURL+"?token="+ft.Token, "", ""); code == http.StatusOK {
 						t.Error("the file token minted before the change still downloads the signature")
 					} else {
 						held++
@@ -185,14 +185,14 @@ func TestStaffSignedOutEverywhere(t *testing.T) {
 
 				// A role or community change: the person signs in again and works.
 				if strings.HasSuffix(ch.name, "changed") {
-					code, body := doAs(h, http.MethodPost, "/api/collections/staff/auth-with-password",
+					code, body := doWithToken(h, http.MethodPost, "/api/collections/staff/auth-with-password",
 						fmt.Sprintf(`{"identity":%q,"password":%q}`, acc.Email, demo.Password), token)
 					var auth struct{ Token string }
 					json.Unmarshal([]byte(body), &auth)
 					if code != http.StatusOK || auth.Token == "" {
 						t.Fatalf("sign in again (with the stale token still sent): %d %s", code, body)
 					}
-					if code, body := doAs(h, http.MethodGet, "/api/wuye/calendar/2026", "", auth.Token); code != http.StatusOK {
+					if code, body := doWithToken(h, http.MethodGet, "/api/wuye/calendar/2026", "", auth.Token); code != http.StatusOK {
 						t.Errorf("the new token is refused: %d %s", code, first1(body))
 					}
 				}
@@ -269,7 +269,7 @@ func TestSignoutLeavesOthersAlone(t *testing.T) {
 	}
 	// A resident's token that PocketBase does not accept is still a guest's,
 	// as before (only staff tokens are answered 401).
-	if code, _ := doAs(h, http.MethodGet, "/api/collections/notices/records", "", "not-a-token"); code != http.StatusOK {
+	if code, _ := doWithToken(h, http.MethodGet, "/api/collections/notices/records", "", "not-a-token"); code != http.StatusOK {
 		t.Errorf("a garbage token is refused outright: %d", code)
 	}
 }
