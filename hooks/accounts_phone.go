@@ -10,6 +10,7 @@ import (
 	"math"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -46,7 +47,7 @@ import (
 // tries void them. Sending is limited per account (one a minute, five a
 // day) and per number (five a day; beyond it the answer is the same but
 // nothing is sent, so no number can be flooded from many accounts). A
-// supervisor or director (whoever the residents' manage rule admits) may
+// front desk, supervisor or director of a community the resident lives in may
 // start the change for a resident at the desk ("resident": id): the code
 // still goes to the new number and the resident reads it out.
 //
@@ -154,15 +155,13 @@ func phoneChangeTarget(e *core.RequestEvent) (*core.Record, phoneChangeBody, err
 	if !isStaff(e.Auth) {
 		return nil, body, notFound
 	}
+	// The desk that may start a password reset for the resident (a
+	// community they currently live in, hooks/resident_accounts.go) may
+	// start a phone change too; anyone else is told there is no such
+	// resident.
 	resident, err := e.App.FindRecordById("residents", body.Resident)
-	if err != nil || resident.Collection().ManageRule == nil {
-		return nil, body, notFound
-	}
-	info, err := e.RequestInfo()
-	if err != nil {
-		return nil, body, err
-	}
-	if ok, _ := e.App.CanAccessRecord(resident, info, resident.Collection().ManageRule); !ok {
+	if err != nil || !hasRole(e.Auth, resetRoles...) ||
+		!slices.ContainsFunc(resident.GetStringSlice("communities"), func(c string) bool { return servesCommunity(e.Auth, c) }) {
 		return nil, body, notFound
 	}
 	return resident, body, nil
@@ -272,10 +271,13 @@ func requestPhoneChange(e *core.RequestEvent) error {
 			return apis.NewApiError(http.StatusServiceUnavailable, "", validation.Errors{"phone": codedError("wuye_sms_failed")})
 		}
 	}
-	return e.JSON(http.StatusOK, map[string]any{
-		"message":    render(topMessages["wuye: code sent"], requestLang(e.Request), nil),
-		"expires_in": int(phoneCodeTTL.Seconds()),
-	})
+	// A struct, not a map: PocketBase's encoder writes a map's keys in
+	// iteration order, and the answer must be the same bytes whether or not
+	// the number is taken.
+	return e.JSON(http.StatusOK, struct {
+		Message   string `json:"message"`
+		ExpiresIn int    `json:"expires_in"`
+	}{render(topMessages["wuye: code sent"], requestLang(e.Request), nil), int(phoneCodeTTL.Seconds())})
 }
 
 func confirmPhoneChange(e *core.RequestEvent) error {

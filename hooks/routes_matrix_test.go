@@ -57,6 +57,10 @@ import (
 // routeCall is one request of a route's row.
 type routeCall struct {
 	method, url, body string
+	// may, for a call whose success depends on the record it names as
+	// well as on the caller, says who may have it succeed (over the row's
+	// writes).
+	may func(c *caller) bool
 }
 
 // routeRow declares how a route is called, and which JSON keys of its
@@ -158,16 +162,46 @@ var routeRows = map[string]routeRow{
 	"POST /api/wuye/pay/{provider}": {writes: residentsOnly, calls: func(m *routeMatrix) []routeCall {
 		var out []routeCall
 		for _, u := range m.units {
-			out = append(out, routeCall{http.MethodPost, "/api/wuye/pay/wechat", `{"unit":"` + u + `"}`})
+			out = append(out, routeCall{method: http.MethodPost, url: "/api/wuye/pay/wechat", body: `{"unit":"` + u + `"}`})
 		}
 		return out
 	}},
 	"POST /api/wuye/pay/{provider}/sandbox-checkout": {writes: func(c *caller) bool { return c.name == "owner" }, calls: func(m *routeMatrix) []routeCall {
-		return []routeCall{{http.MethodPost, "/api/wuye/pay/wechat/sandbox-checkout", `{"trade_no":"` + m.trade + `"}`}}
+		return []routeCall{{method: http.MethodPost, url: "/api/wuye/pay/wechat/sandbox-checkout", body: `{"trade_no":"` + m.trade + `"}`}}
+	}},
+	// Links waiting for a resident's answer (hooks/resident_accounts.go):
+	// the demo has none, so every confirmation or refusal of a link is
+	// refused, whoever sends it.
+	"GET /api/wuye/links/pending": {calls: func(m *routeMatrix) []routeCall { return []routeCall{m.get("/api/wuye/links/pending")} }},
+	"POST /api/wuye/links/{id}/confirm": {writes: nobody, calls: func(m *routeMatrix) []routeCall {
+		return m.postPerRecord("/api/wuye/links/%s/confirm", "unit_residents", nil)
+	}},
+	"POST /api/wuye/links/{id}/decline": {writes: nobody, calls: func(m *routeMatrix) []routeCall {
+		return m.postPerRecord("/api/wuye/links/%s/decline", "unit_residents", nil)
+	}},
+	// Anyone signed in as staff or a resident may ask for a code to a new
+	// number of their own (hooks/accounts_phone.go); only its code confirms.
+	"POST /api/wuye/phone-change": {writes: func(c *caller) bool { return c.kind == "staff" || c.kind == "resident" }, calls: func(m *routeMatrix) []routeCall {
+		return []routeCall{{method: http.MethodPost, url: "/api/wuye/phone-change", body: `{"phone":"13799990000"}`}}
+	}},
+	"POST /api/wuye/phone-change/confirm": {writes: nobody, calls: func(m *routeMatrix) []routeCall {
+		return []routeCall{{method: http.MethodPost, url: "/api/wuye/phone-change/confirm", body: `{"phone":"13799990000","code":"000000"}`}}
+	}},
+	// The desk of a community the resident lives in starts a reset the
+	// resident completes.
+	"POST /api/wuye/residents/{id}/password-reset": {writes: nobody, calls: func(m *routeMatrix) []routeCall {
+		return m.postPerRecord("/api/wuye/residents/%s/password-reset", "residents", func(r *core.Record) func(c *caller) bool {
+			return func(c *caller) bool {
+				if c.kind != "staff" || !slices.Contains([]string{"front_desk", "supervisor", "director"}, c.role) {
+					return false
+				}
+				return slices.ContainsFunc(r.GetStringSlice("communities"), func(id string) bool { return c.communities[id] })
+			}
+		})
 	}},
 	// Only the provider's signed notification settles an order.
-	"POST /api/wuye/pay/{provider}/callback": {writes: func(*caller) bool { return false }, calls: func(m *routeMatrix) []routeCall {
-		return []routeCall{{http.MethodPost, "/api/wuye/pay/wechat/callback", `{"trade_no":"` + m.trade + `","amount_fen":1}`}}
+	"POST /api/wuye/pay/{provider}/callback": {writes: nobody, calls: func(m *routeMatrix) []routeCall {
+		return []routeCall{{method: http.MethodPost, url: "/api/wuye/pay/wechat/callback", body: `{"trade_no":"` + m.trade + `","amount_fen":1}`}}
 	}},
 }
 
@@ -220,6 +254,27 @@ func (m *routeMatrix) perRecord(format, collection string) []routeCall {
 	}
 	return out
 }
+
+// postPerRecord posts to format (with each sample of collection's id) with
+// an empty JSON body; may, if given, says for each record who may have the
+// call succeed.
+func (m *routeMatrix) postPerRecord(format, collection string, may func(r *core.Record) func(c *caller) bool) []routeCall {
+	var out []routeCall
+	for _, r := range m.w.samples[collection] {
+		call := routeCall{method: http.MethodPost, url: fmt.Sprintf(format, r.Id), body: `{}`}
+		if may != nil {
+			call.may = may(r)
+		}
+		out = append(out, call)
+	}
+	if len(out) == 0 {
+		m.t.Fatalf("no %s to call %s on", collection, format)
+	}
+	return out
+}
+
+// nobody may have the call succeed.
+func nobody(*caller) bool { return false }
 
 // registeredRoutes are the routes of rt as "METHOD /path" (PocketBase's
 // router keeps its tree unexported: it is read, never changed, by
@@ -679,6 +734,9 @@ func (m *routeMatrix) try(route string, row routeRow, call routeCall, c *caller)
 	}
 	if call.method != http.MethodGet {
 		allowed := row.writes != nil && row.writes(c)
+		if call.may != nil {
+			allowed = call.may(c)
+		}
 		if !m.writes.add(rec.Code >= 400 || allowed, false) {
 			t.Errorf("%s: %d, a change that is not the caller's to make: %s", where, rec.Code, body)
 			ok = false
