@@ -8,6 +8,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"wuye/hooks"
+	"wuye/lib/clock"
 )
 
 // renovations files the demo's renovation applications through the real
@@ -90,7 +91,7 @@ func (l *loader) renovations() {
 			case "closed":
 				// accepted half a year ago: the refund is due
 				stored, _ := l.app.FindRecordById("renovations", r.Id)
-				stored.Set("deposit_refund_due", time.Now().AddDate(0, 0, -1).Format(time.DateOnly))
+				stored.Set("deposit_refund_due", clock.Now().AddDate(0, 0, -1).Format(time.DateOnly))
 				if l.err = l.app.SaveNoValidate(stored); l.err != nil {
 					return
 				}
@@ -117,7 +118,7 @@ func (l *loader) readyForPermit(r, applicant *core.Record) {
 	}
 	var err error
 	if _, err = hooks.AdvanceRenovation(l.app, r.Id, l.account("staff", "frontdesk@example.com"), "approved", map[string]any{
-		"agreement_signed_at": time.Now(), "fees_fen": 50000, "fees_paid": true, "deposit_fen": 200000, "deposit": d.Id}); err != nil {
+		"agreement_signed_at": clock.Now(), "fees_fen": 50000, "fees_paid": true, "deposit_fen": 200000, "deposit": d.Id}); err != nil {
 		l.err = fmt.Errorf("demo agreement: %w", err)
 		return
 	}

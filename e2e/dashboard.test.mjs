@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { startServer, launch, newPage, signIn, api, shot, DESKTOP } from './harness.mjs';
+import { startServer, launch, newPage, signIn, api, shot, DESKTOP, now } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await launch(); });
@@ -78,7 +78,7 @@ test('the supervisor lands on the dashboard and sees changes live', async () => 
   await page.getByRole('heading', { name: /客服中心月报/ }).waitFor();
   assert.equal(await page.getByTestId('r-complaints').innerText(), String(before + 1));
   const supervisor = await api(server.url, 'supervisor@example.com');
-  const month = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit' }).format(new Date());
+  const month = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit' }).format(now());
   const figures = await supervisor.send('/api/stats/dashboard', { query: { community: unit.community, month } });
   assert.equal(await page.getByTestId('r-reno-started').innerText(), String(figures.report.renovations_started));
   assert.equal(await page.getByTestId('r-passes').innerText(), String(figures.report.passes_issued));

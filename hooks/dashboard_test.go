@@ -14,6 +14,7 @@ import (
 
 	"wuye/hooks"
 	"wuye/internal/testapp"
+	"wuye/lib/clock"
 	"wuye/lib/workcal"
 )
 
@@ -408,7 +409,7 @@ func TestDashboardCountsANewComplaint(t *testing.T) {
 	app := testapp.New(t)
 	h := testapp.Handler(t, app)
 	ch := testapp.ID(t, "community:CH")
-	month := time.Now().In(workcal.Shanghai).Format("2006-01")
+	month := clock.Now().In(workcal.Shanghai).Format("2006-01")
 	url := "/api/stats/dashboard?community=" + ch + "&month=" + month
 	read := func() hooks.DashboardData {
 		t.Helper()
@@ -435,7 +436,7 @@ func TestDashboardCountsANewComplaint(t *testing.T) {
 		return c.ID
 	}
 	soon, later := file(), file()
-	for id, due := range map[string]time.Time{soon: time.Now().Add(3 * time.Hour), later: time.Now().AddDate(0, 0, 7)} {
+	for id, due := range map[string]time.Time{soon: clock.Now().Add(3 * time.Hour), later: clock.Now().AddDate(0, 0, 7)} {
 		c, err := app.FindRecordById("complaints", id)
 		if err != nil {
 			t.Fatal(err)
