@@ -26,6 +26,13 @@ test('the supervisor lands on the dashboard and sees changes live', async () => 
   await page.locator('[data-testid=kpi-collection] [data-testid=kpi-value]').filter({ hasNotText: '…' }).waitFor();
   assert.match(await page.getByTestId('kpi-complaint-on-time').getAttribute('class'), /\b(ok|bad)\b/);
   assert.match(await page.getByTestId('kpi-patrol').getAttribute('class'), /\bbad\b/, 'the demo left patrols missed');
+  // …and the tile counts the missed patrols the rounds screen lists, due in
+  // whatever month, until they are made up.
+  const sup = await api(server.url, 'supervisor@example.com');
+  const ch = (await sup.collection('communities').getFirstListItem('code = "CH"')).id;
+  const missed = (await sup.collection('patrol_tasks').getList(1, 1, { filter: sup.filter('community = {:c} && status = "missed"', { c: ch }) })).totalItems;
+  assert.ok(missed > 0, 'the demo left last week\'s round unfinished');
+  assert.equal(await page.getByTestId('patrol-outstanding').innerText(), `漏巡未补 ${missed}`);
 
   // The trends chart is drawn on a canvas of real size.
   const canvas = page.locator('[data-testid=trend-chart] canvas').first();
