@@ -50,7 +50,7 @@ export async function startServer() {
   let log = '';
   proc.stdout.on('data', (d) => { log += d; });
   proc.stderr.on('data', (d) => { log += d; });
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 120_000; // the demo loads first; slow on a loaded 2-core machine
   for (;;) {
     if (proc.exitCode !== null) throw new Error(`wuye exited early:\n${log}`);
     try {
