@@ -34,6 +34,11 @@ func registerClock(app core.App) {
 	// the vacancy register's days and the reports then agree with the
 	// deadlines computed from now().
 	stamp := func(e *core.RecordEvent, create bool) error {
+		// PocketBase's own collections (_otps, _mfas, _authOrigins …) stay
+		// on its clock: it times their expiry from created with time.Now.
+		if e.Record.Collection().System {
+			return e.Next()
+		}
 		at, _ := types.ParseDateTime(clock.Now())
 		for _, f := range e.Record.Collection().Fields {
 			if a, ok := f.(*core.AutodateField); ok && (create && a.OnCreate || !create && a.OnUpdate) {
