@@ -9,6 +9,7 @@ import (
 
 	"wuye/hooks"
 	"wuye/lib/clock"
+	"wuye/lib/workcal"
 )
 
 // renovations files the demo's renovation applications through the real
@@ -65,7 +66,7 @@ func (l *loader) renovations() {
 		}
 		for k, v := range map[string]any{"unit": l.units[d.unit].Id, "contractor_name": "安居装饰工程有限公司", "contractor_licence": "渝建装 2025-0318",
 			"contractor_phone": "13600000001", "site_lead": "孙工", "scope": []string{"walls", "electrical", "plumbing"},
-			"description": "厨卫改造、重新布线、墙面翻新", "planned_start": "2026-12-01", "planned_end": "2027-02-28"} {
+			"description": "厨卫改造、重新布线、墙面翻新", "planned_start": plannedStart(), "planned_end": plannedEnd()} {
 			r.Set(k, v)
 		}
 		if l.err = hooks.FileRenovation(l.app, r, applicant); l.err != nil {
@@ -91,7 +92,7 @@ func (l *loader) renovations() {
 			case "closed":
 				// accepted half a year ago: the refund is due
 				stored, _ := l.app.FindRecordById("renovations", r.Id)
-				stored.Set("deposit_refund_due", clock.Now().AddDate(0, 0, -1).Format(time.DateOnly))
+				stored.Set("deposit_refund_due", clock.Now().In(workcal.Shanghai).AddDate(0, 0, -1).Format(time.DateOnly))
 				if l.err = l.app.SaveNoValidate(stored); l.err != nil {
 					return
 				}
@@ -123,7 +124,21 @@ func (l *loader) readyForPermit(r, applicant *core.Record) {
 		return
 	}
 	l.save("renovation_passes", map[string]any{"renovation": r.Id, "worker_name": "刘师傅", "id_no": "500101199001011234", "trade": "水电",
-		"valid_until": "2027-02-28"})
+		"valid_until": plannedEnd()})
+}
+
+// The demo's renovations run three months from the first of the current
+// month (Shanghai), so that on whatever day the demo is loaded — or
+// whatever WUYE_CLOCK says — the works are under way and their worker
+// passes valid.
+func plannedStart() string {
+	now := clock.Now().In(workcal.Shanghai)
+	return time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, workcal.Shanghai).Format(time.DateOnly)
+}
+
+func plannedEnd() string {
+	now := clock.Now().In(workcal.Shanghai)
+	return time.Date(now.Year(), now.Month()+3, 0, 0, 0, 0, 0, workcal.Shanghai).Format(time.DateOnly)
 }
 
 // ownerOf is the current owner of a demo unit.

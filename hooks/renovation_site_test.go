@@ -186,7 +186,7 @@ func TestRenovationSiteAndRefund(t *testing.T) {
 	if _, err = hooks.AdvanceRenovation(app, r.Id, cashier, "closed", nil); errCode(err, "status") != "wuye_refund_not_due" {
 		t.Fatalf("refunded early: %v", err)
 	}
-	later := clock.Now().AddDate(0, 6, 1)
+	later := clock.Now().In(workcal.Shanghai).AddDate(0, 6, 1) // the Shanghai day: at 07:30 UTC is a day behind
 	restore := hooks.SetNow(func() time.Time { return later })
 	r, err = hooks.AdvanceRenovation(app, r.Id, cashier, "closed", nil)
 	restore()
