@@ -8,6 +8,7 @@ import (
 	"log"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/pocketbase/pocketbase"
 	"github.com/pocketbase/pocketbase/cmd"
@@ -18,10 +19,23 @@ import (
 
 	"wuye/demo"
 	"wuye/hooks"
+	"wuye/lib/clock"
 	_ "wuye/migrations"
 )
 
 func main() {
+	// The test clock (WUYE_CLOCK, lib/clock) is a test facility: only the
+	// demo runs on it, never `serve` with an office's real data, and a value
+	// that cannot be read stops the program rather than being ignored.
+	if err := clock.Err(); err != nil {
+		log.Fatal(err)
+	}
+	if clock.Shifted() {
+		if len(os.Args) < 2 || os.Args[1] != "demo" {
+			log.Fatalf("%s is set: it is a test facility for `wuye demo` only (see README, Tests); unset it to run %q", clock.Env, strings.Join(os.Args[1:], " "))
+		}
+		fmt.Fprintf(os.Stderr, "\n!!! %s !!!\n\n", clock.Describe())
+	}
 	// Dev mode (SQL logging) and automigrate (a migration file for every
 	// schema change made in the admin UI) are for developers only, asked for
 	// with WUYE_DEV=1 — not guessed from where the binary runs, as

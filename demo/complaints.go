@@ -7,6 +7,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"wuye/hooks"
+	"wuye/lib/clock"
 )
 
 // demoComplaint is one complaint of the demo and how far it has come.
@@ -87,12 +88,12 @@ func (l *loader) complaints() {
 		}
 	}
 	// The last one missed its deadlines: the escalation job flags it.
-	last.Set("first_response_due", time.Now().Add(-30*time.Hour))
-	last.Set("reply_due", time.Now().Add(-2*time.Hour))
+	last.Set("first_response_due", clock.Now().Add(-30*time.Hour))
+	last.Set("reply_due", clock.Now().Add(-2*time.Hour))
 	if l.err = l.app.Save(last); l.err != nil {
 		return
 	}
-	_, l.err = hooks.FlagOverdueComplaints(l.app, time.Now())
+	_, l.err = hooks.FlagOverdueComplaints(l.app, clock.Now())
 }
 
 func (l *loader) complaint(d demoComplaint) *core.Record {

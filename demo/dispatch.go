@@ -12,6 +12,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/filesystem"
 
 	"wuye/hooks"
+	"wuye/lib/clock"
 )
 
 // priceList is the demo community's 有偿服务收费标准.
@@ -80,7 +81,7 @@ func (l *loader) dispatch() {
 			"unit": p.unit, "price_fen": p.priceFen, "needs_estimate": p.estimate, "prepay": p.prepay, "active": p.active,
 		})
 	}
-	soon := time.Now().Add(10 * time.Minute)
+	soon := clock.Now().Add(10 * time.Minute)
 	tech1, tech2 := "tech1@example.com", "tech2@example.com"
 	assign := func(tech string) orderStep {
 		return orderStep{"frontdesk@example.com", "dispatched", map[string]any{"dispatch_mode": "assign", "technician": tech, "appointment_at": soon}}
@@ -131,11 +132,11 @@ func (l *loader) dispatch() {
 		}
 	}
 	// The last one has waited past its 15 minutes: the reply job flags it.
-	last.Set("reply_due", time.Now().Add(-5*time.Minute))
+	last.Set("reply_due", clock.Now().Add(-5*time.Minute))
 	if l.err = l.app.Save(last); l.err != nil {
 		return
 	}
-	if _, l.err = hooks.FlagLateReplies(l.app, time.Now()); l.err != nil {
+	if _, l.err = hooks.FlagLateReplies(l.app, clock.Now()); l.err != nil {
 		return
 	}
 	l.save("service_demands", map[string]any{

@@ -7,6 +7,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"wuye/hooks"
+	"wuye/lib/clock"
 	"wuye/lib/workcal"
 )
 
@@ -72,7 +73,7 @@ func (l *loader) fees() {
 	}
 	// Today's run of the arrears ladder: first notices for what is overdue,
 	// for the area managers to deliver.
-	if _, err := hooks.IssueReminders(l.app, time.Now().In(workcal.Shanghai).Format(time.DateOnly)); err != nil {
+	if _, err := hooks.IssueReminders(l.app, clock.Now().In(workcal.Shanghai).Format(time.DateOnly)); err != nil {
 		l.err = fmt.Errorf("demo reminders: %w", err)
 	}
 }

@@ -4,7 +4,8 @@ import (
 	"time"
 
 	"github.com/pocketbase/dbx"
-	"github.com/pocketbase/pocketbase/tools/types"
+
+	"wuye/lib/clock"
 )
 
 // notices posts the office's board: what a resident sees on the portal's
@@ -32,14 +33,14 @@ func (l *loader) notices() {
 		l.save("notices", map[string]any{
 			"community": community, "category": n.category, "title": n.title, "body": n.body,
 			"pinned": n.pinned, "author": author.Id,
-			"published_at": types.NowDateTime().Add(-time.Duration(n.daysAgo) * 24 * time.Hour),
+			"published_at": clock.Now().Add(-time.Duration(n.daysAgo) * 24 * time.Hour),
 		})
 	}
 	// The other community's board, to show residents see only their own.
 	if other, err := l.app.FindFirstRecordByFilter("communities", "code = {:c}", dbx.Params{"c": "YX"}); err == nil {
 		l.save("notices", map[string]any{
 			"community": other.Id, "category": "general", "title": "银杏苑门禁系统升级",
-			"body": "门禁系统将于本周升级，请业主到物业服务中心登记人脸信息。", "published_at": types.NowDateTime().Add(-3 * time.Hour),
+			"body": "门禁系统将于本周升级，请业主到物业服务中心登记人脸信息。", "published_at": clock.Now().Add(-3 * time.Hour),
 		})
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"wuye/hooks"
+	"wuye/lib/clock"
+	"wuye/lib/workcal"
 )
 
 // renovations files the demo's renovation applications through the real
@@ -64,7 +66,7 @@ func (l *loader) renovations() {
 		}
 		for k, v := range map[string]any{"unit": l.units[d.unit].Id, "contractor_name": "安居装饰工程有限公司", "contractor_licence": "渝建装 2025-0318",
 			"contractor_phone": "13600000001", "site_lead": "孙工", "scope": []string{"walls", "electrical", "plumbing"},
-			"description": "厨卫改造、重新布线、墙面翻新", "planned_start": "2026-12-01", "planned_end": "2027-02-28"} {
+			"description": "厨卫改造、重新布线、墙面翻新", "planned_start": plannedStart(), "planned_end": plannedEnd()} {
 			r.Set(k, v)
 		}
 		if l.err = hooks.FileRenovation(l.app, r, applicant); l.err != nil {
@@ -90,7 +92,7 @@ func (l *loader) renovations() {
 			case "closed":
 				// accepted half a year ago: the refund is due
 				stored, _ := l.app.FindRecordById("renovations", r.Id)
-				stored.Set("deposit_refund_due", time.Now().AddDate(0, 0, -1).Format(time.DateOnly))
+				stored.Set("deposit_refund_due", clock.Now().In(workcal.Shanghai).AddDate(0, 0, -1).Format(time.DateOnly))
 				if l.err = l.app.SaveNoValidate(stored); l.err != nil {
 					return
 				}
@@ -117,12 +119,26 @@ func (l *loader) readyForPermit(r, applicant *core.Record) {
 	}
 	var err error
 	if _, err = hooks.AdvanceRenovation(l.app, r.Id, l.account("staff", "frontdesk@example.com"), "approved", map[string]any{
-		"agreement_signed_at": time.Now(), "fees_fen": 50000, "fees_paid": true, "deposit_fen": 200000, "deposit": d.Id}); err != nil {
+		"agreement_signed_at": clock.Now(), "fees_fen": 50000, "fees_paid": true, "deposit_fen": 200000, "deposit": d.Id}); err != nil {
 		l.err = fmt.Errorf("demo agreement: %w", err)
 		return
 	}
 	l.save("renovation_passes", map[string]any{"renovation": r.Id, "worker_name": "刘师傅", "id_no": "500101199001011234", "trade": "水电",
-		"valid_until": "2027-02-28"})
+		"valid_until": plannedEnd()})
+}
+
+// The demo's renovations run three months from the first of the current
+// month (Shanghai), so that on whatever day the demo is loaded — or
+// whatever WUYE_CLOCK says — the works are under way and their worker
+// passes valid.
+func plannedStart() string {
+	now := clock.Now().In(workcal.Shanghai)
+	return time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, workcal.Shanghai).Format(time.DateOnly)
+}
+
+func plannedEnd() string {
+	now := clock.Now().In(workcal.Shanghai)
+	return time.Date(now.Year(), now.Month()+3, 0, 0, 0, 0, 0, workcal.Shanghai).Format(time.DateOnly)
 }
 
 // ownerOf is the current owner of a demo unit.

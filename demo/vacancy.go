@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"wuye/hooks"
+	"wuye/lib/clock"
 	"wuye/lib/workcal"
 )
 
@@ -31,7 +32,7 @@ func (l *loader) vacancy() {
 		return
 	}
 	// Last week's round was not finished: its gaps are flagged as missed.
-	today := time.Now().In(workcal.Shanghai)
+	today := clock.Now().In(workcal.Shanghai)
 	if _, l.err = hooks.PlanPatrols(l.app, today.AddDate(0, 0, -7).Format(time.DateOnly)); l.err != nil {
 		return
 	}
@@ -81,5 +82,5 @@ func (l *loader) vacancy() {
 	if l.err = hooks.LendKey(l.app, loan, l.account("staff", "frontdesk@example.com")); l.err != nil {
 		return
 	}
-	_, l.err = hooks.FlagOverdueLoans(l.app, time.Now().Add(48*time.Hour))
+	_, l.err = hooks.FlagOverdueLoans(l.app, clock.Now().Add(48*time.Hour))
 }

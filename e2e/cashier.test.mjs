@@ -4,7 +4,7 @@
 // without duplicates), and the payment reminders printed one page per unit.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, newPage, signIn, api, shot, DESKTOP } from './harness.mjs';
+import { startServer, launch, newPage, signIn, api, shot, DESKTOP, now } from './harness.mjs';
 
 let server, browser, cashier, unit;
 before(async () => {
@@ -154,7 +154,7 @@ test('a cashier billing run shows progress to 100% live, and a second run of the
   assert.ok((await listening).ok());
 
   // The next quarter (Shanghai time) is suggested, and it is a new period.
-  const [y, m] = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit' }).format(new Date()).split('-').map(Number);
+  const [y, m] = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit' }).format(now()).split('-').map(Number);
   const q = Math.floor((m - 1) / 3) + 1;
   const period = q === 4 ? `${y + 1}-Q1` : `${y}-Q${q + 1}`;
   const periodInput = page.getByLabel(/^账期/);

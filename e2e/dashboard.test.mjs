@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { startServer, launch, newPage, signIn, api, shot, DESKTOP } from './harness.mjs';
+import { startServer, launch, newPage, signIn, api, shot, DESKTOP, now } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await launch(); });
@@ -26,6 +26,13 @@ test('the supervisor lands on the dashboard and sees changes live', async () => 
   await page.locator('[data-testid=kpi-collection] [data-testid=kpi-value]').filter({ hasNotText: '…' }).waitFor();
   assert.match(await page.getByTestId('kpi-complaint-on-time').getAttribute('class'), /\b(ok|bad)\b/);
   assert.match(await page.getByTestId('kpi-patrol').getAttribute('class'), /\bbad\b/, 'the demo left patrols missed');
+  // …and the tile counts the missed patrols the rounds screen lists, due in
+  // whatever month, until they are made up.
+  const sup = await api(server.url, 'supervisor@example.com');
+  const ch = (await sup.collection('communities').getFirstListItem('code = "CH"')).id;
+  const missed = (await sup.collection('patrol_tasks').getList(1, 1, { filter: sup.filter('community = {:c} && status = "missed"', { c: ch }) })).totalItems;
+  assert.ok(missed > 0, 'the demo left last week\'s round unfinished');
+  assert.equal(await page.getByTestId('patrol-outstanding').innerText(), `漏巡未补 ${missed}`);
 
   // The trends chart is drawn on a canvas of real size.
   const canvas = page.locator('[data-testid=trend-chart] canvas').first();
@@ -78,7 +85,7 @@ test('the supervisor lands on the dashboard and sees changes live', async () => 
   await page.getByRole('heading', { name: /客服中心月报/ }).waitFor();
   assert.equal(await page.getByTestId('r-complaints').innerText(), String(before + 1));
   const supervisor = await api(server.url, 'supervisor@example.com');
-  const month = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit' }).format(new Date());
+  const month = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit' }).format(now());
   const figures = await supervisor.send('/api/stats/dashboard', { query: { community: unit.community, month } });
   assert.equal(await page.getByTestId('r-reno-started').innerText(), String(figures.report.renovations_started));
   assert.equal(await page.getByTestId('r-passes').innerText(), String(figures.report.passes_issued));

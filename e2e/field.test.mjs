@@ -9,7 +9,7 @@
 // told.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, newPage, signIn, api, shot, PHONE } from './harness.mjs';
+import { startServer, launch, newPage, signIn, api, shot, PHONE, now } from './harness.mjs';
 
 let server, browser, desk, techId, tech2, unitId, itemSN03;
 
@@ -35,7 +35,7 @@ function newOrder(fields = {}) {
 }
 
 const dispatchTo = (id, technician, extra = {}) => desk.collection('work_orders').update(id, {
-  status: 'dispatched', dispatch_mode: 'assign', technician, appointment_at: pbDate(Date.now() + 30 * 60_000), ...extra,
+  status: 'dispatched', dispatch_mode: 'assign', technician, appointment_at: pbDate(now().getTime() + 30 * 60_000), ...extra,
 });
 
 /** openField signs tech1 in on a phone, counting beeps and vibrations. */

@@ -20,10 +20,27 @@ function freePort() {
   });
 }
 
+// The test clock (WUYE_CLOCK, see lib/clock and scripts/test-clocks): the
+// server's clock starts at that instant when it starts and runs on; the
+// browsers' clocks and the tests' own dates (now()) follow the server's.
+// Without it everything runs on the real clock.
+const CLOCK = process.env.WUYE_CLOCK || '';
+let clockOffset = 0; // ms the server's clock is ahead of the real one
+
+/** now is the current time on the server's clock: use it for dates the test reasons about. */
+export function now() {
+  return new Date(Date.now() + clockOffset);
+}
+
 /** startServer runs `wuye demo` (WUYE_BIN, built by scripts/test) on a fresh data dir. */
 export async function startServer() {
   const bin = process.env.WUYE_BIN;
   if (!bin) throw new Error('WUYE_BIN is not set: run the browser tests through scripts/test');
+  if (CLOCK) {
+    const at = Date.parse(CLOCK);
+    if (Number.isNaN(at)) throw new Error(`WUYE_CLOCK=${CLOCK} is not an instant such as 2027-03-01T09:30:00+08:00`);
+    clockOffset = at - Date.now(); // the server reads it as it starts, a moment later
+  }
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'wuye-e2e-'));
   const url = `http://127.0.0.1:${port}`;
@@ -33,7 +50,7 @@ export async function startServer() {
   let log = '';
   proc.stdout.on('data', (d) => { log += d; });
   proc.stderr.on('data', (d) => { log += d; });
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 120_000; // the demo loads first; slow on a loaded 2-core machine
   for (;;) {
     if (proc.exitCode !== null) throw new Error(`wuye exited early:\n${log}`);
     try {
@@ -69,6 +86,8 @@ export const DESKTOP = { viewport: { width: 1280, height: 860 }, locale: 'zh-CN'
 /** newPage opens a page that fails the test on any uncaught script error. */
 export async function newPage(browser, options = PHONE) {
   const context = await browser.newContext(options);
+  // On a test clock the page's clock starts at the server's time and flows.
+  if (CLOCK) await context.clock.install({ time: now() });
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e));

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { deflateSync } from 'node:zlib';
-import { startServer, launch, newPage, signIn, api, shot, PHONE, DESKTOP } from './harness.mjs';
+import { startServer, launch, newPage, signIn, api, shot, PHONE, DESKTOP, now } from './harness.mjs';
 
 let server;
 let browser;
@@ -137,7 +137,7 @@ test('an owner applies with a drawing and follows reviews, fees, a violation and
 
   // The desk sets the fees and the deposit: the page shows what is due.
   const desk = await api(server.url, 'frontdesk@example.com');
-  await desk.collection('renovations').update(id, { agreement_signed_at: new Date().toISOString(), fees_fen: 50000, deposit_fen: 200000 });
+  await desk.collection('renovations').update(id, { agreement_signed_at: now().toISOString(), fees_fen: 50000, deposit_fen: 200000 });
   await page.getByTestId('renovation-to-pay').filter({ hasText: '¥2,500.00' }).waitFor(LIVE);
   await desk.collection('renovations').update(id, { fees_paid: true });
   await page.getByTestId('renovation-to-pay').filter({ hasText: '¥2,000.00' }).waitFor(LIVE);

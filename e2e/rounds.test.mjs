@@ -14,6 +14,9 @@ test("an area manager works through today's rounds", async () => {
   const me = mgr.authStore.record;
   const task = await mgr.collection('patrol_tasks').getFirstListItem(mgr.filter('manager = {:me} && status = "open"', { me: me.id }), { expand: 'unit.building', sort: 'due_on,unit' });
   const unitLabel = `${task.expand.unit.expand.building.name} ${task.expand.unit.number}`;
+  // The unit's missed patrols of the same kind (last week's round): the
+  // patrol makes them up, late.
+  const missed = await mgr.collection('patrol_tasks').getFullList({ filter: mgr.filter('unit = {:u} && status = "missed" && kind = {:k}', { u: task.unit, k: task.kind }) });
 
   const page = await newPage(browser, DESKTOP);
   await signIn(page, server.url, 'areamgr@example.com', '/staff/');
@@ -41,6 +44,7 @@ test("an area manager works through today's rounds", async () => {
   assert.equal(order.category, 'plumbing');
   assert.equal(order.source, 'vacancy_patrol');
   assert.equal((await mgr.collection('patrol_tasks').getOne(task.id)).status, 'done');
+  for (const m of missed) assert.equal((await mgr.collection('patrol_tasks').getOne(m.id)).status, 'made_up', `the task due ${m.due_on} is made up`);
 
   // Deliver one household's reminder notices.
   const reminders = await mgr.collection('reminders').getFullList({ filter: mgr.filter('delivered_at = "" && unit.building.area.manager = {:me}', { me: me.id }), expand: 'unit.building', sort: 'unit' });

@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { deflateSync } from 'node:zlib';
-import { startServer, launch, newPage, signIn, api, shot, DESKTOP } from './harness.mjs';
+import { startServer, launch, newPage, signIn, api, shot, DESKTOP, now } from './harness.mjs';
 
 let server;
 let browser;
@@ -23,7 +23,7 @@ after(async () => {
 });
 
 const LIVE = { timeout: 5000 };
-const shanghaiDay = (d = new Date()) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(d);
+const shanghaiDay = (d = now()) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(d);
 
 /** confirm answers the confirm dialog with its OK button. */
 async function confirm(page, ok) {
@@ -205,7 +205,7 @@ test('a renovation goes from review to permit to site in the staff workspace, an
   await hw.getByLabel(/^动火人/).fill('钱焊工');
   await hw.getByLabel(/^特种作业操作证号/).fill('T500101-2024-0088');
   await hw.getByLabel(/^动火部位/).fill('阳台护栏焊接');
-  const day = shanghaiDay(new Date(Date.now() + 86400000));
+  const day = shanghaiDay(new Date(now().getTime() + 86400000));
   await hw.getByLabel(/^开始时间/).fill(`${day}T09:00`);
   await hw.getByLabel(/^结束时间/).fill(`${day}T11:00`);
   await hw.getByRole('button', { name: '提交', exact: true }).click();
@@ -285,7 +285,7 @@ test('a renovation goes from review to permit to site in the staff workspace, an
   await vform.getByLabel(/^违规类别/).selectOption('load_bearing');
   await vform.getByLabel(/^违规情况/).fill('拆除卫生间与卧室之间的承重墙');
   for (const m of ['停工整改', '限期整改恢复', '扣除押金']) await vform.getByRole('checkbox', { name: m, exact: true }).check();
-  const rectifyBy = shanghaiDay(new Date(Date.now() + 7 * 86400000));
+  const rectifyBy = shanghaiDay(new Date(now().getTime() + 7 * 86400000));
   await vform.getByLabel(/^整改期限/).fill(rectifyBy);
   await vform.getByRole('textbox', { name: /扣除押金（元）/ }).fill('500');
   await vform.getByRole('button', { name: '记录违规' }).click();

@@ -145,7 +145,7 @@ func runBilling(app core.App, id string, maxBatches int) error {
 	fail := func(err error) error {
 		run.Set("status", "failed")
 		run.Set("error", err.Error())
-		run.Set("finished_at", types.NowDateTime())
+		run.Set("finished_at", nowDateTime())
 		if saveErr := app.Save(run); saveErr != nil {
 			return fmt.Errorf("%w (and saving the failure: %v)", err, saveErr)
 		}
@@ -170,7 +170,7 @@ func runBilling(app core.App, id string, maxBatches int) error {
 		return fail(fmt.Errorf("list units: %w", err))
 	}
 	run.Set("status", "running")
-	run.Set("started_at", types.NowDateTime())
+	run.Set("started_at", nowDateTime())
 	run.Set("total_units", len(unitIDs))
 	for _, f := range []string{"processed_units", "created_bills", "existing_bills", "skipped"} {
 		run.Set(f, 0)
@@ -200,7 +200,7 @@ func runBilling(app core.App, id string, maxBatches int) error {
 		}
 	}
 	run.Set("status", "done")
-	run.Set("finished_at", types.NowDateTime())
+	run.Set("finished_at", nowDateTime())
 	if err := app.Save(run); err != nil {
 		return fmt.Errorf("finish run: %w", err)
 	}
@@ -767,7 +767,7 @@ func (t *billTable) insert(tx core.App, bills []newBill, prefix string) error {
 	if err != nil {
 		return err
 	}
-	stamp := types.NowDateTime().String()
+	stamp := nowDateTime().String()
 	ids, err := batchIDs(len(bills))
 	if err != nil {
 		return err

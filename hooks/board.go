@@ -2,7 +2,6 @@ package hooks
 
 import (
 	"github.com/pocketbase/pocketbase/core"
-	"github.com/pocketbase/pocketbase/tools/types"
 )
 
 // The notice board (公告, SPEC §8): the office posts, residents of the
@@ -17,7 +16,7 @@ func registerBoard(app core.App) {
 			author = e.Auth.Id
 		}
 		e.Record.Set("author", author)
-		e.Record.Set("published_at", types.NowDateTime())
+		e.Record.Set("published_at", nowDateTime())
 		return inTx(e, func(tx core.App) error {
 			return RecordEvent(tx, Event{Subject: e.Record, Action: "create", Actor: e.Auth, Note: e.Record.GetString("title")})
 		})

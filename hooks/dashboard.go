@@ -35,16 +35,30 @@ func registerDashboard(app core.App) {
 	})
 }
 
-// PatrolCoverage counts a month's vacant-unit patrol tasks (SPEC §7).
-// A task counts as due once it is done or its due day has passed; a task
-// still open and not yet due counts neither way.
+// PatrolCoverage counts a month's vacant-unit patrol tasks (SPEC §7) and
+// the missed patrols still outstanding, so that the figure counts what the
+// rounds screen lists (pb_public/js/staff/rounds.js): a missed patrol counts
+// against the figure, whatever month it was due in, until a later patrol of
+// the unit makes it up (see afterPatrol). A task counts as due once it is
+// patrolled or its due day has passed; a task still open and not yet due
+// counts neither way.
 type PatrolCoverage struct {
-	Planned  int `db:"planned" json:"planned"`
-	Due      int `db:"due" json:"due"`
-	Done     int `db:"done" json:"done"`
-	Missed   int `db:"missed" json:"missed"`
-	Open     int `db:"open" json:"open"`
-	Coverage any `db:"-" json:"coverage"` // done / due
+	Planned int `db:"planned" json:"planned"` // tasks due in the month
+	// Due: the month's tasks patrolled or past their due day, plus the
+	// earlier months' missed tasks still outstanding (CarriedOver).
+	Due    int `db:"due" json:"due"`
+	Done   int `db:"done" json:"done"`       // patrolled by the due day
+	MadeUp int `db:"made_up" json:"made_up"` // patrolled after the due day (补巡): late, not on time
+	// Missed: the month's tasks past their due day and not patrolled,
+	// flagged by the nightly job or not yet.
+	Missed int `db:"missed" json:"missed"`
+	Open   int `db:"open" json:"open"` // not yet due, not yet patrolled
+	// CarriedOver: missed tasks of earlier months not made up yet.
+	CarriedOver int `db:"carried_over" json:"carried_over"`
+	// Outstanding = Missed + CarriedOver: the missed patrols the rounds
+	// screen lists, waiting to be made up.
+	Outstanding int `db:"-" json:"outstanding"`
+	Coverage    any `db:"-" json:"coverage"` // done / due
 }
 
 // ReviewBacklog is the renovation reviews waiting now, and how many are past
@@ -142,17 +156,23 @@ func Dashboard(app core.App, community string, month, at time.Time) (*DashboardD
 		Targets: map[string]float64{"patrol_coverage": 1, "renovation_reviews_overdue": 0},
 	}
 
+	// m: the task is due in the month; the other rows selected are the
+	// earlier months' tasks not patrolled though their day has passed.
 	err := app.DB().NewQuery(`
-		SELECT COUNT(*) AS planned,
-			COALESCE(SUM(status = 'done' OR due_on < {:today}), 0) AS due,
-			COALESCE(SUM(status = 'done'), 0) AS done,
-			COALESCE(SUM(status = 'missed'), 0) AS missed,
-			COALESCE(SUM(status = 'open'), 0) AS open
-		FROM patrol_tasks
-		WHERE community = {:c} AND due_on >= {:dfrom} AND due_on < {:dto}`).Bind(params).One(&d.Patrols)
+		SELECT COALESCE(SUM(m), 0) AS planned,
+			COALESCE(SUM(NOT m OR status IN ('done', 'made_up') OR due_on < {:today}), 0) AS due,
+			COALESCE(SUM(m AND status = 'done'), 0) AS done,
+			COALESCE(SUM(m AND status = 'made_up'), 0) AS made_up,
+			COALESCE(SUM(m AND status IN ('open', 'missed') AND due_on < {:today}), 0) AS missed,
+			COALESCE(SUM(m AND status = 'open' AND due_on >= {:today}), 0) AS open,
+			COALESCE(SUM(NOT m), 0) AS carried_over
+		FROM (SELECT status, due_on, due_on >= {:dfrom} AS m FROM patrol_tasks
+			WHERE community = {:c} AND due_on < {:dto} AND (due_on >= {:dfrom} OR
+				status IN ('open', 'missed') AND due_on < {:today}))`).Bind(params).One(&d.Patrols)
 	if err != nil {
 		return nil, fmt.Errorf("dashboard patrols: %w", err)
 	}
+	d.Patrols.Outstanding = d.Patrols.Missed + d.Patrols.CarriedOver
 	d.Patrols.Coverage = ratio(d.Patrols.Done, d.Patrols.Due)
 
 	err = app.DB().NewQuery(`

@@ -342,7 +342,7 @@ func settleAmount(app core.App, r *core.Record) error {
 		r.Set("payment", "none")
 	case r.GetString("payment") == "paid": // paid in advance
 	case r.GetString("payment") == "paid_on_site":
-		r.Set("paid_at", types.NowDateTime())
+		r.Set("paid_at", nowDateTime())
 	default:
 		r.Set("payment", "unpaid")
 	}

@@ -2,7 +2,6 @@ package hooks
 
 import (
 	"github.com/pocketbase/pocketbase/core"
-	"github.com/pocketbase/pocketbase/tools/types"
 )
 
 // Requests for services the office does not offer are still recorded and
@@ -37,7 +36,7 @@ func answerDemand(e *core.RecordRequestEvent) error {
 	if r.GetString("answer") != "" && r.GetString("answer") != orig.GetString("answer") {
 		r.Set("status", "answered")
 		r.Set("answered_by", e.Auth.Id)
-		r.Set("answered_at", types.NowDateTime())
+		r.Set("answered_at", nowDateTime())
 	}
 	return inTx(e, func(tx core.App) error {
 		if orig.GetString("status") == r.GetString("status") {

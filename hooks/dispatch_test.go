@@ -12,6 +12,7 @@ import (
 
 	"wuye/hooks"
 	"wuye/internal/testapp"
+	"wuye/lib/clock"
 	"wuye/lib/workcal"
 )
 
@@ -75,7 +76,7 @@ func TestWorkOrderLifecycleWithQuoteConsent(t *testing.T) {
 		t.Fatalf("reply due %v after intake, want 15m", d)
 	}
 
-	appointment := time.Now().Add(30 * time.Minute).UTC().Format("2006-01-02 15:04:05.000Z")
+	appointment := clock.Now().Add(30 * time.Minute).UTC().Format("2006-01-02 15:04:05.000Z")
 	code, body = do(http.MethodPatch, url, `{"status":"dispatched","dispatch_mode":"assign","technician":"`+testapp.ID(t, "staff:tech1@example.com")+`","appointment_at":"`+appointment+`"}`, "frontdesk@example.com")
 	expectBody(t, "the desk dispatches to tech1", code, body, 200, `"status":"dispatched"`, `"replied_at":"20`)
 	code, body = do(http.MethodPatch, url, `{"status":"accepted"}`, "tech2@example.com")

@@ -139,7 +139,7 @@ func exportSheet(e *core.RequestEvent) error {
 		return err
 	}
 	defer f.Close()
-	name := fmt.Sprintf("%s-%s.xlsx", e.Request.PathValue("kind"), time.Now().In(workcal.Shanghai).Format("20060102"))
+	name := fmt.Sprintf("%s-%s.xlsx", e.Request.PathValue("kind"), now().In(workcal.Shanghai).Format("20060102"))
 	e.Response.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 	e.Response.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
 	e.Response.WriteHeader(http.StatusOK)

@@ -12,13 +12,14 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"wuye/internal/testapp"
+	"wuye/lib/clock"
 	"wuye/lib/workcal"
 )
 
 func TestServiceListExports(t *testing.T) {
 	app := testapp.New(t)
 	h := testapp.Handler(t, app)
-	month := time.Now().In(workcal.Shanghai).Format("2006-01")
+	month := clock.Now().In(workcal.Shanghai).Format("2006-01")
 	community := testapp.ID(t, "community:CH")
 	// An anonymous complaint from the portal: its complainant stays hidden in the sheet.
 	code, body := testapp.Do(t, h, http.MethodPost, "/api/collections/complaints/records", `{"unit":"`+testapp.ID(t, "unit:1-101")+
@@ -42,7 +43,7 @@ func TestServiceListExports(t *testing.T) {
 		return rows
 	}
 	rows := sheet("complaints", "supervisor@example.com")
-	now := time.Now().In(workcal.Shanghai)
+	now := clock.Now().In(workcal.Shanghai)
 	start := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, workcal.Shanghai).UTC().Format(types.DefaultDateLayout)
 	n, _ := app.CountRecords("complaints", dbx.NewExp("received_at >= {:s}", dbx.Params{"s": start}))
 	if len(rows) != int(n)+1 || rows[0][0] != "编号" {

@@ -10,6 +10,7 @@ import (
 
 	"wuye/hooks"
 	"wuye/internal/testapp"
+	"wuye/lib/clock"
 	"wuye/lib/workcal"
 )
 
@@ -19,7 +20,7 @@ import (
 func TestFeeCollectionOnAKnownFixture(t *testing.T) {
 	app := testapp.New(t)
 	yx, unit := testapp.ID(t, "community:YX"), testapp.ID(t, "unit:A-101")
-	now := time.Now().In(workcal.Shanghai)
+	now := clock.Now().In(workcal.Shanghai)
 	qFirst := time.Date(now.Year(), time.Month((int(now.Month())-1)/3*3+1), 1, 0, 0, 0, 0, time.UTC)
 	itemCol, _ := app.FindCollectionByNameOrId("fee_items")
 	item := core.NewRecord(itemCol)

@@ -12,6 +12,7 @@ import (
 
 	"wuye/hooks"
 	"wuye/internal/testapp"
+	"wuye/lib/clock"
 	"wuye/lib/workcal"
 	"wuye/migrations"
 )
@@ -29,7 +30,7 @@ import (
 func TestFeeSummariesMatchTheRows(t *testing.T) {
 	app := testapp.New(t)
 	rng := rand.New(rand.NewPCG(27, 10))
-	now := time.Now()
+	now := clock.Now()
 	local := now.In(workcal.Shanghai)
 	ch, yx := testapp.ID(t, "community:CH"), testapp.ID(t, "community:YX")
 	communities := []string{ch, yx}

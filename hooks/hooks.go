@@ -18,6 +18,7 @@ func Register(app core.App) {
 		se.Router.BindFunc(localizeErrors)
 		return se.Next()
 	})
+	registerClock(app) // first: the test clock stamps records before other hooks read them
 	registerEvents(app)
 	registerNotifications(app)
 	registerSerials(app)

@@ -10,6 +10,7 @@ import (
 
 	"wuye/hooks"
 	"wuye/internal/testapp"
+	"wuye/lib/clock"
 	"wuye/lib/workcal"
 )
 
@@ -104,7 +105,7 @@ func TestOverdueComplaintJobRereads(t *testing.T) {
 func TestMissedPatrolJobRereads(t *testing.T) {
 	app := testapp.New(t)
 	unit := testapp.ID(t, "unit:2-104")
-	day := time.Now().In(workcal.Shanghai).Format(time.DateOnly)
+	day := clock.Now().In(workcal.Shanghai).Format(time.DateOnly)
 	if _, err := hooks.PlanPatrols(app, day); err != nil {
 		t.Fatal(err)
 	}
@@ -159,7 +160,7 @@ func TestMissedInspectionJobRereads(t *testing.T) {
 	app := testapp.New(t)
 	h := testapp.Handler(t, app)
 	r := permittedRenovation(t, app)
-	today := time.Now().In(workcal.Shanghai).Format(time.DateOnly)
+	today := clock.Now().In(workcal.Shanghai).Format(time.DateOnly)
 	var others []string
 	if err := app.DB().NewQuery("SELECT id FROM renovations WHERE status = 'permitted' AND id != {:id}").
 		Bind(dbx.Params{"id": r.Id}).Column(&others); err != nil {

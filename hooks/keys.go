@@ -154,7 +154,7 @@ func returnKey(e *core.RecordRequestEvent) error {
 	if orig.GetString("returned_at") != "" || l.GetString("returned_at") == "" {
 		return badRequest(validation.Errors{"returned_at": codedError("wuye_field_locked")})
 	}
-	l.Set("returned_at", types.NowDateTime())
+	l.Set("returned_at", nowDateTime())
 	// Checked against the stored loan inside the write: of two returns at
 	// once only one goes through, and a stale one cannot put back in the
 	// cabinet a key that has meanwhile been lent again.

@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	"github.com/pocketbase/pocketbase/core"
-	"github.com/pocketbase/pocketbase/tools/types"
 )
 
 // Notice is a notification to one staff member or resident.
@@ -71,7 +70,7 @@ func registerNotifications(app core.App) {
 			}
 		}
 		if e.Record.GetBool("read") && !orig.GetBool("read") {
-			e.Record.Set("read_at", types.NowDateTime())
+			e.Record.Set("read_at", nowDateTime())
 		} else if !e.Record.GetBool("read") {
 			e.Record.Set("read_at", "")
 		}

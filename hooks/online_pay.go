@@ -11,7 +11,6 @@ import (
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/security"
-	"github.com/pocketbase/pocketbase/tools/types"
 
 	"wuye/lib/money"
 	"wuye/lib/paygate"
@@ -174,7 +173,7 @@ func settleOnlineOrder(app core.App, n paygate.Notification) error {
 		o.Set("status", "paid")
 		o.Set("payment", p.Id)
 		o.Set("provider_txn_id", n.ProviderTxnID)
-		o.Set("paid_at", types.NowDateTime())
+		o.Set("paid_at", nowDateTime())
 		return tx.Save(o)
 	})
 }

@@ -17,6 +17,7 @@ import (
 
 	"wuye/hooks"
 	"wuye/internal/testapp"
+	"wuye/lib/clock"
 	"wuye/lib/workcal"
 )
 
@@ -189,7 +190,7 @@ func TestDailyCashClose(t *testing.T) {
 	app := testapp.New(t)
 	bills := billed(t, app)
 	h := testapp.Handler(t, app)
-	today := time.Now().In(workcal.Shanghai).Format(time.DateOnly)
+	today := clock.Now().In(workcal.Shanghai).Format(time.DateOnly)
 	cashier := testapp.ID(t, "staff:cashier@example.com")
 	before, beforeTotal, err := hooks.CashClose(app, cashier, today) // the demo's payments are today's too
 	if err != nil {
@@ -298,7 +299,7 @@ func TestExcelExports(t *testing.T) {
 	if want := strconv.FormatFloat(float64(b.GetInt("amount_fen"))/100, 'f', -1, 64); rows[1][7] != want {
 		t.Fatalf("amount cell %q, want %q", rows[1][7], want)
 	}
-	for _, kind := range []string{"payments?range=" + time.Now().In(workcal.Shanghai).Format("2006-01"), "arrears?x=1"} {
+	for _, kind := range []string{"payments?range=" + clock.Now().In(workcal.Shanghai).Format("2006-01"), "arrears?x=1"} {
 		code, body := get("/api/wuye/exports/"+kind+"&community="+ch, "supervisor@example.com")
 		if code != 200 {
 			t.Fatalf("%s export: %d %s", kind, code, body)

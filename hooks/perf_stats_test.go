@@ -15,6 +15,7 @@ import (
 
 	"wuye/hooks"
 	"wuye/internal/testapp"
+	"wuye/lib/clock"
 	"wuye/lib/workcal"
 	"wuye/migrations"
 )
@@ -32,7 +33,7 @@ func TestStatisticsMatchTheRowsAfterAnyWrites(t *testing.T) {
 	ch := testapp.ID(t, "community:CH")
 	yx := testapp.ID(t, "community:YX")
 	rng := rand.New(rand.NewPCG(10, 25))
-	now := time.Now()
+	now := clock.Now()
 	h := statsHistory(t, app, rng, now, []string{ch, yx})
 
 	check := func(stage string) {

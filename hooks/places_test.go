@@ -14,6 +14,7 @@ import (
 
 	"wuye/hooks"
 	"wuye/internal/testapp"
+	"wuye/lib/clock"
 	"wuye/lib/workcal"
 	"wuye/migrations"
 )
@@ -144,7 +145,7 @@ func TestResidentPlacesFollowLinks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	today := time.Now().In(workcal.Shanghai).Format(time.DateOnly)
+	today := clock.Now().In(workcal.Shanghai).Format(time.DateOnly)
 	if code, body := testapp.Do(t, h, http.MethodPatch, "/api/collections/unit_residents/records/"+link.Id,
 		`{"until":"`+today+`"}`, "supervisor@example.com"); code != http.StatusOK {
 		t.Fatalf("end the lease: %d %s", code, body)
@@ -183,7 +184,7 @@ func TestResidentPlacesFollowLinks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	yxLink.Set("until", time.Now().In(workcal.Shanghai).AddDate(0, 0, 3).Format(time.DateOnly))
+	yxLink.Set("until", clock.Now().In(workcal.Shanghai).AddDate(0, 0, 3).Format(time.DateOnly))
 	if err := app.Save(yxLink); err != nil {
 		t.Fatal(err)
 	}

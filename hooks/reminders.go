@@ -11,7 +11,6 @@ import (
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
-	"github.com/pocketbase/pocketbase/tools/types"
 
 	"wuye/lib/fee"
 	"wuye/lib/money"
@@ -241,7 +240,7 @@ func deliverReminder(e *core.RecordRequestEvent) error {
 	if r.GetDateTime("delivered_at").IsZero() {
 		return badRequest(validation.Errors{"delivered_at": codedError("validation_required")})
 	}
-	r.Set("delivered_at", types.NowDateTime())
+	r.Set("delivered_at", nowDateTime())
 	r.Set("delivered_by", actorID(e.Auth))
 	for _, f := range changedFields(orig, r) {
 		if f != "delivered_at" && f != "delivered_by" && f != "delivery_note" {

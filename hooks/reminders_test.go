@@ -10,6 +10,7 @@ import (
 
 	"wuye/hooks"
 	"wuye/internal/testapp"
+	"wuye/lib/clock"
 	"wuye/lib/money"
 )
 
@@ -131,7 +132,7 @@ func TestLateFees(t *testing.T) {
 	// fee runs on the other half only.
 	half := principal / 2
 	pay(t, app, b, int(half))
-	today := time.Now().In(time.FixedZone("CST", 8*3600))
+	today := clock.Now().In(time.FixedZone("CST", 8*3600))
 	day := today.AddDate(0, 0, 9).Format(time.DateOnly)
 	lateDays := int64(civilDate(today.Format(time.DateOnly)).Sub(civilDate("2026-01-22")).Hours() / 24) // before today's payment
 	exact := principal*lateDays + (principal-half)*10

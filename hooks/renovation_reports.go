@@ -26,7 +26,10 @@ type WeeklyRow struct {
 }
 
 // RenovationWeekly is the Saturday summary per area (SPEC §5) for the week
-// ending on weekEnd (Sunday to Saturday, inclusive), in SQL.
+// ending on weekEnd (Sunday to Saturday, inclusive), in SQL. The week's days
+// are Shanghai days: a timestamp is stored in UTC, so its day is taken
+// eight hours on (a violation recorded at 07:00 on Sunday morning is
+// Sunday's, not the Saturday before's).
 func RenovationWeekly(app core.App, community string, weekEnd time.Time) ([]WeeklyRow, error) {
 	from := weekEnd.AddDate(0, 0, -6).Format(time.DateOnly)
 	to := weekEnd.Format(time.DateOnly)
@@ -39,7 +42,7 @@ func RenovationWeekly(app core.App, community string, weekEnd time.Time) ([]Week
 			(SELECT COUNT(*) FROM renovation_inspections i JOIN renovations r2 ON r2.id = i.renovation JOIN units u2 ON u2.id = r2.unit
 				JOIN buildings b2 ON b2.id = u2.building WHERE b2.area = a.id AND i.inspected_on BETWEEN {:from} AND {:to} AND i.result = 'issues') AS with_issues,
 			(SELECT COUNT(*) FROM renovation_violations v JOIN renovations r2 ON r2.id = v.renovation JOIN units u2 ON u2.id = r2.unit
-				JOIN buildings b2 ON b2.id = u2.building WHERE b2.area = a.id AND substr(v.created, 1, 10) BETWEEN {:from} AND {:to}) AS violations,
+				JOIN buildings b2 ON b2.id = u2.building WHERE b2.area = a.id AND date(v.created, '+8 hours') BETWEEN {:from} AND {:to}) AS violations,
 			(SELECT COUNT(*) FROM events ev JOIN renovations r2 ON r2.id = ev.subject_id JOIN units u2 ON u2.id = r2.unit
 				JOIN buildings b2 ON b2.id = u2.building WHERE b2.area = a.id AND ev.action = 'missed_inspection' AND ev.note BETWEEN {:from} AND {:to}) AS missed_days
 		FROM areas a

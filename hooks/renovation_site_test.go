@@ -10,6 +10,7 @@ import (
 
 	"wuye/hooks"
 	"wuye/internal/testapp"
+	"wuye/lib/clock"
 	"wuye/lib/workcal"
 )
 
@@ -45,7 +46,7 @@ func permittedRenovation(t testing.TB, app core.App) *core.Record {
 	}
 	desk := staffRec(t, app, "frontdesk@example.com")
 	if r, err = hooks.AdvanceRenovation(app, r.Id, desk, "approved", map[string]any{
-		"agreement_signed_at": time.Now(), "deposit_fen": 200000, "deposit": d.Id}); err != nil {
+		"agreement_signed_at": clock.Now(), "deposit_fen": 200000, "deposit": d.Id}); err != nil {
 		t.Fatal(err)
 	}
 	passCol, _ := app.FindCollectionByNameOrId("renovation_passes")
@@ -74,7 +75,7 @@ func TestRenovationSiteAndRefund(t *testing.T) {
 			t.Errorf("%v m²: %d extinguishers, want %d", area, got, want)
 		}
 	}
-	today := time.Now().In(workcal.Shanghai).Format(time.DateOnly)
+	today := clock.Now().In(workcal.Shanghai).Format(time.DateOnly)
 	if n, _ := hooks.FlagMissedInspections(app, today); n < 1 {
 		t.Fatal("an uninspected site was not flagged")
 	}
@@ -113,7 +114,7 @@ func TestRenovationSiteAndRefund(t *testing.T) {
 	// The week's summary for area 1 (1-103 is in building 1): the test's two
 	// inspections (one with issues) and one violation, and every missed
 	// day flagged in the area (the demo's sites too), counted here in Go.
-	week := time.Now().In(workcal.Shanghai)
+	week := clock.Now().In(workcal.Shanghai)
 	for week.Weekday() != time.Saturday {
 		week = week.AddDate(0, 0, 1)
 	}
@@ -178,14 +179,14 @@ func TestRenovationSiteAndRefund(t *testing.T) {
 		t.Fatalf("acceptance: %v", err)
 	}
 	due := r.GetString("deposit_refund_due")
-	if want := time.Now().In(workcal.Shanghai).AddDate(0, 6, 0).Format(time.DateOnly); due != want {
+	if want := clock.Now().In(workcal.Shanghai).AddDate(0, 6, 0).Format(time.DateOnly); due != want {
 		t.Fatalf("refund due %s, want %s", due, want)
 	}
 	cashier := staffRec(t, app, "cashier@example.com")
 	if _, err = hooks.AdvanceRenovation(app, r.Id, cashier, "closed", nil); errCode(err, "status") != "wuye_refund_not_due" {
 		t.Fatalf("refunded early: %v", err)
 	}
-	later := time.Now().AddDate(0, 6, 1)
+	later := clock.Now().In(workcal.Shanghai).AddDate(0, 6, 1) // the Shanghai day: at 07:30 UTC is a day behind
 	restore := hooks.SetNow(func() time.Time { return later })
 	r, err = hooks.AdvanceRenovation(app, r.Id, cashier, "closed", nil)
 	restore()

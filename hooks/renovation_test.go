@@ -12,6 +12,7 @@ import (
 
 	"wuye/hooks"
 	"wuye/internal/testapp"
+	"wuye/lib/clock"
 	"wuye/lib/fee"
 	"wuye/lib/workcal"
 	"wuye/migrations"
@@ -73,7 +74,7 @@ func TestRenovationToPermit(t *testing.T) {
 		`{"community":"`+testapp.ID(t, "community:CH")+`","unit":"`+unit+`","kind":"renovation","holder_name":"王芳","source":"`+r.GetString("serial")+`","amount_fen":200000}`, "cashier@example.com")
 	expectBody(t, "the cashier takes the deposit", code, body, 200)
 	dep, _ := app.FindFirstRecordByFilter("deposits", "kind='renovation' && unit={:u}", dbx.Params{"u": unit})
-	code, body = do(http.MethodPatch, url, `{"agreement_signed_at":"`+time.Now().UTC().Format("2006-01-02 15:04:05.000Z")+`","fees_fen":50000,"fees_paid":true,"deposit_fen":200000,"deposit":"`+dep.Id+`"}`, "frontdesk@example.com")
+	code, body = do(http.MethodPatch, url, `{"agreement_signed_at":"`+clock.Now().UTC().Format("2006-01-02 15:04:05.000Z")+`","fees_fen":50000,"fees_paid":true,"deposit_fen":200000,"deposit":"`+dep.Id+`"}`, "frontdesk@example.com")
 	expectBody(t, "the desk records agreement, fees and deposit", code, body, 200, `"fees_paid":true`)
 	code, body = do(http.MethodPost, "/api/collections/renovation_passes/records",
 		`{"renovation":"`+r.Id+`","worker_name":"刘师傅","id_no":"500101199001011234","trade":"电工","deposit_fen":10000}`, "frontdesk@example.com")
@@ -92,7 +93,7 @@ func TestRenovationToPermit(t *testing.T) {
 		return fee.Occupancy{AreaCentiM2: 8937, HandedOver: civilDate(u.GetString("handed_over_on")),
 			Renovated: civilDate(u.GetString("renovation_registered_on")), MovedIn: civilDate(u.GetString("moved_in_on"))}
 	}
-	today := civilDate(time.Now().In(workcal.Shanghai).Format(time.DateOnly))
+	today := civilDate(clock.Now().In(workcal.Shanghai).Format(time.DateOnly))
 	if occupancy(before).RateOn(today) != fee.Half {
 		t.Fatal("1-103 should be at half price before its permit")
 	}

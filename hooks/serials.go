@@ -7,6 +7,7 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
+	"wuye/lib/clock"
 	"wuye/lib/serial"
 )
 
@@ -22,8 +23,9 @@ var serialPrefixes = map[string]string{
 	"hot_work_permits":  "DHZ", // 动火证
 }
 
-// now is the clock of serials and deadlines; tests replace it.
-var now = time.Now
+// now is the clock of serials, deadlines and stamps: the process clock (a
+// test clock when WUYE_CLOCK is set, see lib/clock); tests replace it.
+var now = clock.Now
 
 func registerSerials(app core.App) {
 	for collection, prefix := range serialPrefixes {

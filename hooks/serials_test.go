@@ -11,6 +11,7 @@ import (
 
 	"wuye/hooks"
 	"wuye/internal/testapp"
+	"wuye/lib/clock"
 	"wuye/lib/serial"
 )
 
@@ -30,7 +31,7 @@ func probeCollection(t testing.TB, app core.App) *core.Collection {
 func TestSerialsAreUniqueAndGapFreeUnderConcurrency(t *testing.T) {
 	app := testapp.New(t)
 	col := probeCollection(t, app)
-	today := serial.Day(time.Now())
+	today := serial.Day(clock.Now())
 
 	const workers, each = 8, 25
 	var wg sync.WaitGroup

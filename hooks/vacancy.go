@@ -9,7 +9,6 @@ import (
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
-	"github.com/pocketbase/pocketbase/tools/types"
 
 	"wuye/lib/workcal"
 )
@@ -73,24 +72,44 @@ func preparePatrol(app core.App, p, auth *core.Record) (*core.Record, error) {
 		return nil, badRequest(validation.Errors{"unit": codedError("wuye_not_vacant")})
 	}
 	p.Set("patroller", actorID(auth))
-	p.Set("signed_in_at", types.NowDateTime())
+	p.Set("signed_in_at", nowDateTime())
 	p.Set("work_order", "")
 	return unit, nil
 }
 
-// afterPatrol marks the unit's open tasks the patrol fulfils as done and
-// turns a finding into a work order (source vacancy_patrol).
+// afterPatrol marks the unit's tasks the patrol fulfils and turns a
+// finding into a work order (source vacancy_patrol).
+//
+// A task patrolled by its due day is done (on time). A missed task, or one
+// patrolled after its due day, is made up (补巡): the unit
+// has been seen again, so the task leaves the rounds screen and the
+// escalation job ("超过一天未补") and stops counting against the dashboard's
+// figure, but it is recorded as made_up, late, never as done on time.
 func afterPatrol(tx core.App, p, unit, auth *core.Record) error {
-	tasks, err := tx.FindAllRecords("patrol_tasks", dbx.HashExp{"unit": unit.Id, "status": "open"})
+	tasks, err := tx.FindAllRecords("patrol_tasks", dbx.HashExp{"unit": unit.Id, "status": []any{"open", "missed"}})
 	if err != nil {
 		return err
 	}
+	// Judged on the patrol's own Shanghai day, not on whether the nightly
+	// job has flagged the task yet: a patrol after the due day is late.
+	day := p.GetDateTime("signed_in_at").Time().In(workcal.Shanghai).Format(time.DateOnly)
 	for _, t := range tasks {
 		// A full inspection also counts as the week's patrol.
-		if t.GetString("kind") == "weekly" || p.GetString("kind") == "monthly_full" {
-			t.Set("status", "done")
-			t.Set("patrol", p.Id)
-			if err := tx.Save(t); err != nil {
+		if t.GetString("kind") != "weekly" && p.GetString("kind") != "monthly_full" {
+			continue
+		}
+		from, to := t.GetString("status"), "done"
+		if from == "missed" || t.GetString("due_on") < day {
+			to = "made_up"
+		}
+		t.Set("status", to)
+		t.Set("patrol", p.Id)
+		if err := tx.Save(t); err != nil {
+			return err
+		}
+		if to == "made_up" {
+			if err := RecordEvent(tx, Event{Subject: t, Action: "status", From: from, To: to, Actor: auth,
+				Note: fmt.Sprintf("补巡（应于 %s 前完成）", t.GetString("due_on"))}); err != nil {
 				return err
 			}
 		}
@@ -292,7 +311,7 @@ func vacancyRegister(e *core.RequestEvent) error {
 	if !e.HasSuperuserAuth() && !(isStaff(e.Auth) && servesCommunity(e.Auth, community) && !hasRole(e.Auth, RoleTechnician)) {
 		return apis.NewForbiddenError("", nil)
 	}
-	rows, err := VacancyRegister(e.App, community, time.Now().In(workcal.Shanghai).Format(time.DateOnly))
+	rows, err := VacancyRegister(e.App, community, now().In(workcal.Shanghai).Format(time.DateOnly))
 	if err != nil {
 		return err
 	}

@@ -18,6 +18,7 @@ import (
 
 	"wuye/hooks"
 	"wuye/internal/testapp"
+	"wuye/lib/clock"
 	"wuye/lib/workcal"
 )
 
@@ -26,7 +27,7 @@ func TestVacancyPatrolsAndTasks(t *testing.T) {
 	app := testapp.New(t)
 	h := testapp.Handler(t, app)
 	unit := testapp.ID(t, "unit:2-104")
-	day := time.Now().In(workcal.Shanghai).Format(time.DateOnly)
+	day := clock.Now().In(workcal.Shanghai).Format(time.DateOnly)
 	if _, err := hooks.PlanPatrols(app, day); err != nil { // the demo may have planned today already
 		t.Fatal(err)
 	}
@@ -36,7 +37,7 @@ func TestVacancyPatrolsAndTasks(t *testing.T) {
 	y, w := civilDate(day).ISOWeek()
 	weekly, err := app.FindFirstRecordByFilter("patrol_tasks", "unit={:u} && kind='weekly' && period={:p}",
 		dbx.Params{"u": unit, "p": fmt.Sprintf("%d-W%02d", y, w)})
-	if err != nil || weekly.GetString("manager") != testapp.ID(t, "staff:areamgr@example.com") || time.Now().In(workcal.Shanghai).Weekday() != time.Sunday && weekly.GetString("due_on") <= day {
+	if err != nil || weekly.GetString("manager") != testapp.ID(t, "staff:areamgr@example.com") || clock.Now().In(workcal.Shanghai).Weekday() != time.Sunday && weekly.GetString("due_on") <= day {
 		t.Fatalf("weekly task: %v %v", weekly, err)
 	}
 	if code, _ := testapp.Do(t, h, http.MethodGet, "/api/collections/patrol_tasks/records?perPage=500", "", "areamgr2@example.com"); code != 200 {
@@ -207,20 +208,20 @@ func TestKeyLoans(t *testing.T) {
 	}
 	loan, _ := app.FindFirstRecordByFilter("key_loans", "key={:k}", dbx.Params{"k": key.Id})
 	due := loan.GetDateTime("due_at").Time().In(workcal.Shanghai)
-	if due.Format(time.DateOnly) != time.Now().In(workcal.Shanghai).Format(time.DateOnly) || due.Hour() != 23 {
+	if due.Format(time.DateOnly) != clock.Now().In(workcal.Shanghai).Format(time.DateOnly) || due.Hour() != 23 {
 		t.Fatalf("a vacant unit's key is due %v, not tonight", due)
 	}
 	_, body = testapp.Do(t, h, http.MethodGet, "/api/collections/key_loans/records/"+loan.Id, "", "frontdesk@example.com")
 	if loan.GetString("borrower_id_no") != "" && !strings.Contains(body, "500101********1234") {
 		t.Errorf("the desk sees the outsider's full ID number: %s", body)
 	}
-	if n, _ := hooks.FlagOverdueLoans(app, time.Now().Add(25*time.Hour)); n != 1 {
+	if n, _ := hooks.FlagOverdueLoans(app, clock.Now().Add(25*time.Hour)); n != 1 {
 		t.Fatalf("flagged %d overdue loans", n)
 	}
-	if n, _ := hooks.FlagOverdueLoans(app, time.Now().Add(26*time.Hour)); n != 0 {
+	if n, _ := hooks.FlagOverdueLoans(app, clock.Now().Add(26*time.Hour)); n != 0 {
 		t.Fatal("an overdue loan flagged twice")
 	}
-	code, body = testapp.Do(t, h, http.MethodPatch, "/api/collections/key_loans/records/"+loan.Id, `{"returned_at":"`+time.Now().UTC().Format("2006-01-02 15:04:05.000Z")+`"}`, "frontdesk@example.com")
+	code, body = testapp.Do(t, h, http.MethodPatch, "/api/collections/key_loans/records/"+loan.Id, `{"returned_at":"`+clock.Now().UTC().Format("2006-01-02 15:04:05.000Z")+`"}`, "frontdesk@example.com")
 	expectBody(t, "the key comes back", code, body, 200)
 	if k, _ := app.FindRecordById("keys", key.Id); k.GetString("status") != "in" {
 		t.Fatal("the key is not back in the cabinet")

@@ -11,6 +11,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"wuye/lib/clock"
 )
 
 // billingPeriod is a period the demo has not billed.
@@ -35,7 +37,7 @@ func addUnits(t *testing.T, dir string, n int) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	stamp := time.Now().UTC().Format("2006-01-02 15:04:05.000Z")
+	stamp := clock.Now().UTC().Format("2006-01-02 15:04:05.000Z")
 	for i := 0; i < n; i++ {
 		if _, err := stmt.Exec(fmt.Sprintf("fz%013d", i), community, building, fmt.Sprintf("F%05d", i), 1+i%30,
 			80+float64(i%41)/2, stamp, stamp); err != nil {

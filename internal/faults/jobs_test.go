@@ -10,6 +10,7 @@ import (
 
 	"wuye/hooks"
 	"wuye/internal/testapp"
+	"wuye/lib/clock"
 	"wuye/lib/workcal"
 )
 
@@ -25,7 +26,7 @@ func TestArrearsJobsKeepPayments(t *testing.T) {
 		t.Skip("skipped under -short")
 	}
 	// 30 days on, every open bill of the demo is overdue for its next notice.
-	day := time.Now().In(workcal.Shanghai).AddDate(0, 0, 30).Format(time.DateOnly)
+	day := clock.Now().In(workcal.Shanghai).AddDate(0, 0, 30).Format(time.DateOnly)
 	jobs := map[string]func(app core.App) error{
 		"reminders": func(app core.App) error { _, err := hooks.IssueReminders(app, day); return err },
 		"late fees": func(app core.App) error { return hooks.AccrueLateFees(app, day) },
@@ -135,7 +136,7 @@ func TestLateReplyFlagKeepsDispatch(t *testing.T) {
 		if _, err := hooks.AdvanceWorkOrder(tx, o.Id, desk, "dispatched", map[string]any{"dispatch_mode": "assign", "technician": tech.Id}); err != nil {
 			return err
 		}
-		go func() { _, err := hooks.FlagLateReplies(app, time.Now().Add(20*time.Minute)); done <- err }()
+		go func() { _, err := hooks.FlagLateReplies(app, clock.Now().Add(20*time.Minute)); done <- err }()
 		time.Sleep(300 * time.Millisecond)
 		return nil
 	})

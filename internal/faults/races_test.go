@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 	"unicode"
+
+	"wuye/lib/clock"
 )
 
 // rounds is how many times each race is run.
@@ -281,7 +283,7 @@ func TestRaces(t *testing.T) {
 		}
 		// Two desks take the key back at once: one return.
 		loanPath := "/api/collections/key_loans/records/" + replies[w].str("id")
-		back := map[string]any{"returned_at": time.Now().UTC().Format("2006-01-02 15:04:05.000Z")}
+		back := map[string]any{"returned_at": clock.Now().UTC().Format("2006-01-02 15:04:05.000Z")}
 		reqs = []request{as("frontdesk", http.MethodPatch, loanPath, back), as("supervisor", http.MethodPatch, loanPath, back)}
 		oneWinner(t, "key return", round, reqs, race(s, reqs), map[int]string{400: "不能修改", 409: "刚被他人处理"}, returns)
 	}
@@ -296,7 +298,7 @@ func TestRaces(t *testing.T) {
 	for round := 0; round < rounds; round++ {
 		p := mustOK(s.call(tok["frontdesk"], http.MethodPost, "/api/collections/hot_work_permits/records", map[string]any{
 			"renovation": renovation, "operator_name": "赵焊工", "operator_cert": "T123456", "place": fmt.Sprintf("阳台 %d", round),
-			"window_start": time.Now().Add(-time.Hour).UTC().Format(layout), "window_end": time.Now().Add(3 * time.Hour).UTC().Format(layout)}), "permit").str("id")
+			"window_start": clock.Now().Add(-time.Hour).UTC().Format(layout), "window_end": clock.Now().Add(3 * time.Hour).UTC().Format(layout)}), "permit").str("id")
 		path := "/api/collections/hot_work_permits/records/" + p
 		mustOK(s.call(tok["security"], http.MethodPatch, path, map[string]any{"status": "security_reviewed"}), "security review")
 		reqs := []request{

@@ -39,6 +39,7 @@ addMessages({
   'kpi.collection': ['当期收缴率', 'Collection rate'],
   'kpi.recovery': ['清欠率', 'Arrears recovery'],
   'kpi.patrol': ['空置房巡查完成率', 'Vacant-unit patrols done'],
+  'kpi.patrolOutstanding': ['漏巡未补 {n}', '{n} missed, not made up'],
   'kpi.renoOverdue': ['装修审批超时', 'Renovation reviews overdue'],
   'kpi.renoDetail': ['待审核 {e} · 待审批 {a}', '{e} for engineering · {a} for approval'],
   'kpi.range': ['统计期 {r}', 'Period {r}'],
@@ -112,8 +113,10 @@ addMessages({
   'report.thisQuarter': ['本季度 {r}', 'Quarter {r}'],
   'report.patrols': ['五、空置房巡查', '5. Vacant-unit patrols'],
   'report.patrolDue': ['应巡查（已到期）', 'Patrols due'],
-  'report.patrolDone': ['已完成', 'Done'],
-  'report.patrolMissed': ['漏巡', 'Missed'],
+  'report.patrolDone': ['按时完成', 'Done on time'],
+  'report.patrolMadeUp': ['补巡（逾期）', 'Made up late'],
+  'report.patrolMissed': ['漏巡未补', 'Missed, not made up'],
+  'report.patrolCarried': ['其中以前月份结转', 'of which from earlier months'],
   'report.item': ['项目', 'Item'],
   'report.count': ['数量', 'Count'],
   'report.rate': ['比率', 'Rate'],
@@ -212,7 +215,9 @@ function Tiles({ dash, complaints: c, orders: w, fees, range }) {
     { id: 'recovery', title: t('kpi.recovery'), value: row?.recovery_rate ?? null, shown: pct(row?.recovery_rate),
       detail: row ? `${yuan(row.recovered_fen)} / ${yuan(row.arrears_start_fen)}` : '', ...feeState },
     { id: 'patrol', title: t('kpi.patrol'), value: dash.patrols.coverage, shown: pct(dash.patrols.coverage), target: dash.targets.patrol_coverage,
-      detail: of(dash.patrols.done, dash.patrols.due) },
+      // A missed patrol counts against the figure, whatever month it was
+      // due in, until it is made up: the rounds screen lists the same ones.
+      detail: html`${of(dash.patrols.done, dash.patrols.due)} · <span data-testid="patrol-outstanding">${t('kpi.patrolOutstanding', { n: dash.patrols.outstanding })}</span>` },
     { id: 'reno-overdue', title: t('kpi.renoOverdue'), value: dash.renovation_reviews.overdue, shown: String(dash.renovation_reviews.overdue),
       target: dash.targets.renovation_reviews_overdue, better: 'lower', count: true,
       detail: t('kpi.renoDetail', { e: dash.renovation_reviews.awaiting_engineering, a: dash.renovation_reviews.awaiting_approval }) },
@@ -521,7 +526,8 @@ export function MonthlyReport({ community, query }) {
       <section aria-labelledby="r-patrol"><h2 id="r-patrol">${t('report.patrols')}</h2>
         <${FigureGrid} rows=${[
           [t('report.patrolDue'), dash.patrols.due, 'r-patrol-due'], [t('report.patrolDone'), dash.patrols.done, 'r-patrol-done'],
-          [t('report.patrolMissed'), dash.patrols.missed, 'r-patrol-missed'], [t('kpi.patrol'), pct(dash.patrols.coverage), 'r-patrol-coverage'],
+          [t('report.patrolMadeUp'), dash.patrols.made_up, 'r-patrol-made-up'], [t('report.patrolMissed'), dash.patrols.outstanding, 'r-patrol-missed'],
+          [t('report.patrolCarried'), dash.patrols.carried_over, 'r-patrol-carried'], [t('kpi.patrol'), pct(dash.patrols.coverage), 'r-patrol-coverage'],
         ]} />
       </section>
       <footer class="report-sign"><span>${t('report.made')}：</span><span>${t('report.checked')}：</span></footer>
