@@ -126,7 +126,7 @@ supervisor director other_staff  community  community  community  community  com
 superuser                        all        all        all        all        all        all        -
 
 collection events
-fields id subject_collection subject_id action from to actor_staff actor_resident? note community unit? resident? public complaint work_order about_resident about_staff created
+fields id subject_collection subject_id action from to actor_staff actor_resident? note community unit? resident? public complaint work_order about_resident about_staff patrol_task created
 anonymous                        none       none       none       none       none       none       -
 residents                        self+unit  self+unit  none       none       none       self+unit  -
 staff                            community+assigned community+assigned none none none community+assigned -

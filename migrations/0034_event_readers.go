@@ -34,7 +34,8 @@ func init() {
 //   - by record, through a relation to the subject, where the subject's rule
 //     looks at the record itself: a complaint (its handler, whether it is
 //     about the service center or the caller — migration 0022), a work
-//     order (its technician, the pool of a trade), a resident (every
+//     order (its technician, the pool of a trade), a patrol task (its
+//     manager), a resident (every
 //     community they were ever linked to), a staff member (their
 //     communities).
 //   - a subject collection not in the table: the supervisors and the
@@ -90,16 +91,16 @@ var EventSubjectRoles = map[string][]string{
 	"vacancy_patrols":        rolesBut("technician"),
 	"keys":                   rolesBut("technician"),
 	"key_loans":              rolesBut("technician"),
-	"patrol_tasks":           {"supervisor", "director"},
 }
 
 // EventSubjectRelations are the subject collections read by record, with
 // the event's relation to the subject.
 var EventSubjectRelations = map[string]string{
-	"complaints":  "complaint",
-	"work_orders": "work_order",
-	"residents":   "about_resident",
-	"staff":       "about_staff",
+	"complaints":   "complaint",
+	"work_orders":  "work_order",
+	"residents":    "about_resident",
+	"staff":        "about_staff",
+	"patrol_tasks": "patrol_task",
 }
 
 func roleIn(roles []string) string {
@@ -153,6 +154,10 @@ func eventReadRule() string {
 	inCommunity := and(`community != ""`, `@request.auth.communities.id ?= community`, or(
 		and(`subject_collection = "complaints"`, `complaint != ""`, complaintSeenBy("complaint.")),
 		and(`subject_collection = "work_orders"`, `work_order != ""`, workOrderSeenBy),
+		// A patrol task is its manager's, and the supervisors' and the
+		// director's (migration 0017).
+		and(`subject_collection = "patrol_tasks"`, `patrol_task != ""`,
+			or(`patrol_task.manager = @request.auth.id`, roleIn([]string{"supervisor", "director"}))),
 		or(byRole...),
 		other,
 	))
@@ -190,7 +195,12 @@ func eventReadersUp(app core.App) error {
 	if err != nil {
 		return err
 	}
-	events.Fields.Add(rel("work_order", workOrders, false), rel("about_resident", residents, false), rel("about_staff", staff, false))
+	patrolTasks, err := app.FindCollectionByNameOrId("patrol_tasks")
+	if err != nil {
+		return err
+	}
+	events.Fields.Add(rel("work_order", workOrders, false), rel("about_resident", residents, false), rel("about_staff", staff, false),
+		rel("patrol_task", patrolTasks, false))
 	events.ListRule, events.ViewRule = rule(eventReadRule()), rule(eventReadRule())
 	if err := app.Save(events); err != nil {
 		return fmt.Errorf("events readers: %w", err)
@@ -203,6 +213,7 @@ func eventReadersUp(app core.App) error {
 		`UPDATE events SET about_resident = (SELECT l.resident FROM unit_residents l WHERE l.id = events.subject_id)
 			WHERE subject_collection = 'unit_residents' AND subject_id IN (SELECT id FROM unit_residents)`,
 		`UPDATE events SET about_staff = subject_id WHERE subject_collection = 'staff' AND subject_id IN (SELECT id FROM staff)`,
+		`UPDATE events SET patrol_task = subject_id WHERE subject_collection = 'patrol_tasks' AND subject_id IN (SELECT id FROM patrol_tasks)`,
 	} {
 		if _, err := app.DB().NewQuery(q).Execute(); err != nil {
 			return fmt.Errorf("events readers backfill: %w", err)
@@ -240,7 +251,7 @@ func eventReadersDown(app core.App) error {
 	if err != nil {
 		return err
 	}
-	for _, f := range []string{"work_order", "about_resident", "about_staff"} {
+	for _, f := range []string{"work_order", "about_resident", "about_staff", "patrol_task"} {
 		events.Fields.RemoveByName(f)
 	}
 	readEvents := or(
