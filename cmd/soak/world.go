@@ -45,7 +45,14 @@ type unitInfo struct {
 func staffIP(i int) net.IP    { return net.IPv4(127, 0, 1, byte(1+i)) }
 func residentIP(i int) net.IP { return net.IPv4(127, 0, 2, byte(1+i%250)) }
 
-var generated = regexp.MustCompile(`^resident\d+@example\.com$`)
+// generated matches the phones of the demo's generated households; residents
+// sign in with their phone, which the supervisor reads (residents' e-mails
+// are their own: no member of staff sees them).
+var generated = regexp.MustCompile(`^1370000\d{4}$`)
+
+// namedResidents are the demo's named owners the soak signs in as too
+// (owner1 and owner2 of README's table), by phone.
+var namedResidents = map[string]bool{"13800000001": true, "13800000004": true}
 
 // setup signs the staff and residents in and learns the community.
 func setup(ctx context.Context, base string, m *metrics) (*world, error) {
@@ -97,31 +104,31 @@ func setup(ctx context.Context, base string, m *metrics) (*world, error) {
 	}
 	var links list
 	if _, err := w.supervisor.do(ctx, "setup", "GET", records("unit_residents", "perPage", "1000", "skipTotal", "1",
-		"filter", "active = true && unit.community = "+q(w.community), "expand", "resident", "fields", "unit,resident,expand.resident.email"), nil, &links); err != nil {
+		"filter", "active = true && unit.community = "+q(w.community), "expand", "resident", "fields", "unit,resident,expand.resident.phone"), nil, &links); err != nil {
 		return nil, err
 	}
-	emails := map[string]bool{}
+	phones := map[string]bool{}
 	for _, l := range links.Items {
 		w.unitResident[str(l, "unit")] = append(w.unitResident[str(l, "unit")], str(l, "resident"))
 		if e, ok := l["expand"].(map[string]any); ok {
 			if r, ok := e["resident"].(map[string]any); ok {
-				if email := str(r, "email"); generated.MatchString(email) || email == "owner1@example.com" || email == "owner2@example.com" {
-					emails[email] = true
+				if phone := str(r, "phone"); generated.MatchString(phone) || namedResidents[phone] {
+					phones[phone] = true
 				}
 			}
 		}
 	}
-	names := make([]string, 0, len(emails))
-	for e := range emails {
+	names := make([]string, 0, len(phones))
+	for e := range phones {
 		names = append(names, e)
 	}
 	sort.Strings(names)
 	if len(names) == 0 {
 		return nil, fmt.Errorf("found no demo residents to sign in")
 	}
-	for i, email := range names {
+	for i, phone := range names {
 		c := newClient(base, residentIP(i), m)
-		if err := c.signIn(ctx, "residents", email, demo.Password); err != nil {
+		if err := c.signIn(ctx, "residents", phone, demo.Password); err != nil {
 			return nil, err
 		}
 		r := &resident{client: c}
