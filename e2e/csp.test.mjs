@@ -39,15 +39,17 @@ test('the trends tooltip shows under the policy', async () => {
 
 test('the portal opens a rectification notice styled, and its print button runs', async () => {
   const sup = await api(server.url, 'supervisor@example.com');
+  // Staff see a resident's phone, not their e-mail (the account is the
+  // resident's own): the applicant signs in with the phone.
   const reno = (await sup.collection('renovations').getFullList({ filter: 'status = "permitted"', expand: 'applicant', sort: 'created' }))
-    .find((r) => r.expand?.applicant?.email);
+    .find((r) => r.expand?.applicant?.phone);
   assert.ok(reno, 'the demo has a permitted renovation with an applicant');
   await sup.collection('renovation_violations').create({
     renovation: reno.id, severity: 'major', kind: 'load_bearing', description: '拆除承重墙', measures: ['rectify'], status: 'open',
   });
 
   const page = await newPage(browser, DESKTOP);
-  await signIn(page, server.url, reno.expand.applicant.email);
+  await signIn(page, server.url, reno.expand.applicant.phone);
   await page.getByRole('heading', { name: /您好/ }).waitFor();
   await page.goto(server.url + '/#/renovation/' + reno.id);
   const [notice] = await Promise.all([
