@@ -1,11 +1,9 @@
 package hooks
 
 import (
-	"path/filepath"
-	"strings"
-
 	"github.com/pocketbase/pocketbase/core"
-	"github.com/pocketbase/pocketbase/tools/security"
+
+	"wuye/migrations"
 )
 
 // The attachments of an anonymous complaint are stored under neutral names
@@ -15,24 +13,18 @@ import (
 // contact fields the staff are not shown (hooks/complaints_anonymity.go).
 // The handler still gets every file (the photos are what they work from),
 // only not its original name. Names are given before the file is written,
-// so the original name is stored nowhere.
+// so the original name is stored nowhere; migration 0036 renamed the files
+// stored before.
 
 func registerAnonymousAttachments(app core.App) {
 	rename := func(e *core.RecordEvent) error {
 		if e.Record.GetBool("anonymous") {
 			for _, f := range e.Record.GetUnsavedFiles("attachments") {
-				f.Name = neutralFileName(f.Name)
+				f.Name = migrations.NeutralFileName(f.Name)
 			}
 		}
 		return e.Next()
 	}
 	app.OnRecordCreate("complaints").BindFunc(rename)
 	app.OnRecordUpdate("complaints").BindFunc(rename)
-}
-
-// neutralFileName is "attachment_<random>.<ext>", keeping only the
-// extension (sanitized by PocketBase already) of name.
-func neutralFileName(name string) string {
-	ext := strings.ToLower(filepath.Ext(name))
-	return "attachment_" + security.RandomStringWithAlphabet(12, "abcdefghijklmnopqrstuvwxyz0123456789") + ext
 }
