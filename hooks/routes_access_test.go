@@ -139,17 +139,7 @@ func TestPassCheckRoles(t *testing.T) {
 func TestViolationNoticeRoles(t *testing.T) {
 	app := testapp.New(t)
 	h := testapp.Handler(t, app)
-	reno, err := app.FindFirstRecordByFilter("renovations", "status = 'permitted'")
-	if err != nil {
-		t.Fatal(err)
-	}
-	code, body := testapp.Do(t, h, http.MethodPost, "/api/collections/renovation_violations/records",
-		`{"renovation":"`+reno.Id+`","severity":"major","kind":"load_bearing","description":"拆除承重墙","measures":["rectify"],"status":"open"}`, "engineer@example.com")
-	if code != 200 {
-		t.Fatalf("violation: %d %s", code, body)
-	}
-	var v struct{ ID string }
-	_ = json.Unmarshal([]byte(body), &v)
+	reno, v := fileMajorViolation(t, app, h, "engineer@example.com")
 	applicant, _ := app.FindRecordById("residents", reno.GetString("applicant"))
 	want := map[string]int{
 		"engineer@example.com": 200, "areamgr@example.com": 200, "security@example.com": 200, "frontdesk@example.com": 200,
@@ -273,17 +263,7 @@ func TestCORSAllowedOrigins(t *testing.T) {
 func TestPrintableNoticeHeaders(t *testing.T) {
 	app := testapp.New(t)
 	h := testapp.Handler(t, app)
-	reno, err := app.FindFirstRecordByFilter("renovations", "status = 'permitted'")
-	if err != nil {
-		t.Fatal(err)
-	}
-	code, body := testapp.Do(t, h, http.MethodPost, "/api/collections/renovation_violations/records",
-		`{"renovation":"`+reno.Id+`","severity":"major","kind":"load_bearing","description":"拆除承重墙","measures":["rectify"],"status":"open"}`, "supervisor@example.com")
-	if code != 200 {
-		t.Fatalf("violation: %d %s", code, body)
-	}
-	var v struct{ ID string }
-	_ = json.Unmarshal([]byte(body), &v)
+	_, v := fileMajorViolation(t, app, h, "supervisor@example.com")
 	reminder, err := app.FindFirstRecordByFilter("reminders", "community = {:c}", map[string]any{"c": testapp.ID(t, "community:CH")})
 	if err != nil {
 		t.Fatal(err)
@@ -416,4 +396,23 @@ func TestEmailChangeMessages(t *testing.T) {
 	if r, _ := app.FindRecordById("residents", owner); r.Email() != "owner1@example.com" {
 		t.Fatal("the email changed")
 	}
+}
+
+// fileMajorViolation records, as email, a major violation on the demo's
+// first permitted renovation, which the printable rectification notice is
+// about.
+func fileMajorViolation(t *testing.T, app core.App, h http.Handler, email string) (*core.Record, struct{ ID string }) {
+	t.Helper()
+	reno, err := app.FindFirstRecordByFilter("renovations", "status = 'permitted'")
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, body := testapp.Do(t, h, http.MethodPost, "/api/collections/renovation_violations/records",
+		`{"renovation":"`+reno.Id+`","severity":"major","kind":"load_bearing","description":"拆除承重墙","measures":["rectify"],"status":"open"}`, email)
+	if code != 200 {
+		t.Fatalf("violation: %d %s", code, body)
+	}
+	var v struct{ ID string }
+	_ = json.Unmarshal([]byte(body), &v)
+	return reno, v
 }
