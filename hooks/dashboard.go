@@ -35,7 +35,7 @@ func registerDashboard(app core.App) {
 	})
 }
 
-// PatrolCoverage counts a month's vacant-unit patrol tasks (SPEC §7) and
+// PatrolCoverage counts a month's vacant-unit patrol tasks ([000] 管理员 3.2) and
 // the missed patrols still outstanding, so that the figure counts what the
 // rounds screen lists (pb_public/js/staff/rounds.js): a missed patrol counts
 // against the figure, whatever month it was due in, until a later patrol of

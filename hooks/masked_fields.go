@@ -50,7 +50,7 @@ type MaskedField struct {
 // residents back.
 var residentContactRoles = []string{RoleFrontDesk, RoleAreaManager, RoleCashier, RoleSupervisor, RoleDirector}
 
-// keyLenders are the staff who lend keys and chase overdue ones (SPEC §7).
+// keyLenders are the staff who lend keys and chase overdue ones ([000] 前台 4.5).
 var keyLenders = []string{RoleFrontDesk, RoleAreaManager, RoleSupervisor, RoleDirector}
 
 var maskedFields = []MaskedField{

@@ -9,8 +9,8 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 )
 
-// Meter readings are append-only (issue #16 item 9; SPEC §6: "corrections
-// are reversals, never edits", and §9: every change recorded). A reading is
+// Meter readings are append-only (issue #16 item 9: money records are
+// corrected by new entries, never edited, and every change is recorded). A reading is
 // never edited or deleted (migration 0035 removes the update rule; the
 // model hooks below refuse it for code and superusers too). A wrong
 // reading is corrected by a new reading that names it in corrects, says

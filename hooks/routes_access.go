@@ -124,7 +124,7 @@ func mayCheckPass(e *core.RequestEvent, pass *core.Record) bool {
 }
 
 // violationNoticeRoles print the rectification notice (装修违规整改通知书,
-// SPEC §5): the site roles who find a violation and hand the notice to the
+// [004] 3 物业装修管理程序): the site roles who find a violation and hand the notice to the
 // owner (engineering, area manager, security — the renovation screen tells
 // them to print it for a major violation), the desk and the managers.
 // Technicians and cashiers have no part in it.

@@ -133,8 +133,8 @@ var routeRows = map[string]routeRow{
 		}
 		return append(out, m.get("/api/wuye/cash-close?day=%s", m.payDays[0]))
 	}},
-	// The receipt names its issuer (the cashier, SPEC §6: "issuer and
-	// payee"), whom a resident cannot look up in the staff list.
+	// The receipt names its issuer (the cashier: a receipt says who issued
+	// it and to whom), whom a resident cannot look up in the staff list.
 	"GET /api/wuye/receipts/{id}": {shown: []string{"issuer"}, calls: func(m *routeMatrix) []routeCall {
 		return m.perRecord("/api/wuye/receipts/%s", "payments")
 	}},

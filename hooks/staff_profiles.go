@@ -16,7 +16,7 @@ import (
 //     title one gives oneself;
 //   - skills: the director or a supervisor of the staff member's community
 //     (the update rule, migrations/0031_staff_profiles.go, admits them):
-//     skills decide which pool orders a technician may claim (SPEC §4);
+//     skills decide which pool orders a technician may claim (hooks/dispatch_claim.go);
 //   - a supervisor editing someone else changes their skills and nothing
 //     else.
 func init() {

@@ -14,7 +14,7 @@ func init() {
 // Who edits a staff account (issue #16, item 7: a technician gave himself
 // every trade and claimed a carpentry order from the pool; the front desk
 // renamed herself "管理处主任"). Name, role, communities and the active flag
-// are the director's; skills (the trades that open pool orders, SPEC §4) the
+// are the director's; skills (the trades that open pool orders, hooks/dispatch_claim.go) the
 // director's and the supervisor's — so a supervisor now passes the update
 // rule for the staff of their communities, and hooks/staff_profiles.go lets
 // them change skills only. A member of staff still updates their own

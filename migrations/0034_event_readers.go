@@ -39,13 +39,13 @@ func init() {
 //     community they were ever linked to), a staff member (their
 //     communities).
 //   - a subject collection not in the table: the supervisors and the
-//     director of the community, who see everything in it (SPEC §1).
+//     director of the community, who see everything in it (README, the roles).
 //
 // The community condition stays first and on the indexed column
 // (idx_events_community); the rest are comparisons on the event row and
 // primary-key joins to the one subject it names.
 
-// staffRoles are every staff role (SPEC §1).
+// staffRoles are every staff role (hooks/roles.go).
 var staffRoles = []string{"front_desk", "area_manager", "technician", "engineer", "security", "cashier", "supervisor", "director"}
 
 func rolesBut(but ...string) []string {

@@ -17,7 +17,7 @@ func init() {
 // again; that later patrol makes the task up (补巡). It is recorded as
 // "made_up", neither "done" (on time) nor "missed" (still outstanding), so
 // the dashboard's coverage counts it as late and the rounds screen, the
-// escalation job and the report stop listing it (SPEC §7).
+// escalation job and the report stop listing it ([000] 管理员 3.2).
 func patrolMadeUpUp(app core.App) error {
 	c, err := app.FindCollectionByNameOrId("patrol_tasks")
 	if err != nil {

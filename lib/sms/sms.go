@@ -1,5 +1,5 @@
 // Package sms is the seam between Wuye and a text-message provider: the
-// "sms" channel of the notification outbox (SPEC §12, deliveries) and, for
+// "sms" channel of the notification outbox (the `deliveries` collection of a later issue) and, for
 // now, the one-time codes of a phone-number change. A real provider (an
 // operator's or a cloud SMS gateway, with its signed templates) implements
 // Sender; the demo uses a sandbox that keeps each message where a tester
