@@ -19,6 +19,7 @@ addMessages({
   'rounds.due': ['截止 {d}', 'due {d}'],
   'rounds.missed': ['漏巡', 'Missed'],
   'rounds.signIn': ['签到巡查', 'Sign in and patrol'],
+  'rounds.makeUp': ['补巡', 'Make up the patrol'],
   'rounds.checks': ['检查项目（勾选表示正常）', 'Checklist (ticked means in order)'],
   'check.hygiene': ['室内卫生', 'Cleanliness'],
   'check.security': ['门锁安全', 'Locks and security'],
@@ -128,7 +129,7 @@ function Patrols({ me, community }) {
           <div class="main"><div class="t">${unitName(task.expand?.unit)}</div>
             <div class="sub">${label('patrol_kind', task.kind)} · ${t('rounds.due', { d: date(task.due_on) })}</div></div>
           ${task.status === 'missed' && html`<span class="chip s-bad">${t('rounds.missed')}</span>`}
-          <button type="button" aria-expanded=${open === task.id} onClick=${() => setOpen(open === task.id ? '' : task.id)}>${t('rounds.signIn')}</button>
+          <button type="button" aria-expanded=${open === task.id} onClick=${() => setOpen(open === task.id ? '' : task.id)}>${task.status === 'missed' ? t('rounds.makeUp') : t('rounds.signIn')}</button>
         </div>
         ${open === task.id && html`<${PatrolForm} task=${task} onDone=${() => { setOpen(''); tasks.reload(); }} />`}
       </li>`)}</ul>`}
