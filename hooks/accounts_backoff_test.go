@@ -51,16 +51,8 @@ func TestSigninBackoffPerAccount(t *testing.T) {
 		n, _ := app.CountRecords("notifications", dbx.HashExp{"recipient_resident": owner, "kind": "signin_backoff"})
 		return int(n)
 	}
-	tried, held := 0, 0
-	check := func(ok bool, format string, args ...any) {
-		t.Helper()
-		tried++
-		if ok {
-			held++
-		} else {
-			t.Errorf(format, args...)
-		}
-	}
+	probes := &checks{t: t}
+	check := probes.check
 
 	for i := 0; i < hooks.SigninFailLimit; i++ {
 		identity := "owner1@example.com"
@@ -117,7 +109,7 @@ func TestSigninBackoffPerAccount(t *testing.T) {
 	check(notices() == 2, "a second episode: %d notices (want 2)", notices())
 	events, _ := app.CountRecords("events", dbx.HashExp{"subject_collection": "residents", "subject_id": owner, "action": "signin_backoff"})
 	check(events == 2, "%d back-off events in the timeline (want 2)", events)
-	t.Logf("sign-in back-off: tried %d, held %d, lost %d", tried, held, tried-held)
+	probes.log("sign-in back-off")
 }
 
 // TestSigninBackoffConcurrent: guesses sent all at once cannot slip past the

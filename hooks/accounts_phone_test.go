@@ -55,16 +55,8 @@ func TestPhoneChangeNoEnumeration(t *testing.T) {
 	owner1 := testapp.ID(t, "residents:owner1@example.com")
 	taken := phoneOf(t, app, "residents", testapp.ID(t, "residents:owner2@example.com"))
 	free := "13712345678"
-	tried, held := 0, 0
-	check := func(ok bool, format string, args ...any) {
-		t.Helper()
-		tried++
-		if ok {
-			held++
-		} else {
-			t.Errorf(format, args...)
-		}
-	}
+	probes := &checks{t: t}
+	check := probes.check
 
 	// A direct update: the same refusal for a taken and a free number, and
 	// for the caller's own account as for staff.
@@ -125,7 +117,7 @@ func TestPhoneChangeNoEnumeration(t *testing.T) {
 	code, body = testapp.Do(t, h, http.MethodPost, "/api/wuye/phone-change/confirm", fmt.Sprintf(`{"phone":%q,"code":%q}`, taken, c), "owner1@example.com")
 	check(code == http.StatusConflict && strings.Contains(body, "另一个账号"), "confirm a taken number with its code: %d %s", code, body)
 	check(phoneOf(t, app, "residents", owner1) == free, "the clash changed the phone")
-	t.Logf("phone change, enumeration: tried %d, held %d, lost %d", tried, held, tried-held)
+	probes.log("phone change, enumeration")
 }
 
 // TestPhoneChangeCodeLimits: codes expire after 10 minutes, five wrong

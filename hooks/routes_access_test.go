@@ -180,17 +180,7 @@ func TestOnlineOrdersResidentsOnly(t *testing.T) {
 	if countIn(t, app, "online_orders") != orders {
 		t.Fatal("a refused online order was stored")
 	}
-	code, body := testapp.Do(t, h, http.MethodPost, "/api/wuye/pay/wechat", `{"unit":"`+unit+`","bills":["`+bills[0].Id+`"]}`, "tenant1@example.com")
-	if code != 200 {
-		t.Fatalf("the tenant of 1-101 opens an order: %d %s", code, body)
-	}
-	var started struct {
-		Order struct {
-			TradeNo string `json:"trade_no"`
-		} `json:"order"`
-	}
-	_ = json.Unmarshal([]byte(body), &started)
-	trade := `{"trade_no":"` + started.Order.TradeNo + `"}`
+	trade := `{"trade_no":"` + startOnlinePayment(t, h, unit, bills[0].Id, "tenant1@example.com") + `"}`
 	for _, who := range []string{"frontdesk@example.com", "cashier@example.com", "supervisor@example.com", "root@example.com"} {
 		if code, body := testapp.Do(t, h, http.MethodPost, checkoutURL, trade, who); code != 404 {
 			t.Errorf("%s pays the tenant's order in the sandbox: %d %s, want 404", who, code, body)

@@ -20,18 +20,8 @@ func TestSandboxCheckout(t *testing.T) {
 	h := testapp.Handler(t, app)
 	b := bills[0]
 
-	code, body := testapp.Do(t, h, http.MethodPost, "/api/wuye/pay/wechat",
-		`{"unit":"`+testapp.ID(t, "unit:1-101")+`","bills":["`+b.Id+`"]}`, "owner1@example.com")
-	if code != 200 {
-		t.Fatalf("owner1 starts paying: %d %s", code, body)
-	}
-	var started struct {
-		Order struct {
-			TradeNo string `json:"trade_no"`
-		} `json:"order"`
-	}
-	_ = json.Unmarshal([]byte(body), &started)
-	trade := `{"trade_no":"` + started.Order.TradeNo + `"}`
+	tradeNo := startOnlinePayment(t, h, testapp.ID(t, "unit:1-101"), b.Id, "owner1@example.com")
+	trade := `{"trade_no":"` + tradeNo + `"}`
 	payments := func() int { return countIn(t, app, "payments") }
 	before := payments()
 
@@ -57,7 +47,7 @@ func TestSandboxCheckout(t *testing.T) {
 	}
 
 	var paid struct{ Status, Payment string }
-	code, body = testapp.Do(t, h, http.MethodPost, checkoutURL, trade, "owner1@example.com")
+	code, body := testapp.Do(t, h, http.MethodPost, checkoutURL, trade, "owner1@example.com")
 	if code != 200 {
 		t.Fatalf("the payer checks out: %d %s", code, body)
 	}
@@ -86,7 +76,7 @@ func TestSandboxCheckout(t *testing.T) {
 	if code != 200 || again != paid || payments() != before+1 {
 		t.Errorf("a second checkout: %d %s, payments %d → %d", code, body, before, payments())
 	}
-	o, err := app.FindFirstRecordByFilter("online_orders", "trade_no={:t}", dbx.Params{"t": started.Order.TradeNo})
+	o, err := app.FindFirstRecordByFilter("online_orders", "trade_no={:t}", dbx.Params{"t": tradeNo})
 	if err != nil || o.GetString("status") != "paid" || o.GetString("payment") != paid.Payment {
 		t.Errorf("order after checkout: %v %v", o, err)
 	}
@@ -116,4 +106,21 @@ func TestSandboxCheckoutIsOffByDefault(t *testing.T) {
 	if s, _ := owedOn(t, app, bills[0].Id); s == "paid" || countIn(t, app, "payments") != before {
 		t.Error("a server without the sandbox cashier took a payment")
 	}
+}
+
+// startOnlinePayment opens an online order for bill of unit as email and
+// returns its trade number.
+func startOnlinePayment(t *testing.T, h http.Handler, unit, bill, email string) string {
+	t.Helper()
+	code, body := testapp.Do(t, h, http.MethodPost, "/api/wuye/pay/wechat", `{"unit":"`+unit+`","bills":["`+bill+`"]}`, email)
+	if code != 200 {
+		t.Fatalf("%s starts paying: %d %s", email, code, body)
+	}
+	var started struct {
+		Order struct {
+			TradeNo string `json:"trade_no"`
+		} `json:"order"`
+	}
+	_ = json.Unmarshal([]byte(body), &started)
+	return started.Order.TradeNo
 }
