@@ -112,51 +112,7 @@ func registerComplaints(app core.App) {
 		return badRequest(validation.Errors{"id": codedError("wuye_never_deleted")})
 	})
 
-	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
-		se.App.Cron().MustAdd("wuye_complaint_deadlines", "*/5 * * * *", func() {
-			if n, err := FlagOverdueComplaints(se.App, now()); err != nil {
-				se.App.Logger().Error("flag overdue complaints", "error", err)
-			} else if n > 0 {
-				se.App.Logger().Info("flagged overdue complaints", "count", n)
-			}
-		})
-		se.Router.GET("/api/stats/complaints", complaintStats)
-		return se.Next()
-	})
-}
-
-// validatePlace holds for every save of a document about a place (a
-// complaint, a work order): a unit, from which its building and community
-// follow, or for a common area a location (and optionally a building) in the
-// community.
-func validatePlace(e *core.RecordEvent) error {
-	r := e.Record
-	if unitID := r.GetString("unit"); unitID != "" {
-		if u, err := e.App.FindRecordById("units", unitID); err == nil {
-			if r.GetString("community") == "" {
-				r.Set("community", u.GetString("community"))
-			}
-			if r.GetString("building") == "" {
-				r.Set("building", u.GetString("building"))
-			}
-			if u.GetString("community") != r.GetString("community") || u.GetString("building") != r.GetString("building") {
-				return validation.Errors{"unit": codedError("wuye_community_mismatch")}
-			}
-		}
-	}
-	if err := e.Next(); err != nil {
-		return err
-	}
-	if r.GetString("unit") == "" && r.GetString("location") == "" {
-		return validation.Errors{"location": codedError("wuye_location_required")}
-	}
-	if b := r.GetString("building"); b != "" && r.GetString("unit") == "" {
-		building, err := e.App.FindRecordById("buildings", b)
-		if err != nil || building.GetString("community") != r.GetString("community") {
-			return validation.Errors{"building": codedError("wuye_community_mismatch")}
-		}
-	}
-	return nil
+	addJob(app, "wuye_complaint_deadlines", "*/5 * * * *", jobStep{"flag overdue complaints", FlagOverdueComplaints})
 }
 
 // serverOwned are the complaint fields only Wuye itself sets.
@@ -165,6 +121,11 @@ var serverOwned = []string{
 	"first_responded_at", "replied_at", "revisited_at", "closed_at", "result", "invalid_reason",
 	"satisfaction", "revisit_note", "reopen_count", "first_response_overdue", "reply_overdue", "hot_group",
 }
+
+// officeOwned are the complaint fields the office sets on a complaint a
+// resident files in the portal: which department deals with it is the
+// office's call, like its grading.
+var officeOwned = []string{"department"}
 
 // prepareIntake fills in what the office decides about a new complaint:
 // who received it, its channel and status, and its deadlines. Whatever a
@@ -182,6 +143,9 @@ func prepareIntake(app core.App, r *core.Record, auth *core.Record) error {
 		// they live in (the create rule has checked the link).
 		if r.GetString("unit") == "" {
 			return badRequest(validation.Errors{"unit": codedError("validation_required")})
+		}
+		for _, f := range officeOwned {
+			r.Set(f, nil)
 		}
 		r.Set("resident", auth.Id)
 		r.Set("channel", "portal")
@@ -329,25 +293,6 @@ func FileComplaint(app core.App, c *core.Record, auth *core.Record) error {
 		}
 		return afterIntake(tx, c, auth, graded)
 	})
-}
-
-// notifyManagers tells the community's supervisors and directors.
-func notifyManagers(app core.App, subject *core.Record, kind, title string) error {
-	managers, err := app.FindAllRecords("staff",
-		dbx.NewExp("role IN ('supervisor','director') AND active = TRUE AND EXISTS (SELECT 1 FROM json_each(communities) WHERE value = {:c})",
-			dbx.Params{"c": subject.GetString("community")}))
-	if err != nil {
-		return fmt.Errorf("find managers: %w", err)
-	}
-	for _, m := range managers {
-		if subject.GetString("subject_staff") == m.Id {
-			continue // never about themselves
-		}
-		if err := Notify(app, Notice{Recipient: m, Kind: kind, Title: title, Subject: subject}); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // A complaint joins a hot group as it is taken in: when the complaints of
@@ -524,12 +469,8 @@ func FlagOverdueComplaints(app core.App, at time.Time) (int, error) {
 	}
 	jobSelected("complaint_deadlines")
 	flagged := 0
-	err = app.RunInTransaction(func(tx core.App) error {
-		for _, selected := range late {
-			c, err := tx.FindRecordById("complaints", selected.Id)
-			if err != nil {
-				return fmt.Errorf("flag %s: %w", selected.Id, err)
-			}
+	err = app.RunInTransaction(func(tx core.App) (err error) {
+		flagged, err = eachAgain(tx, late, func(c *core.Record) (bool, error) {
 			status := c.GetString("status")
 			var kinds []string
 			if status == "received" && !c.GetBool("first_response_overdue") && overdue(c.GetString("first_response_due"), stamp) {
@@ -541,23 +482,23 @@ func FlagOverdueComplaints(app core.App, at time.Time) (int, error) {
 				kinds = append(kinds, "reply")
 			}
 			if len(kinds) == 0 {
-				continue
+				return false, nil
 			}
 			if err := tx.Save(c); err != nil {
-				return fmt.Errorf("flag %s: %w", c.Id, err)
+				return false, fmt.Errorf("flag %s: %w", c.Id, err)
 			}
 			for _, k := range kinds {
 				if err := RecordEvent(tx, Event{Subject: c, Action: "overdue_" + k}); err != nil {
-					return err
+					return false, err
 				}
 				title := fmt.Sprintf("投诉 %s 超时未%s，已升级给主管", c.GetString("serial"), map[string]string{"first_response": "首次回应", "reply": "答复"}[k])
 				if err := notifyManagers(tx, c, "complaint_overdue", title); err != nil {
-					return err
+					return false, err
 				}
 			}
-			flagged++
-		}
-		return nil
+			return true, nil
+		})
+		return err
 	})
 	return flagged, err
 }
@@ -566,16 +507,4 @@ func FlagOverdueComplaints(app core.App, at time.Time) (int, error) {
 // stamp (both in PocketBase's UTC layout, which sorts as text).
 func overdue(due, stamp string) bool {
 	return due != "" && due < stamp
-}
-
-// jobSelected is called by the flag jobs between their query and their
-// write transaction; a test sets it to change a record in that gap.
-var jobSelected = func(job string) {}
-
-func shorten(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n]) + "…"
 }

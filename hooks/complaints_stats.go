@@ -1,8 +1,6 @@
 package hooks
 
 import (
-	"math"
-	"net/http"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -133,24 +131,10 @@ func ComplaintStats(app core.App, community string, month time.Time, at time.Tim
 	}, nil
 }
 
-// ratio is n/d rounded to 4 places, or nil when there is nothing to count.
-func ratio(n, d int) any {
-	if d == 0 {
-		return nil
-	}
-	return math.Round(float64(n)/float64(d)*10000) / 10000
-}
-
-// complaintStats answers GET /api/stats/complaints?community=…&month=YYYY-MM
-// for the community's supervisors and directors.
-func complaintStats(e *core.RequestEvent) error {
-	community, month, err := statsRequest(e)
-	if err != nil {
-		return err
-	}
-	stats, err := ComplaintStats(e.App, community, month, now())
-	if err != nil {
-		return err
-	}
-	return e.JSON(http.StatusOK, stats)
+// registerComplaintStats serves a month's complaint statistics.
+func registerComplaintStats(app core.App) {
+	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		se.Router.GET("/api/stats/complaints", monthlyStats(ComplaintStats))
+		return se.Next()
+	})
 }

@@ -167,20 +167,8 @@ func registerDispatch(app core.App) {
 	app.OnRecordCreateRequest("service_demands").BindFunc(prepareDemand)
 	app.OnRecordUpdateRequest("service_demands").BindFunc(answerDemand)
 
-	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
-		se.App.Cron().MustAdd("wuye_work_order_replies", "* * * * *", func() {
-			if _, err := FlagLateReplies(se.App, now()); err != nil {
-				se.App.Logger().Error("flag late work-order replies", "error", err)
-			}
-		})
-		se.App.Cron().MustAdd("wuye_work_order_revisits", "10 0 * * *", func() {
-			if _, err := FlagMissedRevisits(se.App, now()); err != nil {
-				se.App.Logger().Error("flag missed revisits", "error", err)
-			}
-		})
-		se.Router.GET("/api/stats/work-orders", workOrderStats)
-		return se.Next()
-	})
+	addJob(app, "wuye_work_order_replies", "* * * * *", jobStep{"flag late work-order replies", FlagLateReplies})
+	addJob(app, "wuye_work_order_revisits", "10 0 * * *", jobStep{"flag missed revisits", FlagMissedRevisits})
 }
 
 // workOrderServerOwned are the fields only Wuye sets on a new order.
@@ -191,6 +179,11 @@ var workOrderServerOwned = []string{
 	"closed_at", "cancel_reason", "cancelled_at", "reply_overdue", "revisit_overdue", "rework_of", "rework_round",
 	"technician", "dispatch_mode",
 }
+
+// workOrderOfficeOwned are the fields the office sets on an order a resident
+// files in the portal: where it came from (a patrol, an inspection) and the
+// damage report are the office's record.
+var workOrderOfficeOwned = []string{"source", "source_ref", "damage_report"}
 
 // prepareWorkOrder fills in what the office decides about a new order: its
 // receiver, status, reply deadline, and what the price list says.
@@ -204,6 +197,11 @@ func prepareWorkOrder(app core.App, r, auth *core.Record) error {
 	r.Set("received_at", at)
 	r.Set("reply_due", at.Add(replyWindow))
 	r.Set("payment", "none")
+	if isResident(auth) {
+		for _, f := range workOrderOfficeOwned {
+			r.Set(f, nil)
+		}
+	}
 	if r.GetString("source") == "" {
 		r.Set("source", "request")
 	}
@@ -479,39 +477,6 @@ func FlagMissedRevisits(app core.App, at time.Time) (int, error) {
 		return 0, fmt.Errorf("find missed revisits: %w", err)
 	}
 	return len(missed), flagOnce(app, missed, "revisit_overdue", "overdue_revisit", nil)
-}
-
-// flagOnce sets the flag field of each record, records action for it and,
-// when notify is set, tells whom it concerns — all in one transaction. The
-// callers select only unflagged records, so a breach is flagged once.
-// The records were selected before this write and a save writes the whole
-// record: one changed since (an order dispatched, a key returned) is left
-// for the next run to judge again, rather than put back as it was read.
-func flagOnce(app core.App, records []*core.Record, flag, action string, notify func(tx core.App, r *core.Record) error) error {
-	return app.RunInTransaction(func(tx core.App) error {
-		for _, selected := range records {
-			r, err := tx.FindRecordById(selected.Collection(), selected.Id)
-			if err != nil {
-				return fmt.Errorf("flag %s %s: %w", flag, selected.Id, err)
-			}
-			if r.GetString("updated") != selected.GetString("updated") {
-				continue
-			}
-			r.Set(flag, true)
-			if err := tx.Save(r); err != nil {
-				return fmt.Errorf("flag %s %s: %w", flag, r.Id, err)
-			}
-			if err := RecordEvent(tx, Event{Subject: r, Action: action}); err != nil {
-				return err
-			}
-			if notify != nil {
-				if err := notify(tx, r); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
-	})
 }
 
 // StatementLine is an unpaid paid-service order for the unit's next fee

@@ -1,12 +1,9 @@
 package hooks
 
 import (
-	"net/http"
 	"time"
 
 	"github.com/pocketbase/dbx"
-	validation "github.com/pocketbase/ozzo-validation/v4"
-	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
@@ -115,33 +112,10 @@ func WorkOrderStats(app core.App, community string, month, at time.Time) (map[st
 	}, nil
 }
 
-// workOrderStats answers GET /api/stats/work-orders?community=…&month=YYYY-MM
-// for the community's supervisors and directors.
-func workOrderStats(e *core.RequestEvent) error {
-	community, month, err := statsRequest(e)
-	if err != nil {
-		return err
-	}
-	stats, err := WorkOrderStats(e.App, community, month, now())
-	if err != nil {
-		return err
-	}
-	return e.JSON(http.StatusOK, stats)
-}
-
-// statsRequest checks a statistics request: a supervisor or director of the
-// community (or a superuser), and a month as YYYY-MM.
-func statsRequest(e *core.RequestEvent) (string, time.Time, error) {
-	if e.Auth == nil {
-		return "", time.Time{}, apis.NewUnauthorizedError("", nil)
-	}
-	community := e.Request.URL.Query().Get("community")
-	if !e.HasSuperuserAuth() && !(hasRole(e.Auth, RoleSupervisor, RoleDirector) && servesCommunity(e.Auth, community)) {
-		return "", time.Time{}, apis.NewForbiddenError("", nil)
-	}
-	month, err := time.ParseInLocation("2006-01", e.Request.URL.Query().Get("month"), workcal.Shanghai)
-	if err != nil {
-		return "", time.Time{}, badRequest(validation.Errors{"month": codedError("wuye_bad_month")})
-	}
-	return community, month, nil
+// registerWorkOrderStats serves a month's work-order statistics.
+func registerWorkOrderStats(app core.App) {
+	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		se.Router.GET("/api/stats/work-orders", monthlyStats(WorkOrderStats))
+		return se.Next()
+	})
 }

@@ -3,8 +3,6 @@ package hooks
 import (
 	"fmt"
 	"net/http"
-	"regexp"
-	"strconv"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -25,34 +23,6 @@ type CollectionRow struct {
 	RecoveredFen    int64  `db:"recovered" json:"recovered_fen"`         // of that, collected within the range
 	CollectionRate  any    `db:"-" json:"collection_rate"`               // 当期收缴率
 	RecoveryRate    any    `db:"-" json:"recovery_rate"`                 // 清欠率
-}
-
-var statsRangeCode = regexp.MustCompile(`^(\d{4})(?:-(\d{2})|-Q([1-4])|-H([12]))?$`)
-
-// statsRange reads a month (2026-03), quarter (2026-Q1), half-year (2026-H1)
-// or year (2026) into its first and last civil days.
-func statsRange(code string) (time.Time, time.Time, error) {
-	m := statsRangeCode.FindStringSubmatch(code)
-	if m == nil {
-		return time.Time{}, time.Time{}, fmt.Errorf("bad range %q", code)
-	}
-	y, _ := strconv.Atoi(m[1])
-	first, months := time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC), 12
-	switch {
-	case m[2] != "":
-		mo, _ := strconv.Atoi(m[2])
-		if mo < 1 || mo > 12 {
-			return time.Time{}, time.Time{}, fmt.Errorf("bad month in %q", code)
-		}
-		first, months = first.AddDate(0, mo-1, 0), 1
-	case m[3] != "":
-		q, _ := strconv.Atoi(m[3])
-		first, months = first.AddDate(0, 3*(q-1), 0), 3
-	case m[4] != "":
-		h, _ := strconv.Atoi(m[4])
-		first, months = first.AddDate(0, 6*(h-1), 0), 6
-	}
-	return first, first.AddDate(0, months, -1), nil
 }
 
 // FeeCollection works out, in SQL, the collection of community over the
@@ -216,20 +186,13 @@ func AgedArrears(app core.App, community string, day time.Time) (map[string]int6
 	return map[string]int64{"0-30": r.A, "31-90": r.B, "91-180": r.C, "180+": r.D}, nil
 }
 
-func ratioFen(n, d int64) any {
-	if d <= 0 {
-		return nil
-	}
-	return ratio(int(n), int(d))
-}
-
 // feeStats answers GET /api/stats/fees?community=…&range=2026-Q1[&group=building|fee_item]
 // for the community's supervisors and directors (and its cashiers).
 func feeStats(e *core.RequestEvent) error {
 	q := e.Request.URL.Query()
-	community := q.Get("community")
-	if !e.HasSuperuserAuth() && !(hasRole(e.Auth, RoleSupervisor, RoleDirector, RoleCashier) && servesCommunity(e.Auth, community)) {
-		return apis.NewForbiddenError("", nil)
+	community, err := statsCommunity(e, RoleSupervisor, RoleDirector, RoleCashier)
+	if err != nil {
+		return err
 	}
 	first, last, err := statsRange(q.Get("range"))
 	if err != nil {
@@ -248,5 +211,13 @@ func feeStats(e *core.RequestEvent) error {
 		"rows": rows, "aged_arrears_fen": aged,
 		// Targets [000] 管理员 4.1.5: utilities and paid services 100%, the management fee at least 95%.
 		"targets": map[string]float64{"management": 0.95, "utilities": 1},
+	})
+}
+
+// registerFeeStats serves the collection statistics.
+func registerFeeStats(app core.App) {
+	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		se.Router.GET("/api/stats/fees", feeStats).Bind(apis.RequireAuth())
+		return se.Next()
 	})
 }

@@ -3,13 +3,10 @@ package hooks
 import (
 	"fmt"
 	"slices"
-	"time"
 
 	"github.com/pocketbase/dbx"
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
-
-	"wuye/lib/workcal"
 )
 
 // auditedFields names, per registry collection, the field whose change is a
@@ -40,44 +37,8 @@ func registerRegistry(app core.App) {
 		auditRequests(app, collection, field)
 	}
 
-	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
-		// Links whose end date has come are closed at Shanghai midnight.
-		se.App.Cron().MustAdd("wuye_end_links", "1 0 * * *", func() {
-			if n, err := EndExpiredLinks(se.App, today()); err != nil {
-				se.App.Logger().Error("end expired links", "error", err)
-			} else if n > 0 {
-				se.App.Logger().Info("ended resident links", "count", n)
-			}
-		})
-		return se.Next()
-	})
-}
-
-// today is the current civil date in Asia/Shanghai.
-func today() string {
-	return now().In(workcal.Shanghai).Format(time.DateOnly)
-}
-
-// checkDate verifies that field, when set, holds a real calendar date.
-func checkDate(r *core.Record, field string) error {
-	v := r.GetString(field)
-	if v == "" {
-		return nil
-	}
-	if _, err := time.Parse(time.DateOnly, v); err != nil {
-		return validation.Errors{field: codedError("wuye_date_invalid")}
-	}
-	return nil
-}
-
-// notBefore verifies that date field later is not earlier than field earlier
-// (both optional; civil dates compare as strings).
-func notBefore(r *core.Record, later, earlier string) error {
-	l, e := r.GetString(later), r.GetString(earlier)
-	if l != "" && e != "" && l < e {
-		return validation.Errors{later: codedError("wuye_date_before", fieldLabels[earlier].zh, fieldLabels[earlier].en)}
-	}
-	return nil
+	// Links whose end date has come are closed at Shanghai midnight.
+	addJob(app, "wuye_end_links", "1 0 * * *", jobStep{"end expired resident links", daily(EndExpiredLinks)})
 }
 
 // immutable refuses an update that changes any of fields.
@@ -241,22 +202,6 @@ func uniqueWithin(app core.App, r *core.Record, scope, field, code string) error
 	return nil
 }
 
-// exists reports whether collection has a record matching where other than
-// the record with id except.
-func exists(app core.App, collection string, where dbx.Expression, except string) (bool, error) {
-	var n int
-	err := app.RecordQuery(collection).
-		Select("count(*)").
-		AndWhere(where).
-		AndWhere(dbx.Not(dbx.HashExp{"id": except})).
-		Limit(1).
-		Row(&n)
-	if err != nil {
-		return false, fmt.Errorf("check %s: %w", collection, err)
-	}
-	return n > 0, nil
-}
-
 // guardStaffWrite keeps role, communities and the active flag in the
 // director's hands, and a director within the communities they run.
 func guardStaffWrite(e *core.RecordRequestEvent) error {
@@ -355,26 +300,6 @@ func stateOf(r *core.Record, field string) string {
 	return fmt.Sprint(r.Get(field))
 }
 
-// changedFields lists the fields whose value an update changes (auth
-// secrets and timestamps left out).
-func changedFields(orig, r *core.Record) []string {
-	var out []string
-	for _, f := range r.Collection().Fields {
-		switch f.Type() {
-		case core.FieldTypePassword, core.FieldTypeAutodate:
-			continue
-		}
-		name := f.GetName()
-		if name == core.FieldNameTokenKey {
-			continue
-		}
-		if fmt.Sprint(orig.Get(name)) != fmt.Sprint(r.Get(name)) {
-			out = append(out, name)
-		}
-	}
-	return out
-}
-
 // EndExpiredLinks closes the resident links whose end date is on or before
 // day (YYYY-MM-DD, Shanghai): they stop granting access, and each closing
 // is recorded. It is the body of the midnight cron job and is idempotent.
@@ -388,27 +313,20 @@ func EndExpiredLinks(app core.App, day string) (int, error) {
 	}
 	jobSelected("expired_links")
 	ended := 0
-	err = app.RunInTransaction(func(tx core.App) error {
-		for _, l := range links {
-			// Judged as stored now: a lease extended (or ended by hand)
-			// since the query is left as it is.
-			l, err := tx.FindRecordById("unit_residents", l.Id)
-			if err != nil {
-				return fmt.Errorf("re-read link: %w", err)
-			}
+	err = app.RunInTransaction(func(tx core.App) (err error) {
+		// Judged as stored now: a lease extended (or ended by hand) since
+		// the query is left as it is.
+		ended, err = eachAgain(tx, links, func(l *core.Record) (bool, error) {
 			if !l.GetBool("active") || l.GetString("until") == "" || l.GetString("until") > day {
-				continue
+				return false, nil
 			}
-			ended++
 			l.Set("active", false)
 			if err := tx.Save(l); err != nil {
-				return fmt.Errorf("end link %s: %w", l.Id, err)
+				return false, fmt.Errorf("end link %s: %w", l.Id, err)
 			}
-			if err := RecordEvent(tx, Event{Subject: l, Action: "status", From: "true", To: "false", Note: "until " + l.GetString("until")}); err != nil {
-				return err
-			}
-		}
-		return nil
+			return true, RecordEvent(tx, Event{Subject: l, Action: "status", From: "true", To: "false", Note: "until " + l.GetString("until")})
+		})
+		return err
 	})
 	if err != nil {
 		return 0, err

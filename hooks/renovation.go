@@ -115,31 +115,22 @@ func registerRenovation(app core.App) {
 	app.OnRecordDelete("renovations", "renovation_passes").BindFunc(func(e *core.RecordEvent) error {
 		return badRequest(validation.Errors{"id": codedError("wuye_never_deleted_renovation")})
 	})
-	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
-		se.App.Cron().MustAdd("wuye_renovation_reviews", "*/10 * * * *", func() {
-			if _, err := FlagOverdueReviews(se.App, now()); err != nil {
-				se.App.Logger().Error("renovation reviews", "error", err)
-			}
-		})
-		return se.Next()
-	})
+	addJob(app, "wuye_renovation_reviews", "*/10 * * * *", jobStep{"flag overdue renovation reviews", FlagOverdueReviews})
 }
 
-// MaskIDNumber hides the middle of an ID number: 110101********1234.
-func MaskIDNumber(id string) string {
-	if len(id) < 10 {
-		return "****"
-	}
-	return id[:6] + "********" + id[len(id)-4:]
-}
+// renovationServerOwned are the renovation fields only Wuye sets: the
+// reviews, the permit, the fees and deposit, the acceptance and the refund.
+var renovationServerOwned = []string{"serial", "engineering_due", "approval_due", "engineer", "engineering_comment", "approver",
+	"director_comment", "reject_reason", "review_overdue", "agreement_signed_at", "fees_fen", "fees_paid",
+	"deposit_fen", "deposit", "permit_no", "permitted_at", "deposit_refund_due",
+	"suspend_reason", "completion_requested_at", "resident_signed", "contractor_signed", "office_signed",
+	"acceptance_changes", "accepted_at", "closed_at", "refunded_fen"}
 
 // prepareRenovation takes in an application: the applicant is the signed-in
 // resident, a tenant must attach the owner's written consent, the dates
 // must be in order, and the engineering review is due in 2 working days.
 func prepareRenovation(app core.App, r, auth *core.Record) error {
-	for _, f := range []string{"serial", "engineering_due", "approval_due", "engineer", "engineering_comment", "approver",
-		"director_comment", "reject_reason", "review_overdue", "agreement_signed_at", "fees_fen", "fees_paid",
-		"deposit_fen", "deposit", "permit_no", "permitted_at", "deposit_refund_due"} {
+	for _, f := range renovationServerOwned {
 		r.Set(f, nil)
 	}
 	at := now()
@@ -210,13 +201,6 @@ func planRenovationUpdate(app core.App, auth *core.Record, superuser bool, orig,
 		}
 	}
 	return step, nil
-}
-
-func actorID(auth *core.Record) string {
-	if auth == nil {
-		return ""
-	}
-	return auth.Id
 }
 
 // permitReady: the permit is issued only after the agreement is signed, the
@@ -349,6 +333,7 @@ func issuePass(e *core.RecordRequestEvent) error {
 	}
 	p.Set("valid_until", reno.GetString("planned_end"))
 	p.Set("returned_at", "")
+	p.Set("deposit", nil) // the pass's own deposit is made below; returning the pass refunds it
 	if isStaff(e.Auth) {
 		p.Set("issued_by", e.Auth.Id)
 	}

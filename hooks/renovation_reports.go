@@ -57,9 +57,9 @@ func RenovationWeekly(app core.App, community string, weekEnd time.Time) ([]Week
 // renovationWeekly answers GET /api/wuye/renovations/weekly?community=…[&week_end=YYYY-MM-DD]
 // (by default the week that ended on the last Saturday).
 func renovationWeekly(e *core.RequestEvent) error {
-	community := e.Request.URL.Query().Get("community")
-	if !e.HasSuperuserAuth() && !(hasRole(e.Auth, RoleAreaManager, RoleEngineer, RoleSupervisor, RoleDirector) && servesCommunity(e.Auth, community)) {
-		return apis.NewForbiddenError("", nil)
+	community, err := statsCommunity(e, RoleAreaManager, RoleEngineer, RoleSupervisor, RoleDirector)
+	if err != nil {
+		return err
 	}
 	end := civil(e.Request.URL.Query().Get("week_end"))
 	if end.IsZero() && e.Request.URL.Query().Get("week_end") != "" {
@@ -136,4 +136,13 @@ func rectificationNotice(e *core.RequestEvent) error {
 	}
 	printableHeaders(e.Response.Header())
 	return e.HTML(http.StatusOK, page.String())
+}
+
+// registerRenovationReports serves the weekly summary and the printable rectification notice.
+func registerRenovationReports(app core.App) {
+	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		se.Router.GET("/api/wuye/renovations/weekly", renovationWeekly).Bind(apis.RequireAuth())
+		se.Router.GET("/api/wuye/violations/{id}/notice", rectificationNotice).Bind(apis.RequireAuth())
+		return se.Next()
+	})
 }

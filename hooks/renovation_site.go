@@ -7,7 +7,6 @@ import (
 
 	"github.com/pocketbase/dbx"
 	validation "github.com/pocketbase/ozzo-validation/v4"
-	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 )
 
@@ -83,17 +82,8 @@ func registerRenovationSite(app core.App) {
 	app.OnRecordDelete("renovation_inspections", "renovation_violations").BindFunc(func(e *core.RecordEvent) error {
 		return badRequest(validation.Errors{"id": codedError("wuye_never_deleted_renovation")})
 	})
-	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
-		// At the end of the working day: which sites went uninspected?
-		se.Router.GET("/api/wuye/renovations/weekly", renovationWeekly).Bind(apis.RequireAuth())
-		se.Router.GET("/api/wuye/violations/{id}/notice", rectificationNotice).Bind(apis.RequireAuth())
-		se.App.Cron().MustAdd("wuye_missed_inspections", "0 18 * * *", func() {
-			if _, err := FlagMissedInspections(se.App, today()); err != nil {
-				se.App.Logger().Error("missed inspections", "error", err)
-			}
-		})
-		return se.Next()
-	})
+	// At the end of the working day: which sites went uninspected?
+	addJob(app, "wuye_missed_inspections", "0 18 * * *", jobStep{"missed inspections", daily(FlagMissedInspections)})
 }
 
 // recordViolation takes a violation found on site and applies its measures:
@@ -111,6 +101,7 @@ func recordViolation(e *core.RecordRequestEvent) error {
 		return badRequest(validation.Errors{"deduct_fen": codedError("wuye_amount_positive")})
 	}
 	v.Set("status", "open")
+	v.Set("recheck_note", nil) // written at the recheck
 	v.Set("found_by", actorID(e.Auth))
 	return inTx(e, func(tx core.App) error {
 		if slices.Contains(measures, "deduct") {
@@ -191,27 +182,6 @@ func missedInspectionOn(day, id string) dbx.Expression {
 		where = dbx.And(where, dbx.HashExp{"id": id})
 	}
 	return where
-}
-
-// areaManagerOf is the manager of the area the unit's building is in.
-func areaManagerOf(app core.App, unitID string) *core.Record {
-	unit, err := app.FindRecordById("units", unitID)
-	if err != nil {
-		return nil
-	}
-	building, err := app.FindRecordById("buildings", unit.GetString("building"))
-	if err != nil {
-		return nil
-	}
-	area, err := app.FindRecordById("areas", building.GetString("area"))
-	if err != nil {
-		return nil
-	}
-	m, err := app.FindRecordById("staff", area.GetString("manager"))
-	if err != nil {
-		return nil
-	}
-	return m
 }
 
 // severityLabels name a violation's severity in the resident's timeline.

@@ -26,15 +26,9 @@ func registerVacancy(app core.App) {
 	app.OnRecordDelete("vacancy_patrols").BindFunc(func(e *core.RecordEvent) error {
 		return badRequest(validation.Errors{"id": codedError("wuye_record_kept")})
 	})
+	addJob(app, "wuye_patrol_tasks", "5 0 * * *",
+		jobStep{"plan patrols", daily(PlanPatrols)}, jobStep{"missed patrols", daily(FlagMissedPatrols)})
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
-		se.App.Cron().MustAdd("wuye_patrol_tasks", "5 0 * * *", func() {
-			if _, err := PlanPatrols(se.App, today()); err != nil {
-				se.App.Logger().Error("plan patrols", "error", err)
-			}
-			if _, err := FlagMissedPatrols(se.App, today()); err != nil {
-				se.App.Logger().Error("missed patrols", "error", err)
-			}
-		})
 		se.Router.GET("/api/wuye/vacancy", vacancyRegister).Bind(apis.RequireAuth())
 		return se.Next()
 	})
@@ -227,49 +221,41 @@ func FlagMissedPatrols(app core.App, day string) (int, error) {
 	}
 	jobSelected("missed_patrols")
 	flagged := 0
-	err = app.RunInTransaction(func(tx core.App) error {
-		for _, selected := range missed {
-			t, err := tx.FindRecordById("patrol_tasks", selected.Id)
-			if err != nil {
-				return err
-			}
+	err = app.RunInTransaction(func(tx core.App) (err error) {
+		flagged, err = eachAgain(tx, missed, func(t *core.Record) (bool, error) {
 			if t.GetString("status") != "open" || t.GetString("due_on") >= day {
-				continue
+				return false, nil
 			}
 			t.Set("status", "missed")
 			if err := tx.Save(t); err != nil {
-				return err
+				return false, err
 			}
-			flagged++
 			unit, _ := tx.FindRecordById("units", t.GetString("unit"))
 			if m, err := tx.FindRecordById("staff", t.GetString("manager")); err == nil && unit != nil {
-				if err := Notify(tx, Notice{Recipient: m, Kind: "patrol_missed", Subject: t,
-					Title: fmt.Sprintf("空置房 %s 漏巡（%s，应于 %s 前完成）", unit.GetString("number"), patrolKindName[t.GetString("kind")], t.GetString("due_on"))}); err != nil {
-					return err
-				}
+				return true, Notify(tx, Notice{Recipient: m, Kind: "patrol_missed", Subject: t,
+					Title: fmt.Sprintf("空置房 %s 漏巡（%s，应于 %s 前完成）", unit.GetString("number"), patrolKindName[t.GetString("kind")], t.GetString("due_on"))})
 			}
+			return true, nil
+		})
+		if err != nil {
+			return err
 		}
-		for _, selected := range escalate {
-			t, err := tx.FindRecordById("patrol_tasks", selected.Id)
-			if err != nil {
-				return err
-			}
+		_, err = eachAgain(tx, escalate, func(t *core.Record) (bool, error) {
 			if t.GetString("status") != "missed" || t.GetBool("escalated") || t.GetString("due_on") >= yesterday {
-				continue
+				return false, nil
 			}
 			t.Set("escalated", true)
 			if err := tx.Save(t); err != nil {
-				return err
+				return false, err
 			}
 			unit, _ := tx.FindRecordById("units", t.GetString("unit"))
-			if unit != nil {
-				if err := notifyManagers(tx, t, "patrol_missed_escalated",
-					fmt.Sprintf("空置房 %s 的%s漏巡超过一天未补", unit.GetString("number"), patrolKindName[t.GetString("kind")])); err != nil {
-					return err
-				}
+			if unit == nil {
+				return true, nil
 			}
-		}
-		return nil
+			return true, notifyManagers(tx, t, "patrol_missed_escalated",
+				fmt.Sprintf("空置房 %s 的%s漏巡超过一天未补", unit.GetString("number"), patrolKindName[t.GetString("kind")]))
+		})
+		return err
 	})
 	return flagged, err
 }

@@ -332,12 +332,6 @@ func checkBill(b *newBill, statuses []string) validation.Errors {
 	return errs
 }
 
-// isCivilDate reports whether s is a real calendar date written YYYY-MM-DD.
-func isCivilDate(s string) bool {
-	t, err := time.Parse(time.DateOnly, s)
-	return err == nil && t.Format(time.DateOnly) == s
-}
-
 // billPlan is what a run works out once and uses for every batch: the
 // period's dates, the fee items, how a bill row is written, and the prices
 // it has already worked out.
@@ -883,13 +877,4 @@ func batchIDs(n int) ([]string, error) {
 		ids[i] = prefix + strings.Repeat("0", seqLen-len(seq)) + seq
 	}
 	return ids, nil
-}
-
-// civil parses a YYYY-MM-DD field; empty or malformed gives the zero time.
-func civil(s string) time.Time {
-	t, err := time.Parse(time.DateOnly, s)
-	if err != nil {
-		return time.Time{}
-	}
-	return t
 }

@@ -72,10 +72,6 @@ func registerPayments(app core.App) {
 	})
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		se.Router.GET("/api/wuye/receipts/{id}", receipt).Bind(apis.RequireAuth())
-		se.Router.GET("/api/wuye/cash-close", cashClose).Bind(apis.RequireAuth())
-		se.Router.GET("/api/stats/fees", feeStats).Bind(apis.RequireAuth())
-		se.Router.GET("/api/wuye/statements/{unit}", statement).Bind(apis.RequireAuth())
-		se.Router.GET("/api/wuye/exports/{kind}", exportSheet).Bind(apis.RequireAuth())
 		return se.Next()
 	})
 }

@@ -190,3 +190,11 @@ func Sheet(app core.App, ex export, params dbx.Params) (*excelize.File, error) {
 	}
 	return f, sw.Flush()
 }
+
+// registerExports serves the Excel exports.
+func registerExports(app core.App) {
+	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		se.Router.GET("/api/wuye/exports/{kind}", exportSheet).Bind(apis.RequireAuth())
+		return se.Next()
+	})
+}

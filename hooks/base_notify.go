@@ -3,6 +3,7 @@ package hooks
 import (
 	"fmt"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 )
 
@@ -76,4 +77,44 @@ func registerNotifications(app core.App) {
 		}
 		return e.Next()
 	})
+}
+
+// notifyManagers tells the community's supervisors and directors.
+func notifyManagers(app core.App, subject *core.Record, kind, title string) error {
+	managers, err := app.FindAllRecords("staff",
+		dbx.NewExp("role IN ('supervisor','director') AND active = TRUE AND EXISTS (SELECT 1 FROM json_each(communities) WHERE value = {:c})",
+			dbx.Params{"c": subject.GetString("community")}))
+	if err != nil {
+		return fmt.Errorf("find managers: %w", err)
+	}
+	for _, m := range managers {
+		if subject.GetString("subject_staff") == m.Id {
+			continue // never about themselves
+		}
+		if err := Notify(app, Notice{Recipient: m, Kind: kind, Title: title, Subject: subject}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// areaManagerOf is the manager of the area the unit's building is in.
+func areaManagerOf(app core.App, unitID string) *core.Record {
+	unit, err := app.FindRecordById("units", unitID)
+	if err != nil {
+		return nil
+	}
+	building, err := app.FindRecordById("buildings", unit.GetString("building"))
+	if err != nil {
+		return nil
+	}
+	area, err := app.FindRecordById("areas", building.GetString("area"))
+	if err != nil {
+		return nil
+	}
+	m, err := app.FindRecordById("staff", area.GetString("manager"))
+	if err != nil {
+		return nil
+	}
+	return m
 }

@@ -9,7 +9,6 @@ import (
 
 	"github.com/pocketbase/dbx"
 	validation "github.com/pocketbase/ozzo-validation/v4"
-	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 
 	"wuye/lib/fee"
@@ -28,21 +27,9 @@ var reminderNext = map[string]string{"": "1", "1": "2", "2": "3", "3": "escalate
 
 func registerReminders(app core.App) {
 	app.OnRecordUpdateRequest("reminders").BindFunc(deliverReminder)
-	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
-		se.App.Cron().MustAdd("wuye_arrears", "0 8 * * *", func() {
-			day := today()
-			if n, err := IssueReminders(se.App, day); err != nil {
-				se.App.Logger().Error("arrears ladder", "error", err)
-			} else if n > 0 {
-				se.App.Logger().Info("reminders issued", "count", n)
-			}
-			if err := AccrueLateFees(se.App, day); err != nil {
-				se.App.Logger().Error("late fees", "error", err)
-			}
-		})
-		se.Router.GET("/api/wuye/reminders/{id}/notice", reminderNotice).Bind(apis.RequireAuth())
-		return se.Next()
-	})
+	addJob(app, "wuye_arrears", "0 8 * * *",
+		jobStep{"arrears ladder: reminders issued", daily(IssueReminders)},
+		jobStep{"late fees", daily(func(app core.App, day string) (int, error) { return 0, AccrueLateFees(app, day) })})
 }
 
 // IssueReminders moves every open, overdue bill one step up the ladder when

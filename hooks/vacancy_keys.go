@@ -27,12 +27,8 @@ func registerKeys(app core.App) {
 	app.OnRecordDelete("keys", "key_loans").BindFunc(func(e *core.RecordEvent) error {
 		return badRequest(validation.Errors{"id": codedError("wuye_record_kept")})
 	})
+	addJob(app, "wuye_key_loans", "*/15 * * * *", jobStep{"flag overdue key loans", FlagOverdueLoans})
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
-		se.App.Cron().MustAdd("wuye_key_loans", "*/15 * * * *", func() {
-			if _, err := FlagOverdueLoans(se.App, now()); err != nil {
-				se.App.Logger().Error("overdue key loans", "error", err)
-			}
-		})
 		se.Router.GET("/api/wuye/keys/count", keyCount).Bind(apis.RequireAuth())
 		return se.Next()
 	})

@@ -1,11 +1,14 @@
 package hooks
 
 import (
+	"time"
+
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/security"
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"wuye/lib/clock"
+	"wuye/lib/workcal"
 )
 
 // nowDateTime is now() as a record's datetime value: the stamps Wuye sets
@@ -72,4 +75,29 @@ func registerClock(app core.App) {
 			return e.Next()
 		})
 	}
+}
+
+// now is the clock of serials, deadlines and stamps: the process clock (a
+// test clock when WUYE_CLOCK is set, see lib/clock); tests replace it.
+var now = clock.Now
+
+// today is the current civil date in Asia/Shanghai.
+func today() string { return dayOf(now()) }
+
+// dayOf is the office date (Asia/Shanghai) of instant t, as YYYY-MM-DD.
+func dayOf(t time.Time) string { return t.In(workcal.Shanghai).Format(time.DateOnly) }
+
+// isCivilDate reports whether s is a real calendar date written YYYY-MM-DD.
+func isCivilDate(s string) bool {
+	t, err := time.Parse(time.DateOnly, s)
+	return err == nil && t.Format(time.DateOnly) == s
+}
+
+// civil parses a YYYY-MM-DD field; empty or malformed gives the zero time.
+func civil(s string) time.Time {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return time.Time{}
+	}
+	return t
 }

@@ -36,7 +36,8 @@ import (
 //   - checkInput, before the domain hooks: each value sent has its field's
 //     type; amounts of money are whole fen below maxFen; no file field gets
 //     more files than it holds; civil dates are real dates in order; a key
-//     is not due back before it is lent; server-owned fields are cleared.
+//     is not due back before it is lent. (Fields only Wuye sets are cleared
+//     by each domain's create hook: serverOwned in complaints.go, …)
 //   - checkScope, after the domain hooks: every record a document points to
 //     belongs to the document's community (and unit or renovation).
 //   - englishMoney: English messages show amounts as ¥12.50, not "12.50 元".
@@ -47,22 +48,6 @@ const maxFen = 10_000_000_000
 
 // civilDate is the pattern of the date-only text fields (YYYY-MM-DD).
 const civilDate = `^\d{4}-\d{2}-\d{2}$`
-
-// clearedOnCreate are fields only Wuye sets that a create request could
-// otherwise carry into the record (the domain hooks clear the others).
-var clearedOnCreate = map[string][]string{
-	"renovations": {"suspend_reason", "completion_requested_at", "resident_signed", "contractor_signed", "office_signed",
-		"acceptance_changes", "accepted_at", "closed_at", "refunded_fen"},
-	"renovation_passes":     {"deposit"}, // the pass's own deposit is made by the hook; returning the pass refunds it
-	"renovation_violations": {"recheck_note"},
-}
-
-// clearedOnResidentCreate are fields the office sets on documents a
-// resident files in the portal.
-var clearedOnResidentCreate = map[string][]string{
-	"complaints":  {"department"},
-	"work_orders": {"source", "source_ref", "damage_report"},
-}
 
 // editableOnUpdate lists, for collections whose update hook does not judge
 // every field, the fields a client may change; any other change is refused.
@@ -233,14 +218,6 @@ func checkInput(e *core.RecordRequestEvent) error {
 	if orig == nil {
 		if err := checkNewDates(col.Name, r); err != nil {
 			return err
-		}
-		for _, f := range clearedOnCreate[col.Name] {
-			r.Set(f, nil)
-		}
-		if isResident(e.Auth) {
-			for _, f := range clearedOnResidentCreate[col.Name] {
-				r.Set(f, nil)
-			}
 		}
 	} else {
 		if allowed, ok := editableOnUpdate[col.Name]; ok {

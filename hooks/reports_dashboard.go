@@ -385,18 +385,16 @@ func trendStats(e *core.RequestEvent) error {
 		return apis.NewUnauthorizedError("", nil)
 	}
 	q := e.Request.URL.Query()
-	community := q.Get("community")
-	if !e.HasSuperuserAuth() && !(hasRole(e.Auth, RoleSupervisor, RoleDirector) && servesCommunity(e.Auth, community)) {
-		return apis.NewForbiddenError("", nil)
+	community, err := statsCommunity(e, RoleSupervisor, RoleDirector)
+	if err != nil {
+		return err
 	}
 	at := now()
 	last := at.In(workcal.Shanghai)
 	if s := q.Get("month"); s != "" {
-		m, err := time.ParseInLocation("2006-01", s, workcal.Shanghai)
-		if err != nil {
-			return badRequest(validation.Errors{"month": codedError("wuye_bad_month")})
+		if last, err = statsMonth(s); err != nil {
+			return err
 		}
-		last = m
 	}
 	n := defaultTrendMonths
 	if s := q.Get("months"); s != "" {

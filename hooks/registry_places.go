@@ -1,6 +1,7 @@
 package hooks
 
 import (
+	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 
 	"wuye/migrations"
@@ -56,4 +57,38 @@ func derivePlaces(e *core.RecordEvent) error {
 	e.Record.Set("communities", communities)
 	e.Record.Set("buildings", buildings)
 	return e.Next()
+}
+
+// validatePlace holds for every save of a document about a place (a
+// complaint, a work order): a unit, from which its building and community
+// follow, or for a common area a location (and optionally a building) in the
+// community.
+func validatePlace(e *core.RecordEvent) error {
+	r := e.Record
+	if unitID := r.GetString("unit"); unitID != "" {
+		if u, err := e.App.FindRecordById("units", unitID); err == nil {
+			if r.GetString("community") == "" {
+				r.Set("community", u.GetString("community"))
+			}
+			if r.GetString("building") == "" {
+				r.Set("building", u.GetString("building"))
+			}
+			if u.GetString("community") != r.GetString("community") || u.GetString("building") != r.GetString("building") {
+				return validation.Errors{"unit": codedError("wuye_community_mismatch")}
+			}
+		}
+	}
+	if err := e.Next(); err != nil {
+		return err
+	}
+	if r.GetString("unit") == "" && r.GetString("location") == "" {
+		return validation.Errors{"location": codedError("wuye_location_required")}
+	}
+	if b := r.GetString("building"); b != "" && r.GetString("unit") == "" {
+		building, err := e.App.FindRecordById("buildings", b)
+		if err != nil || building.GetString("community") != r.GetString("community") {
+			return validation.Errors{"building": codedError("wuye_community_mismatch")}
+		}
+	}
+	return nil
 }

@@ -122,3 +122,20 @@ func maskFields(e *core.RecordEnrichEvent) error {
 	}
 	return e.Next()
 }
+
+// MaskIDNumber hides the middle of an ID number: 110101********1234.
+func MaskIDNumber(id string) string {
+	if len(id) < 10 {
+		return "****"
+	}
+	return id[:6] + "********" + id[len(id)-4:]
+}
+
+// MaskPhone keeps the first three and last four digits of a phone number
+// (139****0001), enough to recognise it, not to call it.
+func MaskPhone(p string) string {
+	if len(p) < 8 {
+		return "****"
+	}
+	return p[:3] + "****" + p[len(p)-4:]
+}

@@ -116,3 +116,11 @@ func mayReadBills(app core.App, auth *core.Record, superuser bool, unit *core.Re
 	}
 	return false
 }
+
+// registerStatements serves a unit's statement.
+func registerStatements(app core.App) {
+	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		se.Router.GET("/api/wuye/statements/{unit}", statement).Bind(apis.RequireAuth())
+		return se.Next()
+	})
+}

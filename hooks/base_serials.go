@@ -7,7 +7,6 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
-	"wuye/lib/clock"
 	"wuye/lib/serial"
 )
 
@@ -22,10 +21,6 @@ var serialPrefixes = map[string]string{
 	"renovation_passes": "CRZ", // 出入证
 	"hot_work_permits":  "DHZ", // 动火证
 }
-
-// now is the clock of serials, deadlines and stamps: the process clock (a
-// test clock when WUYE_CLOCK is set, see lib/clock); tests replace it.
-var now = clock.Now
 
 func registerSerials(app core.App) {
 	for collection, prefix := range serialPrefixes {

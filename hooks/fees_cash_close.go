@@ -90,3 +90,11 @@ func sharesCommunity(a, b *core.Record) bool {
 	}
 	return false
 }
+
+// registerCashClose serves the daily cash close.
+func registerCashClose(app core.App) {
+	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		se.Router.GET("/api/wuye/cash-close", cashClose).Bind(apis.RequireAuth())
+		return se.Next()
+	})
+}

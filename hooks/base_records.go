@@ -1,0 +1,83 @@
+package hooks
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	validation "github.com/pocketbase/ozzo-validation/v4"
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// checkDate verifies that field, when set, holds a real calendar date.
+func checkDate(r *core.Record, field string) error {
+	v := r.GetString(field)
+	if v == "" {
+		return nil
+	}
+	if _, err := time.Parse(time.DateOnly, v); err != nil {
+		return validation.Errors{field: codedError("wuye_date_invalid")}
+	}
+	return nil
+}
+
+// notBefore verifies that date field later is not earlier than field earlier
+// (both optional; civil dates compare as strings).
+func notBefore(r *core.Record, later, earlier string) error {
+	l, e := r.GetString(later), r.GetString(earlier)
+	if l != "" && e != "" && l < e {
+		return validation.Errors{later: codedError("wuye_date_before", fieldLabels[earlier].zh, fieldLabels[earlier].en)}
+	}
+	return nil
+}
+
+// exists reports whether collection has a record matching where other than
+// the record with id except.
+func exists(app core.App, collection string, where dbx.Expression, except string) (bool, error) {
+	var n int
+	err := app.RecordQuery(collection).
+		Select("count(*)").
+		AndWhere(where).
+		AndWhere(dbx.Not(dbx.HashExp{"id": except})).
+		Limit(1).
+		Row(&n)
+	if err != nil {
+		return false, fmt.Errorf("check %s: %w", collection, err)
+	}
+	return n > 0, nil
+}
+
+// changedFields lists the fields whose value an update changes (auth
+// secrets and timestamps left out).
+func changedFields(orig, r *core.Record) []string {
+	var out []string
+	for _, f := range r.Collection().Fields {
+		switch f.Type() {
+		case core.FieldTypePassword, core.FieldTypeAutodate:
+			continue
+		}
+		name := f.GetName()
+		if name == core.FieldNameTokenKey {
+			continue
+		}
+		if fmt.Sprint(orig.Get(name)) != fmt.Sprint(r.Get(name)) {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+func shorten(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
+}
+
+func actorID(auth *core.Record) string {
+	if auth == nil {
+		return ""
+	}
+	return auth.Id
+}
