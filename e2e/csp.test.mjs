@@ -1,4 +1,4 @@
-// The pages' Content-Security-Policy (hooks/ops.go) refuses nothing the
+// The pages' Content-Security-Policy (hooks/ops_pages.go) refuses nothing the
 // pages do: the chart's tooltip, and the printable rectification notice the
 // portal opens as a blob: document (which inherits the portal's policy),
 // styled and with a working print button. Any refusal is a console error,

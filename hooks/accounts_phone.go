@@ -156,7 +156,7 @@ func phoneChangeTarget(e *core.RequestEvent) (*core.Record, phoneChangeBody, err
 		return nil, body, notFound
 	}
 	// The desk that may start a password reset for the resident (a
-	// community they currently live in, hooks/resident_accounts.go) may
+	// community they currently live in, hooks/accounts_residents.go) may
 	// start a phone change too; anyone else is told there is no such
 	// resident.
 	resident, err := e.App.FindRecordById("residents", body.Resident)

@@ -20,7 +20,7 @@ import (
 )
 
 // Issue #16, item 1: no account takeover across communities
-// (hooks/resident_accounts.go, migrations/0030_resident_accounts.go).
+// (hooks/accounts_residents.go, migrations/0030_resident_accounts.go).
 
 var requestNo atomic.Int64
 

@@ -16,7 +16,7 @@ import (
 
 // Issue #16, item 7: staff do not set their own name or skills; the
 // director sets names, the director and the supervisor skills
-// (hooks/staff_profiles.go, migrations/0031_staff_profiles.go).
+// (hooks/accounts_staff.go, migrations/0031_staff_profiles.go).
 
 // Every staff account tries to rename itself and to give itself every
 // trade; only the director may do both, the supervisor only the skills.

@@ -11,6 +11,10 @@ import (
 	"wuye/lib/workcal"
 )
 
+// The clock: every deadline, stamp and office date comes from now (lib/clock,
+// which a test clock can start at a chosen instant), and an office date is a
+// civil date in Asia/Shanghai.
+
 // nowDateTime is now() as a record's datetime value: the stamps Wuye sets
 // itself (signed in, delivered, paid, published …) come from the same clock
 // as its deadlines.

@@ -12,7 +12,7 @@ import (
 //   - the response: maskFields (OnRecordEnrich: lists, views, expansions,
 //     create/update answers and realtime messages alike) hides or masks the
 //     value for the others;
-//   - the query guard: mayReadField (hooks/security_fixes.go) refuses a
+//   - the query guard: mayReadField (hooks/guard_queries.go) refuses a
 //     filter or sort that names the field — directly or through relations,
 //     in the records list and in a realtime subscription's options — for
 //     the others, since a filter on a masked value ("contact_phone ~
@@ -24,7 +24,7 @@ import (
 //     declarations (permissions_table_test.go) to this table.
 //
 // Other fields kept from callers, and where: accounts' e-mails
-// (authCollections, security_fixes.go); the complainant of an anonymous
+// (authCollections, guard_queries.go); the complainant of an anonymous
 // complaint, per record (anonymousFields, complaints_anonymity.go);
 // residents' communities and buildings (hidden in the schema, which
 // PocketBase itself refuses to filter on); back-relation ids

@@ -15,6 +15,9 @@ type text struct{ zh, en string }
 // their English defaults also reach a clerk in Chinese. Texts may hold
 // %[1]v-style verbs filled from the error's params in key order ("a", "b").
 var messages = map[string]text{
+	// Confirming an email change (or anything else checked against the
+	// account's password) with a wrong password.
+	"validation_invalid_password": {"密码不正确", "Wrong password."},
 	// PocketBase / ozzo-validation
 	"validation_required":                        {"不能为空", "Cannot be blank."},
 	"validation_nil_or_not_empty":                {"不能为空", "Cannot be blank."},
@@ -114,7 +117,7 @@ var messages = map[string]text{
 	"wuye_has_dependants":    {"仍有关联数据（%[1]v），不能删除", "Still referenced by %[1]v; cannot delete."},
 	"wuye_anonymous_query":   {"匿名投诉不向您显示投诉人：不能经由投诉或其操作记录的住户、联系人、联系电话、房屋跨表筛选、排序或展开", "Anonymous complaints keep the complainant from you: you cannot filter, sort or expand through the resident, contact or unit of complaints or their events."},
 	"wuye_bad_months":        {"月数应为 1 到 %[1]v 之间的整数", "The number of months must be a whole number from 1 to %[1]v."},
-	// bad input (hooks/input_fixes.go) and PocketBase's own codes a client can
+	// bad input (hooks/guard_input.go) and PocketBase's own codes a client can
 	// meet; PocketBase's parameters are named, so these texts take none.
 	"wuye_wrong_type":                   {"类型不正确，应为%[1]v", "Wrong type: expected %[2]v."},
 	"wuye_amount_too_large":             {"金额过大（不能超过 1 亿元）", "The amount is too large (at most 100,000,000 yuan)."},
@@ -177,7 +180,7 @@ var fieldLabels = map[string]text{
 	"resident_signed": {"业主签字", "Resident's signature"}, "contractor_signed": {"施工单位签字", "Contractor's signature"}, "office_signed": {"物业签字", "Office's signature"}, "range": {"统计范围", "Range"}, "discount_fen": {"减免金额", "Discount"}, "discount_reason": {"减免原因", "Discount reason"}, "group": {"分组", "Grouping"}, "answer": {"答复", "Answer"}, "receiver": {"受理人", "Receiver"}, "month": {"月份", "Month"},
 	"filter": {"筛选条件", "Filter"}, "sort": {"排序", "Sort"}, "expand": {"展开", "Expand"}, "anonymous": {"匿名", "Anonymous"},
 	"months": {"月数", "Months"},
-	// fields named in bad-input messages (hooks/input_fixes.go)
+	// fields named in bad-input messages (hooks/guard_input.go)
 	"active_from": {"启用日期", "start date"}, "active_to": {"停用日期", "end date"}, "read_by": {"抄表人", "Read by"},
 	"inspection": {"巡查记录", "Inspection"}, "unit_types": {"适用房屋类型", "Unit types"}, "basis": {"计费方式", "Basis"},
 	"address": {"地址", "Address"}, "hot_threshold": {"热点投诉阈值", "Hot-complaint threshold"}, "prepay": {"先付款", "Prepay"},
@@ -197,6 +200,9 @@ var unitStatusLabels = map[string]text{
 
 // topMessages translates PocketBase's own top-level messages.
 var topMessages = map[string]text{
+	// The routes that check the token themselves (the statistics) answer
+	// 401 with PocketBase's default message, which had no Chinese.
+	"Missing or invalid authentication.":                           {"请先登录", "Please sign in first."},
 	"The requested resource wasn't found.":                         {"未找到该记录，或您无权查看/修改", "The record was not found, or you may not see or change it."},
 	"Only superusers can perform this action.":                     {"您无权执行此操作", "You are not allowed to do this."},
 	"The authorized record is not allowed to perform this action.": {"您无权执行此操作", "You are not allowed to do this."},
@@ -245,4 +251,16 @@ func render(t text, lang string, params map[string]any) string {
 		args = append(args, params[string(rune('a'+i))])
 	}
 	return fmt.Sprintf(tmpl, args...)
+}
+
+// fieldMessages override messages for one field: PocketBase reports a
+// refused direct change of an account's email (or verified flag) as the
+// generic "values don't match" of ozzo-validation, which messages words as
+// the password confirmation ("两次输入的密码不一致") — a clerk or resident
+// told that after changing their email would look for a password typo.
+// Keyed "field code".
+var fieldMessages = map[string]text{
+	"email validation_values_mismatch": {"邮箱不能直接修改：请申请更换邮箱，并在新邮箱收到的链接中确认",
+		"The email cannot be changed directly: request an email change and confirm it from the link sent to the new address."},
+	"verified validation_values_mismatch": {"邮箱验证状态不能自行修改", "The verified flag cannot be changed directly."},
 }

@@ -18,7 +18,8 @@ import (
 // subscriptions. For a "*" subscriber PocketBase checks the collection's
 // list rule and marshals the record once per subscriber per change, inside
 // the request that made the change: a thousand residents on complaints/*
-// make every complaint cost a thousand rule queries (POCKETBASE.md). Here
+// make every complaint cost a thousand rule queries (measured: each subscriber's
+// rule is one SQL query per change). Here
 // the hook works out the few people a change concerns and sends to them
 // alone, as dispatch_realtime.go does for the technicians' queues:
 //

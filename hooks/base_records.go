@@ -9,6 +9,10 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 )
 
+// Small helpers on records every domain uses: dates checked and in order,
+// fields that changed in an update, whether a matching record exists, who
+// acted.
+
 // checkDate verifies that field, when set, holds a real calendar date.
 func checkDate(r *core.Record, field string) error {
 	v := r.GetString(field)

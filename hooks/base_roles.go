@@ -6,7 +6,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 )
 
-// Staff role codes (SPEC §1).
+// Staff role codes (docs/DESIGN.md, "Accounts and access").
 const (
 	RoleFrontDesk   = "front_desk"
 	RoleAreaManager = "area_manager"

@@ -14,6 +14,10 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 )
 
+// Statistics requests: who may read a community's figures, the month or
+// range asked for, one handler for the monthly statistics routes, and ratios
+// rounded alike everywhere.
+
 // ratio is n/d rounded to 4 places, or nil when there is nothing to count.
 func ratio(n, d int) any {
 	if d == 0 {

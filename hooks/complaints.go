@@ -11,7 +11,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 )
 
-// Complaint deadlines (SPEC §3): a first response within 24 hours [002]
+// Complaint deadlines (docs/DESIGN.md, "Complaints"): a first response within 24 hours [002]
 // and the result to the complainant within 2 working days [004 3.6], both
 // counted on the working-day calendar.
 const (
@@ -32,7 +32,7 @@ var (
 	managerActors = []string{RoleSupervisor, RoleDirector}
 )
 
-// ComplaintFlow is the complaint state machine (SPEC §3, §11). The update
+// ComplaintFlow is the complaint state machine (docs/DESIGN.md, "Flows"). The update
 // hook, the demo loader, the tests and the docs read this one table.
 // Leaving "received" by any step is the first response. A revisit with the
 // satisfaction "unsatisfied" reopens the complaint: it goes back to

@@ -41,7 +41,7 @@ import (
 //     succeeds only when the value differs would confirm a guess).
 //
 // The flag is set at intake and never changes: it is not editable in the
-// complaint flow (hooks/flow.go refuses any changed field that is not).
+// complaint flow (hooks/base_flow.go refuses any changed field that is not).
 //
 // Why the query guard rather than dropping records from the result in
 // OnRecordsListRequest: that hook runs after the query, so dropped records

@@ -14,7 +14,7 @@ import (
 	"wuye/lib/workcal"
 )
 
-// Dispatch timing (SPEC §4): the resident hears back within 15 minutes of
+// Dispatch timing ([003] 2.4.3, [004] 三 7.1): the resident hears back within 15 minutes of
 // intake [003 2.4.3]; the technician arrives no more than 5 minutes early and
 // never more than 2 minutes late [004 7.1]; last month's revisits are done by
 // the 10th [003 2.7].
@@ -39,7 +39,7 @@ var (
 	}
 )
 
-// WorkOrderFlow is the work-order state machine (SPEC §4, §11), read by the
+// WorkOrderFlow is the work-order state machine (docs/DESIGN.md, "Flows"), read by the
 // update hook, the demo loader, the tests and the docs. Paid work needs the
 // resident's consent to the price before it starts: a quote confirmed by
 // the resident (quoted → in_progress), or a listed price the resident chose
@@ -321,7 +321,7 @@ func arrivalVerdict(appointment, arrived time.Time) string {
 // for paid and business work; routine work is free to the resident. What
 // is owed is paid on the spot or, by default, charged on the next statement.
 func settleAmount(app core.App, r *core.Record) error {
-	// Each line and the whole order are bounded (hooks/money_bounds.go).
+	// Each line and the whole order are bounded (hooks/guard_money.go).
 	materials, err := checkMaterials(r.GetString("materials"))
 	if err != nil {
 		return err

@@ -11,8 +11,8 @@ import (
 
 // Technicians' queues travel on narrow realtime topics instead of a
 // subscription to the whole work_orders collection, for which PocketBase
-// would check the list rule once per subscriber per change (see
-// POCKETBASE.md): a technician's app subscribes to
+// would check the list rule once per subscriber per change (BENCHMARKS.md,
+// realtime): a technician's app subscribes to
 //
 //	queue/<their staff id>            orders dispatched to them
 //	pool/<community id>/<category>    orders of their trade waiting in the pool

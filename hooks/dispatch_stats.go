@@ -82,7 +82,7 @@ func WorkOrderStats(app core.App, community string, month, at time.Time) (map[st
 		t.Basic += g.Basic
 		t.HomeVisits += g.HomeVisits
 		t.RevisitOverdue += g.RevisitOverdue
-		t.RevenueFen = addFen(t.RevenueFen, g.RevenueFen) // hooks/money_bounds.go
+		t.RevenueFen = addFen(t.RevenueFen, g.RevenueFen) // hooks/guard_money.go
 		t.UnpaidFen = addFen(t.UnpaidFen, g.UnpaidFen)
 		byKind[g.Kind] += g.Total
 		byCategory[g.Category] += g.Total

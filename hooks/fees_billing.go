@@ -28,7 +28,7 @@ import (
 // the size: a batch is all or nothing.
 var billingBatch = 200
 
-// The payment window is the 1st–10th of the period's first month (SPEC §6).
+// The payment window is the 1st–10th of the period's first month ([000] 收费员 4.2.1.6).
 const paymentWindowDays = 10
 
 func registerBilling(app core.App) {
@@ -296,7 +296,7 @@ func checkBill(b *newBill, statuses []string) validation.Errors {
 	if b.AmountFen <= 0 {
 		bad("amount_fen", "wuye_amount_positive")
 	} else if b.AmountFen > MaxFen {
-		bad("amount_fen", "wuye_amount_too_large") // hooks/money_bounds.go
+		bad("amount_fen", "wuye_amount_too_large") // hooks/guard_money.go
 	}
 	if b.Status != "" && !slices.Contains(statuses, b.Status) {
 		bad("status", "validation_in_invalid")
@@ -462,7 +462,7 @@ func (pl *billPlan) loadBatch(tx core.App, ids []string) (*unitBatch, error) {
 	}
 	// The latest reading on or before the day before the period and on or
 	// before its last day (SQLite takes the bare column from the MAX row),
-	// of the readings no correction replaces (hooks/meter_readings.go).
+	// of the readings no correction replaces (hooks/fees_meter_readings.go).
 	for _, meter := range pl.meters {
 		for when, day := range map[string]string{"before": pl.period.First.AddDate(0, 0, -1).Format(time.DateOnly), "after": pl.end} {
 			var rows []struct {

@@ -23,7 +23,7 @@ type CashLine struct {
 }
 
 // CashClose totals what cashier took on day (YYYY-MM-DD, Shanghai) by
-// method, reversals netted, for the daily hand-over to finance (SPEC §6).
+// method, reversals netted, for the daily hand-over to finance ([000] 收费员 4.2.1.7).
 func CashClose(app core.App, cashier, day string) ([]CashLine, int64, error) {
 	start, err := time.ParseInLocation(time.DateOnly, day, workcal.Shanghai)
 	if err != nil {

@@ -7,7 +7,7 @@ import (
 	"wuye/lib/money"
 )
 
-// The deposits ledger (SPEC §5, §6): renovation and pass deposits are held
+// The deposits ledger ([000] 收费员 4.5, 单独建帐): renovation and pass deposits are held
 // apart from fees. A deposit is received once; deductions (with a reason)
 // and refunds move its balance down to zero, when it is settled. Nothing is
 // edited or deleted: a wrong movement is answered by the next one.

@@ -15,7 +15,7 @@ import (
 // model hooks below refuse it for code and superusers too). A wrong
 // reading is corrected by a new reading that names it in corrects, says
 // why in reason and takes its day; billing then reads the correction
-// (hooks/billing.go reads the latest reading no other corrects). A meter
+// (hooks/fees_billing.go reads the latest reading no other corrects). A meter
 // only counts up: a reading below the meter's previous one, or above its
 // next one, is refused — if the earlier one was wrong, it is that one that
 // gets corrected. (A replaced meter, which starts again from zero, is not

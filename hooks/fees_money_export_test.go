@@ -1,5 +1,5 @@
 package hooks
 
 // ValidateMoneyFields exposes the bound every save of a *_fen field meets
-// (hooks/money_bounds.go) to the schema-derived test.
+// (hooks/guard_money.go) to the schema-derived test.
 var ValidateMoneyFields = validateMoneyFields

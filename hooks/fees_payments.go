@@ -268,7 +268,7 @@ func sortOldestFirst(bills []*core.Record) {
 }
 
 // receipt answers GET /api/wuye/receipts/{id}: what a printed receipt shows
-// (SPEC §6) — payment time, unit, fee items and periods covered, the amount
+// ([001] 中汇广场 六) — payment time, unit, fee items and periods covered, the amount
 // in figures and in Chinese capitals, issuer and payee — to the office's
 // staff and the unit's residents.
 func receipt(e *core.RequestEvent) error {

@@ -55,7 +55,7 @@ func reminderNotice(e *core.RequestEvent) error {
 		item = fi.GetString("name")
 	}
 	// The payer by name for staff and the payer; the household for anyone
-	// else (a tenant does not learn the owner's name: hooks/resident_ids.go).
+	// else (a tenant does not learn the owner's name: hooks/guard_resident_ids.go).
 	payer := payerAddress(e.App, e.Auth, unit, b.GetString("payer"))
 	amount := int64(r.GetInt("amount_fen"))
 	var page strings.Builder

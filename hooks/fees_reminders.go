@@ -16,7 +16,7 @@ import (
 	"wuye/lib/workcal"
 )
 
-// The arrears ladder (SPEC §6): a first notice once a bill is past due (the
+// The arrears ladder ([000] 收费员 4.2.1.8–4.2.1.11, 管理员 4.1.3): a first notice once a bill is past due (the
 // cron job runs daily, so it is out well before the 20th), a second 10 days
 // after the first if still unpaid, a final one 10 days after that, then
 // escalation to the area manager, the supervisor and the director. Each

@@ -25,7 +25,7 @@ type StatementItem struct {
 	OutstandingFen int64  `json:"outstanding_fen"`
 }
 
-// Statement is what a unit is asked to pay for a period (SPEC §6): the
+// Statement is what a unit is asked to pay for a period ([000] 收费员 4.2.1.2): the
 // period's bills, arrears from earlier periods, late fees and the total, in
 // figures and capitals.
 func Statement(app core.App, unitID string, p fee.Period) (map[string]any, error) {
@@ -58,7 +58,7 @@ func buildStatement(app core.App, unitID string, p fee.Period) (map[string]any, 
 		l := StatementItem{b.GetString("serial"), name, b.GetString("source"), int64(b.GetInt("amount_fen")),
 			int64(b.GetInt("discount_fen")), int64(b.GetInt("late_fee_fen")), int64(b.GetInt("paid_fen")), outstanding(b)}
 		lines = append(lines, l)
-		current = addFen(current, l.OutstandingFen) // hooks/money_bounds.go
+		current = addFen(current, l.OutstandingFen) // hooks/guard_money.go
 		lateFees = addFen(lateFees, l.LateFeeFen)
 	}
 	var arrears int64
@@ -94,7 +94,7 @@ func statement(e *core.RequestEvent) error {
 		return err
 	}
 	// A resident other than the payer reads the household, not the owner's
-	// name (hooks/resident_ids.go).
+	// name (hooks/guard_resident_ids.go).
 	if isResident(e.Auth) && e.Auth.Id != payerID && s["payer"] != "" {
 		s["payer"] = householdAddress(e.App, unit)
 	}

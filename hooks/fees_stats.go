@@ -91,7 +91,7 @@ func FeeCollection(app core.App, community string, first, last time.Time, groupB
 
 // collectionSums are the money sums of a collection row: TOTAL and
 // clamped, so that no stored amount can make the statistics fail
-// (hooks/money_bounds.go).
+// (hooks/guard_money.go).
 var collectionSums = fenTotal("billed") + " AS billed, " + fenTotal("collected") + " AS collected, " +
 	fenTotal("arrears_start") + " AS arrears_start, " + fenTotal("recovered") + " AS recovered"
 

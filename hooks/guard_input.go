@@ -24,8 +24,8 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 )
 
-// Bad input the bad-input corpus (hooks/badinput_test.go) found getting
-// through, refused or ignored here in one place (SPEC §10). PocketBase casts
+// Bad input the bad-input corpus (hooks/guard_input_test.go) found getting
+// through, refused or ignored here in one place (docs/DESIGN.md, "Operations"). PocketBase casts
 // what a client sends into each field's type, so a wrong type used to be
 // stored as something else (an object as "", "abc" as 0, 5 as true, a
 // number as a 1970 date); a body with trailing garbage was read up to its
@@ -74,7 +74,7 @@ var scopeExempt = map[string]bool{
 	"unit_residents.resident": true,
 }
 
-func registerInputFixes(app core.App) {
+func registerInputGuard(app core.App) {
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		se.Router.BindFunc(requireJSONObject)
 		// Outside localizeErrors, to see the message it wrote.
@@ -206,7 +206,7 @@ func checkInput(e *core.RecordRequestEvent) error {
 			}
 		}
 	}
-	checkText(col, r, orig, errs) // invisible characters: hooks/text_hygiene.go
+	checkText(col, r, orig, errs) // invisible characters: hooks/guard_text.go
 	if len(errs) > 0 {
 		return badRequest(errs)
 	}
@@ -308,7 +308,7 @@ func jsonValueProblem(f core.Field, v any) error {
 	switch f := f.(type) {
 	case *core.NumberField:
 		if strings.HasSuffix(f.Name, "_fen") {
-			return fenValueProblem(v, false) // hooks/text_hygiene.go
+			return fenValueProblem(v, false) // hooks/guard_text.go
 		}
 		if isNum || (isStr && (str == "" || isNumeric(str))) {
 			return nil
@@ -395,7 +395,7 @@ func formValueProblem(f core.Field, key string, values []string) error {
 		switch f.(type) {
 		case *core.NumberField:
 			if strings.HasSuffix(f.GetName(), "_fen") {
-				if err := fenValueProblem(v, true); err != nil { // hooks/text_hygiene.go
+				if err := fenValueProblem(v, true); err != nil { // hooks/guard_text.go
 					return err
 				}
 			}

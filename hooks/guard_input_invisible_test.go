@@ -2,7 +2,7 @@ package hooks_test
 
 // The bad-input corpus's families of issue #16 (item 3 and item 15), tried
 // on every field of every path as the rest of the corpus is
-// (hooks/badinput_test.go): invisible characters in every text and editor
+// (hooks/guard_input_test.go): invisible characters in every text and editor
 // field and in every JSON field's strings, amounts of money sent as text in
 // a JSON body or not as a canonical whole number in a form body, amounts
 // just beyond the bound, and a work order's materials line by line.

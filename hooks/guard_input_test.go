@@ -1,6 +1,6 @@
 package hooks_test
 
-// The bad-input corpus (issue #11, SPEC §10): every create and update path
+// The bad-input corpus (issue #11): every create and update path
 // of the records API and every custom route under /api/wuye/ and /api/stats/
 // is sent input that is wrong in one way — malformed JSON, a wrong JSON type
 // for each field, each required field missing, strings beyond each text
@@ -957,7 +957,7 @@ func (r *biRun) createCases(p createPath, control *core.Record) []biCase {
 						add("money", name+" "+v[0].(string), name, with(p.body(fx), name, v[1]), v[1])
 					}
 				}
-				for _, v := range moneyFormValues { // badinput_invisible_test.go
+				for _, v := range moneyFormValues { // guard_input_invisible_test.go
 					if client[name] {
 						out = append(out, moneyFormCase("money in a form", fmt.Sprintf("%s: %s = %q", p.name, name, v), http.MethodPost, url, p.who,
 							with(p.body(fx), name, v)))
@@ -984,7 +984,7 @@ func (r *biRun) createCases(p createPath, control *core.Record) []biCase {
 					url: url, body: body, ctype: ct, who: p.who, okStatus: []int{413}})
 			}
 		}
-		out = append(out, r.invisibleCases(col, f, fx.invisibleBase(col, f, base0[name]), client[name], // badinput_invisible_test.go
+		out = append(out, r.invisibleCases(col, f, fx.invisibleBase(col, f, base0[name]), client[name], // guard_input_invisible_test.go
 			func(n string, v any) biCase {
 				return biCase{family: "invisible characters", name: p.name + ": " + n, method: http.MethodPost, url: url,
 					body: jsonBody(with(p.body(fx), name, v)), who: p.who}
@@ -1089,7 +1089,7 @@ func (r *biRun) updateCases(p updatePath, id string) []biCase {
 				for _, v := range append([][2]any{{"negative", -100}, {"fractional", 12.5}, {"huge", 1e18}, {"a string", "100元"}}, moneyTextValues...) {
 					add("money", name+" "+v[0].(string), name, map[string]any{name: v[1]}, v[1])
 				}
-				for _, v := range moneyFormValues { // badinput_invisible_test.go
+				for _, v := range moneyFormValues { // guard_input_invisible_test.go
 					if slices.Contains(p.editable, name) {
 						out = append(out, moneyFormCase("money in a form", fmt.Sprintf("%s: %s = %q", p.name, name, v), http.MethodPatch, url, p.who,
 							map[string]any{name: v}))
@@ -1113,7 +1113,7 @@ func (r *biRun) updateCases(p updatePath, id string) []biCase {
 					url: url, body: body, ctype: ct, who: p.who, okStatus: []int{413}})
 			}
 		}
-		out = append(out, r.invisibleCases(col, f, fx.invisibleBase(col, f, current.Get(name)), slices.Contains(p.editable, name), // badinput_invisible_test.go
+		out = append(out, r.invisibleCases(col, f, fx.invisibleBase(col, f, current.Get(name)), slices.Contains(p.editable, name), // guard_input_invisible_test.go
 			func(n string, v any) biCase {
 				return biCase{family: "invisible characters", name: p.name + ": " + n, method: http.MethodPatch, url: url,
 					body: jsonBody(map[string]any{name: v}), who: p.who}
@@ -1787,7 +1787,7 @@ func (r *biRun) routeCases() map[string][]biCase {
 			get("vacancy register of 银杏苑", "/api/wuye/vacancy?community="+yx, "areamgr@example.com"),
 			get("vacancy register without a community", "/api/wuye/vacancy", "areamgr@example.com"),
 		},
-		// Residents' accounts (hooks/resident_accounts.go).
+		// Residents' accounts (hooks/accounts_residents.go).
 		"GET /api/wuye/links/pending": {
 			get("pending links as staff", "/api/wuye/links/pending", "frontdesk@example.com"),
 			get("pending links as a guest", "/api/wuye/links/pending", "", 401),
@@ -1920,7 +1920,7 @@ func TestBadInput(t *testing.T) {
 					}
 				})
 			}
-			t.Run("materials", func(t *testing.T) { // badinput_invisible_test.go
+			t.Run("materials", func(t *testing.T) { // guard_input_invisible_test.go
 				r.t = t
 				o := orderIn(t, r.app, "in_progress")
 				for _, c := range materialCases("/api/collections/work_orders/records/" + o.Id) {

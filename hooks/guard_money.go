@@ -14,7 +14,7 @@ import (
 )
 
 // Every amount of money is bounded (issue #16, item 3): what a client sends
-// (checkInput, input_fixes.go), what Wuye computes (a work order's
+// (checkInput, guard_input.go), what Wuye computes (a work order's
 // materials and amount, a bill of the billing run, a late fee) and what any
 // save stores (validateMoneyFields below, and the Max that migration 0032
 // puts on every *_fen field of the schema).
@@ -63,7 +63,7 @@ func init() {
 	messages["wuye_order_total_max"] = text{"派工单金额（报价加材料）不能超过 1 亿元", "The order's amount (quote plus materials) cannot exceed 100,000,000 yuan."}
 }
 
-func registerMoneyBounds(app core.App) {
+func registerMoneyGuard(app core.App) {
 	// Every save, whoever makes it (API, hooks, jobs): a *_fen value that
 	// changed is within ±MaxFen. Unchanged values are left alone, so a row
 	// stored before the bound does not stop the jobs that touch it.

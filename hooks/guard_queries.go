@@ -30,7 +30,7 @@ import (
 // are refused for everyone but superusers (they are no page's need); any-of
 // comparisons still work.
 //
-// 2. Hidden and masked fields (the table of hooks/masked_fields.go):
+// 2. Hidden and masked fields (the table of hooks/base_masks.go):
 // filtering or sorting on them would read them back a digit at a time. Such
 // queries are refused for the callers the table masks them from, directly
 // or through relations.
@@ -61,15 +61,15 @@ func init() {
 	}
 }
 
-func registerSecurityFixes(app core.App) {
+func registerQueryGuard(app core.App) {
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		se.Router.BindFunc(guardClientQueries)
 		return se.Next()
 	})
 	app.OnRealtimeSubscribeRequest().BindFunc(guardRealtimeQueries)
 	app.OnRecordEnrich().BindFunc(hideBackRelationIDs)
-	app.OnRecordEnrich().BindFunc(maskFields)         // the table of hooks/masked_fields.go
-	app.OnRecordEnrich().BindFunc(hideOtherResidents) // hooks/resident_ids.go
+	app.OnRecordEnrich().BindFunc(maskFields)         // the table of hooks/base_masks.go
+	app.OnRecordEnrich().BindFunc(hideOtherResidents) // hooks/guard_resident_ids.go
 }
 
 // hideBackRelationIDs hides the ids PocketBase stores on a record to expand

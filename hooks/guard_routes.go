@@ -21,7 +21,7 @@ import (
 // answers cross-origin requests only from the origins an office lists;
 // protected files and printed notices are never kept in shared caches.
 
-func registerRouteAccess(app core.App) {
+func registerRouteGuard(app core.App) {
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		origins, err := AllowedOrigins(os.Getenv)
 		if err != nil {
@@ -83,7 +83,7 @@ func corsFor(origins []string) *hook.Handler[*core.RequestEvent] {
 // printableHeaders are the headers of the printable notices the API serves
 // as whole HTML pages: a policy that admits their own <style> and print
 // button by hash and nothing else (no other script, no connections, no
-// forms, no framing), as strict as the pages' own (hooks/ops.go), and no
+// forms, no framing), as strict as the pages' own (hooks/ops_pages.go), and no
 // caching: a notice names a household and its debts or violations.
 func printableHeaders(h http.Header) {
 	h.Set("Content-Security-Policy", printablePolicy())

@@ -1,6 +1,22 @@
 // Package hooks holds Wuye's behaviour on top of PocketBase: validation,
 // workflows, audit events, notifications, deadlines, cron jobs and routes.
-// One file per domain; Register wires them all.
+// It is one package, laid out like PocketBase's own core: files prefixed by
+// the subject they hold, each registering the hooks, routes and jobs whose
+// handlers it holds (docs/DESIGN.md describes each domain and its rules).
+//
+//   - base_*: what every domain uses — transactions (base_tx), the flow
+//     engine (base_flow), events and notifications, the clock and calendar,
+//     records, roles and masked fields, scheduled jobs, statistics requests,
+//     serial numbers, messages and their translation, realtime topics.
+//   - guard_*: checks that hold across domains, named for what they guard —
+//     request bodies (guard_input), client queries (guard_queries), custom
+//     routes (guard_routes), money, text, residents' ids.
+//   - registry_*, accounts_*, complaints_*, dispatch_*, fees_* (billing,
+//     payments, reminders, deposits, statements, cash close, online pay),
+//     renovation_*, vacancy_* (with keys), notices, reports_* (dashboard and
+//     exports), ops_* (environment, pages, database upkeep): the domains.
+//
+// Register wires them all, in the order below.
 package hooks
 
 import (
@@ -23,33 +39,49 @@ func Register(app core.App) {
 	registerNotifications(app)
 	registerSerials(app)
 	registerCalendar(app)
+	registerFlowsAPI(app)
+
 	registerRegistry(app)
 	registerResidentAccounts(app) // after the registry: its audit hook wraps these
 	registerStaffProfiles(app)
+
 	registerComplaints(app)
+	registerComplaintStats(app)
+
 	registerDispatch(app)
+	registerWorkOrderStats(app)
+
 	registerBilling(app)
-	registerMeterReadings(app) // hooks/meter_readings.go
+	registerMeterReadings(app)
 	registerPayments(app)
+	registerCashClose(app)
+	registerStatements(app)
+	registerCapitals(app)
 	registerReminders(app)
+	registerReminderNotice(app)
 	registerDeposits(app)
 	registerOnlinePay(app)
+	registerFeeStats(app)
+
 	registerRenovation(app)
 	registerRenovationSite(app)
+	registerRenovationReports(app)
 	registerHotWork(app)
 	registerPasses(app)
+
 	registerVacancy(app)
 	registerKeys(app)
-	registerFlowsAPI(app)
-	registerBoard(app)
-	registerCapitals(app)
+
+	registerNotices(app)
 	registerDashboard(app)
-	registerSecurityFixes(app)
-	registerOps(app)
-	registerPerf(app)
+	registerExports(app)
+
+	registerQueryGuard(app)
+	registerOpsEnv(app)
+	registerDBMaintenance(app)
 	registerRealtimeTopics(app)
-	registerMoneyBounds(app)
-	registerRouteAccess(app)
+	registerMoneyGuard(app)
+	registerRouteGuard(app)
 	registerAccounts(app)
-	registerInputFixes(app) // last: see hooks/input_fixes.go
+	registerInputGuard(app) // last: see guard_input.go
 }

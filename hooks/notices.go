@@ -4,10 +4,10 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 )
 
-// The notice board (公告, SPEC §8): the office posts, residents of the
+// The notice board (公告, [000] 管理员 3.9): the office posts, residents of the
 // community read it on the portal's home screen. Who posts and when is set
 // here, never by the client, and every post and edit is an event.
-func registerBoard(app core.App) {
+func registerNotices(app core.App) {
 	app.OnRecordCreateRequest("notices").BindFunc(func(e *core.RecordRequestEvent) error {
 		// The author is the staff member posting; a superuser (the
 		// dashboard) posts as nobody: its id is no staff record.

@@ -37,10 +37,10 @@ const dbOptimizeJob = "__pbDBOptimize__"
 // gathers full statistics once; this keeps them true as the tables grow.
 const DBOptimizePragma = "PRAGMA optimize = 0x10002"
 
-// registerPerf replaces PocketBase's nightly maintenance job (same id, same
+// registerDBMaintenance replaces PocketBase's nightly maintenance job (same id, same
 // schedule — midnight in office time, the cron's timezone) with one that
 // keeps full statistics.
-func registerPerf(app core.App) {
+func registerDBMaintenance(app core.App) {
 	app.Cron().MustAdd(dbOptimizeJob, "0 0 * * *", func() { OptimizeDB(app) })
 }
 

@@ -21,7 +21,7 @@ import (
 // defaults (backup schedule, rate limits, password length) are set by
 // migrations/ops.go, the log's by migrations/logs.go.
 
-func registerOps(app core.App) {
+func registerOpsEnv(app core.App) {
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		if err := ApplyBackupEnv(se.App, os.Getenv); err != nil {
 			return err

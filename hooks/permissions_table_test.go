@@ -83,7 +83,7 @@ front_desk area_manager technician engineer security cashier community community
 supervisor other_staff           community  community  none       community  none       community  -
 director                         community  community  all        community  none       community  -
 superuser                        all        all        all        all        all        all        -
-note the create rule admits any director; hooks/registry.go (guardStaffWrite) limits the communities they may give to their own; a supervisor passes the update rule for their community's staff and may change only skills (hooks/staff_profiles.go), nobody but the director a name
+note the create rule admits any director; hooks/registry.go (guardStaffWrite) limits the communities they may give to their own; a supervisor passes the update rule for their community's staff and may change only skills (hooks/accounts_staff.go), nobody but the director a name
 
 collection residents
 fields id password! tokenKey! email{self,superuser} emailVisibility verified name phone{self,front_desk,area_manager,cashier,supervisor,director,other_staff,superuser} communities{superuser} buildings{superuser} created updated
@@ -92,7 +92,7 @@ residents                        self       self       none       self       non
 front_desk area_manager technician engineer security cashier community community none none none community -
 supervisor director other_staff  community  community  all        community  none       community  -
 superuser                        all        all        all        all        all        all        -
-note staff see the residents who currently live in their communities (a link waiting for the resident's confirmation grants nothing); no manage rule: staff never set a resident's password, e-mail or verified flag (hooks/resident_accounts.go); communities and buildings (where the resident currently lives, read by the rules of communities, buildings, service items, fee items and notices) are hidden and kept by hooks/places.go
+note staff see the residents who currently live in their communities (a link waiting for the resident's confirmation grants nothing); no manage rule: staff never set a resident's password, e-mail or verified flag (hooks/accounts_residents.go); communities and buildings (where the resident currently lives, read by the rules of communities, buildings, service items, fee items and notices) are hidden and kept by hooks/registry_places.go
 
 collection areas
 fields id community name manager created updated
@@ -216,7 +216,7 @@ front_desk technician engineer security community community none none none commu
 area_manager                     community  community  community  none       none       community  -
 cashier supervisor other_staff   community  community  community  none       none       community  -
 director                         community  community  none       none       none       community  -
-note readings are append-only: a wrong one is corrected by a new reading naming it (hooks/meter_readings.go)
+note readings are append-only: a wrong one is corrected by a new reading naming it (hooks/fees_meter_readings.go)
 superuser                        all        all        all        all        all        all        -
 
 collection billing_runs
@@ -323,7 +323,7 @@ technician cashier               none       none       none       none       non
 area_manager engineer security director community community none community none community -
 front_desk supervisor other_staff community community  community  community  none       community  -
 superuser                        all        all        all        all        all        all        -
-note residents apply for their own renovations; the approvals are the flow in hooks/hotwork.go
+note residents apply for their own renovations; the approvals are the flow in hooks/renovation_hot_work.go
 
 collection vacancy_patrols
 fields id unit patroller kind signed_in_at hygiene security doors_windows no_leaks structure fittings finding finding_category photos work_order created

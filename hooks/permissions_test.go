@@ -2430,7 +2430,7 @@ func TestPermissionMatrixReportsUndeclared(t *testing.T) {
 }
 
 // TestPermissionSideChannels pins, one request each, the leaks the matrix
-// found and hooks/security_fixes.go and migration 0023 closed: each of these
+// found and hooks/guard_queries.go and migration 0023 closed: each of these
 // answered before the fix (see the comments there).
 func TestPermissionSideChannels(t *testing.T) {
 	app := testapp.New(t)

@@ -28,7 +28,7 @@ func registerRegistry(app core.App) {
 	app.OnRecordValidate("buildings").BindFunc(validateBuilding)
 	app.OnRecordValidate("areas").BindFunc(validateArea)
 	app.OnRecordValidate("unit_residents").BindFunc(validateLink)
-	registerPlaces(app) // the residents' communities and buildings (hooks/places.go)
+	registerPlaces(app) // the residents' communities and buildings (hooks/registry_places.go)
 
 	app.OnRecordCreateRequest("staff").BindFunc(guardStaffWrite)
 	app.OnRecordUpdateRequest("staff").BindFunc(guardStaffWrite)
@@ -156,7 +156,7 @@ func validateLink(e *core.RecordEvent) error {
 	}
 	if r.GetBool("pending") {
 		// Waiting for the resident's consent: grants nothing yet
-		// (hooks/resident_accounts.go).
+		// (hooks/accounts_residents.go).
 		r.Set("active", false)
 	}
 	if err := e.Next(); err != nil {

@@ -161,7 +161,7 @@ func TestResidentPlacesFollowLinks(t *testing.T) {
 
 	// They move to 银杏苑 A-102: that community opens once they confirm the
 	// link in the portal (a resident living in none of the office's
-	// communities must agree, hooks/resident_accounts.go); 翠湖 stays closed.
+	// communities must agree, hooks/accounts_residents.go); 翠湖 stays closed.
 	code, body := testapp.Do(t, h, http.MethodPost, "/api/collections/unit_residents/records",
 		`{"unit":"`+testapp.ID(t, "unit:A-102")+`","resident":"`+link.GetString("resident")+`","relation":"tenant","since":"`+today+`"}`,
 		"supervisor.yx@example.com")

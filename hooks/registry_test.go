@@ -95,7 +95,7 @@ func TestResidentSeesOnlyOwnUnits(t *testing.T) {
 			Method:          http.MethodGet,
 			URL:             "/api/collections/units/records?filter=" + urlq(`unit_residents_via_unit.resident.phone?="13800000002"`),
 			Headers:         testapp.Auth(t, "owner1@example.com"),
-			ExpectedStatus:  400, // filtering on a field hidden from residents is refused (hooks/security_fixes.go)
+			ExpectedStatus:  400, // filtering on a field hidden from residents is refused (hooks/guard_queries.go)
 			ExpectedContent: []string{`residents.phone`},
 		},
 		{

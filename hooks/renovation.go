@@ -13,7 +13,7 @@ import (
 	"wuye/lib/money"
 )
 
-// Review deadlines (SPEC §5): engineering within 2 working days of the
+// Review deadlines ([004] 四 3 5.1.3–5.1.4): engineering within 2 working days of the
 // application, the director within 1 working day of the engineering pass.
 const (
 	engineeringWorkingDays = 2
@@ -23,7 +23,7 @@ const (
 var renovationDesk = []string{RoleFrontDesk, RoleSupervisor, RoleDirector}
 
 // RenovationFlow is the renovation state machine as far as the permit
-// (SPEC §5): the application, the engineering review (pass or reject), the
+// ([004] 四 3 5.1): the application, the engineering review (pass or reject), the
 // director's approval (or return to engineering), and the permit once the
 // agreement is signed, the fees and deposit are paid and a worker pass is
 // issued. Completion, acceptance and the deposit refund are still to come.
@@ -48,7 +48,7 @@ var (
 )
 
 // depositRefundMonths: the renovation deposit, less deductions, is refunded
-// 6 months after acceptance (SPEC §5).
+// 6 months after acceptance ([001] 中汇广场 五).
 const depositRefundMonths = 6
 
 // threeSignatures: joint acceptance by resident, contractor and office.
@@ -111,7 +111,7 @@ func registerRenovation(app core.App) {
 	})
 	bindFlowUpdates(app, "renovations", planRenovationUpdate, afterRenovationUpdate, "status")
 	app.OnRecordCreateRequest("renovation_passes").BindFunc(issuePass)
-	// id_no is masked by the table of hooks/masked_fields.go.
+	// id_no is masked by the table of hooks/base_masks.go.
 	app.OnRecordDelete("renovations", "renovation_passes").BindFunc(func(e *core.RecordEvent) error {
 		return badRequest(validation.Errors{"id": codedError("wuye_never_deleted_renovation")})
 	})
@@ -228,7 +228,7 @@ func permitReady(app core.App, r *core.Record) error {
 
 // afterRenovationUpdate records the change and, on the permit, puts the unit
 // into renovation: its registration date is set, so its management fee is
-// at full price from today (SPEC §6).
+// at full price from today ([000] 收费员 4.2.1.1).
 func afterRenovationUpdate(tx core.App, orig, r, auth *core.Record, step Step) error {
 	if step.To == "" {
 		if len(changedFields(orig, r)) == 0 {

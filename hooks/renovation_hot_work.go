@@ -10,7 +10,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 )
 
-// HotWorkFlow is the hot-work permit's approval (SPEC §5): security reviews
+// HotWorkFlow is the hot-work permit's approval ([001] 中汇广场 五 (四) 2): security reviews
 // first, then the service center, then the general manager (the office's
 // director) approves; any reviewer may refuse it with a reason.
 var HotWorkFlow = []Step{

@@ -11,7 +11,7 @@ import (
 // A worker pass is valid until its end date while its renovation is
 // approved or under way; a suspended or finished renovation's passes stop
 // being valid, and a returned pass is done. Returning a pass refunds its
-// deposit (SPEC §5).
+// deposit ([001] 中汇广场 五 (四) 1).
 
 func registerPasses(app core.App) {
 	app.OnRecordUpdateRequest("renovation_passes").BindFunc(func(e *core.RecordRequestEvent) error {

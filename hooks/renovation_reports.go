@@ -25,7 +25,7 @@ type WeeklyRow struct {
 	MissedDays  int    `db:"missed_days" json:"missed_days"`
 }
 
-// RenovationWeekly is the Saturday summary per area (SPEC §5) for the week
+// RenovationWeekly is the Saturday summary per area ([000] 管理员 4.2.1.3) for the week
 // ending on weekEnd (Sunday to Saturday, inclusive), in SQL. The week's days
 // are Shanghai days: a timestamp is stored in UTC, so its day is taken
 // eight hours on (a violation recorded at 07:00 on Sunday morning is

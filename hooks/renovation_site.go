@@ -10,7 +10,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 )
 
-// inspectionChecks are the checklist items that must hold (SPEC §5).
+// inspectionChecks are the checklist items that must hold ([004] 四 3 5.2.3, 三 11.3).
 var inspectionChecks = []string{"permit_posted", "working_hours_kept", "within_scope", "debris_cleared",
 	"corridor_doors_closed", "no_open_flame", "wiring_safe"}
 

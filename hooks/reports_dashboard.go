@@ -92,7 +92,7 @@ type BreachItem struct {
 	Link       string `db:"link" json:"link"` // the staff workspace's route
 }
 
-// MonthlyReport holds the service-center report's numbers (SPEC §8).
+// MonthlyReport holds the service-center report's numbers ([000] 前台 4.1.3, 4.10.5; docs/DESIGN.md, "Reports").
 type MonthlyReport struct {
 	MoveIns                int            `db:"move_ins" json:"move_ins"`
 	Handovers              int            `db:"handovers" json:"handovers"`

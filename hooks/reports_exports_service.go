@@ -13,7 +13,7 @@ import (
 
 // The service lists of a month (GET /api/wuye/exports/complaints|work_orders
 // ?community=…&range=2026-11), for the supervisor's and director's monthly
-// statistics (SPEC §3, §4). An anonymous complaint's complainant stays
+// statistics ([000] 前台 4.1.3.3, 4.10.5). An anonymous complaint's complainant stays
 // anonymous in the sheet too.
 func init() {
 	exports["complaints"] = export{

@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -198,44 +199,69 @@ func statsHistory(t *testing.T, app core.App, rng *rand.Rand, now time.Time, com
 		}
 		for k := rng.IntN(3); k > 0; k-- {
 			b, _ := app.FindRecordById("bills", id)
-			owed := b.GetInt("amount_fen") - b.GetInt("discount_fen") + b.GetInt("late_fee_fen") - b.GetInt("paid_fen")
-			if owed <= 0 {
+			// Dated anywhere from the period's start to a month from now.
+			at := start.Add(time.Duration(rng.Int64N(int64(now.AddDate(0, 1, 0).Sub(start)))))
+			p, err := statsPartPayment(t, app, rng, b, cashier, true, at)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p == nil {
 				break
 			}
-			col, _ := app.FindCollectionByNameOrId("payments")
-			p := core.NewRecord(col)
-			p.Set("unit", b.GetString("unit"))
-			p.Set("amount_fen", 1+rng.IntN(owed))
-			p.Set("method", "cash")
-			p.Set("bills", []string{id})
-			if err := hooks.TakePayment(app, p, cashier); err != nil {
-				t.Fatal(err)
-			}
-			// Date the payment anywhere from the period's start to a month
-			// from now (allocations are dated by their payment).
-			at := start.Add(time.Duration(rng.Int64N(int64(now.AddDate(0, 1, 0).Sub(start)))))
-			if _, err := app.DB().NewQuery("UPDATE payments SET created = {:at} WHERE id = {:id}").
-				Bind(dbx.Params{"at": statsStamp(at), "id": p.Id}).Execute(); err != nil {
-				t.Fatal(err)
-			}
 			if rng.IntN(5) == 0 {
-				// A reversal, as the payments API makes one: the same
-				// allocations negated, dated later; the bill's paid amount
-				// goes back.
-				fen := p.GetInt("amount_fen")
-				statsInsert(t, app, "payments", map[string]any{
-					"community": it.Community, "unit": b.GetString("unit"), "amount_fen": -fen, "method": "cash",
-					"reverses": p.Id, "allocations": fmt.Sprintf(`[{"bill":%q,"amount_fen":%d}]`, id, -fen),
-					"created": statsStamp(at.Add(time.Hour)), "updated": statsStamp(at.Add(time.Hour)),
-				})
-				if _, err := app.DB().NewQuery("UPDATE bills SET paid_fen = paid_fen - {:f} WHERE id = {:id}").
-					Bind(dbx.Params{"f": fen, "id": id}).Execute(); err != nil {
-					t.Fatal(err)
-				}
+				statsReversal(t, app, p, at.Add(time.Hour))
 			}
 		}
 	}
 	return h
+}
+
+// statsPartPayment takes a cash payment of part of what bill b still owes
+// (1 fen up to all of it) through TakePayment, to b itself when toBill is
+// set or else to the unit's open bills oldest first, and dates it at
+// (allocations are dated by their payment). It returns nil when b owes
+// nothing, and TakePayment's refusal as the error.
+func statsPartPayment(t *testing.T, app core.App, rng *rand.Rand, b, cashier *core.Record, toBill bool, at time.Time) (*core.Record, error) {
+	t.Helper()
+	owed := b.GetInt("amount_fen") - b.GetInt("discount_fen") + b.GetInt("late_fee_fen") - b.GetInt("paid_fen")
+	if owed <= 0 {
+		return nil, nil
+	}
+	col, _ := app.FindCollectionByNameOrId("payments")
+	p := core.NewRecord(col)
+	p.Set("unit", b.GetString("unit"))
+	p.Set("amount_fen", 1+rng.IntN(owed))
+	p.Set("method", "cash")
+	if toBill {
+		p.Set("bills", []string{b.Id})
+	}
+	if err := hooks.TakePayment(app, p, cashier); err != nil {
+		return nil, err
+	}
+	statsExec(t, app, "payments", p.Id, map[string]any{"created": statsStamp(at)})
+	return p, nil
+}
+
+// statsReversal reverses payment p as the payments API does — its stored
+// allocations negated, dated at — puts the bills' paid amounts back, and
+// returns the reversal's id.
+func statsReversal(t *testing.T, app core.App, p *core.Record, at time.Time) string {
+	t.Helper()
+	stored, err := app.FindRecordById("payments", p.Id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	neg := strings.ReplaceAll(stored.GetString("allocations"), `"amount_fen":`, `"amount_fen":-`)
+	id := statsInsert(t, app, "payments", map[string]any{
+		"community": stored.GetString("community"), "unit": stored.GetString("unit"), "amount_fen": -stored.GetInt("amount_fen"),
+		"method": "cash", "reverses": p.Id, "allocations": neg, "created": statsStamp(at), "updated": statsStamp(at),
+	})
+	if _, err := app.DB().NewQuery(`UPDATE bills SET paid_fen = paid_fen + (SELECT SUM(a.value ->> 'amount_fen')
+		FROM json_each({:neg}) a WHERE a.value ->> 'bill' = bills.id) WHERE id IN (SELECT a.value ->> 'bill' FROM json_each({:neg}) a)`).
+		Bind(dbx.Params{"neg": neg}).Execute(); err != nil {
+		t.Fatal(err)
+	}
+	return id
 }
 
 func statsInsert(t *testing.T, app core.App, table string, row map[string]any) string {

@@ -169,7 +169,7 @@ var routeRows = map[string]routeRow{
 	"POST /api/wuye/pay/{provider}/sandbox-checkout": {writes: func(c *caller) bool { return c.name == "owner" }, calls: func(m *routeMatrix) []routeCall {
 		return []routeCall{{method: http.MethodPost, url: "/api/wuye/pay/wechat/sandbox-checkout", body: `{"trade_no":"` + m.trade + `"}`}}
 	}},
-	// Links waiting for a resident's answer (hooks/resident_accounts.go):
+	// Links waiting for a resident's answer (hooks/accounts_residents.go):
 	// the demo has none, so every confirmation or refusal of a link is
 	// refused, whoever sends it.
 	"GET /api/wuye/links/pending": {calls: func(m *routeMatrix) []routeCall { return []routeCall{m.get("/api/wuye/links/pending")} }},

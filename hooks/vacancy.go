@@ -13,7 +13,7 @@ import (
 	"wuye/lib/workcal"
 )
 
-// The vacant-unit schedule (SPEC §7): every vacant or handed-over,
+// The vacant-unit schedule ([000] 管理员 3.2, [001] 中汇广场 十三): every vacant or handed-over,
 // not-moved-in unit is patrolled weekly and fully inspected on the 20th of
 // each month.
 const monthlyInspectionDay = 20

@@ -14,7 +14,7 @@ import (
 	"wuye/lib/workcal"
 )
 
-// Key loans (SPEC §7): staff borrowers sign; outsiders give their name, ID
+// Key loans ([000] 前台 4.5.4): staff borrowers sign; outsiders give their name, ID
 // number and phone and pay a deposit; a vacant unit's key comes back the same
 // day (others within a week unless a due time is given); a key is lent to
 // one borrower at a time.
@@ -23,7 +23,7 @@ const otherKeyDays = 7
 func registerKeys(app core.App) {
 	app.OnRecordCreateRequest("key_loans").BindFunc(lendKey)
 	app.OnRecordUpdateRequest("key_loans").BindFunc(returnKey)
-	// borrower_id_no and borrower_phone are masked by the table of hooks/masked_fields.go.
+	// borrower_id_no and borrower_phone are masked by the table of hooks/base_masks.go.
 	app.OnRecordDelete("keys", "key_loans").BindFunc(func(e *core.RecordEvent) error {
 		return badRequest(validation.Errors{"id": codedError("wuye_record_kept")})
 	})

@@ -7,7 +7,7 @@ package main
 //   - throughput of those creates and status changes at fixed concurrency
 //     with no client connected (the baseline, taken before and after), with
 //     the clients subscribed as the pages now subscribe (their own narrow
-//     topics, hooks/realtime_topics.go), and with the clients subscribed as
+//     topics, hooks/base_realtime.go), and with the clients subscribed as
 //     the pages used to (collection-wide "*" topics, for comparison); once
 //     more with the pages also re-reading what each message told them of,
 //     as they do, which adds reads to the server's load (gathered into one

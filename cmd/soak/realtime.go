@@ -37,7 +37,7 @@ func topic(name string, query map[string]string) string {
 
 // realtimeClients makes n listeners: most are residents' portals (several
 // tabs per resident), the rest technicians, the desk and the supervisor.
-// With narrow topics (hooks/realtime_topics.go) the pages follow
+// With narrow topics (hooks/base_realtime.go) the pages follow
 // resident/<id>, employee/<id> and community/<id>/<collection>; with wide ones
 // (the pages before them) the collections' "*" topics, which PocketBase
 // checks against the list rule once per subscriber per change.

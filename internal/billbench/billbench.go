@@ -1,5 +1,5 @@
 // Package billbench is the billing-run benchmark of issue #10, shared by
-// the Go benchmark (hooks/billing_bench_test.go) and the harness's billing
+// the Go benchmark (hooks/fees_billing_bench_test.go) and the harness's billing
 // section (cmd/bench/billing.go), so that both measure the same thing:
 //
 //   - Seed fills an app with a community of n units priced with three

@@ -7,7 +7,7 @@
 // LD_PRELOAD cannot intercept, so only code that asks this package sees the
 // shifted time. Wuye's own code (hooks, demo, the tests' fixtures) does;
 // PocketBase's autodate fields (created/updated) are stamped from it by the
-// hooks (see hooks/clock.go). PocketBase's tokens, logs and rate limits stay
+// hooks (see hooks/base_clock.go). PocketBase's tokens, logs and rate limits stay
 // on the real clock.
 //
 // WUYE_CLOCK is a test facility: `wuye serve` refuses to start with it set
