@@ -39,7 +39,8 @@ func main() {
 	// Dev mode (SQL logging) and automigrate (a migration file for every
 	// schema change made in the admin UI) are for developers only, asked for
 	// with WUYE_DEV=1 — not guessed from where the binary runs, as
-	// PocketBase's default does (see POCKETBASE.md).
+	// PocketBase's default does (dev mode on whenever the binary sits in the
+	// temporary directory `go run` builds into).
 	dev := os.Getenv("WUYE_DEV") == "1"
 	app := pocketbase.NewWithConfig(pocketbase.Config{
 		DefaultDev:       dev,

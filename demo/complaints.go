@@ -2,6 +2,7 @@ package demo
 
 import (
 	"fmt"
+	"maps"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -23,13 +24,16 @@ type demoComplaint struct {
 	steps    []demoStep
 }
 
+// demoStep is one move of a demo complaint or work order: who makes it, to
+// which status, with what fields.
 type demoStep struct {
 	actor, to string
 	fields    map[string]any
 }
 
 // complaints files the demo complaints through the same intake and flow
-// as the API, so that every state of SPEC §3 is on show: received,
+// as the API, so that every state of a complaint (docs/DESIGN.md,
+// Complaints) is on show: received,
 // assigned, processing, replied, revisited, closed, invalid, a reopened
 // one, one about the service center, a hot cluster and a collective one,
 // and one whose deadlines were missed and escalated.
@@ -97,12 +101,10 @@ func (l *loader) complaints() {
 }
 
 func (l *loader) complaint(d demoComplaint) *core.Record {
-	col, err := l.app.FindCachedCollectionByNameOrId("complaints")
-	if err != nil {
-		l.err = err
+	c := l.newRecord("complaints")
+	if c == nil {
 		return nil
 	}
-	c := core.NewRecord(col)
 	c.Set("category", d.category)
 	c.Set("content", d.content)
 	c.Set("channel", d.channel)
@@ -120,10 +122,7 @@ func (l *loader) complaint(d demoComplaint) *core.Record {
 		c.Set("about_service_center", true)
 		c.Set("subject_staff", l.account("staff", d.about).Id)
 	}
-	filer := l.account("staff", "frontdesk@example.com")
-	if d.by != "" {
-		filer = l.account("residents", d.by)
-	}
+	filer := l.filer(d.by)
 	if l.err != nil {
 		return nil
 	}
@@ -132,32 +131,56 @@ func (l *loader) complaint(d demoComplaint) *core.Record {
 		return nil
 	}
 	// Work on the stored record from here (hot detection may have changed it).
-	if c, err = l.app.FindRecordById("complaints", c.Id); err != nil {
+	c, err := l.app.FindRecordById("complaints", c.Id)
+	if err != nil {
 		l.err = err
 		return nil
 	}
-	for _, s := range d.steps {
-		fields := map[string]any{}
-		for k, v := range s.fields {
-			fields[k] = v
-		}
-		if h, ok := fields["handler"].(string); ok {
-			fields["handler"] = l.account("staff", h).Id
-		}
-		actorCollection := "staff"
-		if s.actor == d.by {
-			actorCollection = "residents"
-		}
-		actor := l.account(actorCollection, s.actor)
-		if l.err != nil {
-			return nil
-		}
-		if c, err = hooks.AdvanceComplaint(l.app, c.Id, actor, s.to, fields); err != nil {
-			l.err = fmt.Errorf("demo complaint %q → %s: %w", d.content, s.to, err)
-			return nil
-		}
+	l.steps(fmt.Sprintf("demo complaint %q", d.content), d.by, "handler", d.steps,
+		func(actor *core.Record, to string, fields map[string]any) (err error) {
+			c, err = hooks.AdvanceComplaint(l.app, c.Id, actor, to, fields)
+			return err
+		})
+	if l.err != nil {
+		return nil
 	}
 	return c
+}
+
+// filer is who files a demo complaint or order: the resident by, through
+// the portal, or the front desk when by is "".
+func (l *loader) filer(by string) *core.Record {
+	filer := l.account("staff", "frontdesk@example.com")
+	if by != "" {
+		filer = l.account("residents", by)
+	}
+	return filer
+}
+
+// steps moves a filed complaint or order (what, in errors) through its
+// steps with advance. A step's actor is the resident by who filed it when
+// they are the one, else a staff member; the staff email in the field ref
+// (handler, technician) becomes that account's id.
+func (l *loader) steps(what, by, ref string, steps []demoStep, advance func(actor *core.Record, to string, fields map[string]any) error) {
+	for _, s := range steps {
+		fields := map[string]any{}
+		maps.Copy(fields, s.fields)
+		if email, ok := fields[ref].(string); ok {
+			fields[ref] = l.account("staff", email).Id
+		}
+		collection := "staff"
+		if s.actor == by {
+			collection = "residents"
+		}
+		actor := l.account(collection, s.actor)
+		if l.err != nil {
+			return
+		}
+		if err := advance(actor, s.to, fields); err != nil {
+			l.err = fmt.Errorf("%s → %s: %w", what, s.to, err)
+			return
+		}
+	}
 }
 
 func (l *loader) account(collection, email string) *core.Record {

@@ -25,7 +25,8 @@ type Account struct {
 	Email, Name, Phone, Role, Note string
 }
 
-// Staff are the demo staff accounts of the main community (SPEC §1 roles).
+// Staff are the demo staff accounts of the main community, at least one of
+// every staff role (docs/DESIGN.md, Accounts and access).
 var Staff = []Account{
 	{"director@example.com", "周建国", "13900000001", "director", "管理处主任"},
 	{"supervisor@example.com", "吴敏", "13900000002", "supervisor", "客服主管"},

@@ -49,16 +49,12 @@ var skills = map[string][]string{
 type demoOrder struct {
 	by, unit, item, desc string
 	payment              string // "paid" when taken at the counter before dispatch
-	steps                []orderStep
+	steps                []demoStep
 }
 
-type orderStep struct {
-	actor, to string
-	fields    map[string]any
-}
-
-// dispatch loads the price list and work orders in every state of SPEC §4,
-// filed and moved through the same flow as the API.
+// dispatch loads the price list and work orders in every state of a work
+// order (docs/DESIGN.md, Dispatch), filed and moved through the same flow
+// as the API.
 func (l *loader) dispatch() {
 	if l.err != nil {
 		return
@@ -83,46 +79,46 @@ func (l *loader) dispatch() {
 	}
 	soon := clock.Now().Add(10 * time.Minute)
 	tech1, tech2 := "tech1@example.com", "tech2@example.com"
-	assign := func(tech string) orderStep {
-		return orderStep{"frontdesk@example.com", "dispatched", map[string]any{"dispatch_mode": "assign", "technician": tech, "appointment_at": soon}}
+	assign := func(tech string) demoStep {
+		return demoStep{"frontdesk@example.com", "dispatched", map[string]any{"dispatch_mode": "assign", "technician": tech, "appointment_at": soon}}
 	}
-	through := func(tech string, extra ...orderStep) []orderStep {
-		return append([]orderStep{assign(tech), {tech, "accepted", nil}, {tech, "on_site", nil}}, extra...)
+	through := func(tech string, extra ...demoStep) []demoStep {
+		return append([]demoStep{assign(tech), {tech, "accepted", nil}, {tech, "on_site", nil}}, extra...)
 	}
 	orders := []demoOrder{
 		{by: "owner1@example.com", unit: "1-101", item: "DQ01", desc: "客厅日光灯闪烁，镇流器可能坏了"},
-		{by: "owner2@example.com", unit: "1-102", item: "SN01", desc: "厨房水龙头关不紧，一直滴水", steps: []orderStep{assign(tech1)}},
-		{unit: "1-203", item: "SN02", desc: "卫生间地漏堵塞（电话报修）", steps: []orderStep{
+		{by: "owner2@example.com", unit: "1-102", item: "SN01", desc: "厨房水龙头关不紧，一直滴水", steps: []demoStep{assign(tech1)}},
+		{unit: "1-203", item: "SN02", desc: "卫生间地漏堵塞（电话报修）", steps: []demoStep{
 			{"frontdesk@example.com", "dispatched", map[string]any{"dispatch_mode": "pool"}}}},
-		{unit: "1-104", item: "MG01", desc: "入户门锁芯卡死", steps: []orderStep{assign(tech2), {tech2, "accepted", nil}}},
+		{unit: "1-104", item: "MG01", desc: "入户门锁芯卡死", steps: []demoStep{assign(tech2), {tech2, "accepted", nil}}},
 		{by: "owner1@example.com", unit: "1-101", item: "SN03", desc: "阳台水管接头渗水", steps: through(tech1)},
 		{by: "owner2@example.com", unit: "1-102", item: "SN03", desc: "卫生间墙内水管疑似漏水", steps: through(tech1,
-			orderStep{tech1, "quoted", map[string]any{"quote_fen": 15000}})},
-		{unit: "", item: "GQ01", desc: "2栋3楼楼道灯不亮", steps: through(tech2, orderStep{tech2, "in_progress", nil})},
+			demoStep{tech1, "quoted", map[string]any{"quote_fen": 15000}})},
+		{unit: "", item: "GQ01", desc: "2栋3楼楼道灯不亮", steps: through(tech2, demoStep{tech2, "in_progress", nil})},
 		{by: "owner1@example.com", unit: "1-101", item: "JD01", desc: "两台挂机空调清洗", steps: through(tech1,
-			orderStep{tech1, "in_progress", nil},
-			orderStep{tech1, "completed", map[string]any{"materials": []map[string]any{{"name": "清洗剂", "qty": 2, "price_fen": 1500}}, "payment": "unpaid"}})},
+			demoStep{tech1, "in_progress", nil},
+			demoStep{tech1, "completed", map[string]any{"materials": []map[string]any{{"name": "清洗剂", "qty": 2, "price_fen": 1500}}, "payment": "unpaid"}})},
 		{by: "owner2@example.com", unit: "1-102", item: "DQ02", desc: "卧室插座松动", steps: through(tech1,
-			orderStep{tech1, "in_progress", nil},
-			orderStep{tech1, "completed", map[string]any{"payment": "paid_on_site"}},
-			orderStep{"owner2@example.com", "signed_off", map[string]any{"signoff": "confirmed", "satisfaction": "satisfied"}})},
+			demoStep{tech1, "in_progress", nil},
+			demoStep{tech1, "completed", map[string]any{"payment": "paid_on_site"}},
+			demoStep{"owner2@example.com", "signed_off", map[string]any{"signoff": "confirmed", "satisfaction": "satisfied"}})},
 		{unit: "1-201", item: "BJ01", desc: "全屋保洁 3 小时（已在前台预付）", payment: "paid", steps: append(through(tech2,
-			orderStep{tech2, "in_progress", nil},
-			orderStep{tech2, "completed", nil}),
-			orderStep{tech2, "signed_off", map[string]any{"signoff": "confirmed", "satisfaction": "satisfied", "signature": SignatureFile()}},
-			orderStep{"frontdesk@example.com", "revisited", map[string]any{"revisit_method": "home_visit", "satisfaction": "satisfied", "revisit_note": "上门回访，业主满意"}})},
+			demoStep{tech2, "in_progress", nil},
+			demoStep{tech2, "completed", nil}),
+			demoStep{tech2, "signed_off", map[string]any{"signoff": "confirmed", "satisfaction": "satisfied", "signature": SignatureFile()}},
+			demoStep{"frontdesk@example.com", "revisited", map[string]any{"revisit_method": "home_visit", "satisfaction": "satisfied", "revisit_note": "上门回访，业主满意"}})},
 		{unit: "1-202", item: "BG01", desc: "复印房产证 10 页", steps: append(through(tech2,
-			orderStep{tech2, "in_progress", nil},
-			orderStep{tech2, "completed", map[string]any{"payment": "paid_on_site"}}),
-			orderStep{tech2, "signed_off", map[string]any{"signoff": "confirmed", "signature": SignatureFile()}},
-			orderStep{"frontdesk@example.com", "revisited", map[string]any{"revisit_method": "phone", "satisfaction": "basic"}},
-			orderStep{"frontdesk@example.com", "closed", nil})},
-		{by: "owner1@example.com", unit: "1-101", item: "MG02", desc: "卧室木门变形关不上", steps: []orderStep{
+			demoStep{tech2, "in_progress", nil},
+			demoStep{tech2, "completed", map[string]any{"payment": "paid_on_site"}}),
+			demoStep{tech2, "signed_off", map[string]any{"signoff": "confirmed", "signature": SignatureFile()}},
+			demoStep{"frontdesk@example.com", "revisited", map[string]any{"revisit_method": "phone", "satisfaction": "basic"}},
+			demoStep{"frontdesk@example.com", "closed", nil})},
+		{by: "owner1@example.com", unit: "1-101", item: "MG02", desc: "卧室木门变形关不上", steps: []demoStep{
 			{"owner1@example.com", "cancelled", map[string]any{"cancel_reason": "业主已自行请人修好"}}}},
 		{by: "owner2@example.com", unit: "1-102", item: "SN02", desc: "厨房下水道反复堵塞", steps: through(tech1,
-			orderStep{tech1, "in_progress", nil},
-			orderStep{tech1, "completed", map[string]any{"payment": "unpaid"}},
-			orderStep{"owner2@example.com", "signed_off", map[string]any{"signoff": "rework", "satisfaction": "unsatisfied"}})},
+			demoStep{tech1, "in_progress", nil},
+			demoStep{tech1, "completed", map[string]any{"payment": "unpaid"}},
+			demoStep{"owner2@example.com", "signed_off", map[string]any{"signoff": "rework", "satisfaction": "unsatisfied"}})},
 		{unit: "1-301", item: "DQ01", desc: "门厅灯不亮（来访报修，尚未回复住户）"},
 	}
 	var last *core.Record
@@ -150,12 +146,10 @@ func (l *loader) dispatch() {
 }
 
 func (l *loader) order(d demoOrder, items map[string]*core.Record) *core.Record {
-	col, err := l.app.FindCachedCollectionByNameOrId("work_orders")
-	if err != nil {
-		l.err = err
+	o := l.newRecord("work_orders")
+	if o == nil {
 		return nil
 	}
-	o := core.NewRecord(col)
 	o.Set("service_item", items[d.item].Id)
 	o.Set("description", d.desc)
 	o.Set("contact_name", "报修住户")
@@ -168,10 +162,7 @@ func (l *loader) order(d demoOrder, items map[string]*core.Record) *core.Record 
 		o.Set("building", l.units["2-101"].GetString("building"))
 		o.Set("location", "2栋3楼楼道")
 	}
-	filer := l.account("staff", "frontdesk@example.com")
-	if d.by != "" {
-		filer = l.account("residents", d.by)
-	}
+	filer := l.filer(d.by)
 	if l.err != nil {
 		return nil
 	}
@@ -179,28 +170,16 @@ func (l *loader) order(d demoOrder, items map[string]*core.Record) *core.Record 
 		l.err = fmt.Errorf("demo order %q: %w", d.desc, err)
 		return nil
 	}
-	for _, s := range d.steps {
-		fields := map[string]any{}
-		for k, v := range s.fields {
-			fields[k] = v
-		}
-		if t, ok := fields["technician"].(string); ok {
-			fields["technician"] = l.account("staff", t).Id
-		}
-		collection := "staff"
-		if s.actor == d.by {
-			collection = "residents"
-		}
-		actor := l.account(collection, s.actor)
-		if l.err != nil {
-			return nil
-		}
-		if o, err = hooks.AdvanceWorkOrder(l.app, o.Id, actor, s.to, fields); err != nil {
-			l.err = fmt.Errorf("demo order %q → %s: %w", d.desc, s.to, err)
-			return nil
-		}
+	l.steps(fmt.Sprintf("demo order %q", d.desc), d.by, "technician", d.steps,
+		func(actor *core.Record, to string, fields map[string]any) (err error) {
+			o, err = hooks.AdvanceWorkOrder(l.app, o.Id, actor, to, fields)
+			return err
+		})
+	if l.err != nil {
+		return nil
 	}
-	if o, err = l.app.FindRecordById("work_orders", o.Id); err != nil {
+	o, err := l.app.FindRecordById("work_orders", o.Id)
+	if err != nil {
 		l.err = err
 	}
 	return o

@@ -13,7 +13,8 @@ import (
 )
 
 // renovations files the demo's renovation applications through the real
-// flow so that every state of SPEC §5 is on show.
+// flow so that every state of a renovation (docs/DESIGN.md, Renovation) is
+// on show.
 func (l *loader) renovations() {
 	if l.err != nil {
 		return

@@ -10,7 +10,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -23,6 +22,7 @@ import (
 
 	"wuye/demo"
 	"wuye/hooks"
+	"wuye/internal/repo"
 	"wuye/lib/workcal"
 )
 
@@ -181,7 +181,7 @@ func (b *Bench) CopyData(name string) (string, error) {
 	}
 	dir := filepath.Join(b.Tmp, name)
 	t := time.Now()
-	if err := copyDir(b.pristine, dir); err != nil {
+	if err := repo.CopyDir(b.pristine, dir); err != nil {
 		return "", fmt.Errorf("copy dataset: %w", err)
 	}
 	app, err := b.OpenApp(dir) // applies migrations newer than the dataset
@@ -576,35 +576,4 @@ func baselineCollections(app core.App) error {
 		}
 	}
 	return nil
-}
-
-// copyDir copies the directory tree src to dst.
-func copyDir(src, dst string) error {
-	return filepath.Walk(src, func(path string, info os.FileInfo, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, path)
-		target := filepath.Join(dst, rel)
-		if info.IsDir() {
-			return os.MkdirAll(target, 0o755)
-		}
-		if !info.Mode().IsRegular() {
-			return nil
-		}
-		in, err := os.Open(path)
-		if err != nil {
-			return err
-		}
-		defer in.Close()
-		out, err := os.Create(target)
-		if err != nil {
-			return err
-		}
-		if _, err := io.Copy(out, in); err != nil {
-			out.Close()
-			return err
-		}
-		return out.Close()
-	})
 }

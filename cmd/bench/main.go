@@ -61,16 +61,15 @@
 package main
 
 import (
-	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
+
+	"wuye/internal/repo"
 )
 
 type options struct {
@@ -159,7 +158,7 @@ func run(o options) error {
 	if err != nil {
 		return err
 	}
-	root, err := moduleRoot()
+	root, err := repo.Root()
 	if err != nil {
 		return err
 	}
@@ -270,41 +269,4 @@ func newClient() *http.Client {
 		DisableCompression:  true,
 	}
 	return &http.Client{Transport: tr, Timeout: 60 * time.Second}
-}
-
-// moduleRoot finds the directory of wuye's go.mod from the working directory.
-func moduleRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if b, err := os.ReadFile(filepath.Join(dir, "go.mod")); err == nil && strings.Contains(string(b), "module wuye\n") {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("not inside the wuye module (no go.mod with `module wuye` above the working directory)")
-		}
-		dir = parent
-	}
-}
-
-// waitHealthy polls base/api/health until it answers 200 or ctx ends.
-func waitHealthy(ctx context.Context, c *http.Client, base string) error {
-	for {
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+"/api/health", nil)
-		res, err := c.Do(req)
-		if err == nil {
-			res.Body.Close()
-			if res.StatusCode == http.StatusOK {
-				return nil
-			}
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(100 * time.Millisecond):
-		}
-	}
 }

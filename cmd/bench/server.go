@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"fmt"
-	"net"
 	"net/http"
 	_ "net/http/pprof" // see WUYE_BENCH_PPROF_* in serveMain
 	"os"
@@ -12,12 +11,12 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/pocketbase/pocketbase"
 
 	"wuye/hooks"
+	"wuye/internal/serverproc"
 )
 
 // ServerKind says what a bench server runs.
@@ -42,9 +41,7 @@ type Server struct {
 	Dir  string // its data directory
 	Log  string // its output
 
-	cmd    *exec.Cmd
-	exited chan struct{}
-	err    error
+	*serverproc.Proc // PID, Alive, Tail
 }
 
 // StartServer starts a server of kind on data directory dir and waits until
@@ -52,12 +49,10 @@ type Server struct {
 // at the latest; Stop it sooner to free the machine for the next
 // measurement.
 func (b *Bench) StartServer(kind ServerKind, dir string) (*Server, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	addr, err := serverproc.FreeAddr()
 	if err != nil {
 		return nil, err
 	}
-	addr := l.Addr().String()
-	l.Close()
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, err
@@ -67,30 +62,16 @@ func (b *Bench) StartServer(kind ServerKind, dir string) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(exe, serveArg, string(kind), dir, addr, filepath.Join(b.Root, "pb_public"))
-	cmd.Stdout, cmd.Stderr = logFile, logFile
-	if err := cmd.Start(); err != nil {
-		logFile.Close()
+	p, err := serverproc.Start(exec.Command(exe, serveArg, string(kind), dir, addr, filepath.Join(b.Root, "pb_public")), logFile)
+	if err != nil {
 		return nil, err
 	}
-	s := &Server{Kind: kind, Base: "http://" + addr, Dir: dir, Log: logPath, cmd: cmd, exited: make(chan struct{})}
-	go func() {
-		s.err = cmd.Wait()
-		logFile.Close()
-		close(s.exited)
-	}()
+	s := &Server{Kind: kind, Base: "http://" + addr, Dir: dir, Log: logPath, Proc: p}
 	b.servers = append(b.servers, s)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	go func() {
-		select {
-		case <-s.exited:
-			cancel()
-		case <-ctx.Done():
-		}
-	}()
 	t := time.Now()
-	if err := waitHealthy(ctx, b.Client, s.Base); err != nil {
+	if err := p.WaitHealthy(ctx, b.Client, s.Base, 100*time.Millisecond); err != nil {
 		s.Stop()
 		return nil, fmt.Errorf("%s server did not start (%v); log:\n%s", kind, err, s.Tail(30))
 	}
@@ -98,30 +79,10 @@ func (b *Bench) StartServer(kind ServerKind, dir string) (*Server, error) {
 	return s, nil
 }
 
-// PID is the server's process id.
-func (s *Server) PID() int { return s.cmd.Process.Pid }
-
-// Alive reports whether the process still runs.
-func (s *Server) Alive() bool {
-	select {
-	case <-s.exited:
-		return false
-	default:
-		return true
-	}
-}
-
 // Stop ends the server: SIGTERM, then SIGKILL after 15 s.
 func (s *Server) Stop() {
-	if s == nil || !s.Alive() {
-		return
-	}
-	s.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-s.exited:
-	case <-time.After(15 * time.Second):
-		s.cmd.Process.Kill()
-		<-s.exited
+	if s != nil {
+		s.Proc.Stop(15 * time.Second)
 	}
 }
 
@@ -160,16 +121,6 @@ func (s *Server) CPUSeconds() float64 {
 	ut, _ := strconv.ParseFloat(f[11], 64)
 	st, _ := strconv.ParseFloat(f[12], 64)
 	return (ut + st) / 100 // USER_HZ
-}
-
-// Tail is the end of the server's log.
-func (s *Server) Tail(lines int) string {
-	b, _ := os.ReadFile(s.Log)
-	all := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
-	if len(all) > lines {
-		all = all[len(all)-lines:]
-	}
-	return strings.Join(all, "\n")
 }
 
 // serveMain is the server process: __serve kind dir addr publicDir.

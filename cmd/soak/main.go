@@ -27,6 +27,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"wuye/internal/repo"
 )
 
 type options struct {
@@ -68,7 +70,7 @@ func main() {
 }
 
 func run(o options) (int, error) {
-	root, err := moduleRoot()
+	root, err := repo.Root()
 	if err != nil {
 		return 0, err
 	}
@@ -102,13 +104,13 @@ func run(o options) (int, error) {
 		return 0, err
 	}
 	defer srv.stop()
-	fmt.Printf("soak: wuye demo on %s (pid %d), fresh data in %s\n", srv.base, srv.pid(), tmp)
+	fmt.Printf("soak: wuye demo on %s (pid %d), fresh data in %s\n", srv.base, srv.PID(), tmp)
 
 	m := newMetrics()
 	// Ctrl-C ends the run early, with its report.
 	sig, stopSig := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stopSig()
-	base, cancelBase := srv.waitCtx(sig)
+	base, cancelBase := srv.Context(sig)
 	defer cancelBase()
 	if !o.logReqs {
 		su := newClient(srv.base, staffIP(200), m)
@@ -162,9 +164,9 @@ func run(o options) (int, error) {
 	w.run(ctx, &actors, o.rates)
 
 	var samples []Sample
-	last := readProc(srv.pid(), srv.dataDir)
+	last := readProc(srv.PID(), srv.dataDir)
 	take := func() Sample {
-		now := readProc(srv.pid(), srv.dataDir)
+		now := readProc(srv.PID(), srv.dataDir)
 		s := m.sample(t0, last, now)
 		last = now
 		return s
@@ -189,7 +191,7 @@ loop:
 	}
 	tick.Stop()
 	elapsed := time.Since(t0)
-	crashed := !srv.alive()
+	crashed := !srv.Alive()
 	// The actors finish the request in hand; then the last, partial window.
 	done := make(chan struct{})
 	go func() { actors.Wait(); close(done) }()
@@ -216,7 +218,7 @@ loop:
 		fmt.Println("soak: report written to", o.out)
 	}
 	if crashed {
-		fmt.Printf("soak: server log tail:\n%s\n", srv.tail(40))
+		fmt.Printf("soak: server log tail:\n%s\n", srv.Tail(40))
 	}
 	if !rep.Pass || (o.strict && !rep.Steady) {
 		return 1, nil

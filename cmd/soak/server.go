@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -12,34 +11,15 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"wuye/internal/serverproc"
 )
 
 // server is the wuye process under test.
 type server struct {
-	cmd     *exec.Cmd
+	*serverproc.Proc
 	base    string
-	log     string
 	dataDir string
-	exited  chan struct{} // closed when the process ends
-	err     error         // its exit status, once exited is closed
-}
-
-// moduleRoot finds the directory of wuye's go.mod from the working directory.
-func moduleRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if b, err := os.ReadFile(filepath.Join(dir, "go.mod")); err == nil && strings.Contains(string(b), "module wuye\n") {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("not inside the wuye module (no go.mod with `module wuye` above the working directory)")
-		}
-		dir = parent
-	}
 }
 
 // build compiles wuye into dir with `go build` from the module root.
@@ -52,16 +32,6 @@ func build(root, dir string) (string, error) {
 		return "", fmt.Errorf("go build: %w", err)
 	}
 	return bin, nil
-}
-
-// freeAddr picks a free loopback port.
-func freeAddr() (string, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	defer l.Close()
-	return l.Addr().String(), nil
 }
 
 // superuser makes a platform superuser in the fresh data directory, for
@@ -77,106 +47,44 @@ func superuser(bin, dir, email, password string) error {
 // start runs `wuye demo` on a fresh data directory and waits for its health
 // check to answer.
 func start(bin, root, dir string) (*server, error) {
-	addr, err := freeAddr()
+	addr, err := serverproc.FreeAddr()
 	if err != nil {
 		return nil, err
 	}
-	logPath := filepath.Join(dir, "server.log")
-	logFile, err := os.Create(logPath)
+	logFile, err := os.Create(filepath.Join(dir, "server.log"))
 	if err != nil {
 		return nil, err
 	}
 	dataDir := filepath.Join(dir, "data")
 	cmd := exec.Command(bin, "demo", "--http", addr, "--dir", dataDir, "--publicDir", filepath.Join(root, "pb_public"))
 	cmd.Dir = dir
-	cmd.Stdout, cmd.Stderr = logFile, logFile
 	// The server goes with the soak, however the soak ends.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-	if err := cmd.Start(); err != nil {
-		logFile.Close()
+	p, err := serverproc.Start(cmd, logFile)
+	if err != nil {
 		return nil, err
 	}
-	s := &server{cmd: cmd, base: "http://" + addr, log: logPath, dataDir: dataDir, exited: make(chan struct{})}
-	go func() {
-		s.err = cmd.Wait()
-		logFile.Close()
-		close(s.exited)
-	}()
-	deadline := time.Now().Add(90 * time.Second)
-	for time.Now().Before(deadline) {
-		select {
-		case <-s.exited:
-			return nil, fmt.Errorf("wuye exited during start-up (%v); log:\n%s", s.err, s.tail(30))
-		default:
-		}
-		res, err := http.Get(s.base + "/api/health")
-		if err == nil {
-			res.Body.Close()
-			if res.StatusCode == http.StatusOK {
-				return s, nil
-			}
-		}
-		time.Sleep(200 * time.Millisecond)
+	s := &server{Proc: p, base: "http://" + addr, dataDir: dataDir}
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	err = p.WaitHealthy(ctx, http.DefaultClient, s.base, 200*time.Millisecond)
+	switch {
+	case errors.Is(err, serverproc.ErrExited):
+		return nil, fmt.Errorf("wuye exited during start-up (%v); log:\n%s", p.Err(), p.Tail(30))
+	case err != nil:
+		s.stop()
+		return nil, fmt.Errorf("wuye did not answer /api/health within 90 s; log:\n%s", p.Tail(30))
 	}
-	s.stop()
-	return nil, fmt.Errorf("wuye did not answer /api/health within 90 s; log:\n%s", s.tail(30))
-}
-
-func (s *server) pid() int { return s.cmd.Process.Pid }
-
-// alive reports whether the process is still running.
-func (s *server) alive() bool {
-	select {
-	case <-s.exited:
-		return false
-	default:
-		return true
-	}
+	return s, nil
 }
 
 // stop ends the server: SIGTERM, then SIGKILL after 15 s. It reports
 // whether the server shut down by itself.
-func (s *server) stop() bool {
-	if !s.alive() {
-		return true
-	}
-	s.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-s.exited:
-		return true
-	case <-time.After(15 * time.Second):
-		s.cmd.Process.Kill()
-		<-s.exited
-		return false
-	}
-}
-
-// tail is the end of the server's log.
-func (s *server) tail(lines int) string {
-	b, _ := os.ReadFile(s.log)
-	all := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
-	if len(all) > lines {
-		all = all[len(all)-lines:]
-	}
-	return strings.Join(all, "\n")
-}
+func (s *server) stop() bool { return s.Stop(15 * time.Second) }
 
 // panics counts the panics the server logged (PocketBase recovers a
 // handler's panic into a 500, which the soak counts too).
 func (s *server) panics() int {
-	b, _ := os.ReadFile(s.log)
+	b, _ := os.ReadFile(s.LogPath())
 	return strings.Count(string(b), "panic")
-}
-
-// waitCtx is a context that ends when the server does.
-func (s *server) waitCtx(parent context.Context) (context.Context, context.CancelFunc) {
-	ctx, cancel := context.WithCancel(parent)
-	go func() {
-		select {
-		case <-s.exited:
-			cancel()
-		case <-ctx.Done():
-		}
-	}()
-	return ctx, cancel
 }

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"wuye/internal/repo"
 	"wuye/lib/clock"
 )
 
@@ -121,7 +122,7 @@ func TestBillingRunKilled(t *testing.T) {
 	dir := freshDir(t)
 	addUnits(t, dir, extra)
 	ref := filepath.Join(t.TempDir(), "ref")
-	if err := copyDir(dir, ref); err != nil {
+	if err := repo.CopyDir(dir, ref); err != nil {
 		t.Fatal(err)
 	}
 	pre := openDB(t, dir)
@@ -152,7 +153,7 @@ func TestBillingRunKilled(t *testing.T) {
 		// Killed at once the batch after the reported one is mid-transaction;
 		// a little later it may have committed without its progress saved.
 		time.Sleep(time.Duration(attempt) * 40 * time.Millisecond)
-		s.kill()
+		s.Kill()
 		if st.status == "done" {
 			t.Logf("attempt %d finished before the kill", attempt+1)
 		} else {
@@ -173,27 +174,25 @@ func TestBillingRunKilled(t *testing.T) {
 	if final.status != "done" {
 		t.Fatalf("the resumed run ended %q", final.status)
 	}
+	// billToEnd bills the period on s as the cashier holding token, waits
+	// for the run to end and stops s.
+	billToEnd := func(s *server, token, what string) runState {
+		r := s.call(token, http.MethodPost, "/api/collections/billing_runs/records", map[string]any{"community": community, "period": billingPeriod})
+		if r.code != 200 {
+			t.Fatalf("%s: %s", what, r)
+		}
+		st := waitRun(t, s, token, r.str("id"), func(runState) bool { return false })
+		if err := s.stop(); err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
 	// Billing the same period again finds every bill there.
-	again := s.call(cashier, http.MethodPost, "/api/collections/billing_runs/records", map[string]any{"community": community, "period": billingPeriod})
-	if again.code != 200 {
-		t.Fatalf("second run: %s", again)
-	}
-	second := waitRun(t, s, cashier, again.str("id"), func(runState) bool { return false })
-	if err := s.stop(); err != nil {
-		t.Fatal(err)
-	}
+	second := billToEnd(s, cashier, "second run")
 
 	// The same run without faults, on a copy of the data as it was.
 	rs := mustStart(t, ref)
-	refCashier := rs.login(t, "cashier@example.com")
-	rr := rs.call(refCashier, http.MethodPost, "/api/collections/billing_runs/records", map[string]any{"community": community, "period": billingPeriod})
-	if rr.code != 200 {
-		t.Fatalf("reference run: %s", rr)
-	}
-	refRun := waitRun(t, rs, refCashier, rr.str("id"), func(runState) bool { return false })
-	if err := rs.stop(); err != nil {
-		t.Fatal(err)
-	}
+	refRun := billToEnd(rs, rs.login(t, "cashier@example.com"), "reference run")
 	refDB := openDB(t, ref)
 	want := billsOf(t, refDB, billingPeriod)
 
@@ -318,7 +317,7 @@ func TestPaymentBurstKilled(t *testing.T) {
 					acked = append(acked, ack{r.str("id"), r.str("serial"), note, amount})
 					if len(acked) == killAfter {
 						stopping.Store(true)
-						s.kill()
+						s.Kill()
 					}
 					mu.Unlock()
 				default:
@@ -471,11 +470,30 @@ func TestDispatchBurstKilled(t *testing.T) {
 				killOnce.Do(func() {
 					stopping.Store(true)
 					acksAtKill = acks
-					s.kill()
+					s.Kill()
 				})
 			}
 		}
 	)
+	// answered sorts a reply: ok when it is 200; else it is noted as
+	// refused, or as cut when the kill took it, and more says whether the
+	// worker goes on (after a refusal) or stops (no answer).
+	answered := func(r reply) (ok, more bool) {
+		mu.Lock()
+		defer mu.Unlock()
+		switch {
+		case r.err != nil && !stopping.Load():
+			refused = append(refused, "no answer before the kill: "+r.String())
+		case r.err != nil:
+			cut.Add(1)
+		case r.code != 200:
+			refused = append(refused, r.String())
+			return false, true
+		default:
+			return true, true
+		}
+		return false, false
+	}
 	const workers = 10
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
@@ -487,20 +505,10 @@ func TestDispatchBurstKilled(t *testing.T) {
 				r := s.call(token, http.MethodPost, "/api/collections/work_orders/records", map[string]any{
 					"unit": units[(w+i)%len(units)], "category": "plumbing", "description": desc,
 					"contact_name": "测试", "contact_phone": "13700000000"})
-				if r.err != nil {
-					if !stopping.Load() {
-						mu.Lock()
-						refused = append(refused, "no answer before the kill: "+r.String())
-						mu.Unlock()
-					} else {
-						cut.Add(1)
+				if ok, more := answered(r); !ok {
+					if !more {
+						return
 					}
-					return
-				}
-				if r.code != 200 {
-					mu.Lock()
-					refused = append(refused, r.String())
-					mu.Unlock()
 					continue
 				}
 				id := r.str("id")
@@ -514,20 +522,10 @@ func TestDispatchBurstKilled(t *testing.T) {
 					body, mode = map[string]any{"status": "dispatched", "dispatch_mode": "pool"}, "pool"
 				}
 				r = s.call(token, http.MethodPatch, "/api/collections/work_orders/records/"+id, body)
-				if r.err != nil {
-					if !stopping.Load() {
-						mu.Lock()
-						refused = append(refused, "no answer before the kill: "+r.String())
-						mu.Unlock()
-					} else {
-						cut.Add(1)
+				if ok, more := answered(r); !ok {
+					if !more {
+						return
 					}
-					return
-				}
-				if r.code != 200 {
-					mu.Lock()
-					refused = append(refused, r.String())
-					mu.Unlock()
 					continue
 				}
 				mu.Lock()

@@ -56,23 +56,8 @@ func TestArrearsJobsKeepPayments(t *testing.T) {
 			p.Set("amount_fen", 100)
 			p.Set("method", "cash")
 
-			done := make(chan error, 1)
-			err = app.RunInTransaction(func(tx core.App) error {
-				if err := hooks.TakePayment(tx, p, cashier); err != nil {
-					return err
-				}
-				go func() { done <- job(app) }()
-				// Let the job read the bills (as they were before this
-				// payment) and queue for the write connection.
-				time.Sleep(300 * time.Millisecond)
-				return nil
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := <-done; err != nil {
-				t.Fatal(err)
-			}
+			whileWriting(t, app, func(tx core.App) error { return hooks.TakePayment(tx, p, cashier) },
+				func() error { return job(app) })
 			stored, err := app.FindRecordById("bills", bill.Id)
 			if err != nil {
 				t.Fatal(err)
@@ -131,12 +116,34 @@ func TestLateReplyFlagKeepsDispatch(t *testing.T) {
 	if err := hooks.FileWorkOrder(app, o, desk); err != nil {
 		t.Fatal(err)
 	}
+	whileWriting(t, app, func(tx core.App) error {
+		_, err := hooks.AdvanceWorkOrder(tx, o.Id, desk, "dispatched", map[string]any{"dispatch_mode": "assign", "technician": tech.Id})
+		return err
+	}, func() error {
+		_, err := hooks.FlagLateReplies(app, clock.Now().Add(20*time.Minute))
+		return err
+	})
+	stored, err := app.FindRecordById("work_orders", o.Id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stored.GetString("status") != "dispatched" || stored.GetString("technician") != tech.Id {
+		t.Fatalf("after the late-reply job the dispatched order is %s, technician %q", stored.GetString("status"), stored.GetString("technician"))
+	}
+}
+
+// whileWriting runs write in a transaction of app and, once it has
+// written, job beside it; the transaction is held 300 ms more, for the job
+// to read the rows as they were before the write and then queue for the
+// one write connection. It fails the test if either fails.
+func whileWriting(t *testing.T, app core.App, write func(tx core.App) error, job func() error) {
+	t.Helper()
 	done := make(chan error, 1)
-	err = app.RunInTransaction(func(tx core.App) error {
-		if _, err := hooks.AdvanceWorkOrder(tx, o.Id, desk, "dispatched", map[string]any{"dispatch_mode": "assign", "technician": tech.Id}); err != nil {
+	err := app.RunInTransaction(func(tx core.App) error {
+		if err := write(tx); err != nil {
 			return err
 		}
-		go func() { _, err := hooks.FlagLateReplies(app, clock.Now().Add(20*time.Minute)); done <- err }()
+		go func() { done <- job() }()
 		time.Sleep(300 * time.Millisecond)
 		return nil
 	})
@@ -145,12 +152,5 @@ func TestLateReplyFlagKeepsDispatch(t *testing.T) {
 	}
 	if err := <-done; err != nil {
 		t.Fatal(err)
-	}
-	stored, err := app.FindRecordById("work_orders", o.Id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if stored.GetString("status") != "dispatched" || stored.GetString("technician") != tech.Id {
-		t.Fatalf("after the late-reply job the dispatched order is %s, technician %q", stored.GetString("status"), stored.GetString("technician"))
 	}
 }

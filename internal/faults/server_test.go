@@ -16,13 +16,14 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
 	// The SQLite driver PocketBase itself registers ("sqlite", modernc).
 	_ "github.com/pocketbase/pocketbase/core"
 
+	"wuye/internal/repo"
+	"wuye/internal/serverproc"
 	"wuye/internal/testapp"
 )
 
@@ -60,7 +61,7 @@ func setup(t *testing.T) {
 		binPath = os.Getenv("WUYE_BIN")
 		if binPath == "" {
 			binPath = filepath.Join(workDir, "wuye")
-			root, err := moduleRoot()
+			root, err := repo.Root()
 			if err != nil {
 				setupErr = err
 				return
@@ -85,70 +86,30 @@ func setup(t *testing.T) {
 	}
 }
 
-func moduleRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("go.mod not found")
-		}
-		dir = parent
-	}
-}
-
 // freshDir copies the template data directory for one test.
 func freshDir(t *testing.T) string {
 	t.Helper()
 	dst := filepath.Join(t.TempDir(), "pb_data")
-	if err := copyDir(template, dst); err != nil {
+	if err := repo.CopyDir(template, dst); err != nil {
 		t.Fatal(err)
 	}
 	return dst
 }
 
-func copyDir(src, dst string) error {
-	return filepath.Walk(src, func(path string, info os.FileInfo, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, path)
-		target := filepath.Join(dst, rel)
-		if info.IsDir() {
-			return os.MkdirAll(target, 0o755)
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(target, data, info.Mode())
-	})
-}
-
 // server is one run of the binary on a data directory.
 type server struct {
+	*serverproc.Proc
 	dir  string
 	base string // http://127.0.0.1:PORT
-	cmd  *exec.Cmd
-	done chan struct{} // closed when the process has exited
-	err  error         // its exit status, once done
-	log  *os.File
 }
 
 // start runs `wuye demo` on dir (the demo is loaded when dir has none) and
 // waits until /api/health answers.
 func start(dir string) (*server, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	addr, err := serverproc.FreeAddr()
 	if err != nil {
 		return nil, err
 	}
-	addr := l.Addr().String()
-	l.Close()
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
@@ -156,36 +117,22 @@ func start(dir string) (*server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &server{dir: dir, base: "http://" + addr, done: make(chan struct{}), log: logFile}
-	s.cmd = exec.Command(binPath, "demo", "--http", addr, "--dir", dir)
-	s.cmd.Stdout, s.cmd.Stderr = logFile, logFile
-	if err := s.cmd.Start(); err != nil {
-		logFile.Close()
+	p, err := serverproc.Start(exec.Command(binPath, "demo", "--http", addr, "--dir", dir), logFile)
+	if err != nil {
 		return nil, err
 	}
-	go func() {
-		s.err = s.cmd.Wait()
-		s.log.Close()
-		close(s.done)
-	}()
-	deadline := time.Now().Add(60 * time.Second)
-	for time.Now().Before(deadline) {
-		select {
-		case <-s.done:
-			return nil, fmt.Errorf("server exited at start: %v\n%s", s.err, s.logTail())
-		default:
-		}
-		resp, err := http.Get(s.base + "/api/health")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == 200 {
-				return s, nil
-			}
-		}
-		time.Sleep(30 * time.Millisecond)
+	s := &server{Proc: p, dir: dir, base: "http://" + addr}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	err = p.WaitHealthy(ctx, http.DefaultClient, s.base, 30*time.Millisecond)
+	switch {
+	case errors.Is(err, serverproc.ErrExited):
+		return nil, fmt.Errorf("server exited at start: %v\n%s", p.Err(), s.logTail())
+	case err != nil:
+		s.Kill()
+		return nil, fmt.Errorf("server not healthy within 60 s\n%s", s.logTail())
 	}
-	s.kill()
-	return nil, fmt.Errorf("server not healthy within 60 s\n%s", s.logTail())
+	return s, nil
 }
 
 func mustStart(t *testing.T, dir string) *server {
@@ -194,41 +141,20 @@ func mustStart(t *testing.T, dir string) *server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { s.kill() })
+	t.Cleanup(s.Kill)
 	return s
-}
-
-// kill is kill -9: no shutdown hook, no checkpoint, whatever was in flight
-// is cut. It returns once the process is gone.
-func (s *server) kill() {
-	select {
-	case <-s.done:
-		return
-	default:
-	}
-	_ = s.cmd.Process.Signal(syscall.SIGKILL)
-	<-s.done
 }
 
 // stop asks the server to shut down (SIGTERM) and waits for it.
 func (s *server) stop() error {
-	select {
-	case <-s.done:
-		return nil
-	default:
-	}
-	_ = s.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-s.done:
-		return nil
-	case <-time.After(20 * time.Second):
-		s.kill()
+	if !s.Stop(20 * time.Second) {
 		return errors.New("server did not stop on SIGTERM")
 	}
+	return nil
 }
 
 func (s *server) logTail() string {
-	data, _ := os.ReadFile(s.log.Name())
+	data, _ := os.ReadFile(s.LogPath())
 	if len(data) > 3000 {
 		data = data[len(data)-3000:]
 	}

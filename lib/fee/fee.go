@@ -1,7 +1,8 @@
 // Package fee is the arithmetic of property fees: billing periods and the
-// management-fee rule with its half price and day-by-day proration (SPEC
-// §6). Amounts are integer fen; intermediate sums are exact fractions and
-// are rounded to the fen once, at the end, half away from zero.
+// management-fee rule with its half price before renovation ([000] 收费员
+// 4.2.1.1) and day-by-day proration (docs/DESIGN.md, Fees). Amounts are integer fen; intermediate sums are
+// exact fractions and are rounded to the fen once, at the end, half away
+// from zero.
 package fee
 
 import (

@@ -14,7 +14,8 @@ import (
 	"time"
 )
 
-// Prefixes of the business documents (SPEC §11).
+// Prefixes of the business documents' serials: the initials of the
+// documents' names in pinyin.
 const (
 	Complaint  = "TS" // 投诉
 	WorkOrder  = "PG" // 派工单

@@ -94,13 +94,17 @@ func TestHasSchedule(t *testing.T) {
 	}
 }
 
+// dayCase is what a calendar should say of a date: a working day or not,
+// and the name of its holiday or make-up day.
+type dayCase struct {
+	date    string
+	working bool
+	name    string
+}
+
 func TestDays(t *testing.T) {
 	c := builtinCal()
-	tests := []struct {
-		date    string
-		working bool
-		name    string
-	}{
+	tests := []dayCase{
 		// National Day + Mid-Autumn 2025: Oct 1–8 off, Sun 9-28 and Sat 10-11 worked.
 		{"2025-09-27", false, ""},
 		{"2025-09-28", true, "国庆中秋"},
@@ -174,11 +178,7 @@ func TestDays(t *testing.T) {
 
 func TestAddWorkingDays(t *testing.T) {
 	c := builtinCal()
-	tests := []struct {
-		from string
-		n    int
-		want string
-	}{
+	checkAdd(t, "AddWorkingDays", c.AddWorkingDays, []addCase{
 		{"2025-09-26 10:00", 1, "2025-09-28 10:00"}, // Fri → make-up Sunday
 		{"2025-09-26 10:00", 2, "2025-09-29 10:00"},
 		{"2025-09-26 10:00", 3, "2025-09-30 10:00"},
@@ -207,22 +207,31 @@ func TestAddWorkingDays(t *testing.T) {
 		{"2031-01-03 15:00", 1, "2031-01-06 15:00"}, // unscheduled year: plain weekend
 		{"2031-01-06 15:00", -1, "2031-01-03 15:00"},
 		{"2025-10-03 10:00", 0, "2025-10-03 10:00"}, // n == 0 returns t even on a holiday
-	}
-	for _, tt := range tests {
-		got := c.AddWorkingDays(sh(t, tt.from), tt.n)
+	})
+}
+
+// addCase is an addition of n working days or hours to from, and its sum.
+type addCase struct {
+	from string
+	n    int
+	want string
+}
+
+// checkAdd checks add (AddWorkingDays or AddWorkingHours, named name) on
+// every case: the sum, in Asia/Shanghai.
+func checkAdd(t *testing.T, name string, add func(time.Time, int) time.Time, cases []addCase) {
+	t.Helper()
+	for _, tt := range cases {
+		got := add(sh(t, tt.from), tt.n)
 		if want := sh(t, tt.want); !got.Equal(want) || got.Location() != Shanghai {
-			t.Errorf("AddWorkingDays(%s, %d) = %v, want %v", tt.from, tt.n, got, want)
+			t.Errorf("%s(%s, %d) = %v, want %v", name, tt.from, tt.n, got, want)
 		}
 	}
 }
 
 func TestAddWorkingHours(t *testing.T) {
 	c := builtinCal()
-	tests := []struct {
-		from  string
-		hours int
-		want  string
-	}{
+	checkAdd(t, "AddWorkingHours", c.AddWorkingHours, []addCase{
 		{"2025-09-30 17:00", 24, "2025-10-09 17:00"}, // 7h on 9-30, 17h on 10-09
 		{"2025-09-30 17:00", 7, "2025-10-01 00:00"},  // ends exactly at the end of 9-30
 		{"2025-09-30 17:00", 8, "2025-10-09 01:00"},
@@ -241,13 +250,7 @@ func TestAddWorkingHours(t *testing.T) {
 		{"2025-10-03 12:00", 0, "2025-10-03 12:00"}, // h <= 0 returns t unchanged
 		{"2025-10-03 12:00", -5, "2025-10-03 12:00"},
 		{"2031-01-03 17:00", 24, "2031-01-06 17:00"},
-	}
-	for _, tt := range tests {
-		got := c.AddWorkingHours(sh(t, tt.from), tt.hours)
-		if want := sh(t, tt.want); !got.Equal(want) || got.Location() != Shanghai {
-			t.Errorf("AddWorkingHours(%s, %d) = %v, want %v", tt.from, tt.hours, got, want)
-		}
-	}
+	})
 }
 
 func TestWorkingDaysBetween(t *testing.T) {
@@ -290,11 +293,7 @@ func TestOverrides(t *testing.T) {
 	if !c.HasSchedule(2031) || c.HasSchedule(2032) {
 		t.Error("override did not make 2031 (and only 2031) scheduled")
 	}
-	tests := []struct {
-		date    string
-		working bool
-		name    string
-	}{
+	tests := []dayCase{
 		{"2031-01-01", false, "元旦"},
 		{"2031-01-02", true, ""},
 		{"2025-10-08", true, "调班"},
