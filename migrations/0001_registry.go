@@ -7,19 +7,6 @@ import (
 	m "github.com/pocketbase/pocketbase/migrations"
 )
 
-// Roles are the staff role codes of SPEC §1.
-var Roles = []string{
-	"front_desk", "area_manager", "technician", "engineer",
-	"security", "cashier", "supervisor", "director",
-}
-
-// UnitTypes, UnitStatuses and Relations are the registry's fixed vocabularies (SPEC §2).
-var (
-	UnitTypes    = []string{"residential", "shop", "office", "parking", "storage"}
-	UnitStatuses = []string{"vacant", "handed_over", "renovating", "occupied"}
-	Relations    = []string{"owner", "tenant", "family"}
-)
-
 func init() {
 	m.Register(registryUp, registryDown, "0001_registry.go")
 }

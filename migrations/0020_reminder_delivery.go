@@ -1,0 +1,28 @@
+package migrations
+
+import (
+	"github.com/pocketbase/pocketbase/core"
+	m "github.com/pocketbase/pocketbase/migrations"
+)
+
+func init() {
+	m.Register(reminderDeliveryUp, nil, "0020_reminder_delivery.go")
+}
+
+// reminderDeliveryUp records who handed a reminder notice to the household
+// and when (the area manager delivers them by the 20th, SPEC §6). Only the
+// delivery may be written; the hook refuses any other change.
+func reminderDeliveryUp(app core.App) error {
+	r, err := app.FindCollectionByNameOrId("reminders")
+	if err != nil {
+		return err
+	}
+	staff, _, err := authCollections(app)
+	if err != nil {
+		return err
+	}
+	r.Fields.Add(timestamp("delivered_at"), rel("delivered_by", staff, false), text("delivery_note", false, 500))
+	deliverers := and(staffOf("community"), `(@request.auth.role = "area_manager" || @request.auth.role = "front_desk" || @request.auth.role = "supervisor" || @request.auth.role = "director")`)
+	r.UpdateRule = rule(deliverers)
+	return app.Save(r)
+}

@@ -1,0 +1,28 @@
+package migrations
+
+import (
+	"fmt"
+
+	"github.com/pocketbase/pocketbase/core"
+	m "github.com/pocketbase/pocketbase/migrations"
+)
+
+func init() {
+	m.Register(zeroExtinguishersUp, nil, "0021_zero_extinguishers.go")
+}
+
+// zeroExtinguishersUp lets an inspection record a site with no extinguisher
+// at all: PocketBase reads a required number as "not zero", so the count is
+// optional (and never negative); the checklist always sends it.
+func zeroExtinguishersUp(app core.App) error {
+	c, err := app.FindCollectionByNameOrId("renovation_inspections")
+	if err != nil {
+		return err
+	}
+	f, ok := c.Fields.GetByName("extinguishers").(*core.NumberField)
+	if !ok {
+		return fmt.Errorf("renovation_inspections.extinguishers is not a number field")
+	}
+	f.Required = false
+	return app.Save(c)
+}
