@@ -26,7 +26,8 @@ func renovationUp(app core.App) error {
 		rel("community", communities, true),
 		rel("unit", units, true),
 		rel("applicant", residents, false),
-		// A tenant applies only with the owner's written consent [004 §3 5.1.1].
+		// A tenant applies only with the owner's written consent ([004] 四 3
+		// 物业装修管理程序 5.1.1).
 		flag("tenant"),
 		&core.FileField{Name: "owner_consent", MaxSelect: 1, MaxSize: 10 << 20, Protected: true,
 			MimeTypes: []string{"image/jpeg", "image/png", "image/webp", "application/pdf"}},

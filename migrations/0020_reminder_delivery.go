@@ -10,8 +10,9 @@ func init() {
 }
 
 // reminderDeliveryUp records who handed a reminder notice to the household
-// and when (the area manager delivers them by the 20th, SPEC §6). Only the
-// delivery may be written; the hook refuses any other change.
+// and when (the area manager delivers the first by the 20th of the
+// collection month: [000] 收费员工作规程 4.2.1.8). Only the delivery may be
+// written; the hook refuses any other change.
 func reminderDeliveryUp(app core.App) error {
 	r, err := app.FindCollectionByNameOrId("reminders")
 	if err != nil {

@@ -24,7 +24,8 @@ import (
 //     community they were ever linked to), a staff member (their
 //     communities).
 //   - a subject collection not in the table: the supervisors and the
-//     director of the community, who see everything in it (README, the roles).
+//     director of the community, who see everything in it (docs/DESIGN.md,
+//     "Accounts and access").
 //
 // The community condition stays first and on the indexed column
 // (idx_events_community); the rest are comparisons on the event row and
