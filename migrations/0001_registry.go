@@ -8,7 +8,7 @@ import (
 )
 
 func init() {
-	m.Register(registryUp, registryDown, "0001_registry.go")
+	m.Register(registryUp, dropper("unit_residents", "units", "buildings", "areas", "residents", "staff", "communities"), "0001_registry.go")
 }
 
 // registryUp creates the property registry: community → area → building →
@@ -195,19 +195,6 @@ func registryUp(app core.App) error {
 	)
 	if err := app.Save(residents); err != nil {
 		return fmt.Errorf("residents rules: %w", err)
-	}
-	return nil
-}
-
-func registryDown(app core.App) error {
-	for _, name := range []string{"unit_residents", "units", "buildings", "areas", "residents", "staff", "communities"} {
-		c, err := app.FindCollectionByNameOrId(name)
-		if err != nil {
-			continue
-		}
-		if err := app.Delete(c); err != nil {
-			return fmt.Errorf("drop %s: %w", name, err)
-		}
 	}
 	return nil
 }

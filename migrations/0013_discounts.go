@@ -12,10 +12,8 @@ func init() {
 // discountsUp lets the community's supervisors and director grant a
 // discount on a bill (减免); the hook admits nothing else.
 func discountsUp(app core.App) error {
-	bills, err := app.FindCollectionByNameOrId("bills")
-	if err != nil {
-		return err
-	}
-	bills.UpdateRule = rule(and(staffOf("community"), `(@request.auth.role = "supervisor" || @request.auth.role = "director")`))
-	return app.Save(bills)
+	return changeCollection(app, "bills", "", func(bills *core.Collection) error {
+		bills.UpdateRule = rule(and(staffOf("community"), `(@request.auth.role = "supervisor" || @request.auth.role = "director")`))
+		return nil
+	})
 }

@@ -14,16 +14,14 @@ func init() {
 // collection month: [000] 收费员工作规程 4.2.1.8). Only the delivery may be
 // written; the hook refuses any other change.
 func reminderDeliveryUp(app core.App) error {
-	r, err := app.FindCollectionByNameOrId("reminders")
-	if err != nil {
-		return err
-	}
-	staff, _, err := authCollections(app)
-	if err != nil {
-		return err
-	}
-	r.Fields.Add(timestamp("delivered_at"), rel("delivered_by", staff, false), text("delivery_note", false, 500))
-	deliverers := and(staffOf("community"), `(@request.auth.role = "area_manager" || @request.auth.role = "front_desk" || @request.auth.role = "supervisor" || @request.auth.role = "director")`)
-	r.UpdateRule = rule(deliverers)
-	return app.Save(r)
+	return changeCollection(app, "reminders", "", func(r *core.Collection) error {
+		staff, _, err := authCollections(app)
+		if err != nil {
+			return err
+		}
+		r.Fields.Add(timestamp("delivered_at"), rel("delivered_by", staff, false), text("delivery_note", false, 500))
+		deliverers := and(staffOf("community"), `(@request.auth.role = "area_manager" || @request.auth.role = "front_desk" || @request.auth.role = "supervisor" || @request.auth.role = "director")`)
+		r.UpdateRule = rule(deliverers)
+		return nil
+	})
 }

@@ -15,14 +15,12 @@ func init() {
 // at all: PocketBase reads a required number as "not zero", so the count is
 // optional (and never negative); the checklist always sends it.
 func zeroExtinguishersUp(app core.App) error {
-	c, err := app.FindCollectionByNameOrId("renovation_inspections")
-	if err != nil {
-		return err
-	}
-	f, ok := c.Fields.GetByName("extinguishers").(*core.NumberField)
-	if !ok {
-		return fmt.Errorf("renovation_inspections.extinguishers is not a number field")
-	}
-	f.Required = false
-	return app.Save(c)
+	return changeCollection(app, "renovation_inspections", "", func(c *core.Collection) error {
+		f, ok := c.Fields.GetByName("extinguishers").(*core.NumberField)
+		if !ok {
+			return fmt.Errorf("renovation_inspections.extinguishers is not a number field")
+		}
+		f.Required = false
+		return nil
+	})
 }

@@ -1,8 +1,6 @@
 package migrations
 
 import (
-	"fmt"
-
 	"github.com/pocketbase/pocketbase/core"
 	m "github.com/pocketbase/pocketbase/migrations"
 )
@@ -15,23 +13,17 @@ func init() {
 // is readable by exactly the staff who may read the complaint (and not by
 // the staff member it is about, nor by technicians who do not handle it).
 func eventComplaintsUp(app core.App) error {
-	events, err := app.FindCollectionByNameOrId("events")
+	err := changeCollection(app, "events", "events complaint", func(events *core.Collection) error {
+		complaints, err := app.FindCollectionByNameOrId("complaints")
+		if err != nil {
+			return err
+		}
+		events.Fields.Add(rel("complaint", complaints, false))
+		events.ListRule, events.ViewRule = rule(complaintEventsRead), rule(complaintEventsRead)
+		return nil
+	})
 	if err != nil {
 		return err
-	}
-	complaints, err := app.FindCollectionByNameOrId("complaints")
-	if err != nil {
-		return err
-	}
-	events.Fields.Add(rel("complaint", complaints, false))
-	readEvents := or(
-		and(isStaff, `community != ""`, `@request.auth.communities.id ?= community`,
-			or(`complaint = ""`, complaintSeenBy("complaint."))),
-		residentReadsEvents,
-	)
-	events.ListRule, events.ViewRule = rule(readEvents), rule(readEvents)
-	if err := app.Save(events); err != nil {
-		return fmt.Errorf("events complaint: %w", err)
 	}
 	// Existing events are linked in SQL: the events hook refuses any change
 	// made through the app, which is what keeps the trail append-only.

@@ -1,8 +1,6 @@
 package migrations
 
 import (
-	"fmt"
-
 	"github.com/pocketbase/pocketbase/core"
 	m "github.com/pocketbase/pocketbase/migrations"
 )
@@ -31,13 +29,8 @@ func securityFixesDown(app core.App) error {
 }
 
 func setServiceItemsRead(app core.App, read string) error {
-	items, err := app.FindCollectionByNameOrId("service_items")
-	if err != nil {
-		return err
-	}
-	items.ListRule, items.ViewRule = rule(read), rule(read)
-	if err := app.Save(items); err != nil {
-		return fmt.Errorf("service_items rules: %w", err)
-	}
-	return nil
+	return changeCollection(app, "service_items", "service_items rules", func(items *core.Collection) error {
+		items.ListRule, items.ViewRule = rule(read), rule(read)
+		return nil
+	})
 }

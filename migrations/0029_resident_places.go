@@ -1,8 +1,6 @@
 package migrations
 
 import (
-	"fmt"
-
 	"github.com/pocketbase/pocketbase/core"
 	m "github.com/pocketbase/pocketbase/migrations"
 )
@@ -51,24 +49,23 @@ var placeRules = []struct {
 }
 
 func residentPlacesUp(app core.App) error {
-	residents, err := app.FindCollectionByNameOrId("residents")
+	err := changeCollection(app, "residents", "residents places", func(residents *core.Collection) error {
+		communities, err := app.FindCollectionByNameOrId("communities")
+		if err != nil {
+			return err
+		}
+		buildings, err := app.FindCollectionByNameOrId("buildings")
+		if err != nil {
+			return err
+		}
+		for _, f := range []*core.RelationField{relMany("communities", communities, false), relMany("buildings", buildings, false)} {
+			f.Hidden = true
+			residents.Fields.Add(f)
+		}
+		return nil
+	})
 	if err != nil {
 		return err
-	}
-	communities, err := app.FindCollectionByNameOrId("communities")
-	if err != nil {
-		return err
-	}
-	buildings, err := app.FindCollectionByNameOrId("buildings")
-	if err != nil {
-		return err
-	}
-	for _, f := range []*core.RelationField{relMany("communities", communities, false), relMany("buildings", buildings, false)} {
-		f.Hidden = true
-		residents.Fields.Add(f)
-	}
-	if err := app.Save(residents); err != nil {
-		return fmt.Errorf("residents places: %w", err)
 	}
 	if err := RebuildResidentPlaces(app); err != nil {
 		return err
@@ -80,31 +77,25 @@ func residentPlacesDown(app core.App) error {
 	if err := setPlaceRules(app, false); err != nil {
 		return err
 	}
-	residents, err := app.FindCollectionByNameOrId("residents")
-	if err != nil {
-		return err
-	}
-	residents.Fields.RemoveByName("communities")
-	residents.Fields.RemoveByName("buildings")
-	if err := app.Save(residents); err != nil {
-		return fmt.Errorf("residents places: %w", err)
-	}
-	return nil
+	return changeCollection(app, "residents", "residents places", func(residents *core.Collection) error {
+		residents.Fields.RemoveByName("communities")
+		residents.Fields.RemoveByName("buildings")
+		return nil
+	})
 }
 
 func setPlaceRules(app core.App, up bool) error {
 	for _, p := range placeRules {
-		c, err := app.FindCollectionByNameOrId(p.collection)
-		if err != nil {
-			return err
-		}
 		read := p.before
 		if up {
 			read = p.after
 		}
-		c.ListRule, c.ViewRule = rule(read), rule(read)
-		if err := app.Save(c); err != nil {
-			return fmt.Errorf("%s rules: %w", p.collection, err)
+		err := changeCollection(app, p.collection, p.collection+" rules", func(c *core.Collection) error {
+			c.ListRule, c.ViewRule = rule(read), rule(read)
+			return nil
+		})
+		if err != nil {
+			return err
 		}
 	}
 	return nil

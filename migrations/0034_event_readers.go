@@ -25,27 +25,26 @@ func init() {
 // record, sets the rule of event_rules.go (eventReadRule), and fills the
 // relations, and the owner of public events, of the events already stored.
 func eventReadersUp(app core.App) error {
-	events, err := app.FindCollectionByNameOrId("events")
+	err := changeCollection(app, "events", "events readers", func(events *core.Collection) error {
+		staff, residents, err := authCollections(app)
+		if err != nil {
+			return err
+		}
+		workOrders, err := app.FindCollectionByNameOrId("work_orders")
+		if err != nil {
+			return err
+		}
+		patrolTasks, err := app.FindCollectionByNameOrId("patrol_tasks")
+		if err != nil {
+			return err
+		}
+		events.Fields.Add(rel("work_order", workOrders, false), rel("about_resident", residents, false), rel("about_staff", staff, false),
+			rel("patrol_task", patrolTasks, false))
+		events.ListRule, events.ViewRule = rule(eventReadRule()), rule(eventReadRule())
+		return nil
+	})
 	if err != nil {
 		return err
-	}
-	staff, residents, err := authCollections(app)
-	if err != nil {
-		return err
-	}
-	workOrders, err := app.FindCollectionByNameOrId("work_orders")
-	if err != nil {
-		return err
-	}
-	patrolTasks, err := app.FindCollectionByNameOrId("patrol_tasks")
-	if err != nil {
-		return err
-	}
-	events.Fields.Add(rel("work_order", workOrders, false), rel("about_resident", residents, false), rel("about_staff", staff, false),
-		rel("patrol_task", patrolTasks, false))
-	events.ListRule, events.ViewRule = rule(eventReadRule()), rule(eventReadRule())
-	if err := app.Save(events); err != nil {
-		return fmt.Errorf("events readers: %w", err)
 	}
 	// Existing events are linked in SQL: the events hook refuses any change
 	// made through the app (the append-only trail).
@@ -89,18 +88,11 @@ func eventReadersUp(app core.App) error {
 }
 
 func eventReadersDown(app core.App) error {
-	events, err := app.FindCollectionByNameOrId("events")
-	if err != nil {
-		return err
-	}
-	for _, f := range []string{"work_order", "about_resident", "about_staff", "patrol_task"} {
-		events.Fields.RemoveByName(f)
-	}
-	readEvents := or(
-		and(isStaff, `community != ""`, `@request.auth.communities.id ?= community`,
-			or(`complaint = ""`, complaintSeenBy("complaint."))),
-		residentReadsEvents,
-	)
-	events.ListRule, events.ViewRule = rule(readEvents), rule(readEvents)
-	return app.Save(events)
+	return changeCollection(app, "events", "", func(events *core.Collection) error {
+		for _, f := range []string{"work_order", "about_resident", "about_staff", "patrol_task"} {
+			events.Fields.RemoveByName(f)
+		}
+		events.ListRule, events.ViewRule = rule(complaintEventsRead), rule(complaintEventsRead)
+		return nil
+	})
 }

@@ -92,3 +92,12 @@ var serviceItemsRead = or(
 	staffOf("community"),
 	and(`active = true`, livesIn("community.units_via_community.unit_residents_via_unit")),
 )
+
+// complaintEventsRead is the events rule of migration 0022 (until 0034):
+// staff read the events of their communities, a complaint's only if they may
+// read the complaint; residents as residentReadsEvents.
+var complaintEventsRead = or(
+	and(isStaff, `community != ""`, `@request.auth.communities.id ?= community`,
+		or(`complaint = ""`, complaintSeenBy("complaint."))),
+	residentReadsEvents,
+)
