@@ -24,7 +24,7 @@ func init() {
 //   - monthly summaries of complaints, work orders and bills, kept exact by
 //     SQLite triggers on every insert, update and delete (whatever does the
 //     writing: API, hooks, cron jobs, raw SQL), which the statistics read
-//     instead of aggregating a month's rows on every request;
+//     instead of aggregating a month's rows on every request (summaries.go);
 //   - full planner statistics.
 //
 // On a large database this migration takes a while once (PocketBase

@@ -16,9 +16,9 @@ func init() {
 // request, 120–270 ms on the bench history): bills by period month,
 // building and fee item (feeBills), open bills by due day (billDues), and
 // the payments' allocations by payment month, bill period month, building
-// and fee item (the fee collections). On a database where 0025 created the
-// summaries before these existed; on a new one 0025 has created them
-// already and this only refills them (empty).
+// and fee item (the fee collections, fee_collections.go). On a database
+// where 0025 created the summaries before these existed; on a new one 0025
+// has created them already and this only refills them (empty).
 func feeSummariesUp(app core.App) error {
 	fresh := []Summary{feeBills, billDues}
 	if err := createSummaries(app, fresh); err != nil {

@@ -17,5 +17,6 @@ func init() {
 // files anonymous complaints already had: each is copied to a neutral name,
 // the complaint's field is rewritten in SQL (complaints are never saved
 // by migrations: their hooks guard every change), the old file and its
-// thumbnails are deleted, and an event records the rename. There is no down
-// migration: the original names are what it exists to forget.
+// thumbnails are deleted, and an event records the rename
+// (NeutralizeAnonymousAttachments, anonymous_attachments.go). There is no
+// down migration: the original names are what it exists to forget.
