@@ -1,8 +1,6 @@
 package migrations
 
 import (
-	"fmt"
-
 	"github.com/pocketbase/pocketbase/core"
 	m "github.com/pocketbase/pocketbase/migrations"
 )
@@ -38,45 +36,33 @@ var (
 )
 
 func residentAccountsUp(app core.App) error {
-	residents, err := app.FindCollectionByNameOrId("residents")
+	err := changeCollection(app, "residents", "residents rules", func(residents *core.Collection) error {
+		residents.ListRule, residents.ViewRule = rule(residentsRead), rule(residentsRead)
+		residents.UpdateRule = rule(residentsUpdate)
+		residents.ManageRule = nil
+		return nil
+	})
 	if err != nil {
 		return err
 	}
-	residents.ListRule, residents.ViewRule = rule(residentsRead), rule(residentsRead)
-	residents.UpdateRule = rule(residentsUpdate)
-	residents.ManageRule = nil
-	if err := app.Save(residents); err != nil {
-		return fmt.Errorf("residents rules: %w", err)
-	}
-	links, err := app.FindCollectionByNameOrId("unit_residents")
-	if err != nil {
-		return err
-	}
-	links.Fields.Add(flag("pending"))
-	if err := app.Save(links); err != nil {
-		return fmt.Errorf("unit_residents pending: %w", err)
-	}
-	return nil
+	return changeCollection(app, "unit_residents", "unit_residents pending", func(links *core.Collection) error {
+		links.Fields.Add(flag("pending"))
+		return nil
+	})
 }
 
 func residentAccountsDown(app core.App) error {
-	residents, err := app.FindCollectionByNameOrId("residents")
+	err := changeCollection(app, "residents", "residents rules", func(residents *core.Collection) error {
+		residents.ListRule, residents.ViewRule = rule(residentsReadBefore), rule(residentsReadBefore)
+		residents.UpdateRule = rule(residentsUpdateBefore)
+		residents.ManageRule = rule(residentsManageBefore)
+		return nil
+	})
 	if err != nil {
 		return err
 	}
-	residents.ListRule, residents.ViewRule = rule(residentsReadBefore), rule(residentsReadBefore)
-	residents.UpdateRule = rule(residentsUpdateBefore)
-	residents.ManageRule = rule(residentsManageBefore)
-	if err := app.Save(residents); err != nil {
-		return fmt.Errorf("residents rules: %w", err)
-	}
-	links, err := app.FindCollectionByNameOrId("unit_residents")
-	if err != nil {
-		return err
-	}
-	links.Fields.RemoveByName("pending")
-	if err := app.Save(links); err != nil {
-		return fmt.Errorf("unit_residents pending: %w", err)
-	}
-	return nil
+	return changeCollection(app, "unit_residents", "unit_residents pending", func(links *core.Collection) error {
+		links.Fields.RemoveByName("pending")
+		return nil
+	})
 }

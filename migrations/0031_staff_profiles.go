@@ -1,8 +1,6 @@
 package migrations
 
 import (
-	"fmt"
-
 	"github.com/pocketbase/pocketbase/core"
 	m "github.com/pocketbase/pocketbase/migrations"
 )
@@ -28,13 +26,8 @@ func staffProfilesUp(app core.App) error   { return setStaffUpdate(app, staffUpd
 func staffProfilesDown(app core.App) error { return setStaffUpdate(app, staffUpdateBefore) }
 
 func setStaffUpdate(app core.App, update string) error {
-	staff, err := app.FindCollectionByNameOrId("staff")
-	if err != nil {
-		return err
-	}
-	staff.UpdateRule = rule(update)
-	if err := app.Save(staff); err != nil {
-		return fmt.Errorf("staff rules: %w", err)
-	}
-	return nil
+	return changeCollection(app, "staff", "staff rules", func(staff *core.Collection) error {
+		staff.UpdateRule = rule(update)
+		return nil
+	})
 }

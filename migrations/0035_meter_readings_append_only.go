@@ -1,8 +1,6 @@
 package migrations
 
 import (
-	"fmt"
-
 	"github.com/pocketbase/pocketbase/core"
 	m "github.com/pocketbase/pocketbase/migrations"
 )
@@ -19,36 +17,29 @@ func init() {
 // other corrects (hooks/billing.go). Who read it is the server's
 // (hooks/meter_readings.go).
 func meterReadingsAppendOnlyUp(app core.App) error {
-	readings, err := app.FindCollectionByNameOrId("meter_readings")
-	if err != nil {
-		return err
-	}
-	readings.Fields.Add(
-		&core.RelationField{Name: "corrects", CollectionId: readings.Id, MaxSelect: 1},
-		text("reason", false, 500),
-	)
-	// One reading per unit, meter and day — and any number of corrections
-	// of it, each naming the one it corrects (one correction per reading).
-	readings.RemoveIndex("idx_meter_readings_unit")
-	readings.AddIndex("idx_meter_readings_unit", true, "unit, meter, read_on", "corrects = ''")
-	readings.AddIndex("idx_meter_readings_corrects", true, "corrects", "corrects != ''")
-	readings.UpdateRule, readings.DeleteRule = nil, nil
-	if err := app.Save(readings); err != nil {
-		return fmt.Errorf("meter_readings append-only: %w", err)
-	}
-	return nil
+	return changeCollection(app, "meter_readings", "meter_readings append-only", func(readings *core.Collection) error {
+		readings.Fields.Add(
+			&core.RelationField{Name: "corrects", CollectionId: readings.Id, MaxSelect: 1},
+			text("reason", false, 500),
+		)
+		// One reading per unit, meter and day — and any number of corrections
+		// of it, each naming the one it corrects (one correction per reading).
+		readings.RemoveIndex("idx_meter_readings_unit")
+		readings.AddIndex("idx_meter_readings_unit", true, "unit, meter, read_on", "corrects = ''")
+		readings.AddIndex("idx_meter_readings_corrects", true, "corrects", "corrects != ''")
+		readings.UpdateRule, readings.DeleteRule = nil, nil
+		return nil
+	})
 }
 
 func meterReadingsAppendOnlyDown(app core.App) error {
-	readings, err := app.FindCollectionByNameOrId("meter_readings")
-	if err != nil {
-		return err
-	}
-	readings.RemoveIndex("idx_meter_readings_corrects")
-	readings.RemoveIndex("idx_meter_readings_unit")
-	readings.AddIndex("idx_meter_readings_unit", true, "unit, meter, read_on", "")
-	readings.Fields.RemoveByName("corrects")
-	readings.Fields.RemoveByName("reason")
-	readings.UpdateRule = rule(and(staffOf("unit.community"), `(@request.auth.role = "cashier" || @request.auth.role = "supervisor" || @request.auth.role = "director")`))
-	return app.Save(readings)
+	return changeCollection(app, "meter_readings", "", func(readings *core.Collection) error {
+		readings.RemoveIndex("idx_meter_readings_corrects")
+		readings.RemoveIndex("idx_meter_readings_unit")
+		readings.AddIndex("idx_meter_readings_unit", true, "unit, meter, read_on", "")
+		readings.Fields.RemoveByName("corrects")
+		readings.Fields.RemoveByName("reason")
+		readings.UpdateRule = rule(and(staffOf("unit.community"), `(@request.auth.role = "cashier" || @request.auth.role = "supervisor" || @request.auth.role = "director")`))
+		return nil
+	})
 }

@@ -19,31 +19,27 @@ func init() {
 // the dashboard's coverage counts it as late and the rounds screen, the
 // escalation job and the report stop listing it ([000] 管理员 3.2).
 func patrolMadeUpUp(app core.App) error {
-	c, err := app.FindCollectionByNameOrId("patrol_tasks")
-	if err != nil {
-		return err
-	}
-	f, ok := c.Fields.GetByName("status").(*core.SelectField)
-	if !ok {
-		return fmt.Errorf("patrol_tasks.status is not a select field")
-	}
-	if !slices.Contains(f.Values, "made_up") {
-		f.Values = append(f.Values, "made_up")
-	}
-	return app.Save(c)
+	return changeCollection(app, "patrol_tasks", "", func(c *core.Collection) error {
+		f, ok := c.Fields.GetByName("status").(*core.SelectField)
+		if !ok {
+			return fmt.Errorf("patrol_tasks.status is not a select field")
+		}
+		if !slices.Contains(f.Values, "made_up") {
+			f.Values = append(f.Values, "made_up")
+		}
+		return nil
+	})
 }
 
 func patrolMadeUpDown(app core.App) error {
-	c, err := app.FindCollectionByNameOrId("patrol_tasks")
-	if err != nil {
-		return err
-	}
-	// Without the status a made-up task reads as done, as before.
-	if _, err := app.DB().Update("patrol_tasks", dbx.Params{"status": "done"}, dbx.HashExp{"status": "made_up"}).Execute(); err != nil {
-		return err
-	}
-	if f, ok := c.Fields.GetByName("status").(*core.SelectField); ok {
-		f.Values = slices.DeleteFunc(f.Values, func(v string) bool { return v == "made_up" })
-	}
-	return app.Save(c)
+	return changeCollection(app, "patrol_tasks", "", func(c *core.Collection) error {
+		// Without the status a made-up task reads as done, as before.
+		if _, err := app.DB().Update("patrol_tasks", dbx.Params{"status": "done"}, dbx.HashExp{"status": "made_up"}).Execute(); err != nil {
+			return err
+		}
+		if f, ok := c.Fields.GetByName("status").(*core.SelectField); ok {
+			f.Values = slices.DeleteFunc(f.Values, func(v string) bool { return v == "made_up" })
+		}
+		return nil
+	})
 }

@@ -1,7 +1,7 @@
-// Package migrations holds the Go migrations that build Wuye's schema:
-// one file per domain, each registering its migrations under an explicit,
-// ordered file name so that later domains can rely on earlier collections.
 package migrations
+
+// Field helpers: the field definitions the migrations repeat, with the
+// patterns of civil dates and phone numbers.
 
 import (
 	"github.com/pocketbase/pocketbase/core"
@@ -39,6 +39,8 @@ func choice(name string, required bool, values ...string) *core.SelectField {
 func integer(name string, required bool, min float64) *core.NumberField {
 	return &core.NumberField{Name: name, Required: required, OnlyInt: true, Min: types.Pointer(min)}
 }
+
+func floatPtr(f float64) *float64 { return &f }
 
 func flag(name string) *core.BoolField {
 	return &core.BoolField{Name: name}

@@ -3,8 +3,8 @@ package migrations
 import "strings"
 
 // The API rules are composed from the fragments below so that the role table
-// of SPEC §9 reads the same in every collection. Each fragment is a complete,
-// parenthesised expression.
+// (docs/DESIGN.md, "Accounts and access") reads the same in every
+// collection. Each fragment is a complete, parenthesised expression.
 
 const (
 	isStaff    = `@request.auth.collectionName = "staff"`
@@ -56,3 +56,48 @@ func or(parts ...string) string  { return `(` + strings.Join(parts, ` || `) + `)
 func and(parts ...string) string { return `(` + strings.Join(parts, ` && `) + `)` }
 
 func rule(s string) *string { return &s }
+
+// complaintSeenBy is the part of the complaints' staff read rule beyond the
+// community: the desk, area managers, supervisors and the director see all
+// complaints, anyone else those they handle; complaints about the service
+// center are for the supervisor and director; nobody sees one about
+// themselves. path is "" on complaints, or the relation leading to a
+// complaint (e.g. "complaint." on events), so that a complaint's timeline
+// is readable by exactly those who may read the complaint.
+func complaintSeenBy(path string) string {
+	seesAll := `(@request.auth.role = "front_desk" || @request.auth.role = "area_manager" || @request.auth.role = "supervisor" || @request.auth.role = "director")`
+	managers := `(@request.auth.role = "supervisor" || @request.auth.role = "director")`
+	return and(
+		or(seesAll, path+`handler = @request.auth.id`),
+		or(path+`about_service_center = false`, managers),
+		path+`subject_staff != @request.auth.id`)
+}
+
+// residentReadsEvents, the residents' part of the events rule of migrations
+// 0002 and 0022: a resident reads the public events meant for them, or those
+// of a unit they currently live in. The three @collection conditions share
+// one join, so they must hold for the same link row.
+var residentReadsEvents = or(
+	and(isResident, `public = true`, `resident = @request.auth.id`),
+	and(isResident, `public = true`, `resident = ""`, `unit != ""`,
+		`@collection.unit_residents.unit ?= unit`,
+		`@collection.unit_residents.resident ?= @request.auth.id`,
+		`@collection.unit_residents.active ?= true`),
+)
+
+// serviceItemsRead is the read rule of the price list from migration 0023
+// until 0029: staff read their communities' items, residents the active
+// items of the communities they currently live in, as with fee_items.
+var serviceItemsRead = or(
+	staffOf("community"),
+	and(`active = true`, livesIn("community.units_via_community.unit_residents_via_unit")),
+)
+
+// complaintEventsRead is the events rule of migration 0022 (until 0034):
+// staff read the events of their communities, a complaint's only if they may
+// read the complaint; residents as residentReadsEvents.
+var complaintEventsRead = or(
+	and(isStaff, `community != ""`, `@request.auth.communities.id ?= community`,
+		or(`complaint = ""`, complaintSeenBy("complaint."))),
+	residentReadsEvents,
+)

@@ -7,16 +7,6 @@ import (
 	m "github.com/pocketbase/pocketbase/migrations"
 )
 
-// Complaint vocabularies (SPEC §3, §11).
-var (
-	ComplaintChannels   = []string{"phone", "visit", "letter", "portal", "onsite"}
-	ComplaintCategories = []string{"security", "cleaning", "greening", "engineering", "mail", "renovation", "staff_attitude", "other"}
-	ComplaintLevels     = []string{"general", "major", "hot", "collective"}
-	ComplaintStatuses   = []string{"received", "assigned", "processing", "replied", "revisited", "closed", "invalid"}
-	Satisfactions       = []string{"satisfied", "basic", "unsatisfied"}
-	Departments         = []string{"service_center", "engineering", "security", "cleaning", "greening", "administration", "other"}
-)
-
 func init() {
 	m.Register(complaintsUp, dropper("complaint_notes", "complaints"), "0006_complaints.go")
 }
@@ -135,20 +125,4 @@ func complaintsUp(app core.App) error {
 		return fmt.Errorf("complaint_notes: %w", err)
 	}
 	return nil
-}
-
-// complaintSeenBy is the part of the complaints' staff read rule beyond the
-// community: the desk, area managers, supervisors and the director see all
-// complaints, anyone else those they handle; complaints about the service
-// center are for the supervisor and director; nobody sees one about
-// themselves. path is "" on complaints, or the relation leading to a
-// complaint (e.g. "complaint." on events), so that a complaint's timeline
-// is readable by exactly those who may read the complaint.
-func complaintSeenBy(path string) string {
-	seesAll := `(@request.auth.role = "front_desk" || @request.auth.role = "area_manager" || @request.auth.role = "supervisor" || @request.auth.role = "director")`
-	managers := `(@request.auth.role = "supervisor" || @request.auth.role = "director")`
-	return and(
-		or(seesAll, path+`handler = @request.auth.id`),
-		or(path+`about_service_center = false`, managers),
-		path+`subject_staff != @request.auth.id`)
 }

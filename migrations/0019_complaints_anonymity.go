@@ -1,8 +1,6 @@
 package migrations
 
 import (
-	"fmt"
-
 	"github.com/pocketbase/pocketbase/core"
 	m "github.com/pocketbase/pocketbase/migrations"
 )
@@ -17,22 +15,15 @@ func init() {
 // staff still see the complaint itself); hooks/complaints_anonymity.go hides
 // the complainant's fields from them and sets it once, at intake.
 func complaintsAnonymityUp(app core.App) error {
-	c, err := app.FindCollectionByNameOrId("complaints")
-	if err != nil {
-		return err
-	}
-	c.Fields.Add(flag("anonymous"))
-	if err := app.Save(c); err != nil {
-		return fmt.Errorf("complaints.anonymous: %w", err)
-	}
-	return nil
+	return changeCollection(app, "complaints", "complaints.anonymous", func(c *core.Collection) error {
+		c.Fields.Add(flag("anonymous"))
+		return nil
+	})
 }
 
 func complaintsAnonymityDown(app core.App) error {
-	c, err := app.FindCollectionByNameOrId("complaints")
-	if err != nil {
-		return err
-	}
-	c.Fields.RemoveByName("anonymous")
-	return app.Save(c)
+	return changeCollection(app, "complaints", "", func(c *core.Collection) error {
+		c.Fields.RemoveByName("anonymous")
+		return nil
+	})
 }

@@ -7,17 +7,6 @@ import (
 	m "github.com/pocketbase/pocketbase/migrations"
 )
 
-// Dispatch vocabularies (SPEC §4, §11).
-var (
-	WorkKinds       = []string{"routine", "paid", "business"}
-	WorkCategories  = []string{"electrical", "plumbing", "carpentry", "appliance", "cleaning", "locksmith", "office", "agency", "venue", "common_area", "other"}
-	WorkStatuses    = []string{"new", "dispatched", "accepted", "on_site", "quoted", "in_progress", "completed", "signed_off", "revisited", "closed", "cancelled"}
-	Payments        = []string{"none", "paid_on_site", "unpaid", "billed", "paid"}
-	WorkSources     = []string{"request", "complaint", "vacancy_patrol", "renovation_inspection"}
-	RevisitMethods  = []string{"phone", "home_visit"}
-	ArrivalVerdicts = []string{"on_time", "early", "late"}
-)
-
 func init() {
 	m.Register(dispatchUp, dropper("work_orders", "service_demands", "service_items"), "0007_dispatch.go")
 }

@@ -9,36 +9,6 @@ import (
 
 func init() {
 	m.Register(auditUp, dropper("notifications", "events"), "0002_audit.go")
-	m.Register(eventComplaintsUp, nil, "0022_event_complaints.go")
-}
-
-// eventComplaintsUp ties a complaint's events to it, so that its timeline
-// is readable by exactly the staff who may read the complaint (and not by
-// the staff member it is about, nor by technicians who do not handle it).
-func eventComplaintsUp(app core.App) error {
-	events, err := app.FindCollectionByNameOrId("events")
-	if err != nil {
-		return err
-	}
-	complaints, err := app.FindCollectionByNameOrId("complaints")
-	if err != nil {
-		return err
-	}
-	events.Fields.Add(rel("complaint", complaints, false))
-	readEvents := or(
-		and(isStaff, `community != ""`, `@request.auth.communities.id ?= community`,
-			or(`complaint = ""`, complaintSeenBy("complaint."))),
-		residentReadsEvents,
-	)
-	events.ListRule, events.ViewRule = rule(readEvents), rule(readEvents)
-	if err := app.Save(events); err != nil {
-		return fmt.Errorf("events complaint: %w", err)
-	}
-	// Existing events are linked in SQL: the events hook refuses any change
-	// made through the app, which is what keeps the trail append-only.
-	_, err = app.DB().NewQuery(`UPDATE events SET complaint = subject_id WHERE subject_collection = 'complaints'
-		AND subject_id IN (SELECT id FROM complaints)`).Execute()
-	return err
 }
 
 // auditUp creates the append-only events timeline and per-user notifications.
@@ -109,40 +79,3 @@ func auditUp(app core.App) error {
 	}
 	return nil
 }
-
-func authCollections(app core.App) (staff, residents *core.Collection, err error) {
-	if staff, err = app.FindCollectionByNameOrId("staff"); err != nil {
-		return nil, nil, fmt.Errorf("find staff: %w", err)
-	}
-	if residents, err = app.FindCollectionByNameOrId("residents"); err != nil {
-		return nil, nil, fmt.Errorf("find residents: %w", err)
-	}
-	return staff, residents, nil
-}
-
-// dropper returns a down migration that deletes the named collections in order.
-func dropper(names ...string) func(core.App) error {
-	return func(app core.App) error {
-		for _, name := range names {
-			c, err := app.FindCollectionByNameOrId(name)
-			if err != nil {
-				continue
-			}
-			if err := app.Delete(c); err != nil {
-				return fmt.Errorf("drop %s: %w", name, err)
-			}
-		}
-		return nil
-	}
-}
-
-// residentReadsEvents: a resident reads the public events meant for them,
-// or those of a unit they currently live in. The three @collection
-// conditions share one join, so they must hold for the same link row.
-var residentReadsEvents = or(
-	and(isResident, `public = true`, `resident = @request.auth.id`),
-	and(isResident, `public = true`, `resident = ""`, `unit != ""`,
-		`@collection.unit_residents.unit ?= unit`,
-		`@collection.unit_residents.resident ?= @request.auth.id`,
-		`@collection.unit_residents.active ?= true`),
-)

@@ -7,12 +7,6 @@ import (
 	m "github.com/pocketbase/pocketbase/migrations"
 )
 
-// Vacancy and key vocabularies (SPEC §7, §11).
-var (
-	PatrolKinds = []string{"weekly", "monthly_full"}
-	KeyKinds    = []string{"vacant_unit", "owner_entrusted", "equipment_room", "other"}
-)
-
 func init() {
 	m.Register(vacancyUp, dropper("key_loans", "keys", "patrol_tasks", "vacancy_patrols"), "0017_vacancy.go")
 }

@@ -12,10 +12,11 @@ func init() {
 }
 
 // settingsUp replaces PocketBase defaults that are unsafe for a service
-// center (see POCKETBASE.md): the app name shown in mails, and a rate limit
-// on sign-in attempts so passwords cannot be guessed at speed. The limit is
-// per client IP; a whole office behind one NAT signs in at shift start, hence
-// a generous figure.
+// center: the app name shown in mails (PocketBase's is "Acme"), and the
+// rate limiter, which PocketBase ships switched off, with a limit on sign-in
+// attempts so passwords cannot be guessed at speed. The limit is per client
+// IP; a whole office behind one NAT signs in at shift start, hence a
+// generous figure.
 func settingsUp(app core.App) error {
 	s := app.Settings()
 	s.Meta.AppName = "物业客服中心 Wuye"

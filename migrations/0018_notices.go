@@ -7,10 +7,6 @@ import (
 	m "github.com/pocketbase/pocketbase/migrations"
 )
 
-// NoticeCategories are the kinds of notice a property office posts on its
-// board (SPEC §8 "notices to residents").
-var NoticeCategories = []string{"general", "fees", "maintenance", "safety", "event"}
-
 func init() {
 	m.Register(noticesUp, dropper("notices"), "0018_notices.go")
 }

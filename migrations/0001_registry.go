@@ -7,21 +7,8 @@ import (
 	m "github.com/pocketbase/pocketbase/migrations"
 )
 
-// Roles are the staff role codes of SPEC §1.
-var Roles = []string{
-	"front_desk", "area_manager", "technician", "engineer",
-	"security", "cashier", "supervisor", "director",
-}
-
-// UnitTypes, UnitStatuses and Relations are the registry's fixed vocabularies (SPEC §2).
-var (
-	UnitTypes    = []string{"residential", "shop", "office", "parking", "storage"}
-	UnitStatuses = []string{"vacant", "handed_over", "renovating", "occupied"}
-	Relations    = []string{"owner", "tenant", "family"}
-)
-
 func init() {
-	m.Register(registryUp, registryDown, "0001_registry.go")
+	m.Register(registryUp, dropper("unit_residents", "units", "buildings", "areas", "residents", "staff", "communities"), "0001_registry.go")
 }
 
 // registryUp creates the property registry: community → area → building →
@@ -208,19 +195,6 @@ func registryUp(app core.App) error {
 	)
 	if err := app.Save(residents); err != nil {
 		return fmt.Errorf("residents rules: %w", err)
-	}
-	return nil
-}
-
-func registryDown(app core.App) error {
-	for _, name := range []string{"unit_residents", "units", "buildings", "areas", "residents", "staff", "communities"} {
-		c, err := app.FindCollectionByNameOrId(name)
-		if err != nil {
-			continue
-		}
-		if err := app.Delete(c); err != nil {
-			return fmt.Errorf("drop %s: %w", name, err)
-		}
 	}
 	return nil
 }

@@ -32,9 +32,10 @@ const (
 )
 
 // opsUp turns on what a production server should have from its first start
-// and PocketBase leaves off (POCKETBASE.md): a backup schedule, a limit on
-// creates next to the sign-in limit of 0005, and a longer password minimum
-// for staff and residents.
+// and PocketBase leaves off: a backup schedule (PocketBase schedules no
+// automatic backups), a limit on creates next to the sign-in limit of 0005
+// (its rate limiter is off until then), and a longer password minimum for
+// staff and residents (PocketBase's auth collections ask for 8 characters).
 // A value an operator has already changed is left as it is.
 func opsUp(app core.App) error {
 	s := app.Settings()

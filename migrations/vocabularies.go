@@ -1,0 +1,100 @@
+package migrations
+
+// The fixed vocabularies of the schema: the values of its select fields,
+// exported for the hooks and tools that check or offer them. Adding a value
+// here changes only collections created afterwards; an existing database
+// gets it by a migration of its own (as 0039 adds "made_up").
+
+// Roles are the staff role codes (docs/DESIGN.md, "Accounts and access"):
+// the posts of a service center's organisation chart ([000] 组织机构图),
+// plus the field staff, engineering and security it works with.
+var Roles = []string{
+	"front_desk", "area_manager", "technician", "engineer",
+	"security", "cashier", "supervisor", "director",
+}
+
+// UnitTypes, UnitStatuses and Relations are the registry's fixed
+// vocabularies (docs/DESIGN.md, "Registry").
+var (
+	UnitTypes    = []string{"residential", "shop", "office", "parking", "storage"}
+	UnitStatuses = []string{"vacant", "handed_over", "renovating", "occupied"}
+	Relations    = []string{"owner", "tenant", "family"}
+)
+
+// Complaint vocabularies (docs/DESIGN.md, "Complaints"): the statistical
+// categories are those of [000] 前台接待工作规程 4.1.3.1, the levels those
+// of [001] 七 (一般性、重要、热点、集体投诉).
+var (
+	ComplaintChannels   = []string{"phone", "visit", "letter", "portal", "onsite"}
+	ComplaintCategories = []string{"security", "cleaning", "greening", "engineering", "mail", "renovation", "staff_attitude", "other"}
+	ComplaintLevels     = []string{"general", "major", "hot", "collective"}
+	ComplaintStatuses   = []string{"received", "assigned", "processing", "replied", "revisited", "closed", "invalid"}
+	Satisfactions       = []string{"satisfied", "basic", "unsatisfied"}
+	Departments         = []string{"service_center", "engineering", "security", "cleaning", "greening", "administration", "other"}
+)
+
+// Dispatch vocabularies (docs/DESIGN.md, "Dispatch"): the kinds of work are
+// the three kinds of service of [003] 2.1 (常規、特約有償、經營).
+var (
+	WorkKinds       = []string{"routine", "paid", "business"}
+	WorkCategories  = []string{"electrical", "plumbing", "carpentry", "appliance", "cleaning", "locksmith", "office", "agency", "venue", "common_area", "other"}
+	WorkStatuses    = []string{"new", "dispatched", "accepted", "on_site", "quoted", "in_progress", "completed", "signed_off", "revisited", "closed", "cancelled"}
+	Payments        = []string{"none", "paid_on_site", "unpaid", "billed", "paid"}
+	WorkSources     = []string{"request", "complaint", "vacancy_patrol", "renovation_inspection"}
+	RevisitMethods  = []string{"phone", "home_visit"}
+	ArrivalVerdicts = []string{"on_time", "early", "late"}
+)
+
+// Fee vocabularies (docs/DESIGN.md, "Fees").
+var (
+	FeeKinds     = []string{"management", "parking", "water", "electricity", "gas", "service", "business", "other"}
+	FeeBases     = []string{"per_m2_month", "per_unit_month", "metered", "fixed"}
+	FeeCycles    = []string{"monthly", "quarterly"}
+	Meters       = []string{"water", "electric", "gas"}
+	BillStatuses = []string{"issued", "partially_paid", "paid", "void"}
+	RunStatuses  = []string{"pending", "running", "done", "failed"}
+)
+
+// PaymentMethods are the ways a payment is taken (docs/DESIGN.md, "Fees").
+var PaymentMethods = []string{"cash", "card", "wechat", "alipay", "transfer"}
+
+// DepositKinds are the deposits the office holds in a ledger of their own
+// (renovation money is kept on separate accounts: [000] 收费员工作规程 4.5).
+var DepositKinds = []string{"renovation", "pass", "key", "other"}
+
+// ReminderStages are the steps of the arrears ladder: the first, second and
+// final reminder notices, then other means ([000] 收费员工作规程
+// 4.2.1.8–4.2.1.11).
+var ReminderStages = []string{"1", "2", "3", "escalated"}
+
+// Renovation vocabularies (docs/DESIGN.md, "Renovation"; the procedure is
+// [004] 四 3 物业装修管理程序).
+var (
+	RenovationStatuses = []string{"submitted", "engineering_passed", "approved", "permitted", "completion_requested",
+		"accepted", "closed", "rejected", "suspended", "acceptance_failed"}
+	RenovationScopes = []string{"walls", "electrical", "plumbing", "waterproofing", "facade", "flooring", "ceiling", "doors_windows", "other"}
+)
+
+// HotWorkStatuses are the hot-work permit's approvals in order
+// (docs/DESIGN.md, "Renovation").
+var HotWorkStatuses = []string{"requested", "security_reviewed", "center_reviewed", "approved", "rejected"}
+
+// Inspection and violation vocabularies: the major violations and the
+// measures against them are those of [000] 助理工作规程 4.5.4 (破坏承重结构、
+// 损坏防水层; 停止施工、限期整改并恢复、扣装修保证金、驱逐施工单位).
+var (
+	ViolationKinds    = []string{"load_bearing", "facade", "waterproofing", "scope", "fire", "hours", "debris", "other"}
+	ViolationMeasures = []string{"stop_work", "rectify", "deduct", "remove_contractor", "cut_utilities"}
+)
+
+// Vacancy and key vocabularies (docs/DESIGN.md, "Vacant units and keys"):
+// weekly patrols and a monthly full inspection of vacant units ([001] 十三),
+// the kinds of key of [000] 前台接待工作规程 4.5.1.
+var (
+	PatrolKinds = []string{"weekly", "monthly_full"}
+	KeyKinds    = []string{"vacant_unit", "owner_entrusted", "equipment_room", "other"}
+)
+
+// NoticeCategories are the kinds of notice a property office posts on its
+// board ([000] 管理员工作规程 3.9; docs/DESIGN.md, "Notices").
+var NoticeCategories = []string{"general", "fees", "maintenance", "safety", "event"}
