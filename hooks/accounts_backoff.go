@@ -21,7 +21,7 @@ import (
 // Per-account sign-in back-off (issue #16, item 13).
 //
 // PocketBase's rate limiter counts sign-in attempts per client address and
-// collection (migrations/settings.go: 30 a minute): someone guessing one
+// collection (migrations/0005_settings.go: 30 a minute): someone guessing one
 // account's password from many addresses is not slowed at all. Here the
 // failures are counted per account, whatever address they come from: after
 // SigninFailLimit wrong passwords within SigninFailWindow the account's

@@ -228,7 +228,7 @@ func residentsConcerned(app core.App, r *core.Record) []string {
 }
 
 // staffSees mirrors the staff part of the complaints' and work orders' read
-// rules (migrations/complaints.go, migrations/dispatch.go) for a staff
+// rules (migrations/0006_complaints.go, migrations/0007_dispatch.go) for a staff
 // member of the record's community; TestStaffSeesMatchesTheRules holds the
 // two together.
 func staffSees(auth, r *core.Record) bool {

@@ -19,7 +19,7 @@ import (
 // settings from the environment, phone numbers masked for roles whose work
 // does not need them, and the pages served with security headers. The
 // defaults (backup schedule, rate limits, password length) are set by
-// migrations/ops.go, the log's by migrations/logs.go.
+// migrations/0024_ops.go, the log's by migrations/0026_logs.go.
 
 func registerOpsEnv(app core.App) {
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {

@@ -163,7 +163,7 @@ func (s *server) logTail() string {
 
 // clients send the tests' requests from 24 loopback addresses in turn:
 // the server limits creates per client IP and collection (60 in 10 s,
-// migrations/ops.go), and a burst here stands for a whole office — each desk
+// migrations/0024_ops.go), and a burst here stands for a whole office — each desk
 // its own address — not for one client flooding the server.
 var (
 	clients    = loopbackClients(24)
