@@ -23,7 +23,7 @@ test('a call taken at the desk is worked on site and counted on the dashboard', 
   await signIn(dash, server.url, 'supervisor@example.com', '/staff/');
   await dash.waitForURL(/#\/dashboard$/);
   const tile = (id) => dash.locator(`[data-testid=kpi-${id}] [data-testid=kpi-value]`);
-  const pct = (v) => dash.evaluate(async (x) => (await import('/js/staff/dashboard.js')).pct(x), v);
+  const pct = (v) => dash.evaluate(async (x) => (await import('/js/staff/dashboard/common.js')).pct(x), v);
   await dash.waitForFunction(() => /%|—/.test(document.querySelector('[data-testid=kpi-reply15] [data-testid=kpi-value]')?.textContent || ''));
   assert.equal(await tile('reply15').innerText(), await pct(before.reply_rate));
 

@@ -6,7 +6,8 @@ import { pb } from './api.js';
 import { t, addMessages } from './i18n.js';
 import { ago } from './format.js';
 import { Icon } from './icons.js';
-import { useAsync, useMyTopic, useCoalesce, LIST_WINDOW, navigate } from './ui.js';
+import { useAsync, navigate } from './ui.js';
+import { useMyTopic, useCoalesce, LIST_WINDOW } from './realtime.js';
 
 addMessages({
   'bell.label': ['通知', 'Notifications'],

@@ -81,3 +81,6 @@ export function parseYuan(text, empty = NaN) {
   if (!m) return NaN;
   return Number(m[1]) * 100 + Number((m[2] || '').padEnd(2, '0'));
 }
+
+/** fromOffice reads a datetime-local value as office time (Asia/Shanghai, no DST). */
+export const fromOffice = (v) => (v ? new Date(v + ':00+08:00').toISOString() : '');

@@ -48,7 +48,8 @@ export function choices(vocab) {
 
 if (root) root.lang = current === 'en' ? 'en' : 'zh-CN';
 
-// The vocabularies of SPEC §11 (migrations/*.go), shared by every page.
+// The vocabularies of the records' choice fields (migrations/*.go; docs/DESIGN.md
+// names them with each part of the house), shared by every page.
 const vocab = {
   complaint_category: { security: ['安保', 'Security'], cleaning: ['清洁', 'Cleaning'], greening: ['绿化', 'Landscaping'], engineering: ['工程维修', 'Repairs'], mail: ['信件报刊', 'Mail'], renovation: ['装修管理', 'Renovation'], staff_attitude: ['员工服务态度', 'Staff attitude'], other: ['其它', 'Other'] },
   complaint_level: { general: ['一般', 'General'], major: ['重要', 'Major'], hot: ['热点', 'Hot'], collective: ['集体', 'Collective'] },

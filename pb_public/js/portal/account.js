@@ -1,40 +1,15 @@
 // Sign-in, and the password reset by mail (the mail links to #/reset/{token}).
 import { html, useState } from '../core/html.js';
 import { pb, fieldErrors } from '../core/api.js';
-import { t, lang, setLang } from '../core/i18n.js';
+import { t } from '../core/i18n.js';
 import { Field, ErrorBox, useAction, toast } from '../core/ui.js';
+import { SignInPage, LangSwitch } from '../core/shell.js';
 
 const Brand = () => html`<div class="brand"><div class="logo" aria-hidden="true">🏘</div><h1>${t('app.name')}</h1><p class="muted">${t('signin.hint')}</p></div>`;
-const LangSwitch = () => html`<p class="row end"><button type="button" class="link" onClick=${() => setLang(lang() === 'en' ? 'zh' : 'en')}>${t('lang.switch')}</button></p>`;
 
-export function SignIn() {
-  const [identity, setIdentity] = useState('');
-  const [password, setPassword] = useState('');
-  const act = useAction();
-  const submit = (e) => {
-    e.preventDefault();
-    act.run(async () => {
-      try {
-        await pb.collection('residents').authWithPassword(identity.trim(), password);
-      } catch (err) {
-        // PocketBase answers a wrong password with a generic 400.
-        throw err.status === 400 ? new Error(t('signin.failed')) : err;
-      }
-    });
-  };
-  return html`<main class="signin">
-    <${LangSwitch} />
-    <${Brand} />
-    <form class="card stack" onSubmit=${submit} aria-labelledby="signin-title">
-      <h2 id="signin-title">${t('signin.title')}</h2>
-      <${Field} label=${t('identity')} required><input type="text" name="identity" autocomplete="username" required value=${identity} onInput=${(e) => setIdentity(e.target.value)} /><//>
-      <${Field} label=${t('password')} required><input type="password" name="password" autocomplete="current-password" required value=${password} onInput=${(e) => setPassword(e.target.value)} /><//>
-      <${ErrorBox} error=${act.error} />
-      <button class="primary block" disabled=${act.busy}>${act.busy ? t('signingIn') : t('signIn')}</button>
-      <div class="row between small"><a href="#/forgot">${t('signin.forgot')}</a><a href="/staff/">${t('signin.staff')}</a></div>
-    </form>
-  </main>`;
-}
+export const SignIn = () => html`<${SignInPage} collection="residents" wrong=${t('signin.failed')} above=${html`<${Brand} />`}
+  head=${html`<h2 id="signin-title">${t('signin.title')}</h2>`}
+  foot=${html`<div class="row between small"><a href="#/forgot">${t('signin.forgot')}</a><a href="/staff/">${t('signin.staff')}</a></div>`} />`;
 
 export function ResetRequest() {
   const [email, setEmail] = useState('');

@@ -6,7 +6,8 @@ import { html, useState, useEffect, useRef } from '../core/html.js';
 import { pb } from '../core/api.js';
 import { t, addMessages, label, choices, lang } from '../core/i18n.js';
 import { yuan, owed, dateTime, today, unitName } from '../core/format.js';
-import { Loading, ErrorBox, Empty, useAsync, useAction, useMyTopic, useCoalesce, LIST_WINDOW, confirmBox, toast, navigate } from '../core/ui.js';
+import { Loading, ErrorBox, Empty, useAsync, useAction, confirmBox, toast, navigate } from '../core/ui.js';
+import { useMyTopic, useCoalesce, LIST_WINDOW } from '../core/realtime.js';
 
 addMessages({
   'bills.title': ['我的账单', 'My bills'],

@@ -5,8 +5,9 @@ import { pb, fieldErrors } from '../core/api.js';
 import { t, addMessages, label, choices } from '../core/i18n.js';
 import { dateTime } from '../core/format.js';
 import { stepsFrom } from '../core/flows.js';
-import { Loading, ErrorBox, Empty, Status, Field, FilePicker, Attachments, useAsync, useAction, useRealtime, useMyTopic, usePlaceChanged, newestFirst, navigate, toast, confirmBox, formData } from '../core/ui.js';
-import { Timeline } from './timeline.js';
+import { Loading, ErrorBox, Empty, Status, Field, FilePicker, Attachments, useAsync, useAction, navigate, toast, confirmBox, formData } from '../core/ui.js';
+import { useRealtime, useMyTopic, usePlaceChanged, newestFirst } from '../core/realtime.js';
+import { Timeline } from '../core/timeline.js';
 
 addMessages({
   'complaints.title': ['我的投诉', 'My complaints'],

@@ -6,7 +6,8 @@ import { t, addMessages, label } from '../core/i18n.js';
 import { yuan, owed, date, ago, unitName } from '../core/format.js';
 import { isTerminal, loadFlows } from '../core/flows.js';
 import { Icon } from '../core/icons.js';
-import { Loading, ErrorBox, Empty, Status, useAsync, useMyTopic, useCoalesce, fetchChanged, withServiceItems, idsOf, placeFetched, LIST_WINDOW } from '../core/ui.js';
+import { Loading, ErrorBox, Empty, Status, useAsync } from '../core/ui.js';
+import { useMyTopic, useCoalesce, fetchChanged, withServiceItems, idsOf, placeFetched, LIST_WINDOW } from '../core/realtime.js';
 
 addMessages({
   'home.hello': ['{name}，您好', 'Hello, {name}'],

@@ -3,17 +3,20 @@
 // where unit is the chosen unit with its building and community expanded.
 import { html, render, useState, useEffect } from '../core/html.js';
 import { pb } from '../core/api.js';
-import { t, lang, setLang, onLang } from '../core/i18n.js';
+import { t, lang, onLang } from '../core/i18n.js';
 import { loadFlows } from '../core/flows.js';
 import { unitName } from '../core/format.js';
 import { Loading, ErrorBox, Overlays, useRoute, useAsync, useOnline, signOut } from '../core/ui.js';
+import { matchRoute, LangButton } from '../core/shell.js';
 import { Icon } from '../core/icons.js';
 import { NotificationBell } from '../core/bell.js';
 import './messages.js';
 import { SignIn, ResetRequest, ResetConfirm } from './account.js';
 import { Home } from './home.js';
 import { ComplaintList, ComplaintNew, ComplaintDetail } from './complaints.js';
-import { RepairList, RepairNew, RepairDetail } from './repairs.js';
+import { RepairList } from './repairs/list.js';
+import { RepairNew } from './repairs/new.js';
+import { RepairDetail } from './repairs/detail.js';
 import { RenovationList, RenovationNew, RenovationDetail } from './renovation.js';
 import { Bills, Receipt } from './bills.js';
 import { NoticeList, NoticeDetail } from './notices.js';
@@ -32,19 +35,6 @@ const tabs = [
   ['/', 'nav.home', 'home'], ['/complaints', 'nav.complaints', 'message'], ['/repairs', 'nav.repairs', 'wrench'],
   ['/renovation', 'nav.renovation', 'brush'], ['/bills', 'nav.bills', 'yen'],
 ];
-
-function match(path) {
-  const parts = path.split('/').filter(Boolean);
-  for (const [pattern, screen] of routes) {
-    const p = pattern.split('/').filter(Boolean);
-    if (p.length !== parts.length) continue;
-    const params = {};
-    if (p.every((seg, i) => (seg.startsWith(':') ? ((params[seg.slice(1)] = decodeURIComponent(parts[i])), true) : seg === parts[i]))) {
-      return { screen, params };
-    }
-  }
-  return null;
-}
 
 const UNIT_KEY = 'wuye.unit';
 
@@ -70,7 +60,8 @@ function Shell({ me }) {
   const unit = list.find((u) => u.id === unitId) || list[0];
   useEffect(() => { if (unit) localStorage.setItem(UNIT_KEY, unit.id); }, [unit?.id]);
 
-  const found = match(route.path);
+  const m = matchRoute(routes, route.path);
+  const found = m && { screen: m.route[1], params: m.params };
   const tab = '/' + (route.parts[0] || '');
   let body;
   if (units.loading && !units.data) body = html`<${Loading} />`;
@@ -88,7 +79,7 @@ function Shell({ me }) {
           ${list.map((u) => html`<option value=${u.id}>${unitName(u)}</option>`)}
         </select>` : unit && html`<span class="small">${unitName(unit)}</span>`}
       <${NotificationBell} me=${me} linkFor=${portalLink} />
-      <button type="button" onClick=${() => setLang(lang() === 'en' ? 'zh' : 'en')} aria-label=${t('lang.switchLabel')}>${t('lang.switch')}</button>
+      <${LangButton} />
       <button type="button" onClick=${signOut}>${t('signOut')}</button>
     </header>
     ${!online && html`<div class="banner" role="status">${t('offline')}</div>`}

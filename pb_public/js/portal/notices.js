@@ -4,7 +4,8 @@ import { html, useState } from '../core/html.js';
 import { pb } from '../core/api.js';
 import { t, addMessages, label, choices } from '../core/i18n.js';
 import { date, dateTime } from '../core/format.js';
-import { Loading, ErrorBox, Empty, useAsync, useRealtime } from '../core/ui.js';
+import { Loading, ErrorBox, Empty, useAsync } from '../core/ui.js';
+import { useRealtime } from '../core/realtime.js';
 
 addMessages({
   'notices.title': ['社区公告', 'Notices'],

@@ -7,8 +7,9 @@ import { pb, fieldErrors } from '../core/api.js';
 import { t, addMessages, label, choices, lang } from '../core/i18n.js';
 import { yuan, date, dateTime, today, unitName } from '../core/format.js';
 import { stepsFrom, statusLabel, isTerminal } from '../core/flows.js';
-import { Loading, ErrorBox, Empty, Status, Field, FilePicker, Attachments, useAsync, useAction, useRealtime, useMyTopic, usePlaceChanged, newestFirst, useCoalesce, LIST_WINDOW, navigate, toast, confirmBox, formData } from '../core/ui.js';
-import { Timeline } from './timeline.js';
+import { Loading, ErrorBox, Empty, Status, Field, FilePicker, Attachments, useAsync, useAction, navigate, toast, confirmBox, formData } from '../core/ui.js';
+import { useRealtime, useMyTopic, usePlaceChanged, newestFirst, useCoalesce, LIST_WINDOW } from '../core/realtime.js';
+import { Timeline } from '../core/timeline.js';
 
 addMessages({
   'renovation.title': ['我的装修', 'My renovations'],

@@ -4,10 +4,11 @@
 import { html, useState } from '../core/html.js';
 import { pb, fieldErrors } from '../core/api.js';
 import { t, addMessages, label, choices } from '../core/i18n.js';
-import { yuan, dateTime, date, today, unitName, parseDate } from '../core/format.js';
+import { yuan, dateTime, date, today, unitName, parseDate, fromOffice } from '../core/format.js';
 import { statusLabel } from '../core/flows.js';
-import { Loading, ErrorBox, Empty, Status, Field, useAsync, useAction, useRealtime, confirmBox, toast } from '../core/ui.js';
-import { fromOffice } from './desk.js';
+import { Loading, ErrorBox, Empty, Status, Field, useAsync, useAction, confirmBox, toast } from '../core/ui.js';
+import { useRealtime } from '../core/realtime.js';
+import { DESK } from './roles.js';
 
 addMessages({
   'keys.title': ['钥匙与出入证', 'Keys & passes'],
@@ -84,7 +85,6 @@ addMessages({
   'passes.noRenovation': ['没有可办理出入证的装修', 'No renovation can take passes now'],
 });
 
-const DESK = ['front_desk', 'supervisor', 'director'];
 const UNIT_RE = /^([A-Za-z0-9]{1,6})\s*(?:-|－|栋|#|\s)\s*([A-Za-z0-9]{1,8})$/;
 const fen = (yuanText) => Math.round(parseFloat(yuanText || '0') * 100) || 0;
 

@@ -4,19 +4,29 @@
 // chosen community record. Print views (#/print/…) render without the chrome.
 import { html, render, useState, useEffect } from '../core/html.js';
 import { pb } from '../core/api.js';
-import { t, lang, setLang, onLang, addMessages, label } from '../core/i18n.js';
+import { t, lang, onLang, addMessages, label } from '../core/i18n.js';
 import { loadFlows } from '../core/flows.js';
 import { NotificationBell } from '../core/bell.js';
-import { Loading, ErrorBox, Overlays, useRoute, useAsync, useOnline, Field, useAction, signOut } from '../core/ui.js';
-import { Intake, DispatchBoard, Revisits } from './desk.js';
+import { Loading, ErrorBox, Overlays, useRoute, useAsync, useOnline, signOut } from '../core/ui.js';
+import { matchRoute, LangButton, SignInPage } from '../core/shell.js';
+import { DESK, CASH } from './roles.js';
+import { Intake } from './desk/intake.js';
+import { DispatchBoard } from './desk/dispatch.js';
+import { Revisits } from './desk/revisits.js';
 import { Keys } from './keys.js';
-import { ComplaintBoard, ComplaintCase } from './complaints.js';
+import { ComplaintBoard } from './complaints/board.js';
+import { ComplaintCase } from './complaints/case.js';
 import { OrderDetail } from './orders.js';
-import { FieldApp, FieldOrder } from './field.js';
+import { FieldApp } from './field/queue.js';
+import { FieldOrder } from './field/order.js';
 import { Rounds } from './rounds.js';
-import { RenovationDesk, RenovationReview } from './renovations.js';
-import { Cashier, Billing, CashClose } from './cashier.js';
-import { Dashboard, MonthlyReport } from './dashboard.js';
+import { RenovationDesk } from './renovations/desk.js';
+import { RenovationReview } from './renovations/review.js';
+import { Cashier } from './cashier/desk.js';
+import { Billing } from './cashier/billing.js';
+import { CashClose } from './cashier/close.js';
+import { Dashboard } from './dashboard/board.js';
+import { MonthlyReport } from './dashboard/report.js';
 import { PrintReminders, PrintReceipt } from './print.js';
 import { PrintWorkOrder } from './print_orders.js';
 import { PrintRectification } from './print_forms.js';
@@ -48,7 +58,6 @@ addMessages({
 
 // Screens by route, with the roles that use them (the API rules decide what
 // each role may actually read and change; this only shapes the menu).
-const DESK = ['front_desk', 'supervisor', 'director'];
 const ALL = ['front_desk', 'area_manager', 'technician', 'engineer', 'security', 'cashier', 'supervisor', 'director'];
 // Anyone may be a complaint's handler; technicians reach theirs from a link
 // rather than a second menu entry beside their one-screen field app.
@@ -66,9 +75,9 @@ const routes = [
   ['/rounds', Rounds, ['area_manager', 'supervisor', 'director'], 'menu.rounds'],
   ['/renovations', RenovationDesk, [...DESK, 'engineer', 'security', 'area_manager', 'cashier'], 'menu.renovations'],
   ['/renovations/:id', RenovationReview, [...DESK, 'engineer', 'security', 'area_manager', 'cashier'], null],
-  ['/cashier', Cashier, ['cashier', 'supervisor', 'director'], 'menu.cashier'],
-  ['/billing', Billing, ['cashier', 'supervisor', 'director'], 'menu.billing'],
-  ['/cash-close', CashClose, ['cashier', 'supervisor', 'director'], 'menu.cashClose'],
+  ['/cashier', Cashier, CASH, 'menu.cashier'],
+  ['/billing', Billing, CASH, 'menu.billing'],
+  ['/cash-close', CashClose, CASH, 'menu.cashClose'],
   ['/dashboard', Dashboard, ['supervisor', 'director'], 'menu.dashboard'],
   ['/report', MonthlyReport, ['supervisor', 'director'], 'menu.report'],
   ['/print/work-order/:id', PrintWorkOrder, null, null],
@@ -82,19 +91,6 @@ export const HOME = {
   front_desk: '/desk', area_manager: '/rounds', technician: '/field', engineer: '/renovations',
   security: '/renovations', cashier: '/cashier', supervisor: '/dashboard', director: '/dashboard',
 };
-
-function match(path) {
-  const parts = path.split('/').filter(Boolean);
-  for (const [pattern, screen, roles] of routes) {
-    const p = pattern.split('/').filter(Boolean);
-    if (p.length !== parts.length) continue;
-    const params = {};
-    if (p.every((seg, i) => (seg.startsWith(':') ? ((params[seg.slice(1)] = decodeURIComponent(parts[i])), true) : seg === parts[i]))) {
-      return { screen, roles, params };
-    }
-  }
-  return null;
-}
 
 const COMMUNITY_KEY = 'wuye.staff.community';
 
@@ -121,7 +117,8 @@ function Shell({ me }) {
   useEffect(() => { if (community) localStorage.setItem(COMMUNITY_KEY, community.id); }, [community?.id]);
   useEffect(() => { if (route.path === '/' || route.path === '') location.replace('#' + (HOME[me.role] || '/desk')); }, [route.path]);
 
-  const found = match(route.path);
+  const m = matchRoute(routes, route.path);
+  const found = m && { screen: m.route[1], roles: m.route[2], params: m.params };
   const printing = route.parts[0] === 'print';
   const menu = routes.filter(([, , roles, key]) => key && roles.includes(me.role));
   const here = '/' + (route.parts[0] || '');
@@ -143,7 +140,7 @@ function Shell({ me }) {
           ${list.map((c) => html`<option value=${c.id}>${c.name}</option>`)}
         </select>` : community && html`<span class="small">${community.name}</span>`}
       <${NotificationBell} me=${me} linkFor=${(col, id) => staffLink(me, col, id)} />
-      <button type="button" onClick=${() => setLang(lang() === 'en' ? 'zh' : 'en')} aria-label=${t('lang.switchLabel')}>${t('lang.switch')}</button>
+      <${LangButton} />
       <button type="button" onClick=${signOut}>${t('signOut')}</button>
     </header>
     ${!online && html`<div class="banner" role="status">${t('offline')}</div>`}
@@ -153,33 +150,9 @@ function Shell({ me }) {
     <main id="main">${body}</main>`;
 }
 
-function SignIn() {
-  const [identity, setIdentity] = useState('');
-  const [password, setPassword] = useState('');
-  const act = useAction();
-  const submit = (e) => {
-    e.preventDefault();
-    act.run(async () => {
-      try {
-        await pb.collection('staff').authWithPassword(identity.trim(), password);
-      } catch (err) {
-        throw err.status === 400 ? new Error(t('staff.inactive')) : err;
-      }
-    });
-  };
-  return html`<main class="signin">
-    <p class="row end"><button type="button" class="link" onClick=${() => setLang(lang() === 'en' ? 'zh' : 'en')}>${t('lang.switch')}</button></p>
-    <form class="card stack" onSubmit=${submit} aria-labelledby="signin-title">
-      <h1 id="signin-title">${t('app.name')} · ${t('staff.signin')}</h1>
-      <p class="muted small">${t('staff.signinHint')}</p>
-      <${Field} label=${t('identity')} required><input type="text" autocomplete="username" required value=${identity} onInput=${(e) => setIdentity(e.target.value)} /><//>
-      <${Field} label=${t('password')} required><input type="password" autocomplete="current-password" required value=${password} onInput=${(e) => setPassword(e.target.value)} /><//>
-      <${ErrorBox} error=${act.error} />
-      <button class="primary block" disabled=${act.busy}>${act.busy ? t('signingIn') : t('signIn')}</button>
-      <a class="small" href="/">${t('staff.residents')}</a>
-    </form>
-  </main>`;
-}
+const SignIn = () => html`<${SignInPage} collection="staff" wrong=${t('staff.inactive')}
+  head=${html`<h1 id="signin-title">${t('app.name')} · ${t('staff.signin')}</h1><p class="muted small">${t('staff.signinHint')}</p>`}
+  foot=${html`<a class="small" href="/">${t('staff.residents')}</a>`} />`;
 
 function App() {
   const [, setLangState] = useState(lang());

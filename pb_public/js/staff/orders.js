@@ -6,8 +6,9 @@ import { pb, fieldErrors } from '../core/api.js';
 import { t, addMessages, label, choices } from '../core/i18n.js';
 import { yuan, dateTime, unitName } from '../core/format.js';
 import { stepsFrom, statusLabel, fieldLabel } from '../core/flows.js';
-import { Loading, ErrorBox, Status, Field, Attachments, useAsync, useAction, useRealtime, toast, confirmBox } from '../core/ui.js';
-import { Timeline } from '../portal/timeline.js';
+import { Loading, ErrorBox, Status, Field, Attachments, useAsync, useAction, toast, confirmBox } from '../core/ui.js';
+import { useRealtime } from '../core/realtime.js';
+import { Timeline } from '../core/timeline.js';
 
 addMessages({
   'order.back': ['派工看板', 'Dispatch board'],

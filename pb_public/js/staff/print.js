@@ -1,7 +1,7 @@
 // Print views (#/print/…): A4 pages rendered without the workspace chrome,
 // each with a Print button that does not print. The receipt (收款收据) and
 // the payment reminders (催款通知单, one page per unit) are here; the work
-// order and the rectification notice are placeholders for now.
+// order is in print_orders.js and the rectification notice in print_forms.js.
 import { html, useEffect } from '../core/html.js';
 import { pb, capitalsOf } from '../core/api.js';
 import { t, addMessages, label, choices } from '../core/i18n.js';

@@ -1,4 +1,5 @@
-// The area manager's day (SPEC §5–§7): renovation sites to inspect, vacant
+// The area manager's day (管理员工作规程 [002] 3.1, 3.2, 3.8; docs/DESIGN.md
+// § Renovation, § Vacant units and keys, § Fees): renovation sites to inspect, vacant
 // units to patrol (with the checklist, sign-in and any finding), reminder
 // notices to hand out, and overdue key loans. A supervisor or the director
 // sees every area's rounds.
@@ -6,7 +7,8 @@ import { html, useState } from '../core/html.js';
 import { pb, fieldErrors } from '../core/api.js';
 import { t, addMessages, label, choices } from '../core/i18n.js';
 import { date, today, yuan, unitName, dateTime } from '../core/format.js';
-import { Loading, ErrorBox, Empty, Status, Field, FilePicker, useAsync, useAction, useRealtime, toast, confirmBox, formData } from '../core/ui.js';
+import { Loading, ErrorBox, Empty, Status, Field, FilePicker, useAsync, useAction, toast, confirmBox, formData } from '../core/ui.js';
+import { useRealtime } from '../core/realtime.js';
 
 addMessages({
   'rounds.title': ['今日巡查', "Today's rounds"],

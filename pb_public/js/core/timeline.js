@@ -1,11 +1,11 @@
 // The public timeline of a document: its status changes as the events table
 // records them (residents see only events marked public and their own).
-import { html } from '../core/html.js';
-import { pb } from '../core/api.js';
-import { t, addMessages } from '../core/i18n.js';
-import { dateTime } from '../core/format.js';
-import { statusLabel } from '../core/flows.js';
-import { Loading, ErrorBox, Empty, useAsync } from '../core/ui.js';
+import { html } from './html.js';
+import { pb } from './api.js';
+import { t, addMessages } from './i18n.js';
+import { dateTime } from './format.js';
+import { statusLabel } from './flows.js';
+import { Loading, ErrorBox, Empty, useAsync } from './ui.js';
 
 addMessages({
   'timeline.created': ['已提交', 'Submitted'],

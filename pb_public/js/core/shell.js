@@ -1,0 +1,67 @@
+// What the two page shells (the residents' portal, js/portal/main.js, and
+// the staff workspace, js/staff/main.js) share: matching the URL hash to a
+// screen, the language switches, and the sign-in form.
+import { html, useState } from './html.js';
+import { pb } from './api.js';
+import { t, lang, setLang } from './i18n.js';
+import { Field, ErrorBox, useAction } from './ui.js';
+
+/**
+ * matchRoute finds the route whose pattern ("/complaints/:id") fits path:
+ * { route, params } with the route (its pattern first, then whatever the
+ * shell keeps with it) and the :name parts of the path, or null.
+ */
+export function matchRoute(routes, path) {
+  const parts = path.split('/').filter(Boolean);
+  for (const route of routes) {
+    const p = route[0].split('/').filter(Boolean);
+    if (p.length !== parts.length) continue;
+    const params = {};
+    if (p.every((seg, i) => (seg.startsWith(':') ? ((params[seg.slice(1)] = decodeURIComponent(parts[i])), true) : seg === parts[i]))) {
+      return { route, params };
+    }
+  }
+  return null;
+}
+
+const otherLang = () => setLang(lang() === 'en' ? 'zh' : 'en');
+
+/** LangButton switches the language from the top bar. */
+export const LangButton = () => html`<button type="button" onClick=${otherLang} aria-label=${t('lang.switchLabel')}>${t('lang.switch')}</button>`;
+
+/** LangSwitch switches the language above a sign-in or password form. */
+export const LangSwitch = () => html`<p class="row end"><button type="button" class="link" onClick=${otherLang}>${t('lang.switch')}</button></p>`;
+
+/**
+ * SignInPage signs in to the auth collection (residents or staff) with an
+ * email or phone and a password. PocketBase answers a wrong password with a
+ * generic 400, shown as wrong (the page's own sentence). above goes over the
+ * form, head at its top (with id="signin-title"), foot under the button.
+ */
+export function SignInPage({ collection, wrong, above, head, foot }) {
+  const [identity, setIdentity] = useState('');
+  const [password, setPassword] = useState('');
+  const act = useAction();
+  const submit = (e) => {
+    e.preventDefault();
+    act.run(async () => {
+      try {
+        await pb.collection(collection).authWithPassword(identity.trim(), password);
+      } catch (err) {
+        throw err.status === 400 ? new Error(wrong) : err;
+      }
+    });
+  };
+  return html`<main class="signin">
+    <${LangSwitch} />
+    ${above}
+    <form class="card stack" onSubmit=${submit} aria-labelledby="signin-title">
+      ${head}
+      <${Field} label=${t('identity')} required><input type="text" name="identity" autocomplete="username" required value=${identity} onInput=${(e) => setIdentity(e.target.value)} /><//>
+      <${Field} label=${t('password')} required><input type="password" name="password" autocomplete="current-password" required value=${password} onInput=${(e) => setPassword(e.target.value)} /><//>
+      <${ErrorBox} error=${act.error} />
+      <button class="primary block" disabled=${act.busy}>${act.busy ? t('signingIn') : t('signIn')}</button>
+      ${foot}
+    </form>
+  </main>`;
+}

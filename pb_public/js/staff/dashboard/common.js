@@ -1,0 +1,73 @@
+// What the supervisor's and director's dashboard and the monthly report
+// share: months and quarters, percentages, the month picker, and the
+// statistics routes.
+import { html, useState } from '../../core/html.js';
+import { pb } from '../../core/api.js';
+import { t, lang, addMessages } from '../../core/i18n.js';
+import { today, parseDate } from '../../core/format.js';
+import { Field } from '../../core/ui.js';
+
+addMessages({
+  'dash.month': ['统计月份', 'Month'],
+  'kpi.reply15': ['报修 15 分钟回复率', '15-minute replies'],
+  'kpi.arrival': ['准时到场率', 'On-time arrivals'],
+  'kpi.rework': ['返工率', 'Rework rate'],
+  'kpi.homeVisit': ['上门回访比例', 'Home-visit revisits'],
+  'kpi.orderSatisfaction': ['维修回访满意度', 'Repair satisfaction'],
+  'kpi.collection': ['当期收缴率', 'Collection rate'],
+  'kpi.recovery': ['清欠率', 'Arrears recovery'],
+  'kpi.patrol': ['空置房巡查完成率', 'Vacant-unit patrols done'],
+  'dash.leftIn': ['还剩 {span}', '{span} left'],
+  'dash.overdueBy': ['已超时 {span}', '{span} late'],
+  'dash.hm': ['{h} 小时 {m} 分', '{h} h {m} min'],
+  'dash.m': ['{m} 分钟', '{m} min'],
+});
+
+// Figures come from the statistics routes, all SQL aggregates on the server:
+// /api/stats/dashboard (patrols, renovation reviews, deadlines, report
+// numbers), /api/stats/complaints, /api/stats/work-orders, /api/stats/fees and
+// /api/stats/trends.
+
+const thisMonth = () => today().slice(0, 7);
+const isMonth = (m) => /^\d{4}-(0[1-9]|1[0-2])$/.test(m || '');
+/** quarterOf: 2026-11 → 2026-Q4, the fee cycle the month belongs to. */
+export const quarterOf = (m) => `${m.slice(0, 4)}-Q${Math.floor((Number(m.slice(5, 7)) - 1) / 3) + 1}`;
+export const monthLabel = (m) => (lang() === 'en' ? m : `${m.slice(0, 4)}年${Number(m.slice(5, 7))}月`);
+
+/** pct: 0.9286 → 92.9%; null → —. */
+export function pct(v) {
+  if (v === null || v === undefined) return '—';
+  return `${(Math.round(v * 1000) / 10).toFixed(1).replace(/\.0$/, '')}%`;
+}
+
+export const stats = (path, query) => pb.send('/api/stats/' + path, { method: 'GET', query });
+
+/** verdict: 'ok' when value meets target, 'bad' when not, 'none' without data or target. */
+export function verdict(value, target, better) {
+  if (value === null || value === undefined || target === undefined) return 'none';
+  return (better === 'lower' ? value <= target : value >= target) ? 'ok' : 'bad';
+}
+
+/** remaining: "还剩 12 分钟" / "已超时 2 小时 5 分" from due to now. */
+export function remaining(due, now) {
+  const d = parseDate(due);
+  if (!d) return '';
+  const ms = d.getTime() - now;
+  const mins = Math.max(Math.round(Math.abs(ms) / 60000), ms < 0 ? 1 : 0);
+  const h = Math.floor(mins / 60);
+  const span = h ? t('dash.hm', { h, m: mins % 60 }) : t('dash.m', { m: mins });
+  return ms < 0 ? t('dash.overdueBy', { span }) : t('dash.leftIn', { span });
+}
+
+/** useMonth keeps the chosen month, starting from ?month= or this month. */
+export function useMonth(query) {
+  const start = query?.get('month');
+  return useState(isMonth(start) ? start : thisMonth());
+}
+
+export function MonthPicker({ month, setMonth, id }) {
+  return html`<${Field} label=${t('dash.month')}>
+    <input type="month" id=${id} value=${month} max=${thisMonth()} required
+      onChange=${(e) => { if (isMonth(e.target.value)) setMonth(e.target.value); }} />
+  <//>`;
+}
