@@ -7,7 +7,7 @@ export const pb = new PocketBase('/');
 // Screens load several lists at once; PocketBase's default would cancel all
 // but the last request to the same collection.
 pb.autoCancellation(false);
-// The server answers errors in the reader's language (hooks/localize.go).
+// The server answers errors in the reader's language (hooks/base_localize.go).
 pb.beforeSend = (url, options) => {
   options.headers = Object.assign({}, options.headers, { 'Accept-Language': lang() });
   return { url, options };

@@ -66,7 +66,7 @@ export function unitName(unit) {
   return b ? `${b.name || b.code} ${unit.number}` : unit.number;
 }
 
-/** owed is what a bill still asks for (hooks/payments.go outstanding). */
+/** owed is what a bill still asks for (hooks/fees_payments.go outstanding). */
 export const owed = (b) => (b.amount_fen || 0) - (b.discount_fen || 0) + (b.late_fee_fen || 0) - (b.paid_fen || 0);
 
 /**

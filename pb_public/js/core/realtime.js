@@ -57,7 +57,7 @@ export function useRealtime(col, topic, onEvent, { filter, expand, onReconnect }
 
 /**
  * useTopic subscribes to one of the server's narrow realtime topics (see
- * hooks/realtime_topics.go) while the component is mounted. Each message is
+ * hooks/base_realtime.go) while the component is mounted. Each message is
  * { collection, id, action } and nothing of the record: onEvent re-fetches
  * what it needs with the page's own token. collections, if given, keeps only
  * messages about those collections; onReconnect runs when the connection

@@ -296,7 +296,7 @@ function Period({ unit, group, version }) {
   </section>`;
 }
 
-/** Statement is the office's statement of a period (hooks/statements.go). */
+/** Statement is the office's statement of a period (hooks/fees_statements.go). */
 function Statement({ unit, period, version }) {
   const st = useAsync(() => pb.send(`/api/wuye/statements/${encodeURIComponent(unit.id)}`, { method: 'GET', query: { period } }), [unit.id, period, version]);
   let body;

@@ -274,7 +274,7 @@ function NewKeyForm({ community, onDone }) {
 // --- worker passes --------------------------------------------------------------
 
 // What the gate check would say, from what the list already holds
-// (hooks/passes.go PassValid); the check itself is the server's.
+// (hooks/renovation_passes.go PassValid); the check itself is the server's.
 function passState(p) {
   if (p.returned_at) return 'returned';
   if (p.valid_until && p.valid_until < today()) return 'expired';

@@ -35,7 +35,7 @@ function trendOption(rows) {
   return {
     textStyle: { fontFamily: font },
     color: ['#1e3a5f', '#0f766e', '#b45309', '#7c3aed', '#15803d'],
-    // richText: drawn on the canvas; the HTML tooltip's inline styles are refused by the pages' CSP (hooks/ops.go).
+    // richText: drawn on the canvas; the HTML tooltip's inline styles are refused by the pages' CSP (hooks/ops_pages.go).
     tooltip: { trigger: 'axis', renderMode: 'richText', valueFormatter: undefined },
     legend: { top: 0, type: 'scroll' },
     grid: { left: 8, right: 8, top: 56, bottom: 8, containLabel: true },

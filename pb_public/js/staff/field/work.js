@@ -93,7 +93,7 @@ export function WorkForm({ order: o, s, completeStep }) {
     const qty = Number(m.qty);
     const bad = {};
     if (!m.name.trim()) bad.name = t('required');
-    // As the server checks (hooks/money_bounds.go): 0 < qty ≤ 10000, two decimals.
+    // As the server checks (hooks/guard_money.go): 0 < qty ≤ 10000, two decimals.
     if (!(qty > 0 && qty <= 10000) || Math.abs(qty * 100 - Math.round(qty * 100)) > 1e-6) bad.qty = t('field.badQty');
     if (!Number.isInteger(fen)) bad.price = t('field.badYuan');
     setMErr(bad);
