@@ -196,3 +196,11 @@ func TestMaskedFieldsDeclared(t *testing.T) {
 		}
 	}
 }
+
+func TestMaskPhone(t *testing.T) {
+	for in, want := range map[string]string{"13900000001": "139****0001", "021-12345678": "021****5678", "12345": "****", "": "****"} {
+		if got := hooks.MaskPhone(in); got != want {
+			t.Errorf("MaskPhone(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

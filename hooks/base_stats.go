@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"time"
+
 	"wuye/lib/workcal"
 
 	validation "github.com/pocketbase/ozzo-validation/v4"

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+
 	"wuye/demo"
 	"wuye/hooks"
 	"wuye/internal/testapp"

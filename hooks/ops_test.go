@@ -1,13 +1,8 @@
 package hooks_test
 
 import (
-	"context"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/json"
 	"io/fs"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,12 +10,10 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
-	"github.com/pocketbase/pocketbase/tools/archive"
 
 	"wuye/demo"
 	"wuye/hooks"
@@ -28,168 +21,6 @@ import (
 )
 
 const opsBackupJob = "__pbAutoBackup__" // PocketBase's id of the backup cron job
-
-func opsCronExpr(app core.App, id string) string {
-	for _, j := range app.Cron().Jobs() {
-		if j.Id() == id {
-			return j.Expression()
-		}
-	}
-	return ""
-}
-
-// A new installation backs itself up every day at 03:30 office time and
-// keeps a week of backups, and the schedule is a live cron job.
-func TestBackupsScheduledByDefault(t *testing.T) {
-	app := testapp.New(t)
-	b := app.Settings().Backups
-	if b.Cron != "30 3 * * *" || b.CronMaxKeep != 7 {
-		t.Fatalf("backup settings after the migrations: cron %q keep %d, want \"30 3 * * *\" and 7", b.Cron, b.CronMaxKeep)
-	}
-	if got := opsCronExpr(app, opsBackupJob); got != "30 3 * * *" {
-		t.Fatalf("backup cron job %q, want the default schedule", got)
-	}
-	// The job itself makes a backup in pb_data/backups.
-	for _, j := range app.Cron().Jobs() {
-		if j.Id() == opsBackupJob {
-			j.Run()
-		}
-	}
-	fsys, err := app.NewBackupsFilesystem()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fsys.Close()
-	files, err := fsys.List("@auto_pb_backup_")
-	if err != nil || len(files) != 1 {
-		t.Fatalf("automatic backups after one run: %d (%v), want 1", len(files), err)
-	}
-}
-
-// WUYE_BACKUP_CRON / WUYE_BACKUP_KEEP replace the schedule when the server
-// starts; a value PocketBase would refuse stops the start and changes
-// nothing; "off" turns the schedule off.
-func TestBackupScheduleFromEnvironment(t *testing.T) {
-	app := testapp.New(t)
-	t.Setenv("WUYE_BACKUP_CRON", "0 2 * * 1-6")
-	t.Setenv("WUYE_BACKUP_KEEP", "14")
-	testapp.Handler(t, app) // runs the OnServe hooks, as `serve` does
-	if b := app.Settings().Backups; b.Cron != "0 2 * * 1-6" || b.CronMaxKeep != 14 {
-		t.Fatalf("settings after start with the environment: %q keep %d", b.Cron, b.CronMaxKeep)
-	}
-	if got := opsCronExpr(app, opsBackupJob); got != "0 2 * * 1-6" {
-		t.Fatalf("cron job %q after the change", got)
-	}
-
-	for _, bad := range [][]string{
-		{"WUYE_BACKUP_CRON", "every night"},
-		{"WUYE_BACKUP_CRON", "61 3 * * *"},
-		{"WUYE_BACKUP_KEEP", "0"},
-		{"WUYE_BACKUP_KEEP", "seven"},
-		{"WUYE_BACKUP_CRON", "30 3 * * *", "WUYE_BACKUP_KEEP", "-1"},
-	} {
-		if err := hooks.ApplyBackupEnv(app, envOf(bad...)); err == nil || !strings.Contains(err.Error(), "WUYE_BACKUP_") {
-			t.Errorf("%v accepted (%v), want an error naming the variable", bad, err)
-		}
-		if b := app.Settings().Backups; b.Cron != "0 2 * * 1-6" || b.CronMaxKeep != 14 || opsCronExpr(app, opsBackupJob) != "0 2 * * 1-6" {
-			t.Fatalf("%v changed the schedule to %q keep %d", bad, b.Cron, b.CronMaxKeep)
-		}
-	}
-	if err := hooks.ApplyBackupEnv(app, envOf("WUYE_BACKUP_CRON", "off")); err != nil {
-		t.Fatal(err)
-	}
-	if app.Settings().Backups.Cron != "" || opsCronExpr(app, opsBackupJob) != "" {
-		t.Fatal(`WUYE_BACKUP_CRON=off left the schedule on`)
-	}
-}
-
-// A backup restores: back up, change data (a record edited, one added, a
-// stored file removed), open the backup in a fresh data directory as an
-// operator would (`wuye serve --dir fresh` on the unzipped backup) — the
-// data are as they were when the backup was made.
-func TestBackupRestoresIntoAFreshDataDir(t *testing.T) {
-	app := testapp.New(t)
-	unitID := testapp.ID(t, "unit:1-101")
-	unit, err := app.FindRecordById("units", unitID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	area := unit.GetFloat("area_m2")
-	signed, err := app.FindFirstRecordByFilter("work_orders", "signature != ''")
-	if err != nil {
-		t.Fatalf("the demo has no signed work order: %v", err)
-	}
-	sigPath := filepath.Join(signed.BaseFilesPath(), signed.GetString("signature"))
-	sig := opsReadStored(t, app.DataDir(), sigPath)
-	notices := opsCount(t, app, "notices")
-
-	if err := app.CreateBackup(context.Background(), "before.zip"); err != nil {
-		t.Fatal(err)
-	}
-
-	unit.Set("area_m2", area+100)
-	if err := app.Save(unit); err != nil {
-		t.Fatal(err)
-	}
-	n := core.NewRecord(opsCol(t, app, "notices"))
-	n.Load(map[string]any{"community": testapp.ID(t, "community:CH"), "title": "备份之后的公告", "body": "x"})
-	if err := app.SaveNoValidate(n); err != nil {
-		t.Fatal(err)
-	}
-	signed.Set("signature", nil)
-	if err := app.SaveNoValidate(signed); err != nil {
-		t.Fatal(err)
-	}
-	if opsCount(t, app, "notices") != notices+1 {
-		t.Fatal("the change did not take")
-	}
-	if _, err := os.Stat(filepath.Join(app.DataDir(), "storage", sigPath)); !os.IsNotExist(err) {
-		t.Fatalf("the signature file is still stored after its removal: %v", err)
-	}
-
-	fresh := t.TempDir()
-	if err := archive.Extract(filepath.Join(app.DataDir(), "backups", "before.zip"), fresh); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(filepath.Join(fresh, "backups")); !os.IsNotExist(err) {
-		t.Fatal("a backup contains the earlier backups")
-	}
-	restored := core.NewBaseApp(core.BaseAppConfig{DataDir: fresh})
-	if err := restored.Bootstrap(); err != nil {
-		t.Fatal(err)
-	}
-	defer restored.ClearBootstrap()
-	if err := restored.RunAllMigrations(); err != nil { // as `serve` does; nothing left to apply
-		t.Fatal(err)
-	}
-	u, err := restored.FindRecordById("units", unitID)
-	if err != nil || u.GetFloat("area_m2") != area {
-		t.Fatalf("restored unit area %v (%v), want %v", u.GetFloat("area_m2"), err, area)
-	}
-	if got := opsCount(t, restored, "notices"); got != notices {
-		t.Fatalf("restored notices %d, want %d", got, notices)
-	}
-	if w, err := restored.FindRecordById("work_orders", signed.Id); err != nil || w.GetString("signature") == "" {
-		t.Fatalf("restored work order lost its signature: %v", err)
-	}
-	if got := opsReadStored(t, fresh, sigPath); string(got) != string(sig) {
-		t.Fatal("the restored signature file differs")
-	}
-	// The superuser made for the tests comes back too: the backup holds the
-	// accounts, so a restore is also how lost credentials are NOT recovered.
-	if su, err := restored.FindAuthRecordByEmail(core.CollectionNameSuperusers, "root@example.com"); err != nil || !su.ValidatePassword(demo.Password) {
-		t.Fatalf("restored superuser: %v", err)
-	}
-}
-
-func opsReadStored(t testing.TB, dataDir, key string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join(dataDir, "storage", key))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
 
 func opsCount(t testing.TB, app core.App, collection string, where ...dbx.Expression) int {
 	t.Helper()
@@ -532,163 +363,6 @@ func TestPIIAudit(t *testing.T) {
 		observed, len(accounts), fullN, maskedN, expanded)
 }
 
-func TestMaskPhone(t *testing.T) {
-	for in, want := range map[string]string{"13900000001": "139****0001", "021-12345678": "021****5678", "12345": "****", "": "****"} {
-		if got := hooks.MaskPhone(in); got != want {
-			t.Errorf("MaskPhone(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
-// scriptBlocks finds the inline <script> elements of an HTML page by plain
-// scanning (independently of the server's regular expression).
-func opsScriptBlocks(page string) []string {
-	var out []string
-	lower := strings.ToLower(page)
-	for i := 0; ; {
-		start := strings.Index(lower[i:], "<script")
-		if start < 0 {
-			return out
-		}
-		start += i
-		tagEnd := strings.Index(lower[start:], ">") + start
-		end := strings.Index(lower[tagEnd:], "</script") + tagEnd
-		if !strings.Contains(lower[start:tagEnd], "src=") {
-			out = append(out, page[tagEnd+1:end])
-		}
-		i = end + 1
-	}
-}
-
-func opsCSPHash(s string) string {
-	sum := sha256.Sum256([]byte(s))
-	return "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"
-}
-
-func opsCSPDirective(csp, name string) string {
-	for _, d := range strings.Split(csp, ";") {
-		d = strings.TrimSpace(d)
-		if strings.HasPrefix(d, name+" ") {
-			return d
-		}
-	}
-	return ""
-}
-
-// The pages (/ and /staff/) carry the security headers, and the CSP admits
-// exactly their inline import maps by hash; the API and the dashboard are
-// left to PocketBase. Editing an import map changes the hash the server
-// sends without a restart.
-func TestPageSecurityHeaders(t *testing.T) {
-	app := testapp.New(t)
-	hooks.ServePages(app, func() string { return "../pb_public" })
-	h := testapp.Handler(t, app)
-	get := func(h http.Handler, path string) *httptest.ResponseRecorder {
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
-		return rec
-	}
-	for _, path := range []string{"/", "/staff/"} {
-		rec := get(h, path)
-		if rec.Code != http.StatusOK {
-			t.Fatalf("%s: %d", path, rec.Code)
-		}
-		hd := rec.Header()
-		for k, want := range map[string]string{"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Referrer-Policy": "same-origin"} {
-			if hd.Get(k) != want {
-				t.Errorf("%s: %s = %q, want %q", path, k, hd.Get(k), want)
-			}
-		}
-		if !strings.Contains(hd.Get("Permissions-Policy"), "camera=()") {
-			t.Errorf("%s: Permissions-Policy %q", path, hd.Get("Permissions-Policy"))
-		}
-		csp := hd.Get("Content-Security-Policy")
-		for _, d := range []string{"default-src 'self'", "frame-ancestors 'none'", "base-uri 'self'", "form-action 'self'", "connect-src 'self'", "object-src 'none'"} {
-			if !strings.Contains(csp, d) {
-				t.Errorf("%s: CSP lacks %q: %s", path, d, csp)
-			}
-		}
-		scripts := opsCSPDirective(csp, "script-src")
-		if regexp.MustCompile(`'unsafe-inline'|'unsafe-eval'|\*|http:|https:|data:|blob:`).MatchString(scripts) {
-			t.Errorf("%s: script-src too wide: %s", path, scripts)
-		}
-		blocks := opsScriptBlocks(rec.Body.String())
-		if len(blocks) == 0 || !strings.Contains(blocks[0], `"imports"`) {
-			t.Fatalf("%s: no inline import map found in the page", path)
-		}
-		for _, b := range blocks {
-			if !strings.Contains(scripts, opsCSPHash(b)) {
-				t.Errorf("%s: the inline script's hash %s is not in %s", path, opsCSPHash(b), scripts)
-			}
-		}
-	}
-	// The printable rectification notice (opened by the portal as a blob:
-	// document under the portal's policy): its <style> and its print
-	// button's handler are admitted by hash.
-	reno, err := app.FindFirstRecordByFilter("renovations", "status = 'permitted'")
-	if err != nil {
-		t.Fatal(err)
-	}
-	code, body := testapp.Do(t, h, http.MethodPost, "/api/collections/renovation_violations/records",
-		`{"renovation":"`+reno.Id+`","severity":"major","kind":"load_bearing","description":"拆除承重墙","measures":["rectify"],"status":"open"}`, "supervisor@example.com")
-	if code != http.StatusOK {
-		t.Fatalf("violation: %d %s", code, body)
-	}
-	var v struct{ ID string }
-	if err := json.Unmarshal([]byte(body), &v); err != nil {
-		t.Fatal(err)
-	}
-	code, notice := testapp.Do(t, h, http.MethodGet, "/api/wuye/violations/"+v.ID+"/notice", "", "supervisor@example.com")
-	if code != http.StatusOK {
-		t.Fatalf("notice: %d %s", code, notice)
-	}
-	csp := get(h, "/").Header().Get("Content-Security-Policy")
-	style := regexp.MustCompile(`(?s)<style>(.*?)</style>`).FindStringSubmatch(notice)
-	onclick := regexp.MustCompile(`onclick="([^"]*)"`).FindStringSubmatch(notice)
-	if style == nil || onclick == nil {
-		t.Fatalf("the notice has no <style> or print button: %s", notice)
-	}
-	if !strings.Contains(opsCSPDirective(csp, "style-src"), opsCSPHash(style[1])) {
-		t.Errorf("the notice's style (%s) is not admitted: %s", opsCSPHash(style[1]), csp)
-	}
-	if scripts := opsCSPDirective(csp, "script-src"); !strings.Contains(scripts, "'unsafe-hashes' ") || !strings.Contains(scripts, opsCSPHash(onclick[1])) {
-		t.Errorf("the notice's print button (%s) is not admitted: %s", opsCSPHash(onclick[1]), scripts)
-	}
-
-	for _, path := range []string{"/api/health", "/_/"} {
-		if csp := get(h, path).Header().Get("Content-Security-Policy"); strings.Contains(csp, "sha256-") {
-			t.Errorf("%s got the pages' policy: %s", path, csp)
-		}
-	}
-
-	// A copy of the pages whose import map is edited while serving.
-	dir := t.TempDir()
-	page := "<!doctype html><script type=\"importmap\">\r\n{ \"imports\": { \"a\": \"/a.mjs\" } }\r\n</script><p>x</p>"
-	if err := os.WriteFile(filepath.Join(dir, "index.html"), []byte(page), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	app2 := testapp.New(t)
-	hooks.ServePages(app2, func() string { return dir })
-	h2 := testapp.Handler(t, app2)
-	// The browser hashes the script text with CR LF read as LF.
-	first := opsCSPHash("\n{ \"imports\": { \"a\": \"/a.mjs\" } }\n")
-	if csp := get(h2, "/").Header().Get("Content-Security-Policy"); !strings.Contains(csp, first) {
-		t.Fatalf("CSP %s lacks %s", csp, first)
-	}
-	edited := strings.Replace(page, "/a.mjs", "/b.mjs", 1)
-	if err := os.WriteFile(filepath.Join(dir, "index.html"), []byte(edited), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	later := time.Now().Add(time.Minute) // a modification time surely different
-	if err := os.Chtimes(filepath.Join(dir, "index.html"), later, later); err != nil {
-		t.Fatal(err)
-	}
-	second := opsCSPHash("\n{ \"imports\": { \"a\": \"/b.mjs\" } }\n")
-	if csp := get(h2, "/").Header().Get("Content-Security-Policy"); !strings.Contains(csp, second) || strings.Contains(csp, first) {
-		t.Fatalf("after the edit the CSP is %s, want %s and not %s", csp, second, first)
-	}
-}
-
 // No secret is kept in the repository: no private key, no access key, no
 // password or token literal other than the documented demo password (and
 // the browser tests' sandbox key), and a fresh installation — migrations
@@ -756,17 +430,4 @@ func TestNoSecretsInRepo(t *testing.T) {
 		t.Fatalf("migrations and the demo made %d superusers", n)
 	}
 	t.Logf("%d files scanned", scanned)
-}
-
-// envOf is a getenv over the given name, value pairs (the environment the
-// Apply…Env functions read, without touching the process's).
-func envOf(kv ...string) func(string) string {
-	return func(k string) string {
-		for i := 0; i+1 < len(kv); i += 2 {
-			if kv[i] == k {
-				return kv[i+1]
-			}
-		}
-		return ""
-	}
 }
