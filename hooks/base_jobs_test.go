@@ -1,11 +1,14 @@
 package hooks_test
 
 import (
+	"maps"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 
 	"wuye/hooks"
@@ -196,5 +199,39 @@ func TestMissedInspectionJobRereads(t *testing.T) {
 		if k, _ := app.CountRecords("events", dbx.HashExp{"action": "missed_inspection", "subject_id": id}); k != 1 {
 			t.Fatalf("a site nobody inspected has %d missed-inspection events", k)
 		}
+	}
+}
+
+// TestScheduledJobs: once the app serves, every scheduled job of Wuye is on
+// the cron at its time (office time, see hooks.Register) — the table of
+// docs/DESIGN.md's deadlines and registers.
+func TestScheduledJobs(t *testing.T) {
+	app := testapp.New(t)
+	rt, err := apis.NewRouter(app)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := app.OnServe().Trigger(&core.ServeEvent{App: app, Router: rt}, func(e *core.ServeEvent) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"wuye_complaint_deadlines": "*/5 * * * *",
+		"wuye_work_order_replies":  "* * * * *",
+		"wuye_work_order_revisits": "10 0 * * *",
+		"wuye_arrears":             "0 8 * * *",
+		"wuye_end_links":           "1 0 * * *",
+		"wuye_renovation_reviews":  "*/10 * * * *",
+		"wuye_missed_inspections":  "0 18 * * *",
+		"wuye_patrol_tasks":        "5 0 * * *",
+		"wuye_key_loans":           "*/15 * * * *",
+	}
+	got := map[string]string{}
+	for _, j := range app.Cron().Jobs() {
+		if strings.HasPrefix(j.Id(), "wuye_") {
+			got[j.Id()] = j.Expression()
+		}
+	}
+	if !maps.Equal(got, want) {
+		t.Fatalf("scheduled jobs:\n got %v\nwant %v", got, want)
 	}
 }
