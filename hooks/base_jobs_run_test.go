@@ -17,7 +17,7 @@ func TestRunJobRunsEveryStep(t *testing.T) {
 	if err := app.Bootstrap(); err != nil {
 		t.Fatal(err)
 	}
-	defer app.ResetBootstrapState()
+	defer app.ClearBootstrap()
 
 	at := time.Date(2026, 3, 1, 7, 30, 0, 0, time.UTC)
 	var ran []string
