@@ -9,6 +9,7 @@ import (
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
 
 	"wuye/lib/money"
 )
@@ -204,48 +205,82 @@ func recordVisitOutcome(e *core.RecordRequestEvent) error {
 			return badRequest(validation.Errors{f: codedError("wuye_field_locked")})
 		}
 	}
+	action, err := applyOutcome(v, orig, e.Auth, now())
+	if err != nil {
+		return err
+	}
+	return inTxChecked(e, orig, []string{"status", "attempts"}, func(tx core.App) error {
+		return outcomeEvent(tx, v, orig, e.Auth, action)
+	})
+}
+
+// applyOutcome checks the outcome set on visit v (orig as stored) by staff
+// member by at instant at, and fills in what the server sets: who and
+// when, the attempts, the status and the deadline. It returns the event's
+// action.
+func applyOutcome(v, orig, by *core.Record, at time.Time) (string, error) {
 	if orig.GetString("status") != "open" {
-		return badRequest(validation.Errors{"outcome": codedError("wuye_visit_recorded")})
+		return "", badRequest(validation.Errors{"outcome": codedError("wuye_visit_recorded")})
 	}
 	outcome := v.GetString("outcome")
 	if outcome == "" {
-		return badRequest(validation.Errors{"outcome": codedError("validation_required")})
+		return "", badRequest(validation.Errors{"outcome": codedError("validation_required")})
 	}
-	if !isVisitor(e.Auth, orig) {
+	if !isVisitor(by, orig) {
 		who := arrearsVisitor[orig.GetString("step")]
-		return apis.NewForbiddenError("", validation.Errors{"outcome": codedError("wuye_visit_not_yours", who.zh, who.en)})
+		return "", apis.NewForbiddenError("", validation.Errors{"outcome": codedError("wuye_visit_not_yours", who.zh, who.en)})
 	}
-	day := today()
+	day := dayOf(at)
 	promised := v.GetString("promised_on")
 	switch {
 	case outcome == "promised" && (!isCivilDate(promised) || promised < day):
-		return badRequest(validation.Errors{"promised_on": codedError("wuye_promise_date")})
+		return "", badRequest(validation.Errors{"promised_on": codedError("wuye_promise_date")})
 	case outcome != "promised" && promised != "":
-		return badRequest(validation.Errors{"promised_on": codedError("wuye_promise_only")})
+		return "", badRequest(validation.Errors{"promised_on": codedError("wuye_promise_only")})
 	}
-	v.Set("recorded_at", nowDateTime())
-	v.Set("recorded_by", e.Auth.Id)
-	action := "outcome"
+	stamp, _ := types.ParseDateTime(at)
+	v.Set("recorded_at", stamp)
+	v.Set("recorded_by", by.Id)
 	if outcome == "not_home" {
 		v.Set("attempts", orig.GetInt("attempts")+1)
-		action = "attempt"
-	} else {
-		v.Set("status", "recorded")
-		deadline := promised
-		if deadline == "" {
-			deadline = civil(day).AddDate(0, 0, reminderDays).Format(time.DateOnly)
-		}
-		v.Set("deadline", deadline)
+		return "attempt", nil
 	}
-	return inTxChecked(e, orig, []string{"status", "attempts"}, func(tx core.App) error {
-		note := outcomeNames[outcome]
-		if d := v.GetString("deadline"); d != "" {
-			note += "，缴费期限 " + d
+	v.Set("status", "recorded")
+	deadline := promised
+	if deadline == "" {
+		deadline = civil(day).AddDate(0, 0, reminderDays).Format(time.DateOnly)
+	}
+	v.Set("deadline", deadline)
+	return "outcome", nil
+}
+
+func outcomeEvent(tx core.App, v, orig, by *core.Record, action string) error {
+	note := outcomeNames[v.GetString("outcome")]
+	if d := v.GetString("deadline"); d != "" {
+		note += "，缴费期限 " + d
+	}
+	if n := v.GetString("outcome_note"); n != "" {
+		note += "：" + n
+	}
+	return RecordEvent(tx, Event{Subject: v, Action: action, From: orig.GetString("status"), To: v.GetString("outcome"), Actor: by, Note: note})
+}
+
+// RecordVisitOutcome records the outcome of visit v as its visitor by would
+// through the API, at instant at (the demo loader dates its visits with it).
+func RecordVisitOutcome(app core.App, v, by *core.Record, at time.Time, outcome, promisedOn, note string) error {
+	orig := v.Original()
+	v.Set("outcome", outcome)
+	v.Set("promised_on", promisedOn)
+	v.Set("outcome_note", note)
+	action, err := applyOutcome(v, orig, by, at)
+	if err != nil {
+		return err
+	}
+	return app.RunInTransaction(func(tx core.App) error {
+		if err := tx.Save(v); err != nil {
+			return err
 		}
-		if n := v.GetString("outcome_note"); n != "" {
-			note += "：" + n
-		}
-		return RecordEvent(tx, Event{Subject: v, Action: action, From: orig.GetString("status"), To: outcome, Actor: e.Auth, Note: note})
+		return outcomeEvent(tx, v, orig, by, action)
 	})
 }
 
