@@ -5,6 +5,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 	m "github.com/pocketbase/pocketbase/migrations"
+	"github.com/pocketbase/pocketbase/tools/types"
 )
 
 func init() {
@@ -70,6 +71,10 @@ func arrearsVisitsUp(app core.App) error {
 		rel("recorded_by", staff, false),
 		date("deadline", false), // pay by this day, or the next step is taken
 	)
+	// Money is bounded as migration 0032 bounds every *_fen field.
+	if f, ok := v.Fields.GetByName("amount_fen").(*core.NumberField); ok {
+		f.Max = types.Pointer(float64(MaxFen))
+	}
 	withAutodates(v)
 	v.AddIndex("idx_arrears_visits_bill_step", true, "bill, step", "")
 	v.AddIndex("idx_arrears_visits_list", false, "community, status, step", "")
