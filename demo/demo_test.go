@@ -101,6 +101,27 @@ func TestDemoCommunityIsComplete(t *testing.T) {
 	if n, _ := app.CountRecords("bills", dbx.HashExp{"community": ch, "period": "2026-Q4"}); n == 0 {
 		t.Error("the current quarter is not billed in the demo")
 	}
+	// The arrears ladder: notices waiting for delivery (待送达), a visit
+	// waiting for the area manager, one escalated to the supervisor.
+	for name, where := range map[string]dbx.Expression{
+		"undelivered first notice":  dbx.NewExp("stage = '1' AND delivered_at = ''"),
+		"undelivered second notice": dbx.NewExp("stage = '2' AND delivered_at = ''"),
+		"delivered notice":          dbx.NewExp("delivered_at != '' AND deadline != ''"),
+		"escalation record":         dbx.HashExp{"stage": "escalated"},
+	} {
+		if n, _ := app.CountRecords("reminders", dbx.HashExp{"community": ch}, where); n == 0 {
+			t.Errorf("no %s in the demo", name)
+		}
+	}
+	for _, where := range []dbx.HashExp{
+		{"step": "area_manager", "status": "open", "assignee": testapp.ID(t, "staff:areamgr@example.com")},
+		{"step": "area_manager", "status": "recorded", "outcome": "refused"},
+		{"step": "supervisor", "status": "open"},
+	} {
+		if n, _ := app.CountRecords("arrears_visits", dbx.HashExp{"community": ch}, where); n != 1 {
+			t.Errorf("%d arrears visits with %v in the demo, want 1", n, where)
+		}
+	}
 	for _, status := range []string{"submitted", "engineering_passed", "approved", "permitted", "suspended",
 		"completion_requested", "acceptance_failed", "accepted", "closed", "rejected"} {
 		if n, _ := app.CountRecords("renovations", dbx.HashExp{"community": ch, "status": status}); n == 0 {

@@ -71,9 +71,81 @@ func (l *loader) fees() {
 			return
 		}
 	}
+	l.arrears()
 	// Today's run of the arrears ladder: first notices for what is overdue,
-	// for the area managers to deliver.
+	// for the area managers to deliver (待送达).
 	if _, err := hooks.IssueReminders(l.app, clock.Now().In(workcal.Shanghai).Format(time.DateOnly)); err != nil {
 		l.err = fmt.Errorf("demo reminders: %w", err)
 	}
+}
+
+// arrears replays the ladder of three overdue third-quarter bills of
+// 一片区 since they fell due on 07-10: one is escalated to the supervisor
+// (the area manager's visit was refused), one waits for the area manager's
+// visit, one waits for its second notice to be delivered. The other overdue
+// bills' first notices were never delivered, so they stay at the first
+// notice (待送达).
+func (l *loader) arrears() {
+	if l.err != nil {
+		return
+	}
+	mgr := l.account("staff", "areamgr@example.com")
+	if mgr == nil {
+		l.err = fmt.Errorf("demo arrears: no area manager")
+		return
+	}
+	// Not the named residents' units, which the tests use as they are.
+	open, err := l.app.FindRecordsByFilter("bills", "period = '2026-Q3' && fee_item != '' && (status = 'issued' || status = 'partially_paid') && "+
+		"unit.building.area.manager = {:m} && unit != {:u1} && unit != {:u2}", "unit", 3, 0,
+		map[string]any{"m": mgr.Id, "u1": l.units["1-101"].Id, "u2": l.units["1-102"].Id})
+	if err != nil || len(open) < 3 {
+		l.err = fmt.Errorf("demo arrears: %d overdue bills of 一片区: %v", len(open), err)
+		return
+	}
+	supervisorStep, visitStep, waiting := open[0], open[1], open[2]
+	at := func(day string) time.Time {
+		t, _ := time.ParseInLocation("2006-01-02 15:04", day+" 10:00", workcal.Shanghai)
+		return t
+	}
+	run := func(day string) {
+		if l.err == nil {
+			_, l.err = hooks.IssueReminders(l.app, day)
+		}
+	}
+	deliver := func(b *core.Record, stage, day string) {
+		if l.err != nil {
+			return
+		}
+		r, err := l.app.FindFirstRecordByFilter("reminders", "bill = {:b} && stage = {:s}", map[string]any{"b": b.Id, "s": stage})
+		if err != nil {
+			l.err = fmt.Errorf("demo arrears: notice %s of %s: %w", stage, b.GetString("serial"), err)
+			return
+		}
+		l.err = hooks.DeliverReminder(l.app, r, mgr, at(day), "交业主本人")
+	}
+	run("2026-07-11")
+	deliver(supervisorStep, "1", "2026-07-12")
+	deliver(visitStep, "1", "2026-07-12")
+	deliver(waiting, "1", "2026-07-14")
+	run("2026-07-23")
+	run("2026-07-25") // the third bill's second notice: not delivered since
+	deliver(supervisorStep, "2", "2026-07-24")
+	deliver(visitStep, "2", "2026-07-24")
+	run("2026-08-04")
+	deliver(supervisorStep, "3", "2026-08-05")
+	deliver(visitStep, "3", "2026-08-05")
+	run("2026-08-16") // both escalated: the area manager's visits
+	if l.err != nil {
+		l.err = fmt.Errorf("demo arrears: %w", l.err)
+		return
+	}
+	v, err := l.app.FindFirstRecordByFilter("arrears_visits", "bill = {:b}", map[string]any{"b": supervisorStep.Id})
+	if err != nil {
+		l.err = fmt.Errorf("demo arrears: the area manager's visit: %w", err)
+		return
+	}
+	if l.err = hooks.RecordVisitOutcome(l.app, v, mgr, at("2026-08-18"), "refused", "", "业主称楼道卫生差，拒缴物业费"); l.err != nil {
+		return
+	}
+	run("2026-08-29") // ten days on, unpaid: the supervisor's visit
 }

@@ -241,7 +241,8 @@ test('the reminders print view renders one page per unit', async () => {
   assert.ok(serverCapitals);
   const sheet = page.locator(`section[data-unit="${single.unit}"]`);
   assert.equal((await sheet.getByTestId('notice-capitals').textContent()).trim(), serverCapitals);
-  await sheet.getByText(single.deadline).first().waitFor();
+  // Not yet delivered, the notice gives ten days from its receipt.
+  await sheet.getByText(single.deadline || '收到本通知之日起 10 日内').first().waitFor();
   await sheet.getByText(single.expand.bill.serial).waitFor();
 
   await shot(page, 'staff-print-reminders', { clip: { x: 0, y: 0, width: 1280, height: 1300 } });

@@ -1,6 +1,7 @@
 // The area manager's rounds: a vacant-unit patrol signed in with a finding
-// (which raises a work order), reminder notices marked delivered, overdue
-// key loans in view; another role is kept out.
+// (which raises a work order), reminder notices waiting for delivery (待送达)
+// marked delivered, an arrears home visit's outcome recorded, overdue key
+// loans in view; another role is kept out.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launch, newPage, signIn, api, shot, PHONE, DESKTOP } from './harness.mjs';
@@ -50,16 +51,18 @@ test("an area manager works through today's rounds", async () => {
   for (const m of missed) assert.equal((await mgr.collection('patrol_tasks').getOne(m.id)).status, 'made_up', `the task due ${m.due_on} is made up`);
 
   // Deliver one household's reminder notices.
-  const reminders = await mgr.collection('reminders').getFullList({ filter: mgr.filter('delivered_at = "" && unit.building.area.manager = {:me}', { me: me.id }), expand: 'unit.building', sort: 'unit' });
+  const waiting = 'delivered_at = "" && stage != "escalated" && (bill.status = "issued" || bill.status = "partially_paid")';
+  const reminders = await mgr.collection('reminders').getFullList({ filter: mgr.filter(`${waiting} && unit.building.area.manager = {:me}`, { me: me.id }), expand: 'unit.building', sort: 'unit' });
   assert.ok(reminders.length > 0, 'the demo issues notices for this area');
   const unit = reminders[0].unit;
   const name = `${reminders[0].expand.unit.expand.building.name} ${reminders[0].expand.unit.number}`;
   const item = page.locator('#h-reminders ~ ul > li').filter({ hasText: name }).first();
+  await item.getByText('待送达').waitFor();
   await item.getByRole('textbox').fill('交业主本人');
   await item.getByRole('button', { name: '登记送达' }).click();
   await page.getByRole('dialog').getByRole('button', { name: '登记送达' }).click();
   await page.locator('.toast').filter({ hasText: '已登记送达' }).waitFor();
-  const after = await mgr.collection('reminders').getFullList({ filter: mgr.filter('unit = {:u}', { u: unit }) });
+  const after = await mgr.collection('reminders').getFullList({ filter: mgr.filter('unit = {:u} && stage != "escalated" && (bill.status = "issued" || bill.status = "partially_paid")', { u: unit }) });
   for (const r of after) {
     assert.equal(r.delivered_by, me.id);
     assert.equal(r.delivery_note, '交业主本人');
@@ -70,6 +73,59 @@ test("an area manager works through today's rounds", async () => {
   await page.locator('#h-keys ~ ul > li').first().waitFor();
   assert.deepEqual(page.scriptErrors, []);
   await page.context().close();
+});
+
+// The arrears home visits ([000] 管理员 4.1.3.2): the area manager records
+// the outcome of their visit on the rounds screen; the supervisor's step is
+// on the supervisor's list, not theirs, and the cashier sees the bill's stage.
+test('an area manager records the outcome of an arrears home visit', async () => {
+  const mgr = await api(server.url, 'areamgr@example.com');
+  const me = mgr.authStore.record;
+  const visit = await mgr.collection('arrears_visits').getFirstListItem(mgr.filter('assignee = {:me} && status = "open"', { me: me.id }), { expand: 'unit.building' });
+  const supervisorStep = await mgr.collection('arrears_visits').getFirstListItem('step = "supervisor" && status = "open"');
+  const page = await newPage(browser, DESKTOP);
+  await signIn(page, server.url, 'areamgr@example.com', '/staff/');
+  await page.waitForURL(/#\/rounds$/);
+  await page.getByRole('heading', { name: '上门催缴' }).waitFor();
+  assert.equal(await page.locator(`[data-visit="${supervisorStep.id}"]`).count(), 0, "the supervisor's step is not on the area manager's list");
+  const row = page.locator(`[data-visit="${visit.id}"]`);
+  await row.getByText('片区管理员上门').waitFor();
+  await row.getByRole('button', { name: '登记结果' }).click();
+  const unitLabel = `${visit.expand.unit.expand.building.name} ${visit.expand.unit.number}`;
+  const form = page.getByRole('form', { name: `登记结果 ${unitLabel}` });
+  await form.getByLabel('上门结果').selectOption('promised');
+  const promised = new Date(Date.now() + 7 * 86400000).toLocaleDateString('sv', { timeZone: 'Asia/Shanghai' });
+  await form.getByLabel('承诺缴费日期').fill(promised);
+  await form.getByLabel(/情况说明/).fill('业主答应下周缴清');
+  await form.getByRole('button', { name: '登记结果' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: '登记结果' }).click();
+  await page.locator('.toast').filter({ hasText: '上门结果已登记' }).waitFor();
+  await row.waitFor({ state: 'detached', timeout: 5000 }); // off the list
+  const saved = await mgr.collection('arrears_visits').getOne(visit.id);
+  assert.equal(saved.status, 'recorded');
+  assert.equal(saved.outcome, 'promised');
+  assert.equal(saved.deadline, promised);
+  assert.equal(saved.recorded_by, me.id);
+  assert.deepEqual(page.scriptErrors, []);
+  await page.context().close();
+
+  // The supervisor has their step on their rounds and a link on the dashboard.
+  const sup = await newPage(browser, DESKTOP);
+  await signIn(sup, server.url, 'supervisor@example.com', '/staff/');
+  await sup.waitForURL(/#\/dashboard$/);
+  await sup.getByTestId('my-visits').click();
+  await sup.waitForURL(/#\/rounds$/);
+  await sup.locator(`[data-visit="${supervisorStep.id}"]`).getByText('客服主管上门').waitFor();
+  assert.deepEqual(sup.scriptErrors, []);
+  await sup.context().close();
+
+  // The cashier's bill view shows the stage: the visit's outcome and its deadline.
+  const cash = await newPage(browser, DESKTOP);
+  await signIn(cash, server.url, 'cashier@example.com', '/staff/');
+  await cash.goto(`${server.url}/staff/#/cashier?unit=${visit.unit}`);
+  await cash.locator(`tr[data-bill="${visit.bill}"]`).getByTestId('ladder').getByText(`片区管理员上门 · 承诺限期缴纳 · 期限 ${promised}`).waitFor();
+  assert.deepEqual(cash.scriptErrors, []);
+  await cash.context().close();
 });
 
 test('a technician is kept out of the rounds', async () => {

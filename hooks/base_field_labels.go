@@ -41,6 +41,9 @@ var documentFieldLabels = map[string]text{
 	"late_fee_fen": {"滞纳金", "Late fee"}, "late_fee_rate": {"滞纳金日费率", "Daily late-fee rate"}, "payer": {"缴费人", "Payer"},
 	"payer_name": {"交款人", "Payer"}, "balance_fen": {"押金余额", "Balance"}, "stage": {"催缴阶段", "Stage"},
 	"issued_on": {"发出日期", "Issued on"}, "deadline": {"缴费期限", "Deadline"}, "note": {"备注", "Note"},
+	"reminder": {"催缴通知", "Reminder"}, "step": {"催缴步骤", "Step"}, "assignee": {"上门人", "Visitor"}, "outcome": {"上门结果", "Outcome"},
+	"promised_on": {"承诺缴费日期", "Promised to pay by"}, "outcome_note": {"上门情况说明", "What happened"},
+	"attempts": {"未遇次数", "Visits with nobody home"}, "recorded_at": {"登记时间", "Recorded at"}, "recorded_by": {"登记人", "Recorded by"},
 	"reading": {"读数", "Reading"}, "read_on": {"抄表日期", "Read on"}, "meter": {"表计", "Meter"}, "cycle": {"计费周期", "Cycle"},
 	// vacancy and keys
 	"label": {"钥匙名称", "Key label"}, "slot": {"钥匙柜位置", "Cabinet slot"}, "borrower_staff": {"借用员工", "Borrowing staff"},

@@ -1,6 +1,7 @@
 package hooks
 
 import (
+	"fmt"
 	"html/template"
 	"net/http"
 	"strings"
@@ -27,7 +28,7 @@ var noticePage = template.Must(template.New("notice").Parse(`<!doctype html>
 <button onclick="print()">打印 Print</button>
 <h1>{{.Title}}</h1>
 <p>尊敬的 {{.Payer}}：</p>
-<p>您的房屋 <b>{{.Unit}}</b> 以下费用已逾期未缴，请于 <b>{{.Deadline}}</b> 前到物业服务中心或通过网上缴费缴清。逾期将按规定自缴费期限次日起计收滞纳金。</p>
+<p>您的房屋 <b>{{.Unit}}</b> 以下费用已逾期未缴，请于 <b>{{.PayBy}}</b>到物业服务中心或通过网上缴费缴清。逾期将按规定自缴费期限次日起计收滞纳金。</p>
 <table><tr><th>账单号</th><th>项目</th><th>账期</th><th class="right">欠费</th></tr>
 <tr><td>{{.Serial}}</td><td>{{.Item}}</td><td>{{.Period}}</td><td class="right">{{.Amount}}</td></tr></table>
 <p>欠费合计（大写）：<b>{{.Capitals}}</b></p>
@@ -58,10 +59,18 @@ func reminderNotice(e *core.RequestEvent) error {
 	// else (a tenant does not learn the owner's name: hooks/guard_resident_ids.go).
 	payer := payerAddress(e.App, e.Auth, unit, b.GetString("payer"))
 	amount := int64(r.GetInt("amount_fen"))
+	// The ten days run from the day the household receives the notice
+	// ([000] 收费员 4.2.1.9): a notice printed before its delivery says so.
+	payBy := fmt.Sprintf("收到本通知之日起 %d 日内", reminderDays)
+	if d := r.GetString("deadline"); d != "" {
+		payBy = d + " 前"
+	} else if r.GetString("stage") == "escalated" {
+		payBy = "尽快"
+	}
 	var page strings.Builder
 	if err := noticePage.Execute(&page, map[string]any{
 		"Title": noticeTitles[r.GetString("stage")], "Payer": payer,
-		"Unit": building.GetString("name") + " " + unit.GetString("number"), "Deadline": r.GetString("deadline"),
+		"Unit": building.GetString("name") + " " + unit.GetString("number"), "PayBy": payBy,
 		"Serial": b.GetString("serial"), "Item": item, "Period": b.GetString("period"),
 		"Amount": money.Yuan(amount), "Capitals": money.Capital(amount), "Phone": community.GetString("phone"),
 		"Office": community.GetString("name") + "物业服务中心", "IssuedOn": r.GetString("issued_on"),

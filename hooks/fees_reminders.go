@@ -5,38 +5,56 @@ import (
 	"fmt"
 	"math/big"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/pocketbase/dbx"
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
 
 	"wuye/lib/fee"
 	"wuye/lib/money"
 	"wuye/lib/workcal"
 )
 
-// The arrears ladder ([000] 收费员 4.2.1.8–4.2.1.11, 管理员 4.1.3): a first notice once a bill is past due (the
-// cron job runs daily, so it is out well before the 20th), a second 10 days
-// after the first if still unpaid, a final one 10 days after that, then
-// escalation to the area manager, the supervisor and the director. Each
-// notice gives 10 days to pay.
+// The arrears ladder ([000] 收费员 4.2.1.8–4.2.1.11, 管理员 4.1.3): a first
+// notice once a bill is past due (the cron job runs daily, so it is out
+// well before the 20th); the household has 10 days from the day it
+// *received* a notice to pay (业主收到催款通知单后10日内), so a notice's
+// deadline is set when its delivery is recorded, and an undelivered notice
+// holds the ladder. Unpaid after the first notice's deadline, a second; after
+// the second's, a final one; after the final one's, the home visits
+// (hooks/fees_arrears.go).
 const reminderDays = 10
 
 var reminderNext = map[string]string{"": "1", "1": "2", "2": "3", "3": "escalated"}
 
 func registerReminders(app core.App) {
 	app.OnRecordUpdateRequest("reminders").BindFunc(deliverReminder)
+	registerArrearsVisits(app)
 	addJob(app, "wuye_arrears", "0 8 * * *",
 		jobStep{"arrears ladder: reminders issued", daily(IssueReminders)},
 		jobStep{"late fees", daily(func(app core.App, day string) (int, error) { return 0, AccrueLateFees(app, day) })})
 }
 
+// noticeDeadline is the last day to pay under reminder r: ten days after
+// the (Shanghai) day it was delivered; "" while it is undelivered.
+func noticeDeadline(r *core.Record) string {
+	at := r.GetDateTime("delivered_at")
+	if at.IsZero() {
+		return ""
+	}
+	return civil(dayOf(at.Time())).AddDate(0, 0, reminderDays).Format(time.DateOnly)
+}
+
 // IssueReminders moves every open, overdue bill one step up the ladder when
 // its time has come on day (YYYY-MM-DD): no notice yet and past due → the
-// first; a notice whose deadline has passed → the next. It is idempotent: a
-// bill gets each stage once (a unique index guards it), and a paid bill,
-// no longer open, leaves the ladder.
+// first; a notice delivered and its deadline passed → the next; after the
+// final notice, the home visits one step at a time (advanceVisits). A notice
+// not yet delivered holds its bill where it is. It is idempotent: a bill
+// gets each stage once (a unique index guards it), and a paid bill, no
+// longer open, leaves the ladder.
 func IssueReminders(app core.App, day string) (int, error) {
 	issued := 0
 	err := app.RunInTransaction(func(tx core.App) error {
@@ -52,22 +70,21 @@ func IssueReminders(app core.App, day string) (int, error) {
 			stage := b.GetString("reminder_stage")
 			if stage != "" {
 				last, err := tx.FindFirstRecordByFilter("reminders", "bill = {:b} && stage = {:s}", dbx.Params{"b": b.Id, "s": stage})
-				if err != nil || last.GetString("deadline") >= day {
-					continue // still within the last notice's deadline
+				if err != nil {
+					continue
+				}
+				if deadline := noticeDeadline(last); deadline == "" || deadline >= day {
+					continue // not delivered yet, or still within its deadline
 				}
 			}
 			next := reminderNext[stage]
-			deadline := ""
-			if next != "escalated" {
-				deadline = civil(day).AddDate(0, 0, reminderDays).Format(time.DateOnly)
-			}
 			col, err := tx.FindCachedCollectionByNameOrId("reminders")
 			if err != nil {
 				return err
 			}
 			r := core.NewRecord(col)
 			for k, v := range map[string]any{"community": b.GetString("community"), "bill": b.Id, "unit": b.GetString("unit"),
-				"stage": next, "issued_on": day, "deadline": deadline, "amount_fen": outstanding(b)} {
+				"stage": next, "issued_on": day, "amount_fen": outstanding(b)} {
 				r.Set(k, v)
 			}
 			if err := tx.Save(r); err != nil {
@@ -77,36 +94,20 @@ func IssueReminders(app core.App, day string) (int, error) {
 			if err := tx.Save(b); err != nil {
 				return err
 			}
-			if err := RecordEvent(tx, Event{Subject: b, Action: "reminder", From: stage, To: next, Public: true,
-				Note: fmt.Sprintf("欠费 %s，请于 %s 前缴纳", money.Yuan(outstanding(b)), deadline)}); err != nil {
-				return err
-			}
+			note := fmt.Sprintf("欠费 %s，请于收到通知后 %d 日内缴纳", money.Yuan(outstanding(b)), reminderDays)
 			if next == "escalated" {
-				if err := escalateArrears(tx, b); err != nil {
-					return err
-				}
+				note = fmt.Sprintf("欠费 %s，三次催缴仍未缴纳，转上门催缴", money.Yuan(outstanding(b)))
+			}
+			if err := RecordEvent(tx, Event{Subject: b, Action: "reminder", From: stage, To: next, Public: true, Note: note}); err != nil {
+				return err
 			}
 			issued++
 		}
-		return nil
+		n, err := advanceVisits(tx, day)
+		issued += n
+		return err
 	})
 	return issued, err
-}
-
-// escalateArrears tells the unit's area manager (a home visit), and the
-// supervisors and the director of the community.
-func escalateArrears(tx core.App, b *core.Record) error {
-	unit, err := tx.FindRecordById("units", b.GetString("unit"))
-	if err != nil {
-		return err
-	}
-	title := fmt.Sprintf("账单 %s（%s）三次催缴仍未缴纳，欠费 %s，请上门处理", b.GetString("serial"), unit.GetString("number"), money.Yuan(outstanding(b)))
-	if m := areaManagerOf(tx, unit.Id); m != nil {
-		if err := Notify(tx, Notice{Recipient: m, Kind: "arrears_escalated", Title: title, Subject: b}); err != nil {
-			return err
-		}
-	}
-	return notifyManagers(tx, b, "arrears_escalated", title)
 }
 
 // AccrueLateFees sets the late fee of every reminded, open bill as of day:
@@ -149,7 +150,14 @@ func LateFee(app core.App, b *core.Record, day time.Time) (int64, error) {
 	if err != nil {
 		return 0, nil // no notice, no late fee
 	}
-	from := civil(first.GetString("deadline")).AddDate(0, 0, 1)
+	// From the day after the first notice's deadline, ten days after the
+	// household received it: an undelivered notice starts no late fee
+	// ([000] 管理员 4.1.3.1: 对已收到催缴通知的业主但仍未及时缴费的…滞纳金已开始计算).
+	deadline := noticeDeadline(first)
+	if deadline == "" {
+		return 0, nil
+	}
+	from := civil(deadline).AddDate(0, 0, 1)
 	if day.Before(from) {
 		return 0, nil
 	}
@@ -218,7 +226,8 @@ func allocationsByDay(app core.App, b *core.Record) (map[string]int64, error) {
 
 // deliverReminder records that a notice was handed to the household: the
 // only change a reminder admits, once, stamped with who and when by the
-// server. The client asks for it by sending any delivered_at.
+// server, which also sets the notice's deadline from that day. The client
+// asks for it by sending any delivered_at.
 func deliverReminder(e *core.RecordRequestEvent) error {
 	r, orig := e.Record, e.Record.Original()
 	if !orig.GetDateTime("delivered_at").IsZero() {
@@ -227,14 +236,47 @@ func deliverReminder(e *core.RecordRequestEvent) error {
 	if r.GetDateTime("delivered_at").IsZero() {
 		return badRequest(validation.Errors{"delivered_at": codedError("validation_required")})
 	}
-	r.Set("delivered_at", nowDateTime())
-	r.Set("delivered_by", actorID(e.Auth))
 	for _, f := range changedFields(orig, r) {
 		if f != "delivered_at" && f != "delivered_by" && f != "delivery_note" {
 			return badRequest(validation.Errors{f: codedError("wuye_field_locked")})
 		}
 	}
-	return inTx(e, func(tx core.App) error {
-		return RecordEvent(tx, Event{Subject: r, Action: "delivered", Actor: e.Auth, Public: true, Note: r.GetString("delivery_note")})
+	markDelivered(r, e.Auth, now())
+	return inTx(e, func(tx core.App) error { return deliveredEvent(tx, r, e.Auth) })
+}
+
+// markDelivered stamps reminder r delivered by staff member by at instant
+// at, and sets its deadline from that day.
+func markDelivered(r, by *core.Record, at time.Time) {
+	stamp, _ := types.ParseDateTime(at)
+	r.Set("delivered_at", stamp)
+	r.Set("delivered_by", actorID(by))
+	if r.GetString("stage") != "escalated" {
+		r.Set("deadline", noticeDeadline(r))
+	}
+}
+
+func deliveredEvent(tx core.App, r, by *core.Record) error {
+	note := r.GetString("delivery_note")
+	if d := r.GetString("deadline"); d != "" {
+		note = strings.TrimSpace(fmt.Sprintf("缴费期限 %s %s", d, note))
+	}
+	return RecordEvent(tx, Event{Subject: r, Action: "delivered", Actor: by, Public: true, Note: note})
+}
+
+// DeliverReminder records reminder r as handed to the household by staff
+// member by at instant at, as the area manager's delivery through the API
+// does (the demo loader and the tests use it to date a delivery).
+func DeliverReminder(app core.App, r, by *core.Record, at time.Time, note string) error {
+	if !r.GetDateTime("delivered_at").IsZero() {
+		return badRequest(validation.Errors{"delivered_at": codedError("wuye_already_delivered")})
+	}
+	r.Set("delivery_note", note)
+	markDelivered(r, by, at)
+	return app.RunInTransaction(func(tx core.App) error {
+		if err := tx.Save(r); err != nil {
+			return err
+		}
+		return deliveredEvent(tx, r, by)
 	})
 }

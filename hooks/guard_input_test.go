@@ -1442,6 +1442,12 @@ func updatePaths() []updatePath {
 			},
 			editable: []string{"delivered_at", "delivery_note"},
 			valid:    map[string]any{"delivered_at": "2026-11-20 02:00:00.000Z", "delivery_note": "已送达"}},
+		{name: "arrears_visits", coll: "arrears_visits", who: "areamgr@example.com",
+			record: func(fx *biFixture) string {
+				return fx.first("arrears_visits", "community = {:c} && status = 'open' && step = 'area_manager'", ch(fx))
+			},
+			editable: []string{"outcome", "promised_on", "outcome_note"},
+			valid:    map[string]any{"outcome": "refused", "outcome_note": "业主拒缴"}},
 		{name: "renovations under review", coll: "renovations", who: "engineer@example.com",
 			record: func(fx *biFixture) string {
 				return fx.first("renovations", "community = {:c} && status = 'submitted'", ch(fx))

@@ -253,6 +253,15 @@ cashier                          community  community  none       none       non
 front_desk area_manager supervisor director other_staff community community none community none community -
 superuser                        all        all        all        all        all        all        -
 
+collection arrears_visits
+fields id community bill unit reminder step assignee issued_on amount_fen status outcome promised_on outcome_note attempts recorded_at recorded_by deadline created updated
+anonymous residents              none       none       none       none       none       none       -
+technician engineer security     none       none       none       none       none       none       -
+front_desk cashier               community  community  none       none       none       community  -
+area_manager supervisor director other_staff community community none community none community -
+superuser                        all        all        all        all        all        all        -
+note the home visits after the final notice are made by the daily job (hooks/fees_arrears.go); the update rule admits the community's area managers, supervisors and director, and the hook lets only the visit's own visitor (its assignee, or for the supervisor's and director's steps anyone of that role) record its outcome — 403 for anyone else
+
 collection deposits
 fields id community unit kind holder_name source amount_fen balance_fen status received_by created updated
 anonymous                        none       none       none       none       none       none       -
@@ -473,12 +482,13 @@ var recordFacts = map[string]func(w *world, r *core.Record) facts{
 	"meter_readings": func(w *world, r *core.Record) facts {
 		return facts{communities: []string{w.str(r, "unit", "units", "community")}, units: []string{r.GetString("unit")}}
 	},
-	"bills":         ofUnit(""),
-	"payments":      ofUnit(""),
-	"reminders":     ofUnit(""),
-	"deposits":      ofUnit(""),
-	"online_orders": ofUnit("resident"),
-	"renovations":   ofUnit("applicant"),
+	"bills":          ofUnit(""),
+	"payments":       ofUnit(""),
+	"reminders":      ofUnit(""),
+	"arrears_visits": ofUnit(""),
+	"deposits":       ofUnit(""),
+	"online_orders":  ofUnit("resident"),
+	"renovations":    ofUnit("applicant"),
 	"deposit_movements": func(w *world, r *core.Record) facts {
 		d := w.get("deposits", r.GetString("deposit"))
 		if d == nil {
@@ -653,6 +663,8 @@ func seedMatrix(t *testing.T, app *tests.TestApp) {
 		"period_end": "2026-11-30", "amount_fen": 19720, "due_on": "2026-11-30", "status": "issued", "run": run.Id, "payer": ownerYX})
 	s.save("payments", map[string]any{"community": yx, "unit": uA, "amount_fen": 100, "method": "cash", "payer_name": "钱进", "bills": []string{bill.Id}})
 	s.save("reminders", map[string]any{"community": yx, "bill": bill.Id, "unit": uA, "stage": "1", "issued_on": "2026-12-01", "amount_fen": 19720})
+	s.save("arrears_visits", map[string]any{"community": yx, "bill": bill.Id, "unit": uA, "step": "supervisor", "issued_on": "2026-12-01",
+		"amount_fen": 19720, "status": "open"})
 	deposit := func(community, unit, holder string) *core.Record {
 		d := s.save("deposits", map[string]any{"community": community, "unit": unit, "kind": "other", "holder_name": holder,
 			"amount_fen": 1000, "balance_fen": 1000, "status": "held"})

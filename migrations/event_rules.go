@@ -66,6 +66,7 @@ var EventSubjectRoles = map[string][]string{
 	"bills":                  moneyReaders,
 	"payments":               moneyReaders,
 	"reminders":              moneyReaders,
+	"arrears_visits":         moneyReaders,
 	"deposits":               rolesBut("technician", "security"),
 	"deposit_movements":      rolesBut("technician"),
 	"online_orders":          {"cashier", "supervisor", "director"},

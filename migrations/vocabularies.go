@@ -67,6 +67,18 @@ var DepositKinds = []string{"renovation", "pass", "key", "other"}
 // 4.2.1.8–4.2.1.11).
 var ReminderStages = []string{"1", "2", "3", "escalated"}
 
+// The home visits after the final notice ([000] 管理员 4.1.3.2–4.1.3.4,
+// [002] 四 4.1.3): ArrearsSteps are who visits, in order — the area
+// manager, then the supervisor (the manuals' 助理), then the director;
+// ArrearsOutcomes what the visit came to; ArrearsVisitStatuses the task's
+// states (open on the visitor's list, its outcome recorded, or settled
+// because the bill was paid or voided first).
+var (
+	ArrearsSteps         = []string{"area_manager", "supervisor", "director"}
+	ArrearsOutcomes      = []string{"visited", "promised", "refused", "disputed", "not_home"}
+	ArrearsVisitStatuses = []string{"open", "recorded", "settled"}
+)
+
 // Renovation vocabularies (docs/DESIGN.md, "Renovation"; the procedure is
 // [004] 四 3 物业装修管理程序).
 var (

@@ -75,6 +75,9 @@ const vocab = {
   measure: { stop_work: ['停工整改', 'Stop work'], rectify: ['限期整改恢复', 'Rectify and restore'], deduct: ['扣除押金', 'Deduct from deposit'], remove_contractor: ['清退施工单位', 'Remove contractor'], cut_utilities: ['停水停电', 'Cut water and power'] },
   notice_category: { general: ['通知', 'Notice'], fees: ['收费', 'Fees'], maintenance: ['维修停水电', 'Maintenance'], safety: ['安全', 'Safety'], event: ['活动', 'Event'] },
   reminder_stage: { 1: ['首次催款', 'First reminder'], 2: ['第二次催款', 'Second reminder'], 3: ['最后催款', 'Final reminder'], escalated: ['上门催缴', 'Escalated'] },
+  arrears_step: { area_manager: ['片区管理员上门', "Area manager's visit"], supervisor: ['客服主管上门', "Supervisor's visit"], director: ['管理处主任协商', "Director's step"] },
+  arrears_outcome: { visited: ['已上门说明', 'Visited and explained'], promised: ['承诺限期缴纳', 'Promised to pay by a date'], refused: ['拒绝缴纳', 'Refused'], disputed: ['对服务有异议', 'Disputes the service'], not_home: ['无人在家', 'Nobody home'] },
+  arrears_status: { open: ['待上门', 'To visit'], recorded: ['已登记结果', 'Outcome recorded'], settled: ['已缴清', 'Paid'] },
   key_kind: { vacant_unit: ['空置房钥匙', 'Vacant unit'], owner_entrusted: ['业主托管', 'Owner entrusted'], equipment_room: ['设备房', 'Equipment room'], other: ['其它', 'Other'] },
   patrol_kind: { weekly: ['每周巡查', 'Weekly'], monthly_full: ['月度全面检查', 'Monthly full check'] },
 };

@@ -100,7 +100,7 @@ function staffLink(me, col, id) {
     case 'complaints': return '/complaints/' + id;
     case 'work_orders': return me.role === 'technician' ? '/field/' + id : '/orders/' + id;
     case 'renovations': return '/renovations/' + id;
-    case 'patrol_tasks': case 'vacancy_patrols': return '/rounds';
+    case 'patrol_tasks': case 'vacancy_patrols': case 'arrears_visits': return '/rounds';
     case 'key_loans': case 'keys': return '/keys';
     case 'bills': case 'reminders': return me.role === 'area_manager' ? '/rounds' : '/cashier';
     default: return '';

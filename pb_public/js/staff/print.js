@@ -41,6 +41,7 @@ addMessages({
   'prt.rem.dear': ['尊敬的 {payer} 业主/住户：', 'Dear {payer},'],
   'prt.rem.owner': ['业主', 'owner'],
   'prt.rem.body': ['您的房屋 {unit} 以下费用已逾期未缴，请于 {deadline} 前到物业服务中心或通过网上缴费缴清。逾期将按规定自缴费期限次日起计收滞纳金。', 'The charges below for your unit {unit} are overdue. Please pay them by {deadline} at the property service center or online. Late fees accrue from the day after the deadline.'],
+  'prt.rem.bodyOnReceipt': ['您的房屋 {unit} 以下费用已逾期未缴，请于收到本通知之日起 10 日内到物业服务中心或通过网上缴费缴清。逾期将按规定自缴费期限次日起计收滞纳金。', 'The charges below for your unit {unit} are overdue. Please pay them within 10 days of receiving this notice, at the property service center or online. Late fees accrue from the day after that deadline.'],
   'prt.rem.bodyNoDeadline': ['您的房屋 {unit} 以下费用经多次催缴仍未缴纳，请尽快到物业服务中心缴清。', 'The charges below for your unit {unit} are still unpaid after repeated reminders. Please pay them at the property service center without delay.'],
   'prt.rem.bill': ['账单号', 'Bill'],
   'prt.rem.item': ['收费项目', 'Fee item'],
@@ -201,7 +202,7 @@ function Notice({ n, stage, community }) {
     <p class="prt-dear">${t('prt.rem.dear', { payer: n.payer || t('prt.rem.owner') })}</p>
     <p class="prt-body">${n.deadline
       ? t('prt.rem.body', { unit, deadline: n.deadline })
-      : t('prt.rem.bodyNoDeadline', { unit })}</p>
+      : stage === 'escalated' ? t('prt.rem.bodyNoDeadline', { unit }) : t('prt.rem.bodyOnReceipt', { unit })}</p>
     <table class="prt-table prt-lines">
       <thead><tr><th>${t('prt.rem.bill')}</th><th>${t('prt.rem.item')}</th><th>${t('prt.rem.period')}</th>
         <th class="num">${t('prt.rem.amount')}</th><th class="num">${t('prt.rem.paid')}</th><th class="num">${t('prt.rem.lateFee')}</th><th class="num">${t('prt.rem.owed')}</th></tr></thead>

@@ -1,12 +1,13 @@
 // The area manager's day (管理员工作规程 [002] 3.1, 3.2, 3.8; docs/DESIGN.md
 // § Renovation, § Vacant units and keys, § Fees): renovation sites to inspect, vacant
 // units to patrol (with the checklist, sign-in and any finding), reminder
-// notices to hand out, and overdue key loans. A supervisor or the director
-// sees every area's rounds.
+// notices to hand out (待送达), their arrears home visits with the outcome to
+// record, and overdue key loans. A supervisor or the director sees every
+// area's rounds, and their own step of the home visits ([000] 管理员 4.1.3).
 import { html, useState } from '../core/html.js';
 import { pb, fieldErrors } from '../core/api.js';
 import { t, addMessages, label, choices } from '../core/i18n.js';
-import { date, today, yuan, unitName, dateTime } from '../core/format.js';
+import { date, today, yuan, unitName, dateTime, owed } from '../core/format.js';
 import { Loading, ErrorBox, Empty, Status, Field, FilePicker, useAsync, useAction, toast, confirmBox, formData } from '../core/ui.js';
 import { useRealtime } from '../core/realtime.js';
 
@@ -40,6 +41,19 @@ addMessages({
   'rounds.deliverNote': ['送达说明（如：交业主本人、塞门缝）', 'How it was delivered'],
   'rounds.delivered': ['已登记送达', 'Delivery recorded'],
   'rounds.deadline': ['缴费期限 {d}', 'pay by {d}'],
+  'rounds.onReceipt': ['收到后 10 日内缴清', 'to pay within 10 days of receipt'],
+  'rounds.undelivered': ['待送达', 'To deliver'],
+  'rounds.visits': ['上门催缴', 'Arrears home visits'],
+  'rounds.visitsHint': ['三次催款仍未缴纳的欠费：上门了解原因并登记结果；登记后期满仍未缴，转下一级', 'Unpaid after three notices: visit, find out why and record the outcome; still unpaid after its deadline, it goes up a step'],
+  'rounds.issuedOn': ['{d} 起', 'since {d}'],
+  'rounds.attempts': ['已上门 {n} 次无人', 'nobody home {n}×'],
+  'rounds.record': ['登记结果', 'Record outcome'],
+  'rounds.outcome': ['上门结果', 'Outcome'],
+  'rounds.promisedOn': ['承诺缴费日期', 'Promised to pay by'],
+  'rounds.outcomeNote': ['情况说明（业主不缴费的原因、沟通情况）', 'What happened (why the household has not paid)'],
+  'rounds.confirmVisit': ['确认登记 {unit} 的上门结果？登记后不能修改。', 'Record the outcome for {unit}? It cannot be changed afterwards.'],
+  'rounds.visitRecorded': ['上门结果已登记', 'Outcome recorded'],
+  'rounds.visitAgain': ['已登记，请改日再上门', 'Recorded; visit again another day'],
   'rounds.keys': ['逾期未还的钥匙', 'Overdue key loans'],
   'rounds.borrower': ['借用人', 'Borrower'],
   'rounds.dueAt': ['应还 {d}', 'due {d}'],
@@ -138,9 +152,65 @@ function Patrols({ me, community }) {
   <//>`;
 }
 
+/** mineVisits narrows the visits to the signed-in person's own tasks. */
+function mineVisits(me) {
+  if (me.role === 'area_manager') return pb.filter('assignee = {:me} || (assignee = "" && step = "area_manager")', { me: me.id });
+  return pb.filter('assignee = "" && step = {:r}', { r: me.role });
+}
+
+function VisitForm({ visit, onDone }) {
+  const [outcome, setOutcome] = useState('visited');
+  const [promised, setPromised] = useState('');
+  const [note, setNote] = useState('');
+  const act = useAction();
+  const unit = unitName(visit.expand?.unit);
+  const submit = async (e) => {
+    e.preventDefault();
+    if (!(await confirmBox({ title: t('rounds.confirmVisit', { unit }), ok: t('rounds.record') }))) return;
+    const saved = await act.run(() => pb.collection('arrears_visits').update(visit.id, {
+      outcome, promised_on: outcome === 'promised' ? promised : '', outcome_note: note,
+    }));
+    if (saved) {
+      toast(saved.status === 'open' ? t('rounds.visitAgain') : t('rounds.visitRecorded'));
+      onDone();
+    }
+  };
+  const errs = fieldErrors(act.error);
+  return html`<form class="stack visit-form" onSubmit=${submit} aria-label=${t('rounds.record') + ' ' + unit}>
+    <${Field} label=${t('rounds.outcome')} error=${errs.outcome}><select name="outcome" value=${outcome} onChange=${(e) => setOutcome(e.target.value)}>
+      ${choices('arrears_outcome').map((c) => html`<option value=${c.code}>${c.text}</option>`)}</select><//>
+    ${outcome === 'promised' && html`<${Field} label=${t('rounds.promisedOn')} error=${errs.promised_on}>
+      <input type="date" name="promised_on" min=${today()} value=${promised} onInput=${(e) => setPromised(e.target.value)} /><//>`}
+    <${Field} label=${t('rounds.outcomeNote')} error=${errs.outcome_note}><textarea name="outcome_note" maxlength="1000" value=${note} onInput=${(e) => setNote(e.target.value)}></textarea><//>
+    <${ErrorBox} error=${act.error} />
+    <button class="primary" disabled=${act.busy}>${act.busy ? t('submitting') : t('rounds.record')}</button>
+  </form>`;
+}
+
+function Visits({ me, community }) {
+  const [open, setOpen] = useState('');
+  const list = useAsync(() => pb.collection('arrears_visits').getFullList({
+    filter: and(pb.filter('community = {:c} && status = "open"', { c: community.id }), mineVisits(me)),
+    expand: 'unit.building,bill', sort: 'issued_on,unit',
+  }), [community.id]);
+  // The daily job adds a step to its visitor's list.
+  useRealtime('arrears_visits', '*', () => list.reload(), { onReconnect: list.reload });
+  return html`<${Section} id="h-visits" title=${t('rounds.visits')} hint=${t('rounds.visitsHint')} aside=${list.data ? String(list.data.length) : ''}>
+    ${list.loading && !list.data ? html`<${Loading} />` : list.error ? html`<${ErrorBox} error=${list.error} retry=${list.reload} />`
+      : !list.data.length ? html`<${Empty} text=${t('rounds.allDone')} />` : html`<ul class="list visits">${list.data.map((v) => html`<li key=${v.id} data-visit=${v.id}>
+        <div class="item">
+          <div class="main"><div class="t">${unitName(v.expand?.unit)} · <span class="money">${yuan(v.expand?.bill ? owed(v.expand.bill) : v.amount_fen)}</span></div>
+            <div class="sub">${label('arrears_step', v.step)} · ${v.expand?.bill?.serial || ''} ${v.expand?.bill?.period || ''} · ${t('rounds.issuedOn', { d: date(v.issued_on) })}${v.attempts ? ' · ' + t('rounds.attempts', { n: v.attempts }) : ''}</div></div>
+          <button type="button" aria-expanded=${open === v.id} onClick=${() => setOpen(open === v.id ? '' : v.id)}>${t('rounds.record')}</button>
+        </div>
+        ${open === v.id && html`<${VisitForm} visit=${v} onDone=${() => { setOpen(''); list.reload(); }} />`}
+      </li>`)}</ul>`}
+  <//>`;
+}
+
 function Reminders({ me, community }) {
   const list = useAsync(() => pb.collection('reminders').getFullList({
-    filter: and(pb.filter('community = {:c} && delivered_at = ""', { c: community.id }), mine(me, 'unit')),
+    filter: and(pb.filter('community = {:c} && delivered_at = "" && stage != "escalated" && (bill.status = "issued" || bill.status = "partially_paid")', { c: community.id }), mine(me, 'unit')),
     expand: 'unit.building', sort: 'unit,issued_on',
   }), [community.id]);
   const act = useAction();
@@ -171,7 +241,7 @@ function Reminders({ me, community }) {
       : !byUnit.length ? html`<${Empty} text=${t('rounds.allDone')} />` : html`<ul class="list">${byUnit.map((g) => html`<li key=${g.unit}>
         <div class="item">
           <div class="main"><div class="t">${g.name} · <span class="money">${yuan(g.items.reduce((s, r) => s + r.amount_fen, 0))}</span></div>
-            <div class="sub">${[...new Set(g.items.map((r) => label('reminder_stage', r.stage)))].join('、')} · ${t('rounds.deadline', { d: date(g.items[0].deadline) })}</div>
+            <div class="sub"><span class="chip s-warn">${t('rounds.undelivered')}</span> ${[...new Set(g.items.map((r) => label('reminder_stage', r.stage)))].join('、')} · ${t('rounds.onReceipt')}</div>
             <label class="sr-only" for=${'note-' + g.unit}>${t('rounds.deliverNote')}</label>
             <input id=${'note-' + g.unit} type="text" placeholder=${t('rounds.deliverNote')} /></div>
           <button type="button" disabled=${act.busy} onClick=${() => deliver(g)}>${t('rounds.deliver')}</button>
@@ -196,6 +266,6 @@ export function Rounds(ctx) {
   return html`<h1>${t('rounds.title')} · ${today()}</h1>
     <div class="grid2">
       <div><${Patrols} ...${ctx} /><${Sites} ...${ctx} /></div>
-      <div><${Reminders} ...${ctx} /><${OverdueKeys} ...${ctx} /></div>
+      <div><${Visits} ...${ctx} /><${Reminders} ...${ctx} /><${OverdueKeys} ...${ctx} /></div>
     </div>`;
 }

@@ -6,7 +6,7 @@ import { t, addMessages, label } from '../../core/i18n.js';
 import { yuan, unitName } from '../../core/format.js';
 import { Loading, ErrorBox, Empty, Field, useAsync, navigate } from '../../core/ui.js';
 import { useRealtime } from '../../core/realtime.js';
-import { RELATIONS } from './common.js';
+import { RELATIONS, loadLadder } from './common.js';
 import { CASH } from '../roles.js';
 import { BillsAndPay, PaymentList } from './payments.js';
 
@@ -96,11 +96,12 @@ function UnitDesk({ me, unitId }) {
     filter: pb.filter('unit = {:u} && (status = "issued" || status = "partially_paid")', { u: unitId }),
     expand: 'fee_item', sort: 'due_on,period_start,serial',
   }), [unitId]);
+  const ladder = useAsync(() => loadLadder(pb, unitId), [unitId]);
   const payments = useAsync(() => pb.collection('payments').getFullList({
     filter: pb.filter('unit = {:u}', { u: unitId }), expand: 'received_by', sort: '-created',
   }), [unitId]);
   const [last, setLast] = useState(null);
-  const refresh = () => { bills.reload(); payments.reload(); };
+  const refresh = () => { bills.reload(); payments.reload(); ladder.reload(); };
   // A resident paying online, or a colleague at the next window, changes the figures.
   useRealtime('payments', '*', refresh, { filter: pb.filter('unit = {:u}', { u: unitId }), onReconnect: refresh }, [unitId]);
 
@@ -120,7 +121,7 @@ function UnitDesk({ me, unitId }) {
         <p class="small">${t('cashier.people')}${t('cashier.colon')}${people.data.map((p) => `${p.expand?.resident?.name || ''}（${label('relation', p.relation)}）${p.expand?.resident?.phone ? ' ' + p.expand.resident.phone : ''}`).join(t('cashier.listSep'))}</p>`}
     </section>
     ${last && html`<${PaidNotice} payment=${last} />`}
-    <${BillsAndPay} unit=${u} bills=${bills} mayTake=${mayTake} defaultPayer=${owner?.name || ''}
+    <${BillsAndPay} unit=${u} bills=${bills} ladder=${ladder.data} mayTake=${mayTake} defaultPayer=${owner?.name || ''}
       onPaid=${(p) => { setLast(p); refresh(); }} />
     <${PaymentList} unit=${u} payments=${payments} mayTake=${mayTake} onReversed=${(p) => { setLast(p); refresh(); }} />`;
 }

@@ -5,7 +5,7 @@ import { pb, fieldErrors } from '../../core/api.js';
 import { t, addMessages, label, choices } from '../../core/i18n.js';
 import { yuan, owed, dateTime, unitName, parseYuan } from '../../core/format.js';
 import { Loading, ErrorBox, Empty, Field, useAction, confirmBox, toast } from '../../core/ui.js';
-import { billItem, Money } from './common.js';
+import { billItem, Money, ladderText } from './common.js';
 
 addMessages({
   'cashier.openBills': ['待缴账单', 'Open bills'],
@@ -49,7 +49,7 @@ addMessages({
   'cashier.reverseBody': ['将生成一笔 {amount} 的冲正收款，原收款冲抵的账单恢复为待缴。每笔收款只能冲正一次，冲正后不能撤销。', 'A reversing payment of {amount} is made and the bills it paid are owed again. A payment is reversed once only, and a reversal cannot be undone.'],
 });
 
-export function BillsAndPay({ unit, bills, mayTake, defaultPayer, onPaid }) {
+export function BillsAndPay({ unit, bills, ladder, mayTake, defaultPayer, onPaid }) {
   const [chosen, setChosen] = useState([]);
   const [amount, setAmount] = useState('');
   const [method, setMethod] = useState('cash');
@@ -104,7 +104,7 @@ export function BillsAndPay({ unit, bills, mayTake, defaultPayer, onPaid }) {
           <td class="num paid" data-label=${t('cashier.paid')}>${yuan(b.paid_fen)}</td>
           <td class="num late" data-label=${t('cashier.lateFee')}>${yuan(b.late_fee_fen)}</td>
           <td class="num owed"><b>${yuan(owed(b))}</b></td>
-          <td class="due">${b.due_on}${b.reminder_stage ? html`<div class="small warn">${label('reminder_stage', b.reminder_stage)}</div>` : ''}</td>
+          <td class="due">${b.due_on}${b.reminder_stage ? html`<div class="small warn ladder" data-testid="ladder">${ladderText(b, ladder)}</div>` : ''}</td>
         </tr>`)}</tbody>
       </table></div>`}
     </section>

@@ -3,6 +3,7 @@
 // the trends by month and the .xlsx exports (charts.js).
 import { html, useState, useEffect, useRef } from '../../core/html.js';
 import { t, addMessages, label } from '../../core/i18n.js';
+import { pb } from '../../core/api.js';
 import { yuan, dateTime, parseDate } from '../../core/format.js';
 import { statusLabel } from '../../core/flows.js';
 import { Loading, ErrorBox, Empty, useAsync } from '../../core/ui.js';
@@ -14,6 +15,7 @@ addMessages({
   'dash.title': ['运营看板', 'Dashboard'],
   'dash.badMonth': ['请选择月份', 'Choose a month'],
   'dash.toReport': ['查看月报', 'Monthly report'],
+  'dash.visits': ['我的上门催缴 {n} 项', 'My arrears visits: {n}'],
   'dash.kpis': ['关键指标', 'Key figures'],
   'dash.met': ['达标', 'on target'],
   'dash.missed': ['未达标', 'off target'],
@@ -119,7 +121,18 @@ function BreachList({ items, now, at }) {
   </section>`;
 }
 
-export function Dashboard({ community, query }) {
+// The home visits of the arrears ladder waiting for this supervisor or
+// director (their step: docs/DESIGN.md § Fees), a link to the list on the
+// rounds screen where the outcome is recorded.
+function MyVisits({ me, community }) {
+  const n = useAsync(() => pb.collection('arrears_visits').getList(1, 1, {
+    filter: pb.filter('community = {:c} && status = "open" && assignee = "" && step = {:r}', { c: community.id, r: me.role }), fields: 'id',
+  }).then((r) => r.totalItems), [community.id, me.id]);
+  if (!n.data) return '';
+  return html`<a class="button-link" data-testid="my-visits" href="#/rounds">${t('dash.visits', { n: n.data })}</a>`;
+}
+
+export function Dashboard({ me, community, query }) {
   const [month, setMonth] = useMonth(query);
   const [now, setNow] = useState(Date.now());
   const live = useAsync(() => Promise.all([
@@ -158,6 +171,7 @@ export function Dashboard({ community, query }) {
       <div class="row dash-tools no-print">
         <${MonthPicker} month=${month} setMonth=${setMonth} id="dash-month" />
         <a class="button-link" href=${'#/report?month=' + month}>${t('dash.toReport')}</a>
+        <${MyVisits} me=${me} community=${community} />
       </div>
     </div>
     ${live.loading && !live.data ? html`<${Loading} />` : live.error && !live.data ? html`<${ErrorBox} error=${live.error} retry=${live.reload} />` : html`
