@@ -112,30 +112,26 @@ func TestOccupiedUnitRenovatedLaterPaysFullPrice(t *testing.T) {
 // from the notice, Oct 16–31 too: 20000 × 16/31 / 2 + 20000 = 25161.29… fen.
 func TestFeeStartPolicy(t *testing.T) {
 	for _, c := range []struct {
-		policy string // "" leaves the community as the migration set it
+		policy string
 		want   int
-	}{{"", 15000}, {"handover", 15000}, {"notice", 25161}} {
-		t.Run("policy "+c.policy, func(t *testing.T) {
+	}{{"handover", 15000}, {"notice", 25161}} {
+		t.Run(c.policy, func(t *testing.T) {
 			b := newYXBilling(t)
-			if yx, _ := b.app.FindRecordById("communities", b.yx); yx.GetString("fee_start") != "handover" {
-				t.Fatalf("an existing community starts as %q, want handover", yx.GetString("fee_start"))
-			}
-			if c.policy != "" {
-				token, _ := directorOf(t, b.app, b.yx).NewAuthToken()
-				code, body := doWithToken(b.h, http.MethodPatch, "/api/collections/communities/records/"+b.yx,
-					`{"fee_start":"`+c.policy+`"}`, token)
-				expectBody(t, "the director sets the policy", code, body, 200, `"fee_start":"`+c.policy+`"`)
-			}
+			token, _ := directorOf(t, b.app, b.yx).NewAuthToken()
+			code, body := doWithToken(b.h, http.MethodPatch, "/api/collections/communities/records/"+b.yx,
+				`{"fee_start":"`+c.policy+`"}`, token)
+			expectBody(t, "the director sets the policy", code, body, 200, `"fee_start":"`+c.policy+`"`)
 			u := b.unit("T1", `"status":"handed_over","handed_over_on":"2026-11-16","notice_on":"2026-10-16"`)
 			if got := b.bill("2026-Q4")[u]; got != c.want {
 				t.Fatalf("%d fen, want %d", got, c.want)
 			}
 		})
 	}
-	// Without a notice date on record, the notice policy bills from the handover.
+	// Without a notice date on record, the notice policy (the demo's
+	// 银杏苑's) bills from the handover.
 	b := newYXBilling(t)
-	if err := b.app.Save(withField(t, b.app, "communities", b.yx, "fee_start", "notice")); err != nil {
-		t.Fatal(err)
+	if yx, _ := b.app.FindRecordById("communities", b.yx); yx.GetString("fee_start") != "notice" {
+		t.Fatalf("the demo's 银杏苑 bills %q", yx.GetString("fee_start"))
 	}
 	u := b.unit("T1", `"status":"handed_over","handed_over_on":"2026-11-16"`)
 	if got := b.bill("2026-Q4")[u]; got != 15000 {
@@ -143,9 +139,28 @@ func TestFeeStartPolicy(t *testing.T) {
 	}
 }
 
+// TestFeeStartDefault: a community bills from the handover date unless its
+// director chooses otherwise ([000] 收费员 4.2.1.1): the migration set the
+// existing ones so, and a new one starts so.
+func TestFeeStartDefault(t *testing.T) {
+	app := testapp.New(t)
+	if ch, _ := app.FindRecordById("communities", testapp.ID(t, "community:CH")); ch.GetString("fee_start") != "handover" {
+		t.Fatalf("翠湖花园 bills %q", ch.GetString("fee_start"))
+	}
+	col, _ := app.FindCollectionByNameOrId("communities")
+	c := core.NewRecord(col)
+	c.Set("name", "新小区")
+	if err := app.Save(c); err != nil {
+		t.Fatal(err)
+	}
+	if c.GetString("fee_start") != "handover" {
+		t.Fatalf("a new community bills %q", c.GetString("fee_start"))
+	}
+}
+
 // TestOnlyTheDirectorSetsTheFeeStart: the choice of start date is the
-// director's ([004] 四 2 4.1: the director plans the move-in; docs/DESIGN.md,
-// Fees), per community; the supervisor keeps the community's other
+// director's ([004] 四 2 3.1 and 4.1: the director plans the move-in and
+// its dates; docs/DESIGN.md, Fees), per community; the supervisor keeps the community's other
 // settings. A refusal changes nothing.
 func TestOnlyTheDirectorSetsTheFeeStart(t *testing.T) {
 	app := testapp.New(t)
@@ -194,14 +209,4 @@ func directorOf(t *testing.T, app core.App, community string) *core.Record {
 		t.Fatal(err)
 	}
 	return s
-}
-
-func withField(t *testing.T, app core.App, col, id, field string, v any) *core.Record {
-	t.Helper()
-	r, err := app.FindRecordById(col, id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r.Set(field, v)
-	return r
 }
