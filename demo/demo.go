@@ -8,6 +8,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -208,6 +209,14 @@ func (l *loader) unit(b *core.Record, number string, floor int, typ string, area
 	}
 	key := b.GetString("code") + "-" + number
 	switch {
+	case key == "2-604":
+		// Lived in since 2024 and renovated again in November 2026: its
+		// management fee stays at full price — half price is for a unit not
+		// yet lived in ([000] 收费员 4.2.1.1; docs/DESIGN.md, Fees).
+		fields["status"] = "renovating"
+		fields["handed_over_on"] = "2024-05-01"
+		fields["moved_in_on"] = "2024-06-01"
+		fields["renovation_registered_on"] = "2026-11-16"
 	case key == "1-101" || key == "1-102":
 		fields["status"] = "occupied"
 		fields["handed_over_on"] = "2024-03-01"
@@ -266,6 +275,29 @@ func (l *loader) otherCommunity() {
 	}
 	res := l.save("residents", map[string]any{"email": "owner.yx@example.com", "name": "钱进", "phone": "13800000021"})
 	l.link("A-101", res, "owner", "2024-08-01", "")
+	// 银杏苑 bills its management fee from the date on the move-in notice
+	// ([004] 四 2 4.5): each handed-over flat's notice named the first of
+	// the month before its owners came for the keys.
+	c.Set("fee_start", "notice")
+	if l.err = l.app.Save(c); l.err != nil {
+		return
+	}
+	for _, key := range sortedKeys(l.units) {
+		handed, err := time.Parse(time.DateOnly, l.units[key].GetString("handed_over_on"))
+		if err != nil || l.units[key].GetString("community") != c.Id {
+			continue
+		}
+		u, err := l.app.FindRecordById("units", l.units[key].Id)
+		if err != nil {
+			l.err = err
+			return
+		}
+		u.Set("notice_on", time.Date(handed.Year(), handed.Month()-1, 1, 0, 0, 0, 0, time.UTC).Format(time.DateOnly))
+		if err := l.app.Save(u); err != nil {
+			l.err = fmt.Errorf("demo notice date of %s: %w", key, err)
+			return
+		}
+	}
 }
 
 // flatArea gives the four flats of a floor their typical sizes.

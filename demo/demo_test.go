@@ -162,3 +162,24 @@ func TestDemoCommunityIsComplete(t *testing.T) {
 		}
 	}
 }
+
+// TestDemoFeeStart: the demo shows issue #18's two rules. 2-604 (135.08 m²
+// at 2.35 元) was lived in from 2024 and its renovation registered on 16
+// November 2026: its fourth quarter is at full price, 3 × 31743.80 =
+// 95231.40 → 95231 fen ([000] 收费员 4.2.1.1). 银杏苑 bills from the move-in
+// notice ([004] 四 2 4.5) and its handed-over flats have their notice dates.
+func TestDemoFeeStart(t *testing.T) {
+	app := testapp.New(t)
+	unit := testapp.ID(t, "unit:2-604")
+	bill, err := app.FindFirstRecordByFilter("bills", "unit = {:u} && period = '2026-Q4' && fee_item.code = 'WY'", dbx.Params{"u": unit})
+	if err != nil || bill.GetInt("amount_fen") != 95231 {
+		t.Fatalf("2-604's Q4 management fee: %v %v, want 95231 fen", bill, err)
+	}
+	yx, _ := app.FindRecordById("communities", testapp.ID(t, "community:YX"))
+	if yx.GetString("fee_start") != "notice" {
+		t.Fatalf("银杏苑 bills from %q", yx.GetString("fee_start"))
+	}
+	if n, _ := app.CountRecords("units", dbx.HashExp{"community": yx.Id}, dbx.NewExp("notice_on != '' AND notice_on < handed_over_on")); n == 0 {
+		t.Fatal("no 银杏苑 flat has a notice date")
+	}
+}

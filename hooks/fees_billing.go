@@ -154,7 +154,7 @@ func runBilling(app core.App, id string, maxBatches int) error {
 	if err != nil {
 		return fail(err)
 	}
-	plan, err := newBillPlan(app, run.Id, p, items)
+	plan, err := newBillPlan(app, run.Id, p, items, feeStartOf(app, community))
 	if err != nil {
 		return fail(err)
 	}

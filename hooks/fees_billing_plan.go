@@ -31,6 +31,7 @@ type billPlan struct {
 	managed         map[managedKey]priced
 	monthly         map[monthlyKey]int64
 	serialPrefix    string
+	feeStart        fee.StartPolicy // the community's: from the handover or the move-in notice
 }
 
 // feeItem is what pricing needs of a fee item, read once per run.
@@ -47,7 +48,7 @@ type priced struct {
 	basis  string
 }
 
-func newBillPlan(app core.App, run string, p fee.Period, items []*core.Record) (*billPlan, error) {
+func newBillPlan(app core.App, run string, p fee.Period, items []*core.Record, feeStart fee.StartPolicy) (*billPlan, error) {
 	col, err := app.FindCachedCollectionByNameOrId("bills")
 	if err != nil {
 		return nil, err
@@ -60,7 +61,7 @@ func newBillPlan(app core.App, run string, p fee.Period, items []*core.Record) (
 		run: run, period: p, table: table, statuses: billStatuses(col), serialPrefix: serialPrefixes["bills"],
 		start: p.First.Format(time.DateOnly), end: p.Last.Format(time.DateOnly),
 		due:     p.First.AddDate(0, 0, paymentWindowDays-1).Format(time.DateOnly),
-		managed: map[managedKey]priced{}, monthly: map[monthlyKey]int64{},
+		managed: map[managedKey]priced{}, monthly: map[monthlyKey]int64{}, feeStart: feeStart,
 	}
 	for day := p.First; !day.After(p.Last); day = day.AddDate(0, 0, 1) {
 		pl.days = append(pl.days, day)
@@ -95,6 +96,7 @@ type batchUnit struct {
 	HandedOver string  `db:"handed_over_on"`
 	Renovated  string  `db:"renovation_registered_on"`
 	MovedIn    string  `db:"moved_in_on"`
+	Notice     string  `db:"notice_on"`
 }
 
 // unitBatch is what a batch of units needs, each read with one query: the
@@ -116,7 +118,7 @@ func (pl *billPlan) loadBatch(tx core.App, ids []string) (*unitBatch, error) {
 	for i, id := range ids {
 		in[i] = id
 	}
-	if err := tx.DB().Select("id", "community", "type", "area_m2", "handed_over_on", "renovation_registered_on", "moved_in_on").
+	if err := tx.DB().Select("id", "community", "type", "area_m2", "handed_over_on", "renovation_registered_on", "moved_in_on", "notice_on").
 		From("units").Where(dbx.In("id", in...)).OrderBy("id").All(&b.units); err != nil {
 		return nil, fmt.Errorf("batch units: %w", err)
 	}
@@ -200,6 +202,8 @@ func (pl *billPlan) billBatch(tx core.App, ids []string, tally *billTally) error
 			HandedOver:  civil(unit.HandedOver),
 			Renovated:   civil(unit.Renovated),
 			MovedIn:     civil(unit.MovedIn),
+			Notice:      civil(unit.Notice),
+			Policy:      pl.feeStart,
 		}
 		for j := range pl.items {
 			item := &pl.items[j]
@@ -269,14 +273,22 @@ type managedKey struct {
 }
 
 type monthlyKey struct {
-	price      int64
-	handedOver string
+	price int64
+	from  string
 }
 
 // price works out item for unit over the period. ok is false when the
 // amount cannot be known yet (a metered item without both readings).
+//
+// The community's start policy is the management fee's ([000] 收费员
+// 4.2.1.1, [004] 四 2 4.5): an item of another kind starts on the handover
+// date whatever the policy, and only the management fee has a half price.
 func (pl *billPlan) price(item *feeItem, unit *batchUnit, occ fee.Occupancy, batch *unitBatch) (priced, bool) {
 	p := pl.period
+	if item.kind != "management" {
+		occ.Policy = fee.FromHandover
+	}
+	start := occ.Start()
 	switch item.basis {
 	case "per_m2_month":
 		if item.kind != "management" {
@@ -295,18 +307,18 @@ func (pl *billPlan) price(item *feeItem, unit *batchUnit, occ fee.Occupancy, bat
 		pl.managed[key] = pr
 		return pr, true
 	case "per_unit_month":
-		if occ.HandedOver.IsZero() {
+		if start.IsZero() {
 			return priced{}, true
 		}
-		key := monthlyKey{item.price, unit.HandedOver}
+		key := monthlyKey{item.price, start.Format(time.DateOnly)}
 		amount, ok := pl.monthly[key]
 		if !ok {
-			amount = fee.MonthlyFee(item.price, occ.HandedOver, p)
+			amount = fee.MonthlyFee(item.price, start, p)
 			pl.monthly[key] = amount
 		}
 		return priced{amount, item.priceBasis}, true
 	case "fixed":
-		if occ.HandedOver.IsZero() || occ.HandedOver.After(p.Last) {
+		if start.IsZero() || start.After(p.Last) {
 			return priced{}, true
 		}
 		return priced{item.price, item.priceBasis}, true

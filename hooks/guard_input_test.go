@@ -1192,7 +1192,7 @@ func createPaths() []createPath {
 				return map[string]any{"building": fx.id("building:CH-1"), "number": fmt.Sprintf("T%d", fx.next()), "floor": 1,
 					"type": "residential", "area_m2": 88.5, "status": "handed_over", "handed_over_on": "2026-01-10"}
 			},
-			client: []string{"community", "renovation_registered_on", "moved_in_on"},
+			client: []string{"community", "renovation_registered_on", "moved_in_on", "notice_on"},
 			dates: map[string]map[string]any{
 				"moved in before the handover":          {"status": "occupied", "moved_in_on": "2025-12-01"},
 				"renovation registered before handover": {"renovation_registered_on": "2025-12-01"},
@@ -1368,6 +1368,9 @@ func updatePaths() []updatePath {
 		{name: "communities", coll: "communities", who: "supervisor@example.com",
 			record:   func(fx *biFixture) string { return fx.ch },
 			editable: []string{"name", "code", "address", "phone", "hot_threshold"}},
+		{name: "communities by the director", coll: "communities", who: "director@example.com",
+			record:   func(fx *biFixture) string { return fx.ch },
+			editable: []string{"name", "code", "address", "phone", "hot_threshold", "fee_start"}},
 		{name: "staff", coll: "staff", who: "director@example.com",
 			record:   func(fx *biFixture) string { return fx.id("staff:tech2@example.com") },
 			editable: []string{"name", "phone", "role", "communities", "active", "skills"}},
@@ -1383,7 +1386,7 @@ func updatePaths() []updatePath {
 		{name: "units", coll: "units", who: "supervisor@example.com",
 			record: func(fx *biFixture) string { return fx.id("unit:1-103") },
 			editable: []string{"number", "floor", "type", "area_m2", "status", "handed_over_on", "renovation_registered_on",
-				"moved_in_on"},
+				"moved_in_on", "notice_on"},
 			dates: map[string]map[string]any{"moved in before the handover": {"moved_in_on": "2000-01-01"}}},
 		{name: "unit_residents", coll: "unit_residents", who: "supervisor@example.com",
 			record: func(fx *biFixture) string {

@@ -52,6 +52,7 @@ func Register(app core.App) {
 	registerWorkOrderStats(app)
 
 	registerBilling(app)
+	registerFeeStart(app)
 	registerMeterReadings(app)
 	registerPayments(app)
 	registerCashClose(app)

@@ -68,7 +68,7 @@ var callerGroups = map[string][]string{
 // +name{callers} is a computed key that only those callers get.
 const permissionTable = `
 collection communities
-fields id name code address phone hot_threshold created updated
+fields id name code address phone hot_threshold created updated fee_start
 anonymous                        none       none       none       none       none       none       -
 residents                        community  community  none       none       none       community  -
 front_desk area_manager technician engineer security cashier community community none none none community -
@@ -110,7 +110,7 @@ supervisor director other_staff  community  community  community  community  com
 superuser                        all        all        all        all        all        all        -
 
 collection units
-fields id community building number floor type area_m2 status handed_over_on renovation_registered_on moved_in_on created updated
+fields id community building number floor type area_m2 status handed_over_on renovation_registered_on moved_in_on created updated notice_on
 anonymous                        none       none       none       none       none       none       -
 residents                        unit       unit       none       none       none       unit       -
 front_desk area_manager technician engineer security cashier community community none none none community -

@@ -91,7 +91,7 @@ func validateUnit(e *core.RecordEvent) error {
 	if floor, top := r.GetInt("floor"), building.GetInt("floors"); floor == 0 || floor > top {
 		return validation.Errors{"floor": codedError("wuye_floor_out_of_range", top)}
 	}
-	for _, f := range []string{"handed_over_on", "renovation_registered_on", "moved_in_on"} {
+	for _, f := range []string{"handed_over_on", "renovation_registered_on", "moved_in_on", "notice_on"} {
 		if err := checkDate(r, f); err != nil {
 			return err
 		}

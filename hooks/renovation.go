@@ -227,8 +227,11 @@ func permitReady(app core.App, r *core.Record) error {
 }
 
 // afterRenovationUpdate records the change and, on the permit, puts the unit
-// into renovation: its registration date is set, so its management fee is
-// at full price from today ([000] 收费员 4.2.1.1).
+// into renovation: its registration date is set (the first permit's), so its
+// management fee is at full price from today if it was not already — a
+// unit lived in has paid full price since its move-in, and a renovation
+// then changes nothing ([000] 收费员 4.2.1.1: half price is for a unit
+// neither renovated nor lived in; lib/fee's Occupancy.RateOn).
 func afterRenovationUpdate(tx core.App, orig, r, auth *core.Record, step Step) error {
 	if step.To == "" {
 		if len(changedFields(orig, r)) == 0 {

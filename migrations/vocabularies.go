@@ -53,6 +53,9 @@ var (
 	Meters       = []string{"water", "electric", "gas"}
 	BillStatuses = []string{"issued", "partially_paid", "paid", "void"}
 	RunStatuses  = []string{"pending", "running", "done", "failed"}
+	// FeeStarts: the day a community's management fee starts, the handover
+	// date ([000] 收费员 4.2.1.1) or the move-in notice's ([004] 四 2 4.5).
+	FeeStarts = []string{"handover", "notice"}
 )
 
 // PaymentMethods are the ways a payment is taken (docs/DESIGN.md, "Fees").

@@ -1,6 +1,7 @@
 // Package fee is the arithmetic of property fees: billing periods and the
-// management-fee rule with its half price before renovation ([000] 收费员
-// 4.2.1.1) and day-by-day proration (docs/DESIGN.md, Fees). Amounts are integer fen; intermediate sums are
+// management-fee rule with its start date, its half price for a unit
+// neither renovated nor lived in ([000] 收费员 4.2.1.1, [004] 四 2 4.5) and
+// day-by-day proration (docs/DESIGN.md, Fees). Amounts are integer fen; intermediate sums are
 // exact fractions and are rounded to the fen once, at the end, half away
 // from zero.
 package fee
@@ -54,38 +55,73 @@ func (p Period) Days() int { return int(p.Last.Sub(p.First).Hours()/24) + 1 }
 // Occupancy is what the management-fee rule needs to know of a unit; a
 // zero date means the event has not happened.
 type Occupancy struct {
-	AreaCentiM2 int64     // gross area in 0.01 m² (89.37 m² = 8937)
-	HandedOver  time.Time // 收房日期: the fee starts on this day
-	Renovated   time.Time // 装修登记日期: full price from this day
-	MovedIn     time.Time // 入住日期: full price from this day when there was no renovation
+	AreaCentiM2 int64       // gross area in 0.01 m² (89.37 m² = 8937)
+	HandedOver  time.Time   // 收房日期: the fee starts on this day (under FromHandover)
+	Renovated   time.Time   // 装修登记日期: full price from this day
+	MovedIn     time.Time   // 入住日期: full price from this day
+	Notice      time.Time   // the date on the 入伙通知书: the fee starts on this day under FromNotice
+	Policy      StartPolicy // the community's choice of start date; zero: FromHandover
+}
+
+// StartPolicy is a community's choice of the day its management fee starts
+// (the director's, per community): the handover date ([000] 收费员 4.2.1.1,
+// 从业主收房之日起计收管理费) or the date written on the move-in notice
+// ([004] 四 2 4.5, 以入伙通知书上注明之日起计算管理费).
+type StartPolicy string
+
+const (
+	FromHandover StartPolicy = "handover"
+	FromNotice   StartPolicy = "notice"
+)
+
+// Policy reads a community's stored choice; anything but "notice" (an
+// empty field included) is the default, the handover date.
+func Policy(stored string) StartPolicy {
+	if StartPolicy(stored) == FromNotice {
+		return FromNotice
+	}
+	return FromHandover
+}
+
+// Start is the day the management fee starts: the handover date or, in a
+// community that bills from the move-in notice, the notice's date. A unit
+// with no notice date on record starts on its handover date under either
+// policy. Zero: the fee has not started.
+func (o Occupancy) Start() time.Time {
+	if o.Policy == FromNotice && !o.Notice.IsZero() {
+		return o.Notice
+	}
+	return o.HandedOver
 }
 
 // Rate is the share of the full price due on a day.
 type Rate int
 
 const (
-	Free Rate = iota // before handover
-	Half             // handed over, before renovation (or move-in)
+	Free Rate = iota // before the fee starts
+	Half             // started, the unit neither renovated nor lived in
 	Full
 )
 
-// RateOn is the management-fee rate of the unit on day: nothing before its
-// handover; full from its renovation registration date or, for a unit that
-// was never renovated, from its move-in date; half in between.
+// RateOn is the management-fee rate of the unit on day ([000] 收费员
+// 4.2.1.1: 从业主收房之日起计收管理费, 装修办理前按半价收取, 装修办理之日始或
+// 未装修已入住的按全价计收): nothing before the fee starts; full from the
+// renovation registration date or the move-in date, whichever comes first —
+// half price is for a unit not yet lived in, so a unit renovated after its
+// owners moved in has paid full price since the move-in; half in between.
 func (o Occupancy) RateOn(day time.Time) Rate {
+	start := o.Start()
 	switch {
-	case o.HandedOver.IsZero() || day.Before(o.HandedOver):
+	case start.IsZero() || day.Before(start):
 		return Free
-	case !o.Renovated.IsZero():
-		if day.Before(o.Renovated) {
-			return Half
-		}
-		return Full
-	case !o.MovedIn.IsZero() && !day.Before(o.MovedIn):
+	case reached(o.Renovated, day) || reached(o.MovedIn, day):
 		return Full
 	}
 	return Half
 }
+
+// reached: the event at date has happened by day.
+func reached(date, day time.Time) bool { return !date.IsZero() && !day.Before(date) }
 
 // Breakdown is a computed fee and how it came about.
 type Breakdown struct {

@@ -63,6 +63,7 @@ const vocab = {
   revisit_method: { phone: ['电话回访', 'Phone'], home_visit: ['上门回访', 'Home visit'] },
   arrival: { on_time: ['准时', 'On time'], early: ['早到', 'Early'], late: ['迟到', 'Late'] },
   fee_kind: { management: ['物业管理费', 'Management fee'], parking: ['停车费', 'Parking'], water: ['水费', 'Water'], electricity: ['电费', 'Electricity'], gas: ['燃气费', 'Gas'], service: ['有偿服务', 'Paid service'], business: ['经营收入', 'Business'], other: ['其它', 'Other'] },
+  fee_start: { handover: ['从收房日起算', 'from the handover date'], notice: ['从入伙通知书上注明的日期起算', 'from the date on the move-in notice'] },
   bill_status: { issued: ['待缴', 'Due'], partially_paid: ['部分已缴', 'Part paid'], paid: ['已缴清', 'Paid'], void: ['已作废', 'Void'] },
   method: { cash: ['现金', 'Cash'], card: ['刷卡', 'Card'], wechat: ['微信支付', 'WeChat Pay'], alipay: ['支付宝', 'Alipay'], transfer: ['转账', 'Transfer'] },
   deposit_kind: { renovation: ['装修押金', 'Renovation deposit'], pass: ['出入证押金', 'Pass deposit'], key: ['钥匙押金', 'Key deposit'], other: ['其它押金', 'Other deposit'] },
