@@ -73,6 +73,8 @@ addMessages({
   'prt.refund.approver': ['审批（主任）', 'Approved by (director)'],
   'prt.refund.issuer': ['经办', 'Paid out by'],
   'prt.refund.payeeSign': ['领款人签字', "Payee's signature"],
+  'prt.refund.stamp': ['付款单位（盖章）', 'Paid by (stamp)'],
+  'prt.refund.keep': ['领款人签字后由物业服务中心留存', 'Kept by the service center once the payee has signed'],
   'prt.service': ['有偿服务 {source}', 'Paid service {source}'],
   'prt.other': ['其它费用', 'Other charge'],
 });
@@ -187,9 +189,9 @@ export function PrintRefund({ params }) {
         <span>${t('prt.refund.approver')}${t('prt.colon')}<b>${r.approver}</b></span>
         <span>${t('prt.refund.issuer')}${t('prt.colon')}<b>${r.issuer}</b></span>
         <span>${t('prt.refund.payeeSign')}${t('prt.colon')}<i class="line"></i></span>
-        <span>${t('prt.receipt.stamp')}${t('prt.colon')}<i class="line"></i></span>
+        <span>${t('prt.refund.stamp')}${t('prt.colon')}<i class="line"></i></span>
       </footer>
-      <p class="prt-foot-note">${t('prt.receipt.keep')}</p>
+      <p class="prt-foot-note">${t('prt.refund.keep')}</p>
     </article>`;
 }
 
