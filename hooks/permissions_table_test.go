@@ -274,13 +274,13 @@ superuser                        all        all        all        all        all
 collection deposit_refunds
 fields id serial renovation community unit deposit status refund_due deposit_fen deducted_fen amount_fen payee_name request_note requested_by director director_comment reject_reason decided_at method paid_by paid_at movement created updated
 anonymous                        none       none       none       none       none       none       -
-residents                        unit       unit       none       none       none       unit       -
+residents                        self       self       none       none       none       self       -
 technician security              none       none       none       none       none       none       -
 area_manager engineer            community  community  none       none       none       community  -
 front_desk supervisor other_staff community community community none       none       community  -
 cashier director                 community  community  community  community  none       community  -
 superuser                        all        all        all        all        all        all        -
-note the desk, the cashier, the supervisor and the director take a request after acceptance and the waiting period; the director approves, the cashier pays (the flow in hooks/renovation_refunds.go); the ledger refuses any other refund of a renovation deposit
+note residents read the refunds of the renovations they applied for; the desk, the cashier, the supervisor and the director take a request after acceptance and the waiting period; the director approves, the cashier pays (the flow in hooks/renovation_refunds.go); the ledger refuses any other refund of a renovation deposit
 
 collection online_orders
 fields id trade_no community unit bills amount_fen provider status resident payment provider_txn_id paid_at created updated
@@ -488,7 +488,7 @@ var recordFacts = map[string]func(w *world, r *core.Record) facts{
 	"payments":        ofUnit(""),
 	"reminders":       ofUnit(""),
 	"deposits":        ofUnit(""),
-	"deposit_refunds": ofUnit(""),
+	"deposit_refunds": ofRenovation,
 	"online_orders":   ofUnit("resident"),
 	"renovations":     ofUnit("applicant"),
 	"deposit_movements": func(w *world, r *core.Record) facts {

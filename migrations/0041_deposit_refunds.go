@@ -47,10 +47,10 @@ func depositRefundsUp(app core.App) error {
 		rel("unit", units, false),
 		rel("deposit", deposits, false),
 		choice("status", true, DepositRefundStatuses...),
-		date("refund_due", false),        // the renovation's refund date
-		integer("deposit_fen", false, 0), // what was received
-		integer("deducted_fen", false, 0),
-		integer("amount_fen", false, 0), // what goes back: the balance
+		date("refund_due", false), // the renovation's refund date
+		refundFen("deposit_fen"),  // what was received
+		refundFen("deducted_fen"),
+		refundFen("amount_fen"), // what goes back: the balance
 		text("payee_name", false, 50),
 		text("request_note", false, 500),
 		rel("requested_by", staff, false),
@@ -69,7 +69,8 @@ func depositRefundsUp(app core.App) error {
 	r.AddIndex("idx_deposit_refunds_open", true, "renovation", "status != 'rejected'")
 	r.AddIndex("idx_deposit_refunds_community", false, "community, status", "")
 	seesMoney := and(staffOf("community"), `(@request.auth.role = "cashier" || @request.auth.role = "front_desk" || @request.auth.role = "area_manager" || @request.auth.role = "engineer" || @request.auth.role = "supervisor" || @request.auth.role = "director")`)
-	read := or(seesMoney, livesIn("unit.unit_residents_via_unit"))
+	// Residents: the applicant, as the renovation itself.
+	read := or(seesMoney, and(isResident, `renovation.applicant = @request.auth.id`))
 	create := and(staffOf("renovation.community"), `(@request.auth.role = "front_desk" || @request.auth.role = "cashier" || @request.auth.role = "supervisor" || @request.auth.role = "director")`)
 	// The flow table (hooks/renovation_refunds.go) decides every change.
 	update := and(staffOf("community"), `(@request.auth.role = "cashier" || @request.auth.role = "director")`)
@@ -78,6 +79,13 @@ func depositRefundsUp(app core.App) error {
 		return fmt.Errorf("deposit_refunds: %w", err)
 	}
 	return nil
+}
+
+// refundFen is an amount of fen from 0 to MaxFen (the bounds of migration 0032).
+func refundFen(name string) *core.NumberField {
+	f := integer(name, false, 0)
+	f.Max = types.Pointer(float64(MaxFen))
+	return f
 }
 
 func depositRefundsDown(app core.App) error {
