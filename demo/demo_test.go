@@ -128,6 +128,16 @@ func TestDemoCommunityIsComplete(t *testing.T) {
 			t.Errorf("no %s renovation in the demo", status)
 		}
 	}
+	// A deposit waiting its period (accepted today), a refund approved for
+	// the cashier, and one paid, which closed its renovation.
+	if n, _ := app.CountRecords("renovations", dbx.NewExp("community = {:c} AND status = 'accepted' AND deposit_refund_due > date('now')", dbx.Params{"c": ch})); n == 0 {
+		t.Error("no renovation deposit waiting its period in the demo")
+	}
+	for _, status := range []string{"approved", "paid"} {
+		if n, _ := app.CountRecords("deposit_refunds", dbx.HashExp{"community": ch, "status": status}); n == 0 {
+			t.Errorf("no %s deposit refund in the demo", status)
+		}
+	}
 	for _, c := range []string{"keys", "vacancy_patrols", "patrol_tasks"} {
 		if n, _ := app.CountRecords(c); n == 0 {
 			t.Errorf("no %s in the demo", c)

@@ -2,6 +2,7 @@ package demo
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -46,7 +47,13 @@ func (l *loader) renovations() {
 		{unit: "", steps: append(toApproved, step{desk, "permitted"}, step{"", "completion_requested"})},
 		{unit: "", steps: append(toApproved, step{desk, "permitted"}, step{"", "completion_requested"}, step{eng, "acceptance_failed"})},
 		{unit: "", steps: append(toApproved, step{desk, "permitted"}, step{"", "completion_requested"}, step{eng, "accepted"})},
-		{unit: "", steps: append(toApproved, step{desk, "permitted"}, step{"", "completion_requested"}, step{eng, "accepted"}, step{cashier, "closed"})},
+		// Accepted half a year ago: the deposit's refund, approved by the
+		// director and paid by the cashier, closes it; another's is approved
+		// and waits at the cashier's desk.
+		{unit: "", steps: append(toApproved, step{desk, "permitted"}, step{"", "completion_requested"}, step{eng, "accepted"},
+			step{desk, "refund_requested"}, step{dir, "refund_approved"}, step{cashier, "refund_paid"})},
+		{unit: "", steps: append(toApproved, step{desk, "permitted"}, step{"", "completion_requested"}, step{eng, "accepted"},
+			step{desk, "refund_requested"}, step{dir, "refund_approved"})},
 	} {
 		if i >= len(flats) {
 			l.err = fmt.Errorf("demo renovations: only %d occupied flats", len(flats))
@@ -90,13 +97,12 @@ func (l *loader) renovations() {
 				fields = map[string]any{"resident_signed": true, "contractor_signed": true, "office_signed": true}
 			case "permitted":
 				l.readyForPermit(r, applicant)
-			case "closed":
-				// accepted half a year ago: the refund is due
-				stored, _ := l.app.FindRecordById("renovations", r.Id)
-				stored.Set("deposit_refund_due", clock.Now().In(workcal.Shanghai).AddDate(0, 0, -1).Format(time.DateOnly))
-				if l.err = l.app.SaveNoValidate(stored); l.err != nil {
+			case "refund_requested", "refund_approved", "refund_paid":
+				if err := l.depositRefund(r, actor, s.to); err != nil {
+					l.err = fmt.Errorf("demo deposit refund of %s (%s): %w", d.unit, s.to, err)
 					return
 				}
+				continue
 			}
 			if l.err != nil {
 				return
@@ -108,6 +114,36 @@ func (l *loader) renovations() {
 			}
 		}
 	}
+}
+
+// depositRefund takes renovation r's deposit refund one step (to is
+// refund_requested, refund_approved or refund_paid) as actor would. The
+// request backdates the acceptance half a year, so that the refund is due.
+func (l *loader) depositRefund(r, actor *core.Record, to string) error {
+	if to == "refund_requested" {
+		stored, err := l.app.FindRecordById("renovations", r.Id)
+		if err != nil {
+			return err
+		}
+		accepted := clock.Now().AddDate(0, -6, -1)
+		stored.Set("accepted_at", accepted)
+		stored.Set("deposit_refund_due", clock.Now().In(workcal.Shanghai).AddDate(0, 0, -1).Format(time.DateOnly))
+		if err := l.app.SaveNoValidate(stored); err != nil {
+			return err
+		}
+		_, err = hooks.RequestDepositRefund(l.app, r.Id, actor, "业主到服务中心申请退还装修押金")
+		return err
+	}
+	ref, err := l.app.FindFirstRecordByFilter("deposit_refunds", "renovation = {:r} && status != 'rejected'", dbx.Params{"r": r.Id})
+	if err != nil {
+		return err
+	}
+	fields := map[string]any{"director_comment": "验收满六个月，无未整改违规，同意退还"}
+	if to == "refund_paid" {
+		fields = map[string]any{"method": "transfer"}
+	}
+	_, err = hooks.AdvanceDepositRefund(l.app, ref.Id, actor, strings.TrimPrefix(to, "refund_"), fields)
+	return err
 }
 
 // readyForPermit records what the permit needs: the agreement, the fees,

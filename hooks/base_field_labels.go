@@ -35,6 +35,10 @@ var documentFieldLabels = map[string]text{
 	"found_by": {"发现人", "Found by"}, "recheck_note": {"复查意见", "Recheck note"}, "operator_name": {"动火人", "Operator"},
 	"operator_cert": {"操作证号", "Operator's certificate"}, "place": {"动火地点", "Place"},
 	"window_start": {"动火开始", "Window start"}, "window_end": {"动火结束", "Window end"},
+	"refund_due": {"可退还日期", "Refundable from"}, "deducted_fen": {"违规扣款", "Deductions"},
+	"payee_name": {"领款人", "Payee"}, "request_note": {"申请说明", "Request note"}, "requested_by": {"受理人", "Taken by"},
+	"director": {"审批主任", "Director"}, "decided_at": {"审批时间", "Decided at"}, "paid_by": {"经办收费员", "Paid by"},
+	"movement": {"台账记录", "Ledger entry"}, "deposit_refund_months": {"押金清退等待月数", "Months before a deposit refund"},
 	// fees
 	"bill": {"账单", "Bill"}, "fee_item": {"收费项目", "Fee item"}, "period_start": {"计费起始", "Period start"},
 	"period_end": {"计费截止", "Period end"}, "due_on": {"缴费期限", "Due on"}, "paid_fen": {"已缴金额", "Paid"},

@@ -14,6 +14,7 @@ var flowsByCollection = map[string]*Flow{
 	"work_orders":      workOrderFlow,
 	"renovations":      renovationFlow,
 	"hot_work_permits": hotWorkFlow,
+	"deposit_refunds":  depositRefundFlow,
 }
 
 // flowDoc is a Flow as JSON for the pages (GET /api/wuye/flows).

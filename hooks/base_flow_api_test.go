@@ -50,6 +50,7 @@ func TestFlowsAPI(t *testing.T) {
 		"work_orders":      {hooks.WorkOrderFlow, migrations.WorkStatuses, nil},
 		"renovations":      {hooks.RenovationFlow, migrations.RenovationStatuses, nil},
 		"hot_work_permits": {hooks.HotWorkFlow, migrations.HotWorkStatuses, map[string][2]string{"approved": {"已批准", "approved"}}},
+		"deposit_refunds":  {hooks.DepositRefundFlow, migrations.DepositRefundStatuses, map[string][2]string{"paid": {"已退款", "paid"}}},
 	} {
 		f, ok := doc.Flows[name]
 		if !ok {

@@ -182,7 +182,7 @@ var fuzzRoles = []string{RoleFrontDesk, RoleAreaManager, RoleTechnician, RoleEng
 // the flow reads and writes, typed as the migrations type them.
 func fuzzFlows() []fuzzFlow {
 	var out []fuzzFlow
-	for _, name := range []string{"complaints", "work_orders", "renovations", "hot_work_permits"} {
+	for _, name := range []string{"complaints", "work_orders", "renovations", "hot_work_permits", "deposit_refunds"} {
 		fl := flowsByCollection[name]
 		names := map[string]bool{"community": true, "category": true, "kind": true, "dispatch_mode": true,
 			"handler": true, "technician": true, "resident": true, "requester": true, "applicant": true,

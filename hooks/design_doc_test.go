@@ -55,7 +55,7 @@ var designHeadings = []string{
 
 // designFlowOrder is the order the flows are rendered in; a flow of
 // flowsByCollection not listed here comes after them, by name.
-var designFlowOrder = []string{"complaints", "work_orders", "renovations", "hot_work_permits"}
+var designFlowOrder = []string{"complaints", "work_orders", "renovations", "hot_work_permits", "deposit_refunds"}
 
 // designFlowManuals says where each flow comes from, under its heading.
 var designFlowManuals = map[string]string{
@@ -63,6 +63,7 @@ var designFlowManuals = map[string]string{
 	"work_orders":      "[003] 2.4–2.7; [000] 前台 4.10; [004] 三 7.1.",
 	"renovations":      "[004] 四 3 5.1–5.2; [000] 管理员 4.2; [001] 中汇广场 五.",
 	"hot_work_permits": "[001] 中汇广场 五 (四) 2 动火证办理.",
+	"deposit_refunds":  "[001] 中汇广场 五 (six months after acceptance); [004] 四 3 4.3 (the director approves), 4.5 (the desk's assistant pays).",
 }
 
 // designParties explains the flow parties that are not staff roles.
@@ -80,6 +81,7 @@ var designGuards = map[string]string{
 	"paidWorkOnly":    "paid or business work only: routine work is free (`paidWorkOnly`)",
 	"priceAgreed":     "paid work only once the resident agreed the price — a listed price chosen at intake, or a confirmed quote (`priceAgreed`)",
 	"threeSignatures": "resident, contractor and office have all signed (`threeSignatures`)",
+	"refundIsDue":     "the waiting period after acceptance is over (`refundIsDue`)",
 }
 
 func readDesignDoc(t *testing.T) string {

@@ -1,6 +1,7 @@
 package hooks
 
 import (
+	"github.com/pocketbase/dbx"
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 
@@ -39,6 +40,9 @@ func registerDeposits(app core.App) {
 			if err != nil {
 				return badRequest(validation.Errors{"deposit": codedError("validation_missing_rel_records")})
 			}
+			if err := ownRefundPath(tx, d, m.GetString("kind")); err != nil {
+				return err
+			}
 			balance := int64(d.GetInt("balance_fen"))
 			if amount := int64(m.GetInt("amount_fen")); amount > balance {
 				return badRequest(validation.Errors{"amount_fen": codedError("wuye_over_deposit", money.Yuan(amount), money.Yuan(balance))})
@@ -68,12 +72,18 @@ func registerDeposits(app core.App) {
 // moveDeposit deducts from or refunds deposit d in transaction tx, as the
 // ledger's API does (never beyond the balance), and records it.
 func moveDeposit(tx core.App, d *core.Record, kind string, amount int64, reason string, actor *core.Record) error {
+	_, err := moveDepositRecord(tx, d, kind, amount, reason, actor)
+	return err
+}
+
+// moveDepositRecord is moveDeposit returning the movement it stored.
+func moveDepositRecord(tx core.App, d *core.Record, kind string, amount int64, reason string, actor *core.Record) (*core.Record, error) {
 	if amount > int64(d.GetInt("balance_fen")) {
-		return badRequest(validation.Errors{"amount_fen": codedError("wuye_over_deposit", money.Yuan(amount), money.Yuan(int64(d.GetInt("balance_fen"))))})
+		return nil, badRequest(validation.Errors{"amount_fen": codedError("wuye_over_deposit", money.Yuan(amount), money.Yuan(int64(d.GetInt("balance_fen"))))})
 	}
 	col, err := tx.FindCachedCollectionByNameOrId("deposit_movements")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	m := core.NewRecord(col)
 	m.Set("deposit", d.Id)
@@ -82,14 +92,30 @@ func moveDeposit(tx core.App, d *core.Record, kind string, amount int64, reason 
 	m.Set("reason", reason)
 	m.Set("by", actorID(actor))
 	if err := tx.Save(m); err != nil {
-		return err
+		return nil, err
 	}
 	d.Set("balance_fen", int64(d.GetInt("balance_fen"))-amount)
 	if d.GetInt("balance_fen") == 0 {
 		d.Set("status", "settled")
 	}
 	if err := tx.Save(d); err != nil {
-		return err
+		return nil, err
 	}
-	return RecordEvent(tx, Event{Subject: d, Action: kind, Actor: actor, Public: true, Note: money.Yuan(amount) + " " + reason})
+	return m, RecordEvent(tx, Event{Subject: d, Action: kind, Actor: actor, Public: true, Note: money.Yuan(amount) + " " + reason})
+}
+
+// ownRefundPath refuses, through the ledger's API, a refund of a deposit
+// that has a return path of its own — a renovation deposit only through its
+// refund, approved by the director after the waiting period ([004] 四 3 4.3,
+// [001] 中汇广场 五; hooks/renovation_refunds.go), a pass deposit when the pass
+// comes back, a key deposit when the key does — and any deduction from a
+// deposit whose refund is under way (the director approved its balance).
+func ownRefundPath(tx core.App, d *core.Record, kind string) error {
+	if kind == "refund" && d.GetString("kind") != "other" {
+		return badRequest(validation.Errors{"kind": codedError("wuye_refund_own_path")})
+	}
+	if n, _ := tx.CountRecords("deposit_refunds", dbx.HashExp{"deposit": d.Id, "status": []any{"requested", "approved"}}); n > 0 {
+		return badRequest(validation.Errors{"deposit": codedError("wuye_refund_pending")})
+	}
+	return nil
 }

@@ -13,8 +13,8 @@ func TestDepositsLedger(t *testing.T) {
 	h := testapp.Handler(t, app)
 	ch, unit := testapp.ID(t, "community:CH"), testapp.ID(t, "unit:1-203")
 	code, body := testapp.Do(t, h, http.MethodPost, "/api/collections/deposits/records",
-		`{"community":"`+ch+`","unit":"`+unit+`","kind":"renovation","holder_name":"业主","source":"ZX-20261123-0001","amount_fen":200000,"balance_fen":1,"status":"settled"}`, "cashier@example.com")
-	expectBody(t, "the cashier takes a renovation deposit", code, body, 200, `"balance_fen":200000`, `"status":"held"`)
+		`{"community":"`+ch+`","unit":"`+unit+`","kind":"other","holder_name":"业主","source":"ZX-20261123-0001","amount_fen":200000,"balance_fen":1,"status":"settled"}`, "cashier@example.com")
+	expectBody(t, "the cashier takes a deposit", code, body, 200, `"balance_fen":200000`, `"status":"held"`)
 	d, _ := app.FindFirstRecordByFilter("deposits", "source='ZX-20261123-0001'")
 	move := func(body, who string) (int, string) {
 		return testapp.Do(t, h, http.MethodPost, "/api/collections/deposit_movements/records", body, who)

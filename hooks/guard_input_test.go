@@ -1332,6 +1332,11 @@ func createPaths() []createPath {
 					"window_start": "2099-01-01 01:00:00.000Z", "window_end": "2099-01-01 05:00:00.000Z"}
 			},
 			dates: map[string]map[string]any{"window_end before window_start": {"window_end": "2098-12-31 01:00:00.000Z"}}},
+		{name: "deposit_refunds", coll: "deposit_refunds", who: "frontdesk@example.com",
+			body: func(fx *biFixture) map[string]any {
+				return map[string]any{"renovation": refundDueRenovation(fx), "request_note": "业主到前台申请"}
+			},
+			client: []string{"payee_name"}},
 		{name: "vacancy_patrols", coll: "vacancy_patrols", who: "areamgr@example.com",
 			body: func(fx *biFixture) map[string]any {
 				return map[string]any{"unit": fx.first("units", "community = {:c} && status = 'vacant' && building.area.manager = {:m}",
@@ -1367,10 +1372,10 @@ func updatePaths() []updatePath {
 	return []updatePath{
 		{name: "communities", coll: "communities", who: "supervisor@example.com",
 			record:   func(fx *biFixture) string { return fx.ch },
-			editable: []string{"name", "code", "address", "phone", "hot_threshold"}},
+			editable: []string{"name", "code", "address", "phone", "hot_threshold", "deposit_refund_months"}},
 		{name: "communities by the director", coll: "communities", who: "director@example.com",
 			record:   func(fx *biFixture) string { return fx.ch },
-			editable: []string{"name", "code", "address", "phone", "hot_threshold", "fee_start"}},
+			editable: []string{"name", "code", "address", "phone", "hot_threshold", "fee_start", "deposit_refund_months"}},
 		{name: "staff", coll: "staff", who: "director@example.com",
 			record:   func(fx *biFixture) string { return fx.id("staff:tech2@example.com") },
 			editable: []string{"name", "phone", "role", "communities", "active", "skills"}},
@@ -1483,6 +1488,9 @@ func updatePaths() []updatePath {
 					"window_start": "2099-01-01 01:00:00.000Z", "window_end": "2099-01-01 05:00:00.000Z"}).Id
 			},
 			skip: flowStatus},
+		{name: "deposit_refunds", coll: "deposit_refunds", who: "director@example.com",
+			record: func(fx *biFixture) string { return requestedRefund(fx) },
+			skip:   flowStatus},
 		{name: "keys", coll: "keys", who: "frontdesk@example.com",
 			record:   func(fx *biFixture) string { return fx.first("keys", "community = {:c} && status = 'in'", ch(fx)) },
 			editable: []string{"label", "kind", "unit", "building", "floor", "slot", "status"}},
@@ -1553,7 +1561,33 @@ func flowFixtures() []flowFixture {
 					"window_start": "2099-01-01 01:00:00.000Z", "window_end": "2099-01-01 05:00:00.000Z"}).Id
 			},
 			fields: func(fx *biFixture) map[string]any { return map[string]any{"reject_reason": "无证"} }},
+		{coll: "deposit_refunds", steps: hooks.DepositRefundFlow, statuses: migrations.DepositRefundStatuses,
+			doc: requestedRefund,
+			fields: func(fx *biFixture) map[string]any {
+				return map[string]any{"reject_reason": "身份未核实", "method": "cash", "director_comment": "同意"}
+			}},
 	}
+}
+
+// refundDueRenovation is a renovation of 1-101 accepted more than six
+// months ago, its deposit of 2,000 yuan still held: its refund may be asked.
+func refundDueRenovation(fx *biFixture) string {
+	d := fx.save("deposits", map[string]any{"community": fx.ch, "unit": fx.id("unit:1-101"), "kind": "renovation", "holder_name": "李明",
+		"amount_fen": 200000, "balance_fen": 200000, "status": "held"})
+	return fx.save("renovations", map[string]any{"community": fx.ch, "unit": fx.id("unit:1-101"), "applicant": fx.id("residents:owner1@example.com"),
+		"contractor_name": "安居装饰", "contractor_phone": "13600000001", "scope": []string{"walls"}, "planned_start": "2025-01-01",
+		"planned_end": "2025-03-31", "status": "accepted", "deposit_fen": 200000, "deposit": d.Id, "deposit_refund_due": "2025-10-01"}).Id
+}
+
+// requestedRefund is a refund of such a renovation, waiting for the director.
+func requestedRefund(fx *biFixture) string {
+	r, err := fx.app.FindRecordById("renovations", refundDueRenovation(fx))
+	if err != nil {
+		fx.t.Fatal(err)
+	}
+	return fx.save("deposit_refunds", map[string]any{"renovation": r.Id, "community": fx.ch, "unit": r.GetString("unit"),
+		"deposit": r.GetString("deposit"), "status": "requested", "refund_due": "2025-10-01", "deposit_fen": 200000, "amount_fen": 200000,
+		"payee_name": "李明"}).Id
 }
 
 func statusCode(body string) string {
@@ -1748,6 +1782,11 @@ func (r *biRun) routeCases() map[string][]biCase {
 		},
 		"GET /api/wuye/flows": {
 			{family: "route", name: "flows with POST", method: http.MethodPost, url: "/api/wuye/flows", body: []byte(`{}`), who: "frontdesk@example.com", okStatus: []int{405}},
+		},
+		"GET /api/wuye/deposit-refunds/{id}/receipt": {
+			get("refund voucher of an unknown id", "/api/wuye/deposit-refunds/"+unknownID+"/receipt", "cashier@example.com"),
+			get("refund voucher of a refund not paid yet", "/api/wuye/deposit-refunds/"+requestedRefund(fx)+"/receipt", "cashier@example.com"),
+			get("refund voucher of a payment's id", "/api/wuye/deposit-refunds/"+fx.first("payments", "community = {:c}", dbx.Params{"c": ch})+"/receipt", "cashier@example.com"),
 		},
 		"GET /api/wuye/receipts/{id}": {
 			get("receipt of an unknown id", "/api/wuye/receipts/"+unknownID, "cashier@example.com"),

@@ -69,6 +69,7 @@ func Register(app core.App) {
 	registerRenovationReports(app)
 	registerHotWork(app)
 	registerPasses(app)
+	registerDepositRefunds(app)
 
 	registerVacancy(app)
 	registerKeys(app)

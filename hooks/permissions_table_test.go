@@ -68,7 +68,7 @@ var callerGroups = map[string][]string{
 // +name{callers} is a computed key that only those callers get.
 const permissionTable = `
 collection communities
-fields id name code address phone hot_threshold created updated fee_start
+fields id name code address phone hot_threshold deposit_refund_months created updated fee_start
 anonymous                        none       none       none       none       none       none       -
 residents                        community  community  none       none       none       community  -
 front_desk area_manager technician engineer security cashier community community none none none community -
@@ -280,6 +280,17 @@ front_desk area_manager engineer security community community none none none com
 cashier supervisor director other_staff community community community none none community -
 superuser                        all        all        all        all        all        all        -
 
+collection deposit_refunds
+fields id serial renovation community unit deposit status refund_due deposit_fen deducted_fen amount_fen payee_name request_note requested_by director director_comment reject_reason decided_at method paid_by paid_at movement created updated
+anonymous                        none       none       none       none       none       none       -
+residents                        self       self       none       none       none       self       -
+technician security              none       none       none       none       none       none       -
+area_manager engineer            community  community  none       none       none       community  -
+front_desk supervisor other_staff community community community none       none       community  -
+cashier director                 community  community  community  community  none       community  -
+superuser                        all        all        all        all        all        all        -
+note residents read the refunds of the renovations they applied for; the desk, the cashier, the supervisor and the director take a request after acceptance and the waiting period; the director approves, the cashier pays (the flow in hooks/renovation_refunds.go); the ledger refuses any other refund of a renovation deposit
+
 collection online_orders
 fields id trade_no community unit bills amount_fen provider status resident payment provider_txn_id paid_at created updated
 anonymous                        none       none       none       none       none       none       -
@@ -482,13 +493,14 @@ var recordFacts = map[string]func(w *world, r *core.Record) facts{
 	"meter_readings": func(w *world, r *core.Record) facts {
 		return facts{communities: []string{w.str(r, "unit", "units", "community")}, units: []string{r.GetString("unit")}}
 	},
-	"bills":          ofUnit(""),
-	"payments":       ofUnit(""),
-	"reminders":      ofUnit(""),
-	"arrears_visits": ofUnit(""),
-	"deposits":       ofUnit(""),
-	"online_orders":  ofUnit("resident"),
-	"renovations":    ofUnit("applicant"),
+	"bills":           ofUnit(""),
+	"payments":        ofUnit(""),
+	"reminders":       ofUnit(""),
+	"arrears_visits":  ofUnit(""),
+	"deposits":        ofUnit(""),
+	"deposit_refunds": ofRenovation,
+	"online_orders":   ofUnit("resident"),
+	"renovations":     ofUnit("applicant"),
 	"deposit_movements": func(w *world, r *core.Record) facts {
 		d := w.get("deposits", r.GetString("deposit"))
 		if d == nil {
@@ -692,6 +704,8 @@ func seedMatrix(t *testing.T, app *tests.TestApp) {
 		s.save("renovation_violations", map[string]any{"renovation": r.Id, "severity": "minor", "kind": "debris", "description": "垃圾", "status": "open"})
 		s.save("hot_work_permits", map[string]any{"renovation": r.Id, "operator_name": "焊工", "operator_cert": "T123", "place": "阳台",
 			"window_start": "2026-12-03 01:00:00.000Z", "window_end": "2026-12-03 09:00:00.000Z", "status": "requested"})
+		s.save("deposit_refunds", map[string]any{"renovation": r.Id, "community": a.community, "unit": a.unit, "status": "paid",
+			"deposit_fen": 1000, "amount_fen": 1000, "payee_name": "业主", "method": "cash", "paid_by": supYX})
 	}
 
 	patrol := s.save("vacancy_patrols", map[string]any{"unit": uA2, "patroller": supYX, "kind": "weekly"})

@@ -24,9 +24,11 @@ var renovationDesk = []string{RoleFrontDesk, RoleSupervisor, RoleDirector}
 
 // RenovationFlow is the renovation state machine as far as the permit
 // ([004] 四 3 5.1): the application, the engineering review (pass or reject), the
-// director's approval (or return to engineering), and the permit once the
+// director's approval (or return to engineering), the permit once the
 // agreement is signed, the fees and deposit are paid and a worker pass is
-// issued. Completion, acceptance and the deposit refund are still to come.
+// issued, completion and joint acceptance, and the close once the deposit
+// is settled — by its refund (hooks/renovation_refunds.go), which closes the
+// renovation itself, or by deductions that took all of it.
 var RenovationFlow = []Step{
 	{From: "submitted", To: "engineering_passed", Actors: []string{RoleEngineer}, Extras: []string{"engineering_comment"}},
 	{From: "submitted", To: "rejected", Actors: []string{RoleEngineer}, Requires: []string{"reject_reason"}},
@@ -46,10 +48,6 @@ var (
 	renovationSite      = []string{RoleEngineer, RoleAreaManager, RoleSecurity, RoleSupervisor, RoleDirector}
 	renovationAcceptors = []string{RoleEngineer, RoleSupervisor, RoleDirector}
 )
-
-// depositRefundMonths: the renovation deposit, less deductions, is refunded
-// 6 months after acceptance ([001] 中汇广场 五).
-const depositRefundMonths = 6
 
 // threeSignatures: joint acceptance by resident, contractor and office.
 func threeSignatures(r *core.Record) error {
@@ -194,10 +192,17 @@ func planRenovationUpdate(app core.App, auth *core.Record, superuser bool, orig,
 			}
 		}
 	case "accepted":
-		r.Set("deposit_refund_due", civil(today()).AddDate(0, depositRefundMonths, 0).Format(time.DateOnly))
+		// The deposit, less deductions, is refunded after the community's
+		// waiting period, six months unless it sets another ([001] 中汇广场 五).
+		r.Set("deposit_refund_due", civil(today()).AddDate(0, refundMonths(app, r.GetString("community")), 0).Format(time.DateOnly))
 	case "closed":
 		if today() < r.GetString("deposit_refund_due") {
 			return step, badRequest(validation.Errors{"status": codedError("wuye_refund_not_due", r.GetString("deposit_refund_due"))})
+		}
+		// Closed only with the deposit settled: refunded through the
+		// director-approved refund, or all of it deducted.
+		if d, err := app.FindRecordById("deposits", r.GetString("deposit")); err == nil && d.GetInt("balance_fen") > 0 {
+			return step, badRequest(validation.Errors{"status": codedError("wuye_refund_first")})
 		}
 	}
 	return step, nil
@@ -247,17 +252,14 @@ func afterRenovationUpdate(tx core.App, orig, r, auth *core.Record, step Step) e
 		ev.Note = r.GetString("director_comment")
 	}
 	if step.To == "closed" {
-		// The deposit, less what violations deducted, goes back.
-		if d, err := tx.FindRecordById("deposits", r.GetString("deposit")); err == nil && d.GetInt("balance_fen") > 0 {
-			refund := d.GetInt("balance_fen")
-			if err := moveDeposit(tx, d, "refund", int64(refund), "装修验收满六个月退还押金 "+r.GetString("serial"), auth); err != nil {
-				return err
-			}
-			r.Set("refunded_fen", refund)
+		// What went back: the paid refund, if any (the deposit may have
+		// been deducted in full).
+		if ref, err := tx.FindFirstRecordByFilter("deposit_refunds", "renovation = {:r} && status = 'paid'", dbx.Params{"r": r.Id}); err == nil {
+			r.Set("refunded_fen", ref.GetInt("amount_fen"))
 			if err := tx.SaveNoValidate(r); err != nil {
 				return err
 			}
-			ev.Note = "refund " + money.Yuan(int64(refund))
+			ev.Note = "refund " + money.Yuan(int64(ref.GetInt("amount_fen")))
 		}
 	}
 	if step.To == "permitted" && step.From == "approved" {

@@ -188,10 +188,26 @@ func TestRenovationSiteAndRefund(t *testing.T) {
 	}
 	later := clock.Now().In(workcal.Shanghai).AddDate(0, 6, 1) // the Shanghai day: at 07:30 UTC is a day behind
 	restore := hooks.SetNow(func() time.Time { return later })
-	r, err = hooks.AdvanceRenovation(app, r.Id, cashier, "closed", nil)
-	restore()
+	defer restore()
+	// Due, but the deposit is still held: it goes back only through its
+	// refund, approved by the director ([004] 四 3 4.3), whose payment closes
+	// the renovation.
+	if _, err = hooks.AdvanceRenovation(app, r.Id, cashier, "closed", nil); errCode(err, "status") != "wuye_refund_first" {
+		t.Fatalf("closed with the deposit held: %v", err)
+	}
+	ref, err := hooks.RequestDepositRefund(app, r.Id, staffRec(t, app, "frontdesk@example.com"), "业主到前台申请")
 	if err != nil {
 		t.Fatal(err)
+	}
+	if _, err = hooks.AdvanceDepositRefund(app, ref.Id, staffRec(t, app, "director@example.com"), "approved", nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err = hooks.AdvanceDepositRefund(app, ref.Id, cashier, "paid", map[string]any{"method": "cash"}); err != nil {
+		t.Fatal(err)
+	}
+	r = mustRecord(t, app, "renovations", r.Id)
+	if r.GetString("status") != "closed" {
+		t.Fatalf("paying the refund left the renovation %s", r.GetString("status"))
 	}
 	d, _ = app.FindRecordById("deposits", r.GetString("deposit"))
 	if r.GetInt("refunded_fen") != 170000 || d.GetInt("balance_fen") != 0 || d.GetString("status") != "settled" {

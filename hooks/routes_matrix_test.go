@@ -138,6 +138,11 @@ var routeRows = map[string]routeRow{
 	"GET /api/wuye/receipts/{id}": {shown: []string{"issuer"}, calls: func(m *routeMatrix) []routeCall {
 		return m.perRecord("/api/wuye/receipts/%s", "payments")
 	}},
+	// The refund voucher names who approved and who paid it (a voucher
+	// says who signed it), whom a resident cannot look up in the staff list.
+	"GET /api/wuye/deposit-refunds/{id}/receipt": {shown: []string{"approver", "issuer"}, calls: func(m *routeMatrix) []routeCall {
+		return m.perRecord("/api/wuye/deposit-refunds/%s/receipt", "deposit_refunds")
+	}},
 	"GET /api/wuye/statements/{unit}": {calls: func(m *routeMatrix) []routeCall {
 		var out []routeCall
 		for _, u := range m.units {

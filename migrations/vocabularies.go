@@ -94,6 +94,11 @@ var (
 // (docs/DESIGN.md, "Renovation").
 var HotWorkStatuses = []string{"requested", "security_reviewed", "center_reviewed", "approved", "rejected"}
 
+// DepositRefundStatuses are the renovation deposit refund's steps in order:
+// requested at the desk after the waiting period, approved by the director,
+// paid by the cashier — or rejected ([004] 四 3 4.3, 4.5; [001] 中汇广场 五).
+var DepositRefundStatuses = []string{"requested", "approved", "paid", "rejected"}
+
 // Inspection and violation vocabularies: the major violations and the
 // measures against them are those of [000] 助理工作规程 4.5.4 (破坏承重结构、
 // 损坏防水层; 停止施工、限期整改并恢复、扣装修保证金、驱逐施工单位).

@@ -28,7 +28,7 @@ import { CashClose } from './cashier/close.js';
 import { Dashboard } from './dashboard/board.js';
 import { MonthlyReport } from './dashboard/report.js';
 import { Settings } from './settings.js';
-import { PrintReminders, PrintReceipt } from './print.js';
+import { PrintReminders, PrintReceipt, PrintRefund } from './print.js';
 import { PrintWorkOrder } from './print_orders.js';
 import { PrintRectification } from './print_forms.js';
 
@@ -87,6 +87,7 @@ const routes = [
   ['/print/reminders', PrintReminders, null, null],
   ['/print/rectification/:id', PrintRectification, null, null],
   ['/print/receipt/:id', PrintReceipt, null, null],
+  ['/print/refund/:id', PrintRefund, null, null],
 ];
 
 /** HOME is where each role lands after signing in. */

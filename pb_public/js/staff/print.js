@@ -1,7 +1,8 @@
 // Print views (#/print/…): A4 pages rendered without the workspace chrome,
-// each with a Print button that does not print. The receipt (收款收据) and
-// the payment reminders (催款通知单, one page per unit) are here; the work
-// order is in print_orders.js and the rectification notice in print_forms.js.
+// each with a Print button that does not print. The receipt (收款收据), the
+// deposit refund voucher (押金退款凭证) and the payment reminders (催款通知单,
+// one page per unit) are here; the work order is in print_orders.js and the
+// rectification notice in print_forms.js.
 import { html, useEffect } from '../core/html.js';
 import { pb, capitalsOf } from '../core/api.js';
 import { t, addMessages, label, choices } from '../core/i18n.js';
@@ -61,6 +62,20 @@ addMessages({
   'prt.rem.signee': ['签收人', 'Received by'],
   'prt.rem.signDate': ['签收日期', 'Date'],
   'prt.rem.deliverer': ['送达人', 'Delivered by'],
+  'prt.refund.title': ['装修押金退款凭证', 'Renovation deposit refund voucher'],
+  'prt.refund.payer': ['付款单位', 'Paid by'],
+  'prt.refund.paidAt': ['退款时间', 'Refunded at'],
+  'prt.refund.renovation': ['装修申请', 'Renovation'],
+  'prt.refund.payee': ['领款人', 'Payee'],
+  'prt.refund.item': ['项目', 'Item'],
+  'prt.refund.deposit': ['装修押金', 'Renovation deposit'],
+  'prt.refund.deduct': ['违规扣款：{reason}', 'Deduction: {reason}'],
+  'prt.refund.on': ['日期', 'Date'],
+  'prt.refund.approver': ['审批（主任）', 'Approved by (director)'],
+  'prt.refund.issuer': ['经办', 'Paid out by'],
+  'prt.refund.payeeSign': ['领款人签字', "Payee's signature"],
+  'prt.refund.stamp': ['付款单位（盖章）', 'Paid by (stamp)'],
+  'prt.refund.keep': ['领款人签字后由物业服务中心留存', 'Kept by the service center once the payee has signed'],
   'prt.service': ['有偿服务 {source}', 'Paid service {source}'],
   'prt.other': ['其它费用', 'Other charge'],
 });
@@ -131,6 +146,53 @@ export function PrintReceipt({ params }) {
         <span>${t('prt.receipt.stamp')}${t('prt.colon')}<i class="line"></i></span>
       </footer>
       <p class="prt-foot-note">${t('prt.receipt.keep')}</p>
+    </article>`;
+}
+
+// --- the deposit refund voucher ---------------------------------------------------
+
+export function PrintRefund({ params }) {
+  const rec = useAsync(() => pb.send(`/api/wuye/deposit-refunds/${encodeURIComponent(params.id)}/receipt`, { method: 'GET' }), [params.id]);
+  useTitle(rec.data ? `${t('prt.refund.title')} ${rec.data.serial}` : '');
+  if (rec.loading && !rec.data) return html`<${Loading} />`;
+  if (rec.error) return html`<${PrintBar} back="/renovations" /><${ErrorBox} error=${rec.error} retry=${rec.reload} />`;
+  const r = rec.data;
+  const num = (fen) => yuan(fen).replace('¥', '');
+  return html`
+    <${PrintBar} back="/renovations" />
+    <article class="prt-sheet prt-receipt" aria-labelledby="refund-title" data-testid="refund-voucher">
+      <header class="prt-receipt-head">
+        <h1 id="refund-title">${t('prt.refund.title')}</h1>
+        <div class="row between">
+          <span>${t('prt.refund.payer')}${t('prt.colon')}<b>${r.payer}</b></span>
+          <span class="prt-serial">${t('prt.receipt.no')} <b data-testid="serial">${r.serial}</b></span>
+        </div>
+      </header>
+      <table class="prt-table prt-meta">
+        <tbody>
+          <tr><th>${t('prt.refund.paidAt')}</th><td>${r.paid_at}</td><th>${t('prt.receipt.method')}</th><td>${label('method', r.method)}</td></tr>
+          <tr><th>${t('prt.receipt.unit')}</th><td>${r.unit}</td><th>${t('prt.refund.renovation')}</th><td>${r.renovation}</td></tr>
+          <tr><th>${t('prt.refund.payee')}</th><td colspan="3">${r.payee_name}</td></tr>
+        </tbody>
+      </table>
+      <table class="prt-table prt-lines">
+        <thead><tr><th>${t('prt.refund.item')}</th><th>${t('prt.refund.on')}</th><th class="num">${t('prt.receipt.amount')}</th></tr></thead>
+        <tbody>
+          <tr><td>${t('prt.refund.deposit')}</td><td></td><td class="num">${num(r.deposit_fen)}</td></tr>
+          ${r.deductions.map((d, i) => html`<tr key=${i}><td>${t('prt.refund.deduct', { reason: d.reason })}</td><td>${d.on}</td><td class="num">-${num(d.amount_fen)}</td></tr>`)}
+        </tbody>
+        <tfoot>
+          <tr><th colspan="2">${t('prt.receipt.figures')}</th><td class="num" data-testid="amount">${r.amount}</td></tr>
+          <tr><th>${t('prt.receipt.capitals')}</th><td colspan="2" class="capitals" data-testid="amount-capitals">${r.amount_capitals}</td></tr>
+        </tfoot>
+      </table>
+      <footer class="prt-sign">
+        <span>${t('prt.refund.approver')}${t('prt.colon')}<b>${r.approver}</b></span>
+        <span>${t('prt.refund.issuer')}${t('prt.colon')}<b>${r.issuer}</b></span>
+        <span>${t('prt.refund.payeeSign')}${t('prt.colon')}<i class="line"></i></span>
+        <span>${t('prt.refund.stamp')}${t('prt.colon')}<i class="line"></i></span>
+      </footer>
+      <p class="prt-foot-note">${t('prt.refund.keep')}</p>
     </article>`;
 }
 

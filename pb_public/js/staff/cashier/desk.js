@@ -1,5 +1,6 @@
-// The cashier's desk (#/cashier, 收款): find a unit, see what it owes, take
-// a payment (payments.js) and print the receipt.
+// The cashier's desk (#/cashier, 收款): the approved deposit refunds to pay
+// (refunds.js); find a unit, see what it owes, take a payment (payments.js)
+// and print the receipt.
 import { html, useState, useEffect } from '../../core/html.js';
 import { pb } from '../../core/api.js';
 import { t, addMessages, label } from '../../core/i18n.js';
@@ -9,6 +10,7 @@ import { useRealtime } from '../../core/realtime.js';
 import { RELATIONS, loadLadder } from './common.js';
 import { CASH } from '../roles.js';
 import { BillsAndPay, PaymentList } from './payments.js';
+import { RefundsToPay } from './refunds.js';
 
 addMessages({
   'cashier.title': ['收款', 'Payments'],
@@ -29,6 +31,7 @@ export function Cashier({ me, community, query }) {
   const unitId = query.get('unit') || '';
   return html`
     <h1>${t('cashier.title')}</h1>
+    <${RefundsToPay} me=${me} community=${community} />
     <${UnitSearch} community=${community} current=${unitId} />
     ${unitId
       ? html`<${UnitDesk} key=${unitId} me=${me} unitId=${unitId} />`

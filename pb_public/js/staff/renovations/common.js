@@ -3,7 +3,7 @@
 // server lets the signed-in role take on a renovation or a hot-work permit.
 import { html, useState } from '../../core/html.js';
 import { pb, fieldErrors } from '../../core/api.js';
-import { t, addMessages } from '../../core/i18n.js';
+import { t, addMessages, choices } from '../../core/i18n.js';
 import { parseDate } from '../../core/format.js';
 import { stepsFrom, statusLabel, fieldLabel } from '../../core/flows.js';
 import { ErrorBox, Field, useAction, toast, confirmBox } from '../../core/ui.js';
@@ -40,7 +40,7 @@ addMessages({
   'reno.do.renovations.completion_requested.accepted': ['验收合格', 'Accept'],
   'reno.do.renovations.completion_requested.acceptance_failed': ['验收不合格', 'Fail the acceptance'],
   'reno.do.renovations.acceptance_failed.completion_requested': ['整改完毕，再次申请验收', 'Ask for acceptance again'],
-  'reno.do.renovations.accepted.closed': ['退还押金并结案', 'Refund the deposit and close'],
+  'reno.do.renovations.accepted.closed': ['结案（押金已全部扣除）', 'Close (the deposit was deducted in full)'],
   'reno.do.hot_work_permits.requested.security_reviewed': ['秩序维护部审核通过', 'Pass (security)'],
   'reno.do.hot_work_permits.security_reviewed.center_reviewed': ['客服中心审核通过', 'Pass (service center)'],
   'reno.do.hot_work_permits.center_reviewed.approved': ['批准动火', 'Approve hot work'],
@@ -50,9 +50,9 @@ addMessages({
   'reno.body.approved': ['批准后办理装修协议、费用、押金和出入证，再发施工许可证。', 'Next: agreement, fees, deposit and worker passes, then the permit.'],
   'reno.body.submitted': ['退回工程部重新审核（2 个工作日内）。', 'Engineering reviews it again within 2 working days.'],
   'reno.body.suspended': ['停工期间出入证暂停有效，复工须主管或主任确认。', 'Worker passes stop working until a supervisor or the director resumes the works.'],
-  'reno.body.accepted': ['验收合格满 6 个月后退还押金（扣除违规扣款）。', 'The deposit, less deductions, is refunded 6 months after acceptance.'],
+  'reno.body.accepted': ['验收合格满等待期（默认 6 个月）后，由前台受理押金清退申请，主任审批，收费员退款（扣除违规扣款）。', 'After the waiting period (6 months by default) the desk takes the refund request, the director approves it and the cashier pays the deposit less deductions.'],
   'reno.body.acceptance_failed': ['住户整改后可再次申请验收。', 'The resident may ask again once the changes are made.'],
-  'reno.body.closed': ['押金余额将退还，结案后不能再修改。', 'The deposit balance is refunded; a closed renovation cannot change.'],
+  'reno.body.closed': ['押金已全部扣除，没有可退还的余额；结案后不能再修改。', 'Nothing is left of the deposit to refund; a closed renovation cannot change.'],
   'reno.body.completion_requested': ['由业主、施工单位和物业三方联合验收。', 'Resident, contractor and office then inspect it together.'],
   'reno.badYuan': ['请输入金额，如 2000 或 2000.50', 'Enter an amount such as 2000 or 2000.50'],
 });
@@ -65,6 +65,9 @@ export const seesMoney = (role) => role !== 'security' && role !== 'technician';
 export const ON_SITE = ['permitted', 'suspended'];
 export const CHECKS = ['permit_posted', 'working_hours_kept', 'within_scope', 'debris_cleared', 'corridor_doors_closed', 'no_open_flame', 'wiring_safe'];
 const BOOL_FIELDS = ['resident_signed', 'contractor_signed', 'office_signed'];
+// fields picked from a vocabulary (field → vocabulary), and one-line fields
+const SELECT_FIELDS = { method: 'method' };
+const LINE_FIELDS = ['payee_name'];
 const DANGER = ['rejected', 'suspended', 'acceptance_failed'];
 
 /** required extinguishers: one 2 kg per 50 m², a part counting as 50 m² (hooks.ExtinguishersRequired). */
@@ -133,11 +136,19 @@ export function StepPanel({ col, rec, role, exclude = [], onSaved, testid, compa
     if (need.length) return t('reno.needFor', { step: need.join(t('reno.sep')) });
     return t('reno.optionalFor', { step: steps.filter((s) => s.extras.includes(f)).map((s) => stepName(col, s)).join(t('reno.sep')) });
   };
+  const control = (f) => {
+    const onInput = (e) => setVals({ ...vals, [f]: e.target.value });
+    if (SELECT_FIELDS[f]) {
+      return html`<select name=${f} value=${value(f)} onChange=${onInput}><option value="">—</option>
+        ${choices(SELECT_FIELDS[f]).map((c) => html`<option value=${c.code} key=${c.code}>${c.text}</option>`)}</select>`;
+    }
+    if (LINE_FIELDS.includes(f)) return html`<input type="text" name=${f} maxlength="50" value=${value(f)} onInput=${onInput} />`;
+    return html`<textarea name=${f} maxlength="2000" rows="2" value=${value(f)} onInput=${onInput}></textarea>`;
+  };
   const inputs = fields.map((f) => BOOL_FIELDS.includes(f)
     ? html`<label class="row check" key=${f}><input type="checkbox" name=${f} checked=${value(f)} onChange=${(e) => setVals({ ...vals, [f]: e.target.checked })} /> ${fLabel(f)}
         ${errs[f] && html`<small class="field-error" role="alert">${errs[f]}</small>`}</label>`
-    : html`<${Field} key=${f} label=${fLabel(f)} hint=${hint(f)} error=${errs[f]} required=${steps.some((s) => s.requires.includes(f))}>
-        <textarea name=${f} maxlength="2000" rows="2" value=${value(f)} onInput=${(e) => setVals({ ...vals, [f]: e.target.value })}></textarea><//>`);
+    : html`<${Field} key=${f} label=${fLabel(f)} hint=${hint(f)} error=${errs[f]} required=${steps.some((s) => s.requires.includes(f))}>${control(f)}<//>`);
   const body = html`
     ${inputs.length > 0 && html`<div class="stack">${inputs}</div>`}
     <div class="actions">${steps.map((s) => html`<button type="button" key=${s.to} class=${DANGER.includes(s.to) ? 'danger' : 'primary'} disabled=${act.busy}

@@ -37,8 +37,10 @@ addMessages({
   'reno.q.sites': ['施工中工地 · 今日巡查', 'Active sites · today\'s inspection'],
   'reno.q.sitesEmpty': ['没有施工中的工地', 'No active sites'],
   'reno.q.areaSites': ['本片区装修工地 · 每日巡查', 'Sites in my area · daily inspection'],
-  'reno.q.refundDue': ['验收满 6 个月 · 待退押金结案', 'Deposit refund due'],
+  'reno.q.refundDue': ['验收满等待期 · 押金清退', 'Deposit refunds due'],
   'reno.q.refundDueEmpty': ['没有到期待退的装修押金', 'No refunds due'],
+  'reno.q.refundApprove': ['押金清退 · 待主任审批', 'Deposit refunds to approve'],
+  'reno.q.refundApproveEmpty': ['没有待审批的押金清退', 'No deposit refunds to approve'],
   'reno.q.hwSecurity': ['动火证 · 待秩序维护部审核', 'Hot-work permits to review (security)'],
   'reno.q.hwCenter': ['动火证 · 待客服中心审核', 'Hot-work permits to review (service center)'],
   'reno.q.hwDirector': ['动火证 · 待总经理审批', 'Hot-work permits to approve'],
@@ -58,8 +60,8 @@ addMessages({
 
 const ROLE_QUEUES = {
   engineer: ['review', 'sites', 'acceptance'],
-  director: ['approve', 'hwDirector', 'readying', 'suspended'],
-  front_desk: ['readying', 'completion', 'hwCenter'],
+  director: ['approve', 'refundApprove', 'hwDirector', 'readying', 'suspended'],
+  front_desk: ['readying', 'completion', 'hwCenter', 'refundDue'],
   supervisor: ['readying', 'completion', 'hwCenter', 'suspended', 'review', 'approve'],
   security: ['hwSecurity', 'sites'],
   area_manager: ['areaSites'],
@@ -81,6 +83,7 @@ function queueSpecs(me, community) {
     sites: reno('status = "permitted" || status = "suspended"', 'permitted_at'),
     areaSites: reno(pb.filter('(status = "permitted" || status = "suspended") && unit.building.area.manager = {:me}', { me: me.id }), 'permitted_at'),
     refundDue: reno(pb.filter('status = "accepted" && deposit_refund_due != "" && deposit_refund_due <= {:d}', { d: today() }), 'deposit_refund_due'),
+    refundApprove: reno('status = "accepted" && deposit_refunds_via_renovation.status ?= "requested"', 'deposit_refund_due'),
     hwSecurity: hw('requested'),
     hwCenter: hw('security_reviewed'),
     hwDirector: hw('center_reviewed'),
@@ -204,6 +207,7 @@ function queueSub(kind, r, data) {
       return html`${r.permit_no || r.serial} · <span class=${'chip ' + (done ? 's-paid' : 's-warn')} data-testid="inspected-today">${t(done ? 'reno.inspectedToday' : 'reno.notInspectedToday')}</span>`;
     }
     case 'refundDue':
+    case 'refundApprove':
       return `${r.serial} · ${t('reno.refundOn', { d: date(r.deposit_refund_due) })}`;
     default:
       return r.serial;

@@ -13,6 +13,7 @@ import { PermitChecklist, DepositCard } from './permit.js';
 import { PassesCard } from './passes.js';
 import { SiteCard, ViolationsCard } from './site.js';
 import { HotWorkCard } from './hot_work.js';
+import { RefundCard } from './refund.js';
 
 addMessages({
   'reno.back': ['装修管理', 'Renovations'],
@@ -56,6 +57,10 @@ addMessages({
   'reno.ev.hot_work': ['动火证：{status}', 'Hot work: {status}'],
   'reno.ev.missed_inspection': ['当日没有巡查', 'No inspection that day'],
   'reno.ev.overdue_review': ['审核超时', 'Review overdue'],
+  'reno.ev.deposit_refund_requested': ['受理押金清退申请', 'Deposit refund requested'],
+  'reno.ev.deposit_refund_approved': ['主任批准退还押金', 'Deposit refund approved'],
+  'reno.ev.deposit_refund_rejected': ['主任驳回退押金申请', 'Deposit refund rejected'],
+  'reno.ev.deposit_refund_paid': ['押金已退款', 'Deposit refunded'],
   'reno.ev.f.agreement_signed_at': ['装修协议签订', 'agreement signed'],
   'reno.ev.f.fees_fen': ['费用金额', 'fees'],
   'reno.ev.f.fees_paid': ['费用已缴', 'fees paid'],
@@ -85,7 +90,9 @@ async function loadRelated(r, role) {
       filter: pb.filter('community = {:c} && kind = "renovation" && source = {:s} && status = "held"', { c: r.community, s: r.serial }), sort: '-created',
     });
   }
-  return { passes, inspections, violations, hotWork, deposit, movements, unlinked };
+  const refunds = seesMoney(role) && ['accepted', 'closed'].includes(r.status)
+    ? await pb.collection('deposit_refunds').getFullList({ filter: by, sort: 'created', expand: 'requested_by,director,paid_by' }) : [];
+  return { passes, inspections, violations, hotWork, deposit, movements, unlinked, refunds };
 }
 
 export function RenovationReview({ me, params }) {
@@ -103,6 +110,7 @@ export function RenovationReview({ me, params }) {
   useRealtime('renovation_violations', '*', again, { filter: byThis });
   useRealtime('hot_work_permits', '*', again, { filter: byThis });
   useRealtime('deposits', seesMoney(me.role) && r?.deposit ? r.deposit : '', again);
+  useRealtime('deposit_refunds', seesMoney(me.role) ? '*' : '', again, { filter: byThis });
 
   if (rec.loading && !r) return html`<${Loading} />`;
   if (rec.error && !r) return html`<p><a href="#/renovations">← ${t('reno.back')}</a></p><${ErrorBox} error=${rec.error} retry=${rec.reload} />`;
@@ -128,7 +136,9 @@ export function RenovationReview({ me, params }) {
       </dl>
     </div>
     <${Comments} r=${r} />
-    <${StepPanel} key=${'steps-' + r.status} col="renovations" rec=${r} role=${role} exclude=${['permitted:approved']} onSaved=${onSaved} testid="renovation-steps" />
+    <${StepPanel} key=${'steps-' + r.status} col="renovations" rec=${r} role=${role} onSaved=${onSaved} testid="renovation-steps"
+      exclude=${['permitted:approved', ...(rel.data?.deposit?.balance_fen > 0 ? ['closed:accepted'] : [])]} />
+    ${seesMoney(role) && html`<${RefundCard} r=${r} role=${role} rel=${rel} again=${again} />`}
     ${r.status === 'approved' && html`<${PermitChecklist} r=${r} role=${role} rel=${rel} onSaved=${onSaved} again=${again} />`}
     <div class=${site ? 'grid2' : ''}>
       ${site && html`<div>
