@@ -22,7 +22,8 @@ import (
 // preview lists the open deadlines the change would move, and saving it
 // moves them in the same transaction, so that a complaint's reply or a
 // renovation review is due on the working day the corrected calendar says
-// ([004] 三 3.6: 2 working days; [004] 3 物业装修管理程序).
+// ([004] 三 3.6 for a complaint's reply, [004] 四 3 5.1.3–5.1.4 for the
+// renovation reviews).
 
 // scheduleLeadDays: the office is warned this many days before a year
 // without a schedule begins (the State Council publishes it in November).

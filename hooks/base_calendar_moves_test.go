@@ -21,7 +21,7 @@ import (
 // Monday 15 February, not the Monday–Friday fallback's Friday 5 and
 // Monday 8 February — and first answered within 24 working hours ([002]).
 // A renovation application filed then has its engineering review
-// 2 working days later ([004] 3 物业装修管理程序).
+// 2 working days later ([004] 四 3 5.1.3).
 func TestSpringFestival2027Deadlines(t *testing.T) {
 	app := testapp.New(t)
 	sh := workcal.Shanghai

@@ -1209,7 +1209,7 @@ func createPaths() []createPath {
 				"relation resident from 银杏苑": "a resident of 银杏苑 may also live in 翠湖花园: residents belong to no community",
 			},
 			dates: map[string]map[string]any{"until before since": {"until": "2025-12-31"}}},
-		{name: "work_calendar", coll: "work_calendar", who: "supervisor@example.com",
+		{name: "work_calendar", coll: "work_calendar", who: "director@example.com",
 			body: func(fx *biFixture) map[string]any {
 				d := time.Date(2031, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, fx.next())
 				return map[string]any{"date": d.Format(time.DateOnly), "kind": "holiday", "name": "测试假日"}
@@ -1399,7 +1399,7 @@ func updatePaths() []updatePath {
 				return fx.first("notifications", "kind = 'test'", nil)
 			},
 			editable: []string{"read", "read_at"}},
-		{name: "work_calendar", coll: "work_calendar", who: "supervisor@example.com",
+		{name: "work_calendar", coll: "work_calendar", who: "director@example.com",
 			record: func(fx *biFixture) string {
 				return fx.save("work_calendar", map[string]any{"date": "2030-10-09", "kind": "holiday", "name": "测试"}).Id
 			},

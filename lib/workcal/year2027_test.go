@@ -80,7 +80,7 @@ func Test2027(t *testing.T) {
 
 // TestUnscheduled: the office is warned 60 days before a year without a
 // schedule begins, and all through a year without one (docs/DESIGN.md
-// § Registry, the working-day calendar).
+// § Operations, the working-day calendar).
 func TestUnscheduled(t *testing.T) {
 	c := builtinCal() // 2002–2027
 	tests := []struct {

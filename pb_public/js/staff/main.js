@@ -30,6 +30,7 @@ import { MonthlyReport } from './dashboard/report.js';
 import { PrintReminders, PrintReceipt } from './print.js';
 import { PrintWorkOrder } from './print_orders.js';
 import { PrintRectification } from './print_forms.js';
+import { CalendarScreen, CalendarBanner } from './calendar.js';
 
 addMessages({
   'staff.title': ['员工工作台', 'Staff workspace'],
@@ -54,6 +55,7 @@ addMessages({
   'menu.cashClose': ['日结', 'Cash close'],
   'menu.dashboard': ['看板', 'Dashboard'],
   'menu.report': ['月报', 'Monthly report'],
+  'menu.calendar': ['工作日历', 'Calendar'],
 });
 
 // Screens by route, with the roles that use them (the API rules decide what
@@ -80,6 +82,7 @@ const routes = [
   ['/cash-close', CashClose, CASH, 'menu.cashClose'],
   ['/dashboard', Dashboard, ['supervisor', 'director'], 'menu.dashboard'],
   ['/report', MonthlyReport, ['supervisor', 'director'], 'menu.report'],
+  ['/calendar', CalendarScreen, ['supervisor', 'director'], 'menu.calendar'],
   ['/print/work-order/:id', PrintWorkOrder, null, null],
   ['/print/reminders', PrintReminders, null, null],
   ['/print/rectification/:id', PrintRectification, null, null],
@@ -144,6 +147,7 @@ function Shell({ me }) {
       <button type="button" onClick=${signOut}>${t('signOut')}</button>
     </header>
     ${!online && html`<div class="banner" role="status">${t('offline')}</div>`}
+    <${CalendarBanner} me=${me} />
     ${menu.length > 1 && html`<nav class="tabs" aria-label=${t('menu.label')}>
       ${menu.map(([href, , , key]) => html`<a href=${'#' + href} aria-current=${here === href ? 'page' : undefined}>${t(key)}</a>`)}
     </nav>`}
