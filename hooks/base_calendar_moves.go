@@ -417,13 +417,16 @@ func moveOnRecordsAPI(e *core.RecordRequestEvent) error {
 			since = yearStart(t.Year())
 		}
 	}
-	return inTxAround(e, func(tx core.App) (err error) {
-		old, err = calendarFrom(tx)
-		return err
+	return inTxAround(e, func(tx core.App) error {
+		// A calendar that cannot be built (a malformed row that bypassed
+		// validation) has no deadlines to compare: the change itself goes
+		// ahead, so that such a row can be corrected or removed.
+		old, _ = calendarFrom(tx)
+		return nil
 	}, func(tx core.App) error {
 		next, err := calendarFrom(tx)
-		if err != nil {
-			return err
+		if old == nil || err != nil {
+			return nil
 		}
 		moves, err := deadlineMoves(tx, old, next, since)
 		if err != nil {

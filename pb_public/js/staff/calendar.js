@@ -5,7 +5,7 @@
 // the deadlines move with it (docs/DESIGN.md § Operations). Supervisors read
 // it. CalendarBanner warns the supervisors and the director 60 days before a
 // year without a schedule begins.
-import { html, useState } from '../core/html.js';
+import { html, useState, useEffect } from '../core/html.js';
 import { pb } from '../core/api.js';
 import { t, addMessages } from '../core/i18n.js';
 import { dateTime, today } from '../core/format.js';
@@ -89,7 +89,8 @@ function Moves({ result }) {
 
 export function CalendarScreen({ me, query }) {
   const director = me.role === 'director';
-  const [year, setYear] = useState(Number(query?.get('year')) || Number(today().slice(0, 4)));
+  const asked = Number(query?.get('year')) || 0;
+  const [year, setYear] = useState(asked || Number(today().slice(0, 4)));
   const [days, setDays] = useState({}); // date → { date, kind, name, note } to enter or correct
   const [remove, setRemove] = useState([]); // entered dates to remove
   const [form, setForm] = useState({ date: '', kind: 'holiday', name: '', note: '' });
@@ -103,6 +104,7 @@ export function CalendarScreen({ me, query }) {
   const change = { days: Object.values(days), remove };
   const changed = change.days.length + remove.length > 0;
   const goYear = (y) => { setYear(y); setDays({}); setRemove([]); setResult(null); action.setError(null); };
+  useEffect(() => { if (asked && asked !== year) goYear(asked); }, [asked]); // a link to another year (the banner's)
 
   const put = (e) => {
     e.preventDefault();
