@@ -1627,6 +1627,33 @@ func customRoutes(t testing.TB) []string {
 	return out
 }
 
+// calendarCases are the bad changes to a year of the working-day calendar,
+// for the preview (suffix "/preview") and the save (hooks/base_calendar_moves.go).
+func calendarCases(post func(name, url, body, who string, okStatus ...int) biCase, suffix string) []biCase {
+	url := "/api/wuye/calendar/2031" + suffix
+	day := `{"days":[{"date":"2031-01-01","kind":"holiday","name":"元旦"}]}`
+	d := "director@example.com"
+	return []biCase{
+		post("calendar change by a supervisor", url, day, "supervisor@example.com"),
+		post("calendar change by the desk", url, day, "frontdesk@example.com"),
+		post("calendar change by a resident", url, day, "owner1@example.com"),
+		post("calendar change for year abc", "/api/wuye/calendar/abc"+suffix, day, d),
+		post("calendar change for year 99999", "/api/wuye/calendar/99999"+suffix, day, d),
+		post("calendar change, malformed JSON", url, `{"days":[`, d),
+		post("calendar change, days not a list", url, `{"days":"2031-01-01"}`, d),
+		post("calendar change, a day not an object", url, `{"days":["2031-01-01"]}`, d),
+		post("calendar change, nothing", url, `{}`, d),
+		post("calendar change, a day of another year", url, `{"days":[{"date":"2030-12-31","kind":"holiday"}]}`, d),
+		post("calendar change, an impossible date", url, `{"days":[{"date":"2031-02-30","kind":"holiday"}]}`, d),
+		post("calendar change, a date in another format", url, `{"days":[{"date":"2031/01/01","kind":"holiday"}]}`, d),
+		post("calendar change, no date", url, `{"days":[{"kind":"holiday"}]}`, d),
+		post("calendar change, an unknown kind", url, `{"days":[{"date":"2031-01-01","kind":"weekend"}]}`, d),
+		post("calendar change, a date twice", url, `{"days":[{"date":"2031-01-01","kind":"holiday"}],"remove":["2031-01-01"]}`, d),
+		post("calendar change, a huge name", url, `{"days":[{"date":"2031-01-01","kind":"holiday","name":"`+strings.Repeat("节", 51)+`"}]}`, d),
+		post("calendar change, a bad date to remove", url, `{"remove":["tomorrow"]}`, d),
+	}
+}
+
 // routeCases are the bad requests of every custom route, by route.
 func (r *biRun) routeCases() map[string][]biCase {
 	fx := r.fx
@@ -1660,6 +1687,11 @@ func (r *biRun) routeCases() map[string][]biCase {
 		return fx.first("unit_residents", "resident = {:r}", dbx.Params{"r": fx.id("residents:" + email)})
 	}
 	return map[string][]biCase{
+		"GET /api/wuye/calendar/warning": {
+			get("calendar warning for a resident", "/api/wuye/calendar/warning", "owner1@example.com"),
+		},
+		"POST /api/wuye/calendar/{year}/preview": calendarCases(post, "/preview"),
+		"POST /api/wuye/calendar/{year}":         calendarCases(post, ""),
 		"GET /api/wuye/calendar/{year}": {
 			get("calendar year abc", "/api/wuye/calendar/abc", "frontdesk@example.com"),
 			get("calendar year -1", "/api/wuye/calendar/-1", "frontdesk@example.com"),
