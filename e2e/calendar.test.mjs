@@ -33,8 +33,8 @@ test('the director sees 2027, previews a correction and saves it with the deadli
   await page.getByTestId('calendar-year').getByText(day.slice(0, 4)).waitFor();
   const form = page.getByRole('form', { name: '录入或更正一天' });
   await form.getByLabel(/^日期/).fill(day);
-  await form.getByLabel('安排').selectOption('holiday');
-  await form.getByLabel('名称').fill('临时调整');
+  await form.locator('select[name=kind]').selectOption('holiday');
+  await form.locator('input[name=name]').fill('临时调整');
   await form.getByRole('button', { name: '加入改动' }).click();
   await page.getByTestId('calendar-pending').getByText(day).waitFor();
   await page.getByRole('button', { name: '预览受影响的期限' }).click();
