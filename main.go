@@ -84,6 +84,9 @@ func demoCommand(app *pocketbase.PocketBase) *cobra.Command {
 				return err
 			}
 			printLogins(loaded)
+			if line, err := demo.SpringFestival2027(se.App); err == nil {
+				fmt.Println(line)
+			}
 			return se.Next()
 		})
 		return serve(command, args)

@@ -1,6 +1,7 @@
 package demo_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/pocketbase/dbx"
@@ -191,5 +192,21 @@ func TestDemoFeeStart(t *testing.T) {
 	}
 	if n, _ := app.CountRecords("units", dbx.HashExp{"community": yx.Id}, dbx.NewExp("notice_on != '' AND notice_on < handed_over_on")); n == 0 {
 		t.Fatal("no 银杏苑 flat has a notice date")
+	}
+}
+
+// The demo shows a 2027 deadline over the Spring Festival: a complaint
+// taken on the eve of the break is answered on the make-up Sunday and the
+// Monday after it ([004] 三 3.6, 2 working days).
+func TestSpringFestival2027(t *testing.T) {
+	app := testapp.New(t)
+	line, err := demo.SpringFestival2027(app)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"首次回应 first response 02-14 16:00", "答复 reply 02-15 16:00", "engineering review 02-15 16:00"} {
+		if !strings.Contains(line, want) {
+			t.Errorf("no %q in %s", want, line)
+		}
 	}
 }

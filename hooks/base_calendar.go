@@ -21,24 +21,13 @@ var warnOnce sync.Once
 
 // Calendar returns the working-day calendar in force: the built-in State
 // Council schedules overridden by the work_calendar collection. It is built
-// once and rebuilt after work_calendar changes.
+// once and rebuilt after work_calendar changes (which only the director
+// makes, moving the open deadlines with them: hooks/base_calendar_moves.go).
 func Calendar(app core.App) (*workcal.Calendar, error) {
 	if c, ok := app.Store().Get(calendarStoreKey).(*workcal.Calendar); ok {
 		return c, nil
 	}
-	rows, err := app.FindAllRecords("work_calendar")
-	if err != nil {
-		return nil, fmt.Errorf("load work_calendar: %w", err)
-	}
-	overrides := make([]workcal.Day, 0, len(rows))
-	for _, r := range rows {
-		overrides = append(overrides, workcal.Day{
-			Date: r.GetString("date"),
-			Kind: workcal.Kind(r.GetString("kind")),
-			Name: r.GetString("name"),
-		})
-	}
-	c, err := workcal.New(workcal.Builtin(), overrides)
+	c, err := calendarFrom(app)
 	if err != nil {
 		return nil, fmt.Errorf("build calendar: %w", err)
 	}
@@ -61,15 +50,25 @@ func registerCalendar(app core.App) {
 	app.OnRecordAfterUpdateSuccess("work_calendar").BindFunc(forget)
 	app.OnRecordAfterDeleteSuccess("work_calendar").BindFunc(forget)
 
+	// The director's changes through the records API move the open
+	// deadlines as the calendar routes do (hooks/base_calendar_moves.go).
+	app.OnRecordCreateRequest("work_calendar").BindFunc(moveOnRecordsAPI)
+	app.OnRecordUpdateRequest("work_calendar").BindFunc(moveOnRecordsAPI)
+	app.OnRecordDeleteRequest("work_calendar").BindFunc(moveOnRecordsAPI)
+
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		se.Router.GET("/api/wuye/calendar/warning", calendarWarning).Bind(apis.RequireAuth())
 		se.Router.GET("/api/wuye/calendar/{year}", calendarYear).Bind(apis.RequireAuth())
-		// Say it loudly when next year's schedule is missing, so that a
-		// supervisor enters it before deadlines start falling back to Mon–Fri.
+		se.Router.POST("/api/wuye/calendar/{year}/preview", calendarPreview).Bind(apis.RequireAuth())
+		se.Router.POST("/api/wuye/calendar/{year}", calendarSave).Bind(apis.RequireAuth())
+		// Say it loudly when a year without a schedule is less than 60
+		// days away (or here), so that the director enters it before
+		// deadlines start falling back to Mon–Fri; the workspace shows the
+		// same warning (GET /api/wuye/calendar/warning).
 		if c, err := Calendar(se.App); err == nil {
-			next := now().In(workcal.Shanghai).Year() + 1
-			if !c.HasSchedule(next) {
+			if year, missing := c.Unscheduled(now(), scheduleLeadDays); missing {
 				msg := messages["wuye_calendar_no_schedule"]
-				args := map[string]any{"a": next}
+				args := map[string]any{"a": year}
 				se.App.Logger().Warn(render(msg, "en", args))
 				warnOnce.Do(func() { log.Printf("注意 Note: %s / %s", render(msg, "zh", args), render(msg, "en", args)) })
 			}

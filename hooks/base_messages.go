@@ -111,6 +111,9 @@ var messages = map[string]text{
 	"wuye_key_out":                  {"这把钥匙已借出，尚未归还", "This key is out and not yet back."},
 	"wuye_bad_month":                {"月份格式应为 年-月，例如 2026-11", "The month must look like 2026-11."},
 	"wuye_bad_year":                 {"年份不正确", "Invalid year."},
+	"wuye_calendar_other_year":      {"%[1]v 不在 %[2]v 年内", "%[1]v is not in %[2]v."},
+	"wuye_calendar_twice":           {"%[1]v 出现了两次", "%[1]v is listed twice."},
+	"wuye_calendar_nothing_entered": {"%[1]v 没有录入过安排，无需删除", "Nothing was entered for %[1]v to remove."},
 	"wuye_location_required":        {"公共区域投诉请填写具体位置", "Give the location for a complaint about a common area."},
 	"wuye_portal_is_residents":      {"“网上”渠道只用于住户自己提交", "The portal channel is for residents filing themselves."},
 	// flow messages: %[1]v the document, then the statuses, in Chinese; then the same in English

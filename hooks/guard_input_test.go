@@ -1209,7 +1209,7 @@ func createPaths() []createPath {
 				"relation resident from 银杏苑": "a resident of 银杏苑 may also live in 翠湖花园: residents belong to no community",
 			},
 			dates: map[string]map[string]any{"until before since": {"until": "2025-12-31"}}},
-		{name: "work_calendar", coll: "work_calendar", who: "supervisor@example.com",
+		{name: "work_calendar", coll: "work_calendar", who: "director@example.com",
 			body: func(fx *biFixture) map[string]any {
 				d := time.Date(2031, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, fx.next())
 				return map[string]any{"date": d.Format(time.DateOnly), "kind": "holiday", "name": "测试假日"}
@@ -1407,7 +1407,7 @@ func updatePaths() []updatePath {
 				return fx.first("notifications", "kind = 'test'", nil)
 			},
 			editable: []string{"read", "read_at"}},
-		{name: "work_calendar", coll: "work_calendar", who: "supervisor@example.com",
+		{name: "work_calendar", coll: "work_calendar", who: "director@example.com",
 			record: func(fx *biFixture) string {
 				return fx.save("work_calendar", map[string]any{"date": "2030-10-09", "kind": "holiday", "name": "测试"}).Id
 			},
@@ -1670,6 +1670,33 @@ func customRoutes(t testing.TB) []string {
 	return out
 }
 
+// calendarCases are the bad changes to a year of the working-day calendar,
+// for the preview (suffix "/preview") and the save (hooks/base_calendar_moves.go).
+func calendarCases(post func(name, url, body, who string, okStatus ...int) biCase, suffix string) []biCase {
+	url := "/api/wuye/calendar/2031" + suffix
+	day := `{"days":[{"date":"2031-01-01","kind":"holiday","name":"元旦"}]}`
+	d := "director@example.com"
+	return []biCase{
+		post("calendar change by a supervisor", url, day, "supervisor@example.com"),
+		post("calendar change by the desk", url, day, "frontdesk@example.com"),
+		post("calendar change by a resident", url, day, "owner1@example.com"),
+		post("calendar change for year abc", "/api/wuye/calendar/abc"+suffix, day, d),
+		post("calendar change for year 99999", "/api/wuye/calendar/99999"+suffix, day, d),
+		post("calendar change, malformed JSON", url, `{"days":[`, d),
+		post("calendar change, days not a list", url, `{"days":"2031-01-01"}`, d),
+		post("calendar change, a day not an object", url, `{"days":["2031-01-01"]}`, d),
+		post("calendar change, nothing", url, `{}`, d),
+		post("calendar change, a day of another year", url, `{"days":[{"date":"2030-12-31","kind":"holiday"}]}`, d),
+		post("calendar change, an impossible date", url, `{"days":[{"date":"2031-02-30","kind":"holiday"}]}`, d),
+		post("calendar change, a date in another format", url, `{"days":[{"date":"2031/01/01","kind":"holiday"}]}`, d),
+		post("calendar change, no date", url, `{"days":[{"kind":"holiday"}]}`, d),
+		post("calendar change, an unknown kind", url, `{"days":[{"date":"2031-01-01","kind":"weekend"}]}`, d),
+		post("calendar change, a date twice", url, `{"days":[{"date":"2031-01-01","kind":"holiday"}],"remove":["2031-01-01"]}`, d),
+		post("calendar change, a huge name", url, `{"days":[{"date":"2031-01-01","kind":"holiday","name":"`+strings.Repeat("节", 51)+`"}]}`, d),
+		post("calendar change, a bad date to remove", url, `{"remove":["tomorrow"]}`, d),
+	}
+}
+
 // routeCases are the bad requests of every custom route, by route.
 func (r *biRun) routeCases() map[string][]biCase {
 	fx := r.fx
@@ -1703,6 +1730,11 @@ func (r *biRun) routeCases() map[string][]biCase {
 		return fx.first("unit_residents", "resident = {:r}", dbx.Params{"r": fx.id("residents:" + email)})
 	}
 	return map[string][]biCase{
+		"GET /api/wuye/calendar/warning": {
+			get("calendar warning for a resident", "/api/wuye/calendar/warning", "owner1@example.com"),
+		},
+		"POST /api/wuye/calendar/{year}/preview": calendarCases(post, "/preview"),
+		"POST /api/wuye/calendar/{year}":         calendarCases(post, ""),
 		"GET /api/wuye/calendar/{year}": {
 			get("calendar year abc", "/api/wuye/calendar/abc", "frontdesk@example.com"),
 			get("calendar year -1", "/api/wuye/calendar/-1", "frontdesk@example.com"),

@@ -142,9 +142,10 @@ superuser                        all        all        all        all        all
 collection work_calendar
 fields id date kind name note created updated
 anonymous                        none       none       none       none       none       none       -
-residents front_desk area_manager technician engineer security cashier all all none none none all -
-supervisor director other_staff  all        all        all        all        all        all        -
+residents front_desk area_manager technician engineer security cashier supervisor other_staff all all none none none all -
+director                         all        all        all        all        all        all        -
 superuser                        all        all        all        all        all        all        -
+note the calendar decides every community's deadlines: only the director writes it (migrations/0047_calendar_director.go), usually through POST /api/wuye/calendar/{year}, which moves the open deadlines with the change (hooks/base_calendar_moves.go)
 
 collection phone_changes
 fields id account_collection account_id phone code_hash! sent_at expires_at attempts sent status by_staff created updated

@@ -75,6 +75,12 @@ type routeRow struct {
 	writes func(c *caller) bool
 }
 
+// calendarWriter: the director and superusers keep the working-day
+// calendar (migrations/0047_calendar_director.go).
+func calendarWriter(c *caller) bool {
+	return c.kind == "superuser" || c.kind == "staff" && c.role == "director"
+}
+
 // residentsOnly: online orders belong to the unit's residents (issue #16,
 // item 14); the calls name units and orders of the matrix's residents, and
 // the route itself refuses those who do not live there.
@@ -83,6 +89,17 @@ func residentsOnly(c *caller) bool { return c.kind == "resident" }
 var routeRows = map[string]routeRow{
 	"GET /api/wuye/calendar/{year}": {calls: func(m *routeMatrix) []routeCall {
 		return []routeCall{m.get("/api/wuye/calendar/%s", m.year)}
+	}},
+	// The 60-day warning names a year, nothing of anyone's; staff only.
+	"GET /api/wuye/calendar/warning": {calls: func(m *routeMatrix) []routeCall { return []routeCall{m.get("/api/wuye/calendar/warning")} }},
+	// Only the director (and superusers) change the calendar or preview a
+	// change (hooks/base_calendar_moves.go); the moves listed are of records
+	// the caller may read. 2031 has no open deadline, so nothing moves.
+	"POST /api/wuye/calendar/{year}/preview": {writes: calendarWriter, calls: func(m *routeMatrix) []routeCall {
+		return []routeCall{{method: http.MethodPost, url: "/api/wuye/calendar/2031/preview", body: `{"days":[{"date":"2031-01-01","kind":"holiday","name":"元旦"}]}`}}
+	}},
+	"POST /api/wuye/calendar/{year}": {writes: calendarWriter, calls: func(m *routeMatrix) []routeCall {
+		return []routeCall{{method: http.MethodPost, url: "/api/wuye/calendar/2031", body: `{"days":[{"date":"2031-01-01","kind":"holiday","name":"元旦"}]}`}}
 	}},
 	"GET /api/wuye/capitals": {calls: func(m *routeMatrix) []routeCall { return []routeCall{m.get("/api/wuye/capitals?fen=1234567")} }},
 	"GET /api/wuye/flows":    {calls: func(m *routeMatrix) []routeCall { return []routeCall{m.get("/api/wuye/flows")} }},

@@ -9,8 +9,8 @@ import (
 
 // Builtin returns the State Council holiday schedules (国务院办公厅关于部分节假日
 // 安排的通知) as carried by github.com/6tail/lunar-go's HolidayUtil, pinned at
-// v1.4.6: every year it has, from the make-up days of 2001-12-29 (for New
-// Year 2002) up to and including 2026. Refresh it by bumping lunar-go once a
+// v1.4.7: every year it has, from the make-up days of 2001-12-29 (for New
+// Year 2002) up to and including 2027. Refresh it by bumping lunar-go once a
 // new year's notice is out (usually in November); until then, enter the year
 // as overrides.
 //

@@ -155,6 +155,27 @@ func (c *Calendar) HasSchedule(year int) bool {
 	return c.years[year]
 }
 
+// Unscheduled names the year whose missing schedule matters at instant t:
+// t's own year if it has no schedule (its deadlines are falling back to
+// Monday–Friday already), else the next year if it has none and begins
+// within lead days of t's civil date in Asia/Shanghai (with lead 60, from
+// 2 November on). ok is false when neither is the case. The office uses it
+// to ask for the next year's schedule before it is needed, since the State
+// Council publishes it only weeks ahead, usually in November.
+func (c *Calendar) Unscheduled(t time.Time, lead int) (year int, ok bool) {
+	d := t.In(Shanghai)
+	year = d.Year()
+	if !c.years[year] {
+		return year, true
+	}
+	y, m, dd := d.Date()
+	ahead := time.Date(y, m, dd+lead, 12, 0, 0, 0, Shanghai)
+	if ahead.Year() > year && !c.years[year+1] {
+		return year + 1, true
+	}
+	return 0, false
+}
+
 // IsWorkingDay reports whether t's civil date in Asia/Shanghai is a working
 // day.
 func (c *Calendar) IsWorkingDay(t time.Time) bool {

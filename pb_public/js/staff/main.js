@@ -31,6 +31,7 @@ import { Settings } from './settings.js';
 import { PrintReminders, PrintReceipt, PrintRefund } from './print.js';
 import { PrintWorkOrder } from './print_orders.js';
 import { PrintRectification } from './print_forms.js';
+import { CalendarScreen, CalendarBanner } from './calendar.js';
 
 addMessages({
   'staff.title': ['员工工作台', 'Staff workspace'],
@@ -56,6 +57,7 @@ addMessages({
   'menu.dashboard': ['看板', 'Dashboard'],
   'menu.report': ['月报', 'Monthly report'],
   'menu.settings': ['小区设置', 'Settings'],
+  'menu.calendar': ['工作日历', 'Calendar'],
 });
 
 // Screens by route, with the roles that use them (the API rules decide what
@@ -83,6 +85,7 @@ const routes = [
   ['/dashboard', Dashboard, ['supervisor', 'director'], 'menu.dashboard'],
   ['/report', MonthlyReport, ['supervisor', 'director'], 'menu.report'],
   ['/settings', Settings, ['supervisor', 'director'], 'menu.settings'],
+  ['/calendar', CalendarScreen, ['supervisor', 'director'], 'menu.calendar'],
   ['/print/work-order/:id', PrintWorkOrder, null, null],
   ['/print/reminders', PrintReminders, null, null],
   ['/print/rectification/:id', PrintRectification, null, null],
@@ -148,6 +151,7 @@ function Shell({ me }) {
       <button type="button" onClick=${signOut}>${t('signOut')}</button>
     </header>
     ${!online && html`<div class="banner" role="status">${t('offline')}</div>`}
+    <${CalendarBanner} me=${me} />
     ${menu.length > 1 && html`<nav class="tabs" aria-label=${t('menu.label')}>
       ${menu.map(([href, , , key]) => html`<a href=${'#' + href} aria-current=${here === href ? 'page' : undefined}>${t(key)}</a>`)}
     </nav>`}
