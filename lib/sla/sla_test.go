@@ -106,7 +106,7 @@ func TestOpenTimeOnWorkingDays(t *testing.T) {
 	}
 	p := Policy{Amount: 15, Unit: Minutes, Hours: &h}
 	for _, tc := range []struct{ from, want time.Time }{
-		{at(2026, 3, 7, 22, 26), at(2026, 3, 9, 8, 45)},  // Saturday night → Monday
+		{at(2026, 3, 7, 22, 26), at(2026, 3, 9, 8, 45)},   // Saturday night → Monday
 		{at(2026, 2, 13, 17, 20), at(2026, 2, 14, 8, 35)}, // Friday before the festival → the make-up Saturday
 		{at(2026, 2, 14, 18, 0), at(2026, 2, 24, 8, 45)},  // after it → the first day back
 	} {
