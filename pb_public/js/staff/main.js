@@ -27,6 +27,7 @@ import { Billing } from './cashier/billing.js';
 import { CashClose } from './cashier/close.js';
 import { Dashboard } from './dashboard/board.js';
 import { MonthlyReport } from './dashboard/report.js';
+import { ServiceLevels } from './service_levels.js';
 import { PrintReminders, PrintReceipt } from './print.js';
 import { PrintWorkOrder } from './print_orders.js';
 import { PrintRectification } from './print_forms.js';
@@ -54,6 +55,7 @@ addMessages({
   'menu.cashClose': ['日结', 'Cash close'],
   'menu.dashboard': ['看板', 'Dashboard'],
   'menu.report': ['月报', 'Monthly report'],
+  'menu.serviceLevels': ['承诺时限', 'Service levels'],
 });
 
 // Screens by route, with the roles that use them (the API rules decide what
@@ -80,6 +82,7 @@ const routes = [
   ['/cash-close', CashClose, CASH, 'menu.cashClose'],
   ['/dashboard', Dashboard, ['supervisor', 'director'], 'menu.dashboard'],
   ['/report', MonthlyReport, ['supervisor', 'director'], 'menu.report'],
+  ['/service-levels', ServiceLevels, ['supervisor', 'director'], 'menu.serviceLevels'],
   ['/print/work-order/:id', PrintWorkOrder, null, null],
   ['/print/reminders', PrintReminders, null, null],
   ['/print/rectification/:id', PrintRectification, null, null],
@@ -102,6 +105,7 @@ function staffLink(me, col, id) {
     case 'renovations': return '/renovations/' + id;
     case 'patrol_tasks': case 'vacancy_patrols': return '/rounds';
     case 'key_loans': case 'keys': return '/keys';
+    case 'sla_policies': return '/service-levels';
     case 'bills': case 'reminders': return me.role === 'area_manager' ? '/rounds' : '/cashier';
     default: return '';
   }
