@@ -146,7 +146,7 @@ func workOrderUrgencyStats(app core.App, params dbx.Params) (map[string]any, err
 	var rows []urgencyTotals
 	err := app.DB().NewQuery(`
 		SELECT urgency, COUNT(*) AS total,
-			COALESCE(SUM(replied_at != '' OR (reply_due != '' AND reply_due < {:now})), 0) AS reply_due,
+			COALESCE(SUM(replied_at != '' OR reply_due < {:now}), 0) AS reply_due,
 			COALESCE(SUM(replied_at != '' AND replied_at <= reply_due), 0) AS reply_on_time,
 			COALESCE(SUM(arrival != ''), 0) AS arrivals,
 			COALESCE(SUM(arrival = 'on_time'), 0) AS arrivals_on_time,
