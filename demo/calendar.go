@@ -26,5 +26,5 @@ func SpringFestival2027(app core.App) (string, error) {
 	f := func(t time.Time) string { return t.Format("01-02 15:04") }
 	return fmt.Sprintf("2027 春节 Spring Festival: 02-04 16:00 受理的投诉 a complaint taken then — 首次回应 first response %s, 答复 reply %s; "+
 		"装修申请 a renovation application — 工程审核 engineering review %s（2月5日–13日放假，2月14日调休上班 5–13 Feb off, 14 Feb worked）",
-		f(c.AddWorkingHours(taken, 24)), f(c.AddWorkingDays(taken, 2)), f(c.AddWorkingDays(taken, 2))), nil
+		f(taken.Add(24*time.Hour)), f(c.AddWorkingDays(taken, 2)), f(c.AddWorkingDays(taken, 2))), nil
 }

@@ -204,7 +204,7 @@ func TestSpringFestival2027(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"首次回应 first response 02-14 16:00", "答复 reply 02-15 16:00", "engineering review 02-15 16:00"} {
+	for _, want := range []string{"首次回应 first response 02-05 16:00", "答复 reply 02-15 16:00", "engineering review 02-15 16:00"} {
 		if !strings.Contains(line, want) {
 			t.Errorf("no %q in %s", want, line)
 		}

@@ -14,6 +14,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
+	"wuye/lib/sla"
 	"wuye/lib/workcal"
 )
 
@@ -166,23 +167,45 @@ func proposedCalendar(app core.App, ch calendarChange) (*workcal.Calendar, error
 type deadlineRule struct {
 	collection, field, overdue string
 	statuses                   []string
-	add                        func(c *workcal.Calendar, from time.Time) time.Time
-	back                       func(c *workcal.Calendar, due time.Time) time.Time // a start that gives due, or nil
-	from                       func(app core.App, r *core.Record) time.Time       // the start: intake, submission …
+	// add is the deadline counted from from under calendar c; ok is false
+	// when the record has no such deadline.
+	add  func(c *workcal.Calendar, app core.App, r *core.Record, from time.Time) (due time.Time, ok bool)
+	back func(c *workcal.Calendar, due time.Time) time.Time // a start that gives due, or nil
+	from func(app core.App, r *core.Record) time.Time       // the start: intake, submission …
+}
+
+// workingDays is a deadline of n working days.
+func workingDays(n int) func(*workcal.Calendar, core.App, *core.Record, time.Time) (time.Time, bool) {
+	return func(c *workcal.Calendar, _ core.App, _ *core.Record, t time.Time) (time.Time, bool) {
+		return c.AddWorkingDays(t, n), true
+	}
+}
+
+// complaintPolicy is a complaint's deadline of target under the service
+// level in force when it was received (base_sla.go): a policy in clock
+// hours does not move with the calendar, one in working days does.
+func complaintPolicy(target string) func(*workcal.Calendar, core.App, *core.Record, time.Time) (time.Time, bool) {
+	return func(c *workcal.Calendar, app core.App, r *core.Record, t time.Time) (time.Time, bool) {
+		p, _, ok, err := policyAt(app, r.GetString("community"), "complaint", r.GetString("level"), target, r.GetDateTime("received_at").Time())
+		if err != nil || !ok {
+			return time.Time{}, false
+		}
+		return sla.Due(c, t, p), true
+	}
 }
 
 var deadlineRules = []deadlineRule{
 	{"complaints", "first_response_due", "first_response_overdue", []string{"received"},
-		func(c *workcal.Calendar, t time.Time) time.Time { return c.AddWorkingHours(t, firstResponseHours) },
-		nil, receivedAt},
+		complaintPolicy("first_response"), nil, receivedAt},
 	{"complaints", "reply_due", "reply_overdue", []string{"received", "assigned", "processing"},
-		func(c *workcal.Calendar, t time.Time) time.Time { return c.AddWorkingDays(t, replyWorkingDays) },
-		func(c *workcal.Calendar, t time.Time) time.Time { return c.AddWorkingDays(t, -replyWorkingDays) }, receivedAt},
+		complaintPolicy("reply"), nil, receivedAt},
+	{"complaints", "solution_due", "solution_overdue", []string{"received", "assigned", "processing"},
+		complaintPolicy("solution"), nil, receivedAt},
 	{"renovations", "engineering_due", "review_overdue", []string{"submitted"},
-		func(c *workcal.Calendar, t time.Time) time.Time { return c.AddWorkingDays(t, engineeringWorkingDays) },
+		workingDays(engineeringWorkingDays),
 		func(c *workcal.Calendar, t time.Time) time.Time { return c.AddWorkingDays(t, -engineeringWorkingDays) }, enteredStatus},
 	{"renovations", "approval_due", "review_overdue", []string{"engineering_passed"},
-		func(c *workcal.Calendar, t time.Time) time.Time { return c.AddWorkingDays(t, approvalWorkingDays) },
+		workingDays(approvalWorkingDays),
 		func(c *workcal.Calendar, t time.Time) time.Time { return c.AddWorkingDays(t, -approvalWorkingDays) }, enteredStatus},
 }
 
@@ -221,15 +244,21 @@ func deadlineMoves(app core.App, old, next *workcal.Calendar, since time.Time) (
 		for _, r := range recs {
 			due := r.GetDateTime(rule.field).Time()
 			from := rule.from(app, r)
-			if from.IsZero() || !sameInstant(rule.add(old, from), due) {
+			explains := func(from time.Time) bool {
+				d, ok := rule.add(old, app, r, from)
+				return ok && sameInstant(d, due)
+			}
+			if from.IsZero() || !explains(from) {
 				if rule.back == nil {
 					continue
 				}
-				if from = rule.back(old, due); !sameInstant(rule.add(old, from), due) {
+				if from = rule.back(old, due); !explains(from) {
 					continue
 				}
 			}
-			shift := rule.add(next, from).Sub(rule.add(old, from))
+			was, _ := rule.add(old, app, r, from)
+			will, _ := rule.add(next, app, r, from)
+			shift := will.Sub(was)
 			if shift == 0 {
 				continue
 			}

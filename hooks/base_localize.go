@@ -48,12 +48,29 @@ func localizeErrors(e *core.RequestEvent) error {
 		}
 		apiErr = apis.NewBadRequestError("", verrs)
 	}
-	localize(apiErr, requestLang(e.Request))
+	localizeIn(apiErr, requestLang(e.Request), e.Request.PathValue("collection"))
 	return apiErr
 }
 
 // localize rewrites apiErr in place for lang.
-func localize(apiErr *router.ApiError, lang string) {
+func localize(apiErr *router.ApiError, lang string) { localizeIn(apiErr, lang, "") }
+
+// collectionFieldLabels name fields whose name means something else in one
+// collection than in the rest (a service level's unit is a unit of time,
+// not a home).
+var collectionFieldLabels = map[string]map[string]text{
+	"sla_policies": {
+		"unit": {"计时单位", "Unit of time"}, "amount": {"时限", "Amount"}, "target": {"时限类型", "Deadline"},
+		"subject": {"适用对象", "Applies to"}, "level": {"投诉级别", "Complaint level"}, "urgency": {"紧急程度", "Urgency"},
+		"early_minutes": {"允许提前分钟数", "Minutes early allowed"}, "office_opens": {"服务开始时间", "Opens at"},
+		"office_closes": {"服务结束时间", "Closes at"}, "office_days": {"服务日", "Open on"},
+	},
+}
+
+// localizeIn is localize for a request about collection (its name or id as
+// the URL gives it, "" for none).
+func localizeIn(apiErr *router.ApiError, lang, collection string) {
+	labels := collectionFieldLabels[collection]
 	var parts []string
 	fields := make([]string, 0, len(apiErr.Data))
 	for f := range apiErr.Data {
@@ -78,7 +95,12 @@ func localize(apiErr *router.ApiError, lang string) {
 			continue
 		}
 		label := field
-		if l, ok := fieldLabels[field]; ok {
+		if l, ok := labels[field]; ok {
+			label = l.zh
+			if lang == "en" {
+				label = l.en
+			}
+		} else if l, ok := fieldLabels[field]; ok {
 			label = l.zh
 			if lang == "en" {
 				label = l.en

@@ -132,6 +132,20 @@ var messages = map[string]text{
 	"wuye_has_dependants":    {"仍有关联数据（%[1]v），不能删除", "Still referenced by %[1]v; cannot delete."},
 	"wuye_anonymous_query":   {"匿名投诉不向您显示投诉人：不能经由投诉或其操作记录的住户、联系人、联系电话、房屋跨表筛选、排序或展开", "Anonymous complaints keep the complainant from you: you cannot filter, sort or expand through the resident, contact or unit of complaints or their events."},
 	"wuye_bad_months":        {"月数应为 1 到 %[1]v 之间的整数", "The number of months must be a whole number from 1 to %[1]v."},
+	// service levels (hooks/base_sla.go)
+	"wuye_sla_director_only":      {"只有管理处主任可以设置承诺时限和服务时间", "Only the director sets the service levels and opening hours."},
+	"wuye_sla_superseded":         {"这是已被新版本取代的旧承诺时限，不能修改；请修改现行的那一条", "This is an earlier version of the promise, kept for the deadlines it set; change the one in force."},
+	"wuye_sla_fixed":              {"承诺时限的对象、级别和类型创建后不能修改；只能修改时长、单位和服务时间", "What a promise is about cannot change once created; only its amount, unit and opening hours can."},
+	"wuye_sla_urgency_orders":     {"紧急程度只用于派工单", "Urgency applies to work orders only."},
+	"wuye_sla_level_complaints":   {"投诉级别只用于投诉", "Levels apply to complaints only."},
+	"wuye_sla_target_subject":     {"投诉的时限是首次回应、答复或解决方案；派工单的是回复或到场", "A complaint's deadlines are first response, reply and solution; a work order's are reply and arrival."},
+	"wuye_sla_early_arrival":      {"允许提前的分钟数只用于到场时限", "Minutes early apply to arrival only."},
+	"wuye_sla_arrival_unit":       {"到场时限请用分钟或小时", "Give an arrival deadline in minutes or hours."},
+	"wuye_sla_hours_incomplete":   {"服务时间须同时填写开始、结束时间和适用日期", "Opening hours need the opening time, the closing time and the days."},
+	"wuye_sla_hours_working_days": {"按工作日计算的时限不按服务时间计算，请不要填写服务时间", "A deadline in working days is not counted in opening hours; leave them out."},
+	"wuye_sla_clock":              {"时间格式应为 08:00（00:00 至 23:59）", "A time looks like 08:00 (00:00 to 23:59)."},
+	"wuye_sla_hours_order":        {"结束时间必须晚于开始时间", "Closing time must be after opening time."},
+	"wuye_sla_exists":             {"本小区已有同一对象、级别和类型的现行承诺时限，请直接修改那一条", "The community already has this promise in force; change that one."},
 	// bad input (hooks/guard_input.go) and PocketBase's own codes a client can
 	// meet; PocketBase's parameters are named, so these texts take none.
 	"wuye_wrong_type":                   {"类型不正确，应为%[1]v", "Wrong type: expected %[2]v."},

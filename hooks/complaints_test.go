@@ -196,7 +196,12 @@ func TestComplaintIntake(t *testing.T) {
 }
 
 // TestComplaintDeadlinesFollowTheCalendar files complaints just before the
-// 2025 National Day break and on the Friday before its make-up Sunday.
+// 2025 National Day break, on the Friday before its make-up Sunday, on a
+// Friday evening and over the Spring Festival 2026. The first response is
+// due 24 clock hours after receipt — [002] 三 3.2 (接到业主诉求后，24小时内给予
+// 初步回应), holidays or not (it used to count 24 working hours, so a Friday
+// evening's complaint was due on Monday evening and one over the festival
+// eight days later); the reply is due in 2 working days — [004] 三 3.6.
 func TestComplaintDeadlinesFollowTheCalendar(t *testing.T) {
 	app := testapp.New(t)
 	owner := residentRec(t, app, "owner1@example.com")
@@ -204,14 +209,19 @@ func TestComplaintDeadlinesFollowTheCalendar(t *testing.T) {
 	cases := []struct {
 		at, firstDue, replyDue time.Time
 	}{
-		// Tue 30 Sep 10:00; 1–8 Oct off: 24 working hours end on 9 Oct
-		// 10:00, two working days are 9 and 10 Oct.
-		{time.Date(2025, 9, 30, 10, 0, 0, 0, sh), time.Date(2025, 10, 9, 10, 0, 0, 0, sh), time.Date(2025, 10, 10, 10, 0, 0, 0, sh)},
+		// Tue 30 Sep 10:00; 1–8 Oct off: the first response is still due
+		// on 1 Oct 10:00; two working days are 9 and 10 Oct.
+		{time.Date(2025, 9, 30, 10, 0, 0, 0, sh), time.Date(2025, 10, 1, 10, 0, 0, 0, sh), time.Date(2025, 10, 10, 10, 0, 0, 0, sh)},
 		// Fri 26 Sep 15:00; Sat off, Sun 28 a make-up working day.
-		{time.Date(2025, 9, 26, 15, 0, 0, 0, sh), time.Date(2025, 9, 28, 15, 0, 0, 0, sh), time.Date(2025, 9, 29, 15, 0, 0, 0, sh)},
+		{time.Date(2025, 9, 26, 15, 0, 0, 0, sh), time.Date(2025, 9, 27, 15, 0, 0, 0, sh), time.Date(2025, 9, 29, 15, 0, 0, 0, sh)},
 		// Fri 13 Feb 2026 18:00: Sat 14 Feb is a make-up day, then the
 		// Spring Festival break 15–23 Feb.
 		{time.Date(2026, 2, 13, 18, 0, 0, 0, sh), time.Date(2026, 2, 14, 18, 0, 0, 0, sh), time.Date(2026, 2, 24, 18, 0, 0, 0, sh)},
+		// Fri 6 Mar 2026 19:00: due Saturday evening, not Monday evening.
+		{time.Date(2026, 3, 6, 19, 0, 0, 0, sh), time.Date(2026, 3, 7, 19, 0, 0, 0, sh), time.Date(2026, 3, 10, 19, 0, 0, 0, sh)},
+		// Sat 14 Feb 2026 20:00, the eve of the festival: due the next
+		// evening, not on 24 Feb.
+		{time.Date(2026, 2, 14, 20, 0, 0, 0, sh), time.Date(2026, 2, 15, 20, 0, 0, 0, sh), time.Date(2026, 2, 25, 20, 0, 0, 0, sh)},
 	}
 	for _, c := range cases {
 		restore := hooks.SetNow(func() time.Time { return c.at })
@@ -242,9 +252,9 @@ func TestEscalationIsOncePerBreach(t *testing.T) {
 			t.Fatalf("at %v flagged %d, want %d (%v)", at, n, want, err)
 		}
 	}
-	run(filed.Add(48*time.Hour), 0)                               // 2 Oct: a holiday, nothing is late yet
-	run(time.Date(2025, 10, 9, 10, 1, 0, 0, workcal.Shanghai), 1) // first response late
-	run(time.Date(2025, 10, 9, 12, 0, 0, 0, workcal.Shanghai), 0) // … flagged once
+	run(filed.Add(23*time.Hour), 0)                               // nothing is late yet
+	run(time.Date(2025, 10, 1, 10, 1, 0, 0, workcal.Shanghai), 1) // first response late: 24 clock hours, holiday or not [002] 三 3.2
+	run(time.Date(2025, 10, 9, 12, 0, 0, 0, workcal.Shanghai), 0) // … flagged once; the reply is not late yet
 	if notices() != 2 {                                           // supervisor and director
 		t.Fatalf("%d escalation notices, want 2", notices())
 	}

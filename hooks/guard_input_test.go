@@ -1241,6 +1241,14 @@ func createPaths() []createPath {
 					"kind": "paid", "price_fen": 1000, "active": true}
 			},
 			client: []string{"unit", "needs_estimate", "prepay"}},
+		{name: "sla_policies", coll: "sla_policies", who: "director@example.com",
+			body: func(fx *biFixture) map[string]any {
+				// A promise the community does not have yet: general
+				// complaints' solution (only the valid request creates it).
+				return map[string]any{"community": fx.ch, "subject": "complaint", "level": "general", "target": "solution",
+					"amount": 72, "unit": "clock_hours"}
+			},
+			client: []string{"urgency", "early_minutes", "office_opens", "office_closes", "office_days"}},
 		{name: "service_demands by the desk", coll: "service_demands", who: "frontdesk@example.com",
 			body: func(fx *biFixture) map[string]any {
 				return map[string]any{"community": fx.ch, "unit": fx.id("unit:1-101"), "contact_name": "张三", "contact_phone": "13700000000",
@@ -1252,7 +1260,7 @@ func createPaths() []createPath {
 				return map[string]any{"unit": fx.id("unit:1-101"), "service_item": fx.first("service_items", "code = 'SN01'", nil),
 					"description": "水龙头漏水"}
 			},
-			client:   []string{"contact_name", "contact_phone", "appointment_at", "photos", "location", "building", "kind", "category"},
+			client:   []string{"contact_name", "contact_phone", "appointment_at", "photos", "location", "building", "kind", "category", "urgency"},
 			required: []string{"unit"}},
 		{name: "work_orders by the desk", coll: "work_orders", who: "frontdesk@example.com",
 			body: func(fx *biFixture) map[string]any {
@@ -1260,7 +1268,7 @@ func createPaths() []createPath {
 					"description": "楼道水管漏水", "contact_name": "张三", "contact_phone": "13700000000"}
 			},
 			client: []string{"building", "location", "requester", "service_item", "appointment_at", "photos", "payment", "source",
-				"source_ref", "damage_report"},
+				"source_ref", "damage_report", "urgency"},
 			skip: map[string]string{"missing community": "the community follows from the unit", "missing kind": "an order is routine unless said otherwise"}},
 		{name: "fee_items", coll: "fee_items", who: "supervisor@example.com",
 			body: func(fx *biFixture) map[string]any {
@@ -1422,6 +1430,12 @@ func updatePaths() []updatePath {
 		{name: "service_items", coll: "service_items", who: "supervisor@example.com",
 			record:   func(fx *biFixture) string { return fx.first("service_items", "code = 'SN01'", nil) },
 			editable: []string{"code", "name", "category", "kind", "price_fen", "unit", "needs_estimate", "prepay", "active"}},
+		{name: "sla_policies", coll: "sla_policies", who: "director@example.com",
+			record: func(fx *biFixture) string {
+				return fx.first("sla_policies", "community = {:c} && subject = 'work_order' && urgency = 'normal' && target = 'reply' && ends_at = ''", ch(fx))
+			},
+			editable: []string{"amount", "unit", "early_minutes", "office_opens", "office_closes", "office_days"},
+			valid:    map[string]any{"amount": 20}},
 		{name: "service_demands", coll: "service_demands", who: "frontdesk@example.com",
 			record: func(fx *biFixture) string {
 				return fx.first("service_demands", "community = {:c} && status = 'open'", ch(fx))
@@ -1432,7 +1446,7 @@ func updatePaths() []updatePath {
 				return fileOrder(fx.t, fx.app, staffRec(fx.t, fx.app, "frontdesk@example.com"), "1-104", "SN01", nil).Id
 			},
 			editable: []string{"contact_name", "contact_phone", "appointment_at", "damage_report", "payment", "category",
-				"dispatch_mode", "technician"},
+				"dispatch_mode", "technician", "urgency"},
 			skip: flowStatus},
 		{name: "fee_items", coll: "fee_items", who: "supervisor@example.com",
 			record: func(fx *biFixture) string { return fx.first("fee_items", "community = {:c}", ch(fx)) },

@@ -50,6 +50,7 @@ func Register(app core.App) {
 
 	registerDispatch(app)
 	registerWorkOrderStats(app)
+	registerSLA(app) // after complaints and dispatch: their deadlines need the place filled in
 
 	registerBilling(app)
 	registerFeeStart(app)

@@ -160,7 +160,7 @@ superuser                        all        all        all        all        all
 note the text messages the demo's sandbox SMS provider kept instead of sending (they carry one-time codes)
 
 collection complaints
-fields id serial community unit? building? location? resident? contact_name? contact_phone? channel category level content attachments about_service_center subject_staff status handler department receiver received_at first_response_due reply_due first_responded_at replied_at revisited_at closed_at result invalid_reason satisfaction revisit_note reopen_count first_response_overdue reply_overdue hot_group anonymous created updated
+fields id serial community unit? building? location? resident? contact_name? contact_phone? channel category level content attachments about_service_center subject_staff status handler department receiver received_at first_response_due reply_due first_responded_at replied_at revisited_at closed_at result invalid_reason satisfaction revisit_note reopen_count first_response_overdue reply_overdue hot_group anonymous solution_due solution_overdue created updated
 anonymous                        none       none       none       none       none       none       none
 residents                        self       self       unit       self       none       self       self
 front_desk supervisor director other_staff community community community community none community community
@@ -193,13 +193,23 @@ front_desk supervisor director other_staff community community community communi
 superuser                        all        all        all        all        all        all        -
 
 collection work_orders
-fields id serial community unit building location requester contact_name contact_phone kind category service_item description photos appointment_at dispatch_mode technician receiver status received_at reply_due replied_at accepted_at arrived_at arrival quote_fen quote_confirmed_at materials materials_fen amount_fen started_at completed_at signoff signature signed_off_at payment paid_at revisit_method satisfaction revisit_note revisited_at closed_at cancel_reason cancelled_at damage_report source source_ref reply_overdue revisit_overdue rework_round rework_of created updated +technician_name{residents}
+fields id serial community unit building location requester contact_name contact_phone kind category service_item description photos appointment_at dispatch_mode technician receiver status received_at reply_due replied_at accepted_at arrived_at arrival quote_fen quote_confirmed_at materials materials_fen amount_fen started_at completed_at signoff signature signed_off_at payment paid_at revisit_method satisfaction revisit_note revisited_at closed_at cancel_reason cancelled_at damage_report source source_ref reply_overdue revisit_overdue rework_round rework_of urgency arrival_due created updated +technician_name{residents}
 anonymous                        none       none       none       none       none       none       none
 residents                        self       self       unit       self       none       self       self
 front_desk supervisor director other_staff community community community community none community community
 area_manager cashier             community  community  none       community  none       community  community
 technician engineer security     assigned   assigned   none       assigned   none       assigned   assigned
 superuser                        all        all        all        all        all        all        all
+
+collection sla_policies
+fields id community subject level urgency target amount unit early_minutes office_opens office_closes office_days starts_at ends_at changed_by created updated
+anonymous                        none       none       none       none       none       none       -
+residents                        community  community  none       none       none       community  -
+front_desk area_manager technician engineer security cashier community community none none none community -
+supervisor other_staff           community  community  none       none       none       community  -
+director                         community  community  community  community  none       community  -
+superuser                        all        all        all        all        all        all        -
+note the service levels (hooks/base_sla.go): residents read their community's promises; only the director sets them, and anyone else writing is told so with a 403; an edit keeps the version it replaces (ends_at), and nobody but a platform administrator deletes one
 
 collection fee_items
 fields id community code name kind basis price_fen unit_types meter late_fee_rate cycle active_from active_to active created updated
@@ -489,6 +499,7 @@ var recordFacts = map[string]func(w *world, r *core.Record) facts{
 		return f
 	},
 	"fee_items":    ofCommunity,
+	"sla_policies": ofCommunity,
 	"billing_runs": ofCommunity,
 	"notices":      ofCommunity,
 	"meter_readings": func(w *world, r *core.Record) facts {

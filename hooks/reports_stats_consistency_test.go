@@ -485,7 +485,43 @@ func refWorkOrderStats(t *testing.T, app core.App, c string, month, at time.Time
 		"satisfaction_rate": statsRate(tot["satisfied"].(int64)+tot["basic"].(int64), tot["revisited"]),
 		"home_visit_share":  statsRate(tot["home_visits"], tot["revisited"]),
 		"targets":           map[string]float64{"reply_rate": 1, "rework_rate": 0.01, "satisfaction_rate": 0.95, "home_visit_share": 0.05},
+		"by_urgency":        refUrgencyStats(t, app, p),
 	}
+}
+
+// refUrgencyStats is WorkOrderStats' by_urgency counted per urgency (an
+// order without one is a minor repair).
+func refUrgencyStats(t *testing.T, app core.App, p dbx.Params) map[string]any {
+	t.Helper()
+	out := map[string]any{}
+	for _, u := range []string{"normal", "urgent"} {
+		q := dbx.Params{"u": u}
+		for k, v := range p {
+			q[k] = v
+		}
+		tot := statsRefRow(t, app, `
+			SELECT
+				COUNT(*) AS total,
+				COALESCE(SUM(replied_at != '' OR reply_due < {:now}), 0) AS reply_due,
+				COALESCE(SUM(replied_at != '' AND replied_at <= reply_due), 0) AS reply_on_time,
+				COALESCE(SUM(arrival != ''), 0) AS arrivals,
+				COALESCE(SUM(arrival = 'on_time'), 0) AS arrivals_on_time,
+				COALESCE(SUM(signoff != ''), 0) AS signed_off,
+				COALESCE(SUM(signoff = 'rework'), 0) AS reworked,
+				COALESCE(SUM(revisited_at != ''), 0) AS revisited,
+				COALESCE(SUM(revisited_at != '' AND satisfaction = 'satisfied'), 0) AS satisfied,
+				COALESCE(SUM(revisited_at != '' AND satisfaction = 'basic'), 0) AS basic
+			FROM work_orders WHERE `+statsRefWhere+` AND (urgency = {:u} OR ({:u} = 'normal' AND urgency = ''))`, q)
+		out[u] = map[string]any{
+			"totals":            tot,
+			"reply_rate":        statsRate(tot["reply_on_time"], tot["reply_due"]),
+			"on_time_rate":      statsRate(tot["arrivals_on_time"], tot["arrivals"]),
+			"rework_rate":       statsRate(tot["reworked"], tot["signed_off"]),
+			"satisfaction_rate": statsRate(tot["satisfied"].(int64)+tot["basic"].(int64), tot["revisited"]),
+			"targets":           map[string]float64{"on_time_rate": 1, "rework_rate": 0.01, "satisfaction_rate": 0.95},
+		}
+	}
+	return out
 }
 
 func refTrends(t *testing.T, app core.App, c string, last time.Time, n int, at time.Time) []hooks.TrendRow {

@@ -43,6 +43,18 @@ var (
 	WorkSources     = []string{"request", "complaint", "vacancy_patrol", "renovation_inspection"}
 	RevisitMethods  = []string{"phone", "home_visit"}
 	ArrivalVerdicts = []string{"on_time", "early", "late"}
+	// Urgencies: 急修 (urgent) and 零修 (normal, minor repairs) — [004] 三 7.6.
+	Urgencies = []string{"normal", "urgent"}
+)
+
+// Service-level vocabularies (docs/DESIGN.md, "Service levels"): what a
+// promise is about, which deadline it sets, how its amount is counted, and
+// on which days the service center's opening hours apply.
+var (
+	SLASubjects = []string{"complaint", "work_order"}
+	SLATargets  = []string{"first_response", "reply", "solution", "arrival"}
+	SLAUnits    = []string{"clock_hours", "working_days", "minutes"}
+	OfficeDays  = []string{"every_day", "working_days"}
 )
 
 // Fee vocabularies (docs/DESIGN.md, "Fees").

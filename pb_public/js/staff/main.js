@@ -28,6 +28,7 @@ import { CashClose } from './cashier/close.js';
 import { Dashboard } from './dashboard/board.js';
 import { MonthlyReport } from './dashboard/report.js';
 import { Settings } from './settings.js';
+import { ServiceLevels } from './service_levels.js';
 import { PrintReminders, PrintReceipt, PrintRefund } from './print.js';
 import { PrintWorkOrder } from './print_orders.js';
 import { PrintRectification } from './print_forms.js';
@@ -58,6 +59,7 @@ addMessages({
   'menu.report': ['月报', 'Monthly report'],
   'menu.settings': ['小区设置', 'Settings'],
   'menu.calendar': ['工作日历', 'Calendar'],
+  'menu.serviceLevels': ['承诺时限', 'Service levels'],
 });
 
 // Screens by route, with the roles that use them (the API rules decide what
@@ -86,6 +88,7 @@ const routes = [
   ['/report', MonthlyReport, ['supervisor', 'director'], 'menu.report'],
   ['/settings', Settings, ['supervisor', 'director'], 'menu.settings'],
   ['/calendar', CalendarScreen, ['supervisor', 'director'], 'menu.calendar'],
+  ['/service-levels', ServiceLevels, ['supervisor', 'director'], 'menu.serviceLevels'],
   ['/print/work-order/:id', PrintWorkOrder, null, null],
   ['/print/reminders', PrintReminders, null, null],
   ['/print/rectification/:id', PrintRectification, null, null],
@@ -109,6 +112,7 @@ function staffLink(me, col, id) {
     case 'renovations': return '/renovations/' + id;
     case 'patrol_tasks': case 'vacancy_patrols': case 'arrears_visits': return '/rounds';
     case 'key_loans': case 'keys': return '/keys';
+    case 'sla_policies': return '/service-levels';
     case 'bills': case 'reminders': return me.role === 'area_manager' ? '/rounds' : '/cashier';
     default: return '';
   }

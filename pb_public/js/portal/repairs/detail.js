@@ -14,7 +14,10 @@ import { WINDOWS, EXPAND, pad, priceText } from './common.js';
 addMessages({
   'repairs.live': ['状态变化会实时显示', 'Status updates appear live'],
   'repairs.progress': ['进度：第 {n} 步，共 {total} 步', 'Progress: step {n} of {total}'],
-  'repairs.say.new': ['已收到您的请求，客服将在 15 分钟内回复并安排师傅。', 'We have your request; the desk replies within 15 minutes and sends a technician.'],
+  'repairs.say.new': ['已收到您的请求，客服将在 {due} 前回复并安排师傅。', 'We have your request; the desk replies by {due} and sends a technician.'],
+  'repairs.outOfHours': ['现在是客服中心的非服务时间：零修在开门后 15 分钟内回复。急修（漏水、停电等）请直接致电 {phone}。', 'The service center is closed now: minor repairs are answered within 15 minutes of opening. For an urgent repair (a leak, no power) call {phone}.'],
+  'repairs.urgency': ['紧急程度', 'Urgency'],
+  'repairs.arrivalDue': ['师傅最迟到场', 'Technician due by'],
   'repairs.say.dispatched': ['已派给维修师傅，等待师傅接单。', 'Sent to a technician; waiting for them to accept.'],
   'repairs.say.accepted': ['师傅已接单，正在赶来。', 'The technician has accepted and is on the way.'],
   'repairs.say.on_site': ['师傅已到场。', 'The technician is on site.'],
@@ -95,7 +98,13 @@ function Progress({ order }) {
     ${main.map((s, i) => html`<span key=${s} class=${i < n ? 'done' : ''}></span>`)}</div>`;
 }
 
-export function RepairDetail({ params }) {
+/** outOfHours: the reply is due later than 15 minutes after intake (docs/DESIGN.md § Dispatch). */
+function outOfHours(o) {
+  const received = parseDate(o.received_at), due = parseDate(o.reply_due);
+  return received && due && due - received > 16 * 60 * 1000;
+}
+
+export function RepairDetail({ params, unit }) {
   const rec = useAsync(() => pb.collection('work_orders').getOne(params.id, { expand: EXPAND }), [params.id]);
   useRealtime('work_orders', params.id, (e) => rec.setData((old) => keepExpand(e.record, old)), { expand: EXPAND, onReconnect: rec.reload });
   if (rec.loading && !rec.data) return html`<${Loading} />`;
@@ -118,7 +127,8 @@ export function RepairDetail({ params }) {
       <div class="row between"><h1>${item?.name || label('work_category', o.category)}</h1>
         <span data-testid="repair-status"><${Status} col="work_orders" code=${o.status} /></span></div>
       <${Progress} order=${o} />
-      <p class="say" data-testid="repair-say" role="status" aria-live="polite">${t('repairs.say.' + o.status)}${o.status === 'cancelled' && o.cancel_reason ? ' ' + o.cancel_reason : ''}</p>
+      <p class="say" data-testid="repair-say" role="status" aria-live="polite">${t('repairs.say.' + o.status, { due: dateTime(o.reply_due) })}${o.status === 'cancelled' && o.cancel_reason ? ' ' + o.cancel_reason : ''}</p>
+      ${o.status === 'new' && outOfHours(o) && html`<p class="price-note warn" data-testid="out-of-hours">${t('repairs.outOfHours', { phone: unit?.expand?.community?.phone || '—' })}</p>`}
       ${needsPrepay && html`<p class="price-note warn">${t('repairs.prepayDue')}</p>`}
       <p class="small muted">${t('repairs.live')}</p>
       <p style="white-space:pre-wrap">${o.description}</p>
@@ -126,6 +136,8 @@ export function RepairDetail({ params }) {
       <dl class="kv">
         <dt>${t('serial')}</dt><dd>${o.serial}</dd>
         <dt>${t('repairs.kind')}</dt><dd>${label('work_kind', o.kind)} · ${label('work_category', o.category)}</dd>
+        <dt>${t('repairs.urgency')}</dt><dd data-testid="repair-urgency">${label('urgency', o.urgency || 'normal')}</dd>
+        ${o.urgency === 'urgent' && o.arrival_due && html`<dt>${t('repairs.arrivalDue')}</dt><dd>${dateTime(o.arrival_due)}</dd>`}
         ${item && html`<dt>${t('repairs.priceList')}</dt><dd class="money">${priceText(item)}</dd>`}
         <dt>${t('repairs.received')}</dt><dd>${dateTime(o.received_at || o.created)}</dd>
         ${o.appointment_at && html`<dt>${t('repairs.appointment')}</dt><dd data-testid="repair-appointment">${appointmentText(o.appointment_at)}</dd>`}

@@ -7,9 +7,11 @@ import { t, addMessages, choices, lang } from '../../core/i18n.js';
 import { today } from '../../core/format.js';
 import { Loading, ErrorBox, Empty, Field, FilePicker, useAsync, useAction, navigate, toast, confirmBox, formData } from '../../core/ui.js';
 import { WINDOWS, SLOT_DAYS, LEAD_MS, pad, priceText, priceNote } from './common.js';
+import { UrgentRepair } from './urgent.js';
 
 addMessages({
   'repairs.newTitle': ['报修 / 预约服务', 'Request a repair or service'],
+  'repairs.minor': ['零修与有偿服务（预约上门）', 'Minor repairs and paid services (by appointment)'],
   'repairs.item': ['服务项目', 'Service'],
   'repairs.itemHint': ['价格按物业公示的有偿服务收费标准；标“上门报价”的项目由师傅查看后报价，经您确认才施工', 'Prices follow the posted price list; for items marked "estimate on site" the technician quotes and works only after you confirm.'],
   'repairs.prepay': ['需预付', 'Pay first'],
@@ -170,6 +172,8 @@ export function RepairNew({ me, unit }) {
   return html`
     <p><a href="#/repairs">← ${t('repairs.title')}</a></p>
     <h1>${t('repairs.newTitle')}</h1>
+    <${UrgentRepair} me=${me} unit=${unit} />
+    <h2>${t('repairs.minor')}</h2>
     ${items.data.length === 0 ? html`<div class="card"><${Empty} text=${t('repairs.noItems')} /></div>` : html`
     <form class="card stack" onSubmit=${submit} novalidate>
       <${ItemPicker} items=${items.data} value=${form.service_item} error=${errs.service_item}

@@ -55,7 +55,9 @@ const BOARD_EXPAND = 'unit.building,building,service_item';
 function columnOf(o, now) {
   if (o.status === 'new') return 'new';
   const appt = parseDate(o.appointment_at);
-  if ((o.status === 'dispatched' || o.status === 'accepted') && appt && now > appt.getTime() + LATE_MS) return 'late';
+  // The arrival deadline the server set (docs/DESIGN.md § Dispatch): an urgent repair's from the call.
+  const due = parseDate(o.arrival_due);
+  if ((o.status === 'dispatched' || o.status === 'accepted') && ((due && now > due.getTime()) || (!due && appt && now > appt.getTime() + LATE_MS))) return 'late';
   if (o.status === 'dispatched') return 'dispatched';
   return 'working';
 }
@@ -137,7 +139,7 @@ function OrderCard({ order: o, me, now, fresh, techs, load, techName, onSaved })
     <div class="row between"><a href=${'#/orders/' + o.id} class="wo-link"><strong id=${'wo-' + o.id}>${o.serial}</strong></a>
       ${o.status === 'new' ? html`<${ReplyClock} order=${o} />` : html`<${Status} col="work_orders" code=${o.status} />`}</div>
     <div class="wo-place">${placeOf(o)}${o.rework_of ? html` <span class="chip s-bad">${t('dispatch.rework')}</span>` : o.source && o.source !== 'request' ? html` <span class="chip s-muted">${t('dispatch.source.' + o.source)}</span>` : !o.receiver ? html` <span class="chip s-muted">${t('dispatch.portal')}</span>` : ''}</div>
-    <div class="wo-what"><span class="chip">${label('work_category', o.category)}</span> ${o.expand?.service_item?.name ? html`<b>${o.expand.service_item.name}</b> · ` : ''}${o.description}</div>
+    <div class="wo-what">${o.urgency === 'urgent' ? html`<span class="chip s-bad" data-testid="urgent">${label('urgency', 'urgent')}</span> ` : ''}<span class="chip">${label('work_category', o.category)}</span> ${o.expand?.service_item?.name ? html`<b>${o.expand.service_item.name}</b> · ` : ''}${o.description}</div>
     <div class="sub">${o.contact_name} · <a href=${'tel:' + o.contact_phone}>${o.contact_phone}</a> · ${ago(o.received_at)}</div>
     ${o.appointment_at && html`<div class="sub">${t('dispatch.appointment', { at: dateTime(o.appointment_at) })}</div>`}
     ${o.status !== 'new' && html`<div class="sub">${o.technician ? t('dispatch.techIs', { name: techName(o.technician) || o.technician }) : o.dispatch_mode === 'pool' ? html`<span class="chip s-warn">${t('dispatch.inPool')}</span>` : ''}</div>`}

@@ -3,7 +3,7 @@
 import { html, useState, useEffect } from '../../core/html.js';
 import { pb, fieldErrors } from '../../core/api.js';
 import { t, addMessages, label, choices } from '../../core/i18n.js';
-import { yuan, unitName, fromOffice } from '../../core/format.js';
+import { yuan, unitName, fromOffice, dateTime } from '../../core/format.js';
 import { ErrorBox, Field, useAsync, useAction, confirmBox, toast } from '../../core/ui.js';
 import { DESK } from '../roles.js';
 
@@ -38,7 +38,10 @@ addMessages({
   'desk.ctrlEnter': ['Ctrl+Enter 提交', 'Ctrl+Enter submits'],
   'desk.submitOrder': ['登记派工单', 'Register work order'],
   'desk.submitComplaint': ['登记投诉', 'Register complaint'],
-  'desk.orderFiled': ['已登记派工单 {serial}，请在 15 分钟内派工', 'Work order {serial} registered: dispatch within 15 minutes'],
+  'desk.orderFiled': ['已登记派工单 {serial}，请在 {due} 前派工回复', 'Work order {serial} registered: dispatch and reply by {due}'],
+  'desk.urgentFiled': ['已登记急修单 {serial}，请立即派工（{due} 前回复）', 'Urgent repair {serial} registered: dispatch now (reply by {due})'],
+  'desk.urgency': ['紧急程度', 'Urgency'],
+  'desk.urgencyHint': ['急修：漏水、爆管、停电、困梯等须立即处理的；零修：可预约上门的日常维修', 'Urgent: leaks, burst pipes, no power, people stuck in a lift; minor: everyday repairs by appointment'],
   'desk.complaintFiled': ['已登记投诉 {serial}', 'Complaint {serial} registered'],
   'desk.confirmComplaint': ['登记这条投诉？', 'Register this complaint?'],
   'desk.confirmComplaintBody': ['投诉登记后不能删除，您将作为受理人。', 'Complaints are never deleted; you are recorded as the receiver.'],
@@ -102,7 +105,7 @@ function ContactFields({ form, set, errs }) {
 
 function WorkOrderForm({ community, where, contact, done, placeFields }) {
   const items = useAsync(() => pb.collection('service_items').getFullList({ filter: pb.filter('community = {:c} && active = true', { c: community.id }), sort: 'code' }), [community.id]);
-  const blank = { service_item: '', kind: 'routine', category: '', description: '', appointment_at: '', prepaid: false };
+  const blank = { service_item: '', kind: 'routine', category: '', description: '', appointment_at: '', prepaid: false, urgency: 'normal' };
   const [form, setForm] = useState({ ...blank, contact_name: contact?.name || '', contact_phone: contact?.phone || '' });
   useContactFields(contact, setForm);
   const act = useAction();
@@ -117,13 +120,13 @@ function WorkOrderForm({ community, where, contact, done, placeFields }) {
     e.preventDefault();
     const saved = await act.run(() => pb.collection('work_orders').create({
       community: community.id, ...where, requester: contact?.id || undefined,
-      kind: form.kind, category: form.category, service_item: form.service_item || undefined,
+      kind: form.kind, category: form.category, service_item: form.service_item || undefined, urgency: form.urgency,
       description: form.description.trim(), appointment_at: fromOffice(form.appointment_at) || undefined,
       contact_name: form.contact_name.trim(), contact_phone: form.contact_phone.trim(),
       payment: item?.prepay && form.prepaid ? 'paid' : undefined,
     }));
     if (saved) {
-      toast(t('desk.orderFiled', { serial: saved.serial }));
+      toast(t(saved.urgency === 'urgent' ? 'desk.urgentFiled' : 'desk.orderFiled', { serial: saved.serial, due: dateTime(saved.reply_due) }));
       setForm((f) => ({ ...blank, contact_name: f.contact_name, contact_phone: f.contact_phone }));
       done(saved, 'order');
     }
@@ -132,6 +135,12 @@ function WorkOrderForm({ community, where, contact, done, placeFields }) {
   const byKind = (k) => (items.data || []).filter((i) => i.kind === k);
   return html`<form class="stack" onSubmit=${submit} novalidate aria-label=${t('desk.modeOrder')}>
     ${placeFields(errs)}
+    <fieldset class="choices" role="radiogroup" aria-label=${t('desk.urgency')}>
+      <legend>${t('desk.urgency')}</legend>
+      ${choices('urgency').map((c) => html`<label key=${c.code}><input type="radio" name="urgency" value=${c.code}
+        checked=${form.urgency === c.code} onChange=${set('urgency')} />${c.text}</label>`)}
+      <small class="hint">${t('desk.urgencyHint')}</small>
+    </fieldset>
     <${Field} label=${t('desk.item')} error=${errs.service_item}>
       <select name="service_item" value=${form.service_item} onChange=${pickItem}>
         <option value="">${t('desk.noItem')}</option>
