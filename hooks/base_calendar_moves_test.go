@@ -100,8 +100,8 @@ func TestCalendarPreviewAndSave(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string][2]string{
-		c.Id + " reply_due":          {"2027-02-15 08:00:00.000Z", "2027-02-16 08:00:00.000Z"},
-		r.Id + " engineering_due":    {"2027-02-15 08:00:00.000Z", "2027-02-16 08:00:00.000Z"},
+		c.Id + " reply_due":       {"2027-02-15 08:00:00.000Z", "2027-02-16 08:00:00.000Z"},
+		r.Id + " engineering_due": {"2027-02-15 08:00:00.000Z", "2027-02-16 08:00:00.000Z"},
 	}
 	if len(a.Moves) != len(want) || a.Moved != len(want) {
 		t.Fatalf("preview lists %d moves (%d in all), want %d: %s", len(a.Moves), a.Moved, len(want), out)
