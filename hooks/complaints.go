@@ -27,9 +27,13 @@ const (
 	actorResident = "resident" // the complainant, through the portal
 )
 
+// The desk's steps are the front desk's, the supervisor's and the
+// director's — and, for a complaint about the service center, the
+// administration office's, which takes it instead of the service center
+// ([003] 2.2.8; complaintActors gives each role its complaints).
 var (
-	deskActors    = []string{RoleFrontDesk, RoleSupervisor, RoleDirector}
-	managerActors = []string{RoleSupervisor, RoleDirector}
+	deskActors    = []string{RoleFrontDesk, RoleSupervisor, RoleDirector, RoleAdminOffice}
+	managerActors = []string{RoleSupervisor, RoleDirector, RoleAdminOffice}
 )
 
 // ComplaintFlow is the complaint state machine (docs/DESIGN.md, "Flows"). The update
@@ -75,12 +79,17 @@ var complaintFlow = &Flow{
 	},
 }
 
-// complaintActors lists the flow actors auth is for complaint c.
+// complaintActors lists the flow actors auth is for complaint c. A staff
+// member acts in their role on the complaints their role is for: one about
+// the service center is the administration office's and the director's, any
+// other the service center's (complaintRoleFor).
 func complaintActors(auth, c *core.Record) []string {
 	var out []string
 	switch {
 	case isStaff(auth):
-		out = append(out, auth.GetString("role"))
+		if complaintRoleFor(auth.GetString("role"), c) {
+			out = append(out, auth.GetString("role"))
+		}
 		if c.GetString("handler") == auth.Id {
 			out = append(out, actorHandler)
 		}
@@ -90,6 +99,42 @@ func complaintActors(auth, c *core.Record) []string {
 		}
 	}
 	return out
+}
+
+// complaintRoleFor reports whether staff of role may see complaint c by
+// their role (as the read rule, migrations/rules.go complaintSeenByOffice):
+// a complaint about the service center goes to the administration office
+// and the director ([003] 2.2.8), any other one is not the office's.
+func complaintRoleFor(role string, c *core.Record) bool {
+	if c.GetBool("about_service_center") {
+		return role == RoleAdminOffice || role == RoleDirector
+	}
+	return role != RoleAdminOffice
+}
+
+// checkComplaintHandler refuses a handler who could not see complaint r:
+// one of another community, the staff member it is about, or one whose role
+// the complaint is not for (a complaint about the service center is handled
+// by the administration office or the director, [003] 2.2.8).
+func checkComplaintHandler(app core.App, r *core.Record) error {
+	h := r.GetString("handler")
+	if h == "" {
+		return nil
+	}
+	handler, err := app.FindRecordById("staff", h)
+	if err != nil || !servesCommunity(handler, r.GetString("community")) {
+		return badRequest(validation.Errors{"handler": codedError("wuye_handler_elsewhere")})
+	}
+	if h == r.GetString("subject_staff") {
+		return badRequest(validation.Errors{"handler": codedError("wuye_handler_is_subject")})
+	}
+	if !complaintRoleFor(handler.GetString("role"), r) {
+		if r.GetBool("about_service_center") {
+			return badRequest(validation.Errors{"handler": codedError("wuye_handler_not_office")})
+		}
+		return badRequest(validation.Errors{"handler": codedError("wuye_handler_office_only")})
+	}
+	return nil
 }
 
 func registerComplaints(app core.App) {
@@ -188,8 +233,19 @@ func afterIntake(tx core.App, r *core.Record, auth *core.Record, graded bool) er
 		if err := notifyManagers(tx, r, "complaint_graded", gradedTitle(r)); err != nil {
 			return err
 		}
+	} else if r.GetBool("about_service_center") {
+		if err := notifyAboutCenter(tx, r); err != nil {
+			return err
+		}
 	}
 	return joinHot(tx, r)
+}
+
+// notifyAboutCenter tells the administration office and the director of a
+// complaint about the service center, which is theirs to take ([003] 2.2.8).
+func notifyAboutCenter(tx core.App, r *core.Record) error {
+	return notifyManagers(tx, r, "complaint_about_center",
+		fmt.Sprintf("对客服中心的投诉 %s：%s", r.GetString("serial"), shorten(r.GetString("content"), 40)))
 }
 
 func isGraded(level string) bool { return level == "major" || level == "hot" || level == "collective" }
@@ -208,10 +264,11 @@ func planComplaintUpdate(app core.App, auth *core.Record, superuser bool, orig, 
 	if err != nil {
 		return step, err
 	}
-	if h := r.GetString("handler"); h != "" && h != orig.GetString("handler") {
-		// The handler must work in the complaint's community.
-		if handler, err := app.FindRecordById("staff", h); err != nil || !servesCommunity(handler, r.GetString("community")) {
-			return step, badRequest(validation.Errors{"handler": codedError("wuye_handler_elsewhere")})
+	if changed := changedFields(orig, r); slices.Contains(changed, "handler") || slices.Contains(changed, "about_service_center") ||
+		slices.Contains(changed, "subject_staff") {
+		// The handler must be able to see the complaint.
+		if err := checkComplaintHandler(app, r); err != nil {
+			return step, err
 		}
 	}
 	if step.To == "" {
@@ -240,6 +297,9 @@ func afterComplaintUpdate(tx core.App, orig, r *core.Record, auth *core.Record, 
 		}
 		if !isGraded(orig.GetString("level")) && isGraded(r.GetString("level")) {
 			return notifyManagers(tx, r, "complaint_graded", gradedTitle(r))
+		}
+		if !orig.GetBool("about_service_center") && r.GetBool("about_service_center") {
+			return notifyAboutCenter(tx, r)
 		}
 		return nil
 	}
