@@ -50,7 +50,7 @@ func TestComplaintVisibility(t *testing.T) {
 		{about, "supervisor@example.com", 404}, // the administration office's ([003] 2.2.8)
 		{about, "hr@example.com", 200},
 		{about, "director@example.com", 200},
-		{mine, "hr@example.com", 404}, // the office sees only complaints about the service center
+		{mine, "hr@example.com", 404},        // the office sees only complaints about the service center
 		{assigned, "tech1@example.com", 200}, // the handler
 		{assigned, "tech2@example.com", 404},
 	} {
