@@ -13,7 +13,7 @@ import { isTerminal } from '../../core/flows.js';
 import { Loading, ErrorBox, Empty, Status, Field, useAsync, toast, useNow } from '../../core/ui.js';
 import { useCommunityTopic, usePlaceChanged, oldestFirst, BOARD_WINDOW } from '../../core/realtime.js';
 import { OPEN, GRADED, EXPAND, UNIT_RE, placeOf, Clock, LevelChip, matches } from './common.js';
-import { DESK } from '../roles.js';
+import { DESK, COMPLAINT_DESK } from '../roles.js';
 
 addMessages({
   'cp.board': ['投诉处理', 'Complaints'],
@@ -52,7 +52,7 @@ export function ComplaintBoard({ me, community, query }) {
   const target = query?.get('complaint');
   useEffect(() => { if (target) location.replace('#/complaints/' + encodeURIComponent(target)); }, [target]);
   if (target) return html`<${Loading} />`;
-  return DESK.includes(me.role)
+  return COMPLAINT_DESK.includes(me.role)
     ? html`<${DeskBoard} me=${me} community=${community} query=${query} />`
     : html`<${MyComplaints} me=${me} community=${community} query=${query} />`;
 }
@@ -122,7 +122,7 @@ function DeskBoard({ me, community, query }) {
 
   const head = html`<div class="row between"><h1>${t('cp.board')}</h1>
     <span class="row small"><span class="muted"><span class="live-dot" aria-hidden="true"></span>${t('cp.live')}</span>
-      <a href="#/desk">${t('cp.register')}</a><a href="#/revisits">${t('cp.toRevisits')}</a></span></div>`;
+      ${DESK.includes(me.role) && html`<a href="#/desk">${t('cp.register')}</a>`}<a href="#/revisits">${t('cp.toRevisits')}</a></span></div>`;
   if (data.loading && !data.data) return html`${head}<${Loading} />`;
   if (data.error) return html`${head}<${ErrorBox} error=${data.error} retry=${data.reload} />`;
   const all = data.data || [];
