@@ -1685,6 +1685,12 @@ func (r *biRun) routeCases() map[string][]biCase {
 			get("dashboard of 银杏苑", "/api/stats/dashboard?community="+yx+"&month=2026-11", "supervisor@example.com"),
 			get("dashboard without a community", "/api/stats/dashboard?month=2026-11", "supervisor@example.com"),
 		},
+		"GET /api/stats/patrols": {
+			get("patrols month 2026-13", "/api/stats/patrols?community="+ch+"&month=2026-13", "areamgr@example.com"),
+			get("patrols without a month", "/api/stats/patrols?community="+ch, "supervisor@example.com"),
+			get("patrols of 银杏苑", "/api/stats/patrols?community="+yx+"&month=2026-11", "areamgr@example.com"),
+			get("patrols without a community", "/api/stats/patrols?month=2026-11", "supervisor@example.com"),
+		},
 		"GET /api/stats/trends": {
 			get("trends months 0", "/api/stats/trends?community="+ch+"&months=0", "supervisor@example.com"),
 			get("trends months 25", "/api/stats/trends?community="+ch+"&months=25", "supervisor@example.com"),

@@ -77,6 +77,7 @@ var EventSubjectRoles = map[string][]string{
 	"vacancy_patrols":        rolesBut("technician"),
 	"keys":                   rolesBut("technician"),
 	"key_loans":              rolesBut("technician"),
+	"kpi_targets":            staffRoles,
 }
 
 // EventSubjectRelations are the subject collections read by record, with
