@@ -27,13 +27,15 @@ const (
 	actorResident = "resident" // the complainant, through the portal
 )
 
-// The desk's steps are the front desk's, the supervisor's and the
-// director's — and, for a complaint about the service center, the
-// administration office's, which takes it instead of the service center
-// ([003] 2.2.8; complaintActors gives each role its complaints).
 var (
-	deskActors    = []string{RoleFrontDesk, RoleSupervisor, RoleDirector, RoleAdminOffice}
-	managerActors = []string{RoleSupervisor, RoleDirector, RoleAdminOffice}
+	deskActors    = []string{RoleFrontDesk, RoleSupervisor, RoleDirector}
+	managerActors = []string{RoleSupervisor, RoleDirector}
+	// A complaint's desk steps are the desk's — and, for a complaint about
+	// the service center, the administration office's, which takes it
+	// instead of the service center ([003] 2.2.8; complaintActors gives each
+	// role its complaints).
+	complaintDesk     = append(slices.Clone(deskActors), RoleAdminOffice)
+	complaintManagers = append(slices.Clone(managerActors), RoleAdminOffice)
 )
 
 // ComplaintFlow is the complaint state machine (docs/DESIGN.md, "Flows"). The update
@@ -42,17 +44,17 @@ var (
 // satisfaction "unsatisfied" reopens the complaint: it goes back to
 // "processing" and its reopen_count grows.
 var ComplaintFlow = []Step{
-	{From: "received", To: "assigned", Actors: deskActors, Requires: []string{"handler"}, Extras: []string{"department"}},
+	{From: "received", To: "assigned", Actors: complaintDesk, Requires: []string{"handler"}, Extras: []string{"department"}},
 	{From: "assigned", To: "processing", Actors: withHandler},
 	{From: "processing", To: "replied", Actors: withHandler, Requires: []string{"result"}, Stamp: "replied_at"},
-	{From: "replied", To: "revisited", Actors: append(slices.Clone(deskActors), actorResident), Requires: []string{"satisfaction"}, Extras: []string{"revisit_note"}, Stamp: "revisited_at"},
-	{From: "revisited", To: "closed", Actors: deskActors, Stamp: "closed_at"},
-	{From: "received", To: "invalid", Actors: deskActors, Requires: []string{"invalid_reason"}, Stamp: "closed_at"},
-	{From: "assigned", To: "invalid", Actors: managerActors, Requires: []string{"invalid_reason"}, Stamp: "closed_at"},
-	{From: "processing", To: "invalid", Actors: managerActors, Requires: []string{"invalid_reason"}, Stamp: "closed_at"},
+	{From: "replied", To: "revisited", Actors: append(slices.Clone(complaintDesk), actorResident), Requires: []string{"satisfaction"}, Extras: []string{"revisit_note"}, Stamp: "revisited_at"},
+	{From: "revisited", To: "closed", Actors: complaintDesk, Stamp: "closed_at"},
+	{From: "received", To: "invalid", Actors: complaintDesk, Requires: []string{"invalid_reason"}, Stamp: "closed_at"},
+	{From: "assigned", To: "invalid", Actors: complaintManagers, Requires: []string{"invalid_reason"}, Stamp: "closed_at"},
+	{From: "processing", To: "invalid", Actors: complaintManagers, Requires: []string{"invalid_reason"}, Stamp: "closed_at"},
 }
 
-var withHandler = append(slices.Clone(deskActors), actorHandler)
+var withHandler = append(slices.Clone(complaintDesk), actorHandler)
 
 // complaintFlow is ComplaintFlow with the rules around it.
 var complaintFlow = &Flow{
@@ -68,7 +70,7 @@ var complaintFlow = &Flow{
 	// The desk keeps a complaint's classification and contact up to date
 	// while it is open; its handler drafts the result while working on it.
 	Editable: func(actors []string, from string) []string {
-		if hasAny(actors, deskActors) {
+		if hasAny(actors, complaintDesk) {
 			return []string{"category", "level", "department", "handler", "contact_name", "contact_phone",
 				"location", "building", "about_service_center", "subject_staff"}
 		}

@@ -1486,6 +1486,12 @@ func updatePaths() []updatePath {
 		{name: "notices", coll: "notices", who: "frontdesk@example.com",
 			record:   func(fx *biFixture) string { return fx.first("notices", "community = {:c}", ch(fx)) },
 			editable: []string{"category", "title", "body", "pinned"}},
+		{name: "kpi_targets", coll: "kpi_targets", who: "director@example.com",
+			record: func(fx *biFixture) string { return fx.first("kpi_targets", "community = {:c}", ch(fx)) },
+			editable: []string{"problem_solving_rate", "annual_satisfaction", "complaint_on_time_rate", "complaint_satisfaction",
+				"reply_rate", "arrival_rate", "rework_rate", "order_satisfaction", "home_visit_share", "management_collection_rate",
+				"utilities_collection_rate", "patrol_coverage", "renovation_reviews_overdue", "note"},
+			valid: map[string]any{"problem_solving_rate": 0.96}},
 	}
 }
 

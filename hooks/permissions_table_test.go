@@ -167,9 +167,9 @@ residents                        self       self       unit       self       non
 front_desk supervisor director other_staff community community community community none community community
 area_manager                     community  community  none       community  none       community  community
 technician engineer security cashier assigned assigned none assigned none assigned assigned
-admin_office                     community  community  assigned   community  none       community  community
+admin_office                     community  community  community  community  none       community  community
 superuser                        all        all        all        all        all        all        all
-note the administration office (行政人事部) reads, takes in and handles only the complaints about the service center ([003] 2.2.8, migrations/0045_admin_office.go): its create rule requires about_service_center, so it files one only like those (the demo's is assigned to it); the supervisor no longer sees them
+note the administration office (行政人事部) reads, takes in and handles only the complaints about the service center ([003] 2.2.8, migrations/0045_admin_office.go): its create rule requires about_service_center, so it files only complaints like those; the supervisor no longer sees them
 
 collection complaint_notes
 fields id complaint author note created
@@ -370,6 +370,14 @@ area_manager technician engineer security cashier admin_office community communi
 front_desk supervisor director other_staff community community community community none community -
 superuser                        all        all        all        all        all        all        -
 
+collection kpi_targets
+fields id community problem_solving_rate annual_satisfaction complaint_on_time_rate complaint_satisfaction reply_rate arrival_rate rework_rate order_satisfaction home_visit_share management_collection_rate utilities_collection_rate patrol_coverage renovation_reviews_overdue note updated_by created updated
+anonymous residents              none       none       none       none       none       none       -
+front_desk area_manager technician engineer security cashier supervisor admin_office other_staff community community none none none community -
+director                         community  community  none       community  none       community  -
+superuser                        all        all        all        all        all        all        -
+note the dashboard's targets, one row per community with the manuals' defaults (migrations/0046_kpi_targets.go, hooks/reports_targets.go): every staff member of the community reads them, its director alone changes them; rows come with their community
+
 # PocketBase's own collections.
 
 collection _superusers
@@ -472,6 +480,7 @@ var recordFacts = map[string]func(w *world, r *core.Record) facts{
 		return f
 	},
 	"fee_items":    ofCommunity,
+	"kpi_targets":  ofCommunity,
 	"billing_runs": ofCommunity,
 	"notices":      ofCommunity,
 	"meter_readings": func(w *world, r *core.Record) facts {

@@ -937,8 +937,11 @@ func (w *world) expected(c *caller, collection, op string, recs []*core.Record) 
 	for _, r := range recs {
 		f := w.factsOf(r)
 		if op == "create" && collection == "complaints" {
-			// Whom a complaint is about does not limit who may file one like it.
-			f.about, f.confidential = "", false
+			// Whom a complaint is about does not limit who may file one like
+			// it; whether it is about the service center limits the
+			// administration office, which files only those.
+			f.about = ""
+			f.confidential = f.confidential && c.role == "admin_office"
 		}
 		if inScope(scope, c, f) {
 			out[r.Id] = true

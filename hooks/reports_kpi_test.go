@@ -56,8 +56,8 @@ func TestKPIFiguresOnAKnownFixture(t *testing.T) {
 		return step(when, c, "revisited", map[string]any{"satisfaction": satisfaction})
 	}
 	step(soon, answer(file("cleaning", nil), soon, "satisfied"), "closed", nil) // solved, on time
-	answer(file("cleaning", nil), late, "basic")                              // solved, late
-	answer(file("security", nil), soon, "unsatisfied")                        // on time, reopened: not solved
+	answer(file("cleaning", nil), late, "basic")                                // solved, late
+	answer(file("security", nil), soon, "unsatisfied")                          // on time, reopened: not solved
 	step(soon, file("other", nil), "invalid", map[string]any{"invalid_reason": "非物业事项"})
 	file("engineering", nil) // never answered: late, not solved
 
@@ -159,7 +159,7 @@ func TestKPITargetsEditedByTheDirectorOnly(t *testing.T) {
 	// Read by every statistics route of the community.
 	month := time.Now().In(workcal.Shanghai).Format("2006-01")
 	for url, want := range map[string][]string{
-		"/api/stats/complaints?community=" + ch + "&month=" + month: {`"problem_solving_rate":0.9`, `"satisfaction_rate":0.85`, `"on_time_rate":0.98`},
+		"/api/stats/complaints?community=" + ch + "&month=" + month:  {`"problem_solving_rate":0.9`, `"satisfaction_rate":0.85`, `"on_time_rate":0.98`},
 		"/api/stats/work-orders?community=" + ch + "&month=" + month: {`"rework_rate":0.02`},
 		"/api/stats/trends?community=" + ch:                          {`"complaints_on_time_rate":0.98`, `"rework_rate":0.02`, `"collection_rate":0.97`},
 		"/api/stats/fees?community=" + ch + "&range=" + month[:4]:    {`"management":0.97`},

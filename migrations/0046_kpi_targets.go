@@ -59,7 +59,8 @@ func kpiTargetsUp(app core.App) error {
 		return err
 	}
 	c := core.NewBaseCollection("kpi_targets")
-	c.Fields.Add(rel("community", communities, true))
+	// The targets go with their community.
+	c.Fields.Add(&core.RelationField{Name: "community", CollectionId: communities.Id, Required: true, MaxSelect: 1, CascadeDelete: true})
 	for _, t := range KPITargets {
 		f := &core.NumberField{Name: t.Field, Min: floatPtr(0), OnlyInt: t.Count}
 		if !t.Count {
@@ -69,7 +70,8 @@ func kpiTargetsUp(app core.App) error {
 		}
 		c.Fields.Add(f)
 	}
-	c.Fields.Add(rel("updated_by", staff, false))
+	// Why the office's targets differ from the manuals' (the director's word).
+	c.Fields.Add(text("note", false, 500), rel("updated_by", staff, false))
 	withAutodates(c)
 	c.AddIndex("idx_kpi_targets_community", true, "community", "")
 	read := staffOf("community")
