@@ -46,12 +46,12 @@ func TestComplaintEventsFollowTheComplaint(t *testing.T) {
 		complaint, email string
 		sees             bool
 	}{
-		{aboutDesk, "frontdesk@example.com", false}, // about themselves
-		{aboutDesk, "areamgr@example.com", false},   // about the service center
+		{aboutDesk, "frontdesk@example.com", false},  // about themselves
+		{aboutDesk, "areamgr@example.com", false},    // about the service center
 		{aboutDesk, "supervisor@example.com", false}, // the administration office's
 		{aboutDesk, "hr@example.com", true},
 		{aboutDesk, "director@example.com", true},
-		{tech1s, "hr@example.com", false}, // not about the service center
+		{tech1s, "hr@example.com", false},    // not about the service center
 		{tech1s, "tech2@example.com", false}, // not theirs to handle
 		{tech1s, "cashier@example.com", false},
 		{tech1s, "tech1@example.com", true}, // the handler
