@@ -93,6 +93,14 @@ func registerKPITargets(app core.App) {
 		if e.Record.GetString("community") != orig.GetString("community") {
 			return badRequest(validation.Errors{"community": codedError("wuye_immutable")})
 		}
+		// Who changed them is the server's to say.
+		info, err := e.RequestInfo()
+		if err != nil {
+			return err
+		}
+		if _, ok := info.Body["updated_by"]; ok {
+			return badRequest(validation.Errors{"updated_by": codedError("wuye_field_locked")})
+		}
 		if e.Auth != nil && isStaff(e.Auth) {
 			e.Record.Set("updated_by", e.Auth.Id)
 		}
