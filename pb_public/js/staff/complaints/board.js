@@ -35,7 +35,7 @@ addMessages({
   'cp.onlyGraded': ['只看热点和重要', 'Hot and major only'],
   'cp.onlyMine': ['只看我处理的', 'Only mine'],
   'cp.graded': ['热点与重要投诉', 'Hot and major complaints'],
-  'cp.gradedHint': ['重要、热点、集体投诉已即时通知主管和主任；同一热点组的投诉放在一起。', 'Major, hot and collective complaints were sent to the supervisor and director at once; a hot group is shown together.'],
+  'cp.gradedHint': ['重要、热点、集体投诉已即时通知主管和主任（对客服中心的投诉通知行政人事部和主任）；同一热点组的投诉放在一起。', 'Major, hot and collective complaints were sent to the supervisor and director at once (those about the service center to the administration office and the director); a hot group is shown together.'],
   'cp.hotGroup': ['热点组 · {n} 起', 'Hot group · {n}'],
   'cp.none': ['暂无', 'None'],
   'cp.noMatch': ['没有符合条件的投诉', 'No complaint matches'],
