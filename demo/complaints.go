@@ -76,8 +76,13 @@ func (l *loader) complaints() {
 				{"tech2@example.com", "processing", nil},
 				{"tech2@example.com", "replied", result},
 				{"frontdesk@example.com", "revisited", map[string]any{"satisfaction": "unsatisfied", "revisit_note": "业主反映第二天又堵了"}}}},
+		// About the service center: the administration office takes it
+		// ([003] 2.2.8); the service center's supervisor does not see it.
 		{unit: "1-202", channel: "visit", category: "staff_attitude", level: "major", about: "frontdesk@example.com",
-			content: "前台接待员态度冷淡，办理出入证时让我等了四十分钟。"},
+			content: "前台接待员态度冷淡，办理出入证时让我等了四十分钟。",
+			steps: []demoStep{
+				{"hr@example.com", "assigned", map[string]any{"handler": "hr@example.com", "department": "administration"}},
+				{"hr@example.com", "processing", nil}}},
 		{unit: "2-102", channel: "phone", category: "cleaning", content: "2栋电梯轿厢有宠物粪便未清理。"},
 		{unit: "2-203", channel: "phone", category: "cleaning", content: "2栋电梯里很脏，地上有污渍。"},
 		{unit: "2-304", channel: "visit", category: "cleaning", content: "2栋电梯卫生太差，要求每天消毒。"},

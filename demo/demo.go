@@ -39,6 +39,7 @@ var Staff = []Account{
 	{"engineer@example.com", "卫工", "13900000008", "engineer", "工程部"},
 	{"security@example.com", "蒋队长", "13900000009", "security", "秩序维护部"},
 	{"cashier@example.com", "沈会计", "13900000010", "cashier", "收费员"},
+	{"hr@example.com", "孙静", "13900000011", "admin_office", "行政人事部（受理对客服中心的投诉）"},
 }
 
 // OtherStaff work only in the second, smaller community: they show that

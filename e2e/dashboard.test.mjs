@@ -118,3 +118,61 @@ test('the month picker and English', async () => {
   assert.deepEqual(page.scriptErrors, []);
   await page.context().close();
 });
+
+// [002] 三 3.3–3.4: the problem-solving rate against its target, the annual
+// satisfaction "no survey yet" (not made up from complaint revisits), and
+// the targets the director alone changes; the area manager's patrol figure
+// on the rounds screen is the one the dashboard lists for them.
+test('KPI targets: the director changes them, the supervisor reads them', async () => {
+  const page = await newPage(browser, DESKTOP);
+  await signIn(page, server.url, 'director@example.com', '/staff/');
+  await page.waitForURL(/#\/dashboard/);
+  await page.getByTestId('kpi-problem-solving').waitFor();
+  assert.equal(await tileValue(page, 'annual-satisfaction').innerText(), '暂无调查');
+  await page.getByTestId('kpi-annual-satisfaction').getByText('目标 ≥ 90%').waitFor();
+  await page.getByTestId('kpi-problem-solving').getByText('目标 ≥ 95%').waitFor();
+  assert.match(await page.getByTestId('kpi-complaint-satisfaction').innerText(), /无考核目标/);
+  await page.getByTestId('kpi-targets').locator('summary').click();
+  await page.getByLabel('问题解决率 ≥（%，每月）').fill('90');
+  await page.getByLabel('投诉回访满意度 ≥（%）').fill('85');
+  await page.getByRole('button', { name: '保存目标' }).click();
+  await page.getByText('考核目标已保存').waitFor();
+  await page.getByTestId('kpi-problem-solving').getByText('目标 ≥ 90%').waitFor({ timeout: 10000 });
+  await page.getByTestId('kpi-complaint-satisfaction').getByText('目标 ≥ 85%').waitFor();
+  const managers = await page.getByTestId('patrol-managers').innerText();
+  assert.match(managers, /王志强：/);
+  await shot(page, 'staff-dashboard-targets');
+  assert.deepEqual(page.scriptErrors, []);
+  await page.context().close();
+
+  const sup = await newPage(browser, DESKTOP);
+  await signIn(sup, server.url, 'supervisor@example.com', '/staff/');
+  await sup.waitForURL(/#\/dashboard/);
+  await sup.getByTestId('kpi-targets').locator('summary').click();
+  await sup.getByText('只有管理处主任可以修改考核目标').waitFor();
+  assert.equal(await sup.getByLabel('问题解决率 ≥（%，每月）').isDisabled(), true);
+  assert.equal(await sup.getByRole('button', { name: '保存目标' }).count(), 0);
+  await sup.context().close();
+
+  // The area manager's own figure on the rounds screen: the dashboard's line for them.
+  const mgr = await newPage(browser, DESKTOP);
+  await signIn(mgr, server.url, 'areamgr@example.com', '/staff/');
+  await mgr.waitForURL(/#\/rounds/);
+  const own = await mgr.getByTestId('patrol-coverage').innerText();
+  assert.ok(managers.includes(`王志强：${own}`), `rounds ${own}, dashboard ${managers}`);
+  assert.deepEqual(mgr.scriptErrors, []);
+  await mgr.context().close();
+});
+
+// [003] 2.2.8: the administration office lands on the complaints about the
+// service center, and only those.
+test('the administration office handles the complaints about the service center', async () => {
+  const page = await newPage(browser, DESKTOP);
+  await signIn(page, server.url, 'hr@example.com', '/staff/');
+  await page.waitForURL(/#\/complaints/);
+  await page.getByText('前台接待员态度冷淡').first().waitFor();
+  assert.equal(await page.getByText('2栋电梯').count(), 0, 'no other complaint');
+  await shot(page, 'staff-admin-office');
+  assert.deepEqual(page.scriptErrors, []);
+  await page.context().close();
+});

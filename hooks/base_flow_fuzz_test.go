@@ -176,7 +176,7 @@ const (
 	fuzzResidentID = "resident0000001"
 )
 
-var fuzzRoles = []string{RoleFrontDesk, RoleAreaManager, RoleTechnician, RoleEngineer, RoleSecurity, RoleCashier, RoleSupervisor, RoleDirector}
+var fuzzRoles = []string{RoleFrontDesk, RoleAreaManager, RoleTechnician, RoleEngineer, RoleSecurity, RoleCashier, RoleSupervisor, RoleDirector, RoleAdminOffice}
 
 // fuzzFlows builds, for each flow, a collection in memory with the fields
 // the flow reads and writes, typed as the migrations type them.

@@ -79,10 +79,16 @@ func registerNotifications(app core.App) {
 	})
 }
 
-// notifyManagers tells the community's supervisors and directors.
+// notifyManagers tells the community's supervisors and directors — of a
+// complaint about the service center, the administration office and the
+// directors, who alone may read it ([003] 2.2.8).
 func notifyManagers(app core.App, subject *core.Record, kind, title string) error {
+	roles := "('supervisor','director')"
+	if subject.Collection().Name == "complaints" && subject.GetBool("about_service_center") {
+		roles = "('admin_office','director')"
+	}
 	managers, err := app.FindAllRecords("staff",
-		dbx.NewExp("role IN ('supervisor','director') AND active = TRUE AND EXISTS (SELECT 1 FROM json_each(communities) WHERE value = {:c})",
+		dbx.NewExp("role IN "+roles+" AND active = TRUE AND EXISTS (SELECT 1 FROM json_each(communities) WHERE value = {:c})",
 			dbx.Params{"c": subject.GetString("community")}))
 	if err != nil {
 		return fmt.Errorf("find managers: %w", err)

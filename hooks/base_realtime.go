@@ -237,10 +237,9 @@ func staffSees(auth, r *core.Record) bool {
 	}
 	switch r.Collection().Name {
 	case "complaints":
-		seesAll := hasRole(auth, RoleFrontDesk, RoleAreaManager, RoleSupervisor, RoleDirector)
-		managers := hasRole(auth, RoleSupervisor, RoleDirector)
+		seesAll := hasRole(auth, RoleFrontDesk, RoleAreaManager, RoleSupervisor, RoleDirector, RoleAdminOffice)
 		return (seesAll || r.GetString("handler") == auth.Id) &&
-			(!r.GetBool("about_service_center") || managers) &&
+			complaintRoleFor(staffRole(auth), r) &&
 			r.GetString("subject_staff") != auth.Id
 	case "work_orders":
 		return hasRole(auth, RoleFrontDesk, RoleAreaManager, RoleCashier, RoleSupervisor, RoleDirector) ||

@@ -225,8 +225,9 @@ func TestResidentTopic(t *testing.T) {
 
 // TestStaffTopics: a staff member's notifications arrive on employee/<id>;
 // community/<id>/complaints tells exactly the staff who may read the
-// complaint — here a complaint about the service center, which the desk
-// and the technicians may not see — and tells the handler it has left
+// complaint — here a complaint about the service center, which the desk,
+// the supervisor and the technicians may not see and the administration
+// office does — and tells the handler it has left
 // them when it is handed to someone else.
 func TestStaffTopics(t *testing.T) {
 	app := testapp.New(t)
@@ -236,6 +237,7 @@ func TestStaffTopics(t *testing.T) {
 	tech1, tech2 := staffRec(t, app, "tech1@example.com"), staffRec(t, app, "tech2@example.com")
 	deskC, supC := listenTo(app, desk, topic, "employee/"+desk.Id), listenTo(app, supervisor, topic, "employee/"+supervisor.Id)
 	tech1C, tech2C := listenTo(app, tech1, topic, "employee/"+tech1.Id), listenTo(app, tech2, topic, "employee/"+tech2.Id)
+	officeC := listenTo(app, staffRec(t, app, "hr@example.com"), topic)          // the administration office
 	other := listenTo(app, staffRec(t, app, "supervisor.yx@example.com"), topic) // 银杏苑's supervisor, past the guard
 	spy := listenTo(app, tech2, "employee/"+tech1.Id)                            // past the guard too
 
@@ -248,8 +250,15 @@ func TestStaffTopics(t *testing.T) {
 	}
 
 	about := fileComplaint(t, app, desk, "1-202", "staff_attitude", map[string]any{"about_service_center": true})
-	if !supC.wait("complaints", about.Id, "create") {
-		t.Errorf("the supervisor was not told of a complaint about the service center: %+v", supC.got)
+	// [003] 2.2.8: the administration office's, no longer the supervisor's.
+	if !officeC.wait("complaints", about.Id, "create") {
+		t.Errorf("the administration office was not told of a complaint about the service center: %+v", officeC.got)
+	}
+	if got := supC.all(); has(got, "complaints", about.Id, "") {
+		t.Errorf("the supervisor was told of a complaint about the service center: %+v", got)
+	}
+	if got := officeC.all(); has(got, "complaints", plain.Id, "") {
+		t.Errorf("the administration office was told of a complaint not about the service center: %+v", got)
 	}
 	if got := deskC.all(); has(got, "complaints", about.Id, "") {
 		t.Errorf("the desk was told of a complaint about the service center: %+v", got)

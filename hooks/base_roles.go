@@ -16,6 +16,9 @@ const (
 	RoleCashier     = "cashier"
 	RoleSupervisor  = "supervisor"
 	RoleDirector    = "director"
+	// RoleAdminOffice is the administration office (行政人事部): it takes the
+	// complaints about the service center and its staff ([003] 2.2.8).
+	RoleAdminOffice = "admin_office"
 )
 
 // isStaff reports whether auth is a signed-in staff member.

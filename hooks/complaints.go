@@ -29,6 +29,12 @@ const (
 var (
 	deskActors    = []string{RoleFrontDesk, RoleSupervisor, RoleDirector}
 	managerActors = []string{RoleSupervisor, RoleDirector}
+	// A complaint's desk steps are the desk's — and, for a complaint about
+	// the service center, the administration office's, which takes it
+	// instead of the service center ([003] 2.2.8; complaintActors gives each
+	// role its complaints).
+	complaintDesk     = append(slices.Clone(deskActors), RoleAdminOffice)
+	complaintManagers = append(slices.Clone(managerActors), RoleAdminOffice)
 )
 
 // ComplaintFlow is the complaint state machine (docs/DESIGN.md, "Flows"). The update
@@ -37,17 +43,17 @@ var (
 // satisfaction "unsatisfied" reopens the complaint: it goes back to
 // "processing" and its reopen_count grows.
 var ComplaintFlow = []Step{
-	{From: "received", To: "assigned", Actors: deskActors, Requires: []string{"handler"}, Extras: []string{"department"}},
+	{From: "received", To: "assigned", Actors: complaintDesk, Requires: []string{"handler"}, Extras: []string{"department"}},
 	{From: "assigned", To: "processing", Actors: withHandler},
 	{From: "processing", To: "replied", Actors: withHandler, Requires: []string{"result"}, Stamp: "replied_at"},
-	{From: "replied", To: "revisited", Actors: append(slices.Clone(deskActors), actorResident), Requires: []string{"satisfaction"}, Extras: []string{"revisit_note"}, Stamp: "revisited_at"},
-	{From: "revisited", To: "closed", Actors: deskActors, Stamp: "closed_at"},
-	{From: "received", To: "invalid", Actors: deskActors, Requires: []string{"invalid_reason"}, Stamp: "closed_at"},
-	{From: "assigned", To: "invalid", Actors: managerActors, Requires: []string{"invalid_reason"}, Stamp: "closed_at"},
-	{From: "processing", To: "invalid", Actors: managerActors, Requires: []string{"invalid_reason"}, Stamp: "closed_at"},
+	{From: "replied", To: "revisited", Actors: append(slices.Clone(complaintDesk), actorResident), Requires: []string{"satisfaction"}, Extras: []string{"revisit_note"}, Stamp: "revisited_at"},
+	{From: "revisited", To: "closed", Actors: complaintDesk, Stamp: "closed_at"},
+	{From: "received", To: "invalid", Actors: complaintDesk, Requires: []string{"invalid_reason"}, Stamp: "closed_at"},
+	{From: "assigned", To: "invalid", Actors: complaintManagers, Requires: []string{"invalid_reason"}, Stamp: "closed_at"},
+	{From: "processing", To: "invalid", Actors: complaintManagers, Requires: []string{"invalid_reason"}, Stamp: "closed_at"},
 }
 
-var withHandler = append(slices.Clone(deskActors), actorHandler)
+var withHandler = append(slices.Clone(complaintDesk), actorHandler)
 
 // complaintFlow is ComplaintFlow with the rules around it.
 var complaintFlow = &Flow{
@@ -63,7 +69,7 @@ var complaintFlow = &Flow{
 	// The desk keeps a complaint's classification and contact up to date
 	// while it is open; its handler drafts the result while working on it.
 	Editable: func(actors []string, from string) []string {
-		if hasAny(actors, deskActors) {
+		if hasAny(actors, complaintDesk) {
 			return []string{"category", "level", "department", "handler", "contact_name", "contact_phone",
 				"location", "building", "about_service_center", "subject_staff"}
 		}
@@ -74,12 +80,17 @@ var complaintFlow = &Flow{
 	},
 }
 
-// complaintActors lists the flow actors auth is for complaint c.
+// complaintActors lists the flow actors auth is for complaint c. A staff
+// member acts in their role on the complaints their role is for: one about
+// the service center is the administration office's and the director's, any
+// other the service center's (complaintRoleFor).
 func complaintActors(auth, c *core.Record) []string {
 	var out []string
 	switch {
 	case isStaff(auth):
-		out = append(out, auth.GetString("role"))
+		if complaintRoleFor(auth.GetString("role"), c) {
+			out = append(out, auth.GetString("role"))
+		}
 		if c.GetString("handler") == auth.Id {
 			out = append(out, actorHandler)
 		}
@@ -89,6 +100,42 @@ func complaintActors(auth, c *core.Record) []string {
 		}
 	}
 	return out
+}
+
+// complaintRoleFor reports whether staff of role may see complaint c by
+// their role (as the read rule, migrations/rules.go complaintSeenByOffice):
+// a complaint about the service center goes to the administration office
+// and the director ([003] 2.2.8), any other one is not the office's.
+func complaintRoleFor(role string, c *core.Record) bool {
+	if c.GetBool("about_service_center") {
+		return role == RoleAdminOffice || role == RoleDirector
+	}
+	return role != RoleAdminOffice
+}
+
+// checkComplaintHandler refuses a handler who could not see complaint r:
+// one of another community, the staff member it is about, or one whose role
+// the complaint is not for (a complaint about the service center is handled
+// by the administration office or the director, [003] 2.2.8).
+func checkComplaintHandler(app core.App, r *core.Record) error {
+	h := r.GetString("handler")
+	if h == "" {
+		return nil
+	}
+	handler, err := app.FindRecordById("staff", h)
+	if err != nil || !servesCommunity(handler, r.GetString("community")) {
+		return badRequest(validation.Errors{"handler": codedError("wuye_handler_elsewhere")})
+	}
+	if h == r.GetString("subject_staff") {
+		return badRequest(validation.Errors{"handler": codedError("wuye_handler_is_subject")})
+	}
+	if !complaintRoleFor(handler.GetString("role"), r) {
+		if r.GetBool("about_service_center") {
+			return badRequest(validation.Errors{"handler": codedError("wuye_handler_not_office")})
+		}
+		return badRequest(validation.Errors{"handler": codedError("wuye_handler_office_only")})
+	}
+	return nil
 }
 
 func registerComplaints(app core.App) {
@@ -184,8 +231,19 @@ func afterIntake(tx core.App, r *core.Record, auth *core.Record, graded bool) er
 		if err := notifyManagers(tx, r, "complaint_graded", gradedTitle(r)); err != nil {
 			return err
 		}
+	} else if r.GetBool("about_service_center") {
+		if err := notifyAboutCenter(tx, r); err != nil {
+			return err
+		}
 	}
 	return joinHot(tx, r)
+}
+
+// notifyAboutCenter tells the administration office and the director of a
+// complaint about the service center, which is theirs to take ([003] 2.2.8).
+func notifyAboutCenter(tx core.App, r *core.Record) error {
+	return notifyManagers(tx, r, "complaint_about_center",
+		fmt.Sprintf("对客服中心的投诉 %s：%s", r.GetString("serial"), shorten(r.GetString("content"), 40)))
 }
 
 func isGraded(level string) bool { return level == "major" || level == "hot" || level == "collective" }
@@ -204,10 +262,11 @@ func planComplaintUpdate(app core.App, auth *core.Record, superuser bool, orig, 
 	if err != nil {
 		return step, err
 	}
-	if h := r.GetString("handler"); h != "" && h != orig.GetString("handler") {
-		// The handler must work in the complaint's community.
-		if handler, err := app.FindRecordById("staff", h); err != nil || !servesCommunity(handler, r.GetString("community")) {
-			return step, badRequest(validation.Errors{"handler": codedError("wuye_handler_elsewhere")})
+	if changed := changedFields(orig, r); slices.Contains(changed, "handler") || slices.Contains(changed, "about_service_center") ||
+		slices.Contains(changed, "subject_staff") {
+		// The handler must be able to see the complaint.
+		if err := checkComplaintHandler(app, r); err != nil {
+			return step, err
 		}
 	}
 	if step.To == "" {
@@ -236,6 +295,9 @@ func afterComplaintUpdate(tx core.App, orig, r *core.Record, auth *core.Record, 
 		}
 		if !isGraded(orig.GetString("level")) && isGraded(r.GetString("level")) {
 			return notifyManagers(tx, r, "complaint_graded", gradedTitle(r))
+		}
+		if !orig.GetBool("about_service_center") && r.GetBool("about_service_center") {
+			return notifyAboutCenter(tx, r)
 		}
 		return nil
 	}

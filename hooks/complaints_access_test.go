@@ -47,8 +47,10 @@ func TestComplaintVisibility(t *testing.T) {
 		{mine, "frontdesk.yx@example.com", 404},
 		{about, "frontdesk@example.com", 404}, // about the service center, and about them
 		{about, "areamgr@example.com", 404},
-		{about, "supervisor@example.com", 200},
+		{about, "supervisor@example.com", 404}, // the administration office's ([003] 2.2.8)
+		{about, "hr@example.com", 200},
 		{about, "director@example.com", 200},
+		{mine, "hr@example.com", 404},        // the office sees only complaints about the service center
 		{assigned, "tech1@example.com", 200}, // the handler
 		{assigned, "tech2@example.com", 404},
 	} {
@@ -118,6 +120,7 @@ func TestComplaintRealtime(t *testing.T) {
 	owner2Guess := subscribe("residents", "owner2@example.com", "complaints/"+mine.Id)
 	desk := subscribe("staff", "frontdesk@example.com", "complaints/*")
 	supervisor := subscribe("staff", "supervisor@example.com", "complaints/*")
+	office := subscribe("staff", "hr@example.com", "complaints/*")
 
 	received := func(c *subscriptions.DefaultClient, want string) bool {
 		deadline := time.After(500 * time.Millisecond)
@@ -148,15 +151,20 @@ func TestComplaintRealtime(t *testing.T) {
 		}
 	}
 
-	if _, err := hooks.AdvanceComplaint(app, about.Id, staffRec(t, app, "supervisor@example.com"), "assigned",
-		map[string]any{"handler": staffRec(t, app, "supervisor@example.com").Id}); err != nil {
+	if received(office, mine.Id) {
+		t.Error("the administration office was told of a complaint not about the service center")
+	}
+	if _, err := hooks.AdvanceComplaint(app, about.Id, staffRec(t, app, "hr@example.com"), "assigned",
+		map[string]any{"handler": staffRec(t, app, "hr@example.com").Id}); err != nil {
 		t.Fatal(err)
 	}
-	if !received(supervisor, about.Id) {
-		t.Error("the supervisor was not told of the complaint about the service center")
+	if !received(office, about.Id) {
+		t.Error("the administration office was not told of the complaint about the service center")
 	}
-	if received(desk, about.Id) {
-		t.Error("the front desk was told of a complaint about the service center")
+	for name, c := range map[string]*subscriptions.DefaultClient{"front desk": desk, "supervisor": supervisor} {
+		if received(c, about.Id) {
+			t.Errorf("the %s was told of a complaint about the service center", name)
+		}
 	}
 }
 

@@ -87,11 +87,13 @@ func registerComplaintAnonymity(app core.App) {
 }
 
 // withheldFrom reports whether auth is one of those an anonymous complaint
-// may keep its complainant from: staff other than the supervisor and the
-// director (superusers and residents are not staff). Whether one complaint
-// does — its handler and receiver may know — is complainantHidden's call.
+// may keep its complainant from: staff other than the supervisor, the
+// director and the administration office, which handles the complaints
+// about the service center, the only ones it reads (superusers and
+// residents are not staff). Whether one complaint does — its handler and
+// receiver may know — is complainantHidden's call.
 func withheldFrom(auth *core.Record) bool {
-	return isStaff(auth) && !hasRole(auth, RoleSupervisor, RoleDirector)
+	return isStaff(auth) && !hasRole(auth, RoleSupervisor, RoleDirector, RoleAdminOffice)
 }
 
 // complainantHidden reports whether complaint c hides its complainant from auth.

@@ -13,7 +13,9 @@ import (
 
 // A complaint's timeline is read by exactly the staff who may read the
 // complaint: not by the clerk a complaint is about, not by a technician who
-// does not handle it; by its handler, the supervisor and the director.
+// does not handle it; by its handler, the supervisor and the director — and
+// one about the service center by the administration office and the
+// director, not the supervisor ([003] 2.2.8).
 func TestComplaintEventsFollowTheComplaint(t *testing.T) {
 	app := testapp.New(t)
 	h := testapp.Handler(t, app)
@@ -44,10 +46,12 @@ func TestComplaintEventsFollowTheComplaint(t *testing.T) {
 		complaint, email string
 		sees             bool
 	}{
-		{aboutDesk, "frontdesk@example.com", false}, // about themselves
-		{aboutDesk, "areamgr@example.com", false},   // about the service center
-		{aboutDesk, "supervisor@example.com", true},
+		{aboutDesk, "frontdesk@example.com", false},  // about themselves
+		{aboutDesk, "areamgr@example.com", false},    // about the service center
+		{aboutDesk, "supervisor@example.com", false}, // the administration office's
+		{aboutDesk, "hr@example.com", true},
 		{aboutDesk, "director@example.com", true},
+		{tech1s, "hr@example.com", false},    // not about the service center
 		{tech1s, "tech2@example.com", false}, // not theirs to handle
 		{tech1s, "cashier@example.com", false},
 		{tech1s, "tech1@example.com", true}, // the handler

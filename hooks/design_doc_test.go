@@ -254,7 +254,7 @@ func renderDesignFlows() (string, []string) {
 	return b.String(), problems
 }
 
-var designRoles = []string{RoleFrontDesk, RoleAreaManager, RoleTechnician, RoleEngineer, RoleSecurity, RoleCashier, RoleSupervisor, RoleDirector}
+var designRoles = []string{RoleFrontDesk, RoleAreaManager, RoleTechnician, RoleEngineer, RoleSecurity, RoleCashier, RoleSupervisor, RoleDirector, RoleAdminOffice}
 
 func dash(s string) string {
 	if s == "" {

@@ -99,6 +99,14 @@ func WorkOrderStats(app core.App, community string, month, at time.Time) (map[st
 		return nil, err
 	}
 	t.ReplyDue += late
+	// The community's targets (kpi_targets; by default [004] 三 7.6, [003] 2.7).
+	targets, err := statsTargets(app, community, map[string]string{
+		"reply_rate": "reply_rate", "arrival_rate": "arrival_rate", "rework_rate": "rework_rate",
+		"satisfaction_rate": "order_satisfaction", "home_visit_share": "home_visit_share",
+	})
+	if err != nil {
+		return nil, err
+	}
 	byUrgency, err := workOrderUrgencyStats(app, params)
 	if err != nil {
 		return nil, err
@@ -114,8 +122,7 @@ func WorkOrderStats(app core.App, community string, month, at time.Time) (map[st
 		"rework_rate":       ratio(t.Reworked, t.SignedOff),
 		"satisfaction_rate": ratio(t.Satisfied+t.Basic, t.Revisited),
 		"home_visit_share":  ratio(t.HomeVisits, t.Revisited),
-		// Targets [004 7.6], [003 2.7].
-		"targets": map[string]float64{"reply_rate": 1, "rework_rate": 0.01, "satisfaction_rate": 0.95, "home_visit_share": 0.05},
+		"targets":           targets,
 		// Urgent (急修) and minor (零修) repairs apart, each against [004] 三 7.6.
 		"by_urgency": byUrgency,
 	}, nil

@@ -206,11 +206,17 @@ func feeStats(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
+	// The community's targets (kpi_targets; by default [000] 管理员 4.1.5:
+	// utilities and paid services 100%, the management fee at least 95%).
+	targets, err := statsTargets(e.App, community, map[string]string{
+		"management": "management_collection_rate", "utilities": "utilities_collection_rate",
+	})
+	if err != nil {
+		return err
+	}
 	return e.JSON(http.StatusOK, map[string]any{
 		"community": community, "first": first.Format(time.DateOnly), "last": last.Format(time.DateOnly),
-		"rows": rows, "aged_arrears_fen": aged,
-		// Targets [000] 管理员 4.1.5: utilities and paid services 100%, the management fee at least 95%.
-		"targets": map[string]float64{"management": 0.95, "utilities": 1},
+		"rows": rows, "aged_arrears_fen": aged, "targets": targets,
 	})
 }
 

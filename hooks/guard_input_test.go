@@ -1517,6 +1517,12 @@ func updatePaths() []updatePath {
 		{name: "notices", coll: "notices", who: "frontdesk@example.com",
 			record:   func(fx *biFixture) string { return fx.first("notices", "community = {:c}", ch(fx)) },
 			editable: []string{"category", "title", "body", "pinned"}},
+		{name: "kpi_targets", coll: "kpi_targets", who: "director@example.com",
+			record: func(fx *biFixture) string { return fx.first("kpi_targets", "community = {:c}", ch(fx)) },
+			editable: []string{"problem_solving_rate", "annual_satisfaction", "complaint_on_time_rate", "complaint_satisfaction",
+				"reply_rate", "arrival_rate", "rework_rate", "order_satisfaction", "home_visit_share", "management_collection_rate",
+				"utilities_collection_rate", "patrol_coverage", "renovation_reviews_overdue", "note"},
+			valid: map[string]any{"problem_solving_rate": 0.96}},
 	}
 }
 
@@ -1773,6 +1779,12 @@ func (r *biRun) routeCases() map[string][]biCase {
 			get("dashboard month abc", "/api/stats/dashboard?community="+ch+"&month=abc", "supervisor@example.com"),
 			get("dashboard of 银杏苑", "/api/stats/dashboard?community="+yx+"&month=2026-11", "supervisor@example.com"),
 			get("dashboard without a community", "/api/stats/dashboard?month=2026-11", "supervisor@example.com"),
+		},
+		"GET /api/stats/patrols": {
+			get("patrols month 2026-13", "/api/stats/patrols?community="+ch+"&month=2026-13", "areamgr@example.com"),
+			get("patrols without a month", "/api/stats/patrols?community="+ch, "supervisor@example.com"),
+			get("patrols of 银杏苑", "/api/stats/patrols?community="+yx+"&month=2026-11", "areamgr@example.com"),
+			get("patrols without a community", "/api/stats/patrols?month=2026-11", "supervisor@example.com"),
 		},
 		"GET /api/stats/trends": {
 			get("trends months 0", "/api/stats/trends?community="+ch+"&months=0", "supervisor@example.com"),

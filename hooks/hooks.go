@@ -77,6 +77,7 @@ func Register(app core.App) {
 
 	registerNotices(app)
 	registerDashboard(app)
+	registerKPITargets(app)
 	registerExports(app)
 
 	registerQueryGuard(app)

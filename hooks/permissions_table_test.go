@@ -36,13 +36,14 @@ var matrixCallers = []struct{ name, email, about string }{
 	{"cashier", "cashier@example.com", "cashier"},
 	{"supervisor", "supervisor@example.com", "customer-service supervisor"},
 	{"director", "director@example.com", "office director"},
+	{"admin_office", "hr@example.com", "administration office (行政人事部): complaints about the service center"},
 	{"other_staff", "supervisor.yx@example.com", "supervisor of the other community (银杏苑)"},
 	{"superuser", "root@example.com", "platform administrator (_superusers)"},
 }
 
 var callerGroups = map[string][]string{
 	"residents": {"owner", "tenant", "family", "neighbour", "former", "outsider"},
-	"staff":     {"front_desk", "area_manager", "technician", "engineer", "security", "cashier", "supervisor", "director", "other_staff"},
+	"staff":     {"front_desk", "area_manager", "technician", "engineer", "security", "cashier", "supervisor", "director", "admin_office", "other_staff"},
 }
 
 // Scope words (a cell may join several with +):
@@ -50,8 +51,9 @@ var callerGroups = map[string][]string{
 //	none       nothing
 //	all        every record, of every community
 //	community  the records of the caller's communities (a resident's: those they currently live in),
-//	           except a complaint (and its notes and timeline) about the caller themselves, and,
-//	           for staff below supervisor, complaints about the service center
+//	           except a complaint (and its notes and timeline) about the caller themselves, and
+//	           complaints about the service center, which only the administration office and the
+//	           director see (the office sees no other complaint)
 //	assigned   as community, but only records assigned to the caller (handler, technician,
 //	           pool order of their trade, patrol task or unit of their area)
 //	open       as community, less the records seen only when assigned (complaints' timelines)
@@ -71,7 +73,7 @@ collection communities
 fields id name code address phone hot_threshold deposit_refund_months created updated fee_start
 anonymous                        none       none       none       none       none       none       -
 residents                        community  community  none       none       none       community  -
-front_desk area_manager technician engineer security cashier community community none none none community -
+front_desk area_manager technician engineer security cashier admin_office community community none none none community -
 supervisor director other_staff  community  community  none       community  none       community  -
 superuser                        all        all        all        all        all        all        -
 
@@ -79,7 +81,7 @@ collection staff
 fields id password! tokenKey! email{self,director,superuser} emailVisibility verified name phone role communities active skills created updated
 anonymous                        none       none       none       none       none       none       -
 residents                        none       none       none       none       none       none       -
-front_desk area_manager technician engineer security cashier community community none self none community -
+front_desk area_manager technician engineer security cashier admin_office community community none self none community -
 supervisor other_staff           community  community  none       community  none       community  -
 director                         community  community  all        community  none       community  -
 superuser                        all        all        all        all        all        all        -
@@ -89,7 +91,7 @@ collection residents
 fields id password! tokenKey! email{self,superuser} emailVisibility verified name phone{self,front_desk,area_manager,cashier,supervisor,director,other_staff,superuser} communities{superuser} buildings{superuser} created updated
 anonymous                        none       none       none       none       none       none       -
 residents                        self       self       none       self       none       self       -
-front_desk area_manager technician engineer security cashier community community none none none community -
+front_desk area_manager technician engineer security cashier admin_office community community none none none community -
 supervisor director other_staff  community  community  all        community  none       community  -
 superuser                        all        all        all        all        all        all        -
 note staff see the residents who currently live in their communities (a link waiting for the resident's confirmation grants nothing); no manage rule: staff never set a resident's password, e-mail or verified flag (hooks/accounts_residents.go); communities and buildings (where the resident currently lives, read by the rules of communities, buildings, service items, fee items and notices) are hidden and kept by hooks/registry_places.go
@@ -97,7 +99,7 @@ note staff see the residents who currently live in their communities (a link wai
 collection areas
 fields id community name manager created updated
 anonymous residents              none       none       none       none       none       none       -
-front_desk area_manager technician engineer security cashier community community none none none community -
+front_desk area_manager technician engineer security cashier admin_office community community none none none community -
 supervisor director other_staff  community  community  community  community  community  community  -
 superuser                        all        all        all        all        all        all        -
 
@@ -105,7 +107,7 @@ collection buildings
 fields id community area code name floors created updated
 anonymous                        none       none       none       none       none       none       -
 residents                        unit       unit       none       none       none       unit       -
-front_desk area_manager technician engineer security cashier community community none none none community -
+front_desk area_manager technician engineer security cashier admin_office community community none none none community -
 supervisor director other_staff  community  community  community  community  community  community  -
 superuser                        all        all        all        all        all        all        -
 
@@ -113,7 +115,7 @@ collection units
 fields id community building number floor type area_m2 status handed_over_on renovation_registered_on moved_in_on created updated notice_on
 anonymous                        none       none       none       none       none       none       -
 residents                        unit       unit       none       none       none       unit       -
-front_desk area_manager technician engineer security cashier community community none none none community -
+front_desk area_manager technician engineer security cashier admin_office community community none none none community -
 supervisor director other_staff  community  community  community  community  community  community  -
 superuser                        all        all        all        all        all        all        -
 
@@ -121,7 +123,7 @@ collection unit_residents
 fields id unit resident relation since until active pending created updated
 anonymous                        none       none       none       none       none       none       -
 residents                        self       self       none       none       none       self       -
-front_desk area_manager technician engineer security cashier community community none none none community -
+front_desk area_manager technician engineer security cashier admin_office community community none none none community -
 supervisor director other_staff  community  community  community  community  community  community  -
 superuser                        all        all        all        all        all        all        -
 
@@ -136,13 +138,13 @@ note staff read an event exactly when they may read its subject (migrations/0034
 collection notifications
 fields id recipient_staff recipient_resident kind title body subject_collection subject_id read read_at created updated
 anonymous                        none       none       none       none       none       none       -
-residents front_desk area_manager technician engineer security cashier supervisor director other_staff self self none self none self -
+residents front_desk area_manager technician engineer security cashier supervisor director other_staff admin_office self self none self none self -
 superuser                        all        all        all        all        all        all        -
 
 collection work_calendar
 fields id date kind name note created updated
 anonymous                        none       none       none       none       none       none       -
-residents front_desk area_manager technician engineer security cashier supervisor other_staff all all none none none all -
+residents front_desk area_manager technician engineer security cashier supervisor other_staff admin_office all all none none none all -
 director                         all        all        all        all        all        all        -
 superuser                        all        all        all        all        all        all        -
 note the calendar decides every community's deadlines: only the director writes it (migrations/0047_calendar_director.go), usually through POST /api/wuye/calendar/{year}, which moves the open deadlines with the change (hooks/base_calendar_moves.go)
@@ -166,12 +168,14 @@ residents                        self       self       unit       self       non
 front_desk supervisor director other_staff community community community community none community community
 area_manager                     community  community  none       community  none       community  community
 technician engineer security cashier assigned assigned none assigned none assigned assigned
+admin_office                     community  community  community  community  none       community  community
 superuser                        all        all        all        all        all        all        all
+note the administration office (行政人事部) reads, takes in and handles only the complaints about the service center ([003] 2.2.8, migrations/0045_admin_office.go): its create rule requires about_service_center, so it files only complaints like those; the supervisor no longer sees them
 
 collection complaint_notes
 fields id complaint author note created
 anonymous residents              none       none       none       none       none       none       -
-front_desk area_manager supervisor director other_staff community community community none none community -
+front_desk area_manager supervisor director other_staff admin_office community community community none none community -
 technician engineer security cashier assigned assigned assigned none none assigned -
 superuser                        all        all        all        all        all        all        -
 
@@ -179,7 +183,7 @@ collection service_items
 fields id community code name category kind price_fen unit needs_estimate prepay active created updated
 anonymous                        none       none       none       none       none       none       -
 residents                        community  community  none       none       none       community  -
-front_desk area_manager technician engineer security cashier community community none none none community -
+front_desk area_manager technician engineer security cashier admin_office community community none none none community -
 supervisor director other_staff  community  community  community  community  none       community  -
 superuser                        all        all        all        all        all        all        -
 note residents see the active items of the communities they live in
@@ -188,7 +192,7 @@ collection service_demands
 fields id community unit resident contact_name contact_phone~{residents,front_desk,area_manager,cashier,supervisor,director,other_staff,superuser} description status answer answered_by answered_at created updated
 anonymous                        none       none       none       none       none       none       -
 residents                        self       self       unit       none       none       self       -
-area_manager technician engineer security cashier community community none none none community -
+area_manager technician engineer security cashier admin_office community community none none none community -
 front_desk supervisor director other_staff community community community community none community -
 superuser                        all        all        all        all        all        all        -
 
@@ -198,7 +202,7 @@ anonymous                        none       none       none       none       non
 residents                        self       self       unit       self       none       self       self
 front_desk supervisor director other_staff community community community community none community community
 area_manager cashier             community  community  none       community  none       community  community
-technician engineer security     assigned   assigned   none       assigned   none       assigned   assigned
+technician engineer security admin_office     assigned   assigned   none       assigned   none       assigned   assigned
 superuser                        all        all        all        all        all        all        all
 
 collection sla_policies
@@ -215,7 +219,7 @@ collection fee_items
 fields id community code name kind basis price_fen unit_types meter late_fee_rate cycle active_from active_to active created updated
 anonymous                        none       none       none       none       none       none       -
 residents                        community  community  none       none       none       community  -
-front_desk area_manager technician engineer security cashier community community none none none community -
+front_desk area_manager technician engineer security cashier admin_office community community none none none community -
 supervisor director other_staff  community  community  community  community  none       community  -
 superuser                        all        all        all        all        all        all        -
 
@@ -223,7 +227,7 @@ collection meter_readings
 fields id unit meter reading read_on read_by corrects reason created updated
 anonymous                        none       none       none       none       none       none       -
 residents                        unit       unit       none       none       none       unit       -
-front_desk technician engineer security community community none none none community -
+front_desk technician engineer security admin_office community community none none none community -
 area_manager                     community  community  community  none       none       community  -
 cashier supervisor other_staff   community  community  community  none       none       community  -
 director                         community  community  none       none       none       community  -
@@ -233,7 +237,7 @@ superuser                        all        all        all        all        all
 collection billing_runs
 fields id community period status total_units processed_units created_bills existing_bills skipped started_by started_at finished_at error created updated
 anonymous residents              none       none       none       none       none       none       -
-front_desk area_manager technician engineer security community community none none none community -
+front_desk area_manager technician engineer security admin_office community community none none none community -
 cashier supervisor director other_staff community community community none none community -
 superuser                        all        all        all        all        all        all        -
 
@@ -241,7 +245,7 @@ collection bills
 fields id serial community unit fee_item work_order source period period_start period_end payer? amount_fen discount_fen discount_reason late_fee_fen paid_fen due_on status reminder_stage run basis created updated
 anonymous                        none       none       none       none       none       none       -
 residents                        unit       unit       none       none       none       unit       -
-technician engineer security     none       none       none       none       none       none       -
+technician engineer security admin_office     none       none       none       none       none       none       -
 front_desk area_manager cashier  community  community  none       none       none       community  -
 supervisor director other_staff  community  community  none       community  none       community  -
 superuser                        all        all        all        all        all        all        -
@@ -250,7 +254,7 @@ collection payments
 fields id serial community unit amount_fen method payer_name bills allocations received_by note reverses created updated
 anonymous                        none       none       none       none       none       none       -
 residents                        unit       unit       none       none       none       unit       -
-technician engineer security     none       none       none       none       none       none       -
+technician engineer security admin_office     none       none       none       none       none       none       -
 front_desk area_manager          community  community  none       none       none       community  -
 cashier supervisor director other_staff community community community none none community -
 superuser                        all        all        all        all        all        all        -
@@ -259,7 +263,7 @@ collection reminders
 fields id community bill unit stage issued_on deadline amount_fen note created delivered_at delivered_by delivery_note
 anonymous                        none       none       none       none       none       none       -
 residents                        unit       unit       none       none       none       unit       -
-technician engineer security     none       none       none       none       none       none       -
+technician engineer security admin_office     none       none       none       none       none       none       -
 cashier                          community  community  none       none       none       community  -
 front_desk area_manager supervisor director other_staff community community none community none community -
 superuser                        all        all        all        all        all        all        -
@@ -277,7 +281,7 @@ collection deposits
 fields id community unit kind holder_name source amount_fen balance_fen status received_by created updated
 anonymous                        none       none       none       none       none       none       -
 residents                        unit       unit       none       none       none       unit       -
-technician security              none       none       none       none       none       none       -
+technician security admin_office              none       none       none       none       none       none       -
 front_desk area_manager engineer community community none       none       none       community  -
 cashier supervisor director other_staff community community community none none community -
 superuser                        all        all        all        all        all        all        -
@@ -286,7 +290,7 @@ collection deposit_movements
 fields id deposit kind amount_fen reason by created
 anonymous                        none       none       none       none       none       none       -
 residents                        unit       unit       none       none       none       unit       -
-technician                       none       none       none       none       none       none       -
+technician admin_office                       none       none       none       none       none       none       -
 front_desk area_manager engineer security community community none none none community -
 cashier supervisor director other_staff community community community none none community -
 superuser                        all        all        all        all        all        all        -
@@ -306,7 +310,7 @@ collection online_orders
 fields id trade_no community unit bills amount_fen provider status resident payment provider_txn_id paid_at created updated
 anonymous                        none       none       none       none       none       none       -
 residents                        self       self       none       none       none       self       -
-front_desk area_manager technician engineer security none none none none none none -
+front_desk area_manager technician engineer security admin_office none none none none none none -
 cashier supervisor director other_staff community community none none none community -
 superuser                        all        all        all        all        all        all        -
 note orders are made and settled by Wuye's payment routes only
@@ -315,7 +319,7 @@ collection renovations
 fields id serial community unit applicant tenant owner_consent contractor_name contractor_licence contractor_phone site_lead scope description drawings planned_start planned_end status submitted_at engineering_due approval_due engineer engineering_comment approver director_comment reject_reason review_overdue agreement_signed_at fees_fen fees_paid deposit_fen deposit permit_no permitted_at deposit_refund_due suspend_reason completion_requested_at resident_signed contractor_signed office_signed acceptance_changes accepted_at closed_at refunded_fen created updated
 anonymous                        none       none       none       none       none       none       none
 residents                        self       self       unit       self       none       self       self
-technician                       none       none       none       none       none       none       none
+technician admin_office                       none       none       none       none       none       none       none
 front_desk area_manager engineer security cashier supervisor director other_staff community community none community none community community
 superuser                        all        all        all        all        all        all        all
 
@@ -323,7 +327,7 @@ collection renovation_passes
 fields id renovation serial worker_name id_no~{supervisor,director,other_staff,superuser} trade photo deposit_fen deposit valid_until returned_at issued_by created updated
 anonymous                        none       none       none       none       none       none       none
 residents                        self       self       none       none       none       self       self
-technician                       none       none       none       none       none       none       none
+technician admin_office                       none       none       none       none       none       none       none
 area_manager engineer security cashier community community none none none community community
 front_desk supervisor director other_staff community community community community none community community
 superuser                        all        all        all        all        all        all        all
@@ -332,7 +336,7 @@ collection renovation_inspections
 fields id renovation inspector inspected_on permit_posted working_hours_kept within_scope debris_cleared corridor_doors_closed no_open_flame wiring_safe extinguishers extinguishers_required photos result note created
 anonymous                        none       none       none       none       none       none       none
 residents                        self       self       none       none       none       self       self
-technician                       none       none       none       none       none       none       none
+technician admin_office                       none       none       none       none       none       none       none
 front_desk cashier               community  community  none       none       none       community  community
 area_manager engineer security supervisor director other_staff community community community none none community community
 superuser                        all        all        all        all        all        all        all
@@ -341,7 +345,7 @@ collection renovation_violations
 fields id renovation inspection severity kind description measures rectify_by deduct_fen status found_by recheck_note created updated
 anonymous                        none       none       none       none       none       none       -
 residents                        self       self       none       none       none       self       -
-technician                       none       none       none       none       none       none       -
+technician admin_office                       none       none       none       none       none       none       -
 front_desk cashier               community  community  none       none       none       community  -
 area_manager engineer security supervisor director other_staff community community community community none community -
 superuser                        all        all        all        all        all        all        -
@@ -350,7 +354,7 @@ collection hot_work_permits
 fields id renovation serial operator_name operator_cert place window_start window_end status security_by center_by approved_by reject_reason created updated
 anonymous                        none       none       none       none       none       none       -
 residents                        self       self       self       none       none       self       -
-technician cashier               none       none       none       none       none       none       -
+technician cashier admin_office               none       none       none       none       none       none       -
 area_manager engineer security director community community none community none community -
 front_desk supervisor other_staff community community  community  community  none       community  -
 superuser                        all        all        all        all        all        all        -
@@ -359,7 +363,7 @@ note residents apply for their own renovations; the approvals are the flow in ho
 collection vacancy_patrols
 fields id unit patroller kind signed_in_at hygiene security doors_windows no_leaks structure fittings finding finding_category photos work_order created
 anonymous residents              none       none       none       none       none       none       none
-technician                       none       none       none       none       none       none       none
+technician admin_office                       none       none       none       none       none       none       none
 front_desk engineer security cashier community community none none none community community
 area_manager                     community  community  assigned   none       none       community  community
 supervisor director other_staff  community  community  community  none       none       community  community
@@ -368,7 +372,7 @@ superuser                        all        all        all        all        all
 collection patrol_tasks
 fields id community area manager unit kind period due_on status patrol escalated created updated
 anonymous residents              none       none       none       none       none       none       -
-front_desk area_manager technician engineer security cashier assigned assigned none none none assigned -
+front_desk area_manager technician engineer security cashier admin_office assigned assigned none none none assigned -
 supervisor director other_staff  community  community  none       none       none       community  -
 superuser                        all        all        all        all        all        all        -
 note patrol tasks are planned by the cron job; a manager's page subscribes to patrol_tasks/* and hears of their own
@@ -376,7 +380,7 @@ note patrol tasks are planned by the cron job; a manager's page subscribes to pa
 collection keys
 fields id community label kind unit building floor slot status created updated
 anonymous residents              none       none       none       none       none       none       -
-technician                       none       none       none       none       none       none       -
+technician admin_office                       none       none       none       none       none       none       -
 area_manager engineer security cashier community community none none none community -
 front_desk supervisor director other_staff community community community community none community -
 superuser                        all        all        all        all        all        all        -
@@ -384,7 +388,7 @@ superuser                        all        all        all        all        all
 collection key_loans
 fields id key community borrower_staff borrower_name borrower_id_no~{supervisor,director,other_staff,superuser} borrower_phone~{front_desk,area_manager,supervisor,director,other_staff,superuser} purpose deposit_fen deposit lent_at due_at returned_at overdue lent_by created updated
 anonymous residents              none       none       none       none       none       none       -
-technician                       none       none       none       none       none       none       -
+technician admin_office                       none       none       none       none       none       none       -
 area_manager engineer security cashier community community none none none community -
 front_desk supervisor director other_staff community community community community none community -
 superuser                        all        all        all        all        all        all        -
@@ -393,9 +397,17 @@ collection notices
 fields id community category title body pinned author published_at created updated
 anonymous                        none       none       none       none       none       none       -
 residents                        community  community  none       none       none       community  -
-area_manager technician engineer security cashier community community none none none community -
+area_manager technician engineer security cashier admin_office community community none none none community -
 front_desk supervisor director other_staff community community community community none community -
 superuser                        all        all        all        all        all        all        -
+
+collection kpi_targets
+fields id community problem_solving_rate annual_satisfaction complaint_on_time_rate complaint_satisfaction reply_rate arrival_rate rework_rate order_satisfaction home_visit_share management_collection_rate utilities_collection_rate patrol_coverage renovation_reviews_overdue note updated_by created updated
+anonymous residents              none       none       none       none       none       none       -
+front_desk area_manager technician engineer security cashier supervisor admin_office other_staff community community none none none community -
+director                         community  community  none       community  none       community  -
+superuser                        all        all        all        all        all        all        -
+note the dashboard's targets, one row per community with the manuals' defaults (migrations/0046_kpi_targets.go, hooks/reports_targets.go): every staff member of the community reads them, its director alone changes them; rows come with their community
 
 # PocketBase's own collections.
 
@@ -500,6 +512,7 @@ var recordFacts = map[string]func(w *world, r *core.Record) facts{
 	},
 	"fee_items":    ofCommunity,
 	"sla_policies": ofCommunity,
+	"kpi_targets":  ofCommunity,
 	"billing_runs": ofCommunity,
 	"notices":      ofCommunity,
 	"meter_readings": func(w *world, r *core.Record) facts {
@@ -557,7 +570,7 @@ func eventFacts(w *world, r *core.Record) facts {
 	subject := r.GetString("subject_collection")
 	if s := w.get(subject, r.GetString("subject_id")); s != nil && recordFacts[subject] != nil && w.decls[subject] != nil {
 		sf := recordFacts[subject](w, s)
-		f.communities, f.assigned, f.about, f.confidential = sf.communities, sf.assigned, sf.about, sf.confidential
+		f.communities, f.assigned, f.about, f.confidential, f.complaint = sf.communities, sf.assigned, sf.about, sf.confidential, sf.complaint
 		if subject == "unit_residents" {
 			if res := w.get("residents", s.GetString("resident")); res != nil {
 				f.communities = append(f.communities, recordFacts["residents"](w, res).communities...)
@@ -617,7 +630,7 @@ func ofRenovation(w *world, r *core.Record) facts {
 func complaintFacts(w *world, r *core.Record) facts {
 	return facts{communities: []string{r.GetString("community")}, units: []string{r.GetString("unit")},
 		owners: []string{r.GetString("resident")}, assigned: []string{r.GetString("handler")}, assignedOnly: true,
-		confidential: r.GetBool("about_service_center"), about: r.GetString("subject_staff")}
+		confidential: r.GetBool("about_service_center"), complaint: true, about: r.GetString("subject_staff")}
 }
 
 // ---- data the demo lacks

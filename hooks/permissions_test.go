@@ -105,7 +105,8 @@ type facts struct {
 	owners       []string // the accounts whose own record it is ("self")
 	assigned     []string // the staff it is assigned to ("assigned")
 	assignedOnly bool     // staff who do not see their whole community see it only when assigned
-	confidential bool     // about the service center: of staff, supervisors and directors only
+	confidential bool     // about the service center: of staff, the administration office's and the director's only
+	complaint    bool     // a complaint (or of one): the administration office sees by role only those about the service center
 	about        string   // the staff member it is about, who never sees it
 	staffOnly    bool     // never for residents (an inactive price-list item)
 	readers      []string // when set, the staff roles "community" and "open" admit (an event: its subject's readers)
@@ -171,8 +172,14 @@ func (c *caller) serves(f facts) bool {
 	if f.about != "" && f.about == c.id() {
 		return false
 	}
-	if f.confidential && c.kind == "staff" && c.role != "supervisor" && c.role != "director" {
-		return false
+	if f.complaint && c.kind == "staff" {
+		// [003] 2.2.8: complaints about the service center go to the
+		// administration office (and the director); the office has no
+		// others.
+		office := c.role == "admin_office" || c.role == "director"
+		if f.confidential && !office || !f.confidential && c.role == "admin_office" {
+			return false
+		}
 	}
 	return overlaps(f.communities, c.communities)
 }
@@ -930,8 +937,11 @@ func (w *world) expected(c *caller, collection, op string, recs []*core.Record) 
 	for _, r := range recs {
 		f := w.factsOf(r)
 		if op == "create" && collection == "complaints" {
-			// Whom a complaint is about does not limit who may file one like it.
-			f.about, f.confidential = "", false
+			// Whom a complaint is about does not limit who may file one like
+			// it; whether it is about the service center limits the
+			// administration office, which files only those.
+			f.about = ""
+			f.confidential = f.confidential && c.role == "admin_office"
 		}
 		if inScope(scope, c, f) {
 			out[r.Id] = true
@@ -2290,7 +2300,7 @@ Operations: **L** list, **V** view, **C** create, **U** update, **D** delete, **
 
 Scopes: **all** every record; **com** the caller's communities (a resident's: those they currently live in; a complaint
 — with its notes and timeline — is never shown to the staff member it is about, and complaints about the service center
-only to supervisors and directors); **asg** as com, but only what is assigned to the caller (complaint handler,
+only to the administration office and the director, the office seeing no other complaint); **asg** as com, but only what is assigned to the caller (complaint handler,
 work-order technician or pool order of their trade, patrol task or unit of their area); **open** as com, less what is
 seen only when assigned (complaints' timelines); **unit** records of a unit the caller currently lives in; **self**
 their own account, what they filed or applied for, their notifications. — means nothing at all.

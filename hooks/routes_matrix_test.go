@@ -109,6 +109,11 @@ var routeRows = map[string]routeRow{
 	"GET /api/stats/dashboard": {calls: func(m *routeMatrix) []routeCall {
 		return m.perCommunity("/api/stats/dashboard?community=%s&month=%s", m.months)
 	}},
+	// An area manager's own figure; every manager's (by name) for the
+	// supervisors and the director, who read the staff list anyway.
+	"GET /api/stats/patrols": {calls: func(m *routeMatrix) []routeCall {
+		return m.perCommunity("/api/stats/patrols?community=%s&month=%s", m.months)
+	}},
 	"GET /api/stats/trends": {calls: func(m *routeMatrix) []routeCall {
 		return m.perCommunity("/api/stats/trends?community=%s&month=%s&months=12", m.months)
 	}},

@@ -78,6 +78,7 @@ var EventSubjectRoles = map[string][]string{
 	"vacancy_patrols":        rolesBut("technician"),
 	"keys":                   rolesBut("technician"),
 	"key_loans":              rolesBut("technician"),
+	"kpi_targets":            staffRoles,
 }
 
 // EventSubjectRelations are the subject collections read by record, with
@@ -98,8 +99,13 @@ func roleIn(roles []string) string {
 	return or(parts...)
 }
 
-// eventReadRule is the list and view rule of events.
-func eventReadRule() string {
+// eventReadRule is the list and view rule of events of migration 0034
+// (until 0045).
+func eventReadRule() string { return eventReadRuleOf(complaintSeenBy) }
+
+// eventReadRuleOf is the list and view rule of events with seenBy the
+// staff's part of the complaints' read rule.
+func eventReadRuleOf(seenBy func(path string) string) string {
 	// Subjects read by role, grouped by their readers.
 	groups := map[string][]string{}
 	for c, roles := range EventSubjectRoles {
@@ -139,7 +145,7 @@ func eventReadRule() string {
 		`(work_order.dispatch_mode = "pool" && work_order.status = "dispatched" && work_order.technician = "" && @request.auth.role = "technician" && @request.auth.skills:each ?= work_order.category)`,
 	)
 	inCommunity := and(`community != ""`, `@request.auth.communities.id ?= community`, or(
-		and(`subject_collection = "complaints"`, `complaint != ""`, complaintSeenBy("complaint.")),
+		and(`subject_collection = "complaints"`, `complaint != ""`, seenBy("complaint.")),
 		and(`subject_collection = "work_orders"`, `work_order != ""`, workOrderSeenBy),
 		// A patrol task is its manager's, and the supervisors' and the
 		// director's (migration 0017).

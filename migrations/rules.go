@@ -73,6 +73,21 @@ func complaintSeenBy(path string) string {
 		path+`subject_staff != @request.auth.id`)
 }
 
+// complaintSeenByOffice is complaintSeenBy from migration 0045 on: a
+// complaint about the service center or its staff is for the administration
+// office (行政人事部, [003] 2.2.8: 對客戶服務中心之投訴交由行政人事部受理) and
+// the director; nobody of the service center — its supervisor included —
+// sees it any more. The office sees no other complaint. Nobody sees one
+// about themselves.
+func complaintSeenByOffice(path string) string {
+	seesAll := `(@request.auth.role = "front_desk" || @request.auth.role = "area_manager" || @request.auth.role = "supervisor" || @request.auth.role = "director" || @request.auth.role = "admin_office")`
+	office := `(@request.auth.role = "admin_office" || @request.auth.role = "director")`
+	return and(
+		or(seesAll, path+`handler = @request.auth.id`),
+		or(and(path+`about_service_center = false`, `@request.auth.role != "admin_office"`), and(path+`about_service_center = true`, office)),
+		path+`subject_staff != @request.auth.id`)
+}
+
 // residentReadsEvents, the residents' part of the events rule of migrations
 // 0002 and 0022: a resident reads the public events meant for them, or those
 // of a unit they currently live in. The three @collection conditions share

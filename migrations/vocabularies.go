@@ -7,10 +7,13 @@ package migrations
 
 // Roles are the staff role codes (docs/DESIGN.md, "Accounts and access"):
 // the posts of a service center's organisation chart ([000] 组织机构图),
-// plus the field staff, engineering and security it works with.
+// plus the field staff, engineering and security it works with, and the
+// administration office (行政人事部) that takes the complaints about the
+// service center ([003] 2.2.8; migration 0045 adds it to existing
+// databases).
 var Roles = []string{
 	"front_desk", "area_manager", "technician", "engineer",
-	"security", "cashier", "supervisor", "director",
+	"security", "cashier", "supervisor", "director", "admin_office",
 }
 
 // UnitTypes, UnitStatuses and Relations are the registry's fixed

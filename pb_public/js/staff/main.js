@@ -9,7 +9,7 @@ import { loadFlows } from '../core/flows.js';
 import { NotificationBell } from '../core/bell.js';
 import { Loading, ErrorBox, Overlays, useRoute, useAsync, useOnline, signOut } from '../core/ui.js';
 import { matchRoute, LangButton, SignInPage } from '../core/shell.js';
-import { DESK, CASH } from './roles.js';
+import { DESK, CASH, COMPLAINT_DESK } from './roles.js';
 import { Intake } from './desk/intake.js';
 import { DispatchBoard } from './desk/dispatch.js';
 import { Revisits } from './desk/revisits.js';
@@ -64,7 +64,7 @@ addMessages({
 
 // Screens by route, with the roles that use them (the API rules decide what
 // each role may actually read and change; this only shapes the menu).
-const ALL = ['front_desk', 'area_manager', 'technician', 'engineer', 'security', 'cashier', 'supervisor', 'director'];
+const ALL = ['front_desk', 'area_manager', 'technician', 'engineer', 'security', 'cashier', 'supervisor', 'director', 'admin_office'];
 // Anyone may be a complaint's handler; technicians reach theirs from a link
 // rather than a second menu entry beside their one-screen field app.
 const ALL_BUT_FIELD = ALL.filter((r) => r !== 'technician');
@@ -74,7 +74,7 @@ const routes = [
   ['/complaints/:id', ComplaintCase, ALL, null],
   ['/dispatch', DispatchBoard, DESK, 'menu.dispatch'],
   ['/orders/:id', OrderDetail, [...DESK, 'cashier', 'area_manager'], null],
-  ['/revisits', Revisits, DESK, 'menu.revisits'],
+  ['/revisits', Revisits, COMPLAINT_DESK, 'menu.revisits'],
   ['/keys', Keys, [...DESK, 'security', 'area_manager'], 'menu.keys'],
   ['/field', FieldApp, ['technician'], 'menu.field'],
   ['/field/:id', FieldOrder, ['technician'], null],
@@ -100,6 +100,8 @@ const routes = [
 export const HOME = {
   front_desk: '/desk', area_manager: '/rounds', technician: '/field', engineer: '/renovations',
   security: '/renovations', cashier: '/cashier', supervisor: '/dashboard', director: '/dashboard',
+  // The administration office: the complaints about the service center ([003] 2.2.8).
+  admin_office: '/complaints',
 };
 
 const COMMUNITY_KEY = 'wuye.staff.community';

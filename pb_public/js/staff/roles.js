@@ -5,5 +5,12 @@
 /** DESK: the front desk and those who stand in for it. */
 export const DESK = ['front_desk', 'supervisor', 'director'];
 
+/**
+ * COMPLAINT_DESK: who takes the desk's steps of a complaint — the desk, and
+ * the administration office (行政人事部) for the complaints about the service
+ * center, the only ones it sees ([003] 2.2.8).
+ */
+export const COMPLAINT_DESK = [...DESK, 'admin_office'];
+
 /** CASH: who takes money at the cashier's desk. */
 export const CASH = ['cashier', 'supervisor', 'director'];

@@ -10,6 +10,7 @@ import { t, addMessages, label, choices } from '../core/i18n.js';
 import { date, today, yuan, unitName, dateTime, owed } from '../core/format.js';
 import { Loading, ErrorBox, Empty, Status, Field, FilePicker, useAsync, useAction, toast, confirmBox, formData } from '../core/ui.js';
 import { useRealtime } from '../core/realtime.js';
+import { pct } from './dashboard/common.js';
 
 addMessages({
   'rounds.title': ['今日巡查', "Today's rounds"],
@@ -58,6 +59,9 @@ addMessages({
   'rounds.borrower': ['借用人', 'Borrower'],
   'rounds.dueAt': ['应还 {d}', 'due {d}'],
   'rounds.allDone': ['都处理完了', 'All done'],
+  'rounds.figure': ['本月空置房巡查完成率', 'Vacant-unit patrols done this month'],
+  'rounds.figureMine': ['我的空置房巡查完成率（本月）', 'My vacant-unit patrols done this month'],
+  'rounds.figureDetail': ['按时 {n} / 应巡 {d} · 漏巡未补 {o} · 目标 ≥ {t}', '{n} on time of {d} due · {o} missed, not made up · target ≥ {t}'],
 });
 
 const CHECKS = ['hygiene', 'security', 'doors_windows', 'no_leaks', 'structure', 'fittings'];
@@ -262,8 +266,29 @@ function OverdueKeys({ community }) {
   <//>`;
 }
 
+/**
+ * PatrolFigure: the month's patrol figure — the manager's own, or the
+ * community's for a supervisor or the director — from the query the
+ * dashboard lists it with (GET /api/stats/patrols, [000] 管理员 3.2).
+ */
+function PatrolFigure({ me, community }) {
+  const month = today().slice(0, 7);
+  const fig = useAsync(() => pb.send('/api/stats/patrols', { method: 'GET', query: { community: community.id, month } }), [community.id, month]);
+  useRealtime('patrol_tasks', '*', () => fig.reload(), { onReconnect: fig.reload });
+  if (!fig.data) return fig.error ? html`<${ErrorBox} error=${fig.error} retry=${fig.reload} />` : null;
+  const p = fig.data.patrols;
+  const target = fig.data.targets?.patrol_coverage;
+  const ok = p.coverage === null || target === undefined ? '' : p.coverage >= target ? ' ok' : ' bad';
+  return html`<section class=${'card kpi patrol-figure' + ok} data-testid="patrol-figure" aria-label=${t('rounds.figure')}>
+    <span class="kpi-label">${me.role === 'area_manager' ? t('rounds.figureMine') : t('rounds.figure')}</span>
+    <span class="kpi-value" data-testid="patrol-coverage">${pct(p.coverage)}</span>
+    <span class="kpi-detail">${t('rounds.figureDetail', { n: p.done, d: p.due, o: p.outstanding, t: pct(target) })}</span>
+  </section>`;
+}
+
 export function Rounds(ctx) {
   return html`<h1>${t('rounds.title')} · ${today()}</h1>
+    <${PatrolFigure} ...${ctx} />
     <div class="grid2">
       <div><${Patrols} ...${ctx} /><${Sites} ...${ctx} /></div>
       <div><${Visits} ...${ctx} /><${Reminders} ...${ctx} /><${OverdueKeys} ...${ctx} /></div>

@@ -13,7 +13,7 @@ import { isTerminal } from '../../core/flows.js';
 import { Loading, ErrorBox, Empty, Status, Field, useAsync, toast, useNow } from '../../core/ui.js';
 import { useCommunityTopic, usePlaceChanged, oldestFirst, BOARD_WINDOW } from '../../core/realtime.js';
 import { OPEN, GRADED, EXPAND, UNIT_RE, placeOf, Clock, LevelChip, matches } from './common.js';
-import { DESK } from '../roles.js';
+import { DESK, COMPLAINT_DESK } from '../roles.js';
 
 addMessages({
   'cp.board': ['投诉处理', 'Complaints'],
@@ -35,7 +35,7 @@ addMessages({
   'cp.onlyGraded': ['只看热点和重要', 'Hot and major only'],
   'cp.onlyMine': ['只看我处理的', 'Only mine'],
   'cp.graded': ['热点与重要投诉', 'Hot and major complaints'],
-  'cp.gradedHint': ['重要、热点、集体投诉已即时通知主管和主任；同一热点组的投诉放在一起。', 'Major, hot and collective complaints were sent to the supervisor and director at once; a hot group is shown together.'],
+  'cp.gradedHint': ['重要、热点、集体投诉已即时通知主管和主任（对客服中心的投诉通知行政人事部和主任）；同一热点组的投诉放在一起。', 'Major, hot and collective complaints were sent to the supervisor and director at once (those about the service center to the administration office and the director); a hot group is shown together.'],
   'cp.hotGroup': ['热点组 · {n} 起', 'Hot group · {n}'],
   'cp.none': ['暂无', 'None'],
   'cp.noMatch': ['没有符合条件的投诉', 'No complaint matches'],
@@ -52,7 +52,7 @@ export function ComplaintBoard({ me, community, query }) {
   const target = query?.get('complaint');
   useEffect(() => { if (target) location.replace('#/complaints/' + encodeURIComponent(target)); }, [target]);
   if (target) return html`<${Loading} />`;
-  return DESK.includes(me.role)
+  return COMPLAINT_DESK.includes(me.role)
     ? html`<${DeskBoard} me=${me} community=${community} query=${query} />`
     : html`<${MyComplaints} me=${me} community=${community} query=${query} />`;
 }
@@ -122,7 +122,7 @@ function DeskBoard({ me, community, query }) {
 
   const head = html`<div class="row between"><h1>${t('cp.board')}</h1>
     <span class="row small"><span class="muted"><span class="live-dot" aria-hidden="true"></span>${t('cp.live')}</span>
-      <a href="#/desk">${t('cp.register')}</a><a href="#/revisits">${t('cp.toRevisits')}</a></span></div>`;
+      ${DESK.includes(me.role) && html`<a href="#/desk">${t('cp.register')}</a>`}<a href="#/revisits">${t('cp.toRevisits')}</a></span></div>`;
   if (data.loading && !data.data) return html`${head}<${Loading} />`;
   if (data.error) return html`${head}<${ErrorBox} error=${data.error} retry=${data.reload} />`;
   const all = data.data || [];

@@ -10,7 +10,7 @@ import { isTerminal } from '../../core/flows.js';
 import { Loading, ErrorBox, Empty, Status, Attachments, useAsync, useNow } from '../../core/ui.js';
 import { useRealtime } from '../../core/realtime.js';
 import { CASE_EXPAND, hidden, placeOf, Clock, LevelChip } from './common.js';
-import { DESK } from '../roles.js';
+import { COMPLAINT_DESK } from '../roles.js';
 import { StepsPanel, EditPanel } from './steps.js';
 import { Notes, StaffTimeline } from './history.js';
 
@@ -56,7 +56,7 @@ export function ComplaintCase({ me, community, params }) {
   if (rec.error) return html`${back}<${ErrorBox} error=${rec.error} retry=${rec.reload} />`;
   const c = rec.data;
   const actors = [me.role, ...(c.handler === me.id ? ['handler'] : [])];
-  const desk = DESK.includes(me.role);
+  const desk = COMPLAINT_DESK.includes(me.role);
   const terminal = isTerminal('complaints', c.status);
   return html`
     ${back}

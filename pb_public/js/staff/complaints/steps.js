@@ -6,7 +6,7 @@ import { t, addMessages, label, choices } from '../../core/i18n.js';
 import { stepsFrom, fieldLabel, isTerminal } from '../../core/flows.js';
 import { ErrorBox, Field, useAsync, useAction, confirmBox, toast } from '../../core/ui.js';
 import { GRADED, CASE_EXPAND, DEPT_BY_ROLE, hidden } from './common.js';
-import { DESK } from '../roles.js';
+import { COMPLAINT_DESK } from '../roles.js';
 
 addMessages({
   'case.next': ['下一步', 'Next step'],
@@ -49,7 +49,7 @@ function useStaff(community) {
   })), [community]);
 }
 
-const ROLE_ORDER = ['area_manager', 'engineer', 'security', 'front_desk', 'supervisor', 'director', 'technician', 'cashier'];
+const ROLE_ORDER = ['area_manager', 'engineer', 'security', 'front_desk', 'supervisor', 'director', 'admin_office', 'technician', 'cashier'];
 
 function HandlerSelect({ staff, value, onChange, blank, id }) {
   const byRole = ROLE_ORDER.map((r) => [r, staff.filter((s) => s.role === r)]).filter(([, l]) => l.length);
@@ -73,7 +73,7 @@ export function StepsPanel({ c, me, community, actors, onSaved }) {
   const elsewhere = steps.length > here.length;
   const needsStaff = here.some((s) => [...(s.requires || []), ...(s.extras || [])].includes('handler'));
   const staff = useStaff(needsStaff ? community.id : '');
-  const draft = c.status === 'processing' && actors.includes('handler') && !DESK.includes(me.role);
+  const draft = c.status === 'processing' && actors.includes('handler') && !COMPLAINT_DESK.includes(me.role);
   const terminal = isTerminal('complaints', c.status);
   return html`<section class="card cp-steps" aria-labelledby="h-steps" data-testid="case-steps">
     <h2 id="h-steps">${t('case.next')}</h2>

@@ -10,6 +10,7 @@ import { Loading, ErrorBox, Empty, useAsync } from '../../core/ui.js';
 import { useCommunityTopic, useCoalesce, FIGURES_WINDOW } from '../../core/realtime.js';
 import { quarterOf, monthLabel, pct, stats, verdict, remaining, useMonth, MonthPicker } from './common.js';
 import { Trends, Exports } from './charts.js';
+import { Targets } from './targets.js';
 
 addMessages({
   'dash.title': ['运营看板', 'Dashboard'],
@@ -26,7 +27,14 @@ addMessages({
   'kpi.complaints': ['本月投诉', 'Complaints this month'],
   'kpi.complaintsDetail': ['有效 {n} 件', '{n} valid'],
   'kpi.complaintOnTime': ['投诉处理及时率', 'Complaints answered on time'],
-  'kpi.complaintSatisfaction': ['投诉回访满意度', 'Complaint satisfaction'],
+  'kpi.complaintSatisfaction': ['投诉回访满意度', 'Complaint revisit satisfaction'],
+  'kpi.validRate': ['投诉有效率', 'Valid complaints'],
+  'kpi.problemSolving': ['问题解决率', 'Problems solved'],
+  'kpi.problemSolvingDetail': ['已答复且未重开 {n} / 有效 {d}', '{n} answered and not reopened of {d} valid'],
+  'kpi.annualSatisfaction': ['年度业主满意度', 'Annual owner satisfaction'],
+  'kpi.noSurvey': ['暂无调查', 'no survey yet'],
+  'kpi.surveyOnly': ['来自定期满意度调查，不取投诉回访', 'From the satisfaction surveys, not from complaint revisits'],
+  'kpi.unassigned': ['未分配片区管理员', 'no area manager'],
   'kpi.patrolOutstanding': ['漏巡未补 {n}', '{n} missed, not made up'],
   'kpi.renoOverdue': ['装修审批超时', 'Renovation reviews overdue'],
   'kpi.renoDetail': ['待审核 {e} · 待审批 {a}', '{e} for engineering · {a} for approval'],
@@ -42,7 +50,7 @@ addMessages({
   'breach.renovation_approval': ['装修主任审批', 'Renovation: director approval'],
 });
 
-function Tile({ id, title, value, shown, target, better, count, detail, pending, error }) {
+function Tile({ id, title, value, shown, target, better, count, detail, pending, error, empty }) {
   const v = pending || error ? 'none' : verdict(value, target, better);
   const targetText = target === undefined ? t('dash.noTarget')
     : t('dash.target', { op: better === 'lower' ? '≤' : '≥', v: count ? target : pct(target) });
@@ -53,7 +61,7 @@ function Tile({ id, title, value, shown, target, better, count, detail, pending,
     <div class="kpi-label">${title}</div>
     <div class="kpi-value" data-testid="kpi-value">${main}</div>
     <div class="kpi-target">${targetText}${v !== 'none' ? html` · <b class="kpi-verdict">${v === 'ok' ? '✓ ' + t('dash.met') : '✗ ' + t('dash.missed')}</b>`
-      : (!pending && !error && (value === null || value === undefined) ? ' · ' + t('dash.noData') : '')}</div>
+      : (!pending && !error && !empty && (value === null || value === undefined) ? ' · ' + t('dash.noData') : '')}</div>
     ${detail && html`<div class="kpi-detail">${detail}</div>`}
     ${error && html`<div class="kpi-detail">${typeof error === 'string' ? error : t('err.unknown')}</div>`}
   </div>`;
@@ -66,13 +74,21 @@ function Tiles({ dash, complaints: c, orders: w, fees, range }) {
   const tiles = [
     { id: 'complaints', title: t('kpi.complaints'), value: dash.report.complaints, shown: String(dash.report.complaints),
       detail: t('kpi.complaintsDetail', { n: c.valid }) },
+    // [000] 前台 4.1.3.4: valid rate and on-time rate; [002] 三 3.3: problems solved.
+    { id: 'valid-rate', title: t('kpi.validRate'), value: c.valid_rate, shown: pct(c.valid_rate), detail: of(c.valid, c.totals.total) },
     { id: 'complaint-on-time', title: t('kpi.complaintOnTime'), value: c.on_time_rate, shown: pct(c.on_time_rate), target: c.targets.on_time_rate,
       detail: of(c.totals.reply_on_time, c.totals.reply_due) },
+    { id: 'problem-solving', title: t('kpi.problemSolving'), value: c.problem_solving_rate, shown: pct(c.problem_solving_rate),
+      target: c.targets.problem_solving_rate, detail: t('kpi.problemSolvingDetail', { n: c.totals.solved, d: c.valid }) },
     { id: 'complaint-satisfaction', title: t('kpi.complaintSatisfaction'), value: c.satisfaction_rate, shown: pct(c.satisfaction_rate),
       target: c.targets.satisfaction_rate, detail: of(c.totals.satisfied + c.totals.basic, c.totals.revisited) },
+    // [002] 三 3.4: the year's satisfaction comes from surveys; none are held yet.
+    { id: 'annual-satisfaction', title: t('kpi.annualSatisfaction'), value: dash.annual_satisfaction,
+      shown: dash.annual_satisfaction === null ? t('kpi.noSurvey') : pct(dash.annual_satisfaction),
+      target: dash.targets.annual_satisfaction, empty: true, detail: t('kpi.surveyOnly') },
     { id: 'reply15', title: t('kpi.reply15'), value: w.reply_rate, shown: pct(w.reply_rate), target: w.targets.reply_rate,
       detail: of(w.totals.reply_on_time, w.totals.reply_due) },
-    { id: 'arrival', title: t('kpi.arrival'), value: w.arrival_rate, shown: pct(w.arrival_rate), target: 1,
+    { id: 'arrival', title: t('kpi.arrival'), value: w.arrival_rate, shown: pct(w.arrival_rate), target: w.targets.arrival_rate,
       detail: of(w.totals.arrivals_on_time, w.totals.arrivals) },
     { id: 'rework', title: t('kpi.rework'), value: w.rework_rate, shown: pct(w.rework_rate), target: w.targets.rework_rate, better: 'lower',
       detail: of(w.totals.reworked, w.totals.signed_off) },
@@ -87,7 +103,10 @@ function Tiles({ dash, complaints: c, orders: w, fees, range }) {
     { id: 'patrol', title: t('kpi.patrol'), value: dash.patrols.coverage, shown: pct(dash.patrols.coverage), target: dash.targets.patrol_coverage,
       // A missed patrol counts against the figure, whatever month it was
       // due in, until it is made up: the rounds screen lists the same ones.
-      detail: html`${of(dash.patrols.done, dash.patrols.due)} · <span data-testid="patrol-outstanding">${t('kpi.patrolOutstanding', { n: dash.patrols.outstanding })}</span>` },
+      // Each area manager's figure is the one their rounds screen shows.
+      detail: html`${of(dash.patrols.done, dash.patrols.due)} · <span data-testid="patrol-outstanding">${t('kpi.patrolOutstanding', { n: dash.patrols.outstanding })}</span>
+        ${dash.patrols_by_manager?.length > 0 && html`<ul class="kpi-managers" data-testid="patrol-managers">${dash.patrols_by_manager.map((m) => html`<li key=${m.manager}>
+          ${m.name || t('kpi.unassigned')}：${pct(m.coverage)}（${of(m.done, m.due)}）</li>`)}</ul>`}` },
     { id: 'reno-overdue', title: t('kpi.renoOverdue'), value: dash.renovation_reviews.overdue, shown: String(dash.renovation_reviews.overdue),
       target: dash.targets.renovation_reviews_overdue, better: 'lower', count: true,
       detail: t('kpi.renoDetail', { e: dash.renovation_reviews.awaiting_engineering, a: dash.renovation_reviews.awaiting_approval }) },
@@ -177,6 +196,7 @@ export function Dashboard({ me, community, query }) {
     ${live.loading && !live.data ? html`<${Loading} />` : live.error && !live.data ? html`<${ErrorBox} error=${live.error} retry=${live.reload} />` : html`
       ${live.error && html`<${ErrorBox} error=${live.error} retry=${live.reload} />`}
       <${Tiles} dash=${dash} complaints=${complaints} orders=${orders} fees=${fees} range=${range} />
+      <${Targets} me=${me} community=${community} onSaved=${() => { refresh(); fees.reload(); }} />
       <div class="dash-cols">
         <${BreachList} items=${dash.breaching} now=${now} at=${dash.at} />
         <${Trends} community=${community} month=${month} reloadRef=${trendsReload} />

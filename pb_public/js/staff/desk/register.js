@@ -23,7 +23,7 @@ addMessages({
   'desk.category': ['类别', 'Category'],
   'desk.level': ['级别', 'Level'],
   'desk.content': ['投诉内容', 'Complaint'],
-  'desk.aboutCenter': ['投诉客服中心或其员工（只交主管和主任处理）', 'About the service center or its staff (for the supervisor and director only)'],
+  'desk.aboutCenter': ['投诉客服中心或其员工（交行政人事部处理）', 'About the service center or its staff (goes to the administration office)'],
   'desk.choose': ['请选择', 'Choose…'],
   'desk.kind': ['性质', 'Kind'],
   'desk.item': ['服务项目（收费标准）', 'Service (price list)'],
