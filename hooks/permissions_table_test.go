@@ -209,7 +209,7 @@ collection sla_policies
 fields id community subject level urgency target amount unit early_minutes office_opens office_closes office_days starts_at ends_at changed_by created updated
 anonymous                        none       none       none       none       none       none       -
 residents                        community  community  none       none       none       community  -
-front_desk area_manager technician engineer security cashier community community none none none community -
+front_desk area_manager technician engineer security cashier admin_office community community none none none community -
 supervisor other_staff           community  community  none       none       none       community  -
 director                         community  community  community  community  none       community  -
 superuser                        all        all        all        all        all        all        -
@@ -271,7 +271,7 @@ superuser                        all        all        all        all        all
 collection arrears_visits
 fields id community bill unit reminder step assignee issued_on amount_fen status outcome promised_on outcome_note attempts recorded_at recorded_by deadline created updated
 anonymous residents              none       none       none       none       none       none       -
-technician engineer security     none       none       none       none       none       none       -
+technician engineer security admin_office none       none       none       none       none       none       -
 front_desk cashier               community  community  none       none       none       community  -
 area_manager supervisor director other_staff community community none community none community -
 superuser                        all        all        all        all        all        all        -
@@ -299,7 +299,7 @@ collection deposit_refunds
 fields id serial renovation community unit deposit status refund_due deposit_fen deducted_fen amount_fen payee_name request_note requested_by director director_comment reject_reason decided_at method paid_by paid_at movement created updated
 anonymous                        none       none       none       none       none       none       -
 residents                        self       self       none       none       none       self       -
-technician security              none       none       none       none       none       none       -
+technician security admin_office none       none       none       none       none       none       -
 area_manager engineer            community  community  none       none       none       community  -
 front_desk supervisor other_staff community community community none       none       community  -
 cashier director                 community  community  community  community  none       community  -
