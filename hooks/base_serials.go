@@ -20,6 +20,7 @@ var serialPrefixes = map[string]string{
 	"payments":          serial.Receipt,
 	"renovation_passes": "CRZ", // 出入证
 	"hot_work_permits":  "DHZ", // 动火证
+	"deposit_movements": "YJ",  // 押金收据、扣除与退还单
 }
 
 func registerSerials(app core.App) {

@@ -68,6 +68,7 @@ func Register(app core.App) {
 	registerRenovationReports(app)
 	registerHotWork(app)
 	registerPasses(app)
+	registerRenovationFees(app)
 
 	registerVacancy(app)
 	registerKeys(app)
