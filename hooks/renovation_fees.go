@@ -104,7 +104,12 @@ func issueRenovationFees(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	return e.JSON(http.StatusOK, map[string]any{"bills": bills, "fees_fen": stored.GetInt("fees_fen"), "fees_paid": stored.GetBool("fees_paid")})
+	out := []map[string]any{}
+	for _, b := range bills {
+		out = append(out, map[string]any{"id": b.Id, "serial": b.GetString("serial"), "charge": b.GetString("charge"),
+			"amount_fen": b.GetInt("amount_fen"), "due_on": b.GetString("due_on"), "status": b.GetString("status")})
+	}
+	return e.JSON(http.StatusOK, map[string]any{"bills": out, "fees_fen": stored.GetInt("fees_fen"), "fees_paid": stored.GetBool("fees_paid")})
 }
 
 // RenovationCharge is one fee of a renovation to bill.
