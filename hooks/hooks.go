@@ -55,6 +55,8 @@ func Register(app core.App) {
 	registerMeterReadings(app)
 	registerPayments(app)
 	registerCashClose(app)
+	registerServiceStatements(app)
+	registerOnlineReconciliations(app)
 	registerStatements(app)
 	registerCapitals(app)
 	registerReminders(app)

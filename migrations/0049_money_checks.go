@@ -87,5 +87,9 @@ func moneyChecksUp(app core.App) error {
 	if err := app.Save(o); err != nil {
 		return fmt.Errorf("online_reconciliations: %w", err)
 	}
-	return nil
+	// Their events are read by their readers (migrations/event_rules.go).
+	return changeCollection(app, "events", "events readers", func(events *core.Collection) error {
+		events.ListRule, events.ViewRule = rule(eventReadRule()), rule(eventReadRule())
+		return nil
+	})
 }

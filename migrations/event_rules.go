@@ -69,6 +69,8 @@ var EventSubjectRoles = map[string][]string{
 	"deposits":               rolesBut("technician", "security"),
 	"deposit_movements":      rolesBut("technician"),
 	"online_orders":          {"cashier", "supervisor", "director"},
+	"online_reconciliations": {"cashier", "supervisor", "director"},
+	"service_statements":     {"front_desk", "cashier", "supervisor", "director"},
 	"renovations":            renovationRead,
 	"renovation_passes":      renovationRead,
 	"renovation_inspections": renovationRead,
