@@ -128,8 +128,8 @@ func ServiceMonth(app core.App, community, month string) ([]ServiceLine, Service
 	return lines, totals, nil
 }
 
-// fillServiceStatement draws statement s's lines and totals again.
-func fillServiceStatement(app core.App, s *core.Record) error {
+// FillServiceStatement draws statement s's lines and totals again.
+func FillServiceStatement(app core.App, s *core.Record) error {
 	lines, totals, err := ServiceMonth(app, s.GetString("community"), s.GetString("month"))
 	if err != nil {
 		return err
@@ -165,7 +165,7 @@ func registerServiceStatements(app core.App) {
 		} else if done {
 			return badRequest(validation.Errors{"month": codedError("wuye_statement_exists")})
 		}
-		if err := fillServiceStatement(e.App, s); err != nil {
+		if err := FillServiceStatement(e.App, s); err != nil {
 			return err
 		}
 		return inTx(e, func(tx core.App) error {
@@ -194,7 +194,7 @@ func planServiceStatement(app core.App, auth *core.Record, superuser bool, orig,
 	switch step.To {
 	case "cashier_signed":
 		r.Set("cashier", actorID(auth))
-		return step, fillServiceStatement(app, r)
+		return step, FillServiceStatement(app, r)
 	case "confirmed":
 		r.Set("supervisor", actorID(auth))
 	}
