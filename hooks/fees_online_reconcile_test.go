@@ -22,7 +22,7 @@ func TestOnlineTakingsReconcileWithTheStatement(t *testing.T) {
 	h := testapp.Handler(t, app)
 	do := func(method, url, body, who string) (int, string) { return testapp.Do(t, h, method, url, body, who) }
 	ch, day := testapp.ID(t, "community:CH"), clock.Now().In(workcal.Shanghai).Format(time.DateOnly)
-	code, body := do(http.MethodPost, "/api/wuye/pay/wechat", `{"unit":"`+testapp.ID(t, "unit:1-101")+`"}`, "owner1@example.com")
+	code, body := do(http.MethodPost, "/api/wuye/pay/alipay", `{"unit":"`+testapp.ID(t, "unit:1-101")+`"}`, "owner1@example.com")
 	expectBody(t, "owner1 pays online", code, body, 200)
 	var started struct {
 		Order struct {
@@ -39,7 +39,7 @@ func TestOnlineTakingsReconcileWithTheStatement(t *testing.T) {
 	}
 	check := func(statement, who string) (int, string) {
 		return do(http.MethodPost, "/api/collections/online_reconciliations/records",
-			`{"community":"`+ch+`","provider":"wechat","day":"`+day+`","status":"matched","mismatches":0`+statement+`}`, who)
+			`{"community":"`+ch+`","provider":"alipay","day":"`+day+`","status":"matched","mismatches":0`+statement+`}`, who)
 	}
 	line := func(tradeNo string, fen int64) string {
 		b, _ := json.Marshal(paygate.StatementLine{TradeNo: tradeNo, AmountFen: fen})
