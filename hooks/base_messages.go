@@ -80,6 +80,7 @@ var messages = map[string]text{
 	"wuye_renovation_fee_issued":    {"该装修的这项费用已开过账单；开错请作废重开", "This renovation already has a bill for that fee."},
 	"wuye_deposit_receipt_only":     {"收取押金由押金登记自动生成收据，不能单独录入", "A deposit's receipt is made when the deposit is recorded, not entered on its own."},
 	"wuye_statement_month_open":     {"只能核对已结束的月份（或本月至今）", "Only a month that has begun can be reconciled."},
+	"wuye_day_to_come":              {"只能核对今天或以前的日期", "Only today or an earlier day can be reconciled."},
 	"wuye_statement_exists":         {"该月的特约服务收费明细已经建立", "That month's paid-service statement already exists."},
 	"wuye_statement_signed":         {"已签字的收费明细不能再修改", "A signed statement can no longer change."},
 	"wuye_no_statement":             {"无法取得支付机构的对账单：请上传当日对账单", "The provider's statement could not be fetched: upload the day's statement."},

@@ -75,7 +75,7 @@ func fillReconciliation(app core.App, r, actor *core.Record) error {
 		return badRequest(validation.Errors{"day": codedError("wuye_date_invalid")})
 	}
 	if day > today() {
-		return badRequest(validation.Errors{"day": codedError("wuye_statement_month_open")})
+		return badRequest(validation.Errors{"day": codedError("wuye_day_to_come")})
 	}
 	provider, ok := Providers[r.GetString("provider")]
 	if !ok {
