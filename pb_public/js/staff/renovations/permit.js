@@ -33,7 +33,7 @@ addMessages({
   'reno.feesNone': ['不收费', 'No fee'],
   'reno.paid': ['已缴', 'Paid'],
   'reno.unpaid': ['待缴', 'Due'],
-  'reno.feesFen': ['装修管理服务费（元）', 'Management fee (yuan)'],
+  'reno.feesFen': ['装修管理费（元）', 'Management fee (yuan)'],
   'reno.debrisFen': ['装修垃圾清运费（元，业户委托时）', 'Debris-removal fee (yuan, if the office removes it)'],
   'reno.feesBilled': ['费用已开具账单，请到收费处缴纳', 'The fees are billed: they are paid at the cashier\'s'],
   'reno.depositFen': ['装修押金应收（元）', 'Deposit due (yuan)'],
