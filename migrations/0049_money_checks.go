@@ -42,9 +42,9 @@ func moneyChecksUp(app core.App) error {
 		&core.TextField{Name: "month", Required: true, Pattern: `^\d{4}-(0[1-9]|1[0-2])$`, Max: 7},
 		choice("status", true, ServiceStatementStatuses...),
 		integer("orders", false, 0),
-		integer("amount_fen", false, 0),
-		integer("paid_fen", false, 0),
-		&core.NumberField{Name: "difference_fen", OnlyInt: true}, // amount − paid: negative when more was taken
+		fen("amount_fen", 0),
+		fen("paid_fen", 0),
+		fen("difference_fen", -MaxFen), // amount − paid: negative when more was taken
 		integer("flagged", false, 0),
 		&core.JSONField{Name: "lines", MaxSize: 2 << 20}, // one per order, set by Wuye
 		rel("drawn_by", staff, false),
@@ -72,9 +72,9 @@ func moneyChecksUp(app core.App) error {
 		date("day", true),
 		choice("status", false, "matched", "mismatched"),
 		integer("orders", false, 0),
-		integer("orders_fen", false, 0),
+		fen("orders_fen", 0),
 		integer("statement_lines", false, 0),
-		integer("statement_fen", false, 0),
+		fen("statement_fen", 0),
 		integer("mismatches", false, 0),
 		&core.JSONField{Name: "statement", MaxSize: 1 << 20}, // the provider's lines as uploaded, or as fetched
 		&core.JSONField{Name: "lines", MaxSize: 1 << 20},     // the mismatches, set by Wuye
@@ -92,4 +92,9 @@ func moneyChecksUp(app core.App) error {
 		events.ListRule, events.ViewRule = rule(eventReadRule()), rule(eventReadRule())
 		return nil
 	})
+}
+
+// fen is an amount of money, from min to MaxFen (migrations/money_bounds.go).
+func fen(name string, min float64) *core.NumberField {
+	return &core.NumberField{Name: name, OnlyInt: true, Min: floatPtr(min), Max: floatPtr(MaxFen)}
 }
