@@ -51,7 +51,7 @@ var skills = map[string][]string{
 type demoOrder struct {
 	by, unit, item, desc string
 	urgency, category    string // an urgent repair (急修) has no price-list item
-	payment              string // "paid" when taken at the counter before dispatch
+	payment, payMethod   string // "paid" and how, when taken at the counter before dispatch
 	steps                []demoStep
 }
 
@@ -103,16 +103,16 @@ func (l *loader) dispatch() {
 			demoStep{tech1, "completed", map[string]any{"materials": []map[string]any{{"name": "清洗剂", "qty": 2, "price_fen": 1500}}, "payment": "unpaid"}})},
 		{by: "owner2@example.com", unit: "1-102", item: "DQ02", desc: "卧室插座松动", steps: through(tech1,
 			demoStep{tech1, "in_progress", nil},
-			demoStep{tech1, "completed", map[string]any{"payment": "paid_on_site"}},
+			demoStep{tech1, "completed", map[string]any{"payment": "paid_on_site", "pay_method": "cash"}},
 			demoStep{"owner2@example.com", "signed_off", map[string]any{"signoff": "confirmed", "satisfaction": "satisfied"}})},
-		{unit: "1-201", item: "BJ01", desc: "全屋保洁 3 小时（已在前台预付）", payment: "paid", steps: append(through(tech2,
+		{unit: "1-201", item: "BJ01", desc: "全屋保洁 3 小时（已在前台预付）", payment: "paid", payMethod: "wechat", steps: append(through(tech2,
 			demoStep{tech2, "in_progress", nil},
 			demoStep{tech2, "completed", nil}),
 			demoStep{tech2, "signed_off", map[string]any{"signoff": "confirmed", "satisfaction": "satisfied", "signature": SignatureFile()}},
 			demoStep{"frontdesk@example.com", "revisited", map[string]any{"revisit_method": "home_visit", "satisfaction": "satisfied", "revisit_note": "上门回访，业主满意"}})},
 		{unit: "1-202", item: "BG01", desc: "复印房产证 10 页", steps: append(through(tech2,
 			demoStep{tech2, "in_progress", nil},
-			demoStep{tech2, "completed", map[string]any{"payment": "paid_on_site"}}),
+			demoStep{tech2, "completed", map[string]any{"payment": "paid_on_site", "pay_method": "wechat"}}),
 			demoStep{tech2, "signed_off", map[string]any{"signoff": "confirmed", "signature": SignatureFile()}},
 			demoStep{"frontdesk@example.com", "revisited", map[string]any{"revisit_method": "phone", "satisfaction": "basic"}},
 			demoStep{"frontdesk@example.com", "closed", nil})},
@@ -169,6 +169,7 @@ func (l *loader) order(d demoOrder, items map[string]*core.Record) *core.Record 
 	o.Set("contact_name", "报修住户")
 	o.Set("contact_phone", "13700008888")
 	o.Set("payment", d.payment)
+	o.Set("pay_method", d.payMethod)
 	if d.unit != "" {
 		o.Set("unit", l.units[d.unit].Id)
 	} else {

@@ -150,14 +150,40 @@ func (l *loader) depositRefund(r, actor *core.Record, to string) error {
 // the deposit in the ledger and a worker pass.
 func (l *loader) readyForPermit(r, applicant *core.Record) {
 	d := l.save("deposits", map[string]any{"community": r.GetString("community"), "unit": r.GetString("unit"), "kind": "renovation",
-		"holder_name": applicant.GetString("name"), "source": r.GetString("serial"), "amount_fen": 200000, "balance_fen": 200000, "status": "held"})
+		"holder_name": applicant.GetString("name"), "source": r.GetString("serial"), "amount_fen": 200000, "balance_fen": 200000, "status": "held",
+		"method": "transfer", "received_by": l.account("staff", "cashier@example.com").Id})
 	if l.err != nil {
 		return
 	}
 	var err error
-	if _, err = hooks.AdvanceRenovation(l.app, r.Id, l.account("staff", "frontdesk@example.com"), "approved", map[string]any{
-		"agreement_signed_at": clock.Now(), "fees_fen": 50000, "fees_paid": true, "deposit_fen": 200000, "deposit": d.Id}); err != nil {
+	desk := l.account("staff", "frontdesk@example.com")
+	if _, err = hooks.AdvanceRenovation(l.app, r.Id, desk, "approved", map[string]any{
+		"agreement_signed_at": clock.Now(), "deposit_fen": 200000, "deposit": d.Id}); err != nil {
 		l.err = fmt.Errorf("demo agreement: %w", err)
+		return
+	}
+	// The fees are bills, paid at the cashier's like any other ([004] 四 3 5.1.6).
+	bills, err := hooks.IssueRenovationFees(l.app, r, desk, []hooks.RenovationCharge{
+		{Charge: "renovation_management", AmountFen: 30000}, {Charge: "debris_removal", AmountFen: 20000},
+		{Charge: "pass_card", AmountFen: 1000, Note: "1 证"}})
+	if err != nil {
+		l.err = fmt.Errorf("demo renovation fees: %w", err)
+		return
+	}
+	col, _ := l.app.FindCachedCollectionByNameOrId("payments")
+	p := core.NewRecord(col)
+	p.Set("unit", r.GetString("unit"))
+	p.Set("method", "cash")
+	p.Set("payer_name", applicant.GetString("name"))
+	var total int64
+	var ids []string
+	for _, b := range bills {
+		total += int64(b.GetInt("amount_fen"))
+		ids = append(ids, b.Id)
+	}
+	p.Set("amount_fen", total)
+	p.Set("bills", ids)
+	if l.err = hooks.TakePayment(l.app, p, l.account("staff", "cashier@example.com")); l.err != nil {
 		return
 	}
 	l.save("renovation_passes", map[string]any{"renovation": r.Id, "worker_name": "刘师傅", "id_no": "500101199001011234", "trade": "水电",

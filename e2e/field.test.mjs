@@ -176,12 +176,18 @@ test('paid work: the quote in yuan is stored in fen, the resident agrees, paymen
   const complete = page.getByRole('button', { name: '完工', exact: true });
   assert.equal(await complete.isDisabled(), true, 'the payment must be chosen first');
   await page.getByLabel('现场已付').check();
+  assert.equal(await complete.isDisabled(), true, 'paid on site: how it was paid must be chosen too');
+  await page.getByLabel('现金').check();
   await complete.click();
   await page.getByRole('dialog').getByRole('button', { name: '完工' }).click();
   await status(page).getByText('已完工').waitFor();
   const saved = await desk.collection('work_orders').getOne(order.id);
   assert.equal(saved.amount_fen, 16750);
   assert.equal(saved.payment, 'paid_on_site');
+  assert.equal(saved.pay_method, 'cash');
+  // 办理即收费: the money is a payment with its receipt, under the technician.
+  const bill = await desk.collection('bills').getFirstListItem(`work_order = "${order.id}"`);
+  assert.equal(bill.status, 'paid');
   assert.deepEqual(page.scriptErrors, []);
   await page.context().close();
 });

@@ -60,10 +60,13 @@ test('the cashier marks a paid order paid on site; a technician cannot open the 
   await page.goto(`${server.url}/staff/#/orders/${order.id}`);
   await page.getByRole('heading', { name: order.serial }).waitFor();
   assert.equal(await page.locator('.step-form').count(), 0, 'the cashier takes no flow step');
-  await page.getByLabel('付款').selectOption('paid');
-  await page.getByRole('button', { name: '更新付款方式' }).click();
-  await page.locator('.toast').filter({ hasText: '付款方式已更新' }).waitFor();
+  // 办理即收费: paid means a payment taken, by its method, with a receipt.
+  assert.equal(await page.getByRole('button', { name: '收款', exact: true }).isDisabled(), true, 'how it was paid comes first');
+  await page.getByLabel('收款方式').selectOption('cash');
+  await page.getByRole('button', { name: '收款', exact: true }).click();
+  await page.locator('.toast').filter({ hasText: '已收款' }).waitFor();
   assert.equal((await cashier.collection('work_orders').getOne(order.id)).payment, 'paid');
+  assert.equal((await cashier.collection('bills').getFirstListItem(`work_order = "${order.id}"`)).status, 'paid');
   await page.context().close();
 
   const tech = await newPage(browser, DESKTOP);

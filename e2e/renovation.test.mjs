@@ -137,11 +137,13 @@ test('an owner applies with a drawing and follows reviews, fees, a violation and
 
   // The desk sets the fees and the deposit: the page shows what is due.
   const desk = await api(server.url, 'frontdesk@example.com');
-  await desk.collection('renovations').update(id, { agreement_signed_at: now().toISOString(), fees_fen: 50000, deposit_fen: 200000 });
+  await desk.collection('renovations').update(id, { agreement_signed_at: now().toISOString(), deposit_fen: 200000 });
+  await desk.send(`/api/wuye/renovations/${id}/fees`, { method: 'POST', body: { charges: [{ charge: 'renovation_management', amount_fen: 50000 }] } });
   await page.getByTestId('renovation-to-pay').filter({ hasText: '¥2,500.00' }).waitFor(LIVE);
-  await desk.collection('renovations').update(id, { fees_paid: true });
-  await page.getByTestId('renovation-to-pay').filter({ hasText: '¥2,000.00' }).waitFor(LIVE);
   const cashier = await api(server.url, 'cashier@example.com');
+  const feeBills = await cashier.collection('bills').getFullList({ filter: `renovation = "${id}"` });
+  await cashier.collection('payments').create({ unit: stored.unit, amount_fen: 50000, method: 'cash', bills: feeBills.map((b) => b.id) });
+  await page.getByTestId('renovation-to-pay').filter({ hasText: '¥2,000.00' }).waitFor(LIVE);
   const deposit = await cashier.collection('deposits').create({
     community: stored.community, unit: stored.unit, kind: 'renovation', holder_name: '王芳', source: stored.serial, amount_fen: 200000,
   });

@@ -155,8 +155,13 @@ test('a renovation goes from review to permit to site in the staff workspace, an
   await amounts.getByLabel(/装修押金应收/).fill('2000');
   await amounts.getByRole('button', { name: '保存金额' }).click();
   await fpage.getByTestId('item-fees').getByText('¥500.00').waitFor(LIVE);
-  await checklist.getByRole('button', { name: '确认费用已缴' }).click();
-  await confirm(fpage, '确认费用已缴');
+  // The fees are a bill, paid at the cashier's with a receipt ([004] 四 3 5.1.6).
+  await fpage.getByTestId('item-fees').getByText('请到收费处缴纳').waitFor(LIVE);
+  const collectFees = cpage.getByTestId('collect-fees');
+  await collectFees.getByLabel('收款方式').selectOption('cash', LIVE);
+  await collectFees.getByRole('button', { name: '收取装修费用' }).click();
+  await confirm(cpage, '收取装修费用');
+  await cpage.locator('.toast').filter({ hasText: /收据 SK-/ }).waitFor(LIVE);
   await fpage.getByTestId('item-fees').getByText('已缴', { exact: true }).waitFor(LIVE);
   await checklist.getByRole('button', { name: '登记协议已签订' }).click();
   await confirm(fpage, '登记协议已签订');

@@ -19,7 +19,7 @@ var documentFieldLabels = map[string]text{
 	"site_lead": {"现场负责人", "Site lead"}, "scope": {"装修范围", "Scope"}, "drawings": {"图纸", "Drawings"},
 	"engineer": {"审核工程师", "Engineer"}, "engineering_comment": {"工程部意见", "Engineering comment"},
 	"engineering_due": {"工程审核期限", "Engineering review due"}, "approval_due": {"审批期限", "Approval due"},
-	"approver": {"审批人", "Approver"}, "fees_fen": {"装修管理费", "Renovation fees"}, "deposit_fen": {"押金金额", "Deposit"},
+	"approver": {"审批人", "Approver"}, "fees_fen": {"装修管理费", "Renovation fees"}, "pay_method": {"收款方式", "Payment method"}, "charges": {"费用", "Charges"}, "deposit_fen": {"押金金额", "Deposit"},
 	"permit_no": {"施工许可证号", "Permit number"}, "permitted_at": {"发证时间", "Permitted at"},
 	"deposit_refund_due": {"押金退还日期", "Deposit refund due"}, "refunded_fen": {"已退押金", "Refunded"},
 	"completion_requested_at": {"申请验收时间", "Completion requested at"}, "submitted_at": {"提交时间", "Submitted at"},

@@ -21,6 +21,7 @@ var serialPrefixes = map[string]string{
 	"renovation_passes": "CRZ", // 出入证
 	"hot_work_permits":  "DHZ", // 动火证
 	"deposit_refunds":   "TYJ", // 退押金
+	"deposit_movements": "YJ",  // 押金收据、扣除与退还单
 }
 
 func registerSerials(app core.App) {

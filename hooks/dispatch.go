@@ -48,7 +48,7 @@ var WorkOrderFlow = []Step{
 	{From: "on_site", To: "quoted", Actors: []string{actorAssignee}, Requires: []string{"quote_fen"}, Guard: paidWorkOnly},
 	{From: "quoted", To: "in_progress", Actors: deskAndRequester, Stamp: "quote_confirmed_at"},
 	{From: "on_site", To: "in_progress", Actors: []string{actorAssignee}, Stamp: "started_at", Guard: priceAgreed},
-	{From: "in_progress", To: "completed", Actors: []string{actorAssignee}, Extras: []string{"materials", "damage_report", "payment", "photos"}, Stamp: "completed_at"},
+	{From: "in_progress", To: "completed", Actors: []string{actorAssignee}, Extras: []string{"materials", "damage_report", "payment", "pay_method", "photos"}, Stamp: "completed_at"},
 	{From: "completed", To: "signed_off", Actors: []string{actorRequester, actorAssignee}, Requires: []string{"signoff"}, Extras: []string{"signature", "satisfaction"}, Stamp: "signed_off_at"},
 	{From: "signed_off", To: "revisited", Actors: deskActors, Requires: []string{"revisit_method", "satisfaction"}, Extras: []string{"revisit_note"}, Stamp: "revisited_at"},
 	{From: "revisited", To: "closed", Actors: deskActors, Stamp: "closed_at"},
@@ -73,16 +73,19 @@ var workOrderFlow = &Flow{
 	Editable: func(actors []string, from string) []string {
 		var out []string
 		if hasAny(actors, deskActors) {
-			out = append(out, "contact_name", "contact_phone", "appointment_at", "damage_report", "payment")
+			out = append(out, "contact_name", "contact_phone", "appointment_at", "damage_report", "payment", "pay_method")
 			if slices.Contains([]string{"new", "dispatched", "accepted"}, from) {
 				out = append(out, "category", "dispatch_mode", "technician", "urgency") // re-dispatch, re-grade
 			}
 		}
 		if slices.Contains(actors, RoleCashier) {
-			out = append(out, "payment")
+			out = append(out, "payment", "pay_method")
 		}
 		if slices.Contains(actors, actorAssignee) {
 			out = append(out, "damage_report")
+			if from == "completed" || from == "signed_off" {
+				out = append(out, "payment", "pay_method") // paid at the door after the work (办理即收费)
+			}
 			if from == "in_progress" {
 				out = append(out, "materials")
 			}
@@ -142,10 +145,10 @@ func registerDispatch(app core.App) {
 			return err
 		}
 		return inTx(e, func(tx core.App) error {
-			return RecordEvent(tx, Event{Subject: e.Record, Action: "create", To: "new", Actor: e.Auth, Public: true})
+			return afterWorkOrderCreate(tx, e.Record, e.Auth)
 		})
 	})
-	bindFlowUpdates(app, "work_orders", planWorkOrderUpdate, afterWorkOrderUpdate, "status", "technician")
+	bindFlowUpdates(app, "work_orders", planWorkOrderUpdate, afterWorkOrderUpdate, "status", "technician", "payment")
 	app.OnRecordValidate("work_orders").BindFunc(validatePlace)
 	// Work orders are records of money and service: never deleted.
 	app.OnRecordDelete("work_orders").BindFunc(func(e *core.RecordEvent) error {
@@ -174,7 +177,7 @@ var workOrderServerOwned = []string{
 	"quote_fen", "quote_confirmed_at", "materials", "materials_fen", "amount_fen", "started_at", "completed_at",
 	"signoff", "signature", "signed_off_at", "paid_at", "revisit_method", "satisfaction", "revisit_note", "revisited_at",
 	"closed_at", "cancel_reason", "cancelled_at", "reply_overdue", "revisit_overdue", "rework_of", "rework_round",
-	"technician", "dispatch_mode", "arrival_due",
+	"technician", "dispatch_mode", "arrival_due", "pay_method",
 }
 
 // workOrderOfficeOwned are the fields the office sets on an order a resident
@@ -187,7 +190,7 @@ var workOrderOfficeOwned = []string{"source", "source_ref", "damage_report"}
 // caller's choice (急修 or 零修); the reply and arrival deadlines follow
 // from it as the order is saved (workOrderDeadlines, hooks/base_sla.go).
 func prepareWorkOrder(app core.App, r, auth *core.Record) error {
-	payment := r.GetString("payment")
+	payment, method := r.GetString("payment"), r.GetString("pay_method")
 	for _, f := range workOrderServerOwned {
 		r.Set(f, nil)
 	}
@@ -223,12 +226,6 @@ func prepareWorkOrder(app core.App, r, auth *core.Record) error {
 		if err := checkNamedResident(app, r, "requester"); err != nil {
 			return err
 		}
-		// The desk records a payment taken at the counter (in-home
-		// cleaning is paid before it is dispatched).
-		if payment == "paid" {
-			r.Set("payment", "paid")
-			r.Set("paid_at", at)
-		}
 	}
 	if id := r.GetString("service_item"); id != "" {
 		item, err := app.FindRecordById("service_items", id)
@@ -246,6 +243,28 @@ func prepareWorkOrder(app core.App, r, auth *core.Record) error {
 			r.Set("quote_confirmed_at", at)
 		}
 	}
+	// The desk takes a payment at the counter (in-home cleaning is paid
+	// before it is dispatched, [003] 篇2 4.5(2)): a real payment, taken
+	// once the order is stored (afterWorkOrderCreate).
+	if isStaff(auth) && payment == "paid" {
+		r.Set("payment", "paid")
+		r.Set("pay_method", method)
+		if err := planOrderPayment(app, core.NewRecord(r.Collection()), r, Step{}, payment); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// afterWorkOrderCreate records a new order and takes the payment it came
+// with, in the transaction that stores it.
+func afterWorkOrderCreate(tx core.App, o, auth *core.Record) error {
+	if err := RecordEvent(tx, Event{Subject: o, Action: "create", To: "new", Actor: auth, Public: true}); err != nil {
+		return err
+	}
+	if payTaken(o.GetString("payment")) {
+		return takeOrderPayment(tx, o, auth)
+	}
 	return nil
 }
 
@@ -253,6 +272,7 @@ func prepareWorkOrder(app core.App, r, auth *core.Record) error {
 // flow and completes it.
 func planWorkOrderUpdate(app core.App, auth *core.Record, superuser bool, orig, r *core.Record) (Step, error) {
 	at, _ := types.ParseDateTime(now())
+	asked := r.GetString("payment")
 	step, err := workOrderFlow.Plan(auth, superuser, orig, r, at)
 	if err != nil {
 		return step, err
@@ -275,9 +295,14 @@ func planWorkOrderUpdate(app core.App, auth *core.Record, superuser bool, orig, 
 		if r.GetString("dispatch_mode") == "assign" && r.GetString("technician") == "" {
 			return step, badRequest(validation.Errors{"technician": codedError("wuye_step_requires", workOrderFlow.args("dispatched")...)})
 		}
-		if item, err := app.FindRecordById("service_items", r.GetString("service_item")); err == nil && item.GetBool("prepay") &&
-			!slices.Contains([]string{"paid", "paid_on_site"}, r.GetString("payment")) {
-			return step, badRequest(validation.Errors{"payment": codedError("wuye_prepay_first")})
+		// A prepaid service goes out only once a payment settled its bill
+		// ([003] 篇2 4.5(2)): the payment field alone is not enough.
+		if item, err := app.FindRecordById("service_items", r.GetString("service_item")); err == nil && item.GetBool("prepay") {
+			if paid, err := orderPaid(app, r.Id); err != nil {
+				return step, err
+			} else if !paid {
+				return step, badRequest(validation.Errors{"payment": codedError("wuye_prepay_first")})
+			}
 		}
 	case "accepted":
 		if r.GetString("technician") == "" && auth != nil {
@@ -302,7 +327,7 @@ func planWorkOrderUpdate(app core.App, auth *core.Record, superuser bool, orig, 
 			return step, badRequest(validation.Errors{"signature": codedError("wuye_signature_needed")})
 		}
 	}
-	return step, nil
+	return step, planOrderPayment(app, orig, r, step, asked)
 }
 
 // settleAmount prices a completed order: the agreed price plus materials
@@ -326,9 +351,7 @@ func settleAmount(app core.App, r *core.Record) error {
 	switch {
 	case amount == 0:
 		r.Set("payment", "none")
-	case r.GetString("payment") == "paid": // paid in advance
-	case r.GetString("payment") == "paid_on_site":
-		r.Set("paid_at", nowDateTime())
+	case payTaken(r.GetString("payment")): // paid in advance, or now (planOrderPayment)
 	default:
 		r.Set("payment", "unpaid")
 	}
@@ -371,6 +394,11 @@ func afterWorkOrderUpdate(tx core.App, orig, r, auth *core.Record, step Step) er
 				Title: fmt.Sprintf("新派工 %s：%s", r.GetString("serial"), shorten(r.GetString("description"), 40))}); err != nil {
 				return err
 			}
+		}
+	}
+	if payTaken(r.GetString("payment")) && !payTaken(orig.GetString("payment")) {
+		if err := takeOrderPayment(tx, r, auth); err != nil {
+			return err
 		}
 	}
 	if step.To == "signed_off" && r.GetString("signoff") == "rework" {
@@ -431,7 +459,7 @@ func FileWorkOrder(app core.App, o, auth *core.Record) error {
 		if err := tx.Save(o); err != nil {
 			return err
 		}
-		return RecordEvent(tx, Event{Subject: o, Action: "create", To: "new", Actor: auth, Public: true})
+		return afterWorkOrderCreate(tx, o, auth)
 	})
 }
 

@@ -80,7 +80,7 @@ func TestWorkOrderStatsOnAKnownFixture(t *testing.T) {
 		o = step(mon.Add(replyAfter), o, tech, "accepted", nil)
 		o = step(appt.Add(arriveAfterAppt), o, tech, "on_site", nil)
 		o = step(appt.Add(time.Hour), o, tech, "in_progress", nil)
-		o = step(appt.Add(2*time.Hour), o, tech, "completed", map[string]any{"payment": payment})
+		o = step(appt.Add(2*time.Hour), o, tech, "completed", map[string]any{"payment": payment, "pay_method": map[bool]string{true: "cash"}[payment == "paid_on_site"]})
 		o = step(appt.Add(2*time.Hour), o, tech, "signed_off", map[string]any{"signoff": signoff, "signature": demo.SignatureFile()})
 		if method != "" {
 			o = step(appt.Add(3*time.Hour), o, desk, "revisited", map[string]any{"revisit_method": method, "satisfaction": satisfaction})

@@ -126,6 +126,8 @@ func TestWorkOrderLifecycleWithQuoteConsent(t *testing.T) {
 	code, body = do(http.MethodPatch, url, `{"status":"signed_off","signoff":"confirmed","satisfaction":"satisfied"}`, "owner1@example.com")
 	expectBody(t, "the owner signs off in the portal", code, body, 200, `"signoff":"confirmed"`)
 	code, body = do(http.MethodPatch, url, `{"payment":"paid"}`, "cashier@example.com")
+	expectBody(t, "no payment without how it was paid", code, body, 400, `请选择收款方式`)
+	code, body = do(http.MethodPatch, url, `{"payment":"paid","pay_method":"card"}`, "cashier@example.com")
 	expectBody(t, "the cashier takes the payment", code, body, 200, `"payment":"paid"`)
 	lines, _ = hooks.UnbilledWorkOrders(app, unit)
 	for _, l := range lines {
@@ -317,7 +319,7 @@ func TestPrepaidServiceIsPaidBeforeDispatch(t *testing.T) {
 	if _, err := hooks.AdvanceWorkOrder(app, unpaid.Id, desk, "dispatched", dispatch); errCode(err, "payment") != "wuye_prepay_first" {
 		t.Fatalf("in-home cleaning dispatched unpaid: %v", err)
 	}
-	paid := fileOrder(t, app, desk, "1-201", "BJ01", map[string]any{"payment": "paid"})
+	paid := fileOrder(t, app, desk, "1-201", "BJ01", map[string]any{"payment": "paid", "pay_method": "wechat"})
 	if _, err := hooks.AdvanceWorkOrder(app, paid.Id, desk, "dispatched", dispatch); err != nil {
 		t.Fatalf("prepaid cleaning not dispatched: %v", err)
 	}

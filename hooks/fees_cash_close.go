@@ -59,7 +59,10 @@ func cashClose(e *core.RequestEvent) error {
 		cashier = e.Auth.Id
 	}
 	switch {
-	case e.HasSuperuserAuth(), isStaff(e.Auth) && cashier == e.Auth.Id && hasRole(e.Auth, RoleCashier, RoleSupervisor, RoleDirector):
+	// Whoever takes money closes their own day: the cashier, and the desk
+	// or a technician who took a paid service's money on the spot
+	// ([000] 前台 4.6.1.1, 4.6.2.2).
+	case e.HasSuperuserAuth(), isStaff(e.Auth) && cashier == e.Auth.Id:
 	case hasRole(e.Auth, RoleSupervisor, RoleDirector):
 		other, err := e.App.FindRecordById("staff", cashier)
 		if err != nil || !sharesCommunity(e.Auth, other) {
@@ -76,9 +79,23 @@ func cashClose(e *core.RequestEvent) error {
 	if err != nil {
 		return badRequest(validation.Errors{"day": codedError("wuye_date_invalid")})
 	}
+	deposits, err := DepositClose(e.App, cashier, day)
+	if err != nil {
+		return err
+	}
+	var taken, refunded int64
+	for _, l := range deposits {
+		if l.Kind == "receive" {
+			taken = addFen(taken, l.AmountFen)
+		} else {
+			refunded = addFen(refunded, l.AmountFen)
+		}
+	}
 	return e.JSON(http.StatusOK, map[string]any{
 		"cashier": cashier, "day": day, "methods": lines,
 		"total_fen": total, "total": money.Yuan(total), "total_capitals": money.Capital(total),
+		// Deposits apart, in their own ledger ([000] 收费员 4.5).
+		"deposits": deposits, "deposits_taken_fen": taken, "deposits_refunded_fen": refunded,
 	})
 }
 

@@ -21,8 +21,8 @@ import (
 // by WUYE_PAY_SANDBOX_SECRET (a random key per process when unset, so no
 // one can forge a callback to a real server by knowing a default).
 var Providers = map[string]paygate.Provider{
-	"wechat": paygate.Sandbox{Method: "wechat", Secret: sandboxSecret},
-	"alipay": paygate.Sandbox{Method: "alipay", Secret: sandboxSecret},
+	"wechat": paygate.Sandbox{Method: "wechat", Secret: sandboxSecret, Book: &paygate.Book{}},
+	"alipay": paygate.Sandbox{Method: "alipay", Secret: sandboxSecret, Book: &paygate.Book{}},
 }
 
 var sandboxSecret = func() []byte {

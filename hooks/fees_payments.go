@@ -239,6 +239,11 @@ func applyAllocations(tx core.App, allocs []allocation) error {
 		if err := tx.Save(b); err != nil {
 			return fmt.Errorf("bill %s: %w", b.GetString("serial"), err)
 		}
+		if reno := b.GetString("renovation"); reno != "" {
+			if err := syncRenovationFees(tx, reno); err != nil {
+				return err
+			}
+		}
 		if wo := b.GetString("work_order"); wo != "" {
 			o, err := tx.FindRecordById("work_orders", wo)
 			if err != nil {
@@ -248,7 +253,12 @@ func applyAllocations(tx core.App, allocs []allocation) error {
 			if b.GetString("status") == "paid" {
 				want = "paid"
 			}
-			if o.GetString("payment") != want {
+			// Paid at the door stays so; a reversal puts the order back
+			// on its bill.
+			if o.GetString("payment") != want && !(want == "paid" && payTaken(o.GetString("payment"))) {
+				if want == "billed" {
+					o.Set("paid_at", nil)
+				}
 				o.Set("payment", want)
 				if err := tx.Save(o); err != nil {
 					return err
@@ -300,11 +310,9 @@ func receipt(e *core.RequestEvent) error {
 		if err != nil {
 			continue
 		}
-		item := b.GetString("source")
-		if fi, err := e.App.FindRecordById("fee_items", b.GetString("fee_item")); err == nil {
-			item = fi.GetString("name")
-		} else if item != "" {
-			item = "有偿服务 " + item
+		item := billItemName(e.App, b)
+		if b.GetString("fee_item") == "" && b.GetString("source") != "" {
+			item += " " + b.GetString("source")
 		}
 		lines = append(lines, line{b.GetString("serial"), item, b.GetString("period"),
 			b.GetString("period_start") + " 至 " + b.GetString("period_end"), a.AmountFen})
@@ -338,4 +346,16 @@ func receipt(e *core.RequestEvent) error {
 func mustInfo(e *core.RequestEvent) *core.RequestInfo {
 	info, _ := e.RequestInfo()
 	return info
+}
+
+// billItemName is what a bill charges for, as a receipt or statement names
+// it: its fee item, a renovation's charge, or a paid service.
+func billItemName(app core.App, b *core.Record) string {
+	if fi, err := app.FindRecordById("fee_items", b.GetString("fee_item")); err == nil {
+		return fi.GetString("name")
+	}
+	if n, ok := chargeNames[b.GetString("charge")]; ok {
+		return n.zh
+	}
+	return "有偿服务"
 }

@@ -48,10 +48,7 @@ func buildStatement(app core.App, unitID string, p fee.Period) (map[string]any, 
 	var current, lateFees int64
 	payer, payerID := "", ""
 	for _, b := range bills {
-		name := "有偿服务"
-		if fi, err := app.FindRecordById("fee_items", b.GetString("fee_item")); err == nil {
-			name = fi.GetString("name")
-		}
+		name := billItemName(app, b)
 		if r, err := app.FindRecordById("residents", b.GetString("payer")); err == nil {
 			payer, payerID = r.GetString("name"), r.Id
 		}

@@ -617,6 +617,7 @@ func newFixture(t testing.TB, app core.App) *biFixture {
 		t.Fatal(err)
 	}
 	fx.yx["work_orders"] = o.Id
+	fx.yx["service_statements"] = fx.save("service_statements", map[string]any{"community": yx, "month": "2026-11", "status": "draft"}).Id
 	return fx
 }
 
@@ -1299,7 +1300,19 @@ func createPaths() []createPath {
 			body: func(fx *biFixture) map[string]any {
 				return map[string]any{"community": fx.ch, "unit": fx.id("unit:1-101"), "kind": "other", "holder_name": "张三", "amount_fen": 50000}
 			},
-			client: []string{"source"}},
+			client: []string{"source", "method"}},
+		{name: "service_statements", coll: "service_statements", who: "cashier@example.com",
+			body: func(fx *biFixture) map[string]any {
+				n := fx.next()
+				return map[string]any{"community": fx.ch, "month": fmt.Sprintf("%d-%02d", 2000-(n/12)%100, n%12+1)} // a past month, once
+			},
+			client: []string{"note"}},
+		{name: "online_reconciliations", coll: "online_reconciliations", who: "cashier@example.com",
+			body: func(fx *biFixture) map[string]any {
+				d := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, fx.next()%3000) // a past day
+				return map[string]any{"community": fx.ch, "provider": "wechat", "day": d.Format(time.DateOnly), "statement": []any{}}
+			},
+			client: []string{"statement"}},
 		{name: "deposit_movements", coll: "deposit_movements", who: "cashier@example.com",
 			body: func(fx *biFixture) map[string]any {
 				d := fx.save("deposits", map[string]any{"community": fx.ch, "unit": fx.id("unit:1-101"), "kind": "other", "holder_name": "张三",
@@ -1445,7 +1458,7 @@ func updatePaths() []updatePath {
 			record: func(fx *biFixture) string {
 				return fileOrder(fx.t, fx.app, staffRec(fx.t, fx.app, "frontdesk@example.com"), "1-104", "SN01", nil).Id
 			},
-			editable: []string{"contact_name", "contact_phone", "appointment_at", "damage_report", "payment", "category",
+			editable: []string{"contact_name", "contact_phone", "appointment_at", "damage_report", "payment", "pay_method", "category",
 				"dispatch_mode", "technician", "urgency"},
 			skip: flowStatus},
 		{name: "fee_items", coll: "fee_items", who: "supervisor@example.com",
@@ -1453,6 +1466,12 @@ func updatePaths() []updatePath {
 			editable: []string{"code", "name", "kind", "basis", "price_fen", "unit_types", "meter", "late_fee_rate", "cycle",
 				"active_from", "active_to", "active"},
 			dates: map[string]map[string]any{"active_to before active_from": {"active_from": "2026-06-01", "active_to": "2026-01-01"}}},
+		{name: "service_statements", coll: "service_statements", who: "cashier@example.com",
+			record: func(fx *biFixture) string {
+				return fx.save("service_statements", map[string]any{"community": fx.ch, "month": fmt.Sprintf("1999-%02d", fx.next()%12+1), "status": "draft"}).Id
+			},
+			editable: []string{"note"},
+			skip:     flowStatus},
 		{name: "bills", coll: "bills", who: "supervisor@example.com",
 			record: func(fx *biFixture) string {
 				return fx.first("bills", "community = {:c} && status = 'issued' && amount_fen > 1000", ch(fx))
@@ -1479,7 +1498,7 @@ func updatePaths() []updatePath {
 			record: func(fx *biFixture) string {
 				return fx.first("renovations", "community = {:c} && status = 'approved'", ch(fx))
 			},
-			editable: []string{"agreement_signed_at", "fees_fen", "fees_paid", "deposit_fen", "deposit"},
+			editable: []string{"agreement_signed_at", "deposit_fen", "deposit"},
 			skip:     flowStatus},
 		{name: "renovation_passes", coll: "renovation_passes", who: "frontdesk@example.com",
 			record: func(fx *biFixture) string {
@@ -1846,6 +1865,39 @@ func (r *biRun) routeCases() map[string][]biCase {
 			get("refund voucher of a refund not paid yet", "/api/wuye/deposit-refunds/"+requestedRefund(fx)+"/receipt", "cashier@example.com"),
 			get("refund voucher of a payment's id", "/api/wuye/deposit-refunds/"+fx.first("payments", "community = {:c}", dbx.Params{"c": ch})+"/receipt", "cashier@example.com"),
 		},
+		"GET /api/wuye/deposit-receipts/{id}": {
+			get("deposit receipt of an unknown id", "/api/wuye/deposit-receipts/"+unknownID, "cashier@example.com"),
+			get("deposit receipt of a deposit's id", "/api/wuye/deposit-receipts/"+fx.yx["deposits"], "cashier@example.com"),
+			get("deposit receipt of 银杏苑", "/api/wuye/deposit-receipts/"+fx.first("deposit_movements", "deposit = {:d}", dbx.Params{"d": fx.yx["deposits"]}), "cashier@example.com"),
+		},
+		"GET /api/wuye/service-statements/{id}/print": {
+			get("printed statement of an unknown id", "/api/wuye/service-statements/"+unknownID+"/print", "supervisor@example.com"),
+			get("printed statement of 银杏苑", "/api/wuye/service-statements/"+fx.yx["service_statements"]+"/print", "supervisor@example.com"),
+			get("printed statement of a bill's id", "/api/wuye/service-statements/"+billOf("unit:1-101")+"/print", "supervisor@example.com"),
+		},
+		"POST /api/wuye/renovations/{id}/fees": func() []biCase {
+			approved := fx.first("renovations", "community = {:c} && status = 'approved'", dbx.Params{"c": ch})
+			submitted := fx.first("renovations", "community = {:c} && status = 'submitted'", dbx.Params{"c": ch})
+			url := "/api/wuye/renovations/" + approved + "/fees"
+			return []biCase{
+				post("renovation fees with malformed JSON", url, `{"charges":`, "cashier@example.com"),
+				post("renovation fees without charges", url, `{}`, "cashier@example.com"),
+				post("renovation fees with no charge", url, `{"charges":[]}`, "cashier@example.com"),
+				post("renovation fees as a string", url, `{"charges":"renovation_management"}`, "cashier@example.com"),
+				post("renovation fee of an unknown kind", url, `{"charges":[{"charge":"parking","amount_fen":100}]}`, "cashier@example.com"),
+				post("renovation fee without an amount", url, `{"charges":[{"charge":"debris_removal"}]}`, "cashier@example.com"),
+				post("renovation fee of 0", url, `{"charges":[{"charge":"debris_removal","amount_fen":0}]}`, "cashier@example.com"),
+				post("renovation fee negative", url, `{"charges":[{"charge":"debris_removal","amount_fen":-100}]}`, "cashier@example.com"),
+				post("renovation fee in yuan", url, `{"charges":[{"charge":"debris_removal","amount_fen":12.5}]}`, "cashier@example.com"),
+				post("renovation fee as a string", url, `{"charges":[{"charge":"debris_removal","amount_fen":"100"}]}`, "cashier@example.com"),
+				post("renovation fee too large", url, `{"charges":[{"charge":"debris_removal","amount_fen":1e13}]}`, "cashier@example.com"),
+				post("renovation fee with a note too long", url, `{"charges":[{"charge":"pass_card","amount_fen":100,"note":"`+strings.Repeat("长", 101)+`"}]}`, "cashier@example.com"),
+				post("renovation management fee twice", url, `{"charges":[{"charge":"renovation_management","amount_fen":100},{"charge":"renovation_management","amount_fen":100}]}`, "cashier@example.com"),
+				post("renovation fees of a renovation under review", "/api/wuye/renovations/"+submitted+"/fees", `{"charges":[{"charge":"pass_card","amount_fen":100}]}`, "cashier@example.com"),
+				post("renovation fees of 银杏苑", "/api/wuye/renovations/"+fx.yx["renovations"]+"/fees", `{"charges":[{"charge":"pass_card","amount_fen":100}]}`, "cashier@example.com"),
+				post("renovation fees of an unknown renovation", "/api/wuye/renovations/"+unknownID+"/fees", `{"charges":[{"charge":"pass_card","amount_fen":100}]}`, "cashier@example.com"),
+			}
+		}(),
 		"GET /api/wuye/receipts/{id}": {
 			get("receipt of an unknown id", "/api/wuye/receipts/"+unknownID, "cashier@example.com"),
 			get("receipt of a bill's id", "/api/wuye/receipts/"+billOf("unit:1-101"), "cashier@example.com"),

@@ -57,6 +57,8 @@ func Register(app core.App) {
 	registerMeterReadings(app)
 	registerPayments(app)
 	registerCashClose(app)
+	registerServiceStatements(app)
+	registerOnlineReconciliations(app)
 	registerStatements(app)
 	registerCapitals(app)
 	registerReminders(app)
@@ -71,6 +73,7 @@ func Register(app core.App) {
 	registerHotWork(app)
 	registerPasses(app)
 	registerDepositRefunds(app)
+	registerRenovationFees(app)
 
 	registerVacancy(app)
 	registerKeys(app)

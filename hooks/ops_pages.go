@@ -117,7 +117,7 @@ var inlineHandler = regexp.MustCompile(`(?i)\son[a-z]+="([^"]*)"`)
 // hash cover an event-handler attribute; only print() is listed). The
 // hashes are taken from the templates as rendered, so they follow edits.
 func printableSources() (styles, handlers []string) {
-	for _, t := range []*template.Template{rectificationPage, noticePage} {
+	for _, t := range []*template.Template{rectificationPage, noticePage, serviceStatementPage} {
 		var b strings.Builder
 		if err := t.Execute(&b, map[string]any{}); err != nil {
 			continue

@@ -197,7 +197,7 @@ front_desk supervisor director other_staff community community community communi
 superuser                        all        all        all        all        all        all        -
 
 collection work_orders
-fields id serial community unit building location requester contact_name contact_phone kind category service_item description photos appointment_at dispatch_mode technician receiver status received_at reply_due replied_at accepted_at arrived_at arrival quote_fen quote_confirmed_at materials materials_fen amount_fen started_at completed_at signoff signature signed_off_at payment paid_at revisit_method satisfaction revisit_note revisited_at closed_at cancel_reason cancelled_at damage_report source source_ref reply_overdue revisit_overdue rework_round rework_of urgency arrival_due created updated +technician_name{residents}
+fields id serial community unit building location requester contact_name contact_phone kind category service_item description photos appointment_at dispatch_mode technician receiver status received_at reply_due replied_at accepted_at arrived_at arrival quote_fen quote_confirmed_at materials materials_fen amount_fen started_at completed_at signoff signature signed_off_at payment paid_at revisit_method satisfaction revisit_note revisited_at closed_at cancel_reason cancelled_at damage_report source source_ref reply_overdue revisit_overdue rework_round rework_of urgency arrival_due created updated pay_method +technician_name{residents}
 anonymous                        none       none       none       none       none       none       none
 residents                        self       self       unit       self       none       self       self
 front_desk supervisor director other_staff community community community community none community community
@@ -242,7 +242,7 @@ cashier supervisor director other_staff community community community none none 
 superuser                        all        all        all        all        all        all        -
 
 collection bills
-fields id serial community unit fee_item work_order source period period_start period_end payer? amount_fen discount_fen discount_reason late_fee_fen paid_fen due_on status reminder_stage run basis created updated
+fields id serial community unit fee_item work_order source period period_start period_end payer? amount_fen discount_fen discount_reason late_fee_fen paid_fen due_on status reminder_stage run basis created updated renovation charge
 anonymous                        none       none       none       none       none       none       -
 residents                        unit       unit       none       none       none       unit       -
 technician engineer security admin_office     none       none       none       none       none       none       -
@@ -278,7 +278,7 @@ superuser                        all        all        all        all        all
 note the home visits after the final notice are made by the daily job (hooks/fees_arrears.go); the update rule admits the community's area managers, supervisors and director, and the hook lets only the visit's own visitor (its assignee, or for the supervisor's and director's steps anyone of that role) record its outcome — 403 for anyone else
 
 collection deposits
-fields id community unit kind holder_name source amount_fen balance_fen status received_by created updated
+fields id community unit kind holder_name source amount_fen balance_fen status received_by created updated method
 anonymous                        none       none       none       none       none       none       -
 residents                        unit       unit       none       none       none       unit       -
 technician security admin_office              none       none       none       none       none       none       -
@@ -287,7 +287,7 @@ cashier supervisor director other_staff community community community none none 
 superuser                        all        all        all        all        all        all        -
 
 collection deposit_movements
-fields id deposit kind amount_fen reason by created
+fields id deposit kind amount_fen reason by created serial method
 anonymous                        none       none       none       none       none       none       -
 residents                        unit       unit       none       none       none       unit       -
 technician admin_office                       none       none       none       none       none       none       -
@@ -314,6 +314,23 @@ front_desk area_manager technician engineer security admin_office none none none
 cashier supervisor director other_staff community community none none none community -
 superuser                        all        all        all        all        all        all        -
 note orders are made and settled by Wuye's payment routes only
+
+collection service_statements
+fields id community month status orders amount_fen paid_fen difference_fen flagged lines drawn_by cashier cashier_signed_at supervisor supervisor_signed_at note created updated
+anonymous residents              none       none       none       none       none       none       -
+area_manager technician engineer security admin_office none none    none       none       none       none       -
+front_desk                       community  community  none       none       none       community  -
+cashier supervisor director other_staff community community community community none community -
+superuser                        all        all        all        all        all        all        -
+note the month's 特约服务收费明细及确认 (hooks/fees_service_statements.go): Wuye draws the lines up; the cashier signs, then the supervisor or director confirms
+
+collection online_reconciliations
+fields id community provider day status orders orders_fen statement_lines statement_fen mismatches statement lines checked_by created
+anonymous residents              none       none       none       none       none       none       -
+front_desk area_manager technician engineer security admin_office none none none none none none -
+cashier supervisor director other_staff community community community none none community -
+superuser                        all        all        all        all        all        all        -
+note a day's online takings checked against the provider's statement (hooks/fees_online_reconcile.go); Wuye fills it in, and keeps every check
 
 collection renovations
 fields id serial community unit applicant tenant owner_consent contractor_name contractor_licence contractor_phone site_lead scope description drawings planned_start planned_end status submitted_at engineering_due approval_due engineer engineering_comment approver director_comment reject_reason review_overdue agreement_signed_at fees_fen fees_paid deposit_fen deposit permit_no permitted_at deposit_refund_due suspend_reason completion_requested_at resident_signed contractor_signed office_signed acceptance_changes accepted_at closed_at refunded_fen created updated
@@ -518,14 +535,16 @@ var recordFacts = map[string]func(w *world, r *core.Record) facts{
 	"meter_readings": func(w *world, r *core.Record) facts {
 		return facts{communities: []string{w.str(r, "unit", "units", "community")}, units: []string{r.GetString("unit")}}
 	},
-	"bills":           ofUnit(""),
-	"payments":        ofUnit(""),
-	"reminders":       ofUnit(""),
-	"arrears_visits":  ofUnit(""),
-	"deposits":        ofUnit(""),
-	"deposit_refunds": ofRenovation,
-	"online_orders":   ofUnit("resident"),
-	"renovations":     ofUnit("applicant"),
+	"bills":                  ofUnit(""),
+	"payments":               ofUnit(""),
+	"reminders":              ofUnit(""),
+	"arrears_visits":         ofUnit(""),
+	"deposits":               ofUnit(""),
+	"deposit_refunds":        ofRenovation,
+	"online_orders":          ofUnit("resident"),
+	"service_statements":     ofCommunity,
+	"online_reconciliations": ofCommunity,
+	"renovations":            ofUnit("applicant"),
 	"deposit_movements": func(w *world, r *core.Record) facts {
 		d := w.get("deposits", r.GetString("deposit"))
 		if d == nil {
@@ -715,6 +734,9 @@ func seedMatrix(t *testing.T, app *tests.TestApp) {
 		s.save("online_orders", map[string]any{"trade_no": "PROBE" + string(rune('A'+i)), "community": o.community, "unit": o.unit,
 			"bills": []string{bill.Id}, "amount_fen": 100, "provider": "wechat", "status": "pending", "resident": o.resident})
 	}
+	s.save("service_statements", map[string]any{"community": yx, "month": "2026-11", "status": "draft", "orders": 0, "lines": []any{}})
+	s.save("online_reconciliations", map[string]any{"community": yx, "provider": "wechat", "day": "2026-11-30", "status": "matched",
+		"statement": []any{}, "lines": []any{}})
 
 	for _, a := range []struct{ community, unit, applicant string }{{ch, u101, owner1}, {ch, u101, tenant1}, {ch, u102, owner2}, {yx, uA, ownerYX}} {
 		r := s.save("renovations", map[string]any{"community": a.community, "unit": a.unit, "applicant": a.applicant,

@@ -82,17 +82,18 @@ var renovationFlow = &Flow{
 		}
 		return nil
 	},
-	// While approved, the desk records the agreement, fees and deposit; at
-	// acceptance the acceptors record the three signatures.
+	// While approved, the desk records the agreement and the deposit (the
+	// fees are bills, hooks/renovation_fees.go); at acceptance the acceptors
+	// record the three signatures.
 	Editable: func(actors []string, from string) []string {
 		if from == "completion_requested" && hasAny(actors, renovationAcceptors) {
 			return []string{"resident_signed", "contractor_signed", "office_signed"}
 		}
 		if from == "approved" && hasAny(actors, renovationDesk) {
-			return []string{"agreement_signed_at", "fees_fen", "fees_paid", "deposit_fen", "deposit"}
+			return []string{"agreement_signed_at", "deposit_fen", "deposit"}
 		}
 		if from == "approved" && hasAny(actors, []string{RoleCashier}) {
-			return []string{"fees_paid", "deposit"}
+			return []string{"deposit"}
 		}
 		return nil
 	},
@@ -215,8 +216,10 @@ func permitReady(app core.App, r *core.Record) error {
 	if r.GetDateTime("agreement_signed_at").IsZero() {
 		missing["agreement_signed_at"] = codedError("wuye_permit_needs", "装修协议", "the signed agreement")
 	}
-	if r.GetInt("fees_fen") > 0 && !r.GetBool("fees_paid") {
-		missing["fees_paid"] = codedError("wuye_permit_needs", "装修管理费", "the renovation fees")
+	if paid, err := renovationFeesPaid(app, r.Id); err != nil {
+		return err
+	} else if !paid {
+		missing["fees_paid"] = codedError("wuye_permit_needs", "装修管理费等费用账单已缴清", "the renovation fee bills paid")
 	}
 	if d, err := app.FindRecordById("deposits", r.GetString("deposit")); err != nil ||
 		d.GetString("status") != "held" || d.GetInt("balance_fen") < r.GetInt("deposit_fen") || r.GetInt("deposit_fen") == 0 {

@@ -49,6 +49,19 @@ func permittedRenovation(t testing.TB, app core.App) *core.Record {
 		"agreement_signed_at": clock.Now(), "deposit_fen": 200000, "deposit": d.Id}); err != nil {
 		t.Fatal(err)
 	}
+	// The fees are a bill, paid at the cashier's ([004] 四 3 5.1.6).
+	bills, err := hooks.IssueRenovationFees(app, r, desk, []hooks.RenovationCharge{{Charge: "renovation_management", AmountFen: 30000}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	payCol, _ := app.FindCollectionByNameOrId("payments")
+	pay := core.NewRecord(payCol)
+	for k, v := range map[string]any{"unit": unit, "amount_fen": 30000, "method": "cash", "bills": []string{bills[0].Id}} {
+		pay.Set(k, v)
+	}
+	if err := hooks.TakePayment(app, pay, staffRec(t, app, "cashier@example.com")); err != nil {
+		t.Fatal(err)
+	}
 	passCol, _ := app.FindCollectionByNameOrId("renovation_passes")
 	p := core.NewRecord(passCol)
 	for k, v := range map[string]any{"renovation": r.Id, "worker_name": "刘师傅", "id_no": "500101199001011234"} {

@@ -74,8 +74,13 @@ func TestRenovationToPermit(t *testing.T) {
 		`{"community":"`+testapp.ID(t, "community:CH")+`","unit":"`+unit+`","kind":"renovation","holder_name":"王芳","source":"`+r.GetString("serial")+`","amount_fen":200000}`, "cashier@example.com")
 	expectBody(t, "the cashier takes the deposit", code, body, 200)
 	dep, _ := app.FindFirstRecordByFilter("deposits", "kind='renovation' && unit={:u}", dbx.Params{"u": unit})
-	code, body = do(http.MethodPatch, url, `{"agreement_signed_at":"`+clock.Now().UTC().Format("2006-01-02 15:04:05.000Z")+`","fees_fen":50000,"fees_paid":true,"deposit_fen":200000,"deposit":"`+dep.Id+`"}`, "frontdesk@example.com")
-	expectBody(t, "the desk records agreement, fees and deposit", code, body, 200, `"fees_paid":true`)
+	code, body = do(http.MethodPatch, url, `{"fees_fen":50000,"fees_paid":true}`, "frontdesk@example.com")
+	expectBody(t, "fees are bills, not typed on the renovation ([000] 收费员 4.5)", code, body, 400, "此时您不能修改这一项")
+	code, body = do(http.MethodPatch, url, `{"agreement_signed_at":"`+clock.Now().UTC().Format("2006-01-02 15:04:05.000Z")+`","deposit_fen":200000,"deposit":"`+dep.Id+`"}`, "frontdesk@example.com")
+	expectBody(t, "the desk records agreement and deposit", code, body, 200, `"deposit_fen":200000`)
+	code, body = do(http.MethodPost, "/api/wuye/renovations/"+r.Id+"/fees",
+		`{"charges":[{"charge":"renovation_management","amount_fen":30000},{"charge":"debris_removal","amount_fen":20000}]}`, "frontdesk@example.com")
+	expectBody(t, "the desk bills the renovation's fees ([004] 四 3 5.1.6)", code, body, 200, `"fees_fen":50000`, `"fees_paid":false`, `"serial":"ZD-`)
 	code, body = do(http.MethodPost, "/api/collections/renovation_passes/records",
 		`{"renovation":"`+r.Id+`","worker_name":"刘师傅","id_no":"500101199001011234","trade":"电工","deposit_fen":10000}`, "frontdesk@example.com")
 	expectBody(t, "a worker pass, its ID number masked for the desk", code, body, 200, `"id_no":"500101********1234"`, `"serial":"CRZ-`, `"valid_until":"2027-02-28"`)
@@ -96,6 +101,17 @@ func TestRenovationToPermit(t *testing.T) {
 	today := civilDate(clock.Now().In(workcal.Shanghai).Format(time.DateOnly))
 	if occupancy(before).RateOn(today) != fee.Half {
 		t.Fatal("1-103 should be at half price before its permit")
+	}
+	code, body = do(http.MethodPatch, url, `{"status":"permitted"}`, "frontdesk@example.com")
+	expectBody(t, "no permit while the fee bills are owing ([004] 四 3 5.1.6)", code, body, 400, "装修管理费等费用账单已缴清")
+	feeBills, _ := app.FindAllRecords("bills", dbx.HashExp{"renovation": r.Id})
+	if len(feeBills) != 2 {
+		t.Fatalf("%d fee bills, want 2", len(feeBills))
+	}
+	code, body = do(http.MethodPost, "/api/collections/payments/records", `{"unit":"`+unit+`","amount_fen":50000,"method":"cash","bills":["`+feeBills[0].Id+`","`+feeBills[1].Id+`"]}`, "cashier@example.com")
+	expectBody(t, "the cashier takes the fees: a payment with its receipt", code, body, 200, `"serial":"SK-`)
+	if r, _ := app.FindRecordById("renovations", r.Id); r.GetInt("fees_fen") != 50000 || !r.GetBool("fees_paid") {
+		t.Fatalf("renovation fees after payment: %d paid=%v", r.GetInt("fees_fen"), r.GetBool("fees_paid"))
 	}
 	code, body = do(http.MethodPatch, url, `{"status":"permitted"}`, "frontdesk@example.com")
 	expectBody(t, "the permit", code, body, 200, `"status":"permitted"`, `"permit_no":"XK-`)

@@ -165,6 +165,34 @@ var routeRows = map[string]routeRow{
 	"GET /api/wuye/deposit-refunds/{id}/receipt": {shown: []string{"approver", "issuer"}, calls: func(m *routeMatrix) []routeCall {
 		return m.perRecord("/api/wuye/deposit-refunds/%s/receipt", "deposit_refunds")
 	}},
+	// A deposit's receipt names who took the money, as a receipt does.
+	"GET /api/wuye/deposit-receipts/{id}": {shown: []string{"issuer"}, calls: func(m *routeMatrix) []routeCall {
+		return m.perRecord("/api/wuye/deposit-receipts/%s", "deposit_movements")
+	}},
+	"GET /api/wuye/service-statements/{id}/print": {calls: func(m *routeMatrix) []routeCall {
+		return m.perRecord("/api/wuye/service-statements/%s/print", "service_statements")
+	}},
+	// The desk or the cashier (or the supervisor, the director) of the
+	// renovation's community bills an approved or permitted renovation.
+	"POST /api/wuye/renovations/{id}/fees": {writes: nobody, calls: func(m *routeMatrix) []routeCall {
+		var out []routeCall
+		for _, r := range m.w.samples["renovations"] {
+			status, community := r.GetString("status"), r.GetString("community")
+			out = append(out, routeCall{method: http.MethodPost, url: "/api/wuye/renovations/" + r.Id + "/fees",
+				body: `{"charges":[{"charge":"pass_card","amount_fen":100}]}`,
+				may: func(c *caller) bool {
+					if status != "approved" && status != "permitted" {
+						return false
+					}
+					return c.kind == "superuser" || (c.kind == "staff" && c.communities[community] &&
+						slices.Contains([]string{"front_desk", "cashier", "supervisor", "director"}, c.role))
+				}})
+		}
+		if len(out) == 0 {
+			m.t.Fatal("no renovations to bill")
+		}
+		return out
+	}},
 	"GET /api/wuye/statements/{unit}": {calls: func(m *routeMatrix) []routeCall {
 		var out []routeCall
 		for _, u := range m.units {

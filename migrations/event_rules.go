@@ -70,6 +70,8 @@ var EventSubjectRoles = map[string][]string{
 	"deposits":               rolesBut("technician", "security"),
 	"deposit_movements":      rolesBut("technician"),
 	"online_orders":          {"cashier", "supervisor", "director"},
+	"online_reconciliations": {"cashier", "supervisor", "director"},
+	"service_statements":     {"front_desk", "cashier", "supervisor", "director"},
 	"renovations":            renovationRead,
 	"renovation_passes":      renovationRead,
 	"renovation_inspections": renovationRead,
@@ -102,6 +104,11 @@ func roleIn(roles []string) string {
 // eventReadRule is the list and view rule of events of migration 0034
 // (until 0045).
 func eventReadRule() string { return eventReadRuleOf(complaintSeenBy) }
+
+// eventReadRuleSince0045 is the events rule once complaints about the
+// service center went to the administration office (migration 0045): a
+// later migration that adds a subject rebuilds the rule with it.
+func eventReadRuleSince0045() string { return eventReadRuleOf(complaintSeenByOffice) }
 
 // eventReadRuleOf is the list and view rule of events with seenBy the
 // staff's part of the complaints' read rule.

@@ -133,3 +133,8 @@ var (
 // NoticeCategories are the kinds of notice a property office posts on its
 // board ([000] 管理员工作规程 3.9; docs/DESIGN.md, "Notices").
 var NoticeCategories = []string{"general", "fees", "maintenance", "safety", "event"}
+
+// RenovationCharges are the fees of a renovation, each a bill of its own
+// ([000] 收费员工作规程 3.2, 4.5; [001] 中汇广场 五): the renovation management
+// fee, the debris-removal fee and the worker-pass card fee (工本费).
+var RenovationCharges = []string{"renovation_management", "debris_removal", "pass_card"}

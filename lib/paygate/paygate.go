@@ -50,6 +50,7 @@ var ErrBadSignature = errors.New("paygate: bad signature")
 type Sandbox struct {
 	Method string // "wechat" or "alipay"
 	Secret []byte
+	Book   *Book // what it notified, for its statement; nil keeps none
 }
 
 func (s Sandbox) Name() string { return s.Method }
@@ -67,6 +68,9 @@ func (s Sandbox) Prepare(o Order) (map[string]string, error) {
 // Sign returns a notification body and its signature, as the provider
 // would send them.
 func (s Sandbox) Sign(n Notification) ([]byte, string) {
+	if s.Book != nil {
+		s.Book.Add(n)
+	}
 	body, _ := json.Marshal(n)
 	mac := hmac.New(sha256.New, s.Secret)
 	mac.Write(body)

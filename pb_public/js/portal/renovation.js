@@ -82,6 +82,7 @@ addMessages({
   'renovation.amount': ['金额', 'Amount'],
   'renovation.balance': ['押金余额', 'Deposit balance'],
   'renovation.movements': ['押金扣除与退还', 'Deductions and refunds'],
+  'renovation.mv.receive': ['收取（收据）', 'Received (receipt)'],
   'renovation.mv.deduct': ['扣除', 'Deducted'],
   'renovation.mv.refund': ['退还', 'Refunded'],
   'renovation.refundDue': ['押金退还日期', 'Deposit refund date'],

@@ -35,6 +35,7 @@ addMessages({
   'desk.description': ['报修内容', 'What needs doing'],
   'desk.appointment': ['预约上门时间（选填）', 'Appointment (optional)'],
   'desk.prepaid': ['已在前台收款（须先付款再派工）', 'Paid at the desk (must be paid before dispatch)'],
+  'desk.payMethod': ['收款方式', 'Paid by'],
   'desk.ctrlEnter': ['Ctrl+Enter 提交', 'Ctrl+Enter submits'],
   'desk.submitOrder': ['登记派工单', 'Register work order'],
   'desk.submitComplaint': ['登记投诉', 'Register complaint'],
@@ -124,6 +125,8 @@ function WorkOrderForm({ community, where, contact, done, placeFields }) {
       description: form.description.trim(), appointment_at: fromOffice(form.appointment_at) || undefined,
       contact_name: form.contact_name.trim(), contact_phone: form.contact_phone.trim(),
       payment: item?.prepay && form.prepaid ? 'paid' : undefined,
+      // Taken at the counter: a real payment, by the method chosen (办理即收费).
+      pay_method: item?.prepay && form.prepaid ? form.pay_method || undefined : undefined,
     }));
     if (saved) {
       toast(t(saved.urgency === 'urgent' ? 'desk.urgentFiled' : 'desk.orderFiled', { serial: saved.serial, due: dateTime(saved.reply_due) }));
@@ -166,6 +169,11 @@ function WorkOrderForm({ community, where, contact, done, placeFields }) {
       <input type="datetime-local" name="appointment_at" value=${form.appointment_at} onInput=${set('appointment_at')} /><//>
     <${ContactFields} form=${form} set=${set} errs=${errs} />
     ${item?.prepay && html`<label class="inline"><input type="checkbox" checked=${form.prepaid} onChange=${set('prepaid')} /> ${t('desk.prepaid')}</label>`}
+    ${item?.prepay && form.prepaid && html`<${Field} label=${t('desk.payMethod')} required error=${errs.pay_method}>
+      <select name="pay_method" value=${form.pay_method || ''} onChange=${set('pay_method')}>
+        <option value="">${t('desk.choose')}</option>
+        ${['cash', 'wechat', 'alipay', 'card'].map((c) => html`<option value=${c}>${label('method', c)}</option>`)}
+      </select><//>`}
     ${items.error && html`<${ErrorBox} error=${items.error} retry=${items.reload} />`}
     <${ErrorBox} error=${act.error} />
     <button class="primary block" disabled=${act.busy}>${act.busy ? t('submitting') : t('desk.submitOrder')}</button>

@@ -26,6 +26,8 @@ addMessages({
   'field.completeTitle': ['确认完工？', 'Mark the work complete?'],
   'field.completeBody': ['完工后不能再修改材料，金额 {amount}。', 'Materials can no longer change; amount {amount}.'],
   'field.prepaid': ['已在前台预付', 'Paid in advance at the desk'],
+  'field.payMethod': ['收款方式', 'Paid by'],
+  'field.payReceipt': ['完工即生成收据，计入您当天的收款日结', 'A receipt is made on completion and counted in your cash close for the day'],
   'field.signoff': ['住户签收', 'Resident sign-off'],
   'field.signoffHint': ['请住户确认完工情况并在下方签名', 'Ask the resident to confirm the work and sign below'],
   'field.signHere': ['请在此处签名', 'Sign here'],
@@ -85,6 +87,9 @@ export function WorkForm({ order: o, s, completeStep }) {
   const prepaid = o.payment === 'paid';
   const amount = paid ? (o.quote_fen || 0) + materialsFen(lines) : 0;
   const [payment, setPayment] = useState('');
+  const [method, setMethod] = useState('');
+  // Paid on the spot is a real payment (办理即收费): how it was paid is part of it.
+  const payReady = !(paid && amount > 0 && !prepaid) || (payment === 'unpaid' || (payment === 'paid_on_site' && method));
   const errs = fieldErrors(s.error);
 
   const add = async (e) => {
@@ -104,10 +109,11 @@ export function WorkForm({ order: o, s, completeStep }) {
   const remove = (i) => s.run({ materials: lines.filter((_, j) => j !== i) }, t('field.act.materials'));
 
   const complete = async () => {
-    if (paid && amount > 0 && !prepaid && !payment) return;
+    if (!payReady) return;
     if (!(await confirmBox({ title: t('field.completeTitle'), body: t('field.completeBody', { amount: yuan(amount) }), ok: t('field.complete') }))) return;
     const patch = { status: 'completed' };
     if (paid && amount > 0 && !prepaid) patch.payment = payment;
+    if (patch.payment === 'paid_on_site') patch.pay_method = method;
     const files = photosAllowed && photos.length ? { 'photos+': photos } : {};
     const res = await s.run(patch, t('field.act.completed'), files);
     if (res) setPhotos([]);
@@ -136,9 +142,15 @@ export function WorkForm({ order: o, s, completeStep }) {
           <div class="choices" role="radiogroup">${['paid_on_site', 'unpaid'].map((c) => html`
             <label><input type="radio" name="payment" value=${c} checked=${payment === c} onChange=${() => setPayment(c)} />${label('work_payment', c)}</label>`)}</div>
           ${errs.payment && html`<small class="field-error">${errs.payment}</small>`}
-        </fieldset>`}
+        </fieldset>
+        ${payment === 'paid_on_site' && html`<fieldset><legend>${t('field.payMethod')} <b class="req">*</b></legend>
+          <div class="choices" role="radiogroup">${['cash', 'wechat', 'alipay'].map((c) => html`
+            <label><input type="radio" name="pay_method" value=${c} checked=${method === c} onChange=${() => setMethod(c)} />${label('method', c)}</label>`)}</div>
+          <small class="hint">${t('field.payReceipt')}</small>
+          ${errs.pay_method && html`<small class="field-error">${errs.pay_method}</small>`}
+        </fieldset>`}`}
     </div>
-    <button type="button" class="primary block big" disabled=${s.busy || (paid && amount > 0 && !prepaid && !payment)} onClick=${complete}>${t('field.complete')}</button>
+    <button type="button" class="primary block big" disabled=${s.busy || !payReady} onClick=${complete}>${t('field.complete')}</button>
   </div>`;
 }
 

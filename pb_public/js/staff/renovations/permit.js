@@ -3,7 +3,7 @@
 // its movements.
 import { html, useState } from '../../core/html.js';
 import { pb, fieldErrors } from '../../core/api.js';
-import { t, addMessages } from '../../core/i18n.js';
+import { t, addMessages, label } from '../../core/i18n.js';
 import { yuan, date, dateTime, parseYuan } from '../../core/format.js';
 import { stepsFrom } from '../../core/flows.js';
 import { Loading, ErrorBox, Field, useAction, toast, confirmBox } from '../../core/ui.js';
@@ -33,14 +33,17 @@ addMessages({
   'reno.feesNone': ['不收费', 'No fee'],
   'reno.paid': ['已缴', 'Paid'],
   'reno.unpaid': ['待缴', 'Due'],
-  'reno.feesFen': ['装修管理费、垃圾清运费（元）', 'Fees (yuan)'],
+  'reno.feesFen': ['装修管理费（元）', 'Management fee (yuan)'],
+  'reno.debrisFen': ['装修垃圾清运费（元，业户委托时）', 'Debris-removal fee (yuan, if the office removes it)'],
+  'reno.feesBilled': ['费用已开具账单，请到收费处缴纳', 'The fees are billed: they are paid at the cashier\'s'],
   'reno.depositFen': ['装修押金应收（元）', 'Deposit due (yuan)'],
   'reno.saveAmounts': ['保存金额', 'Save amounts'],
   'reno.amountsSaved': ['金额已保存', 'Amounts saved'],
-  'reno.markPaid': ['确认费用已缴', 'Mark the fees paid'],
-  'reno.markPaidConfirm': ['确认已收装修费用 {amount}？', 'Record {amount} of fees as paid?'],
-  'reno.markPaidBody': ['请先在收款台收款并开具收据。', 'Take the payment and issue a receipt first.'],
-  'reno.feesPaidDone': ['费用已登记为已缴', 'Fees recorded as paid'],
+  'reno.markPaid': ['收取装修费用', 'Take the fees'],
+  'reno.markPaidConfirm': ['收取装修费用 {amount}？', 'Take {amount} of fees?'],
+  'reno.markPaidBody': ['收款记入收款台账并开具收据（SK-），计入您今天的日结。', 'A payment with its receipt (SK-), in your cash close for today.'],
+  'reno.feesPaidDone': ['装修费用已收，收据 {serial}', 'Fees paid, receipt {serial}'],
+  'reno.payMethod': ['收款方式', 'Paid by'],
   'reno.depositDue': ['应收 {amount}', 'Due {amount}'],
   'reno.depositUnset': ['应收金额未核定', 'Amount not set'],
   'reno.depositHeld': ['已收 {amount}，余额 {balance}', 'Received {amount}, balance {balance}'],
@@ -69,6 +72,7 @@ addMessages({
   'reno.depositStatus.held': ['押金在押', 'Held'],
   'reno.depositStatus.settled': ['已结清', 'Settled'],
   'reno.movements': ['扣除与退还', 'Deductions and refunds'],
+  'reno.mv.receive': ['收取（收据）', 'Received (receipt)'],
   'reno.mv.deduct': ['扣除', 'Deducted'],
   'reno.mv.refund': ['退还', 'Refunded'],
   'reno.refundDue': ['押金退还日期', 'Refund due'],
@@ -81,7 +85,8 @@ export function PermitChecklist({ r, role, rel, onSaved, again }) {
   const passes = (data?.passes || []).filter((p) => !p.returned_at);
   const deposit = data?.deposit;
   const depositOk = !!deposit && deposit.status === 'held' && r.deposit_fen > 0 && deposit.balance_fen >= r.deposit_fen;
-  const feesOk = !(r.fees_fen > 0 && !r.fees_paid);
+  // The fees are bills (hooks/renovation_fees.go): billed, then paid at the cashier's.
+  const feesOk = r.fees_fen > 0 && r.fees_paid;
   const missing = [];
   if (!r.agreement_signed_at) missing.push(t('reno.need.agreement'));
   if (!feesOk) missing.push(t('reno.need.fees'));
@@ -97,10 +102,6 @@ export function PermitChecklist({ r, role, rel, onSaved, again }) {
   const recordAgreement = async () => {
     if (!(await confirmBox({ title: t('reno.agreementConfirm'), body: t('reno.agreementBody'), ok: t('reno.agreementRecord') }))) return;
     await update({ agreement_signed_at: new Date().toISOString() }, t('reno.agreementRecord'));
-  };
-  const markPaid = async () => {
-    if (!(await confirmBox({ title: t('reno.markPaidConfirm', { amount: yuan(r.fees_fen) }), body: t('reno.markPaidBody'), ok: t('reno.markPaid') }))) return;
-    await update({ fees_paid: true }, t('reno.feesPaidDone'));
   };
   const permit = stepsFrom('renovations', 'approved', [role]).find((s) => s.to === 'permitted');
   const issue = async () => {
@@ -120,11 +121,11 @@ export function PermitChecklist({ r, role, rel, onSaved, again }) {
           <span>${r.agreement_signed_at ? t('reno.agreementSigned', { when: dateTime(r.agreement_signed_at) }) : '—'}</span></div>
         ${desk && !r.agreement_signed_at && html`<button type="button" disabled=${act.busy} onClick=${recordAgreement}>${t('reno.agreementRecord')}</button>`}
       </li>
-      <li class=${feesOk ? (r.fees_fen > 0 ? 'ok' : 'todo soft') : 'todo'} data-testid="item-fees">
+      <li class=${feesOk ? 'ok' : 'todo'} data-testid="item-fees">
         <div class="what"><strong>${t('reno.item.fees')}</strong>
           <span>${r.fees_fen > 0 ? html`${yuan(r.fees_fen)} · <span class=${'chip ' + (r.fees_paid ? 's-paid' : 's-issued')}>${t(r.fees_paid ? 'reno.paid' : 'reno.unpaid')}</span>` : t('reno.feesNotSet')}</span></div>
-        ${(desk || role === 'cashier') && r.fees_fen > 0 && !r.fees_paid && html`<button type="button" disabled=${act.busy} onClick=${markPaid}>${t('reno.markPaid')}</button>`}
-        ${desk && html`<${AmountsForm} r=${r} onSaved=${onSaved} />`}
+        ${r.fees_fen > 0 && !r.fees_paid && (CASH.includes(role) ? html`<${CollectFees} r=${r} onSaved=${onSaved} />` : html`<p class="small muted">${t('reno.feesBilled')}</p>`)}
+        ${(desk || role === 'cashier') && html`<${AmountsForm} r=${r} onSaved=${onSaved} />`}
       </li>
       <li class=${depositOk ? 'ok' : 'todo'} data-testid="item-deposit">
         <div class="what"><strong>${t('reno.item.deposit')}</strong>
@@ -151,28 +152,65 @@ export function PermitChecklist({ r, role, rel, onSaved, again }) {
   </section>`;
 }
 
-/** AmountsForm: the desk sets the fees and the deposit due (yuan in, fen stored). */
+/** AmountsForm: the desk bills the fees (once each) and sets the deposit due (yuan in, fen stored). */
 function AmountsForm({ r, onSaved }) {
-  const [fees, setFees] = useState(fenToInput(r.fees_fen));
+  const [fees, setFees] = useState('');
+  const [debris, setDebris] = useState('');
   const [dep, setDep] = useState(fenToInput(r.deposit_fen));
   const [local, setLocal] = useState({});
   const act = useAction();
+  const billed = r.fees_fen > 0;
   const submit = async (e) => {
     e.preventDefault();
-    const body = { fees_fen: parseYuan(fees, 0), deposit_fen: parseYuan(dep, 0) };
-    const bad = Object.fromEntries(Object.entries(body).filter(([, v]) => Number.isNaN(v)).map(([k]) => [k, t('reno.badYuan')]));
+    const amounts = { fees_fen: parseYuan(fees, 0), debris_fen: parseYuan(debris, 0), deposit_fen: parseYuan(dep, 0) };
+    const bad = Object.fromEntries(Object.entries(amounts).filter(([, v]) => Number.isNaN(v)).map(([k]) => [k, t('reno.badYuan')]));
     setLocal(bad);
     if (Object.keys(bad).length) return;
-    const saved = await act.run(() => pb.collection('renovations').update(r.id, body));
-    if (saved) { toast(t('reno.amountsSaved')); onSaved(saved); }
+    const charges = [];
+    if (!billed && amounts.fees_fen > 0) charges.push({ charge: 'renovation_management', amount_fen: amounts.fees_fen });
+    if (!billed && amounts.debris_fen > 0) charges.push({ charge: 'debris_removal', amount_fen: amounts.debris_fen });
+    const saved = await act.run(async () => {
+      if (charges.length) await pb.send(`/api/wuye/renovations/${r.id}/fees`, { method: 'POST', body: { charges } });
+      if (amounts.deposit_fen !== (r.deposit_fen || 0) && DESK.includes(pb.authStore.record?.role)) {
+        return pb.collection('renovations').update(r.id, { deposit_fen: amounts.deposit_fen });
+      }
+      return pb.collection('renovations').getOne(r.id);
+    });
+    if (saved) { setFees(''); setDebris(''); toast(t('reno.amountsSaved')); onSaved(saved); }
   };
   const errs = { ...fieldErrors(act.error), ...local };
   return html`<form class="inline-form" onSubmit=${submit} data-testid="amounts-form">
-    <${Field} label=${t('reno.feesFen')} error=${errs.fees_fen}><input type="text" inputmode="decimal" name="fees_yuan" value=${fees} onInput=${(e) => setFees(e.target.value)} /><//>
+    ${!billed && html`<${Field} label=${t('reno.feesFen')} error=${errs.fees_fen || errs['charges.0.amount_fen']}><input type="text" inputmode="decimal" name="fees_yuan" value=${fees} onInput=${(e) => setFees(e.target.value)} /><//>
+    <${Field} label=${t('reno.debrisFen')} error=${errs.debris_fen}><input type="text" inputmode="decimal" name="debris_yuan" value=${debris} onInput=${(e) => setDebris(e.target.value)} /><//>`}
     <${Field} label=${t('reno.depositFen')} error=${errs.deposit_fen}><input type="text" inputmode="decimal" name="deposit_yuan" value=${dep} onInput=${(e) => setDep(e.target.value)} /><//>
     <button disabled=${act.busy}>${t('reno.saveAmounts')}</button>
     <${ErrorBox} error=${act.error} />
   </form>`;
+}
+
+/** CollectFees: the cashier takes the renovation's fee bills: a payment with its receipt. */
+function CollectFees({ r, onSaved }) {
+  const [method, setMethod] = useState('');
+  const act = useAction();
+  const take = async () => {
+    const bills = await pb.collection('bills').getFullList({ filter: pb.filter('renovation = {:r} && (status = "issued" || status = "partially_paid")', { r: r.id }) });
+    const owed = bills.reduce((n, b) => n + b.amount_fen - b.discount_fen + b.late_fee_fen - b.paid_fen, 0);
+    if (!owed) return;
+    if (!(await confirmBox({ title: t('reno.markPaidConfirm', { amount: yuan(owed) }), body: t('reno.markPaidBody'), ok: t('reno.markPaid') }))) return;
+    const p = await act.run(() => pb.collection('payments').create({
+      unit: r.unit, amount_fen: owed, method, bills: bills.map((b) => b.id), payer_name: r.expand?.applicant?.name || undefined,
+    }));
+    if (p) { toast(t('reno.feesPaidDone', { serial: p.serial })); onSaved(await pb.collection('renovations').getOne(r.id, { expand: 'applicant' })); }
+  };
+  return html`<div class="row" data-testid="collect-fees">
+    <label for="reno-pay-method">${t('reno.payMethod')}</label>
+    <select id="reno-pay-method" value=${method} onChange=${(e) => setMethod(e.target.value)}>
+      <option value="">—</option>
+      ${['cash', 'wechat', 'alipay', 'card', 'transfer'].map((c) => html`<option value=${c}>${label('method', c)}</option>`)}
+    </select>
+    <button type="button" disabled=${act.busy || !method} onClick=${take}>${t('reno.markPaid')}</button>
+    <${ErrorBox} error=${act.error} />
+  </div>`;
 }
 
 /** CollectDeposit: the cashier (or a supervisor or the director) takes the deposit into the ledger and links it. */
