@@ -128,7 +128,7 @@ func TestDepositRefundFlow(t *testing.T) {
 	restore()
 	code, body = testapp.Do(t, h, http.MethodPatch, url, `{"status":"approved"}`, "director@example.com")
 	expectBody(t, "approving inside the waiting period", code, body, 400, "才到退还日期")
-	restore = hooks.SetNow(func() time.Time { return later })
+	defer hooks.SetNow(func() time.Time { return later })()
 
 	// The director rejects one with a reason; it may be asked again.
 	code, body = testapp.Do(t, h, http.MethodPatch, url, `{"status":"rejected"}`, "director@example.com")
