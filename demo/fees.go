@@ -73,9 +73,11 @@ func (l *loader) fees() {
 			return
 		}
 	}
-	l.arrears()
+	// The online day first: it pays a household's oldest open bill, which
+	// must not be one of the bills the arrears replay takes up the ladder.
 	l.onlineDay(community)
 	l.serviceStatement(community)
+	l.arrears()
 	// Today's run of the arrears ladder: first notices for what is overdue,
 	// for the area managers to deliver (待送达).
 	if _, err := hooks.IssueReminders(l.app, clock.Now().In(workcal.Shanghai).Format(time.DateOnly)); err != nil {
