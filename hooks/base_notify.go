@@ -83,12 +83,22 @@ func registerNotifications(app core.App) {
 // complaint about the service center, the administration office and the
 // directors, who alone may read it ([003] 2.2.8).
 func notifyManagers(app core.App, subject *core.Record, kind, title string) error {
-	roles := "('supervisor','director')"
+	roles := []string{RoleSupervisor, RoleDirector}
 	if subject.Collection().Name == "complaints" && subject.GetBool("about_service_center") {
-		roles = "('admin_office','director')"
+		roles = []string{RoleAdminOffice, RoleDirector}
 	}
-	managers, err := app.FindAllRecords("staff",
-		dbx.NewExp("role IN "+roles+" AND active = TRUE AND EXISTS (SELECT 1 FROM json_each(communities) WHERE value = {:c})",
+	return notifyRoles(app, subject, kind, title, roles...)
+}
+
+// notifyRoles tells the active staff of subject's community who hold one of
+// roles, never the staff member the subject is about.
+func notifyRoles(app core.App, subject *core.Record, kind, title string, roles ...string) error {
+	in := make([]any, len(roles))
+	for i, r := range roles {
+		in[i] = r
+	}
+	managers, err := app.FindAllRecords("staff", dbx.In("role", in...),
+		dbx.NewExp("active = TRUE AND EXISTS (SELECT 1 FROM json_each(communities) WHERE value = {:c})",
 			dbx.Params{"c": subject.GetString("community")}))
 	if err != nil {
 		return fmt.Errorf("find managers: %w", err)

@@ -3,6 +3,7 @@ package hooks
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -36,6 +37,85 @@ func registerOnlineReconciliations(app core.App) {
 	app.OnRecordDelete("online_reconciliations").BindFunc(func(e *core.RecordEvent) error {
 		return badRequest(validation.Errors{"id": codedError("wuye_payment_final")})
 	})
+	// Each night the day before is checked against every provider's own
+	// statement, so a difference reaches the cashier the next morning
+	// without anyone having to remember to run it.
+	addJob(app, "wuye_online_reconcile", "30 2 * * *", jobStep{"reconcile yesterday's online takings", daily(ReconcileDayBefore)})
+}
+
+// ReconcileDayBefore checks, for every community and every provider that
+// gives a statement, the online takings of the office day before day
+// against the provider's statement, as the nightly job does. A community
+// and provider whose day was checked already (by this job or by a cashier)
+// is left alone, so a rerun adds nothing. It reports how many checks it
+// stored; a check with mismatches tells the cashiers, supervisors and
+// director (afterReconciliation).
+func ReconcileDayBefore(app core.App, day string) (int, error) {
+	d := civil(day)
+	if d.IsZero() {
+		return 0, fmt.Errorf("reconcile: bad day %q", day)
+	}
+	yesterday := d.AddDate(0, 0, -1).Format(time.DateOnly)
+	var communities []string
+	if err := app.DB().NewQuery(`SELECT id FROM communities ORDER BY id`).Column(&communities); err != nil {
+		return 0, err
+	}
+	names := make([]string, 0, len(Providers))
+	for name, p := range Providers {
+		if _, ok := p.(paygate.Statementer); ok {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
+	stored := 0
+	for _, c := range communities {
+		for _, p := range names {
+			done, err := exists(app, "online_reconciliations", dbx.HashExp{"community": c, "provider": p, "day": yesterday}, "")
+			if err != nil {
+				return stored, err
+			}
+			if done {
+				continue
+			}
+			saved, err := reconcileOnce(app, c, p, yesterday)
+			if err != nil {
+				return stored, fmt.Errorf("reconcile %s %s %s: %w", c, p, yesterday, err)
+			}
+			if saved {
+				stored++
+			}
+		}
+	}
+	return stored, nil
+}
+
+// reconcileOnce stores the check of community's day with provider unless
+// one is stored meanwhile (looked at again inside the write transaction),
+// and reports whether it stored it.
+func reconcileOnce(app core.App, community, provider, day string) (bool, error) {
+	col, err := app.FindCachedCollectionByNameOrId("online_reconciliations")
+	if err != nil {
+		return false, err
+	}
+	r := core.NewRecord(col)
+	r.Set("community", community)
+	r.Set("provider", provider)
+	r.Set("day", day)
+	if err := fillReconciliation(app, r, nil); err != nil {
+		return false, err
+	}
+	saved := false
+	err = app.RunInTransaction(func(tx core.App) error {
+		if done, err := exists(tx, "online_reconciliations", dbx.HashExp{"community": community, "provider": provider, "day": day}, ""); err != nil || done {
+			return err
+		}
+		if err := tx.Save(r); err != nil {
+			return err
+		}
+		saved = true
+		return afterReconciliation(tx, r, nil)
+	})
+	return saved && err == nil, err
 }
 
 // ReconcileOnline checks community's online takings with provider on day
@@ -103,41 +183,43 @@ func fillReconciliation(app core.App, r, actor *core.Record) error {
 	if err != nil {
 		return badRequest(validation.Errors{"day": codedError("wuye_date_invalid")})
 	}
+	params := dbx.Params{"c": r.GetString("community"), "p": provider.Name(), "from": from, "to": to}
+	const settled = `FROM online_orders WHERE community = {:c} AND provider = {:p} AND status = 'paid' AND paid_at >= {:from} AND paid_at < {:to}`
+	ours := []paygate.StatementLine{}
 	var rows []struct {
 		TradeNo   string `db:"trade_no"`
 		TxnID     string `db:"provider_txn_id"`
 		AmountFen int64  `db:"amount_fen"`
 	}
-	if err := app.DB().NewQuery(`SELECT trade_no, provider_txn_id, amount_fen
-		FROM online_orders WHERE community = {:c} AND provider = {:p} AND status = 'paid' AND paid_at >= {:from} AND paid_at < {:to}
-		ORDER BY trade_no`).Bind(dbx.Params{"c": r.GetString("community"), "p": provider.Name(), "from": from, "to": to}).All(&rows); err != nil {
+	if err := app.DB().NewQuery(`SELECT trade_no, provider_txn_id, amount_fen ` + settled + ` ORDER BY trade_no`).Bind(params).All(&rows); err != nil {
 		return err
 	}
-	ours := []paygate.StatementLine{}
 	for _, o := range rows {
 		ours = append(ours, paygate.StatementLine{TradeNo: o.TradeNo, ProviderTxnID: o.TxnID, AmountFen: o.AmountFen})
 	}
 	// A provider's statement covers the merchant account, every community:
 	// lines of another community's orders are not this community's.
-	var others []string
-	if err := app.DB().NewQuery(`SELECT trade_no FROM online_orders WHERE community != {:c}`).
-		Bind(dbx.Params{"c": r.GetString("community")}).Column(&others); err != nil {
+	raw, _ := json.Marshal(theirs)
+	params["s"] = string(raw)
+	var elsewhere []string
+	if err := app.DB().NewQuery(`SELECT DISTINCT trade_no FROM online_orders WHERE community != {:c}
+		AND trade_no IN (SELECT json_extract(value, '$.trade_no') FROM json_each({:s}))`).Bind(params).Column(&elsewhere); err != nil {
 		return err
 	}
-	elsewhere := map[string]bool{}
-	for _, t := range others {
-		elsewhere[t] = true
+	mine := slices.DeleteFunc(theirs, func(l paygate.StatementLine) bool { return slices.Contains(elsewhere, l.TradeNo) })
+	raw, _ = json.Marshal(mine)
+	params["s"] = string(raw)
+	var sums struct {
+		OursFen   int64 `db:"ours_fen"`
+		TheirsFen int64 `db:"theirs_fen"`
 	}
-	mine := []paygate.StatementLine{}
-	var theirsFen, oursFen int64
-	for _, l := range theirs {
-		if !elsewhere[l.TradeNo] {
-			mine = append(mine, l)
-			theirsFen = addFen(theirsFen, l.AmountFen)
-		}
+	if err := app.DB().NewQuery(`SELECT (SELECT ` + fenTotal("amount_fen") + ` ` + settled + `) AS ours_fen,
+		(SELECT ` + fenTotal("json_extract(value, '$.amount_fen')") + ` FROM json_each({:s})) AS theirs_fen`).Bind(params).One(&sums); err != nil {
+		return err
 	}
-	for _, l := range ours {
-		oursFen = addFen(oursFen, l.AmountFen)
+	oursFen, theirsFen := sums.OursFen, sums.TheirsFen
+	if mine == nil {
+		mine = []paygate.StatementLine{}
 	}
 	mismatches := paygate.Reconcile(ours, mine)
 	r.Set("statement", mine)
@@ -156,7 +238,8 @@ func fillReconciliation(app core.App, r, actor *core.Record) error {
 }
 
 // afterReconciliation records the check and, when it found mismatches,
-// tells the supervisors and the director.
+// tells the community's cashiers (who look into them), supervisors and
+// director.
 func afterReconciliation(tx core.App, r, actor *core.Record) error {
 	note := fmt.Sprintf("%s %s 订单 %d 笔 %s，对账单 %d 笔 %s，差异 %d 笔", r.GetString("day"), r.GetString("provider"),
 		r.GetInt("orders"), money.Yuan(int64(r.GetInt("orders_fen"))), r.GetInt("statement_lines"),
@@ -165,7 +248,7 @@ func afterReconciliation(tx core.App, r, actor *core.Record) error {
 		return err
 	}
 	if r.GetString("status") == "mismatched" {
-		return notifyManagers(tx, r, "online_reconciliation_mismatch", "线上收款对账有差异："+note)
+		return notifyRoles(tx, r, "online_reconciliation_mismatch", "线上收款对账有差异："+note, RoleCashier, RoleSupervisor, RoleDirector)
 	}
 	return nil
 }

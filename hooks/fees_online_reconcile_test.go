@@ -3,8 +3,12 @@ package hooks_test
 import (
 	"encoding/json"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/tools/types"
 
 	"wuye/hooks"
 	"wuye/internal/testapp"
@@ -72,5 +76,84 @@ func TestOnlineTakingsReconcileWithTheStatement(t *testing.T) {
 	}
 	if n, _ := app.CountRecords("notifications", nil); n == 0 {
 		t.Fatal("no one was told of the mismatches")
+	}
+}
+
+// Each night the day before is checked against each provider's statement
+// (the online side of the daily close, [000] 收费员 4.2.1.7): a day with a
+// difference reaches the community's cashiers, supervisors and director the
+// next morning, and a second run of the job for the same community and day
+// (a restart, a retry) stores nothing and tells no one again.
+func TestNightlyReconciliationOfTheDayBefore(t *testing.T) {
+	app := testapp.New(t)
+	h := testapp.Handler(t, app)
+	ch := testapp.ID(t, "community:CH")
+	today := clock.Now().In(workcal.Shanghai).Format(time.DateOnly)
+	code, body := testapp.Do(t, h, http.MethodPost, "/api/wuye/pay/alipay", `{"unit":"`+testapp.ID(t, "unit:1-101")+`"}`, "owner1@example.com")
+	expectBody(t, "owner1 pays online", code, body, 200)
+	var started struct {
+		Order struct {
+			TradeNo string `json:"trade_no"`
+		} `json:"order"`
+	}
+	if err := json.Unmarshal([]byte(body), &started); err != nil {
+		t.Fatal(err)
+	}
+	// Settled on Wuye's side but never on the provider's statement.
+	if _, err := app.DB().NewQuery(`UPDATE online_orders SET status = 'paid', paid_at = {:at} WHERE trade_no = {:t}`).
+		Bind(dbx.Params{"at": clock.Now().UTC().Format(types.DefaultDateLayout), "t": started.Order.TradeNo}).Execute(); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := app.CountRecords("online_reconciliations")
+	tomorrow := clock.Now().Add(24 * time.Hour)
+	defer hooks.SetNow(func() time.Time { return tomorrow })()
+
+	n, err := hooks.ReconcileDayBefore(app, tomorrow.In(workcal.Shanghai).Format(time.DateOnly))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n == 0 {
+		t.Fatal("the nightly job checked nothing")
+	}
+	checks, err := app.FindRecordsByFilter("online_reconciliations", "community = {:c} && provider = 'alipay' && day = {:d}", "", 0, 0,
+		dbx.Params{"c": ch, "d": today})
+	if err != nil || len(checks) != 1 {
+		t.Fatalf("alipay checks of %s: %d (%v), want 1", today, len(checks), err)
+	}
+	c := checks[0]
+	if c.GetString("status") != "mismatched" || !strings.Contains(c.GetString("lines"), `"kind":"missing_in_statement","trade_no":"`+started.Order.TradeNo+`"`) {
+		t.Fatalf("the check: %s %s", c.GetString("status"), c.GetString("lines"))
+	}
+	// The demo's cashier checked wechat for the day already: left alone.
+	if wechat, _ := app.CountRecords("online_reconciliations", dbx.HashExp{"community": ch, "provider": "wechat", "day": today}); wechat != 1 {
+		t.Fatalf("wechat checks of %s: %d, want the demo's one", today, wechat)
+	}
+	told := func(email string) int64 {
+		s, err := app.FindAuthRecordByEmail("staff", email)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, _ := app.CountRecords("notifications", dbx.HashExp{"recipient_staff": s.Id, "kind": "online_reconciliation_mismatch", "subject_id": c.Id})
+		return n
+	}
+	for _, who := range []string{"cashier@example.com", "supervisor@example.com", "director@example.com"} {
+		if told(who) != 1 {
+			t.Errorf("%s was told %d times of the mismatch, want once", who, told(who))
+		}
+	}
+	if told("frontdesk@example.com") != 0 {
+		t.Error("the front desk was told of the online takings")
+	}
+	after, _ := app.CountRecords("online_reconciliations")
+
+	// Run again: nothing new, no one told twice.
+	if n, err := hooks.ReconcileDayBefore(app, tomorrow.In(workcal.Shanghai).Format(time.DateOnly)); err != nil || n != 0 {
+		t.Fatalf("a second run stored %d checks (%v)", n, err)
+	}
+	if again, _ := app.CountRecords("online_reconciliations"); again != after || after <= before {
+		t.Fatalf("checks %d → %d → %d", before, after, again)
+	}
+	if told("cashier@example.com") != 1 {
+		t.Error("the cashier was told twice")
 	}
 }
