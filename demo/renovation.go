@@ -54,6 +54,10 @@ func (l *loader) renovations() {
 			step{desk, "refund_requested"}, step{dir, "refund_approved"}, step{cashier, "refund_paid"})},
 		{unit: "", steps: append(toApproved, step{desk, "permitted"}, step{"", "completion_requested"}, step{eng, "accepted"},
 			step{desk, "refund_requested"}, step{dir, "refund_approved"})},
+		// And one the desk has taken, waiting for the director's approval
+		// ([004] 4.3: 主任负责审批押金清退).
+		{unit: "", steps: append(toApproved, step{desk, "permitted"}, step{"", "completion_requested"}, step{eng, "accepted"},
+			step{desk, "refund_requested"})},
 	} {
 		if i >= len(flats) {
 			l.err = fmt.Errorf("demo renovations: only %d occupied flats", len(flats))

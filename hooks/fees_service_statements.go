@@ -178,9 +178,24 @@ func registerServiceStatements(app core.App) {
 		return badRequest(validation.Errors{"id": codedError("wuye_payment_final")})
 	})
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
-		se.Router.GET("/api/wuye/service-statements/{id}/print", printServiceStatement).Bind(apis.RequireAuth())
+		se.Router.GET("/api/wuye/service-statements/{id}/print", printServiceStatement).BindFunc(byFileToken).Bind(apis.RequireAuth())
 		return se.Next()
 	})
+}
+
+// byFileToken signs in a request that carries no Authorization header by
+// its ?token= file token (POST /api/files/token, a few minutes' life), as
+// PocketBase's protected files do: the workspace opens the printable page
+// in a tab of its own, which sends no header.
+func byFileToken(e *core.RequestEvent) error {
+	if e.Auth == nil {
+		if tok := e.Request.URL.Query().Get("token"); tok != "" {
+			if r, err := e.App.FindAuthRecordByToken(tok, core.TokenTypeFile); err == nil {
+				e.Auth = r
+			}
+		}
+	}
+	return e.Next()
 }
 
 // planServiceStatement: the cashier signs first (the lines drawn again as

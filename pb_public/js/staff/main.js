@@ -29,7 +29,9 @@ import { Dashboard } from './dashboard/board.js';
 import { MonthlyReport } from './dashboard/report.js';
 import { Settings } from './settings.js';
 import { ServiceLevels } from './service_levels.js';
-import { PrintReminders, PrintReceipt, PrintRefund } from './print.js';
+import { PrintReminders, PrintReceipt, PrintRefund, PrintDepositReceipt } from './print.js';
+import { ServiceStatements } from './cashier/statements.js';
+import { OnlineChecks } from './cashier/reconcile.js';
 import { PrintWorkOrder } from './print_orders.js';
 import { PrintRectification } from './print_forms.js';
 import { CalendarScreen, CalendarBanner } from './calendar.js';
@@ -55,6 +57,8 @@ addMessages({
   'menu.cashier': ['收款', 'Payments'],
   'menu.billing': ['计费', 'Billing'],
   'menu.cashClose': ['日结', 'Cash close'],
+  'menu.statements': ['特约服务对账', 'Paid-service statement'],
+  'menu.onlineChecks': ['线上对账', 'Online check'],
   'menu.dashboard': ['看板', 'Dashboard'],
   'menu.report': ['月报', 'Monthly report'],
   'menu.settings': ['小区设置', 'Settings'],
@@ -84,6 +88,8 @@ const routes = [
   ['/cashier', Cashier, CASH, 'menu.cashier'],
   ['/billing', Billing, CASH, 'menu.billing'],
   ['/cash-close', CashClose, CASH, 'menu.cashClose'],
+  ['/service-statements', ServiceStatements, [...CASH, 'front_desk'], 'menu.statements'],
+  ['/online-checks', OnlineChecks, CASH, 'menu.onlineChecks'],
   ['/dashboard', Dashboard, ['supervisor', 'director'], 'menu.dashboard'],
   ['/report', MonthlyReport, ['supervisor', 'director'], 'menu.report'],
   ['/settings', Settings, ['supervisor', 'director'], 'menu.settings'],
@@ -94,6 +100,7 @@ const routes = [
   ['/print/rectification/:id', PrintRectification, null, null],
   ['/print/receipt/:id', PrintReceipt, null, null],
   ['/print/refund/:id', PrintRefund, null, null],
+  ['/print/deposit-receipt/:id', PrintDepositReceipt, null, null],
 ];
 
 /** HOME is where each role lands after signing in. */
@@ -115,6 +122,8 @@ function staffLink(me, col, id) {
     case 'patrol_tasks': case 'vacancy_patrols': case 'arrears_visits': return '/rounds';
     case 'key_loans': case 'keys': return '/keys';
     case 'sla_policies': return '/service-levels';
+    case 'service_statements': return '/service-statements?id=' + id;
+    case 'online_reconciliations': return '/online-checks';
     case 'bills': case 'reminders': return me.role === 'area_manager' ? '/rounds' : '/cashier';
     default: return '';
   }

@@ -196,6 +196,59 @@ export function PrintRefund({ params }) {
     </article>`;
 }
 
+// --- the deposit receipt (押金收据, YJ-) ------------------------------------------
+
+addMessages({
+  'prt.dep.title': ['押金收据', 'Deposit receipt'],
+  'prt.dep.titleOut': ['押金退还凭证', 'Deposit repayment voucher'],
+  'prt.dep.at': ['时间', 'Date'],
+  'prt.dep.holder': ['交款人', 'Paid by'],
+  'prt.dep.source': ['事由', 'For'],
+  'prt.dep.kind.renovation': ['装修押金', 'Renovation deposit'],
+  'prt.dep.reason': ['说明', 'Reason'],
+  'prt.dep.balance': ['押金余额', 'Deposit balance'],
+  'prt.dep.keep': ['押金凭本收据退还，请妥善保管', 'The deposit is returned against this receipt: keep it safe'],
+});
+
+export function PrintDepositReceipt({ params }) {
+  const rec = useAsync(() => pb.send(`/api/wuye/deposit-receipts/${encodeURIComponent(params.id)}`, { method: 'GET' }), [params.id]);
+  useTitle(rec.data ? `${t('prt.dep.title')} ${rec.data.serial}` : '');
+  if (rec.loading && !rec.data) return html`<${Loading} />`;
+  if (rec.error) return html`<${PrintBar} back="/renovations" /><${ErrorBox} error=${rec.error} retry=${rec.reload} />`;
+  const r = rec.data;
+  const taken = r.kind === 'receive';
+  const kind = r.deposit_kind === 'renovation' ? t('prt.dep.kind.renovation') : r.deposit_kind;
+  return html`
+    <${PrintBar} back="/renovations" />
+    <article class="prt-sheet prt-receipt" aria-labelledby="dep-title" data-testid="deposit-receipt">
+      <header class="prt-receipt-head">
+        <h1 id="dep-title">${taken ? t('prt.dep.title') : t('prt.dep.titleOut')}</h1>
+        <div class="row between">
+          <span>${t('prt.receipt.payee')}${t('prt.colon')}<b>${r.payee}</b></span>
+          <span class="prt-serial">${t('prt.receipt.no')} <b data-testid="serial">${r.serial}</b></span>
+        </div>
+      </header>
+      <table class="prt-table prt-meta">
+        <tbody>
+          <tr><th>${t('prt.dep.at')}</th><td>${r.at}</td><th>${t('prt.receipt.method')}</th><td>${label('method', r.method)}</td></tr>
+          <tr><th>${t('prt.receipt.unit')}</th><td>${r.unit}</td><th>${t('prt.dep.holder')}</th><td>${r.holder_name}</td></tr>
+          <tr><th>${t('prt.dep.source')}</th><td>${kind} ${r.source}</td><th>${t('prt.dep.balance')}</th><td class="num">${yuan(r.balance_fen)}</td></tr>
+          ${r.reason && html`<tr><th>${t('prt.dep.reason')}</th><td colspan="3">${r.reason}</td></tr>`}
+        </tbody>
+        <tfoot>
+          <tr><th>${t('prt.receipt.figures')}</th><td colspan="3" class="num" data-testid="amount">${r.amount}</td></tr>
+          <tr><th>${t('prt.receipt.capitals')}</th><td colspan="3" class="capitals" data-testid="amount-capitals">${r.amount_capitals}</td></tr>
+        </tfoot>
+      </table>
+      <footer class="prt-sign">
+        <span>${t('prt.receipt.issuer')}${t('prt.colon')}<b>${r.issuer}</b></span>
+        <span>${t('prt.receipt.payerSign')}${t('prt.colon')}<i class="line"></i></span>
+        <span>${t('prt.receipt.stamp')}${t('prt.colon')}<i class="line"></i></span>
+      </footer>
+      ${taken && html`<p class="prt-foot-note">${t('prt.dep.keep')}</p>`}
+    </article>`;
+}
+
 // --- payment reminders, one page per unit -----------------------------------------------
 
 const STAGES = ['1', '2', '3', 'escalated'];

@@ -72,6 +72,7 @@ addMessages({
   'reno.depositStatus.held': ['押金在押', 'Held'],
   'reno.depositStatus.settled': ['已结清', 'Settled'],
   'reno.movements': ['扣除与退还', 'Deductions and refunds'],
+  'reno.mvReceipt': ['收据 {serial}', 'Receipt {serial}'],
   'reno.mv.receive': ['收取（收据）', 'Received (receipt)'],
   'reno.mv.deduct': ['扣除', 'Deducted'],
   'reno.mv.refund': ['退还', 'Refunded'],
@@ -277,7 +278,8 @@ export function DepositCard({ r, rel }) {
       </dl>
       ${movements.length > 0 && html`<h3>${t('reno.movements')}</h3>
         <ul class="list">${movements.map((m) => html`<li key=${m.id}><div class="item"><div class="main">
-          <div class="t">${t('reno.mv.' + m.kind)} ${yuan(m.amount_fen)}</div><div class="sub">${dateTime(m.created)}${m.expand?.by ? ' · ' + m.expand.by.name : ''} · ${m.reason}</div></div></div></li>`)}</ul>`}`}
+          <div class="t">${t('reno.mv.' + m.kind)} ${yuan(m.amount_fen)}</div><div class="sub">${dateTime(m.created)}${m.expand?.by ? ' · ' + m.expand.by.name : ''}${m.reason ? ' · ' + m.reason : ''}</div></div>
+          ${m.serial && html`<a class="button" data-testid="deposit-receipt-link" href=${'#/print/deposit-receipt/' + m.id}>${t('reno.mvReceipt', { serial: m.serial })}</a>`}</div></li>`)}</ul>`}`}
     <dl class="kv">
       <dt>${t('reno.refundDue')}</dt><dd data-testid="refund-due">${r.deposit_refund_due ? html`<strong>${date(r.deposit_refund_due)}</strong>` : html`<span class="muted">${t('reno.refundRule')}</span>`}</dd>
       ${r.refunded_fen > 0 && html`<dt>${t('reno.refunded')}</dt><dd class="money">${yuan(r.refunded_fen)}</dd>`}
