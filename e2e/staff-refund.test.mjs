@@ -75,3 +75,39 @@ test('a renovation accepted today waits its period: the desk sees the date, not 
   assert.equal(await page.getByRole('button', { name: '受理退押金申请' }).count(), 0);
   await page.close();
 });
+
+test('the director approves a requested refund from the workspace; the cashier then pays it', async () => {
+  // The demo holds one refund the desk took after the waiting period, for
+  // the director to approve ([004] 4.3: 主任负责审批押金清退).
+  const director = await api(server.url, 'director@example.com');
+  const refund = await director.collection('deposit_refunds').getFirstListItem('status = "requested"');
+  const amount = `¥${Math.floor(refund.amount_fen / 100).toLocaleString('en-US')}.${String(refund.amount_fen % 100).padStart(2, '0')}`;
+
+  const page = await newPage(browser, DESKTOP);
+  await signIn(page, server.url, 'director@example.com', '/staff/');
+  await page.waitForURL(/#\/dashboard$/);
+  await page.goto(`${server.url}/staff/#/renovations/${refund.renovation}`);
+  const card = page.getByTestId('deposit-refund');
+  await card.getByTestId('refund-status').filter({ hasText: '待主任审批' }).waitFor();
+  await card.getByTestId('refund-steps').getByRole('button', { name: '批准退还押金' }).click();
+  await confirm(page, '批准退还押金');
+  await card.getByTestId('refund-steps').getByRole('button', { name: '批准退还押金' }).waitFor({ state: 'detached', ...LIVE });
+  const approved = await director.collection('deposit_refunds').getOne(refund.id);
+  assert.equal(approved.status, 'approved');
+  assert.ok(approved.decided_at, 'the decision is stamped');
+  assert.deepEqual(page.scriptErrors, []);
+  await page.close();
+
+  // At the cashier's desk it is now one to pay.
+  const cashierPage = await newPage(browser, DESKTOP);
+  await signIn(cashierPage, server.url, 'cashier@example.com', '/staff/');
+  await cashierPage.waitForURL(/#\/cashier$/);
+  const line = cashierPage.getByTestId('refunds-to-pay').getByTestId('refund-to-pay').filter({ hasText: refund.serial });
+  await line.waitFor(LIVE);
+  await line.locator('select[name="refund_method"]').selectOption('cash');
+  await line.getByRole('button', { name: `退款 ${amount}` }).click();
+  await confirm(cashierPage, `退款 ${amount}`);
+  await line.waitFor({ state: 'detached', ...LIVE });
+  assert.equal((await director.collection('deposit_refunds').getOne(refund.id)).status, 'paid');
+  await cashierPage.close();
+});

@@ -554,7 +554,8 @@ func FlagOverdueComplaints(app core.App, at time.Time) (int, error) {
 				if err := RecordEvent(tx, Event{Subject: c, Action: "overdue_" + k}); err != nil {
 					return false, err
 				}
-				title := fmt.Sprintf("投诉 %s 超时未%s，已升级给主管", c.GetString("serial"), map[string]string{"first_response": "首次回应", "reply": "答复", "solution": "提供解决方案"}[k])
+				title := fmt.Sprintf("投诉 %s 超时未%s，%s", c.GetString("serial"),
+					map[string]string{"first_response": "首次回应", "reply": "答复", "solution": "提供解决方案"}[k], escalatedTo(c))
 				if err := notifyManagers(tx, c, "complaint_overdue", title); err != nil {
 					return false, err
 				}
@@ -564,6 +565,17 @@ func FlagOverdueComplaints(app core.App, at time.Time) (int, error) {
 		return err
 	})
 	return flagged, err
+}
+
+// escalatedTo says who an overdue complaint went up to, as notifyManagers
+// sends it: a complaint about the service center to the administration
+// office and the director ([003] 2.2.8), any other to the service center's
+// supervisor and the director.
+func escalatedTo(c *core.Record) string {
+	if c.GetBool("about_service_center") {
+		return "已报行政人事部和管理处主任"
+	}
+	return "已报客服主管和管理处主任"
 }
 
 // overdue reports whether a stored deadline (empty: none) has passed at

@@ -350,3 +350,44 @@ func TestHotComplaintDetection(t *testing.T) {
 		t.Fatal("five complaints did not make a hot one at threshold 5")
 	}
 }
+
+// An overdue complaint's notice says whom it went up to, as it was sent:
+// a complaint about the service center goes to the administration office
+// (行政人事部, [003] 2.2.8) and the director, not to the service center's
+// supervisor; any other to the supervisor and the director.
+func TestOverdueNoticeNamesWhoItWentTo(t *testing.T) {
+	app := testapp.New(t)
+	filed := time.Date(2025, 9, 30, 10, 0, 0, 0, workcal.Shanghai)
+	restore := hooks.SetNow(func() time.Time { return filed })
+	owner := residentRec(t, app, "owner1@example.com")
+	about := fileComplaint(t, app, owner, "1-101", "other", nil)
+	plain := fileComplaint(t, app, owner, "1-101", "other", nil)
+	restore()
+	if _, err := app.DB().NewQuery("UPDATE complaints SET about_service_center = TRUE WHERE id = {:id}").Bind(dbx.Params{"id": about.Id}).Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := hooks.FlagOverdueComplaints(app, time.Date(2025, 10, 1, 10, 1, 0, 0, workcal.Shanghai)); err != nil {
+		t.Fatal(err)
+	}
+	titles := func(c *core.Record, email string) []string {
+		s, err := app.FindAuthRecordByEmail("staff", email)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		ns, _ := app.FindAllRecords("notifications", dbx.HashExp{"kind": "complaint_overdue", "subject_id": c.Id, "recipient_staff": s.Id})
+		for _, n := range ns {
+			out = append(out, n.GetString("title"))
+		}
+		return out
+	}
+	if got := titles(about, "hr@example.com"); len(got) != 1 || !strings.Contains(got[0], "已报行政人事部") || strings.Contains(got[0], "主管") {
+		t.Errorf("the administration office was told %q", got)
+	}
+	if got := titles(about, "supervisor@example.com"); len(got) != 0 {
+		t.Errorf("the supervisor was told of a complaint about the service center: %q", got)
+	}
+	if got := titles(plain, "supervisor@example.com"); len(got) != 1 || !strings.Contains(got[0], "已报客服主管") {
+		t.Errorf("the supervisor was told %q", got)
+	}
+}
