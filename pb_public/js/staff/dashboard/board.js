@@ -30,7 +30,7 @@ addMessages({
   'kpi.complaintSatisfaction': ['投诉回访满意度', 'Complaint revisit satisfaction'],
   'kpi.validRate': ['投诉有效率', 'Valid complaints'],
   'kpi.problemSolving': ['问题解决率', 'Problems solved'],
-  'kpi.problemSolvingDetail': ['已答复且未重开 {n} / 有效 {d}', '{n} answered and not reopened of {d} valid'],
+  'kpi.problemSolvingDetail': ['业主问题已解决 {n} / {d}（有效投诉与报修、有偿服务）', "{n} of {d} owners' problems solved (valid complaints, repair and service requests)"],
   'kpi.annualSatisfaction': ['年度业主满意度', 'Annual owner satisfaction'],
   'kpi.noSurvey': ['暂无调查', 'no survey yet'],
   'kpi.surveyOnly': ['来自定期满意度调查，不取投诉回访', 'From the satisfaction surveys, not from complaint revisits'],
@@ -79,7 +79,7 @@ function Tiles({ dash, complaints: c, orders: w, fees, range }) {
     { id: 'complaint-on-time', title: t('kpi.complaintOnTime'), value: c.on_time_rate, shown: pct(c.on_time_rate), target: c.targets.on_time_rate,
       detail: of(c.totals.reply_on_time, c.totals.reply_due) },
     { id: 'problem-solving', title: t('kpi.problemSolving'), value: c.problem_solving_rate, shown: pct(c.problem_solving_rate),
-      target: c.targets.problem_solving_rate, detail: t('kpi.problemSolvingDetail', { n: c.totals.solved, d: c.valid }) },
+      target: c.targets.problem_solving_rate, detail: t('kpi.problemSolvingDetail', { n: c.totals.solved + (c.requests?.solved || 0), d: c.valid + (c.requests?.received || 0) }) },
     { id: 'complaint-satisfaction', title: t('kpi.complaintSatisfaction'), value: c.satisfaction_rate, shown: pct(c.satisfaction_rate),
       target: c.targets.satisfaction_rate, detail: of(c.totals.satisfied + c.totals.basic, c.totals.revisited) },
     // [002] 三 3.4: the year's satisfaction comes from surveys; none are held yet.
