@@ -102,14 +102,16 @@ func orderPaid(app core.App, id string) (bool, error) {
 // transaction tx: its bill (made now when the order has none) paid in full
 // by a payment received by actor, by the order's method.
 func takeOrderPayment(tx core.App, o, actor *core.Record) error {
-	bill, err := tx.FindFirstRecordByData("bills", "work_order", o.Id)
+	// The order's bill still standing: a voided one (a statement line
+	// withdrawn) is not paid, and a new one is made in its place.
+	bill, err := tx.FindFirstRecordByFilter("bills", "work_order = {:o} && status != 'void'", dbx.Params{"o": o.Id})
 	if err != nil {
 		if bill, err = newServiceBill(tx, o); err != nil {
 			return err
 		}
 	}
 	left := outstanding(bill)
-	if bill.GetString("status") == "void" || left <= 0 {
+	if left <= 0 {
 		return badRequest(validation.Errors{"payment": codedError("wuye_order_already_paid")})
 	}
 	col, err := tx.FindCachedCollectionByNameOrId("payments")

@@ -153,3 +153,46 @@ func TestPrepaidServiceNeedsAPaymentRecord(t *testing.T) {
 	code, body = do(http.MethodPatch, "/api/collections/work_orders/records/"+unpaid, dispatch, "frontdesk@example.com")
 	expectBody(t, "now it goes out", code, body, 200, `"status":"dispatched"`)
 }
+
+// A paid service whose earlier bill was voided (withdrawn from a statement)
+// is still paid on the spot ([000] 前台 4.6.1.1 办理即收费): the payment
+// takes a new bill, not the void one, which stays void.
+func TestOnSitePaymentPassesAVoidBill(t *testing.T) {
+	app := testapp.New(t)
+	h := testapp.Handler(t, app)
+	desk, tech := staffRec(t, app, "frontdesk@example.com"), staffRec(t, app, "tech1@example.com")
+	o := fileOrder(t, app, residentRec(t, app, "owner1@example.com"), "1-101", "DQ01", nil)
+	for _, s := range []struct {
+		who *core.Record
+		to  string
+		f   map[string]any
+	}{{desk, "dispatched", map[string]any{"dispatch_mode": "assign", "technician": tech.Id}}, {tech, "accepted", nil}, {tech, "on_site", nil}, {tech, "in_progress", nil}} {
+		if _, err := hooks.AdvanceWorkOrder(app, o.Id, s.who, s.to, s.f); err != nil {
+			t.Fatalf("→ %s: %v", s.to, err)
+		}
+	}
+	col, _ := app.FindCollectionByNameOrId("bills")
+	void := core.NewRecord(col)
+	day := clock.Now().In(workcal.Shanghai).Format(time.DateOnly)
+	for k, v := range map[string]any{"community": o.GetString("community"), "unit": o.GetString("unit"), "work_order": o.Id,
+		"source": o.GetString("serial"), "period": day[:7], "period_start": day, "period_end": day, "due_on": day,
+		"amount_fen": 2000, "status": "issued"} {
+		void.Set(k, v)
+	}
+	if err := app.Save(void); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := app.DB().NewQuery("UPDATE bills SET status = 'void' WHERE id = {:id}").Bind(dbx.Params{"id": void.Id}).Execute(); err != nil {
+		t.Fatal(err)
+	}
+	code, body := testapp.Do(t, h, http.MethodPatch, "/api/collections/work_orders/records/"+o.Id,
+		`{"status":"completed","payment":"paid_on_site","pay_method":"cash"}`, "tech1@example.com")
+	expectBody(t, "paid on site past a void bill", code, body, 200, `"payment":"paid_on_site"`)
+	paid, err := app.FindFirstRecordByFilter("bills", "work_order = {:o} && status = 'paid'", dbx.Params{"o": o.Id})
+	if err != nil || paid.Id == void.Id {
+		t.Fatalf("the paid bill: %v %v", paid, err)
+	}
+	if v, _ := app.FindRecordById("bills", void.Id); v.GetString("status") != "void" {
+		t.Fatalf("the void bill became %s", v.GetString("status"))
+	}
+}

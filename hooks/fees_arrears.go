@@ -2,7 +2,6 @@ package hooks
 
 import (
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -64,33 +63,33 @@ func billOpen(b *core.Record) bool {
 // still open (not yet made, or nobody was home) holds the bill where it is.
 // It runs in the daily job's transaction (IssueReminders).
 func advanceVisits(tx core.App, day string) (int, error) {
-	bills, err := tx.FindAllRecords("bills",
-		dbx.HashExp{"status": []any{"issued", "partially_paid"}, "reminder_stage": "escalated"})
-	if err != nil || len(bills) == 0 {
-		return 0, err
+	// Each escalated open bill with its latest step (none yet, or one whose
+	// outcome is recorded, its deadline passed, with a step after it).
+	var due []struct {
+		Bill  string `db:"bill"`
+		Visit string `db:"visit"`
 	}
-	ids := make([]any, len(bills))
-	for i, b := range bills {
-		ids[i] = b.Id
-	}
-	visits, err := tx.FindAllRecords("arrears_visits", dbx.In("bill", ids...))
+	err := tx.DB().NewQuery(`
+		SELECT b.id AS bill, COALESCE(v.id, '') AS visit
+		FROM bills b
+		LEFT JOIN arrears_visits v ON v.id = (SELECT x.id FROM arrears_visits x WHERE x.bill = b.id
+			ORDER BY CASE x.step WHEN 'area_manager' THEN 1 WHEN 'supervisor' THEN 2 WHEN 'director' THEN 3 ELSE 0 END DESC, x.created DESC LIMIT 1)
+		WHERE b.status IN ('issued', 'partially_paid') AND b.reminder_stage = 'escalated'
+			AND (v.id IS NULL OR (v.status = 'recorded' AND v.deadline != '' AND v.deadline < {:day} AND v.step IN ('area_manager', 'supervisor')))
+		ORDER BY b.id`).Bind(dbx.Params{"day": day}).All(&due)
 	if err != nil {
 		return 0, err
 	}
-	last := map[string]*core.Record{} // the bill's latest step
-	for _, v := range visits {
-		if l := last[v.GetString("bill")]; l == nil ||
-			slices.Index(arrearsSteps, v.GetString("step")) > slices.Index(arrearsSteps, l.GetString("step")) {
-			last[v.GetString("bill")] = v
-		}
-	}
 	opened := 0
-	for _, b := range bills {
-		prev := last[b.Id]
-		if prev != nil {
-			d := prev.GetString("deadline")
-			if prev.GetString("status") != "recorded" || d == "" || d >= day || arrearsNext[prev.GetString("step")] == "" {
-				continue
+	for _, d := range due {
+		b, err := tx.FindRecordById("bills", d.Bill)
+		if err != nil {
+			return opened, err
+		}
+		var prev *core.Record
+		if d.Visit != "" {
+			if prev, err = tx.FindRecordById("arrears_visits", d.Visit); err != nil {
+				return opened, err
 			}
 		}
 		if err := openVisit(tx, b, prev, day); err != nil {
@@ -101,7 +100,6 @@ func advanceVisits(tx core.App, day string) (int, error) {
 	return opened, nil
 }
 
-var arrearsSteps = []string{"area_manager", "supervisor", "director"}
 
 // openVisit puts the step after prev (nil: the first) of bill b on its
 // visitor's list, records it on the visit and the bill, and tells the visitor.
