@@ -100,7 +100,6 @@ func advanceVisits(tx core.App, day string) (int, error) {
 	return opened, nil
 }
 
-
 // openVisit puts the step after prev (nil: the first) of bill b on its
 // visitor's list, records it on the visit and the bill, and tells the visitor.
 func openVisit(tx core.App, b, prev *core.Record, day string) error {
