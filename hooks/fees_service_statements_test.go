@@ -107,3 +107,40 @@ func TestServiceStatementOfTheMonth(t *testing.T) {
 	code, _ = rec(t, h, http.MethodGet, "/api/wuye/service-statements/"+id+"/print", "", "tech1@example.com")
 	expectBody(t, "not a technician's", code, "", 404)
 }
+
+// The printable statement opens in a tab of its own, which sends no
+// Authorization header: a short-lived file token in ?token= signs it in
+// ([003] 篇2 4.9(4): both sides keep a printed copy). The token is only as
+// good as its holder: another community's supervisor still gets 404, a
+// made-up token 401.
+func TestPrintedStatementByFileToken(t *testing.T) {
+	app := testapp.New(t)
+	h := testapp.Handler(t, app)
+	st, err := app.FindFirstRecordByFilter("service_statements", "community = {:c}", dbx.Params{"c": testapp.ID(t, "community:CH")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := "/api/wuye/service-statements/" + st.Id + "/print"
+	token := func(email string) string {
+		s, err := app.FindAuthRecordByEmail("staff", email)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tok, err := s.NewFileToken()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tok
+	}
+	code, body := testapp.Do(t, h, http.MethodGet, url+"?token="+token("cashier@example.com"), "", "")
+	expectBody(t, "the cashier's tab", code, body, 200, "特约服务收费明细及确认", st.GetString("month"))
+	code, _ = testapp.Do(t, h, http.MethodGet, url, "", "")
+	expectBody(t, "no token", code, "", 401)
+	code, _ = testapp.Do(t, h, http.MethodGet, url+"?token=not-a-token", "", "")
+	expectBody(t, "a made-up token", code, "", 401)
+	code, _ = testapp.Do(t, h, http.MethodGet, url+"?token="+token("supervisor.yx@example.com"), "", "")
+	expectBody(t, "another community's supervisor", code, "", 404)
+	// An auth token is not a file token.
+	code, _ = testapp.Do(t, h, http.MethodGet, url+"?token="+testapp.Token(t, "cashier@example.com"), "", "")
+	expectBody(t, "an auth token in the address", code, "", 401)
+}
