@@ -132,7 +132,7 @@ func prepareRefund(tx core.App, r, reno *core.Record) error {
 	var deducted struct {
 		Fen int64 `db:"fen"`
 	}
-	if err := tx.DB().NewQuery(`SELECT COALESCE(SUM(amount_fen), 0) AS fen FROM deposit_movements WHERE deposit = {:d} AND kind = 'deduct'`).
+	if err := tx.DB().NewQuery(`SELECT ` + fenTotal("amount_fen") + ` AS fen FROM deposit_movements WHERE deposit = {:d} AND kind = 'deduct'`).
 		Bind(dbx.Params{"d": d.Id}).One(&deducted); err != nil {
 		return err
 	}

@@ -315,6 +315,8 @@ func (h *statsHist) orderRow(rng *rand.Rand, c string) map[string]any {
 		"revisit_method": statsPick(rng, []string{"", "phone", "home_visit"}),
 		"payment":        statsPick(rng, []string{"none", "unpaid", "paid_on_site", "billed"}),
 		"amount_fen":     rng.IntN(30000), "revisit_overdue": rng.IntN(5) == 0,
+		"source":     statsPick(rng, []string{"request", "request", "complaint", "vacancy_patrol"}),
+		"source_ref": statsPick(rng, []string{"", "", "", "PG-1"}),
 	}
 }
 
@@ -462,15 +464,20 @@ func refComplaintStats(t *testing.T, app core.App, c string, month, at time.Time
 		byCategory[c.Category] = hooks.CategoryRates{Total: int(c.Total), Valid: int(c.Valid), ReplyDue: int(c.ReplyDue), ReplyOnTime: int(c.ReplyOnTime),
 			ValidRate: statsRate(c.Valid, c.Total), OnTimeRate: statsRate(c.ReplyOnTime, c.ReplyDue)}
 	}
+	// [002] 三 3.3: the owners' problems are their valid complaints and
+	// their own requests for a repair or a service, as they stand now.
+	req := statsRefRow(t, app, `SELECT COUNT(*) AS received,
+			COALESCE(SUM(status IN ('completed', 'signed_off', 'revisited', 'closed') AND signoff != 'rework'), 0) AS solved
+		FROM work_orders WHERE `+statsRefWhere+` AND source = 'request' AND source_ref = '' AND status != 'cancelled'`, p)
 	from := time.Date(month.Year(), month.Month(), 1, 0, 0, 0, 0, workcal.Shanghai)
 	return map[string]any{
-		"community": c, "month": from.Format("2006-01"), "totals": tot,
+		"community": c, "month": from.Format("2006-01"), "totals": tot, "requests": req,
 		"by_category": statsRefCount(t, app, "complaints", "category", p), "by_level": statsRefCount(t, app, "complaints", "level", p),
 		"valid": valid, "valid_rate": statsRate(valid, tot["total"]),
 		"first_response_rate":  statsRate(tot["first_response_on_time"], tot["first_response_due"]),
 		"on_time_rate":         statsRate(tot["reply_on_time"], tot["reply_due"]),
 		"satisfaction_rate":    statsRate(tot["satisfied"].(int64)+tot["basic"].(int64), tot["revisited"]),
-		"problem_solving_rate": statsRate(tot["solved"], valid),
+		"problem_solving_rate": statsRate(tot["solved"].(int64)+req["solved"].(int64), valid+req["received"].(int64)),
 		"by_category_rates":    byCategory,
 		// The manuals' defaults (kpi_targets): none for complaint revisits.
 		"targets": map[string]float64{"on_time_rate": 1, "problem_solving_rate": 0.95},
