@@ -94,8 +94,14 @@ func TestWorkOrderLifecycleWithQuoteConsent(t *testing.T) {
 	expectBody(t, "no paid work before the resident agrees to a price", code, body, 400, `有偿服务须先经住户确认价格才能开工`)
 	code, body = do(http.MethodPatch, url, `{"status":"quoted"}`, "tech1@example.com")
 	expectBody(t, "a quote needs an amount", code, body, 400, `报价：派工单改为“待确认报价”时必须填写`)
+	// [004] 三 7.5: 在服务前向服务对象说明服务内容及对应价格 — a quote says
+	// what it covers; the resident reads it before agreeing (migration 0053).
+	code, body = do(http.MethodPatch, url, `{"status":"quoted","quote_fen":15000}`, "tech1@example.com")
+	expectBody(t, "a quote needs what it covers", code, body, 400, `报价说明：派工单改为“待确认报价”时必须填写`)
 	code, body = do(http.MethodPatch, url, `{"status":"quoted","quote_fen":15000,"quote_note":"更换阀芯，含人工"}`, "tech1@example.com")
 	expectBody(t, "tech1 quotes 150 元", code, body, 200, `"quote_fen":15000`)
+	code, body = do(http.MethodGet, url, "", "owner1@example.com")
+	expectBody(t, "the resident reads what the quote covers", code, body, 200, `"quote_note":"更换阀芯，含人工"`)
 	code, body = do(http.MethodPatch, url, `{"status":"in_progress"}`, "tech1@example.com")
 	expectBody(t, "the technician cannot agree for the resident", code, body, 400, `您不能把派工单从“待确认报价”改为“施工中”`)
 	code, body = do(http.MethodPatch, url, `{"status":"in_progress"}`, "owner1@example.com")
