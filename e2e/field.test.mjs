@@ -119,6 +119,10 @@ test('a dispatched order arrives live and is worked through to the resident\'s s
   const submit = page.getByRole('button', { name: '提交签收' });
   assert.equal(await submit.isDisabled(), true, 'no sign-off without a signature');
   const pad = page.getByTestId('signature-pad');
+  // Nobody signs blind: the total stands above the pad.
+  const summary = page.getByTestId('sign-summary');
+  await summary.getByText('合计').waitFor();
+  assert.ok((await summary.boundingBox()).y < (await pad.boundingBox()).y, 'the materials and total are above the signature pad');
   await pad.scrollIntoViewIfNeeded();
   const box = await pad.boundingBox();
   await page.mouse.move(box.x + 30, box.y + 120);
