@@ -200,7 +200,7 @@ func TestWorkOrderVisibility(t *testing.T) {
 		who  string
 		want int
 	}{
-		{mine, "owner1@example.com", 200}, {mine, "owner2@example.com", 404}, {mine, "tenant1@example.com", 404},
+		{mine, "owner1@example.com", 200}, {mine, "owner2@example.com", 404}, {mine, "tenant1@example.com", 200}, // the household's (migration 0052)
 		{mine, "frontdesk@example.com", 200}, {mine, "cashier@example.com", 200}, {mine, "tech1@example.com", 404},
 		{mine, "frontdesk.yx@example.com", 404}, {elsewhere, "tech2@example.com", 200}, {elsewhere, "tech1@example.com", 404},
 	} {
