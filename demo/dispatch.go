@@ -96,7 +96,7 @@ func (l *loader) dispatch() {
 		{unit: "1-104", item: "MG01", desc: "入户门锁芯卡死", steps: []demoStep{assign(tech2), {tech2, "accepted", nil}}},
 		{by: "owner1@example.com", unit: "1-101", item: "SN03", desc: "阳台水管接头渗水", steps: through(tech1)},
 		{by: "owner2@example.com", unit: "1-102", item: "SN03", desc: "卫生间墙内水管疑似漏水", steps: through(tech1,
-			demoStep{tech1, "quoted", map[string]any{"quote_fen": 15000}})},
+			demoStep{tech1, "quoted", map[string]any{"quote_fen": 15000, "quote_note": "更换卫生间墙内一段水管和两个接头，含开槽、恢复墙面和人工"}})},
 		{unit: "", item: "GQ01", desc: "2栋3楼楼道灯不亮", steps: through(tech2, demoStep{tech2, "in_progress", nil})},
 		{by: "owner1@example.com", unit: "1-101", item: "JD01", desc: "两台挂机空调清洗", steps: through(tech1,
 			demoStep{tech1, "in_progress", nil},

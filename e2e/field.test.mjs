@@ -119,6 +119,10 @@ test('a dispatched order arrives live and is worked through to the resident\'s s
   const submit = page.getByRole('button', { name: '提交签收' });
   assert.equal(await submit.isDisabled(), true, 'no sign-off without a signature');
   const pad = page.getByTestId('signature-pad');
+  // Nobody signs blind: the total stands above the pad.
+  const summary = page.getByTestId('sign-summary');
+  await summary.getByText('合计').waitFor();
+  assert.ok((await summary.boundingBox()).y < (await pad.boundingBox()).y, 'the materials and total are above the signature pad');
   await pad.scrollIntoViewIfNeeded();
   const box = await pad.boundingBox();
   await page.mouse.move(box.x + 30, box.y + 120);
@@ -160,6 +164,11 @@ test('paid work: the quote in yuan is stored in fen, the resident agrees, paymen
   assert.equal(await page.getByRole('button', { name: '开始施工' }).count(), 0, 'no start before the price is agreed');
 
   await page.getByLabel(/报价金额/).fill('150.5');
+  // A quote says what it covers ([004] 三 7.5): without the note it is not sent.
+  await page.getByRole('button', { name: '提交报价' }).click();
+  await page.getByText('必填').first().waitFor();
+  assert.equal((await desk.collection('work_orders').getOne(order.id)).status, 'on_site', 'a quote without its note is not sent');
+  await page.getByLabel(/报价说明/).fill('更换阳台水管接头，含人工');
   await page.getByRole('button', { name: '提交报价' }).click();
   await status(page).getByText('待确认报价').waitFor();
   await page.getByText('已报价 ¥150.50').waitFor();

@@ -54,8 +54,10 @@ test('a resident files a complaint with a photo and sees it assigned live', asyn
   await shot(page, 'portal-complaint-detail', { fullPage: false });
 
   // English on request, Chinese by default.
+  // (The language switch is in the account menu: the phone's bar keeps community, unit and bell.)
+  await page.getByRole('button', { name: '我的账户' }).click();
   await page.getByRole('button', { name: '切换到英文' }).click();
-  await status.getByText('assigned').waitFor();
+  await status.getByText('Assigned', { exact: true }).waitFor(); // statuses capitalised in English
   await page.getByRole('button', { name: 'Switch to Chinese' }).click();
   await status.getByText('已派单').waitFor();
   assert.deepEqual(page.scriptErrors, []);
@@ -112,6 +114,7 @@ test('sign out, and the password reset screens', async () => {
   const page = await newPage(browser, PHONE);
   await signIn(page, server.url, 'owner2@example.com');
   await page.getByRole('heading', { name: /您好/ }).waitFor();
+  await page.getByRole('button', { name: '我的账户' }).click();
   await page.getByRole('button', { name: '退出登录' }).click();
   await page.getByRole('heading', { name: '住户登录' }).waitFor();
   assert.equal(await page.evaluate(() => localStorage.getItem('pocketbase_auth')), null, 'signing out forgets the session');

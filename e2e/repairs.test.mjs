@@ -110,7 +110,7 @@ test('a paid repair priced on site: request, live quote, confirm, sign off and r
   await page.getByTestId('technician-name').filter({ hasText: tech.authStore.record.name }).waitFor({ timeout: LIVE });
   await tech.collection('work_orders').update(id, { status: 'on_site' });
   await statusIs(page, '已到场');
-  await tech.collection('work_orders').update(id, { status: 'quoted', quote_fen: 15000 });
+  await tech.collection('work_orders').update(id, { status: 'quoted', quote_fen: 15000, quote_note: '更换卫生间下水管一段和接头，含人工' });
   await page.getByTestId('repair-quote').filter({ hasText: '¥150.00' }).waitFor({ timeout: LIVE });
   assert.equal(await page.evaluate(() => window.__sameDocument), true, 'the quote arrived without a reload');
   await page.locator('.toast').waitFor({ state: 'detached' });
@@ -182,7 +182,7 @@ test('a declined quote ends the order cancelled, with the reason', async () => {
   await desk.collection('work_orders').update(o.id, { status: 'dispatched', dispatch_mode: 'assign', technician: tech.authStore.record.id });
   await tech.collection('work_orders').update(o.id, { status: 'accepted' });
   await tech.collection('work_orders').update(o.id, { status: 'on_site' });
-  await tech.collection('work_orders').update(o.id, { status: 'quoted', quote_fen: 48000 });
+  await tech.collection('work_orders').update(o.id, { status: 'quoted', quote_fen: 48000, quote_note: '更换热水器，含安装' });
   await row.filter({ hasText: '待您处理' }).waitFor({ timeout: LIVE });
 
   await row.click();

@@ -215,7 +215,7 @@ var fieldLabels = map[string]text{
 	"satisfaction": {"满意度", "Satisfaction"}, "revisit_note": {"回访记录", "Revisit note"},
 	"about_service_center": {"投诉客服中心", "About the service center"}, "subject_staff": {"被投诉员工", "Staff concerned"},
 	"reopen_count": {"重新处理次数", "Reopen count"},
-	"technician":   {"维修人员", "Technician"}, "dispatch_mode": {"派工方式", "Dispatch mode"}, "quote_fen": {"报价", "Quote"},
+	"technician":   {"维修人员", "Technician"}, "dispatch_mode": {"派工方式", "Dispatch mode"}, "quote_fen": {"报价", "Quote"}, "quote_note": {"报价说明", "What the quote covers"},
 	"service_item": {"服务项目", "Service"}, "description": {"服务内容", "Description"}, "materials": {"材料", "Materials"},
 	"signoff": {"签收", "Sign-off"}, "signature": {"签名", "Signature"}, "payment": {"付款方式", "Payment"},
 	"revisit_method": {"回访方式", "Revisit method"}, "cancel_reason": {"取消原因", "Cancellation reason"},

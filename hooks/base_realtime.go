@@ -24,7 +24,8 @@ import (
 // alone, as dispatch_realtime.go does for the technicians' queues:
 //
 //	resident/<resident id>             every change to a record the resident reads
-//	                                   (their complaints, work orders, renovations and
+//	                                   (their household's complaints and work orders,
+//	                                   their renovations and
 //	                                   what hangs off them, the bills and payments of
 //	                                   the units they live in, their notifications)
 //	employee/<staff id>                the staff member's notifications
@@ -202,9 +203,12 @@ func publishTopics(app core.App, index *topicIndex, action string, prev, cur *co
 func residentsConcerned(app core.App, r *core.Record) []string {
 	switch col := r.Collection().Name; {
 	case col == "complaints":
-		return uniqueNonEmpty(r.GetString("resident"))
+		if r.GetBool("anonymous") {
+			return uniqueNonEmpty(r.GetString("resident"))
+		}
+		return householdOf(app, r, "resident")
 	case col == "work_orders":
-		return uniqueNonEmpty(r.GetString("requester"))
+		return householdOf(app, r, "requester")
 	case col == "renovations":
 		return uniqueNonEmpty(r.GetString("applicant"))
 	case col == "notifications":
@@ -225,6 +229,23 @@ func residentsConcerned(app core.App, r *core.Record) []string {
 		return uniqueNonEmpty(ids...)
 	}
 	return nil
+}
+
+// householdOf is who reads record r of a household (migration 0052): the
+// resident in field filer, and while they live in the record's unit, all
+// who live there now.
+func householdOf(app core.App, r *core.Record, filer string) []string {
+	who, unit := r.GetString(filer), r.GetString("unit")
+	if who == "" || unit == "" {
+		return uniqueNonEmpty(who)
+	}
+	var ids []string
+	_ = app.DB().Select("resident").From("unit_residents").
+		Where(dbx.HashExp{"unit": unit, "active": true}).Column(&ids)
+	if !slices.Contains(ids, who) {
+		return uniqueNonEmpty(who)
+	}
+	return uniqueNonEmpty(append([]string{who}, ids...)...)
 }
 
 // staffSees mirrors the staff part of the complaints' and work orders' read

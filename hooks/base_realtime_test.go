@@ -139,7 +139,7 @@ func TestResidentTopic(t *testing.T) {
 	directSpy := &inbox{c: listenDirect(app, owner2, "resident/"+owner1.Id)}
 	others := map[string]*inbox{
 		"a direct client of owner2 on owner1's topic": directSpy,
-		"tenant1": tenant, "family1": family, "owner2": neighbour, "former1": former,
+		"owner2": neighbour, "former1": former,
 		"owner2 on owner1's topic": spy, "the desk on owner1's topic": staffSpy,
 	}
 
@@ -173,6 +173,21 @@ func TestResidentTopic(t *testing.T) {
 		if got := b.all(); has(got, "complaints", c.Id, "") || has(got, "work_orders", o.Id, "") {
 			t.Errorf("%s was told of owner1's complaint or order: %+v", name, got)
 		}
+	}
+	// The household reads the owner's complaint and order of the flat
+	// (migration 0052), and is told of them; an anonymous complaint stays
+	// the complainant's.
+	for name, b := range map[string]*inbox{"tenant1": tenant, "family1": family} {
+		if !b.wait("complaints", c.Id, "update") || !b.wait("work_orders", o.Id, "update") {
+			t.Errorf("%s was not told of the household's complaint and order: %+v", name, b.all())
+		}
+	}
+	anon := fileComplaint(t, app, owner1, "1-101", "security", map[string]any{"anonymous": true})
+	if !me.wait("complaints", anon.Id, "create") {
+		t.Errorf("owner1 was not told of their anonymous complaint")
+	}
+	if got := tenant.all(); has(got, "complaints", anon.Id, "") {
+		t.Errorf("tenant1 was told of owner1's anonymous complaint: %+v", got)
 	}
 
 	// A payment at the counter for 1-101 goes to its three current

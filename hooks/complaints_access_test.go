@@ -40,7 +40,7 @@ func TestComplaintVisibility(t *testing.T) {
 	}{
 		{mine, "owner1@example.com", 200},
 		{mine, "owner2@example.com", 404},  // the neighbour
-		{mine, "tenant1@example.com", 404}, // a co-resident: complaints are the complainant's
+		{mine, "tenant1@example.com", 200}, // a co-resident: the household's complaints (migration 0052)
 		{mine, "frontdesk@example.com", 200},
 		{mine, "areamgr@example.com", 200},
 		{mine, "tech2@example.com", 404}, // not handling it

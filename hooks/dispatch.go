@@ -45,7 +45,7 @@ var WorkOrderFlow = []Step{
 	{From: "new", To: "dispatched", Actors: deskActors, Requires: []string{"dispatch_mode"}, Extras: []string{"technician", "appointment_at"}, Stamp: "replied_at"},
 	{From: "dispatched", To: "accepted", Actors: []string{actorAssignee, actorClaimant}, Extras: []string{"technician"}, Stamp: "accepted_at"},
 	{From: "accepted", To: "on_site", Actors: []string{actorAssignee}, Stamp: "arrived_at"},
-	{From: "on_site", To: "quoted", Actors: []string{actorAssignee}, Requires: []string{"quote_fen"}, Guard: paidWorkOnly},
+	{From: "on_site", To: "quoted", Actors: []string{actorAssignee}, Requires: []string{"quote_fen", "quote_note"}, Guard: paidWorkOnly},
 	{From: "quoted", To: "in_progress", Actors: deskAndRequester, Stamp: "quote_confirmed_at"},
 	{From: "on_site", To: "in_progress", Actors: []string{actorAssignee}, Stamp: "started_at", Guard: priceAgreed},
 	{From: "in_progress", To: "completed", Actors: []string{actorAssignee}, Extras: []string{"materials", "damage_report", "payment", "pay_method", "photos"}, Stamp: "completed_at"},
@@ -174,7 +174,7 @@ func registerDispatch(app core.App) {
 // workOrderServerOwned are the fields only Wuye sets on a new order.
 var workOrderServerOwned = []string{
 	"serial", "status", "receiver", "received_at", "reply_due", "replied_at", "accepted_at", "arrived_at", "arrival",
-	"quote_fen", "quote_confirmed_at", "materials", "materials_fen", "amount_fen", "started_at", "completed_at",
+	"quote_fen", "quote_note", "quote_confirmed_at", "materials", "materials_fen", "amount_fen", "started_at", "completed_at",
 	"signoff", "signature", "signed_off_at", "paid_at", "revisit_method", "satisfaction", "revisit_note", "revisited_at",
 	"closed_at", "cancel_reason", "cancelled_at", "reply_overdue", "revisit_overdue", "rework_of", "rework_round",
 	"technician", "dispatch_mode", "arrival_due", "pay_method",
@@ -373,7 +373,7 @@ func afterWorkOrderUpdate(tx core.App, orig, r, auth *core.Record, step Step) er
 		ev := Event{Subject: r, Action: "status", From: step.From, To: step.To, Actor: auth, Public: true}
 		switch step.To {
 		case "quoted":
-			ev.Note = "报价 " + money.Yuan(int64(r.GetInt("quote_fen")))
+			ev.Note = "报价 " + money.Yuan(int64(r.GetInt("quote_fen"))) + "：" + r.GetString("quote_note")
 		case "cancelled":
 			ev.Note = r.GetString("cancel_reason")
 		case "completed":

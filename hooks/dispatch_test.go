@@ -94,8 +94,14 @@ func TestWorkOrderLifecycleWithQuoteConsent(t *testing.T) {
 	expectBody(t, "no paid work before the resident agrees to a price", code, body, 400, `有偿服务须先经住户确认价格才能开工`)
 	code, body = do(http.MethodPatch, url, `{"status":"quoted"}`, "tech1@example.com")
 	expectBody(t, "a quote needs an amount", code, body, 400, `报价：派工单改为“待确认报价”时必须填写`)
+	// [004] 三 7.5: 在服务前向服务对象说明服务内容及对应价格 — a quote says
+	// what it covers; the resident reads it before agreeing (migration 0053).
 	code, body = do(http.MethodPatch, url, `{"status":"quoted","quote_fen":15000}`, "tech1@example.com")
+	expectBody(t, "a quote needs what it covers", code, body, 400, `报价说明：派工单改为“待确认报价”时必须填写`)
+	code, body = do(http.MethodPatch, url, `{"status":"quoted","quote_fen":15000,"quote_note":"更换阀芯，含人工"}`, "tech1@example.com")
 	expectBody(t, "tech1 quotes 150 元", code, body, 200, `"quote_fen":15000`)
+	code, body = do(http.MethodGet, url, "", "owner1@example.com")
+	expectBody(t, "the resident reads what the quote covers", code, body, 200, `"quote_note":"更换阀芯，含人工"`)
 	code, body = do(http.MethodPatch, url, `{"status":"in_progress"}`, "tech1@example.com")
 	expectBody(t, "the technician cannot agree for the resident", code, body, 400, `您不能把派工单从“待确认报价”改为“施工中”`)
 	code, body = do(http.MethodPatch, url, `{"status":"in_progress"}`, "owner1@example.com")
@@ -194,7 +200,7 @@ func TestWorkOrderVisibility(t *testing.T) {
 		who  string
 		want int
 	}{
-		{mine, "owner1@example.com", 200}, {mine, "owner2@example.com", 404}, {mine, "tenant1@example.com", 404},
+		{mine, "owner1@example.com", 200}, {mine, "owner2@example.com", 404}, {mine, "tenant1@example.com", 200}, // the household's (migration 0052)
 		{mine, "frontdesk@example.com", 200}, {mine, "cashier@example.com", 200}, {mine, "tech1@example.com", 404},
 		{mine, "frontdesk.yx@example.com", 404}, {elsewhere, "tech2@example.com", 200}, {elsewhere, "tech1@example.com", 404},
 	} {
@@ -224,7 +230,7 @@ func orderIn(t testing.TB, app core.App, from string) *core.Record {
 	}{
 		{"dispatched", map[string]any{"dispatch_mode": "assign", "technician": tech}},
 		{"accepted", nil}, {"on_site", nil},
-		{"quoted", map[string]any{"quote_fen": 3000}},
+		{"quoted", map[string]any{"quote_fen": 3000, "quote_note": "人工费"}},
 		{"in_progress", nil}, {"completed", nil},
 		{"signed_off", map[string]any{"signoff": "confirmed"}},
 		{"revisited", map[string]any{"revisit_method": "phone", "satisfaction": "satisfied"}},
@@ -255,7 +261,7 @@ func orderIn(t testing.TB, app core.App, from string) *core.Record {
 func TestEveryIllegalWorkOrderStepIsRefused(t *testing.T) {
 	app := testapp.New(t)
 	statuses := []string{"new", "dispatched", "accepted", "on_site", "quoted", "in_progress", "completed", "signed_off", "revisited", "closed", "cancelled"}
-	all := map[string]any{"dispatch_mode": "assign", "technician": staffRec(t, app, "tech1@example.com").Id, "quote_fen": 100,
+	all := map[string]any{"dispatch_mode": "assign", "technician": staffRec(t, app, "tech1@example.com").Id, "quote_fen": 100, "quote_note": "人工费",
 		"signoff": "confirmed", "revisit_method": "phone", "satisfaction": "satisfied", "cancel_reason": "x"}
 	tried := 0
 	for _, from := range statuses {
@@ -291,7 +297,7 @@ func TestWorkOrderStepsBelongToTheirActors(t *testing.T) {
 	app := testapp.New(t)
 	tech1 := staffRec(t, app, "tech1@example.com")
 	fieldsFor := map[string]map[string]any{
-		"dispatched": {"dispatch_mode": "assign", "technician": tech1.Id}, "quoted": {"quote_fen": 3000},
+		"dispatched": {"dispatch_mode": "assign", "technician": tech1.Id}, "quoted": {"quote_fen": 3000, "quote_note": "人工费"},
 		"signed_off": {"signoff": "confirmed", "signature": "x.png"}, "revisited": {"revisit_method": "phone", "satisfaction": "satisfied"},
 		"cancelled": {"cancel_reason": "x"},
 	}

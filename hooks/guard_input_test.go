@@ -1573,7 +1573,7 @@ func flowFixtures() []flowFixture {
 				return fileOrder(fx.t, fx.app, staffRec(fx.t, fx.app, "frontdesk@example.com"), "1-104", "SN01", nil).Id
 			},
 			fields: func(fx *biFixture) map[string]any {
-				return map[string]any{"dispatch_mode": "assign", "technician": fx.id("staff:tech1@example.com"), "quote_fen": 100,
+				return map[string]any{"dispatch_mode": "assign", "technician": fx.id("staff:tech1@example.com"), "quote_fen": 100, "quote_note": "人工费",
 					"signoff": "confirmed", "revisit_method": "phone", "satisfaction": "satisfied", "cancel_reason": "不需要了"}
 			}},
 		{coll: "renovations", steps: hooks.RenovationFlow, statuses: migrations.RenovationStatuses,

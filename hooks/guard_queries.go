@@ -136,7 +136,9 @@ func guardRealtimeQueries(e *core.RealtimeSubscribeRequestEvent) error {
 // compares all rows of a one-to-many relation, or reads a field hidden
 // from auth.
 func checkClientQuery(app core.App, col *core.Collection, auth *core.Record, filter, sortBy string) error {
-	check := func(param, path string, anyOf bool) error {
+	// self: the path is compared with the caller's own id ("my orders"),
+	// which tells a resident nothing about anyone else.
+	check := func(param, path string, anyOf, self bool) error {
 		if strings.HasPrefix(path, "@") {
 			return nil // @request and @collection are PocketBase's superusers' alone; macros read no record
 		}
@@ -144,7 +146,7 @@ func checkClientQuery(app core.App, col *core.Collection, auth *core.Record, fil
 		if counts || (multi && !anyOf) {
 			return badRequest(validation.Errors{param: codedError("wuye_query_all_rows")})
 		}
-		if end != nil && (!mayReadField(auth, end.Name, field) || residentIDHidden(app, auth, end, field)) {
+		if end != nil && (!mayReadField(auth, end.Name, field) || !self && residentIDHidden(app, auth, end, field)) {
 			return badRequest(validation.Errors{param: codedError("wuye_query_hidden_field", end.Name+"."+field)})
 		}
 		return nil
@@ -155,18 +157,18 @@ func checkClientQuery(app core.App, col *core.Collection, auth *core.Record, fil
 			return nil // PocketBase refuses it as it is
 		}
 		var walkErr error
-		var token func(t fexpr.Token, anyOf bool)
-		token = func(t fexpr.Token, anyOf bool) {
+		var token func(t fexpr.Token, anyOf, self bool)
+		token = func(t fexpr.Token, anyOf, self bool) {
 			switch t.Type {
 			case fexpr.TokenIdentifier:
-				if err := check("filter", t.Literal, anyOf); err != nil && walkErr == nil {
+				if err := check("filter", t.Literal, anyOf, self); err != nil && walkErr == nil {
 					walkErr = err
 				}
 			case fexpr.TokenFunction:
 				// A function's arguments are read row by row: no any-of.
 				args, _ := t.Meta.([]fexpr.Token)
 				for _, a := range args {
-					token(a, false)
+					token(a, false, false)
 				}
 			}
 		}
@@ -176,8 +178,9 @@ func checkClientQuery(app core.App, col *core.Collection, auth *core.Record, fil
 				switch item := g.Item.(type) {
 				case fexpr.Expr:
 					anyOf := strings.HasPrefix(string(item.Op), "?")
-					token(item.Left, anyOf)
-					token(item.Right, anyOf)
+					self := comparesWithSelf(item, auth)
+					token(item.Left, anyOf, self)
+					token(item.Right, anyOf, self)
 				case fexpr.ExprGroup:
 					walk([]fexpr.ExprGroup{item})
 				case []fexpr.ExprGroup:
@@ -191,11 +194,24 @@ func checkClientQuery(app core.App, col *core.Collection, auth *core.Record, fil
 		}
 	}
 	for _, path := range sortPaths(sortBy) {
-		if err := check("sort", path, false); err != nil {
+		if err := check("sort", path, false, false); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// comparesWithSelf reports whether expression x is "field = <auth's id>"
+// (or the other way round), with field a field of the listed record itself.
+func comparesWithSelf(x fexpr.Expr, auth *core.Record) bool {
+	if auth == nil || (x.Op != fexpr.SignEq && x.Op != fexpr.SignAnyEq) {
+		return false
+	}
+	is := func(field, value fexpr.Token) bool {
+		return field.Type == fexpr.TokenIdentifier && !strings.Contains(field.Literal, ".") &&
+			value.Type == fexpr.TokenText && value.Literal == auth.Id
+	}
+	return is(x.Left, x.Right) || is(x.Right, x.Left)
 }
 
 // walkQueryPath follows a filter or sort path (e.g.

@@ -22,7 +22,21 @@ import (
 //     already holds to the caller (resident = @request.auth.id: the portal
 //     lists "my complaints" that way, and learns nothing new);
 //   - notices and statements address anyone but the payer as the household
-//     ("1栋 101 住户").
+//     ("1栋 101 住户");
+//   - a household's work orders and complaints (migration 0052): of a
+//     record another member of the household filed, the filer's contact
+//     (contact_name, contact_phone) is hidden with the filer, and a resident
+//     may not filter or sort on those fields; a filter that compares the
+//     filer with the caller's own id ("my orders") stays allowed: it tells
+//     them nothing new.
+
+// householdShared are the collections whose records a resident reads for
+// their household, with the field naming who filed each record.
+var householdShared = map[string]string{"work_orders": "requester", "complaints": "resident"}
+
+// filerContact are the fields of a household record that say how to reach
+// the one who filed it.
+var filerContact = []string{"contact_name", "contact_phone"}
 
 // residentRelations are the fields of col that relate to residents.
 func residentRelations(app core.App, col *core.Collection) []string {
@@ -41,8 +55,11 @@ func residentRelations(app core.App, col *core.Collection) []string {
 
 // ownerOnlyField reports whether col's list rule holds residents to
 // records whose field is themselves (filtering on it tells them nothing).
+// A rule that also admits the household of the one in field
+// (field.unit_residents_via_resident, migrations.householdOf) does not.
 func ownerOnlyField(col *core.Collection, field string) bool {
-	return col.ListRule != nil && strings.Contains(*col.ListRule, field+" = @request.auth.id")
+	return col.ListRule != nil && strings.Contains(*col.ListRule, field+" = @request.auth.id") &&
+		!strings.Contains(*col.ListRule, field+".unit_residents_via_resident")
 }
 
 // hideOtherResidents is the response half.
@@ -52,6 +69,9 @@ func hideOtherResidents(e *core.RecordEnrichEvent) error {
 		return e.Next()
 	}
 	var hidden []string
+	if filer, ok := householdShared[e.Record.Collection().Name]; ok && e.Record.GetString(filer) != auth.Id {
+		hidden = append(hidden, filerContact...)
+	}
 	for _, f := range residentRelations(e.App, e.Record.Collection()) {
 		for _, id := range e.Record.GetStringSlice(f) {
 			if id != auth.Id {
@@ -76,7 +96,13 @@ func hideOtherResidents(e *core.RecordEnrichEvent) error {
 // residentIDHidden is the query half: whether a resident may not filter or
 // sort col by field.
 func residentIDHidden(app core.App, auth *core.Record, col *core.Collection, field string) bool {
-	return isResident(auth) && col.Name != "residents" && slices.Contains(residentRelations(app, col), field) && !ownerOnlyField(col, field)
+	if !isResident(auth) || col.Name == "residents" {
+		return false
+	}
+	if _, shared := householdShared[col.Name]; shared && slices.Contains(filerContact, field) {
+		return true
+	}
+	return slices.Contains(residentRelations(app, col), field) && !ownerOnlyField(col, field)
 }
 
 // householdAddress is how a notice or statement addresses a unit's

@@ -58,6 +58,8 @@ var callerGroups = map[string][]string{
 //	           pool order of their trade, patrol task or unit of their area)
 //	open       as community, less the records seen only when assigned (complaints' timelines)
 //	unit       records of a unit the caller currently lives in
+//	household  records of a unit the caller currently lives in, filed by someone who lives there
+//	           now too, not anonymously (a household's work orders and complaints, migration 0052)
 //	self       the caller's own: their account, what they filed or applied for, their notifications
 //
 // For create, a cell says for which existing records the caller could file
@@ -164,7 +166,7 @@ note the text messages the demo's sandbox SMS provider kept instead of sending (
 collection complaints
 fields id serial community unit? building? location? resident? contact_name? contact_phone? channel category level content attachments about_service_center subject_staff status handler department receiver received_at first_response_due reply_due first_responded_at replied_at revisited_at closed_at result invalid_reason satisfaction revisit_note reopen_count first_response_overdue reply_overdue hot_group anonymous solution_due solution_overdue created updated
 anonymous                        none       none       none       none       none       none       none
-residents                        self       self       unit       self       none       self       self
+residents                        self+household self+household unit self none self+household self+household
 front_desk supervisor director other_staff community community community community none community community
 area_manager                     community  community  none       community  none       community  community
 technician engineer security cashier assigned assigned none assigned none assigned assigned
@@ -197,9 +199,9 @@ front_desk supervisor director other_staff community community community communi
 superuser                        all        all        all        all        all        all        -
 
 collection work_orders
-fields id serial community unit building location requester contact_name contact_phone kind category service_item description photos appointment_at dispatch_mode technician receiver status received_at reply_due replied_at accepted_at arrived_at arrival quote_fen quote_confirmed_at materials materials_fen amount_fen started_at completed_at signoff signature signed_off_at payment paid_at revisit_method satisfaction revisit_note revisited_at closed_at cancel_reason cancelled_at damage_report source source_ref reply_overdue revisit_overdue rework_round rework_of urgency arrival_due created updated pay_method +technician_name{residents}
+fields id serial community unit building location requester? contact_name? contact_phone? kind category service_item description photos appointment_at dispatch_mode technician receiver status received_at reply_due replied_at accepted_at arrived_at arrival quote_fen quote_confirmed_at materials materials_fen amount_fen started_at completed_at signoff signature signed_off_at payment paid_at revisit_method satisfaction revisit_note revisited_at closed_at cancel_reason cancelled_at damage_report source source_ref reply_overdue revisit_overdue rework_round rework_of urgency arrival_due created updated pay_method quote_note +technician_name{residents}
 anonymous                        none       none       none       none       none       none       none
-residents                        self       self       unit       self       none       self       self
+residents                        self+household self+household unit self none self+household self+household
 front_desk supervisor director other_staff community community community community none community community
 area_manager cashier             community  community  none       community  none       community  community
 technician engineer security admin_office     assigned   assigned   none       assigned   none       assigned   assigned
@@ -516,6 +518,7 @@ var recordFacts = map[string]func(w *world, r *core.Record) facts{
 	"service_demands": ofUnit("resident"),
 	"work_orders": func(w *world, r *core.Record) facts {
 		f := ofUnit("requester")(w, r)
+		f.household = livesThere(w, r.GetString("requester"), r.GetString("unit"))
 		f.assigned, f.assignedOnly = []string{r.GetString("technician")}, true
 		if r.GetString("dispatch_mode") == "pool" && r.GetString("status") == "dispatched" && r.GetString("technician") == "" {
 			for _, s := range w.recs["staff"] {
@@ -649,7 +652,21 @@ func ofRenovation(w *world, r *core.Record) facts {
 func complaintFacts(w *world, r *core.Record) facts {
 	return facts{communities: []string{r.GetString("community")}, units: []string{r.GetString("unit")},
 		owners: []string{r.GetString("resident")}, assigned: []string{r.GetString("handler")}, assignedOnly: true,
-		confidential: r.GetBool("about_service_center"), complaint: true, about: r.GetString("subject_staff")}
+		confidential: r.GetBool("about_service_center"), complaint: true, about: r.GetString("subject_staff"),
+		household: !r.GetBool("anonymous") && livesThere(w, r.GetString("resident"), r.GetString("unit"))}
+}
+
+// livesThere: resident currently lives in unit (an active link).
+func livesThere(w *world, resident, unit string) bool {
+	if resident == "" || unit == "" {
+		return false
+	}
+	for _, l := range w.linksOf[resident] {
+		if l.GetString("unit") == unit && l.GetBool("active") {
+			return true
+		}
+	}
+	return false
 }
 
 // ---- data the demo lacks
@@ -679,6 +696,8 @@ func seedMatrix(t *testing.T, app *tests.TestApp) {
 	cYX := complaint(yx, uA, ownerYX, "13800000021", "银杏苑楼道照明坏了", map[string]any{"handler": supYX})
 	cTenant := complaint(ch, u101, tenant1, "13800000002", "租户投诉：空调外机噪音", nil)
 	complaint(ch, u102, former1, "13800000005", "前租户的旧投诉", nil)
+	// The household sees the others' complaints, not an anonymous one (migration 0052).
+	complaint(ch, u101, owner1, "13800000001", "业主的匿名投诉", map[string]any{"anonymous": true})
 	for _, c := range []*core.Record{cYX, cTenant, s.first("complaints", "resident = {:r}", owner1), s.first("complaints", "resident = {:r}", owner2)} {
 		s.attach(c, "attachments")
 	}
@@ -706,6 +725,7 @@ func seedMatrix(t *testing.T, app *tests.TestApp) {
 			"contact_phone": phone, "kind": "paid", "category": "cleaning", "service_item": item, "description": "保洁", "status": "new"})
 	}
 	woYX := order(yx, uA, ownerYX, "13800000021", item.Id)
+	order(ch, u102, former1, "13800000005", "") // a former household's order: not the new one's
 	for _, o := range []*core.Record{woYX, order(ch, u101, tenant1, "13800000002", ""), s.first("work_orders", "requester = {:r}", owner1),
 		s.first("work_orders", "requester = {:r}", owner2)} {
 		s.attach(o, "photos")

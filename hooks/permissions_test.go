@@ -110,6 +110,7 @@ type facts struct {
 	about        string   // the staff member it is about, who never sees it
 	staffOnly    bool     // never for residents (an inactive price-list item)
 	readers      []string // when set, the staff roles "community" and "open" admit (an event: its subject's readers)
+	household    bool     // filed by a resident who currently lives in its unit, and not anonymously ("household")
 }
 
 // caller is one kind of caller of the matrix: a demo account.
@@ -141,7 +142,7 @@ func inScope(scope string, c *caller, f facts) bool {
 	return false
 }
 
-var scopeWords = []string{"none", "all", "community", "open", "assigned", "unit", "self"}
+var scopeWords = []string{"none", "all", "community", "open", "assigned", "unit", "household", "self"}
 
 func scopeWord(word string, c *caller, f facts) bool {
 	switch word {
@@ -157,6 +158,8 @@ func scopeWord(word string, c *caller, f facts) bool {
 		return c.serves(f) && slices.Contains(f.assigned, c.id())
 	case "unit":
 		return !f.staffOnly && overlaps(f.units, c.units)
+	case "household":
+		return !f.staffOnly && f.household && overlaps(f.units, c.units)
 	case "self":
 		return !f.staffOnly && c.id() != "" && slices.Contains(f.owners, c.id())
 	}
@@ -2243,7 +2246,7 @@ func sortedDecls(decls map[string]*collDecl) []*collDecl {
 
 // ---- docs/PERMISSIONS.md
 
-var scopeShort = map[string]string{"community": "com", "assigned": "asg", "open": "open", "unit": "unit", "self": "self", "all": "all"}
+var scopeShort = map[string]string{"community": "com", "assigned": "asg", "open": "open", "unit": "unit", "household": "hh", "self": "self", "all": "all"}
 
 func shortScope(s string) string {
 	var parts []string
@@ -2302,7 +2305,9 @@ Scopes: **all** every record; **com** the caller's communities (a resident's: th
 — with its notes and timeline — is never shown to the staff member it is about, and complaints about the service center
 only to the administration office and the director, the office seeing no other complaint); **asg** as com, but only what is assigned to the caller (complaint handler,
 work-order technician or pool order of their trade, patrol task or unit of their area); **open** as com, less what is
-seen only when assigned (complaints' timelines); **unit** records of a unit the caller currently lives in; **self**
+seen only when assigned (complaints' timelines); **unit** records of a unit the caller currently lives in; **hh**
+(household) records of a unit the caller currently lives in that someone living there now filed, not anonymously (work
+orders and complaints, migration 0052); **self**
 their own account, what they filed or applied for, their notifications. — means nothing at all.
 
 For create, the scope says for which places (community, unit, renovation …) the API rule lets the caller file a

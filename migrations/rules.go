@@ -116,3 +116,16 @@ var complaintEventsRead = or(
 		or(`complaint = ""`, complaintSeenBy("complaint."))),
 	residentReadsEvents,
 )
+
+// householdOf is the household's part of a resident's read rule of the
+// records they file (work orders, complaints; migration 0052): a resident
+// who currently lives in the record's unit reads it while the resident in
+// field filer — who filed it — currently lives there too. A tenant of 1-101
+// sees the owner's repair for the flat, and a new household never sees the
+// records of the one before. Each pair of conditions names one
+// back-relation, so each holds for one and the same link row (livesIn).
+func householdOf(filer string) string {
+	link := filer + `.unit_residents_via_resident`
+	return and(`unit != ""`, filer+` != ""`, livesIn("unit.unit_residents_via_unit"),
+		link+`.unit ?= unit`, link+`.active ?= true`)
+}

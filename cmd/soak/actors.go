@@ -422,7 +422,7 @@ func (t *tech) next(o map[string]any) (map[string]any, string) {
 		return map[string]any{"status": "on_site"}, "tech.arrive"
 	case "on_site":
 		if str(o, "kind") != "routine" && str(o, "quote_confirmed_at") == "" {
-			return map[string]any{"status": "quoted", "quote_fen": 6000}, "tech.quote"
+			return map[string]any{"status": "quoted", "quote_fen": 6000, "quote_note": "人工费"}, "tech.quote"
 		}
 		return map[string]any{"status": "in_progress"}, "tech.start"
 	case "in_progress":

@@ -13,7 +13,10 @@ export async function loadFlows() {
 /** statusLabel names a status of collection col in the reader's language. */
 export function statusLabel(col, code) {
   const s = doc?.flows?.[col]?.statuses?.[code];
-  return s ? s[lang()] : code;
+  if (!s) return code;
+  // English labels come lower case ("completed"); a status shown alone reads "Completed".
+  const text = s[lang()];
+  return lang() === 'en' && text ? text[0].toUpperCase() + text.slice(1) : text;
 }
 
 export function nounLabel(col) {

@@ -59,11 +59,22 @@ export function ago(v) {
   return dateTime(v);
 }
 
-/** unitName: "1栋 101" from a unit with its building expanded. */
+/**
+ * unitName: "1栋 101" from a unit with its building expanded; in English
+ * "Bldg 1, Unit 101" (the building's code: its name is Chinese).
+ */
 export function unitName(unit) {
   if (!unit) return '';
   const b = unit.expand?.building;
+  if (lang() === 'en') return b ? `Bldg ${b.code || b.name}, Unit ${unit.number}` : `Unit ${unit.number}`;
   return b ? `${b.name || b.code} ${unit.number}` : unit.number;
+}
+
+/** perUnit: "¥30.00 / 次" — a price per its unit of sale ("¥30.00 / item" in English, "¥2.00 / m²"). */
+export function perUnit(fen, unit) {
+  if (!unit) return yuan(fen);
+  const en = { '次': 'item', '个': 'piece', '小时': 'hour', '台': 'unit', '套': 'set', '件': 'item', '米': 'm', '平方米': 'm²', '天': 'day', '月': 'month', '份': 'copy', '页': 'page', '张': 'sheet', '户': 'household', '扇': 'door', '处': 'spot' };
+  return `${yuan(fen)} / ${lang() === 'en' ? en[unit] || unit : unit}`;
 }
 
 /** owed is what a bill still asks for (hooks/fees_payments.go outstanding). */

@@ -9,6 +9,8 @@ const paths = {
   brush: 'M4 20c2 0 4-1 4-3a2 2 0 0 0-4 0c0 1-1 2-2 2M9 15l10-10a2 2 0 0 0-3-3L6 12',
   yen: 'M6 3l6 8 6-8M12 11v10M7 13h10M7 17h10',
   bell: 'M6 16V11a6 6 0 1 1 12 0v5l2 2H4zM10 20a2 2 0 0 0 4 0',
+  notice: 'M3 11v2a1 1 0 0 0 1 1h2l5 4V6L6 10H4a1 1 0 0 0-1 1zM15 9a3 3 0 0 1 0 6M18 6a7 7 0 0 1 0 12',
+  user: 'M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM4 21a8 8 0 0 1 16 0',
 };
 
 export const Icon = ({ name }) => html`<svg class="icon" viewBox="0 0 24 24" width="22" height="22" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true"><path d=${paths[name]} /></svg>`;

@@ -1,6 +1,7 @@
 // What the two page shells (the residents' portal, js/portal/main.js, and
 // the staff workspace, js/staff/main.js) share: matching the URL hash to a
 // screen, the language switches, and the sign-in form.
+import PocketBase, { BaseAuthStore } from 'pocketbase';
 import { html, useState } from './html.js';
 import { pb } from './api.js';
 import { t, lang, setLang } from './i18n.js';
@@ -33,22 +34,53 @@ export const LangButton = () => html`<button type="button" onClick=${otherLang} 
 export const LangSwitch = () => html`<p class="row end"><button type="button" class="link" onClick=${otherLang}>${t('lang.switch')}</button></p>`;
 
 /**
+ * signsInAt reports whether identity and password sign in to collection,
+ * on a client of its own (its session is never stored, and is dropped at
+ * once): the page asks it only after its own sign-in failed.
+ */
+async function signsInAt(collection, identity, password) {
+  const probe = new PocketBase('/', new BaseAuthStore());
+  try {
+    await probe.collection(collection).authWithPassword(identity, password);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    probe.authStore.clear();
+  }
+}
+
+/**
  * SignInPage signs in to the auth collection (residents or staff) with an
  * email or phone and a password. PocketBase answers a wrong password with a
  * generic 400, shown as wrong (the page's own sentence). above goes over the
  * form, head at its top (with id="signin-title"), foot under the button.
+ *
+ * other ({collection, hint}) is the other page's accounts: after a failed
+ * sign-in the same identity and password are tried there, and if they sign
+ * in (only someone who knows the password learns anything), the hint —
+ * "this is a staff account, sign in at /staff/" — is shown instead of
+ * "wrong", and that session is dropped. A wrong password reads the same
+ * whether or not the account exists, here or there.
  */
-export function SignInPage({ collection, wrong, above, head, foot }) {
+export function SignInPage({ collection, wrong, above, head, foot, other }) {
   const [identity, setIdentity] = useState('');
   const [password, setPassword] = useState('');
+  const [elsewhere, setElsewhere] = useState(false);
   const act = useAction();
   const submit = (e) => {
     e.preventDefault();
+    setElsewhere(false);
     act.run(async () => {
       try {
         await pb.collection(collection).authWithPassword(identity.trim(), password);
       } catch (err) {
-        throw err.status === 400 ? new Error(wrong) : err;
+        if (err.status !== 400) throw err;
+        if (other && await signsInAt(other.collection, identity.trim(), password)) {
+          setElsewhere(true);
+          return;
+        }
+        throw new Error(wrong);
       }
     });
   };
@@ -59,6 +91,7 @@ export function SignInPage({ collection, wrong, above, head, foot }) {
       ${head}
       <${Field} label=${t('identity')} required><input type="text" name="identity" autocomplete="username" required value=${identity} onInput=${(e) => setIdentity(e.target.value)} /><//>
       <${Field} label=${t('password')} required><input type="password" name="password" autocomplete="current-password" required value=${password} onInput=${(e) => setPassword(e.target.value)} /><//>
+      ${elsewhere && html`<div class="hint-box" role="alert" data-testid="signin-elsewhere">${other.hint}</div>`}
       <${ErrorBox} error=${act.error} />
       <button class="primary block" disabled=${act.busy}>${act.busy ? t('signingIn') : t('signIn')}</button>
       ${foot}

@@ -6,6 +6,7 @@ import { html, useState, useEffect, useRef, useCallback } from './html.js';
 import { pb, errorText } from './api.js';
 import { t } from './i18n.js';
 import { statusLabel } from './flows.js';
+import { date, dateTime } from './format.js';
 
 export const Loading = ({ text }) => html`<div class="state loading" role="status" aria-live="polite"><span class="spinner" aria-hidden="true"></span>${text || t('loading')}</div>`;
 
@@ -16,6 +17,9 @@ export const ErrorBox = ({ error, retry }) => error ? html`
   </div>` : null;
 
 export const Empty = ({ text, children }) => html`<div class="state empty">${text || t('empty')}${children}</div>`;
+
+/** When shows a time (or, with day, a date) that never breaks across lines. */
+export const When = ({ v, day }) => (v ? html`<time class="nowrap" datetime=${String(v).replace(' ', 'T')}>${day ? date(v) : dateTime(v)}</time>` : '');
 
 export const Status = ({ col, code }) => html`<span class=${`chip s-${code}`}>${statusLabel(col, code)}</span>`;
 

@@ -1,13 +1,21 @@
 // Sign-in, and the password reset by mail (the mail links to #/reset/{token}).
 import { html, useState } from '../core/html.js';
 import { pb, fieldErrors } from '../core/api.js';
-import { t } from '../core/i18n.js';
+import { t, addMessages } from '../core/i18n.js';
 import { Field, ErrorBox, useAction, toast } from '../core/ui.js';
 import { SignInPage, LangSwitch } from '../core/shell.js';
 
 const Brand = () => html`<div class="brand"><div class="logo" aria-hidden="true">🏘</div><h1>${t('app.name')}</h1><p class="muted">${t('signin.hint')}</p></div>`;
 
+addMessages({
+  'signin.isStaff': ['这是员工账号，请在员工工作台登录。', 'This is a staff account: sign in at the staff workspace.'],
+  'signin.toStaff': ['前往员工工作台 /staff/', 'Go to the staff workspace (/staff/)'],
+});
+
+const toStaff = () => html`<p>${t('signin.isStaff')}</p><p><a href="/staff/">${t('signin.toStaff')}</a></p>`;
+
 export const SignIn = () => html`<${SignInPage} collection="residents" wrong=${t('signin.failed')} above=${html`<${Brand} />`}
+  other=${{ collection: 'staff', hint: toStaff() }}
   head=${html`<h2 id="signin-title">${t('signin.title')}</h2>`}
   foot=${html`<div class="row between small"><a href="#/forgot">${t('signin.forgot')}</a><a href="/staff/">${t('signin.staff')}</a></div>`} />`;
 

@@ -5,8 +5,8 @@
 import { html, useState, useEffect, useRef } from '../core/html.js';
 import { pb } from '../core/api.js';
 import { t, addMessages, label, choices, lang } from '../core/i18n.js';
-import { yuan, owed, dateTime, today, unitName } from '../core/format.js';
-import { Loading, ErrorBox, Empty, useAsync, useAction, confirmBox, toast, navigate } from '../core/ui.js';
+import { yuan, owed, today, unitName } from '../core/format.js';
+import { Loading, ErrorBox, Empty, useAsync, useAction, confirmBox, toast, navigate, When } from '../core/ui.js';
 import { useMyTopic, useCoalesce, LIST_WINDOW } from '../core/realtime.js';
 
 addMessages({
@@ -334,7 +334,7 @@ function Payments({ payments }) {
       return html`<li key=${p.id} data-payment=${p.serial}>
         <a class="item" href=${'#/receipts/' + p.id}>
           <div class="main"><div class="t">${p.serial} ${p.reverses ? html`<span class="chip s-bad">${t('bills.reversal')}</span>` : rev ? html`<span class="chip s-muted">${t('bills.reversed')}</span>` : ''}</div>
-            <div class="sub">${dateTime(p.created)} · ${label('method', p.method)}</div></div>
+            <div class="sub"><${When} v=${p.created} /> · ${label('method', p.method)}</div></div>
           <${Money} fen=${p.amount_fen} />
         </a>
         ${p.reverses && html`<p class="small link-line">↳ <a href=${'#/receipts/' + p.reverses}>${t('bills.reverses', { serial: orig ? orig.serial : '' })}</a></p>`}
@@ -363,7 +363,7 @@ export function Receipt({ params }) {
       </header>
       ${r.reverses && html`<p class="receipt-reversal">${t('receipt.reversal')} <a class="no-print" href=${'#/receipts/' + r.reverses}>${t('receipt.original')}</a></p>`}
       <dl class="receipt-meta">
-        <div><dt>${t('receipt.paidAt')}</dt><dd data-testid="receipt-time">${r.paid_at}</dd></div>
+        <div><dt>${t('receipt.paidAt')}</dt><dd data-testid="receipt-time" class="nowrap">${r.paid_at}</dd></div>
         <div><dt>${t('receipt.unit')}</dt><dd>${r.unit}</dd></div>
         <div><dt>${t('receipt.payer')}</dt><dd>${r.payer_name || '—'}</dd></div>
         <div><dt>${t('receipt.method')}</dt><dd>${label('method', r.method)}</dd></div>

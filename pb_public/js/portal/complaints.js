@@ -3,14 +3,20 @@
 import { html, useState } from '../core/html.js';
 import { pb, fieldErrors } from '../core/api.js';
 import { t, addMessages, label, choices } from '../core/i18n.js';
-import { dateTime } from '../core/format.js';
+import { unitName } from '../core/format.js';
 import { stepsFrom } from '../core/flows.js';
-import { Loading, ErrorBox, Empty, Status, Field, FilePicker, Attachments, useAsync, useAction, navigate, toast, confirmBox, formData } from '../core/ui.js';
+import { Loading, ErrorBox, Empty, Status, When, Field, FilePicker, Attachments, useAsync, useAction, navigate, toast, confirmBox, formData } from '../core/ui.js';
 import { useRealtime, useMyTopic, usePlaceChanged, newestFirst } from '../core/realtime.js';
 import { Timeline } from '../core/timeline.js';
 
 addMessages({
-  'complaints.title': ['我的投诉', 'My complaints'],
+  'complaints.title': ['投诉', 'Complaints'],
+  'complaints.ofHome': ['{unit} 全家的投诉（匿名投诉只有投诉人本人可见）', 'Complaints of {unit}, by anyone of the household (an anonymous one only its author sees)'],
+  'complaints.byHousehold': ['家人提交', 'By your household'],
+  'complaints.needCategory': ['请选择投诉类别', 'Choose a category.'],
+  'complaints.needContent': ['请写明投诉内容', 'Say what happened.'],
+  'complaints.needName': ['请填写联系人', 'Enter a contact name.'],
+  'complaints.needPhone': ['请填写手机号或座机号（如 13800000000 或 023-67880000）', 'Enter a mobile or landline number (e.g. 13800000000 or 023-67880000).'],
   'complaints.new': ['我要投诉', 'File a complaint'],
   'complaints.newTitle': ['提交投诉', 'New complaint'],
   'complaints.category': ['投诉类别', 'Category'],
@@ -34,39 +40,74 @@ addMessages({
   'complaints.live': ['状态变化会实时显示', 'Status updates appear live'],
 });
 
-export function ComplaintList({ me }) {
-  const list = useAsync(() => pb.collection('complaints').getList(1, 50, { sort: '-created', skipTotal: true, filter: pb.filter('resident = {:me}', { me: me.id }) }), [me.id]);
+export function ComplaintList({ me, unit }) {
+  // The household's complaints of the chosen unit (the server leaves out
+  // others' anonymous ones and hides who filed them).
+  const list = useAsync(() => pb.collection('complaints').getList(1, 50, { sort: '-created', skipTotal: true, filter: pb.filter('unit = {:u}', { u: unit.id }) }), [unit.id]);
   // A change re-reads that complaint only, those of a burst together (usePlaceChanged).
-  const changed = usePlaceChanged(list, 'complaints', { keep: (r) => r.resident === me.id, sort: newestFirst() });
+  const changed = usePlaceChanged(list, 'complaints', { keep: (r) => r.unit === unit.id, sort: newestFirst() });
   useMyTopic(changed, { collections: ['complaints'], onReconnect: list.reload }, [me.id]);
   return html`
     <div class="row between"><h1>${t('complaints.title')}</h1><a href="#/complaints/new"><button type="button" class="primary">${t('complaints.new')}</button></a></div>
+    <p class="small muted">${t('complaints.ofHome', { unit: unitName(unit) })}</p>
     <div class="card">
       ${list.loading && !list.data ? html`<${Loading} />` : list.error ? html`<${ErrorBox} error=${list.error} retry=${list.reload} />`
         : list.data.items.length === 0 ? html`<${Empty} />` : html`
         <ul class="list">${list.data.items.map((c) => html`<li key=${c.id}>
           <a class="item" href=${'#/complaints/' + c.id}>
-            <div class="main"><div class="t">${c.content}</div><div class="sub">${c.serial} · ${label('complaint_category', c.category)} · ${dateTime(c.received_at)}</div></div>
+            <div class="main"><div class="t">${c.content}</div><div class="sub">${c.serial} · ${label('complaint_category', c.category)} · <${When} v=${c.received_at} /></div></div>
+            ${c.resident !== me.id && html`<span class="chip s-muted" data-testid="by-household">${t('complaints.byHousehold')}</span>`}
             <${Status} col="complaints" code=${c.status} />
           </a></li>`)}</ul>`}
     </div>`;
 }
 
+// The server's pattern of a phone number (migrations/fields.go PhonePattern).
+const PHONE = /^(1\d{10}|0\d{2,3}-?\d{7,8})$/;
+
+/** complaintProblems: what the form still lacks, by field, before anything is asked or sent. */
+export function complaintProblems(form) {
+  const out = {};
+  if (!form.category) out.category = t('complaints.needCategory');
+  if (!form.content.trim()) out.content = t('complaints.needContent');
+  if (!form.contact_name.trim()) out.contact_name = t('complaints.needName');
+  if (!PHONE.test(form.contact_phone.trim())) out.contact_phone = t('complaints.needPhone');
+  return out;
+}
+
 export function ComplaintNew({ me, unit }) {
   const [form, setForm] = useState({ category: '', content: '', contact_name: me.name || '', contact_phone: me.phone || '', anonymous: false });
   const [files, setFiles] = useState([]);
+  // Shown problems: the form's own (after a 提交) and the server's; a field's
+  // goes once the field is filled in.
+  const [shown, setShown] = useState({});
   const act = useAction();
-  const set = (k) => (e) => setForm({ ...form, [k]: e.target.type === 'checkbox' ? e.target.checked : e.target.value });
+  const server = fieldErrors(act.error);
+  const set = (k) => (e) => {
+    const next = { ...form, [k]: e.target.type === 'checkbox' ? e.target.checked : e.target.value };
+    setForm(next);
+    if ((shown[k] || server[k]) && !complaintProblems(next)[k]) setShown({ ...shown, [k]: '' });
+  };
   const submit = async (e) => {
     e.preventDefault();
+    // Validate first, confirm second: nothing is asked of a form that cannot be sent.
+    const problems = complaintProblems(form);
+    setShown(problems);
+    if (Object.keys(problems).length) {
+      document.querySelector(`[name="${Object.keys(problems)[0]}"]`)?.focus();
+      return;
+    }
     if (!(await confirmBox({ title: t('complaints.confirmSubmit'), body: t('complaints.confirmSubmitBody'), ok: t('submit') }))) return;
     const saved = await act.run(() => pb.collection('complaints').create(formData({ ...form, unit: unit.id }, { attachments: files })));
     if (saved) {
       toast(t('complaints.filed', { serial: saved.serial }));
       navigate('/complaints/' + saved.id);
+    } else {
+      setShown({});
     }
   };
-  const errs = fieldErrors(act.error);
+  const errs = {};
+  for (const k of ['category', 'content', 'contact_name', 'contact_phone', 'attachments']) errs[k] = shown[k] || (shown[k] === '' ? '' : server[k]);
   return html`
     <h1>${t('complaints.newTitle')}</h1>
     <form class="card stack" onSubmit=${submit} novalidate>
@@ -84,19 +125,20 @@ export function ComplaintNew({ me, unit }) {
       </div>
       <label class="row"><input type="checkbox" name="anonymous" checked=${form.anonymous} onChange=${set('anonymous')} /> ${t('complaints.anonymous')}</label>
       <small class="hint">${t('complaints.anonymousHint')}</small>
-      <${ErrorBox} error=${act.error} />
+      <${ErrorBox} error=${act.error && !Object.keys(server).length ? act.error : null} />
       <div class="actions"><button type="button" class="ghost" onClick=${() => history.back()}>${t('cancel')}</button>
         <button class="primary" disabled=${act.busy}>${act.busy ? t('submitting') : t('submit')}</button></div>
     </form>`;
 }
 
-export function ComplaintDetail({ params }) {
+export function ComplaintDetail({ me, params }) {
   const rec = useAsync(() => pb.collection('complaints').getOne(params.id), [params.id]);
   useRealtime('complaints', params.id, (e) => rec.setData(e.record), { onReconnect: rec.reload });
   if (rec.loading && !rec.data) return html`<${Loading} />`;
   if (rec.error) return html`<${ErrorBox} error=${rec.error} retry=${rec.reload} />`;
   const c = rec.data;
-  const canRate = stepsFrom('complaints', c.status, ['resident']).find((s) => s.to === 'revisited');
+  // Only the complainant rates; the rest of the household reads along.
+  const canRate = c.resident === me.id && stepsFrom('complaints', c.status, ['resident']).find((s) => s.to === 'revisited');
   return html`
     <p><a href="#/complaints">← ${t('complaints.title')}</a></p>
     <div class="card">
@@ -106,8 +148,8 @@ export function ComplaintDetail({ params }) {
       <${Attachments} record=${c} field="attachments" />
       <dl class="kv">
         <dt>${t('serial')}</dt><dd>${c.serial}</dd>
-        <dt>${t('complaints.received')}</dt><dd>${dateTime(c.received_at)}</dd>
-        <dt>${t('complaints.replyDue')}</dt><dd>${dateTime(c.reply_due)}</dd>
+        <dt>${t('complaints.received')}</dt><dd><${When} v=${c.received_at} /></dd>
+        <dt>${t('complaints.replyDue')}</dt><dd><${When} v=${c.reply_due} /></dd>
         ${c.result && html`<dt>${t('complaints.result')}</dt><dd style="white-space:pre-wrap">${c.result}</dd>`}
         ${c.satisfaction && html`<dt>${t('complaints.satisfaction')}</dt><dd>${label('satisfaction', c.satisfaction)}</dd>`}
       </dl>

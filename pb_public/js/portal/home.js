@@ -3,10 +3,10 @@
 import { html } from '../core/html.js';
 import { pb } from '../core/api.js';
 import { t, addMessages, label } from '../core/i18n.js';
-import { yuan, owed, date, ago, unitName } from '../core/format.js';
-import { isTerminal, loadFlows } from '../core/flows.js';
+import { yuan, owed, ago, unitName } from '../core/format.js';
+import { isTerminal, loadFlows, stepsFrom, statusOrder } from '../core/flows.js';
 import { Icon } from '../core/icons.js';
-import { Loading, ErrorBox, Empty, Status, useAsync } from '../core/ui.js';
+import { Loading, ErrorBox, Empty, Status, When, useAsync } from '../core/ui.js';
 import { useMyTopic, useCoalesce, fetchChanged, withServiceItems, idsOf, placeFetched, LIST_WINDOW } from '../core/realtime.js';
 
 addMessages({
@@ -23,21 +23,74 @@ addMessages({
   'kind.complaints': ['投诉', 'Complaint'],
   'kind.work_orders': ['报修', 'Repair'],
   'kind.renovations': ['装修', 'Renovation'],
+  'todo.title': ['待您处理', 'Waiting for you'],
+  'todo.none': ['目前没有需要您处理的事项', 'Nothing is waiting for you'],
+  'todo.quote': ['待确认报价', 'Quote to confirm'],
+  'todo.quoteAct': ['查看并确认', 'Review and confirm'],
+  'todo.signoff': ['待签收', 'Work to sign off'],
+  'todo.signoffAct': ['去签收', 'Sign off'],
+  'todo.rate': ['待评价', 'Result to rate'],
+  'todo.rateAct': ['去评价', 'Rate'],
 });
 
+// What waits for the resident: the steps of a flow that are theirs alone
+// (the flow table, GET /api/wuye/flows, says from which statuses).
+const TODO = [
+  { col: 'work_orders', who: 'requester', actor: 'requester', to: 'in_progress', key: 'quote', path: '/repairs/' },
+  { col: 'work_orders', who: 'requester', actor: 'requester', to: 'signed_off', key: 'signoff', path: '/repairs/' },
+  { col: 'complaints', who: 'resident', actor: 'resident', to: 'revisited', key: 'rate', path: '/complaints/' },
+];
+
+/** waitingFor lists the resident's own records at a status where a TODO step is theirs. */
+async function waitingFor(me) {
+  await loadFlows();
+  const lists = await Promise.all(TODO.map(async (d) => {
+    const from = statusOrder(d.col).filter((st) => stepsFrom(d.col, st, [d.actor]).some((x) => x.to === d.to))
+      // (a quote is confirmed from "quoted"; a desk-side start on site is not the resident's)
+      .filter((st) => d.key !== 'quote' || st === 'quoted');
+    if (!from.length) return [];
+    const page = await pb.collection(d.col).getList(1, 20, {
+      filter: pb.filter(`${d.who} = {:me} && (${from.map((st) => `status = ${JSON.stringify(st)}`).join(' || ')})`, { me: me.id }),
+      sort: '-updated', skipTotal: true,
+    });
+    const items = d.col === 'work_orders' ? await withServiceItems(page.items) : page.items;
+    return items.map((r) => ({ ...r, todo: d }));
+  }));
+  return lists.flat().sort(byUpdated);
+}
+
+function YourTurn({ me }) {
+  const list = useAsync(() => waitingFor(me), [me.id]);
+  const changed = useCoalesce(() => list.reload(), LIST_WINDOW);
+  useMyTopic(changed, { collections: ['work_orders', 'complaints'], onReconnect: list.reload }, [me.id]);
+  const items = list.data || [];
+  return html`<section class="card todo" aria-labelledby="h-todo" data-testid="your-turn">
+    <h2 id="h-todo">${t('todo.title')}${items.length > 0 && html` <span class="badge-n">${items.length}</span>`}</h2>
+    ${list.loading && !list.data ? html`<${Loading} />` : list.error ? html`<${ErrorBox} error=${list.error} retry=${list.reload} />`
+      : items.length === 0 ? html`<p class="muted small">${t('todo.none')}</p>` : html`<ul class="list">${items.map((r) => html`<li key=${r.id}>
+        <a class="item todo-item" href=${'#' + r.todo.path + r.id} data-todo=${r.todo.key}>
+          <div class="main"><div class="t"><span class="chip s-warn">${t('todo.' + r.todo.key)}</span> ${r.todo.col === 'work_orders' ? r.expand?.service_item?.name || r.description : label('complaint_category', r.category)}</div>
+            <div class="sub">${r.serial}${r.todo.key === 'quote' && r.quote_fen ? html` · <span class="money">${yuan(r.quote_fen)}</span>` : ''}${r.todo.key === 'signoff' && r.amount_fen ? html` · <span class="money">${yuan(r.amount_fen)}</span>` : ''}</div></div>
+          <span class="act">${t('todo.' + r.todo.key + 'Act')} ›</span>
+        </a></li>`)}</ul>`}
+  </section>`;
+}
+
+// The household's open complaints and repairs of the chosen unit (migration
+// 0052), and the resident's own renovations.
 const OPEN_SOURCES = [
-  { col: 'complaints', who: 'resident', path: '/complaints/', title: (r) => label('complaint_category', r.category) + ' · ' + r.content },
-  { col: 'work_orders', who: 'requester', path: '/repairs/', title: (r) => r.expand?.service_item?.name || r.description },
+  { col: 'complaints', who: 'unit', path: '/complaints/', title: (r) => label('complaint_category', r.category) + ' · ' + r.content },
+  { col: 'work_orders', who: 'unit', path: '/repairs/', title: (r) => r.expand?.service_item?.name || r.description },
   { col: 'renovations', who: 'applicant', path: '/renovation/', title: (r) => r.contractor || r.serial },
 ];
 
-async function openRequests(me) {
+async function openRequests(me, unit) {
   const { flows } = await loadFlows();
   // Only what is still open, without counting the history (skipTotal).
   const open = (col) => (flows[col]?.terminal || []).map((x) => ` && status != ${JSON.stringify(x)}`).join('');
   // (A work order's service item from the page's cache: see withServiceItems.)
   const lists = await Promise.all(OPEN_SOURCES.map((s) => pb.collection(s.col).getList(1, 20, {
-    filter: pb.filter(`${s.who} = {:me}${open(s.col)}`, { me: me.id }), sort: '-updated', skipTotal: true,
+    filter: pb.filter(`${s.who} = {:me}${open(s.col)}`, { me: s.who === 'unit' ? unit.id : me.id }), sort: '-updated', skipTotal: true,
   }).then((r) => (s.col === 'work_orders' ? withServiceItems(r.items) : r.items)).then((items) => items.filter((x) => !isTerminal(s.col, x.status)).map((x) => ({ ...x, source: s })))));
   return lists.flat().sort(byUpdated);
 }
@@ -63,8 +116,8 @@ async function changedRequests(events) {
   };
 }
 
-function OpenRequests({ me }) {
-  const open = useAsync(() => openRequests(me), [me.id]);
+function OpenRequests({ me, unit }) {
+  const open = useAsync(() => openRequests(me, unit), [me.id, unit.id]);
   // The resident's own topic carries their records' changes only; a burst of
   // them (filing, then the desk assigning) is one re-read of what changed.
   const changed = useCoalesce(async (events) => {
@@ -110,7 +163,7 @@ function LatestNotices({ unit }) {
     ${list.loading && !list.data ? html`<${Loading} />` : list.error ? html`<${ErrorBox} error=${list.error} retry=${list.reload} />`
       : list.data.items.length === 0 ? html`<${Empty} />` : html`<ul class="list">${list.data.items.map((n) => html`<li key=${n.id}>
         <a class="item" href=${'#/notices/' + n.id}><div class="main"><div class="t">${n.pinned ? html`<span class="chip s-warn">${t('home.pinned')}</span> ` : ''}${n.title}</div>
-        <div class="sub">${label('notice_category', n.category)} · ${date(n.published_at)}</div></div></a></li>`)}</ul>`}
+        <div class="sub">${label('notice_category', n.category)} · <${When} v=${n.published_at} day /></div></div></a></li>`)}</ul>`}
   </section>`;
 }
 
@@ -119,11 +172,12 @@ export function Home({ me, unit }) {
   return html`
     <h1>${t('home.hello', { name: me.name })}</h1>
     <p class="muted small">${unitName(unit)} · ${label('relation', unit.relation)}</p>
+    <${YourTurn} me=${me} />
     <nav class="card quick" aria-label=${t('home.quick')}>
       ${quick.map(([href, ico, key]) => html`<a href=${href}><span><${Icon} name=${ico} /></span>${t(key)}</a>`)}
     </nav>
     <div class="grid2">
-      <div><${OpenRequests} me=${me} /><${BillsDue} unit=${unit} /></div>
+      <div><${OpenRequests} me=${me} unit=${unit} /><${BillsDue} unit=${unit} /></div>
       <div><${LatestNotices} unit=${unit} /></div>
     </div>`;
 }

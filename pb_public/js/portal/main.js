@@ -1,9 +1,9 @@
 // The residents' portal: sign-in, the unit switcher and the screens, routed
 // by the URL hash. Each screen receives ctx = { me, units, unit, params, query }
 // where unit is the chosen unit with its building and community expanded.
-import { html, render, useState, useEffect } from '../core/html.js';
+import { html, render, useState, useEffect, useRef } from '../core/html.js';
 import { pb } from '../core/api.js';
-import { t, lang, onLang } from '../core/i18n.js';
+import { t, lang, onLang, addMessages } from '../core/i18n.js';
 import { loadFlows } from '../core/flows.js';
 import { unitName } from '../core/format.js';
 import { Loading, ErrorBox, Overlays, useRoute, useAsync, useOnline, signOut } from '../core/ui.js';
@@ -33,10 +33,41 @@ const routes = [
 
 const tabs = [
   ['/', 'nav.home', 'home'], ['/complaints', 'nav.complaints', 'message'], ['/repairs', 'nav.repairs', 'wrench'],
-  ['/renovation', 'nav.renovation', 'brush'], ['/bills', 'nav.bills', 'yen'],
+  ['/renovation', 'nav.renovation', 'brush'], ['/bills', 'nav.bills', 'yen'], ['/notices', 'nav.notices', 'notice'],
 ];
 
 const UNIT_KEY = 'wuye.unit';
+
+addMessages({
+  'account.menu': ['我的账户', 'My account'],
+});
+
+/**
+ * AccountMenu holds what the phone's top bar has no room for: who is signed
+ * in, the language switch and signing out. The bar keeps the community, the
+ * unit switcher and the bell.
+ */
+function AccountMenu({ me }) {
+  const [open, setOpen] = useState(false);
+  const box = useRef();
+  useEffect(() => {
+    if (!open) return undefined;
+    const close = (e) => { if (!box.current?.contains(e.target)) setOpen(false); };
+    const esc = (e) => { if (e.key === 'Escape') setOpen(false); };
+    addEventListener('pointerdown', close);
+    addEventListener('keydown', esc);
+    return () => { removeEventListener('pointerdown', close); removeEventListener('keydown', esc); };
+  }, [open]);
+  return html`<div class="account" ref=${box}>
+    <button type="button" class="account-btn" aria-haspopup="true" aria-expanded=${open} aria-label=${t('account.menu')} onClick=${() => setOpen(!open)}>
+      <${Icon} name="user" /></button>
+    ${open && html`<div class="account-menu" role="group" aria-label=${t('account.menu')} data-testid="account-menu">
+      <p class="who small">${me.name || me.email || me.phone}</p>
+      <${LangButton} />
+      <button type="button" onClick=${signOut}>${t('signOut')}</button>
+    </div>`}
+  </div>`;
+}
 
 // Where a resident's notification leads.
 const PORTAL_LINKS = { complaints: '/complaints/', work_orders: '/repairs/', renovations: '/renovation/', notices: '/notices/' };
@@ -77,10 +108,9 @@ function Shell({ me }) {
         <label class="sr-only" for="unit-switch">${t('units.switch')}</label>
         <select id="unit-switch" value=${unit?.id} onChange=${(e) => setUnitId(e.target.value)}>
           ${list.map((u) => html`<option value=${u.id}>${unitName(u)}</option>`)}
-        </select>` : unit && html`<span class="small">${unitName(unit)}</span>`}
+        </select>` : unit && html`<span class="small unit-name">${unitName(unit)}</span>`}
       <${NotificationBell} me=${me} linkFor=${portalLink} />
-      <${LangButton} />
-      <button type="button" onClick=${signOut}>${t('signOut')}</button>
+      <${AccountMenu} me=${me} />
     </header>
     ${!online && html`<div class="banner" role="status">${t('offline')}</div>`}
     <nav class="tabs" aria-label=${t('nav.label')}>

@@ -3,8 +3,7 @@
 import { html, useState } from '../core/html.js';
 import { pb } from '../core/api.js';
 import { t, addMessages, label, choices } from '../core/i18n.js';
-import { date, dateTime } from '../core/format.js';
-import { Loading, ErrorBox, Empty, useAsync } from '../core/ui.js';
+import { Loading, ErrorBox, Empty, useAsync, When } from '../core/ui.js';
 import { useRealtime } from '../core/realtime.js';
 
 addMessages({
@@ -49,7 +48,7 @@ export function NoticeList({ unit }) {
           <a class="item" href=${'#/notices/' + n.id}>
             <div class="main">
               <div class="t">${n.pinned ? html`<span class="chip s-warn">${t('notices.pinned')}</span> ` : ''}${n.title}</div>
-              <div class="sub">${label('notice_category', n.category)} · ${date(n.published_at)}</div>
+              <div class="sub">${label('notice_category', n.category)} · <${When} v=${n.published_at} day /></div>
               <div class="sub excerpt">${excerpt(n.body)}</div>
             </div>
           </a></li>`)}</ul>
@@ -72,7 +71,7 @@ export function NoticeDetail({ params, units }) {
     <article class="card notice" aria-labelledby="notice-title">
       <div class="row">${n.pinned && html`<span class="chip s-warn">${t('notices.pinned')}</span>`}<span class="chip s-muted">${label('notice_category', n.category)}</span></div>
       <h1 id="notice-title">${n.title}</h1>
-      <p class="small muted">${t('notices.published')} ${dateTime(n.published_at)}${from ? ' · ' + from : ''}</p>
+      <p class="small muted">${t('notices.published')} <${When} v=${n.published_at} />${from ? ' · ' + from : ''}</p>
       <div class="pre body">${n.body}</div>
     </article>`;
 }

@@ -7,7 +7,7 @@ import { pb, fieldErrors } from '../core/api.js';
 import { t, addMessages, label, choices, lang } from '../core/i18n.js';
 import { yuan, date, dateTime, today, unitName } from '../core/format.js';
 import { stepsFrom, statusLabel, isTerminal } from '../core/flows.js';
-import { Loading, ErrorBox, Empty, Status, Field, FilePicker, Attachments, useAsync, useAction, navigate, toast, confirmBox, formData } from '../core/ui.js';
+import { Loading, ErrorBox, Empty, Status, Field, FilePicker, Attachments, useAsync, useAction, navigate, toast, confirmBox, formData, When } from '../core/ui.js';
 import { useRealtime, useMyTopic, usePlaceChanged, newestFirst, useCoalesce, LIST_WINDOW } from '../core/realtime.js';
 import { Timeline } from '../core/timeline.js';
 
@@ -141,7 +141,7 @@ export function RenovationList({ me }) {
         <ul class="list">${list.data.items.map((r) => html`<li key=${r.id}>
           <a class="item" href=${'#/renovation/' + r.id}>
             <div class="main"><div class="t">${unitName(r.expand?.unit)} · ${r.contractor_name}</div>
-              <div class="sub">${r.serial} · ${joinList((r.scope || []).map((s) => label('scope', s)))} · ${date(r.planned_start)} – ${date(r.planned_end)}</div></div>
+              <div class="sub">${r.serial} · ${joinList((r.scope || []).map((s) => label('scope', s)))} · <${When} v=${r.planned_start} day /> – <${When} v=${r.planned_end} day /></div></div>
             <${Status} col="renovations" code=${r.status} />
           </a></li>`)}</ul>`}
     </div>`;
@@ -348,12 +348,12 @@ function Details({ r }) {
     <h2 id="h-details">${t('renovation.details')}</h2>
     <dl class="kv reno-kv">
       <dt>${t('serial')}</dt><dd>${r.serial}</dd>
-      <dt>${t('renovation.submittedAt')}</dt><dd>${dateTime(r.submitted_at)}</dd>
+      <dt>${t('renovation.submittedAt')}</dt><dd><${When} v=${r.submitted_at} /></dd>
       <dt>${t('renovation.contractor')}</dt><dd>${r.contractor_name}${r.contractor_licence && html`<br /><span class="small muted">${r.contractor_licence}</span>`}</dd>
       <dt>${t('renovation.contractorPhone')}</dt><dd><a href=${'tel:' + r.contractor_phone}>${r.contractor_phone}</a></dd>
       ${r.site_lead && html`<dt>${t('renovation.siteLead')}</dt><dd>${r.site_lead}</dd>`}
       <dt>${t('renovation.scope')}</dt><dd><span class="tags">${(r.scope || []).map((s) => html`<span class="chip s-muted" key=${s}>${label('scope', s)}</span>`)}</span></dd>
-      <dt>${t('renovation.planned')}</dt><dd>${date(r.planned_start)} – ${date(r.planned_end)}</dd>
+      <dt>${t('renovation.planned')}</dt><dd><${When} v=${r.planned_start} day /> – <${When} v=${r.planned_end} day /></dd>
       ${r.description && html`<dt>${t('renovation.description')}</dt><dd class="pre">${r.description}</dd>`}
       ${r.permit_no && html`<dt>${t('renovation.permitNo')}</dt><dd><strong>${r.permit_no}</strong></dd>`}
     </dl>
@@ -393,11 +393,11 @@ function Money({ r, rel }) {
       </dl>`}
       ${data?.movements?.length > 0 && html`<h3>${t('renovation.movements')}</h3>
         <ul class="list">${data.movements.map((m) => html`<li key=${m.id}><div class="item"><div class="main">
-          <div class="t">${t('renovation.mv.' + m.kind)} ${yuan(m.amount_fen)}</div><div class="sub">${date(m.created)} · ${m.reason}</div></div></div></li>`)}</ul>`}`}
+          <div class="t">${t('renovation.mv.' + m.kind)} ${yuan(m.amount_fen)}</div><div class="sub"><${When} v=${m.created} day /> · ${m.reason}</div></div></div></li>`)}</ul>`}`}
     <dl class="kv reno-kv">
-      ${r.agreement_signed_at && html`<dt>${t('renovation.agreement')}</dt><dd>${date(r.agreement_signed_at)}</dd>`}
+      ${r.agreement_signed_at && html`<dt>${t('renovation.agreement')}</dt><dd><${When} v=${r.agreement_signed_at} day /></dd>`}
       <dt>${t('renovation.refundDue')}</dt>
-      <dd data-testid="refund-due">${r.deposit_refund_due ? html`<strong>${date(r.deposit_refund_due)}</strong>` : html`<span class="muted">${t('renovation.refundRule')}</span>`}</dd>
+      <dd data-testid="refund-due">${r.deposit_refund_due ? html`<strong><${When} v=${r.deposit_refund_due} day /></strong>` : html`<span class="muted">${t('renovation.refundRule')}</span>`}</dd>
       ${r.refunded_fen > 0 && html`<dt>${t('renovation.refunded')}</dt><dd class="money">${yuan(r.refunded_fen)}</dd>`}
     </dl>
   </section>`;
@@ -444,9 +444,9 @@ function Violations({ rel }) {
         <dl class="kv reno-kv small">
           ${(v.measures || []).length > 0 && html`<dt>${t('renovation.measures')}</dt><dd>${joinList(v.measures.map((m) => label('measure', m)))}</dd>`}
           ${v.deduct_fen > 0 && html`<dt>${t('renovation.deducted')}</dt><dd class="money">${yuan(v.deduct_fen)}</dd>`}
-          ${v.rectify_by && html`<dt>${t('renovation.rectifyBy')}</dt><dd><strong>${date(v.rectify_by)}</strong></dd>`}
+          ${v.rectify_by && html`<dt>${t('renovation.rectifyBy')}</dt><dd><strong><${When} v=${v.rectify_by} day /></strong></dd>`}
           ${v.recheck_note && html`<dt>${t('renovation.recheck')}</dt><dd>${v.recheck_note}</dd>`}
-          <dt>${t('renovation.found')}</dt><dd>${date(v.created)}</dd>
+          <dt>${t('renovation.found')}</dt><dd><${When} v=${v.created} day /></dd>
         </dl>
         ${v.severity === 'major' && html`<button type="button" class="link" onClick=${() => openNotice(v)}>${t('renovation.noticeLink')}</button>`}
       </li>`)}</ul>`}
@@ -459,7 +459,7 @@ function Inspections({ r, rel }) {
   return html`<section class="card" aria-labelledby="h-inspections">
     <h2 id="h-inspections">${t('renovation.inspections')}</h2>
     ${list.length === 0 ? html`<p class="muted small">${t('renovation.inspectionsNone')}</p>` : html`<ul class="list">${list.map((i) => html`<li key=${i.id}><div class="item">
-      <div class="main"><div class="t">${date(i.inspected_on)}</div>${i.note && html`<div class="sub">${i.note}</div>`}</div>
+      <div class="main"><div class="t"><${When} v=${i.inspected_on} day /></div>${i.note && html`<div class="sub">${i.note}</div>`}</div>
       <span class=${'chip ' + (i.result === 'ok' ? 's-paid' : 's-warn')}>${t('renovation.result.' + (i.result || 'ok'))}</span></div></li>`)}</ul>`}
   </section>`;
 }

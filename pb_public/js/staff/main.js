@@ -173,7 +173,14 @@ function Shell({ me }) {
     <main id="main">${body}</main>`;
 }
 
-const SignIn = () => html`<${SignInPage} collection="staff" wrong=${t('staff.inactive')}
+addMessages({
+  'staff.isResident': ['这是住户账号，请在住户服务登录。', 'This is a resident\'s account: sign in at the residents\' portal.'],
+  'staff.toPortal': ['前往住户服务', 'Go to the residents\' portal'],
+});
+
+const toPortal = () => html`<p>${t('staff.isResident')}</p><p><a href="/">${t('staff.toPortal')}</a></p>`;
+
+const SignIn = () => html`<${SignInPage} collection="staff" wrong=${t('staff.inactive')} other=${{ collection: 'residents', hint: toPortal() }}
   head=${html`<h1 id="signin-title">${t('app.name')} · ${t('staff.signin')}</h1><p class="muted small">${t('staff.signinHint')}</p>`}
   foot=${html`<a class="small" href="/">${t('staff.residents')}</a>`} />`;
 

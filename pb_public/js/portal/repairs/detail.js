@@ -6,12 +6,15 @@ import { pb, fieldErrors } from '../../core/api.js';
 import { t, addMessages, label, choices } from '../../core/i18n.js';
 import { yuan, dateTime, parseDate } from '../../core/format.js';
 import { stepsFrom, statusOrder } from '../../core/flows.js';
-import { Loading, ErrorBox, Status, Field, Attachments, useAsync, useAction, toast, confirmBox } from '../../core/ui.js';
+import { Loading, ErrorBox, Status, When, Field, Attachments, useAsync, useAction, toast, confirmBox } from '../../core/ui.js';
 import { useRealtime } from '../../core/realtime.js';
 import { Timeline } from '../../core/timeline.js';
 import { WINDOWS, EXPAND, pad, priceText } from './common.js';
 
 addMessages({
+  'repairs.quoteCovers': ['报价包含：', 'The quote covers:'],
+  'repairs.askedBy': ['报修人', 'Asked by'],
+  'repairs.household': ['家人（本户其他成员）', 'Someone of your household'],
   'repairs.live': ['状态变化会实时显示', 'Status updates appear live'],
   'repairs.progress': ['进度：第 {n} 步，共 {total} 步', 'Progress: step {n} of {total}'],
   'repairs.say.new': ['已收到您的请求，客服将在 {due} 前回复并安排师傅。', 'We have your request; the desk replies by {due} and sends a technician.'],
@@ -104,14 +107,16 @@ function outOfHours(o) {
   return received && due && due - received > 16 * 60 * 1000;
 }
 
-export function RepairDetail({ params, unit }) {
+export function RepairDetail({ me, params, unit }) {
   const rec = useAsync(() => pb.collection('work_orders').getOne(params.id, { expand: EXPAND }), [params.id]);
   useRealtime('work_orders', params.id, (e) => rec.setData((old) => keepExpand(e.record, old)), { expand: EXPAND, onReconnect: rec.reload });
   if (rec.loading && !rec.data) return html`<${Loading} />`;
   if (rec.error) return html`<p><a href="#/repairs">← ${t('repairs.title')}</a></p><${ErrorBox} error=${rec.error} retry=${rec.reload} />`;
   const o = rec.data;
   const item = o.expand?.service_item;
-  const steps = stepsFrom('work_orders', o.status, ['requester']);
+  // Only the one who asked acts on an order; the rest of the household reads along.
+  const mine = o.requester === me.id;
+  const steps = mine ? stepsFrom('work_orders', o.status, ['requester']) : [];
   const confirmStep = o.status === 'quoted' && steps.find((s) => s.to === 'in_progress');
   const cancelStep = steps.find((s) => s.to === 'cancelled');
   const signStep = steps.find((s) => s.to === 'signed_off');
@@ -137,17 +142,18 @@ export function RepairDetail({ params, unit }) {
         <dt>${t('serial')}</dt><dd>${o.serial}</dd>
         <dt>${t('repairs.kind')}</dt><dd>${label('work_kind', o.kind)} · ${label('work_category', o.category)}</dd>
         <dt>${t('repairs.urgency')}</dt><dd data-testid="repair-urgency">${label('urgency', o.urgency || 'normal')}</dd>
-        ${o.urgency === 'urgent' && o.arrival_due && html`<dt>${t('repairs.arrivalDue')}</dt><dd>${dateTime(o.arrival_due)}</dd>`}
+        ${o.urgency === 'urgent' && o.arrival_due && html`<dt>${t('repairs.arrivalDue')}</dt><dd><${When} v=${o.arrival_due} /></dd>`}
         ${item && html`<dt>${t('repairs.priceList')}</dt><dd class="money">${priceText(item)}</dd>`}
-        <dt>${t('repairs.received')}</dt><dd>${dateTime(o.received_at || o.created)}</dd>
+        <dt>${t('repairs.received')}</dt><dd><${When} v=${o.received_at || o.created} /></dd>
         ${o.appointment_at && html`<dt>${t('repairs.appointment')}</dt><dd data-testid="repair-appointment">${appointmentText(o.appointment_at)}</dd>`}
         ${techName && html`<dt>${t('repairs.technician')}</dt><dd data-testid="technician-name">${techName}</dd>`}
-        ${o.arrived_at && html`<dt>${t('repairs.arrival')}</dt><dd>${dateTime(o.arrived_at)}${o.arrival ? ' · ' + label('arrival', o.arrival) : ''}</dd>`}
-        ${o.quote_fen > 0 && o.status !== 'quoted' && html`<dt>${t('repairs.quote')}</dt><dd><span class="money">${yuan(o.quote_fen)}</span>${o.quote_confirmed_at ? html` <span class="small muted">(${t('repairs.quoteAgreed', { at: dateTime(o.quote_confirmed_at) })})</span>` : ''}</dd>`}
-        ${materials.length > 0 && html`<dt>${t('repairs.materials')}</dt><dd>${materials.map((m, i) => html`<div key=${i} class="small">${m.name} × ${m.qty} · ${yuan(m.price_fen)}</div>`)}</dd>`}
+        ${o.arrived_at && html`<dt>${t('repairs.arrival')}</dt><dd><${When} v=${o.arrived_at} />${o.arrival ? ' · ' + label('arrival', o.arrival) : ''}</dd>`}
+        ${o.quote_fen > 0 && o.status !== 'quoted' && html`<dt>${t('repairs.quote')}</dt><dd><span class="money">${yuan(o.quote_fen)}</span>${o.quote_note ? html`<div class="small">${o.quote_note}</div>` : ''}${o.quote_confirmed_at ? html` <span class="small muted">(${t('repairs.quoteAgreed', { at: dateTime(o.quote_confirmed_at) })})</span>` : ''}</dd>`}
+        ${materials.length > 0 && html`<dt>${t('repairs.materials')}</dt><dd>${materials.map((m, i) => html`<div key=${i} class="small">${m.name} × ${m.qty} · <span class="money">${yuan(m.price_fen)}</span></div>`)}</dd>`}
         ${o.materials_fen > 0 && html`<dt>${t('repairs.materialsFee')}</dt><dd class="money">${yuan(o.materials_fen)}</dd>`}
         ${o.amount_fen > 0 && html`<dt>${t('repairs.amount')}</dt><dd><b class="money" data-testid="repair-amount">${yuan(o.amount_fen)}</b>${o.payment && o.payment !== 'none' ? ' · ' + label('work_payment', o.payment) : ''}</dd>`}
-        <dt>${t('repairs.contact')}</dt><dd>${o.contact_name} ${o.contact_phone}</dd>
+        ${mine && html`<dt>${t('repairs.contact')}</dt><dd>${o.contact_name} <span class="nowrap">${o.contact_phone}</span></dd>`}
+        ${!mine && html`<dt>${t('repairs.askedBy')}</dt><dd data-testid="asked-by-household">${t('repairs.household')}</dd>`}
         ${o.signoff && html`<dt>${t('repairs.signoff')}</dt><dd>${label('signoff', o.signoff)}</dd>`}
         ${o.satisfaction && html`<dt>${t('repairs.satisfaction')}</dt><dd>${label('satisfaction', o.satisfaction)}</dd>`}
         ${o.cancel_reason && html`<dt>${t('repairs.cancelReason')}</dt><dd>${o.cancel_reason}</dd>`}
@@ -183,13 +189,14 @@ function QuoteCard({ order, update, onSaved, canDecline }) {
   const act = useAction();
   const [declining, setDeclining] = useState(false);
   const accept = async () => {
-    if (!(await confirmBox({ title: t('repairs.confirmQuoteAsk', { price: yuan(order.quote_fen) }), body: t('repairs.confirmQuoteBody'), ok: t('repairs.confirmQuote') }))) return;
+    if (!(await confirmBox({ title: t('repairs.confirmQuoteAsk', { price: yuan(order.quote_fen) }), body: (order.quote_note ? t('repairs.quoteCovers') + ' ' + order.quote_note + ' ' : '') + t('repairs.confirmQuoteBody'), ok: t('repairs.confirmQuote') }))) return;
     const saved = await act.run(() => update({ status: 'in_progress' }));
     if (saved) { toast(t('repairs.quoteConfirmed')); onSaved(saved); }
   };
   return html`<section class="card quote" aria-labelledby="h-quote">
     <h2 id="h-quote">${t('repairs.quoteTitle')}</h2>
     <div class="big money" data-testid="repair-quote">${yuan(order.quote_fen)}</div>
+    ${order.quote_note && html`<p class="quote-covers" data-testid="quote-note"><b>${t('repairs.quoteCovers')}</b> ${order.quote_note}</p>`}
     <p class="small muted">${t('repairs.quoteNote')}</p>
     <${ErrorBox} error=${act.error} />
     ${!declining && html`<div class="actions">

@@ -41,6 +41,12 @@ addMessages({
   'repairs.unlistedHint': ['告诉我们您需要什么，我们会记录并答复您。', 'Tell us what you need; we record every request and answer it.'],
   'repairs.unlistedWhat': ['您需要的服务', 'What you need'],
   'repairs.unlistedSent': ['已收到您的需求，客服会尽快答复', 'Thank you, the desk will answer soon'],
+  'repairs.group.home': ['居家维修', 'Home repairs'],
+  'repairs.group.cleaning': ['保洁服务', 'Cleaning'],
+  'repairs.group.office': ['商务服务', 'Office services'],
+  'repairs.group.agency': ['代理与场地', 'Agency and venues'],
+  'repairs.group.other': ['其他服务', 'Other services'],
+  'repairs.usedBefore': ['用过', 'Used before'],
 });
 
 /** addDays adds n days to a civil date YYYY-MM-DD. */
@@ -114,20 +120,44 @@ function SlotPicker({ value, onChange, error }) {
 
 // --- price list ----------------------------------------------------------------
 
-function ItemPicker({ items, value, onChange, error }) {
-  const groups = useMemo(() => choices('work_category')
-    .map((c) => ({ ...c, items: items.filter((i) => i.category === c.code) }))
-    .filter((g) => g.items.length), [items, lang()]);
+// The price list's groups, in the order residents need them: repairs in
+// the home first (common-area repairs among them), then cleaning, office
+// services and agency. Within a group the trades run from the most asked
+// for (water, electricity) to the least.
+const GROUPS = [
+  ['home', ['plumbing', 'electrical', 'common_area', 'locksmith', 'carpentry', 'appliance', 'other']],
+  ['cleaning', ['cleaning']],
+  ['office', ['office']],
+  ['agency', ['agency', 'venue']],
+];
+
+/**
+ * groupItems sorts the price list into GROUPS; within a group what this
+ * household asked for most comes first (used: item id → times), then the
+ * trades' order, then the code.
+ */
+export function groupItems(items, used = {}) {
+  const rank = (i) => GROUPS.find(([, cats]) => cats.includes(i.category))?.[1].indexOf(i.category) ?? 99;
+  return GROUPS.map(([key, cats]) => ({
+    key,
+    items: items.filter((i) => cats.includes(i.category))
+      .sort((a, b) => (used[b.id] || 0) - (used[a.id] || 0) || rank(a) - rank(b) || a.code.localeCompare(b.code)),
+  })).concat([{ key: 'other', items: items.filter((i) => !GROUPS.some(([, cats]) => cats.includes(i.category))) }])
+    .filter((g) => g.items.length);
+}
+
+function ItemPicker({ items, used, value, onChange, error }) {
+  const groups = useMemo(() => groupItems(items, used), [items, used]);
   return html`<fieldset class="price-list">
     <legend>${t('repairs.item')} <b class="req" aria-hidden="true">*</b></legend>
     <small class="hint">${t('repairs.itemHint')}</small>
-    ${groups.map((g) => html`<div class="price-group" key=${g.code} role="group" aria-label=${g.text}>
-      <h3>${g.text}</h3>
+    ${groups.map((g) => html`<div class="price-group" key=${g.key} role="group" aria-label=${t('repairs.group.' + g.key)} data-group=${g.key}>
+      <h3>${t('repairs.group.' + g.key)}</h3>
       ${g.items.map((i) => html`<label class="pick" key=${i.id}>
         <input type="radio" name="service_item" value=${i.id} checked=${value === i.id} onChange=${() => onChange(i.id)} />
-        <span class="name">${i.name}</span>
+        <span class="name">${i.name}${used[i.id] ? html` <span class="chip s-muted">${t('repairs.usedBefore')}</span>` : ''}</span>
         ${i.prepay && html`<span class="chip s-warn">${t('repairs.prepay')}</span>`}
-        <span class=${'price money' + (i.needs_estimate ? ' estimate' : '')}>${priceText(i)}</span>
+        <span class=${'price money' + (i.needs_estimate ? ' estimate' : '') + (i.kind === 'routine' ? ' free' : '')}>${priceText(i)}</span>
       </label>`)}
     </div>`)}
     ${error && html`<small class="field-error" role="alert">${error}</small>`}
@@ -138,6 +168,15 @@ export function RepairNew({ me, unit }) {
   const items = useAsync(() => pb.collection('service_items').getFullList({
     filter: pb.filter('community = {:c} && active = true', { c: unit.community }), sort: 'code',
   }), [unit.community]);
+  // What this household asked for before goes first in its group.
+  const past = useAsync(() => pb.collection('work_orders').getList(1, 200, {
+    filter: pb.filter('unit = {:u} && service_item != ""', { u: unit.id }), fields: 'service_item', skipTotal: true,
+  }).catch(() => ({ items: [] })), [unit.id]);
+  const used = useMemo(() => {
+    const n = {};
+    for (const o of past.data?.items || []) n[o.service_item] = (n[o.service_item] || 0) + 1;
+    return n;
+  }, [past.data]);
   const [form, setForm] = useState({ service_item: '', description: '', appointment_at: '', contact_name: me.name || '', contact_phone: me.phone || '' });
   const [files, setFiles] = useState([]);
   const [local, setLocal] = useState({});
@@ -176,7 +215,7 @@ export function RepairNew({ me, unit }) {
     <h2>${t('repairs.minor')}</h2>
     ${items.data.length === 0 ? html`<div class="card"><${Empty} text=${t('repairs.noItems')} /></div>` : html`
     <form class="card stack" onSubmit=${submit} novalidate>
-      <${ItemPicker} items=${items.data} value=${form.service_item} error=${errs.service_item}
+      <${ItemPicker} items=${items.data} used=${used} value=${form.service_item} error=${errs.service_item}
         onChange=${(id) => { setForm({ ...form, service_item: id }); setLocal({ ...local, service_item: '' }); }} />
       ${item && html`<div class=${'price-note' + (item.prepay ? ' warn' : '')} role="status" data-testid="price-note">
         <b>${item.name}</b> · <span class="money">${priceText(item)}</span><br />${priceNote(item)}</div>`}

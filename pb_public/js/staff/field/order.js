@@ -191,6 +191,6 @@ function Steps({ me, order: o, step, onSaved }) {
   if (!panel) return null;
   return html`<section class="card step-panel" aria-live="polite">
     ${panel}
-    ${s.error && !Object.keys(errs).some((k) => ['quote_fen', 'materials'].includes(k)) && html`<${ErrorBox} error=${s.error} />`}
+    ${s.error && !Object.keys(errs).some((k) => ['quote_fen', 'quote_note', 'materials'].includes(k)) && html`<${ErrorBox} error=${s.error} />`}
   </section>`;
 }

@@ -14,6 +14,11 @@ addMessages({
   'field.quoteYuan': ['报价金额（元）', 'Quote (yuan)'],
   'field.quoteHint': ['有偿服务须经住户确认价格后才能开工', 'Paid work starts only once the resident agrees to the price'],
   'field.sendQuote': ['提交报价', 'Send quote'],
+  'field.quoteNote': ['报价说明', 'What the quote covers'],
+  'field.quoteNoteHint': ['写明包含哪些工作和材料、不含什么，住户确认报价前会看到', 'The work and parts it includes and what it does not; the resident reads it before agreeing'],
+  'field.signSummary': ['签收前请住户核对', 'For the resident to check before signing'],
+  'field.labour': ['人工/报价', 'Labour / quote'],
+  'field.total': ['合计', 'Total'],
   'field.matName': ['材料名称', 'Material'],
   'field.matQty': ['数量', 'Qty'],
   'field.matPrice': ['单价（元）', 'Unit price (yuan)'],
@@ -49,19 +54,25 @@ addMessages({
 
 export function QuoteForm({ order, s }) {
   const [text, setText] = useState(order.quote_fen ? String(order.quote_fen / 100) : '');
-  const [err, setErr] = useState('');
+  const [note, setNote] = useState(order.quote_note || '');
+  const [err, setErr] = useState({});
   const errs = fieldErrors(s.error);
   const submit = (e) => {
     e.preventDefault();
     const fen = parseYuan(text);
-    if (!Number.isInteger(fen) || fen <= 0) return setErr(t('field.badYuan'));
-    setErr('');
-    s.run({ status: 'quoted', quote_fen: fen }, t('field.act.quoted'));
+    const bad = {};
+    if (!Number.isInteger(fen) || fen <= 0) bad.quote_fen = t('field.badYuan');
+    if (!note.trim()) bad.quote_note = t('required');
+    setErr(bad);
+    if (Object.keys(bad).length) return;
+    s.run({ status: 'quoted', quote_fen: fen, quote_note: note.trim() }, t('field.act.quoted'));
   };
   return html`<form class="stack" onSubmit=${submit} novalidate>
     <h2>${t('field.quote')}</h2>
-    <${Field} label=${t('field.quoteYuan')} required hint=${t('field.quoteHint')} error=${err || errs.quote_fen}>
+    <${Field} label=${t('field.quoteYuan')} required hint=${t('field.quoteHint')} error=${err.quote_fen || errs.quote_fen}>
       <input type="text" inputmode="decimal" name="quote" value=${text} onInput=${(e) => setText(e.target.value)} placeholder="0.00" /><//>
+    <${Field} label=${t('field.quoteNote')} required hint=${t('field.quoteNoteHint')} error=${err.quote_note || errs.quote_note}>
+      <textarea name="quote_note" maxlength="500" rows="3" value=${note} onInput=${(e) => setNote(e.target.value)}></textarea><//>
     <button class="primary block big" disabled=${s.busy}>${t('field.sendQuote')}</button>
   </form>`;
 }
@@ -184,11 +195,23 @@ export function SignOff({ order: o, s }) {
       <div class="choices" role="radiogroup">${choices('satisfaction').map((c) => html`
         <label><input type="radio" name="satisfaction" value=${c.code} checked=${satisfaction === c.code} onChange=${() => setSatisfaction(c.code)} />${c.text}</label>`)}</div>
     </fieldset>
+    <${SignSummary} order=${o} />
     <${SignaturePad} padRef=${pad} onChange=${setSigned} />
     ${errs.signature && html`<small class="field-error" role="alert">${errs.signature}</small>`}
     ${!signed && html`<small class="hint">${t('field.needSign')}</small>`}
     <button class="primary block big" disabled=${s.busy || !signed || !signoff}>${t('field.sendSign')}</button>
   </form>`;
+}
+
+/** SignSummary: what the resident signs for — the quote, the materials and the total — above the pad. */
+function SignSummary({ order: o }) {
+  const lines = o.materials || [];
+  return html`<section class="sign-summary" data-testid="sign-summary" aria-label=${t('field.signSummary')}>
+    <h3>${t('field.signSummary')}</h3>
+    ${o.quote_fen > 0 && html`<p><span>${t('field.labour')}</span> <span class="money">${yuan(o.quote_fen)}</span>${o.quote_note && html`<br /><small class="muted">${o.quote_note}</small>`}</p>`}
+    ${lines.length > 0 && html`<${MaterialTable} lines=${lines} />`}
+    <p class="total"><strong>${t('field.total')}</strong> <span class="money big-amount">${yuan(o.amount_fen || 0)}</span></p>
+  </section>`;
 }
 
 /** SignaturePad draws with a finger, a stylus or a mouse (pointer events) on a white canvas. */
