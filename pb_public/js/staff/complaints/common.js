@@ -1,7 +1,7 @@
 // What the complaint screens share (docs/DESIGN.md § Complaints): the open
 // statuses, the deadline clocks, the level chip, and the search test.
 import { html } from '../../core/html.js';
-import { t, addMessages, label } from '../../core/i18n.js';
+import { t, addMessages, label, lang } from '../../core/i18n.js';
 import { dateTime, unitName, parseDate } from '../../core/format.js';
 import { duration } from '../../core/durations.js';
 
@@ -9,6 +9,10 @@ addMessages({
   'cp.mine': ['我处理的投诉', 'Complaints I handle'],
   'cp.toRevisits': ['去回访', 'Open revisits'],
   'cp.hotChip': ['热点组', 'Hot group'],
+  'cp.why': ['归组原因：', 'Grouped because: '],
+  'cp.whyCategory': ['同类“{c}”', 'same category ({c})'],
+  'cp.whyPlace': ['同一地点', 'same place'],
+  'cp.whyWords': ['都提到“{w}”', 'all mention “{w}”'],
   'cp.anonymous': ['匿名', 'Anonymous'],
   'cp.aboutCenter': ['投诉客服中心', 'About the service center'],
   'cp.firstLeft': ['{t}内首次回应', 'first response within {t}'],
@@ -40,6 +44,21 @@ export function placeOf(c) {
   if (c.location) return c.location;
   if (hidden(c) && c.anonymous) return t('cp.anonymous');
   return c.expand?.building?.name || '';
+}
+
+/**
+ * hotWhy says why complaints were grouped (their stored hot_reason: the
+ * category, the same place, the words they share), for one complaint or
+ * merged over a group.
+ */
+export function hotWhy(list) {
+  const rs = (Array.isArray(list) ? list : [list]).map((c) => c?.hot_reason).filter(Boolean);
+  if (!rs.length) return '';
+  const words = [...new Set(rs.flatMap((r) => r.keywords || []))];
+  const parts = [t('cp.whyCategory', { c: label('complaint_category', rs[0].category) })];
+  if (rs.some((r) => r.same_location)) parts.push(t('cp.whyPlace'));
+  if (words.length) parts.push(t('cp.whyWords', { w: words.join(lang() === 'en' ? '”, “' : '”“') }));
+  return t('cp.why') + parts.join(' · ');
 }
 
 /** Clock counts down to a deadline; red once past it or flagged overdue. */
