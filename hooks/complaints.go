@@ -371,7 +371,7 @@ func FileComplaint(app core.App, c *core.Record, auth *core.Record) error {
 	})
 }
 
-// A complaint joins a hot group as it is taken in ([003] 2.2.6): when the
+// A complaint joins a hot group as it is taken in ([001] 中汇广场 七, office practice): when the
 // complaints about the same matter — the same category in the same
 // building over the past 24 hours, naming the same place or sharing enough
 // words (lib/topic) — reach the community's threshold, counting the new

@@ -11,7 +11,7 @@ import (
 )
 
 // splitRoles may take a complaint out of a wrong hot group: the community's
-// supervisor and director, to whom a hot group is reported ([003] 2.2.6).
+// supervisor and director, to whom a hot group is reported ([001] 中汇广场 七; [000] 助理 4.6.3).
 var splitRoles = []string{RoleSupervisor, RoleDirector}
 
 func registerHotSplit(app core.App) {

@@ -37,8 +37,9 @@ func reread(t *testing.T, app core.App, c *core.Record) *core.Record {
 	return r
 }
 
-// A hot complaint is the same matter raised by several residents ([003]
-// 2.2.6): the same category and building are not enough. Three
+// A hot complaint (热点投诉, [001] 中汇广场 七) is the same matter raised by
+// several residents (office practice): the same category and building are
+// not enough. Three
 // garage-lighting complaints of building 1 make a group, with the words
 // they share as the reason; a noise complaint of the same category and
 // building filed among them stays out.
@@ -143,7 +144,7 @@ func TestHotSplit(t *testing.T) {
 }
 
 // A reassigned complaint's new handler is told it is theirs, as the first
-// handler was ([003] 2.2.4: the desk passes the complaint to whom handles it).
+// handler was ([000] 前台 4.1.2.2: the desk passes the complaint to whom handles it).
 func TestComplaintReassignNotifiesHandler(t *testing.T) {
 	app := testapp.New(t)
 	h := testapp.Handler(t, app)

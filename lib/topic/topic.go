@@ -1,6 +1,6 @@
 // Package topic judges whether two complaints are about the same thing, for
 // the hot-complaint groups (docs/DESIGN.md § Complaints, "Hot groups";
-// [003] 2.2.6: 热点投诉 is the same matter raised by several residents).
+// [001] 中汇广场 七: 热点投诉; office practice: the same matter raised by several residents).
 // Two complaints of the same building and window are the same matter when
 // they share the category and either the place they name or enough of
 // their words: a noise complaint and a garage-lighting one of the same

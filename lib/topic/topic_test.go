@@ -5,9 +5,10 @@ import (
 	"testing"
 )
 
-// A hot complaint is the same matter raised by several residents ([003]
-// 2.2.6): the category and building alone are not enough — the issue's own
-// case, a noise complaint grouped with a garage-lighting one.
+// A hot complaint (热点投诉, [001] 中汇广场 七) is the same matter raised by
+// several residents (office practice): the category and building alone are
+// not enough — the issue's own case, a noise complaint grouped with a
+// garage-lighting one.
 func TestMatchNeedsTheSameMatter(t *testing.T) {
 	noise := Complaint{Category: "security", Unit: "u1", Content: "楼上深夜装修噪音扰民，无法休息。"}
 	garage := Complaint{Category: "security", Unit: "u2", Content: "地下车库照明坏了一半，晚上很不安全。"}
@@ -71,8 +72,6 @@ func TestStopWords(t *testing.T) {
 
 func TestTerms(t *testing.T) {
 	got := terms("B1车库 LED灯")
-	want := []string{"b", "车库", "led", "灯"}
-	_ = want
 	if !slices.Contains(got, "车库") || !slices.Contains(got, "led") || slices.Contains(got, "b") {
 		t.Fatalf("terms %q", got)
 	}
