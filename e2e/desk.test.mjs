@@ -333,6 +333,8 @@ test('the desk books an appointment from the working-day slots, and is warned ou
   await picker.getByRole('radio', { name: /其他时间/ }).check();
   await picker.getByLabel(/其他时间/).last().fill(sunday.toISOString().slice(0, 10) + 'T03:00');
   await page.getByTestId('slot-outside').getByText(/不在工作日的预约时段内/).waitFor();
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await shot(page, 'staff-desk-slots');
   // Back to the slot: the order is booked at the slot's start.
   await picker.locator('input[name="slot_day"]').first().check();
   await picker.locator('input[name="slot_time"]').first().check();
@@ -345,7 +347,6 @@ test('the desk books an appointment from the working-day slots, and is warned ou
   const serial = (await filed.innerText()).match(/PG-\d{8}-\d{4}/)[0];
   const order = await desk.collection('work_orders').getFirstListItem(`serial = "${serial}"`);
   assert.equal(new Date(order.appointment_at.replace(' ', 'T')).toISOString(), start);
-  await shot(page, 'staff-desk-slots');
   assert.deepEqual(page.scriptErrors, []);
   await page.context().close();
 });
