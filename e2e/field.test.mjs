@@ -312,3 +312,22 @@ test('the pool: an order of my trade is claimed from the page; a lost race is to
   assert.deepEqual(page.scriptErrors, []);
   await page.context().close();
 });
+
+// Issue #19 item 9: how far away an appointment is reads as a duration; one
+// just passed is "已过预约时间 N 分钟", never "0 分钟后".
+test('appointments count down as durations on the phone', async () => {
+  const soon = await newOrder({ description: '门铃不响（预约将到）' });
+  await dispatchTo(soon.id, techId, { appointment_at: pbDate(now().getTime() + 20 * 60_000) });
+  const passed = await newOrder({ description: '走廊灯不亮（预约已过）' });
+  await dispatchTo(passed.id, techId, { appointment_at: pbDate(now().getTime() - 20_000) });
+  const page = await openField();
+  await item(page, soon.id).waitFor();
+  assert.match(await item(page, soon.id).locator('.until').innerText(), /^1[89] 分钟后$/);
+  const text = await item(page, passed.id).locator('.until').innerText();
+  assert.equal(text.trim(), '已过预约时间 1 分钟');
+  assert.doesNotMatch(text, /0 分钟后/);
+  await item(page, passed.id).getByRole('link').first().click();
+  await page.locator('.field-order .until').getByText(/已过预约时间 \d+ 分钟/).waitFor();
+  assert.deepEqual(page.scriptErrors, []);
+  await page.context().close();
+});

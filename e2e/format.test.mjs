@@ -38,3 +38,32 @@ test('times are shown in Shanghai time', () => {
 test('owed is what a bill still asks for', () => {
   assert.equal(owed({ amount_fen: 10000, discount_fen: 500, late_fee_fen: 120, paid_fen: 3000 }), 6620);
 });
+
+// Countdowns are durations, not clock readings (issue #19 item 9): a
+// deadline 7 min 33 s away reads "7 分钟内", one passed 12 min 27 s ago
+// "已超时 12 分钟", an appointment just passed "已过预约时间 1 分钟" (never
+// "0 分钟后"); hours and days beyond an hour; English on request.
+test('countdowns are written as durations', async () => {
+  const { duration, countdown, untilAppointment } = await import('../pb_public/js/core/durations.js');
+  const { setLang } = await import('../pb_public/js/core/i18n.js');
+  const now = Date.parse('2026-12-05T08:00:00Z');
+  const at = (s) => new Date(now + s * 1000).toISOString();
+  setLang('zh');
+  assert.equal(countdown(at(7 * 60 + 33), now).text, '7 分钟内');
+  assert.equal(countdown(at(-(12 * 60 + 27)), now).text, '已超时 12 分钟');
+  assert.equal(countdown(at(-(12 * 60 + 27)), now).over, true);
+  assert.equal(countdown(at(20), now).text, '1 分钟内', 'under a minute left is not "0 分钟"');
+  assert.equal(duration(65 * 60000), '1 小时 5 分钟');
+  assert.equal(duration(120 * 60000), '2 小时');
+  assert.equal(duration(51 * 3600000), '2 天 3 小时');
+  assert.equal(untilAppointment(at(10 * 60), now), '10 分钟后');
+  assert.equal(untilAppointment(at(-20), now), '已过预约时间 1 分钟');
+  assert.equal(untilAppointment(at(-(3 * 60 + 5)), now), '已过预约时间 3 分钟');
+  assert.ok(!/\d+:\d\d/.test(countdown(at(-(12 * 60 + 27)), now).text), 'no clock reading');
+  setLang('en');
+  assert.equal(countdown(at(-(12 * 60 + 27)), now).text, '12 min overdue');
+  assert.equal(untilAppointment(at(-(3 * 60 + 5)), now), 'appointment passed 3 min ago');
+  assert.equal(duration(65 * 60000), '1 h 5 min');
+  setLang('zh');
+  assert.equal(countdown('', now), null);
+});

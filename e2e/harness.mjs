@@ -119,6 +119,7 @@ const DOCS = new Set([
   'staff-desk', 'staff-dispatch', 'staff-complaint-case', 'staff-field-queue', 'staff-field-signature', 'staff-rounds',
   'staff-renovation-review', 'staff-cashier', 'staff-billing', 'staff-dashboard', 'staff-report',
   'staff-print-work-order', 'staff-print-reminders', 'staff-print-rectification', 'staff-print-receipt',
+  'staff-desk-slots', 'staff-complaints-hot', 'staff-rounds-phone',
 ]);
 
 /**

@@ -6,6 +6,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launch, newPage, signIn, api, shot, PHONE, DESKTOP } from './harness.mjs';
 
+const today = () => new Date().toLocaleDateString('sv', { timeZone: 'Asia/Shanghai' });
+
 let server, browser;
 before(async () => { server = await startServer(); browser = await launch(); });
 after(async () => { await browser?.close(); await server?.stop(); });
@@ -13,11 +15,11 @@ after(async () => { await browser?.close(); await server?.stop(); });
 test("an area manager works through today's rounds", async () => {
   const mgr = await api(server.url, 'areamgr@example.com');
   const me = mgr.authStore.record;
-  const task = await mgr.collection('patrol_tasks').getFirstListItem(mgr.filter('manager = {:me} && status = "open"', { me: me.id }), { expand: 'unit.building', sort: 'due_on,unit' });
+  const task = await mgr.collection('patrol_tasks').getFirstListItem(mgr.filter('manager = {:me} && status = "open" && due_on >= {:d}', { me: me.id, d: today() }), { expand: 'unit.building', sort: 'due_on,unit' });
   const unitLabel = `${task.expand.unit.expand.building.name} ${task.expand.unit.number}`;
-  // The unit's missed patrols of the same kind (last week's round): the
-  // patrol makes them up, late.
-  const missed = await mgr.collection('patrol_tasks').getFullList({ filter: mgr.filter('unit = {:u} && status = "missed" && kind = {:k}', { u: task.unit, k: task.kind }) });
+  // The unit's overdue patrols, of any kind (last week's round, last
+  // month's full inspection): the one visit makes them all up, late.
+  const overdue = await mgr.collection('patrol_tasks').getFullList({ filter: mgr.filter('unit = {:u} && (status = "missed" || (status = "open" && due_on < {:d}))', { u: task.unit, d: today() }) });
 
   const page = await newPage(browser, DESKTOP);
   await signIn(page, server.url, 'areamgr@example.com', '/staff/');
@@ -25,19 +27,21 @@ test("an area manager works through today's rounds", async () => {
   await page.getByRole('heading', { name: '空置房巡查' }).waitFor();
   await shot(page, 'staff-rounds', { fullPage: false });
 
-  // Sign in the patrol of the first task with a leak found.
-  // A missed task of the unit offers to make it up (补巡); the open one is signed in.
-  const rows = page.locator('#h-patrols ~ ul > li').filter({ hasText: unitLabel });
-  if (missed.length) await rows.filter({ hasText: '漏巡' }).first().getByRole('button', { name: '补巡' }).waitFor();
-  const row = rows.filter({ has: page.getByRole('button', { name: '签到巡查' }) }).first();
-  await row.getByRole('button', { name: '签到巡查' }).click();
+  // One row for the unit, with its missed count, and one button.
+  const row = page.locator(`[data-unit="${task.unit}"]`);
+  assert.equal(await row.count(), 1, 'one row per unit');
+  assert.equal(Number(await row.getAttribute('data-missed')), overdue.length);
+  await row.getByRole('button', { name: overdue.length ? '补巡' : '签到巡查' }).click();
   const form = page.getByRole('form', { name: `签到巡查 ${unitLabel}` });
-  await form.getByLabel('无渗漏水').uncheck();
+  // The checklist starts unticked, like the renovation inspection's.
+  for (const box of await form.getByRole('checkbox').all()) assert.equal(await box.isChecked(), false, 'nothing ticked before the visit');
+  for (const check of ['室内卫生', '门锁安全', '门窗完好、关闭', '墙面、地面、天花无损坏', '设施设备完好']) await form.getByLabel(check).check();
   await form.getByLabel(/发现的问题/).fill('卫生间顶棚渗水，楼上疑似防水层破损');
   await form.getByLabel('问题工种').selectOption('plumbing');
   await form.getByRole('button', { name: '签到巡查' }).click();
   await page.getByRole('dialog').getByRole('button', { name: '提交' }).click();
   await page.locator('.toast').filter({ hasText: '已生成派工单' }).waitFor();
+  await row.waitFor({ state: 'detached', timeout: 5000 }); // the one visit clears the unit's row
 
   const patrol = await mgr.collection('vacancy_patrols').getFirstListItem(mgr.filter('unit = {:u}', { u: task.unit }), { sort: '-signed_in_at' });
   assert.equal(patrol.patroller, me.id);
@@ -48,7 +52,7 @@ test("an area manager works through today's rounds", async () => {
   assert.equal(order.category, 'plumbing');
   assert.equal(order.source, 'vacancy_patrol');
   assert.equal((await mgr.collection('patrol_tasks').getOne(task.id)).status, 'done');
-  for (const m of missed) assert.equal((await mgr.collection('patrol_tasks').getOne(m.id)).status, 'made_up', `the task due ${m.due_on} is made up`);
+  for (const m of overdue) assert.equal((await mgr.collection('patrol_tasks').getOne(m.id)).status, 'made_up', `the ${m.kind} task due ${m.due_on} is made up (late)`);
 
   // Deliver one household's reminder notices.
   const waiting = 'delivered_at = "" && stage != "escalated" && (bill.status = "issued" || bill.status = "partially_paid")';
@@ -130,6 +134,48 @@ test('an area manager records the outcome of an arrears home visit', async () =>
   await stage.waitFor({ timeout: 15000 }).catch(async () => { await cash.reload(); await stage.waitFor(); });
   assert.deepEqual(cash.scriptErrors, []);
   await cash.context().close();
+});
+
+// Issue #19 item 14: "今日巡查" was one flat list, a unit up to four times.
+// Now one row per unit under its building, with the unit's missed count;
+// the counts add up to the figure's outstanding patrols, and the supervisor's
+// dashboard reads the same figure as the rounds screen (one SQL, GET
+// /api/stats/patrols). On the phone.
+test('rounds: one row per unit by building, missed counts that agree with the figure', async () => {
+  const mgr = await api(server.url, 'areamgr@example.com');
+  const page = await newPage(browser, PHONE);
+  await signIn(page, server.url, 'areamgr@example.com', '/staff/');
+  await page.waitForURL(/#\/rounds$/);
+  await page.locator('.patrol-building').first().waitFor();
+  const units = await page.locator('#h-patrols').locator('xpath=..').locator('[data-unit]').evaluateAll((els) => els.map((e) => [e.dataset.unit, Number(e.dataset.missed)]));
+  assert.ok(units.length > 0);
+  assert.equal(new Set(units.map(([u]) => u)).size, units.length, 'no unit twice');
+  const tasks = await mgr.collection('patrol_tasks').getFullList({ filter: mgr.filter('manager = {:me} && (status = "open" || status = "missed")', { me: mgr.authStore.record.id }) });
+  assert.equal(units.length, new Set(tasks.map((x) => x.unit)).size, 'every unit with a task, once');
+  const buildings = await page.locator('.patrol-building h3').allInnerTexts();
+  assert.ok(buildings.every((b) => /栋 · \d+ 户/.test(b)), `grouped by building: ${buildings}`);
+  const community = tasks[0].community;
+  const fig = await mgr.send('/api/stats/patrols', { query: { community, month: today().slice(0, 7) } });
+  assert.equal(units.reduce((n, [, m]) => n + m, 0), fig.patrols.outstanding, 'the missed counts add up to the figure\'s outstanding patrols');
+  const box = await page.locator('.patrol-building').first().boundingBox();
+  assert.ok(box.width <= 375, 'fits the phone');
+  await shot(page, 'staff-rounds-phone');
+  assert.deepEqual(page.scriptErrors, []);
+  await page.context().close();
+
+  // The supervisor: the dashboard's completion figure is the rounds screen's.
+  const sup = await newPage(browser, DESKTOP);
+  await signIn(sup, server.url, 'supervisor@example.com', '/staff/');
+  await sup.waitForURL(/#\/dashboard$/);
+  const dashValue = (await sup.getByTestId('kpi-patrol').getByTestId('kpi-value').innerText()).trim();
+  const dashOutstanding = (await sup.getByTestId('patrol-outstanding').innerText()).trim();
+  await sup.goto(server.url + '/staff/#/rounds');
+  await sup.locator('.patrol-building').first().waitFor();
+  assert.equal((await sup.getByTestId('patrol-coverage').innerText()).trim(), dashValue);
+  const supMissed = await sup.locator('[data-unit]').evaluateAll((els) => els.reduce((n, e) => n + Number(e.dataset.missed || 0), 0));
+  assert.equal(`漏巡未补 ${supMissed}`, dashOutstanding, 'the screen lists the patrols the dashboard counts as outstanding');
+  assert.deepEqual(sup.scriptErrors, []);
+  await sup.context().close();
 });
 
 test('a technician is kept out of the rounds', async () => {

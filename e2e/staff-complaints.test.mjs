@@ -67,7 +67,8 @@ test('the desk sees a new complaint live, assigns it and notes it internally', a
   assert.equal(filed.status, 'received');
   const card = toAssign.locator(`[data-serial="${filed.serial}"]`);
   await card.waitFor({ timeout: 5000 });
-  assert.match(await card.innerText(), /首次回应剩/, 'the first-response clock runs');
+  assert.match(await card.innerText(), /\d+ (分钟|小时)[^内]*内首次回应/, 'the first-response clock runs, as a duration');
+  assert.doesNotMatch(await card.innerText(), /\d+:\d\d 内/, 'not a clock reading');
   assert.match(await card.innerText(), /1栋 101/);
 
   // The filters: category "renovation" keeps the new one; the search finds it by serial.
@@ -86,8 +87,13 @@ test('the desk sees a new complaint live, assigns it and notes it internally', a
   assert.match(await page.getByTestId('case-contact').innerText(), /李业主/);
   assert.equal(await page.getByTestId('case-contact').getByRole('link').getAttribute('href'), 'tel:13800000001');
   const assign = page.getByRole('form', { name: '派单' });
-  await assign.getByLabel(/^处理人/).selectOption(areamgrId);
-  assert.match(await assign.getByLabel(/^处理人/).locator('option:checked').innerText(), /王志强（片区管理员）/);
+  // The area manager of building 1's area is suggested first, with the area.
+  const picker = assign.getByLabel(/^处理人/);
+  assert.match(await picker.locator('optgroup').first().getAttribute('label'), /建议/);
+  assert.match(await picker.locator('optgroup').first().locator('option').innerText(), /王志强（片区管理员 · 一片区）/);
+  assert.match(await picker.locator('optgroup[label="片区管理员"]').innerText(), /冯丽（片区管理员 · 二片区）/, 'every area manager shows their area');
+  await picker.selectOption(areamgrId);
+  assert.match(await picker.locator('option:checked').innerText(), /王志强（片区管理员 · 一片区）/);
   await assign.getByLabel(/^处理部门/).selectOption('service_center');
   await assign.getByRole('button', { name: '派单' }).click();
   await confirm(page, '派单');
@@ -212,6 +218,79 @@ test('the desk marks a different received complaint invalid, with a reason', asy
   await page.getByRole('heading', { name: '投诉处理', level: 1 }).waitFor();
   await page.getByRole('searchbox').fill(other.serial);
   await page.getByRole('region', { name: '已结束的投诉' }).getByText(other.serial).waitFor();
+  assert.deepEqual(page.scriptErrors, []);
+  await page.context().close();
+});
+
+test('the desk reassigns a complaint; the new handler is told', async () => {
+  const mgr2 = await api(server.url, 'areamgr2@example.com');
+  const c = await desk.collection('complaints').create({
+    community: unit104.community, unit: unit104.id, channel: 'phone', category: 'greening', content: '楼前草坪积水发臭。', contact_name: '来电人', contact_phone: '13700001235',
+  });
+  await desk.collection('complaints').update(c.id, { status: 'assigned', handler: areamgrId });
+  const page = await newPage(browser, DESKTOP);
+  await signIn(page, server.url, 'frontdesk@example.com', '/staff/');
+  await page.waitForURL(/#\/desk$/);
+  await page.goto(server.url + '/staff/#/complaints/' + c.id);
+  await page.getByRole('heading', { name: c.serial, level: 1 }).waitFor();
+  await page.getByText('修改投诉信息').click();
+  const edit = page.getByRole('form', { name: '修改投诉信息' });
+  const picker = edit.getByLabel(/^处理人/);
+  await picker.locator('option', { hasText: '冯丽' }).waitFor({ state: 'attached' });
+  await picker.selectOption(mgr2.authStore.record.id);
+  await edit.getByRole('button', { name: '保存' }).click();
+  await page.locator('.toast').filter({ hasText: '已保存修改' }).waitFor();
+  const notes = await mgr2.collection('notifications').getFullList({ filter: `subject_id = "${c.id}"` });
+  assert.equal(notes.length, 1, 'the new handler has one notice');
+  assert.equal(notes[0].kind, 'complaint_reassigned');
+  assert.match(notes[0].title, new RegExp(c.serial));
+  assert.deepEqual(page.scriptErrors, []);
+  await page.context().close();
+});
+
+test('hot groups are about one matter, say why, and the supervisor splits a wrong member out', async () => {
+  // Building 1's garage lighting (the demo's 1-301 complaint) twice more,
+  // and a noise complaint of the same category and building.
+  const u = async (n) => desk.collection('units').getFirstListItem(`building.code = "1" && number = "${n}"`);
+  const file = async (unit, content) => desk.collection('complaints').create({
+    community: unit.community, unit: unit.id, channel: 'phone', category: 'security', content, contact_name: '来电人', contact_phone: '13700001236',
+  });
+  const noise = await file(await u('402'), '楼上深夜装修噪音扰民，无法休息。');
+  const a = await file(await u('403'), '车库照明灯不亮，停车时看不清。');
+  const b = await file(await u('404'), '车库照明太暗，老人差点摔倒。');
+  const ga = await sup.collection('complaints').getOne(a.id);
+  assert.equal(ga.level, 'hot');
+  assert.equal((await sup.collection('complaints').getOne(noise.id)).hot_group, '', 'the noise complaint is not in the lighting group');
+
+  const page = await newPage(browser, DESKTOP);
+  await signIn(page, server.url, 'supervisor@example.com', '/staff/');
+  await page.goto(server.url + '/staff/#/complaints');
+  const graded = page.getByTestId('graded');
+  const group = graded.locator('.cp-group.hot').filter({ hasText: a.serial });
+  await group.waitFor();
+  assert.match(await group.getByTestId('hot-why').innerText(), /同类“安保”.*都提到“车库照明”/);
+  assert.equal(await group.getByText(noise.serial).count(), 0);
+  await shot(page, 'staff-complaints-hot');
+
+  await page.goto(server.url + '/staff/#/complaints/' + b.id);
+  await page.getByRole('heading', { name: b.serial, level: 1 }).waitFor();
+  const sib = page.getByTestId('siblings');
+  assert.match(await sib.getByTestId('hot-why').innerText(), /车库照明/);
+  const split = sib.getByRole('form', { name: '移出热点组' });
+  assert.ok(await split.getByRole('button', { name: '移出热点组' }).isDisabled(), 'a reason first');
+  await split.getByLabel(/^拆分原因/).fill('住户说的是单元门口路灯，不是车库');
+  await split.getByRole('button', { name: '移出热点组' }).click();
+  await confirm(page, '移出热点组');
+  await page.locator('.toast').filter({ hasText: '已移出热点组' }).waitFor();
+  const after = await sup.collection('complaints').getOne(b.id);
+  assert.equal(after.hot_split, true);
+  assert.equal(after.hot_group, '');
+  // Persisted: a reload shows no group.
+  await page.reload();
+  await page.getByRole('heading', { name: b.serial, level: 1 }).waitFor();
+  assert.equal(await page.getByTestId('siblings').count(), 0);
+  // The desk may not split.
+  await assert.rejects(desk.send(`/api/wuye/complaints/${a.id}/hot-split`, { method: 'POST', body: { reason: 'x' } }), (e) => e.status === 403);
   assert.deepEqual(page.scriptErrors, []);
   await page.context().close();
 });

@@ -256,6 +256,10 @@ test('a renovation goes from review to permit to site in the staff workspace, an
   await statusIs(page, '已发施工许可证');
   const need = Math.ceil(unit.area_m2 / 50 - 1e-9);
   assert.ok(need >= 2, 'the demo flat needs at least two extinguishers');
+  // On the site page the day's inspection comes first, stopping work after it (issue #19 item 14).
+  const inspectY = (await page.getByRole('button', { name: '记录巡查' }).boundingBox()).y;
+  const stopY = (await page.getByTestId('renovation-steps').getByRole('button', { name: '停工整改', exact: true }).boundingBox()).y;
+  assert.ok(inspectY < stopY, `记录巡查 (y ${inspectY}) comes before 停工整改 (y ${stopY})`);
   await page.getByRole('button', { name: '记录巡查' }).click();
   const form = page.getByTestId('inspection-form');
   for (const check of ['施工许可证已张贴', '遵守施工时间', '在批准范围内施工', '垃圾已清运', '楼道门已关闭', '无明火作业', '无乱拉电线']) {

@@ -28,6 +28,9 @@ type Flow struct {
 // Step is one legal change of status.
 type Step struct {
 	From, To string
+	// Verb names the step on its button, as an action ("开始施工"), not as
+	// the status it leads to ("施工中").
+	Verb     text
 	Actors   []string // who may take it (see Flow.Actors)
 	Requires []string // fields that must be filled for it
 	Extras   []string // fields that may come along with it

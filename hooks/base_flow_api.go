@@ -26,11 +26,12 @@ type flowDoc struct {
 }
 
 type stepDoc struct {
-	From     string   `json:"from"`
-	To       string   `json:"to"`
-	Actors   []string `json:"actors"`
-	Requires []string `json:"requires"`
-	Extras   []string `json:"extras"`
+	From     string            `json:"from"`
+	To       string            `json:"to"`
+	Verb     map[string]string `json:"verb"`
+	Actors   []string          `json:"actors"`
+	Requires []string          `json:"requires"`
+	Extras   []string          `json:"extras"`
 }
 
 func bilingual(t text) map[string]string { return map[string]string{"zh": t.zh, "en": t.en} }
@@ -44,7 +45,7 @@ func flowsDoc() map[string]any {
 			d.Statuses[code] = bilingual(label)
 		}
 		for _, s := range f.Steps {
-			d.Steps = append(d.Steps, stepDoc{From: s.From, To: s.To, Actors: s.Actors, Requires: s.Requires, Extras: s.Extras})
+			d.Steps = append(d.Steps, stepDoc{From: s.From, To: s.To, Verb: bilingual(s.Verb), Actors: s.Actors, Requires: s.Requires, Extras: s.Extras})
 		}
 		flows[name] = d
 	}

@@ -105,3 +105,47 @@ func TestFlowsAPI(t *testing.T) {
 func sameList(a, b []string) bool {
 	return len(a) == len(b) && (len(a) == 0 || slices.Equal(a, b))
 }
+
+// TestFlowStepVerbs: every step of every flow carries the words of its
+// button in both languages, an action rather than the status it leads to
+// (a button "施工中" reads as a state, not as something to do).
+func TestFlowStepVerbs(t *testing.T) {
+	app := testapp.New(t)
+	h := testapp.Handler(t, app)
+	var doc struct {
+		Flows map[string]struct {
+			Statuses map[string]map[string]string `json:"statuses"`
+			Steps    []struct {
+				From, To string
+				Verb     map[string]string `json:"verb"`
+			} `json:"steps"`
+		} `json:"flows"`
+	}
+	_, body := testapp.Do(t, h, http.MethodGet, "/api/wuye/flows", "", "")
+	if err := json.Unmarshal([]byte(body), &doc); err != nil {
+		t.Fatal(err)
+	}
+	verbs := map[string]string{}
+	for name, f := range doc.Flows {
+		for _, s := range f.Steps {
+			if s.Verb["zh"] == "" || s.Verb["en"] == "" {
+				t.Errorf("%s %s→%s has no verb", name, s.From, s.To)
+			}
+			if s.Verb["zh"] == f.Statuses[s.To]["zh"] && name == "work_orders" {
+				t.Errorf("%s %s→%s is named after its status %q", name, s.From, s.To, s.Verb["zh"])
+			}
+			verbs[name+":"+s.From+">"+s.To] = s.Verb["zh"]
+		}
+	}
+	for k, want := range map[string]string{
+		"work_orders:quoted>in_progress":  "代住户确认报价",
+		"work_orders:on_site>in_progress": "开始施工",
+		"work_orders:new>cancelled":       "取消工单",
+		"work_orders:quoted>cancelled":    "取消工单",
+		"renovations:permitted>suspended": "停工整改",
+	} {
+		if verbs[k] != want {
+			t.Errorf("%s reads %q, want %q", k, verbs[k], want)
+		}
+	}
+}

@@ -65,6 +65,8 @@ var messages = map[string]text{
 	"wuye_one_recipient":            {"通知必须且只能有一个接收人", "A notification needs exactly one recipient."},
 	"wuye_calendar_no_schedule":     {"%[1]v 年的法定节假日安排尚未录入，暂按周一至周五计算工作日", "The %[1]v public-holiday schedule has not been entered yet; working days fall back to Monday–Friday."},
 	"wuye_never_deleted":            {"投诉记录不能删除；无效投诉请标记为“无效投诉”并写明原因", "Complaints are never deleted; close an unfounded one as invalid, with its reason."},
+	"wuye_split_managers":           {"只有客服主管或管理处主任可以拆分热点组", "Only a supervisor or the director can split a hot group."},
+	"wuye_not_in_hot_group":         {"这条投诉不在热点组中", "This complaint is not in a hot group."},
 	"wuye_never_deleted_order":      {"派工单不能删除；不需要的请取消并写明原因", "Work orders are never deleted; cancel one with its reason."},
 	"wuye_routine_is_free":          {"常规服务不收费，无需报价", "Routine work is free and takes no quote."},
 	"wuye_quote_first":              {"有偿服务须先经住户确认价格才能开工", "Paid work starts only after the resident has agreed to the price."},

@@ -1,14 +1,18 @@
 package hooks
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/pocketbase/dbx"
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
+
+	"wuye/lib/topic"
 )
 
 // Complaint deadlines (docs/DESIGN.md, "Complaints") come from the
@@ -43,14 +47,14 @@ var (
 // satisfaction "unsatisfied" reopens the complaint: it goes back to
 // "processing" and its reopen_count grows.
 var ComplaintFlow = []Step{
-	{From: "received", To: "assigned", Actors: complaintDesk, Requires: []string{"handler"}, Extras: []string{"department"}},
-	{From: "assigned", To: "processing", Actors: withHandler},
-	{From: "processing", To: "replied", Actors: withHandler, Requires: []string{"result"}, Stamp: "replied_at"},
-	{From: "replied", To: "revisited", Actors: append(slices.Clone(complaintDesk), actorResident), Requires: []string{"satisfaction"}, Extras: []string{"revisit_note"}, Stamp: "revisited_at"},
-	{From: "revisited", To: "closed", Actors: complaintDesk, Stamp: "closed_at"},
-	{From: "received", To: "invalid", Actors: complaintDesk, Requires: []string{"invalid_reason"}, Stamp: "closed_at"},
-	{From: "assigned", To: "invalid", Actors: complaintManagers, Requires: []string{"invalid_reason"}, Stamp: "closed_at"},
-	{From: "processing", To: "invalid", Actors: complaintManagers, Requires: []string{"invalid_reason"}, Stamp: "closed_at"},
+	{From: "received", To: "assigned", Verb: text{"派单", "Assign"}, Actors: complaintDesk, Requires: []string{"handler"}, Extras: []string{"department"}},
+	{From: "assigned", To: "processing", Verb: text{"开始处理", "Start work"}, Actors: withHandler},
+	{From: "processing", To: "replied", Verb: text{"答复住户", "Reply"}, Actors: withHandler, Requires: []string{"result"}, Stamp: "replied_at"},
+	{From: "replied", To: "revisited", Verb: text{"登记回访", "Record the revisit"}, Actors: append(slices.Clone(complaintDesk), actorResident), Requires: []string{"satisfaction"}, Extras: []string{"revisit_note"}, Stamp: "revisited_at"},
+	{From: "revisited", To: "closed", Verb: text{"结案", "Close"}, Actors: complaintDesk, Stamp: "closed_at"},
+	{From: "received", To: "invalid", Verb: text{"判为无效投诉", "Mark invalid"}, Actors: complaintDesk, Requires: []string{"invalid_reason"}, Stamp: "closed_at"},
+	{From: "assigned", To: "invalid", Verb: text{"判为无效投诉", "Mark invalid"}, Actors: complaintManagers, Requires: []string{"invalid_reason"}, Stamp: "closed_at"},
+	{From: "processing", To: "invalid", Verb: text{"判为无效投诉", "Mark invalid"}, Actors: complaintManagers, Requires: []string{"invalid_reason"}, Stamp: "closed_at"},
 }
 
 var withHandler = append(slices.Clone(complaintDesk), actorHandler)
@@ -150,6 +154,7 @@ func registerComplaints(app core.App) {
 	})
 	bindFlowUpdates(app, "complaints", planComplaintUpdate, afterComplaintUpdate, "status", "handler")
 	registerComplaintAnonymity(app)
+	registerHotSplit(app)
 	app.OnRecordValidate("complaints").BindFunc(validatePlace)
 	// Complaints and their notes are records of the office's dealings with
 	// residents: never deleted, by anyone (an unfounded one is closed as
@@ -165,7 +170,7 @@ func registerComplaints(app core.App) {
 var serverOwned = []string{
 	"serial", "status", "receiver", "received_at", "handler", "first_response_due", "reply_due",
 	"first_responded_at", "replied_at", "revisited_at", "closed_at", "result", "invalid_reason",
-	"satisfaction", "revisit_note", "reopen_count", "first_response_overdue", "reply_overdue", "hot_group",
+	"satisfaction", "revisit_note", "reopen_count", "first_response_overdue", "reply_overdue", "hot_group", "hot_reason", "hot_split",
 	"solution_due", "solution_overdue",
 }
 
@@ -293,6 +298,12 @@ func afterComplaintUpdate(tx core.App, orig, r *core.Record, auth *core.Record, 
 		if err := RecordEvent(tx, Event{Subject: r, Action: "update", Actor: auth, Note: fmt.Sprint(changed)}); err != nil {
 			return err
 		}
+		if slices.Contains(changed, "handler") && r.GetString("handler") != "" {
+			// Reassigned: the new handler hears of it as the first one did.
+			if err := notifyHandler(tx, r, "complaint_reassigned", "投诉 %s 改由您处理：%s"); err != nil {
+				return err
+			}
+		}
 		if !isGraded(orig.GetString("level")) && isGraded(r.GetString("level")) {
 			return notifyManagers(tx, r, "complaint_graded", gradedTitle(r))
 		}
@@ -321,12 +332,19 @@ func afterComplaintUpdate(tx core.App, orig, r *core.Record, auth *core.Record, 
 		return notifyManagers(tx, r, "complaint_reopened", fmt.Sprintf("投诉 %s 回访不满意，已重新处理", r.GetString("serial")))
 	}
 	if step.To == "assigned" {
-		if h, err := tx.FindRecordById("staff", r.GetString("handler")); err == nil {
-			return Notify(tx, Notice{Recipient: h, Kind: "complaint_assigned", Subject: r,
-				Title: fmt.Sprintf("新投诉 %s 交您处理：%s", r.GetString("serial"), shorten(r.GetString("content"), 40))})
-		}
+		return notifyHandler(tx, r, "complaint_assigned", "新投诉 %s 交您处理：%s")
 	}
 	return nil
+}
+
+// notifyHandler tells complaint r's handler it is theirs (format: serial, content).
+func notifyHandler(tx core.App, r *core.Record, kind, format string) error {
+	h, err := tx.FindRecordById("staff", r.GetString("handler"))
+	if err != nil {
+		return nil
+	}
+	return Notify(tx, Notice{Recipient: h, Kind: kind, Subject: r,
+		Title: fmt.Sprintf(format, r.GetString("serial"), shorten(r.GetString("content"), 40))})
 }
 
 // AdvanceComplaint moves the complaint with id to status to as actor would
@@ -353,21 +371,28 @@ func FileComplaint(app core.App, c *core.Record, auth *core.Record) error {
 	})
 }
 
-// A complaint joins a hot group as it is taken in: when the complaints of
-// the same category in the same building over the past 24 hours, counting
-// the new one, reach the community's threshold, they become hot and point at
-// the earliest one (or at the group one of them already belongs to). The new
-// complaint is marked before its insert (markHot, in the insert's execution)
-// so that it is written once; afterIntake then records that it joined, brings
-// the rest of the cluster into the group and tells the managers when a group
-// forms. Only the few rows not yet in the group are loaded as records: in a
-// burst (a water outage) the cluster grows with every complaint, and loading
-// and re-saving all of it each time made an intake cost more the busier the
-// day was.
+// A complaint joins a hot group as it is taken in ([001] 中汇广场 七, office practice): when the
+// complaints about the same matter — the same category in the same
+// building over the past 24 hours, naming the same place or sharing enough
+// words (lib/topic) — reach the community's threshold, counting the new
+// one, they become hot and point at the earliest one (or at the group one
+// of them already belongs to). Each keeps why it was grouped (hot_reason),
+// for the supervisor who may split a wrong group (splitHot); a complaint
+// split out (hot_split) is left out of detection from then on.
+//
+// The new complaint is marked before its insert (markHot, in the insert's
+// execution) so that it is written once; afterIntake then records that it
+// joined, brings the rest of the matches into the group and tells the
+// managers when a group forms. The candidates are narrowed in SQL (building,
+// category, window); only the few columns the judgement reads are loaded.
 
-// hotClusterSQL is the condition for r's cluster (r excluded), with the
+// hotClusterSQL is the condition for r's candidates (r excluded), with the
 // parameters of hotParams.
-const hotClusterSQL = "building = {:b} AND category = {:cat} AND status != 'invalid' AND received_at >= {:since} AND received_at <= {:until} AND id != {:id}"
+const hotClusterSQL = "building = {:b} AND category = {:cat} AND status != 'invalid' AND hot_split = FALSE AND received_at >= {:since} AND received_at <= {:until} AND id != {:id}"
+
+// hotCandidateLimit bounds the candidates judged at one intake: a burst (a
+// water outage) is grouped long before it reaches it.
+const hotCandidateLimit = 300
 
 func hotParams(r *core.Record) dbx.Params {
 	received := r.GetDateTime("received_at").Time()
@@ -376,10 +401,47 @@ func hotParams(r *core.Record) dbx.Params {
 		"until": received.UTC().Format(types.DefaultDateLayout)}
 }
 
-func hotCluster(r *core.Record) dbx.Expression { return dbx.NewExp(hotClusterSQL, hotParams(r)) }
+// hotMatch is a candidate about the same matter as the new complaint.
+type hotMatch struct {
+	Id       string `db:"id"`
+	HotGroup string `db:"hot_group"`
+	Level    string `db:"level"`
+	Unit     string `db:"unit"`
+	Location string `db:"location"`
+	Content  string `db:"content"`
+	reason   topic.Reason
+}
 
-// markHot sets the new complaint r's hot group and level if it makes or
-// joins one.
+func topicOf(category, unit, location, content string) topic.Complaint {
+	return topic.Complaint{Category: category, Unit: unit, Location: location, Content: content}
+}
+
+// hotMatches lists the candidates of r's cluster that are about the same
+// matter as r, earliest first, each with the reason.
+func hotMatches(app core.App, r *core.Record) ([]hotMatch, error) {
+	var rows []hotMatch
+	if err := app.DB().Select("id", "hot_group", "level", "unit", "location", "content").From("complaints").
+		Where(dbx.NewExp(hotClusterSQL, hotParams(r))).OrderBy("received_at", "rowid").Limit(hotCandidateLimit).All(&rows); err != nil {
+		return nil, fmt.Errorf("hot candidates: %w", err)
+	}
+	me := topicOf(r.GetString("category"), r.GetString("unit"), r.GetString("location"), r.GetString("content"))
+	out := rows[:0]
+	for _, c := range rows {
+		if reason, ok := topic.Match(topicOf(me.Category, c.Unit, c.Location, c.Content), me); ok {
+			c.reason = reason
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+func reasonJSON(r topic.Reason) types.JSONRaw {
+	b, _ := json.Marshal(r)
+	return types.JSONRaw(b)
+}
+
+// markHot sets the new complaint r's hot group, reason and level if it
+// makes or joins one.
 func markHot(app core.App, r *core.Record) error {
 	if r.GetString("building") == "" && r.GetString("unit") != "" {
 		// validatePlace fills it in as the record is saved; hot detection
@@ -396,58 +458,51 @@ func markHot(app core.App, r *core.Record) error {
 			r.Set("community", u.Community)
 		}
 	}
-	if r.GetString("building") == "" || r.GetString("hot_group") != "" {
+	if r.GetString("building") == "" || r.GetString("hot_group") != "" || r.GetBool("hot_split") {
 		return nil
 	}
 	if r.Id == "" {
 		r.Id = core.GenerateDefaultRandomId() // a group may be led by the new complaint itself
 	}
-	threshold := defaultHotThreshold
-	if c, err := app.FindRecordById("communities", r.GetString("community")); err == nil && c.GetInt("hot_threshold") > 0 {
-		threshold = c.GetInt("hot_threshold")
+	threshold := hotThreshold(app, r.GetString("community"))
+	matches, err := hotMatches(app, r)
+	if err != nil {
+		return err
 	}
-	q := func(cols ...string) *dbx.SelectQuery {
-		return app.DB().Select(cols...).From("complaints").Where(hotCluster(r))
-	}
-	// Whether there are threshold-1 others, not how many: a busy cluster
-	// is not counted through at every intake.
-	var others int
-	if err := app.DB().NewQuery("SELECT COUNT(*) FROM (SELECT 1 FROM {{complaints}} WHERE " +
-		hotClusterSQL + " LIMIT {:n})").Bind(hotParams(r)).Bind(dbx.Params{"n": threshold - 1}).Row(&others); err != nil {
-		return fmt.Errorf("hot detection: %w", err)
-	}
-	if others+1 < threshold {
+	if len(matches)+1 < threshold {
 		return nil
 	}
 	lead := r.Id // a threshold of 1: a group of its own
-	var rows []struct {
-		Id       string `db:"id"`
-		HotGroup string `db:"hot_group"`
-	}
+	var by *hotMatch
 	// The group one of them is in, else the earliest of them.
-	if err := q("id", "hot_group").AndWhere(dbx.NewExp("hot_group != ''")).OrderBy("received_at", "rowid").Limit(1).All(&rows); err != nil {
-		return fmt.Errorf("hot group: %w", err)
-	}
-	if len(rows) == 0 && others > 0 {
-		if err := q("id", "hot_group").OrderBy("received_at", "rowid").Limit(1).All(&rows); err != nil {
-			return fmt.Errorf("hot lead: %w", err)
+	for i := range matches {
+		if matches[i].HotGroup != "" {
+			by, lead = &matches[i], matches[i].HotGroup
+			break
 		}
 	}
-	if len(rows) > 0 {
-		lead = rows[0].Id
-		if rows[0].HotGroup != "" {
-			lead = rows[0].HotGroup
-		}
+	if by == nil && len(matches) > 0 {
+		by, lead = &matches[0], matches[0].Id
 	}
 	r.Set("hot_group", lead)
+	if by != nil {
+		r.Set("hot_reason", reasonJSON(by.reason))
+	}
 	if r.GetString("level") == "general" {
 		r.Set("level", "hot")
 	}
 	return nil
 }
 
+func hotThreshold(app core.App, community string) int {
+	if c, err := app.FindRecordById("communities", community); err == nil && c.GetInt("hot_threshold") > 0 {
+		return c.GetInt("hot_threshold")
+	}
+	return defaultHotThreshold
+}
+
 // joinHot runs after the new complaint r was inserted marked hot: its event,
-// the rest of the cluster into the group, and the managers told if the group
+// the rest of its matches into the group, and the managers told if the group
 // is new.
 func joinHot(app core.App, r *core.Record) error {
 	lead := r.GetString("hot_group")
@@ -459,7 +514,7 @@ func joinHot(app core.App, r *core.Record) error {
 		Where(dbx.NewExp("hot_group = {:g} AND id != {:id}", dbx.Params{"g": lead, "id": r.Id})).Limit(1).Column(&existed); err != nil {
 		return fmt.Errorf("hot group: %w", err)
 	}
-	if err := RecordEvent(app, Event{Subject: r, Action: "hot", To: "hot", Note: "group " + lead}); err != nil {
+	if err := RecordEvent(app, Event{Subject: r, Action: "hot", To: "hot", Note: "group " + lead + " " + reasonNote(r.Get("hot_reason"))}); err != nil {
 		return err
 	}
 	if len(existed) > 0 {
@@ -467,25 +522,33 @@ func joinHot(app core.App, r *core.Record) error {
 		// formed), so only this one is new to it.
 		return nil
 	}
-	var ids []string
-	if err := app.DB().Select("id").From("complaints").Where(hotCluster(r)).
-		AndWhere(dbx.NewExp("(hot_group != {:g} OR level = 'general')", dbx.Params{"g": lead})).
-		OrderBy("received_at", "rowid").Column(&ids); err != nil {
-		return fmt.Errorf("hot cluster: %w", err)
+	matches, err := hotMatches(app, r)
+	if err != nil {
+		return err
 	}
-	for _, id := range ids {
-		c, err := app.FindRecordById("complaints", id)
+	var words []string
+	for _, m := range matches {
+		for _, k := range m.reason.Keywords {
+			if !slices.Contains(words, k) {
+				words = append(words, k)
+			}
+		}
+		if m.HotGroup == lead && m.Level != "general" {
+			continue
+		}
+		c, err := app.FindRecordById("complaints", m.Id)
 		if err != nil {
-			return fmt.Errorf("hot member %s: %w", id, err)
+			return fmt.Errorf("hot member %s: %w", m.Id, err)
 		}
 		c.Set("hot_group", lead)
+		c.Set("hot_reason", reasonJSON(m.reason))
 		if c.GetString("level") == "general" {
 			c.Set("level", "hot")
 		}
 		if err := app.Save(c); err != nil {
 			return fmt.Errorf("mark hot %s: %w", c.Id, err)
 		}
-		if err := RecordEvent(app, Event{Subject: c, Action: "hot", To: "hot", Note: "group " + lead}); err != nil {
+		if err := RecordEvent(app, Event{Subject: c, Action: "hot", To: "hot", Note: "group " + lead + " " + reasonNote(m.reason)}); err != nil {
 			return err
 		}
 	}
@@ -497,8 +560,34 @@ func joinHot(app core.App, r *core.Record) error {
 	if err := app.DB().Select("COUNT(*)").From("complaints").Where(dbx.HashExp{"hot_group": lead}).Row(&size); err != nil {
 		return fmt.Errorf("hot group size: %w", err)
 	}
-	return notifyManagers(app, first, "complaint_hot",
-		fmt.Sprintf("热点投诉：同一楼栋 24 小时内 %d 起“%s”类投诉", size, categoryLabels[r.GetString("category")]))
+	title := fmt.Sprintf("热点投诉：同一楼栋 24 小时内 %d 起“%s”类投诉", size, categoryLabels[r.GetString("category")])
+	if len(words) > 0 {
+		title += "，都提到“" + strings.Join(words, "”“") + "”"
+	}
+	return notifyManagers(app, first, "complaint_hot", title)
+}
+
+// reasonNote writes a hot reason for the events: the shared place or words.
+func reasonNote(v any) string {
+	var r topic.Reason
+	switch x := v.(type) {
+	case topic.Reason:
+		r = x
+	case types.JSONRaw:
+		if json.Unmarshal(x, &r) != nil {
+			return ""
+		}
+	default:
+		return ""
+	}
+	var parts []string
+	if r.SameLocation {
+		parts = append(parts, "同一地点")
+	}
+	if len(r.Keywords) > 0 {
+		parts = append(parts, "共同关键词："+strings.Join(r.Keywords, "、"))
+	}
+	return strings.Join(parts, "；")
 }
 
 var categoryLabels = map[string]string{

@@ -299,13 +299,13 @@ func TestHotComplaintDetection(t *testing.T) {
 	r = at(30)
 	h := testapp.Handler(t, app)
 	code, body := testapp.Do(t, h, http.MethodPost, "/api/collections/complaints/records",
-		`{"unit":"`+testapp.ID(t, "unit:1-301")+`","channel":"phone","category":"renovation","content":"第三起","contact_name":"李","contact_phone":"13800000001"}`,
+		`{"unit":"`+testapp.ID(t, "unit:1-301")+`","channel":"phone","category":"renovation","content":"测试投诉 第三起","contact_name":"李","contact_phone":"13800000001"}`,
 		"frontdesk@example.com")
 	r()
 	if code != 200 || !strings.Contains(body, `"level":"hot"`) || !strings.Contains(body, `"hot_group":"`+a.Id+`"`) {
 		t.Fatalf("the complaint that makes a cluster hot must say so in its own response: %d %s", code, body)
 	}
-	third, err := app.FindFirstRecordByFilter("complaints", "content='第三起'")
+	third, err := app.FindFirstRecordByFilter("complaints", "content='测试投诉 第三起'")
 	if err != nil {
 		t.Fatal(err)
 	}

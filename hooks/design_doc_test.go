@@ -169,7 +169,9 @@ func renderDesignFlows() (string, []string) {
 	b.WriteString("(`flowsByCollection` in hooks/flows_api.go); do not edit by hand. A step is a change of `status`\n")
 	b.WriteString("through the ordinary records API (`PATCH /api/collections/{name}/records/{id}`); `Flow.Plan` in\n")
 	b.WriteString("hooks/flow.go refuses any other change of status, a step taken by someone the table does not name,\n")
-	b.WriteString("and a step whose required fields are empty. Staff roles are written as their codes; the other\n")
+	b.WriteString("and a step whose required fields are empty. The button column is the words on the step's button in\n")
+	b.WriteString("the pages (`Step.Verb`, served with the table): an action, not the status it leads to. Staff roles\n")
+	b.WriteString("are written as their codes; the other\n")
 	b.WriteString("parties are in italics:\n\n")
 	var parties []string
 	for p := range designParties {
@@ -208,8 +210,8 @@ func renderDesignFlows() (string, []string) {
 		}
 		fmt.Fprintf(&b, "Statuses: %s.\n\n", strings.Join(named, "; "))
 		fmt.Fprintf(&b, "A new record starts as %s; final (the record is frozen): %s.\n\n", designStatus(f, f.Steps[0].From), strings.Join(final, ", "))
-		b.WriteString("| from | to | who may take the step | the step requires | may come along | stamps |\n")
-		b.WriteString("|---|---|---|---|---|---|\n")
+		b.WriteString("| from | to | button | who may take the step | the step requires | may come along | stamps |\n")
+		b.WriteString("|---|---|---|---|---|---|---|\n")
 		for _, s := range f.Steps {
 			var who []string
 			for _, a := range s.Actors {
@@ -241,7 +243,10 @@ func renderDesignFlows() (string, []string) {
 			if s.Stamp != "" {
 				stamp = "`" + s.Stamp + "`"
 			}
-			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", designStatus(f, s.From), designStatus(f, s.To),
+			if s.Verb.zh == "" || s.Verb.en == "" {
+				problems = append(problems, fmt.Sprintf("%s's step %s → %s has no verb for its button", name, s.From, s.To))
+			}
+			fmt.Fprintf(&b, "| %s | %s | %s · %s | %s | %s | %s | %s |\n", designStatus(f, s.From), designStatus(f, s.To), s.Verb.zh, s.Verb.en,
 				strings.Join(who, ", "), dash(req), dash(designFields(s.Extras)), dash(stamp))
 		}
 		for _, st := range statuses {

@@ -32,7 +32,7 @@ const (
 var (
 	deskAndRequester = append(slices.Clone(deskActors), actorRequester)
 	cancelStep       = func(from string, actors []string) Step {
-		return Step{From: from, To: "cancelled", Actors: actors, Requires: []string{"cancel_reason"}, Stamp: "cancelled_at"}
+		return Step{From: from, To: "cancelled", Verb: text{"取消工单", "Cancel the order"}, Actors: actors, Requires: []string{"cancel_reason"}, Stamp: "cancelled_at"}
 	}
 )
 
@@ -42,16 +42,16 @@ var (
 // the resident (quoted → in_progress), or a listed price the resident chose
 // when asking (then on_site → in_progress is allowed).
 var WorkOrderFlow = []Step{
-	{From: "new", To: "dispatched", Actors: deskActors, Requires: []string{"dispatch_mode"}, Extras: []string{"technician", "appointment_at"}, Stamp: "replied_at"},
-	{From: "dispatched", To: "accepted", Actors: []string{actorAssignee, actorClaimant}, Extras: []string{"technician"}, Stamp: "accepted_at"},
-	{From: "accepted", To: "on_site", Actors: []string{actorAssignee}, Stamp: "arrived_at"},
-	{From: "on_site", To: "quoted", Actors: []string{actorAssignee}, Requires: []string{"quote_fen", "quote_note"}, Guard: paidWorkOnly},
-	{From: "quoted", To: "in_progress", Actors: deskAndRequester, Stamp: "quote_confirmed_at"},
-	{From: "on_site", To: "in_progress", Actors: []string{actorAssignee}, Stamp: "started_at", Guard: priceAgreed},
-	{From: "in_progress", To: "completed", Actors: []string{actorAssignee}, Extras: []string{"materials", "damage_report", "payment", "pay_method", "photos"}, Stamp: "completed_at"},
-	{From: "completed", To: "signed_off", Actors: []string{actorRequester, actorAssignee}, Requires: []string{"signoff"}, Extras: []string{"signature", "satisfaction"}, Stamp: "signed_off_at"},
-	{From: "signed_off", To: "revisited", Actors: deskActors, Requires: []string{"revisit_method", "satisfaction"}, Extras: []string{"revisit_note"}, Stamp: "revisited_at"},
-	{From: "revisited", To: "closed", Actors: deskActors, Stamp: "closed_at"},
+	{From: "new", To: "dispatched", Verb: text{"派工", "Dispatch"}, Actors: deskActors, Requires: []string{"dispatch_mode"}, Extras: []string{"technician", "appointment_at"}, Stamp: "replied_at"},
+	{From: "dispatched", To: "accepted", Verb: text{"接单", "Accept"}, Actors: []string{actorAssignee, actorClaimant}, Extras: []string{"technician"}, Stamp: "accepted_at"},
+	{From: "accepted", To: "on_site", Verb: text{"到场签到", "Check in on site"}, Actors: []string{actorAssignee}, Stamp: "arrived_at"},
+	{From: "on_site", To: "quoted", Verb: text{"提交报价", "Send the quote"}, Actors: []string{actorAssignee}, Requires: []string{"quote_fen", "quote_note"}, Guard: paidWorkOnly},
+	{From: "quoted", To: "in_progress", Verb: text{"代住户确认报价", "Confirm the quote for the resident"}, Actors: deskAndRequester, Stamp: "quote_confirmed_at"},
+	{From: "on_site", To: "in_progress", Verb: text{"开始施工", "Start the work"}, Actors: []string{actorAssignee}, Stamp: "started_at", Guard: priceAgreed},
+	{From: "in_progress", To: "completed", Verb: text{"完工", "Finish the work"}, Actors: []string{actorAssignee}, Extras: []string{"materials", "damage_report", "payment", "pay_method", "photos"}, Stamp: "completed_at"},
+	{From: "completed", To: "signed_off", Verb: text{"住户签收", "Sign off"}, Actors: []string{actorRequester, actorAssignee}, Requires: []string{"signoff"}, Extras: []string{"signature", "satisfaction"}, Stamp: "signed_off_at"},
+	{From: "signed_off", To: "revisited", Verb: text{"登记回访", "Record the revisit"}, Actors: deskActors, Requires: []string{"revisit_method", "satisfaction"}, Extras: []string{"revisit_note"}, Stamp: "revisited_at"},
+	{From: "revisited", To: "closed", Verb: text{"关闭工单", "Close the order"}, Actors: deskActors, Stamp: "closed_at"},
 	cancelStep("new", deskAndRequester),
 	cancelStep("dispatched", deskAndRequester),
 	cancelStep("accepted", deskAndRequester),

@@ -1961,6 +1961,24 @@ func (r *biRun) routeCases() map[string][]biCase {
 			post("decline another resident's link", "/api/wuye/links/"+residentLink("owner2@example.com")+"/decline", ``, "owner1@example.com"),
 			post("decline a link that is not pending", "/api/wuye/links/"+residentLink("owner1@example.com")+"/decline", ``, "owner1@example.com"),
 		},
+		// A supervisor or the director splits a complaint out of a hot group
+		// (hooks/complaints_hot.go): the demo's group in building 2.
+		"POST /api/wuye/complaints/{id}/hot-split": func() []biCase {
+			hot := "/api/wuye/complaints/" + fx.first("complaints", "community = {:c} && hot_group != ''", dbx.Params{"c": fx.ch}) + "/hot-split"
+			plain := "/api/wuye/complaints/" + fx.first("complaints", "community = {:c} && hot_group = '' && about_service_center = false", dbx.Params{"c": fx.ch}) + "/hot-split"
+			return []biCase{
+				post("split an unknown complaint", "/api/wuye/complaints/"+unknownID+"/hot-split", `{"reason":"不是一件事"}`, "supervisor@example.com"),
+				post("split without a reason", hot, `{}`, "supervisor@example.com"),
+				post("split with a blank reason", hot, `{"reason":"   "}`, "supervisor@example.com"),
+				post("split with a number as reason", hot, `{"reason":5}`, "supervisor@example.com"),
+				post("split with malformed JSON", hot, `{"reason":`, "supervisor@example.com"),
+				post("split with a huge reason", hot, `{"reason":"`+strings.Repeat("长", 501)+`"}`, "supervisor@example.com"),
+				post("split by the front desk", hot, `{"reason":"不是一件事"}`, "frontdesk@example.com"),
+				post("split by a resident", hot, `{"reason":"不是一件事"}`, "owner1@example.com"),
+				post("split a complaint in no group", plain, `{"reason":"不是一件事"}`, "supervisor@example.com"),
+				post("split a complaint of 银杏苑", "/api/wuye/complaints/"+fx.yx["complaints"]+"/hot-split", `{"reason":"不是一件事"}`, "supervisor@example.com"),
+			}
+		}(),
 		"POST /api/wuye/residents/{id}/password-reset": {
 			post("reset of an unknown resident", "/api/wuye/residents/"+unknownID+"/password-reset", `{}`, "frontdesk@example.com"),
 			post("reset of a resident of 银杏苑", "/api/wuye/residents/"+fx.id("residents:owner.yx@example.com")+"/password-reset", `{}`, "frontdesk@example.com"),

@@ -164,7 +164,7 @@ superuser                        all        all        all        all        all
 note the text messages the demo's sandbox SMS provider kept instead of sending (they carry one-time codes)
 
 collection complaints
-fields id serial community unit? building? location? resident? contact_name? contact_phone? channel category level content attachments about_service_center subject_staff status handler department receiver received_at first_response_due reply_due first_responded_at replied_at revisited_at closed_at result invalid_reason satisfaction revisit_note reopen_count first_response_overdue reply_overdue hot_group anonymous solution_due solution_overdue created updated
+fields id serial community unit? building? location? resident? contact_name? contact_phone? channel category level content attachments about_service_center subject_staff status handler department receiver received_at first_response_due reply_due first_responded_at replied_at revisited_at closed_at result invalid_reason satisfaction revisit_note reopen_count first_response_overdue reply_overdue hot_group hot_reason hot_split anonymous solution_due solution_overdue created updated
 anonymous                        none       none       none       none       none       none       none
 residents                        self+household self+household unit self none self+household self+household
 front_desk supervisor director other_staff community community community community none community community

@@ -30,18 +30,18 @@ var renovationDesk = []string{RoleFrontDesk, RoleSupervisor, RoleDirector}
 // is settled — by its refund (hooks/renovation_refunds.go), which closes the
 // renovation itself, or by deductions that took all of it.
 var RenovationFlow = []Step{
-	{From: "submitted", To: "engineering_passed", Actors: []string{RoleEngineer}, Extras: []string{"engineering_comment"}},
-	{From: "submitted", To: "rejected", Actors: []string{RoleEngineer}, Requires: []string{"reject_reason"}},
-	{From: "engineering_passed", To: "approved", Actors: []string{RoleDirector}, Extras: []string{"director_comment"}},
-	{From: "engineering_passed", To: "submitted", Actors: []string{RoleDirector}, Requires: []string{"director_comment"}},
-	{From: "approved", To: "permitted", Actors: renovationDesk, Stamp: "permitted_at"},
-	{From: "permitted", To: "suspended", Actors: renovationSite, Requires: []string{"suspend_reason"}},
-	{From: "suspended", To: "permitted", Actors: []string{RoleSupervisor, RoleDirector}},
-	{From: "permitted", To: "completion_requested", Actors: append(slices.Clone(renovationDesk), actorResident), Stamp: "completion_requested_at"},
-	{From: "completion_requested", To: "accepted", Actors: renovationAcceptors, Extras: []string{"resident_signed", "contractor_signed", "office_signed"}, Stamp: "accepted_at", Guard: threeSignatures},
-	{From: "completion_requested", To: "acceptance_failed", Actors: renovationAcceptors, Requires: []string{"acceptance_changes"}},
-	{From: "acceptance_failed", To: "completion_requested", Actors: append(slices.Clone(renovationDesk), actorResident), Stamp: "completion_requested_at"},
-	{From: "accepted", To: "closed", Actors: []string{RoleCashier, RoleSupervisor, RoleDirector}, Stamp: "closed_at"},
+	{From: "submitted", To: "engineering_passed", Verb: text{"工程部审核通过", "Pass the engineering review"}, Actors: []string{RoleEngineer}, Extras: []string{"engineering_comment"}},
+	{From: "submitted", To: "rejected", Verb: text{"驳回申请", "Reject"}, Actors: []string{RoleEngineer}, Requires: []string{"reject_reason"}},
+	{From: "engineering_passed", To: "approved", Verb: text{"批准装修", "Approve"}, Actors: []string{RoleDirector}, Extras: []string{"director_comment"}},
+	{From: "engineering_passed", To: "submitted", Verb: text{"退回工程部复审", "Send back for review"}, Actors: []string{RoleDirector}, Requires: []string{"director_comment"}},
+	{From: "approved", To: "permitted", Verb: text{"发放施工许可", "Issue the permit"}, Actors: renovationDesk, Stamp: "permitted_at"},
+	{From: "permitted", To: "suspended", Verb: text{"停工整改", "Suspend the work"}, Actors: renovationSite, Requires: []string{"suspend_reason"}},
+	{From: "suspended", To: "permitted", Verb: text{"整改完毕，复工", "Resume the work"}, Actors: []string{RoleSupervisor, RoleDirector}},
+	{From: "permitted", To: "completion_requested", Verb: text{"申请竣工验收", "Ask for acceptance"}, Actors: append(slices.Clone(renovationDesk), actorResident), Stamp: "completion_requested_at"},
+	{From: "completion_requested", To: "accepted", Verb: text{"验收合格", "Accept the works"}, Actors: renovationAcceptors, Extras: []string{"resident_signed", "contractor_signed", "office_signed"}, Stamp: "accepted_at", Guard: threeSignatures},
+	{From: "completion_requested", To: "acceptance_failed", Verb: text{"验收不合格", "Fail the acceptance"}, Actors: renovationAcceptors, Requires: []string{"acceptance_changes"}},
+	{From: "acceptance_failed", To: "completion_requested", Verb: text{"整改后再次申请验收", "Ask for acceptance again"}, Actors: append(slices.Clone(renovationDesk), actorResident), Stamp: "completion_requested_at"},
+	{From: "accepted", To: "closed", Verb: text{"结案", "Close"}, Actors: []string{RoleCashier, RoleSupervisor, RoleDirector}, Stamp: "closed_at"},
 }
 
 var (

@@ -14,12 +14,12 @@ import (
 // first, then the service center, then the general manager (the office's
 // director) approves; any reviewer may refuse it with a reason.
 var HotWorkFlow = []Step{
-	{From: "requested", To: "security_reviewed", Actors: []string{RoleSecurity}},
-	{From: "security_reviewed", To: "center_reviewed", Actors: []string{RoleFrontDesk, RoleSupervisor}},
-	{From: "center_reviewed", To: "approved", Actors: []string{RoleDirector}},
-	{From: "requested", To: "rejected", Actors: []string{RoleSecurity}, Requires: []string{"reject_reason"}},
-	{From: "security_reviewed", To: "rejected", Actors: []string{RoleFrontDesk, RoleSupervisor}, Requires: []string{"reject_reason"}},
-	{From: "center_reviewed", To: "rejected", Actors: []string{RoleDirector}, Requires: []string{"reject_reason"}},
+	{From: "requested", To: "security_reviewed", Verb: text{"秩序维护部审核通过", "Pass the security review"}, Actors: []string{RoleSecurity}},
+	{From: "security_reviewed", To: "center_reviewed", Verb: text{"客服中心审核通过", "Pass the service-center review"}, Actors: []string{RoleFrontDesk, RoleSupervisor}},
+	{From: "center_reviewed", To: "approved", Verb: text{"批准动火", "Approve"}, Actors: []string{RoleDirector}},
+	{From: "requested", To: "rejected", Verb: text{"驳回", "Reject"}, Actors: []string{RoleSecurity}, Requires: []string{"reject_reason"}},
+	{From: "security_reviewed", To: "rejected", Verb: text{"驳回", "Reject"}, Actors: []string{RoleFrontDesk, RoleSupervisor}, Requires: []string{"reject_reason"}},
+	{From: "center_reviewed", To: "rejected", Verb: text{"驳回", "Reject"}, Actors: []string{RoleDirector}, Requires: []string{"reject_reason"}},
 }
 
 var hotWorkFlow = &Flow{

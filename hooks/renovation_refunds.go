@@ -33,9 +33,9 @@ import (
 // may still cost the owner a deduction or a repair the office must not have
 // paid back already.
 var DepositRefundFlow = []Step{
-	{From: "requested", To: "approved", Actors: []string{RoleDirector}, Extras: []string{"director_comment"}, Stamp: "decided_at", Guard: refundIsDue},
-	{From: "requested", To: "rejected", Actors: []string{RoleDirector}, Requires: []string{"reject_reason"}, Extras: []string{"director_comment"}, Stamp: "decided_at"},
-	{From: "approved", To: "paid", Actors: []string{RoleCashier}, Requires: []string{"method"}, Extras: []string{"payee_name"}, Stamp: "paid_at", Guard: refundIsDue},
+	{From: "requested", To: "approved", Verb: text{"批准退还", "Approve the refund"}, Actors: []string{RoleDirector}, Extras: []string{"director_comment"}, Stamp: "decided_at", Guard: refundIsDue},
+	{From: "requested", To: "rejected", Verb: text{"不予退还", "Refuse the refund"}, Actors: []string{RoleDirector}, Requires: []string{"reject_reason"}, Extras: []string{"director_comment"}, Stamp: "decided_at"},
+	{From: "approved", To: "paid", Verb: text{"退款", "Pay back"}, Actors: []string{RoleCashier}, Requires: []string{"method"}, Extras: []string{"payee_name"}, Stamp: "paid_at", Guard: refundIsDue},
 }
 
 var depositRefundFlow = &Flow{

@@ -254,6 +254,13 @@ var routeRows = map[string]routeRow{
 			}
 		})
 	}},
+	// A supervisor or the director splits a complaint out of a wrong hot
+	// group (hooks/complaints_hot.go), with a reason: the matrix sends none,
+	// so every call is refused, and nothing of a complaint the caller may
+	// not read is told (404).
+	"POST /api/wuye/complaints/{id}/hot-split": {writes: nobody, calls: func(m *routeMatrix) []routeCall {
+		return m.postPerRecord("/api/wuye/complaints/%s/hot-split", "complaints", nil)
+	}},
 	// Only the provider's signed notification settles an order.
 	"POST /api/wuye/pay/{provider}/callback": {writes: nobody, calls: func(m *routeMatrix) []routeCall {
 		return []routeCall{{method: http.MethodPost, url: "/api/wuye/pay/wechat/callback", body: `{"trade_no":"` + m.trade + `","amount_fen":1}`}}

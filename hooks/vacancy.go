@@ -88,12 +88,17 @@ func afterPatrol(tx core.App, p, unit, auth *core.Record) error {
 	// job has flagged the task yet: a patrol after the due day is late.
 	day := p.GetDateTime("signed_in_at").Time().In(workcal.Shanghai).Format(time.DateOnly)
 	for _, t := range tasks {
-		// A full inspection also counts as the week's patrol.
-		if t.GetString("kind") != "weekly" && p.GetString("kind") != "monthly_full" {
+		// A full inspection also counts as the week's patrol; and any patrol
+		// makes up every overdue task of the unit, whatever its kind: the
+		// unit has been seen, so it leaves the rounds screen in one visit
+		// ([000] 管理员 3.2), recorded late.
+		from := t.GetString("status")
+		overdue := from == "missed" || t.GetString("due_on") < day
+		if t.GetString("kind") != "weekly" && p.GetString("kind") != "monthly_full" && !overdue {
 			continue
 		}
-		from, to := t.GetString("status"), "done"
-		if from == "missed" || t.GetString("due_on") < day {
+		to := "done"
+		if overdue {
 			to = "made_up"
 		}
 		t.Set("status", to)

@@ -32,6 +32,14 @@ export function stepsFrom(col, status, actors) {
   return (doc?.flows?.[col]?.steps || []).filter((s) => s.from === status && s.actors.some((a) => actors.includes(a)));
 }
 
+/**
+ * stepVerb: the words on a step's button — the action the flow table names
+ * it by ("开始施工", "取消工单"), not the status it leads to.
+ */
+export function stepVerb(col, step) {
+  return step?.verb?.[lang()] || statusLabel(col, step?.to);
+}
+
 export function isTerminal(col, status) {
   return (doc?.flows?.[col]?.terminal || []).includes(status);
 }

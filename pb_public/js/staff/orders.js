@@ -5,10 +5,11 @@ import { html, useState } from '../core/html.js';
 import { pb, fieldErrors } from '../core/api.js';
 import { t, addMessages, label, choices } from '../core/i18n.js';
 import { yuan, dateTime, unitName } from '../core/format.js';
-import { stepsFrom, statusLabel, fieldLabel } from '../core/flows.js';
+import { stepsFrom, stepVerb, statusLabel, fieldLabel } from '../core/flows.js';
 import { Loading, ErrorBox, Status, Field, Attachments, useAsync, useAction, toast, confirmBox } from '../core/ui.js';
 import { useRealtime } from '../core/realtime.js';
 import { Timeline } from '../core/timeline.js';
+import { paymentText } from './work_payment.js';
 
 addMessages({
   'order.back': ['派工看板', 'Dispatch board'],
@@ -31,8 +32,10 @@ addMessages({
   'order.rework': ['返工单，原单 {serial}', 'Rework of {serial}'],
   'order.overdue': ['超时未回复', 'Reply overdue'],
   'order.steps': ['下一步', 'Next step'],
-  'order.confirmStep': ['把 {serial} 改为“{to}”？', 'Move {serial} to "{to}"?'],
+  'order.confirmStep': ['{verb}：{serial}？', '{verb}: {serial}?'],
+  'order.confirmStepBody': ['工单将变为“{to}”。', 'The order becomes "{to}".'],
   'order.moved': ['{serial} 已改为“{to}”', '{serial} is now "{to}"'],
+  'order.cancelHint': ['取消后不能恢复，原因会告知住户。', 'This cannot be undone; the resident sees the reason.'],
   'order.setPayment': ['收款', 'Take the payment'],
   'order.paymentSaved': ['已收款，收据已生成', 'Paid; the receipt is made'],
   'order.payMethod': ['收款方式', 'Paid by'],
@@ -64,19 +67,20 @@ function StepForm({ order, step, techs, onDone }) {
   const [values, setValues] = useState(Object.fromEntries(fields.map((f) => [f, f === 'dispatch_mode' ? 'assign' : ''])));
   const act = useAction();
   const to = statusLabel('work_orders', step.to);
+  const verb = stepVerb('work_orders', step);
   const submit = async (e) => {
     e.preventDefault();
-    if (!(await confirmBox({ title: t('order.confirmStep', { serial: order.serial, to }), ok: to, danger: step.to === 'cancelled' }))) return;
+    if (!(await confirmBox({ title: t('order.confirmStep', { serial: order.serial, verb }), body: step.to === 'cancelled' ? t('order.cancelHint') : t('order.confirmStepBody', { to }), ok: verb, danger: step.to === 'cancelled' }))) return;
     const patch = { status: step.to };
     for (const f of fields) if (values[f] !== '' && !(f === 'technician' && values.dispatch_mode === 'pool')) patch[f] = values[f];
     const saved = await act.run(() => pb.collection('work_orders').update(order.id, patch));
     if (saved) { toast(t('order.moved', { serial: saved.serial, to })); onDone(saved); }
   };
   const errs = fieldErrors(act.error);
-  return html`<form class="stack step-form" onSubmit=${submit} aria-label=${to}>
+  return html`<form class=${'stack step-form step-' + step.to} onSubmit=${submit} aria-label=${verb}>
     ${fields.filter((f) => !(f === 'technician' && values.dispatch_mode === 'pool')).map((f) => html`<${StepField} key=${f} name=${f} value=${values[f]} techs=${techs} error=${errs[f]} onChange=${(v) => setValues({ ...values, [f]: v })} />`)}
     <${ErrorBox} error=${act.error} />
-    <button class=${step.to === 'cancelled' ? 'danger' : 'primary'} disabled=${act.busy}>${to}</button>
+    <button class=${step.to === 'cancelled' ? 'danger' : 'primary'} disabled=${act.busy}>${verb}</button>
   </form>`;
 }
 
@@ -133,7 +137,7 @@ export function OrderDetail({ me, params }) {
           ${o.quote_fen > 0 && html`<dt>${t('order.quote')}</dt><dd class="money">${yuan(o.quote_fen)}</dd>`}
           ${(o.materials || []).length > 0 && html`<dt>${t('order.materials')}</dt><dd>${o.materials.map((m) => `${m.name} × ${m.qty} @ ${yuan(m.price_fen)}`).join('；')}</dd>`}
           ${o.amount_fen > 0 && html`<dt>${t('order.amount')}</dt><dd class="money">${yuan(o.amount_fen)}</dd>`}
-          <dt>${t('order.payment')}</dt><dd>${label('work_payment', o.payment)}</dd>
+          <dt>${t('order.payment')}</dt><dd data-testid="order-payment">${paymentText(o)}</dd>
           ${o.signoff && html`<dt>${t('order.signoff')}</dt><dd>${label('signoff', o.signoff)} · ${label('satisfaction', o.satisfaction)}</dd>`}
           ${o.revisited_at && html`<dt>${t('order.revisit')}</dt><dd>${label('revisit_method', o.revisit_method)} · ${o.revisit_note}</dd>`}
         </dl>
@@ -143,7 +147,7 @@ export function OrderDetail({ me, params }) {
       </div>
       <div>
         ${steps.length > 0 && html`<div class="card no-print"><h2>${t('order.steps')}</h2>
-          ${steps.map((s) => html`<${StepForm} key=${s.to} order=${o} step=${s} techs=${trade.length ? trade : techs.data || []} onDone=${rec.reload} />`)}</div>`}
+          ${[...steps.filter((s) => s.to !== 'cancelled'), ...steps.filter((s) => s.to === 'cancelled')].map((s) => html`<${StepForm} key=${s.to} order=${o} step=${s} techs=${trade.length ? trade : techs.data || []} onDone=${rec.reload} />`)}</div>`}
         <div class="card"><h2>${t('timeline')}</h2><${Timeline} col="work_orders" id=${o.id} version=${o.updated} /></div>
       </div>
     </div>`;

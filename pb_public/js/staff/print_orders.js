@@ -6,6 +6,7 @@ import { pb, capitalsOf } from '../core/api.js';
 import { t, addMessages, label } from '../core/i18n.js';
 import { yuan, dateTime, unitName } from '../core/format.js';
 import { Loading, ErrorBox, useAsync } from '../core/ui.js';
+import { unpriced, paymentText } from './work_payment.js';
 
 addMessages({
   'wo.title': ['有偿服务/维修派工单', 'Work order'],
@@ -44,6 +45,9 @@ async function load(id) {
 function Copy({ o, capitals, copy }) {
   const x = o.expand || {};
   const box = (on) => (on ? '☑' : '☐');
+  // Not priced yet (printed at dispatch): the amount lines are left blank
+  // for the technician to fill in by hand, not "¥0.00 / 零元整 / 无需付款".
+  const blank = unpriced(o);
   return html`<section class="wo-copy" aria-label=${t('wo.copy.' + copy)}>
     <header class="wo-head"><b>${x.community?.name || ''}${t('wo.title')}</b><span>${t('wo.copy.' + copy)}</span><span>${t('wo.serial')}：<b class="wo-serial">${o.serial}</b></span></header>
     <table class="wo-table">
@@ -53,8 +57,8 @@ function Copy({ o, capitals, copy }) {
       <tr><th>${t('wo.received')}</th><td>${dateTime(o.received_at)}</td><th>${t('wo.technician')}</th><td>${x.technician?.name || ''}</td></tr>
       <tr><th>${t('wo.arrived')}</th><td>${dateTime(o.arrived_at)}</td><th>${t('wo.completed')}</th><td>${dateTime(o.completed_at)}</td></tr>
       <tr><th>${t('wo.materials')}</th><td colspan="3">${(o.materials || []).map((m) => `${m.name} ×${m.qty} ${yuan(m.price_fen)}`).join('；')}</td></tr>
-      <tr><th>${t('wo.labour')}</th><td>${o.quote_fen ? yuan(o.quote_fen) : ''}</td><th>${t('wo.total')}</th><td class="money"><b>${yuan(o.amount_fen)}</b></td></tr>
-      <tr><th>${t('wo.capitals')}</th><td data-testid="wo-capitals">${capitals}</td><th>${t('wo.payment')}</th><td>${label('work_payment', o.payment)}</td></tr>
+      <tr><th>${t('wo.labour')}</th><td>${o.quote_fen ? yuan(o.quote_fen) : ''}</td><th>${t('wo.total')}</th><td class="money" data-testid="wo-total"><b>${blank ? '' : yuan(o.amount_fen)}</b></td></tr>
+      <tr><th>${t('wo.capitals')}</th><td data-testid="wo-capitals">${blank ? '' : capitals}</td><th>${t('wo.payment')}</th><td data-testid="wo-payment">${blank ? '' : paymentText(o)}</td></tr>
       <tr><th>${t('wo.satisfaction')}</th><td colspan="3">${['satisfied', 'basic', 'unsatisfied'].map((s) => html`<span class="wo-box">${box(o.satisfaction === s)} ${label('satisfaction', s)}</span>`)}</td></tr>
     </table>
     <footer class="wo-signs"><span>${t('wo.sign.owner')}：<i class="line"></i></span><span>${t('wo.sign.tech')}：<i class="line"></i></span><span>${t('wo.sign.desk')}：${x.receiver?.name || ''}</span></footer>

@@ -22,6 +22,11 @@ addMessages({
   'rounds.patrols': ['空置房巡查', 'Vacant-unit patrols'],
   'rounds.due': ['截止 {d}', 'due {d}'],
   'rounds.missed': ['漏巡', 'Missed'],
+  'rounds.missedN': ['漏巡 {n}', '{n} missed'],
+  'rounds.units': ['{n} 户', '{n} units'],
+  'rounds.unitCount': ['{n} 户待巡', '{n} units to visit'],
+  'rounds.kind': ['巡查类型', 'Patrol'],
+  'rounds.makesUp': ['这次巡查同时补上该户 {n} 次漏巡（记为补巡，不算按时）。', 'This visit also makes up the unit\'s {n} missed patrols (recorded late, not on time).'],
   'rounds.signIn': ['签到巡查', 'Sign in and patrol'],
   'rounds.makeUp': ['补巡', 'Make up the patrol'],
   'rounds.checks': ['检查项目（勾选表示正常）', 'Checklist (ticked means in order)'],
@@ -101,18 +106,27 @@ function Sites({ me, community }) {
   <//>`;
 }
 
-function PatrolForm({ task, onDone }) {
-  const [checks, setChecks] = useState(Object.fromEntries(CHECKS.map((c) => [c, true])));
+/**
+ * PatrolForm signs in one visit to a unit. The checklist starts unticked,
+ * like the renovation inspection's: each item is ticked as it is seen to be
+ * in order. One visit makes up every overdue task of the unit (server side,
+ * recorded late); a full inspection, when one is pending, also counts as
+ * the week's patrol.
+ */
+function PatrolForm({ unit, onDone }) {
+  const kinds = [...new Set(unit.tasks.map((x) => x.kind))];
+  const [kind, setKind] = useState(kinds.includes('monthly_full') ? 'monthly_full' : kinds[0]);
+  const [checks, setChecks] = useState(Object.fromEntries(CHECKS.map((c) => [c, false])));
   const [finding, setFinding] = useState('');
   const [category, setCategory] = useState('other');
   const [photos, setPhotos] = useState([]);
   const act = useAction();
-  const unit = unitName(task.expand?.unit);
+  const name = unit.name;
   const submit = async (e) => {
     e.preventDefault();
-    if (!(await confirmBox({ title: t('rounds.confirmPatrol', { unit }), ok: t('submit') }))) return;
+    if (!(await confirmBox({ title: t('rounds.confirmPatrol', { unit: name }), body: unit.missed ? t('rounds.makesUp', { n: unit.missed }) : '', ok: t('submit') }))) return;
     const saved = await act.run(() => pb.collection('vacancy_patrols').create(formData({
-      unit: task.unit, kind: task.kind, ...checks, finding, finding_category: finding ? category : '',
+      unit: unit.unit, kind, ...checks, finding, finding_category: finding ? category : '',
     }, { photos })));
     if (saved) {
       toast(saved.work_order ? t('rounds.patrolledOrder') : t('rounds.patrolled'));
@@ -120,7 +134,9 @@ function PatrolForm({ task, onDone }) {
     }
   };
   const errs = fieldErrors(act.error);
-  return html`<form class="stack patrol-form" onSubmit=${submit} aria-label=${t('rounds.signIn') + ' ' + unit}>
+  return html`<form class="stack patrol-form" onSubmit=${submit} aria-label=${t('rounds.signIn') + ' ' + name}>
+    ${kinds.length > 1 && html`<${Field} label=${t('rounds.kind')}><select name="kind" value=${kind} onChange=${(e) => setKind(e.target.value)}>
+      ${kinds.map((k) => html`<option value=${k}>${label('patrol_kind', k)}</option>`)}</select><//>`}
     <fieldset><legend>${t('rounds.checks')}</legend><div class="choices">
       ${CHECKS.map((c) => html`<label><input type="checkbox" checked=${checks[c]} onChange=${(e) => setChecks({ ...checks, [c]: e.target.checked })} />${t('check.' + c)}</label>`)}
     </div></fieldset>
@@ -133,8 +149,40 @@ function PatrolForm({ task, onDone }) {
   </form>`;
 }
 
+/**
+ * byBuilding folds the open and missed tasks into one row per unit (its
+ * kinds, earliest due day, and how many are overdue: missed, or past their
+ * due day — what the patrol figure counts as outstanding), the units under
+ * their building.
+ */
+export function byBuilding(tasks, day) {
+  const units = new Map();
+  for (const task of tasks) {
+    let u = units.get(task.unit);
+    if (!u) {
+      const b = task.expand?.unit?.expand?.building;
+      units.set(task.unit, (u = { unit: task.unit, name: unitName(task.expand?.unit), number: task.expand?.unit?.number || '',
+        building: b?.id || '', buildingName: b?.name || b?.code || '', tasks: [], missed: 0, due: task.due_on }));
+    }
+    u.tasks.push(task);
+    if (task.status === 'missed' || String(task.due_on).slice(0, 10) < day) u.missed++;
+    if (task.due_on < u.due) u.due = task.due_on;
+  }
+  const buildings = new Map();
+  for (const u of units.values()) {
+    if (!buildings.has(u.building)) buildings.set(u.building, { id: u.building, name: u.buildingName, units: [], missed: 0 });
+    const b = buildings.get(u.building);
+    b.units.push(u);
+    b.missed += u.missed;
+  }
+  const list = [...buildings.values()].sort((a, b) => a.name.localeCompare(b.name, 'zh'));
+  for (const b of list) b.units.sort((x, y) => x.number.localeCompare(y.number, 'en', { numeric: true }));
+  return list;
+}
+
 function Patrols({ me, community }) {
   const [open, setOpen] = useState('');
+  const day = today();
   const tasks = useAsync(() => pb.collection('patrol_tasks').getFullList({
     filter: and(pb.filter('community = {:c} && (status = "open" || status = "missed")', { c: community.id }),
       me.role === 'area_manager' ? pb.filter('manager = {:me}', { me: me.id }) : ''),
@@ -142,17 +190,21 @@ function Patrols({ me, community }) {
   }), [community.id]);
   // New tasks are pushed to their manager as the cron job plans them.
   useRealtime('patrol_tasks', '*', () => tasks.reload(), { onReconnect: tasks.reload });
-  return html`<${Section} id="h-patrols" title=${t('rounds.patrols')} aside=${tasks.data ? String(tasks.data.length) : ''}>
+  const buildings = tasks.data ? byBuilding(tasks.data, day) : [];
+  const unitCount = buildings.reduce((n, b) => n + b.units.length, 0);
+  return html`<${Section} id="h-patrols" title=${t('rounds.patrols')} aside=${tasks.data ? t('rounds.unitCount', { n: unitCount }) : ''}>
     ${tasks.loading && !tasks.data ? html`<${Loading} />` : tasks.error ? html`<${ErrorBox} error=${tasks.error} retry=${tasks.reload} />`
-      : !tasks.data.length ? html`<${Empty} text=${t('rounds.allDone')} />` : html`<ul class="list">${tasks.data.map((task) => html`<li key=${task.id}>
+      : !unitCount ? html`<${Empty} text=${t('rounds.allDone')} />` : buildings.map((b) => html`<div class="patrol-building" key=${b.id} data-building=${b.name}>
+        <h3 class="small">${b.name} · ${t('rounds.units', { n: b.units.length })}${b.missed ? html` · <span class="chip s-bad">${t('rounds.missedN', { n: b.missed })}</span>` : ''}</h3>
+        <ul class="list">${b.units.map((u) => html`<li key=${u.unit} data-unit=${u.unit} data-missed=${u.missed}>
         <div class="item">
-          <div class="main"><div class="t">${unitName(task.expand?.unit)}</div>
-            <div class="sub">${label('patrol_kind', task.kind)} · ${t('rounds.due', { d: date(task.due_on) })}</div></div>
-          ${task.status === 'missed' && html`<span class="chip s-bad">${t('rounds.missed')}</span>`}
-          <button type="button" aria-expanded=${open === task.id} onClick=${() => setOpen(open === task.id ? '' : task.id)}>${task.status === 'missed' ? t('rounds.makeUp') : t('rounds.signIn')}</button>
+          <div class="main"><div class="t">${u.name}</div>
+            <div class="sub">${[...new Set(u.tasks.map((x) => label('patrol_kind', x.kind)))].join('、')} · ${t('rounds.due', { d: date(u.due) })}</div></div>
+          ${u.missed > 0 && html`<span class="chip s-bad" data-testid="missed-count">${t('rounds.missedN', { n: u.missed })}</span>`}
+          <button type="button" aria-expanded=${open === u.unit} onClick=${() => setOpen(open === u.unit ? '' : u.unit)}>${u.missed ? t('rounds.makeUp') : t('rounds.signIn')}</button>
         </div>
-        ${open === task.id && html`<${PatrolForm} task=${task} onDone=${() => { setOpen(''); tasks.reload(); }} />`}
-      </li>`)}</ul>`}
+        ${open === u.unit && html`<${PatrolForm} unit=${u} onDone=${() => { setOpen(''); tasks.reload(); }} />`}
+      </li>`)}</ul></div>`)}
   <//>`;
 }
 

@@ -13,10 +13,8 @@ addMessages({
   'repairs.contact': ['联系人', 'Contact name'],
 });
 
-// The 2-hour windows offered on a working day, in office time.
-export const WINDOWS = [[8, 10], [10, 12], [14, 16], [16, 18]];
-export const SLOT_DAYS = 5; // working days offered
-export const LEAD_MS = 60 * 60 * 1000; // a slot must start at least an hour from now
+// The appointment windows are the shared ones (js/core/slots.js).
+export { WINDOWS, SLOT_DAYS, LEAD_MS } from '../../core/slots.js';
 export const EXPAND = 'service_item,technician,rework_of';
 export const pad = (n) => String(n).padStart(2, '0');
 

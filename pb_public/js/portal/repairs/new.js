@@ -4,9 +4,9 @@
 import { html, useState, useMemo } from '../../core/html.js';
 import { pb, fieldErrors } from '../../core/api.js';
 import { t, addMessages, choices, lang } from '../../core/i18n.js';
-import { today } from '../../core/format.js';
 import { Loading, ErrorBox, Empty, Field, FilePicker, useAsync, useAction, navigate, toast, confirmBox, formData } from '../../core/ui.js';
-import { WINDOWS, SLOT_DAYS, LEAD_MS, pad, priceText, priceNote } from './common.js';
+import { priceText, priceNote } from './common.js';
+import { SlotPicker } from '../../core/slots.js';
 import { UrgentRepair } from './urgent.js';
 
 addMessages({
@@ -21,13 +21,6 @@ addMessages({
   'repairs.photos': ['现场照片（最多 6 张）', 'Photos (up to 6)'],
   'repairs.addPhotos': ['添加照片', 'Add photos'],
   'repairs.slot': ['预约上门时间', 'Appointment'],
-  'repairs.slotDay': ['日期', 'Day'],
-  'repairs.slotTime': ['时段', 'Time'],
-  'repairs.slotHint': ['工作日每 2 小时一个时段，师傅会在时段开始前后准时上门', 'Working days, in 2-hour windows; the technician arrives at the start of the window'],
-  'repairs.slotNone': ['近期没有可预约的时段，请致电物业服务中心', 'No slots are open soon; please call the service center'],
-  'repairs.slotUnscheduled': ['{year} 年节假日安排尚未公布，暂按周一至周五排班', 'The {year} holiday schedule is not out yet; Monday to Friday assumed'],
-  'repairs.today': ['今天', 'Today'],
-  'repairs.tomorrow': ['明天', 'Tomorrow'],
   'repairs.phone': ['联系电话', 'Contact phone'],
   'repairs.pickItem': ['请选择服务项目', 'Choose a service.'],
   'repairs.needDescription': ['请描述需要处理的问题', 'Describe what needs doing.'],
@@ -48,75 +41,6 @@ addMessages({
   'repairs.group.other': ['其他服务', 'Other services'],
   'repairs.usedBefore': ['用过', 'Used before'],
 });
-
-/** addDays adds n days to a civil date YYYY-MM-DD. */
-function addDays(day, n) {
-  const [y, m, d] = day.split('-').map(Number);
-  const x = new Date(Date.UTC(y, m - 1, d + n));
-  return `${x.getUTCFullYear()}-${pad(x.getUTCMonth() + 1)}-${pad(x.getUTCDate())}`;
-}
-
-/** slotStart is the instant hour:00 on civil day in Shanghai (UTC+8, no DST). */
-function slotStart(day, hour) {
-  const [y, m, d] = day.split('-').map(Number);
-  return new Date(Date.UTC(y, m - 1, d, hour - 8));
-}
-
-function dayLabel(day, first) {
-  const [y, m, d] = day.split('-').map(Number);
-  const text = new Intl.DateTimeFormat(lang() === 'en' ? 'en-GB' : 'zh-CN', { timeZone: 'UTC', month: 'short', day: 'numeric', weekday: 'short' })
-    .format(new Date(Date.UTC(y, m - 1, d)));
-  if (day === first) return `${t('repairs.today')} ${text}`;
-  if (day === addDays(first, 1)) return `${t('repairs.tomorrow')} ${text}`;
-  return text;
-}
-
-/**
- * loadSlots reads the working-day calendar (GET /api/wuye/calendar/{year}:
- * the year's exceptions to Monday–Friday) and lists the next working days
- * with their open 2-hour windows.
- */
-async function loadSlots() {
-  const first = today();
-  const last = addDays(first, 45);
-  const years = [...new Set([first.slice(0, 4), last.slice(0, 4)])];
-  const cals = await Promise.all(years.map((y) => pb.send(`/api/wuye/calendar/${y}`, { method: 'GET' })));
-  const exceptions = new Map();
-  for (const c of cals) for (const e of c.exceptions || []) exceptions.set(e.date, e.working);
-  const days = [];
-  const earliest = Date.now() + LEAD_MS;
-  for (let day = first; days.length < SLOT_DAYS && day <= last; day = addDays(day, 1)) {
-    const [y, m, d] = day.split('-').map(Number);
-    const weekday = new Date(Date.UTC(y, m - 1, d)).getUTCDay();
-    const working = exceptions.has(day) ? exceptions.get(day) : weekday !== 0 && weekday !== 6;
-    if (!working) continue;
-    const windows = WINDOWS.map(([from, to]) => ({ start: slotStart(day, from).toISOString(), text: `${pad(from)}:00–${pad(to)}:00` }))
-      .filter((w) => Date.parse(w.start) >= earliest);
-    if (windows.length) days.push({ day, text: dayLabel(day, first), windows });
-  }
-  // Say so when an offered day falls in a year without a holiday schedule.
-  const unscheduled = cals.filter((c) => !c.scheduled && days.some((d) => d.day.startsWith(String(c.year)))).map((c) => c.year);
-  return { days, unscheduled };
-}
-
-function SlotPicker({ value, onChange, error }) {
-  const slots = useAsync(loadSlots, []);
-  const [day, setDay] = useState('');
-  const chosen = slots.data?.days.find((d) => d.day === day) || slots.data?.days.find((d) => d.windows.some((w) => w.start === value));
-  return html`<fieldset class="slot-picker">
-    <legend>${t('repairs.slot')} <b class="req" aria-hidden="true">*</b></legend>
-    ${slots.loading && !slots.data ? html`<${Loading} />` : slots.error ? html`<${ErrorBox} error=${slots.error} retry=${slots.reload} />`
-      : slots.data.days.length === 0 ? html`<${Empty} text=${t('repairs.slotNone')} />` : html`
-      <div class="choices" role="radiogroup" aria-label=${t('repairs.slot') + ' · ' + t('repairs.slotDay')}>${slots.data.days.map((d) => html`
-        <label key=${d.day}><input type="radio" name="slot_day" value=${d.day} checked=${chosen?.day === d.day}
-          onChange=${() => { setDay(d.day); if (!d.windows.some((w) => w.start === value)) onChange(''); }} />${d.text}</label>`)}</div>
-      ${chosen && html`<div class="choices slot-times" role="radiogroup" aria-label=${t('repairs.slot') + ' · ' + t('repairs.slotTime')}>${chosen.windows.map((w) => html`
-        <label key=${w.start}><input type="radio" name="slot_time" value=${w.start} checked=${value === w.start} onChange=${() => onChange(w.start)} />${w.text}</label>`)}</div>`}
-      <small class="hint">${t('repairs.slotHint')}</small>
-      ${slots.data.unscheduled.map((y) => html`<small class="hint" key=${y}>${t('repairs.slotUnscheduled', { year: y })}</small>`)}`}
-    ${error && html`<small class="field-error" role="alert">${error}</small>`}
-  </fieldset>`;
-}
 
 // --- price list ----------------------------------------------------------------
 
@@ -223,7 +147,7 @@ export function RepairNew({ me, unit }) {
         <textarea name="description" maxlength="2000" value=${form.description} onInput=${set('description')}></textarea><//>
       <${Field} label=${t('repairs.photos')} error=${errs.photos}>
         <${FilePicker} files=${files} onChange=${setFiles} max=${6} accept="image/*" types=${/^image\/(jpeg|png|webp|heic)$/} label=${t('repairs.addPhotos')} /><//>
-      <${SlotPicker} value=${form.appointment_at} error=${errs.appointment_at}
+      <${SlotPicker} value=${form.appointment_at} error=${errs.appointment_at} legend=${t('repairs.slot')} required
         onChange=${(v) => { setForm((f) => ({ ...f, appointment_at: v })); if (v) setLocal((l) => ({ ...l, appointment_at: '' })); }} />
       <div class="grid2">
         <${Field} label=${t('repairs.contact')} error=${errs.contact_name}><input type="text" name="contact_name" maxlength="50" value=${form.contact_name} onInput=${set('contact_name')} /><//>

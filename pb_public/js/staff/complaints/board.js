@@ -12,7 +12,7 @@ import { ago } from '../../core/format.js';
 import { isTerminal } from '../../core/flows.js';
 import { Loading, ErrorBox, Empty, Status, Field, useAsync, toast, useNow } from '../../core/ui.js';
 import { useCommunityTopic, usePlaceChanged, oldestFirst, BOARD_WINDOW } from '../../core/realtime.js';
-import { OPEN, GRADED, EXPAND, UNIT_RE, placeOf, Clock, LevelChip, matches } from './common.js';
+import { OPEN, GRADED, EXPAND, UNIT_RE, placeOf, Clock, LevelChip, matches, hotWhy } from './common.js';
 import { DESK, COMPLAINT_DESK } from '../roles.js';
 
 addMessages({
@@ -182,7 +182,8 @@ function GradedPanel({ list, now }) {
     <h2 id="h-graded">${t('cp.graded')} <span class="chip s-bad">${list.length}</span></h2>
     <p class="muted small">${t('cp.gradedHint')}</p>
     <div class="cp-groups">${groups.map((g) => html`<div class=${'cp-group' + (g.hot ? ' hot' : '')} key=${g.key}>
-      ${g.hot && html`<div class="cp-group-head">${t('cp.hotGroup', { n: g.items.length })} · ${label('complaint_category', g.items[0].category)}${g.items[0].expand?.building?.name ? ' · ' + g.items[0].expand.building.name : ''}</div>`}
+      ${g.hot && html`<div class="cp-group-head">${t('cp.hotGroup', { n: g.items.length })} · ${label('complaint_category', g.items[0].category)}${g.items[0].expand?.building?.name ? ' · ' + g.items[0].expand.building.name : ''}
+        <div class="small cp-why" data-testid="hot-why">${hotWhy(g.items)}</div></div>`}
       <ul class="list">${g.items.map((c) => html`<li key=${c.id}><a class="item" href=${'#/complaints/' + c.id}>
         <div class="main"><div class="t">${c.serial} · ${placeOf(c)}</div><div class="sub">${label('complaint_category', c.category)} · ${c.content}</div></div>
         <span class="row"><${LevelChip} c=${c} />${c.status === 'received' ? html`<${Clock} due=${c.first_response_due} flagged=${c.first_response_overdue} now=${now} kind="first" />` : html`<${Status} col="complaints" code=${c.status} />`}</span>

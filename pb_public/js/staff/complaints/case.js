@@ -2,14 +2,14 @@
 // table lets this reader take (steps.js), the desk's small edits, the
 // other complaints of a hot group, staff-only internal notes and the full
 // timeline with who did what (history.js).
-import { html } from '../../core/html.js';
-import { pb } from '../../core/api.js';
+import { html, useState } from '../../core/html.js';
+import { pb, fieldErrors } from '../../core/api.js';
 import { t, addMessages, label } from '../../core/i18n.js';
 import { dateTime } from '../../core/format.js';
 import { isTerminal } from '../../core/flows.js';
-import { Loading, ErrorBox, Empty, Status, Attachments, useAsync, useNow } from '../../core/ui.js';
+import { Loading, ErrorBox, Empty, Status, Attachments, Field, useAsync, useAction, useNow, confirmBox, toast } from '../../core/ui.js';
 import { useRealtime } from '../../core/realtime.js';
-import { CASE_EXPAND, hidden, placeOf, Clock, LevelChip } from './common.js';
+import { CASE_EXPAND, hidden, placeOf, Clock, LevelChip, hotWhy } from './common.js';
 import { COMPLAINT_DESK } from '../roles.js';
 import { StepsPanel, EditPanel } from './steps.js';
 import { Notes, StaffTimeline } from './history.js';
@@ -43,6 +43,11 @@ addMessages({
   'case.subjectStaff': ['被投诉员工', 'Staff concerned'],
   'case.attachments': ['附件', 'Attachments'],
   'case.siblings': ['同一热点组的投诉', 'Same hot group'],
+  'case.split': ['移出热点组', 'Take out of the hot group'],
+  'case.splitHint': ['这条投诉说的不是同一件事：移出后不再归入热点组，级别恢复为一般（如因归组才成为热点）；剩余不足阈值的组随之解散。', 'This complaint is about something else: it leaves the group for good and is graded general again (if it was hot only by the grouping); a group left below the threshold dissolves.'],
+  'case.splitReason': ['拆分原因', 'Why it is not the same matter'],
+  'case.splitConfirm': ['把 {serial} 移出热点组？', 'Take {serial} out of the hot group?'],
+  'case.splitDone': ['{serial} 已移出热点组', '{serial} left the hot group'],
   'case.timeline': ['进度（全部记录）', 'Timeline (complete)'],
   'case.choose': ['请选择', 'Choose…'],
 });
@@ -65,7 +70,7 @@ export function ComplaintCase({ me, community, params }) {
         <${Facts} c=${c} me=${me} />
         <${StepsPanel} c=${c} me=${me} community=${community} actors=${actors} onSaved=${rec.setData} />
         ${desk && !terminal && html`<${EditPanel} c=${c} community=${community} onSaved=${rec.setData} />`}
-        ${c.hot_group && html`<${Siblings} c=${c} />`}
+        ${c.hot_group && html`<${Siblings} c=${c} me=${me} onSplit=${rec.reload} />`}
       </div>
       <div class="cp-side">
         <${Notes} c=${c} me=${me} />
@@ -118,16 +123,39 @@ function Facts({ c, me }) {
   </section>`;
 }
 
-/** Siblings lists the other complaints of the same hot group. */
-function Siblings({ c }) {
+/**
+ * Siblings lists the other complaints of the same hot group with why each
+ * was grouped; a supervisor or the director may take this complaint out of
+ * a wrong group (POST /api/wuye/complaints/{id}/hot-split).
+ */
+function Siblings({ c, me, onSplit }) {
   const list = useAsync(() => pb.collection('complaints').getFullList({
     filter: pb.filter('hot_group = {:g} && id != {:id}', { g: c.hot_group, id: c.id }), sort: 'received_at', expand: 'unit.building,building',
   }), [c.hot_group, c.id]);
+  const [reason, setReason] = useState('');
+  const act = useAction();
+  const maySplit = ['supervisor', 'director'].includes(me.role);
+  const split = async (e) => {
+    e.preventDefault();
+    if (!(await confirmBox({ title: t('case.splitConfirm', { serial: c.serial }), body: t('case.splitHint'), ok: t('case.split'), danger: true }))) return;
+    const done = await act.run(() => pb.send(`/api/wuye/complaints/${c.id}/hot-split`, { method: 'POST', body: { reason: reason.trim() } }));
+    if (done) { toast(t('case.splitDone', { serial: c.serial })); onSplit(); }
+  };
+  const errs = fieldErrors(act.error);
   return html`<section class="card" aria-labelledby="h-siblings" data-testid="siblings">
     <h2 id="h-siblings">${t('case.siblings')}</h2>
+    <p class="small cp-why" data-testid="hot-why">${hotWhy(c)}</p>
     ${list.loading && !list.data ? html`<${Loading} />` : list.error ? html`<${ErrorBox} error=${list.error} retry=${list.reload} />`
       : list.data.length === 0 ? html`<${Empty} />` : html`<ul class="list">${list.data.map((x) => html`<li key=${x.id}>
-        <a class="item" href=${'#/complaints/' + x.id}><div class="main"><div class="t">${x.serial} · ${placeOf(x)}</div><div class="sub">${x.content}</div></div>
+        <a class="item" href=${'#/complaints/' + x.id}><div class="main"><div class="t">${x.serial} · ${placeOf(x)}</div><div class="sub">${x.content}</div>
+          <div class="sub cp-why">${hotWhy(x)}</div></div>
           <${Status} col="complaints" code=${x.status} /></a></li>`)}</ul>`}
+    ${maySplit && html`<form class="stack cp-split" onSubmit=${split} novalidate aria-label=${t('case.split')}>
+      <p class="small muted">${t('case.splitHint')}</p>
+      <${Field} label=${t('case.splitReason')} required error=${errs.reason}>
+        <input type="text" name="reason" maxlength="500" value=${reason} onInput=${(e) => setReason(e.target.value)} /><//>
+      <${ErrorBox} error=${act.error} />
+      <div class="row end"><button class="danger" disabled=${act.busy || !reason.trim()}>${t('case.split')}</button></div>
+    </form>`}
   </section>`;
 }

@@ -1,24 +1,26 @@
 // What the complaint screens share (docs/DESIGN.md § Complaints): the open
 // statuses, the deadline clocks, the level chip, and the search test.
 import { html } from '../../core/html.js';
-import { t, addMessages, label } from '../../core/i18n.js';
+import { t, addMessages, label, lang } from '../../core/i18n.js';
 import { dateTime, unitName, parseDate } from '../../core/format.js';
+import { duration } from '../../core/durations.js';
 
 addMessages({
   'cp.mine': ['我处理的投诉', 'Complaints I handle'],
   'cp.toRevisits': ['去回访', 'Open revisits'],
   'cp.hotChip': ['热点组', 'Hot group'],
+  'cp.why': ['归组原因：', 'Grouped because: '],
+  'cp.whyCategory': ['同类“{c}”', 'same category ({c})'],
+  'cp.whyPlace': ['同一地点', 'same place'],
+  'cp.whyWords': ['都提到“{w}”', 'all mention “{w}”'],
   'cp.anonymous': ['匿名', 'Anonymous'],
   'cp.aboutCenter': ['投诉客服中心', 'About the service center'],
-  'cp.firstLeft': ['首次回应剩 {t}', 'first response in {t}'],
-  'cp.firstOver': ['首次回应超时 {t}', 'first response {t} late'],
-  'cp.replyLeft': ['答复剩 {t}', 'reply in {t}'],
-  'cp.replyOver': ['答复超时 {t}', 'reply {t} late'],
+  'cp.firstLeft': ['{t}内首次回应', 'first response within {t}'],
+  'cp.firstOver': ['首次回应已超时 {t}', 'first response {t} overdue'],
+  'cp.replyLeft': ['{t}内答复', 'reply within {t}'],
+  'cp.replyOver': ['答复已超时 {t}', 'reply {t} overdue'],
   'cp.flagged': ['已升级', 'escalated'],
   'cp.noHandler': ['未指定处理人', 'No handler'],
-  'cp.dur.m': ['{m} 分钟', '{m} min'],
-  'cp.dur.h': ['{h} 小时 {m} 分', '{h} h {m} min'],
-  'cp.dur.d': ['{d} 天 {h} 小时', '{d} d {h} h'],
   'case.category': ['类别', 'Category'],
   'case.level': ['级别', 'Level'],
   'case.handler': ['处理人', 'Handler'],
@@ -44,13 +46,19 @@ export function placeOf(c) {
   return c.expand?.building?.name || '';
 }
 
-/** span: a duration in minutes, hours or days. */
-function span(ms) {
-  const m = Math.floor(Math.abs(ms) / 60000);
-  if (m < 60) return t('cp.dur.m', { m });
-  const h = Math.floor(m / 60);
-  if (h < 48) return t('cp.dur.h', { h, m: m % 60 });
-  return t('cp.dur.d', { d: Math.floor(h / 24), h: h % 24 });
+/**
+ * hotWhy says why complaints were grouped (their stored hot_reason: the
+ * category, the same place, the words they share), for one complaint or
+ * merged over a group.
+ */
+export function hotWhy(list) {
+  const rs = (Array.isArray(list) ? list : [list]).map((c) => c?.hot_reason).filter(Boolean);
+  if (!rs.length) return '';
+  const words = [...new Set(rs.flatMap((r) => r.keywords || []))];
+  const parts = [t('cp.whyCategory', { c: label('complaint_category', rs[0].category) })];
+  if (rs.some((r) => r.same_location)) parts.push(t('cp.whyPlace'));
+  if (words.length) parts.push(t('cp.whyWords', { w: words.join(lang() === 'en' ? '”, “' : '”“') }));
+  return t('cp.why') + parts.join(' · ');
 }
 
 /** Clock counts down to a deadline; red once past it or flagged overdue. */
@@ -61,7 +69,7 @@ export function Clock({ due, flagged, now, kind }) {
   const over = flagged || left < 0;
   const cls = 'clock' + (over ? ' over' : left < 2 * 3600 * 1000 ? ' soon' : '');
   return html`<span class=${cls} role="timer" title=${dateTime(due)}>
-    ${t(over ? `cp.${kind}Over` : `cp.${kind}Left`, { t: span(left) })}${flagged ? ` · ${t('cp.flagged')}` : ''}</span>`;
+    ${t(over ? `cp.${kind}Over` : `cp.${kind}Left`, { t: duration(left) })}${flagged ? ` · ${t('cp.flagged')}` : ''}</span>`;
 }
 
 export function LevelChip({ c }) {

@@ -31,6 +31,8 @@ addMessages({
   'case.done.replied': ['{serial} 已答复', '{serial} replied'],
   'case.done.invalid': ['{serial} 已判为无效投诉', '{serial} marked invalid'],
   'case.pickHandler': ['选择处理人', 'Choose a handler'],
+  'case.suggested': ['建议：本楼栋所在片区的管理员', 'Suggested: the area manager of this building'],
+  'case.suggestedHint': ['已按楼栋所在片区建议 {name}', '{name} is suggested, by the building\'s area'],
   'case.pickDept': ['选择部门', 'Choose a department'],
   'case.resultHint': ['住户会看到这段处理结果', 'The complainant reads this result'],
   'case.saveDraft': ['保存草稿', 'Save draft'],
@@ -42,20 +44,46 @@ addMessages({
   'case.gradedNote': ['改为重要、热点或集体会立即通知主管和主任。', 'Grading it major, hot or collective notifies the supervisor and director.'],
 });
 
-/** useStaff lists the community's active staff, for the handler picker. */
+/**
+ * useStaff lists the community's active staff for the handler picker, each
+ * area manager with the areas they look after (areas.manager).
+ */
 function useStaff(community) {
-  return useAsync(() => (!community ? Promise.resolve([]) : pb.collection('staff').getFullList({
-    filter: pb.filter('active = true && communities.id ?= {:c}', { c: community }), sort: 'name', fields: 'id,name,role',
-  })), [community]);
+  return useAsync(async () => {
+    if (!community) return [];
+    const [staff, areas] = await Promise.all([
+      pb.collection('staff').getFullList({ filter: pb.filter('active = true && communities.id ?= {:c}', { c: community }), sort: 'name', fields: 'id,name,role' }),
+      pb.collection('areas').getFullList({ filter: pb.filter('community = {:c}', { c: community }), sort: 'name', fields: 'id,name,manager' }),
+    ]);
+    return staff.map((s) => ({ ...s, areas: areas.filter((a) => a.manager === s.id) }));
+  }, [community]);
 }
+
+/** areaOf: the area of the building the complaint is about, if known. */
+export const areaOf = (c) => c.expand?.building?.area || c.expand?.unit?.expand?.building?.area || '';
+
+/** suggested: the area manager of the complaint's building, if there is one. */
+export const suggested = (staff, c) => {
+  const area = areaOf(c);
+  return area ? staff.find((s) => s.role === 'area_manager' && s.areas?.some((a) => a.id === area)) : undefined;
+};
 
 const ROLE_ORDER = ['area_manager', 'engineer', 'security', 'front_desk', 'supervisor', 'director', 'admin_office', 'technician', 'cashier'];
 
-function HandlerSelect({ staff, value, onChange, blank, id }) {
-  const byRole = ROLE_ORDER.map((r) => [r, staff.filter((s) => s.role === r)]).filter(([, l]) => l.length);
+function optionText(s) {
+  const areas = (s.areas || []).map((a) => a.name).join('、');
+  return `${s.name}（${label('role', s.role)}${areas ? ' · ' + areas : ''}）`;
+}
+
+/** HandlerSelect: the suggested area manager first, then everyone by role, area managers with their areas. */
+function HandlerSelect({ staff, value, onChange, blank, id, c }) {
+  const hint = c ? suggested(staff, c) : undefined;
+  const rest = staff.filter((s) => s !== hint);
+  const byRole = ROLE_ORDER.map((r) => [r, rest.filter((s) => s.role === r)]).filter(([, l]) => l.length);
   return html`<select id=${id} name="handler" value=${value} onChange=${(e) => onChange(e.target.value)}>
     ${blank && html`<option value="">${t('case.pickHandler')}</option>`}
-    ${byRole.map(([r, l]) => html`<optgroup label=${label('role', r)}>${l.map((s) => html`<option value=${s.id}>${s.name}（${label('role', s.role)}）</option>`)}</optgroup>`)}
+    ${hint && html`<optgroup label=${t('case.suggested')}><option value=${hint.id} data-suggested="1">${optionText(hint)} ★</option></optgroup>`}
+    ${byRole.map(([r, l]) => html`<optgroup label=${label('role', r)}>${l.map((s) => html`<option value=${s.id}>${optionText(s)}</option>`)}</optgroup>`)}
   </select>`;
 }
 
@@ -122,8 +150,9 @@ function StepForm({ step, c, staff, draft, onSaved }) {
   const req = (k) => (step.requires || []).includes(k);
   if (!open) return html`<div class="cp-step"><button type="button" class="danger" onClick=${() => setOpen(true)}>${t('case.stepOpen.' + step.to)}</button></div>`;
   return html`<form class=${'stack cp-step step-' + step.to} onSubmit=${submit} novalidate aria-label=${t('case.step.' + step.to)}>
-    ${fields.includes('handler') && html`<${Field} label=${fieldLabel('handler')} required=${req('handler')} error=${errs.handler}>
-      <${HandlerSelect} staff=${staff} value=${form.handler} onChange=${set('handler')} blank /><//>`}
+    ${fields.includes('handler') && html`<${Field} label=${fieldLabel('handler')} required=${req('handler')} error=${errs.handler}
+        hint=${suggested(staff, c) ? t('case.suggestedHint', { name: optionText(suggested(staff, c)) }) : ''}>
+      <${HandlerSelect} staff=${staff} value=${form.handler} onChange=${set('handler')} blank c=${c} /><//>`}
     ${fields.includes('department') && html`<${Field} label=${fieldLabel('department')} required=${req('department')} error=${errs.department}>
       <${DeptSelect} value=${form.department} onChange=${set('department')} blank /><//>`}
     ${fields.includes('result') && html`<${Field} label=${fieldLabel('result')} required=${req('result')} hint=${t('case.resultHint')} error=${errs.result}>
@@ -176,7 +205,7 @@ export function EditPanel({ c, community, onSaved }) {
           <${DeptSelect} value=${form.department} onChange=${set('department')} blank=${!init.department} /><//>
         ${canHandler && html`<${Field} label=${t('case.handler')} error=${errs.handler}>
           ${staff.error ? html`<${ErrorBox} error=${staff.error} retry=${staff.reload} />`
-            : html`<${HandlerSelect} staff=${staff.data || (c.expand?.handler ? [c.expand.handler] : [])} value=${form.handler} onChange=${set('handler')} />`}<//>`}
+            : html`<${HandlerSelect} staff=${staff.data || (c.expand?.handler ? [c.expand.handler] : [])} value=${form.handler} onChange=${set('handler')} c=${c} />`}<//>`}
         ${visible && html`<${Field} label=${fieldLabel('contact_name')} error=${errs.contact_name}>
           <input type="text" name="contact_name" maxlength="50" value=${form.contact_name} onInput=${set('contact_name')} /><//>
         <${Field} label=${fieldLabel('contact_phone')} error=${errs.contact_phone}>

@@ -4,8 +4,9 @@
 import { html, useState } from '../../core/html.js';
 import { pb } from '../../core/api.js';
 import { t, lang, addMessages } from '../../core/i18n.js';
-import { today, parseDate } from '../../core/format.js';
+import { today } from '../../core/format.js';
 import { Field } from '../../core/ui.js';
+import { countdown } from '../../core/durations.js';
 
 addMessages({
   'dash.month': ['统计月份', 'Month'],
@@ -19,8 +20,6 @@ addMessages({
   'kpi.patrol': ['空置房巡查完成率', 'Vacant-unit patrols done'],
   'dash.leftIn': ['还剩 {span}', '{span} left'],
   'dash.overdueBy': ['已超时 {span}', '{span} late'],
-  'dash.hm': ['{h} 小时 {m} 分', '{h} h {m} min'],
-  'dash.m': ['{m} 分钟', '{m} min'],
 });
 
 // Figures come from the statistics routes, all SQL aggregates on the server:
@@ -50,13 +49,9 @@ export function verdict(value, target, better) {
 
 /** remaining: "还剩 12 分钟" / "已超时 2 小时 5 分" from due to now. */
 export function remaining(due, now) {
-  const d = parseDate(due);
-  if (!d) return '';
-  const ms = d.getTime() - now;
-  const mins = Math.max(Math.round(Math.abs(ms) / 60000), ms < 0 ? 1 : 0);
-  const h = Math.floor(mins / 60);
-  const span = h ? t('dash.hm', { h, m: mins % 60 }) : t('dash.m', { m: mins });
-  return ms < 0 ? t('dash.overdueBy', { span }) : t('dash.leftIn', { span });
+  const c = countdown(due, now);
+  if (!c) return '';
+  return c.over ? t('dash.overdueBy', { span: c.span }) : t('dash.leftIn', { span: c.span });
 }
 
 /** useMonth keeps the chosen month, starting from ?month= or this month. */

@@ -1,11 +1,13 @@
 // The live dispatch board (#/dispatch): the community's open work orders in
-// columns, with the reply clock, assigning a technician and cancelling.
+// columns, with the reply clock and assigning a technician (cancelling is
+// done in the order's detail, #/orders/:id, not on a card).
 import { html, useState } from '../../core/html.js';
 import { pb, fieldErrors } from '../../core/api.js';
 import { t, addMessages, label } from '../../core/i18n.js';
 import { dateTime, ago, parseDate } from '../../core/format.js';
 import { stepsFrom } from '../../core/flows.js';
-import { Loading, ErrorBox, Status, Field, useAsync, useAction, confirmBox, toast, useNow } from '../../core/ui.js';
+import { countdown } from '../../core/durations.js';
+import { Loading, ErrorBox, Status, useAsync, useAction, toast, useNow } from '../../core/ui.js';
 import { useCommunityTopic, usePlaceChanged, withServiceItems, placeFetched, oldestFirst, BOARD_WINDOW } from '../../core/realtime.js';
 import { placeOf } from './common.js';
 
@@ -16,8 +18,9 @@ addMessages({
   'dispatch.col.dispatched': ['已派工 / 抢单池', 'Dispatched / pool'],
   'dispatch.col.working': ['处理中', 'In hand'],
   'dispatch.col.late': ['逾期 / 迟到', 'Overdue / late'],
-  'dispatch.replyLeft': ['{t} 内回复', 'reply within {t}'],
-  'dispatch.replyOver': ['回复超时 {t}', 'reply overdue {t}'],
+  'dispatch.replyLeft': ['{t}内回复', 'reply within {t}'],
+  'dispatch.replyOver': ['已超时 {t}', 'reply {t} overdue'],
+  'dispatch.replyDue': ['回复期限 {at}', 'Reply due {at}'],
   'dispatch.replyFlag': ['已超时升级', 'escalated'],
   'dispatch.tech': ['派给师傅', 'Technician'],
   'dispatch.fit': ['本工种', 'This trade'],
@@ -33,11 +36,6 @@ addMessages({
   'dispatch.appointment': ['预约 {at}', 'Appointment {at}'],
   'dispatch.notArrived': ['预约已过仍未到场', 'Appointment passed, not on site'],
   'dispatch.lateArrival': ['迟到', 'Arrived late'],
-  'dispatch.cancel': ['取消工单', 'Cancel order'],
-  'dispatch.cancelReason': ['取消原因', 'Reason for cancelling'],
-  'dispatch.confirmCancel': ['取消派工单 {serial}？', 'Cancel work order {serial}?'],
-  'dispatch.confirmCancelBody': ['取消后不能恢复，原因会告知住户。', 'This cannot be undone; the resident sees the reason.'],
-  'dispatch.cancelled': ['{serial} 已取消', '{serial} cancelled'],
   'dispatch.empty': ['暂无', 'None'],
   'dispatch.portal': ['门户', 'Portal'],
   'dispatch.rework': ['返工', 'Rework'],
@@ -120,18 +118,17 @@ function ReplyClock({ order }) {
   const now = useNow(1000);
   const due = parseDate(order.reply_due);
   if (!due) return null;
-  const left = Math.round((due.getTime() - now) / 1000);
-  const over = order.reply_overdue || left < 0;
-  const s = Math.abs(left);
-  const span = s < 3600 ? `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}` : `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
-  return html`<span class=${'clock' + (over ? ' over' : left < 300 ? ' soon' : '')} role="timer">
+  const c = countdown(due, now);
+  const left = Math.round(c.left / 1000);
+  const over = order.reply_overdue || c.over;
+  const span = c.span;
+  return html`<span class=${'clock' + (over ? ' over' : left < 300 ? ' soon' : '')} role="timer" title=${t('dispatch.replyDue', { at: dateTime(due) })}>
     ${over ? t('dispatch.replyOver', { t: span }) : t('dispatch.replyLeft', { t: span })}${order.reply_overdue ? html` · ${t('dispatch.replyFlag')}` : ''}</span>`;
 }
 
 function OrderCard({ order: o, me, now, fresh, techs, load, techName, onSaved }) {
   const steps = stepsFrom('work_orders', o.status, [me.role]);
   const canDispatch = steps.some((s) => s.to === 'dispatched');
-  const canCancel = steps.some((s) => s.to === 'cancelled');
   const late = columnOf(o, now) === 'late';
   const over = o.status === 'new' && replyOverdue(o, now);
   const cls = ['wo-card', over ? 'over' : '', late ? 'late' : '', fresh ? 'fresh' : ''].filter(Boolean).join(' ');
@@ -146,7 +143,6 @@ function OrderCard({ order: o, me, now, fresh, techs, load, techName, onSaved })
     ${late && html`<div class="chip s-bad">${t('dispatch.notArrived')}</div>`}
     ${o.arrival === 'late' && html`<div class="chip s-bad">${t('dispatch.lateArrival')}</div>`}
     ${canDispatch && html`<${AssignForm} order=${o} techs=${techs} load=${load} onSaved=${onSaved} />`}
-    ${canCancel && html`<${CancelForm} order=${o} onSaved=${onSaved} />`}
   </article>`;
 }
 
@@ -180,22 +176,3 @@ function AssignForm({ order, techs, load, onSaved }) {
   </form>`;
 }
 
-function CancelForm({ order, onSaved }) {
-  const [open, setOpen] = useState(false);
-  const [reason, setReason] = useState('');
-  const act = useAction();
-  const submit = async (e) => {
-    e.preventDefault();
-    if (!(await confirmBox({ title: t('dispatch.confirmCancel', { serial: order.serial }), body: t('dispatch.confirmCancelBody'), ok: t('dispatch.cancel'), danger: true }))) return;
-    const saved = await act.run(() => pb.collection('work_orders').update(order.id, { status: 'cancelled', cancel_reason: reason.trim() }));
-    if (saved) { toast(t('dispatch.cancelled', { serial: saved.serial })); onSaved(saved); }
-  };
-  if (!open) return html`<button type="button" class="link small" onClick=${() => setOpen(true)}>${t('dispatch.cancel')}</button>`;
-  const errs = fieldErrors(act.error);
-  return html`<form class="stack cancel" onSubmit=${submit}>
-    <${Field} label=${t('dispatch.cancelReason')} required error=${errs.cancel_reason}><input type="text" maxlength="500" value=${reason} onInput=${(e) => setReason(e.target.value)} /><//>
-    <${ErrorBox} error=${act.error} />
-    <div class="row"><button type="button" class="ghost" onClick=${() => setOpen(false)}>${t('back')}</button>
-      <button class="danger" disabled=${act.busy || !reason.trim()}>${t('dispatch.cancel')}</button></div>
-  </form>`;
-}

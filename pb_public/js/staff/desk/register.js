@@ -3,7 +3,8 @@
 import { html, useState, useEffect } from '../../core/html.js';
 import { pb, fieldErrors } from '../../core/api.js';
 import { t, addMessages, label, choices } from '../../core/i18n.js';
-import { yuan, unitName, fromOffice, dateTime } from '../../core/format.js';
+import { yuan, unitName, dateTime } from '../../core/format.js';
+import { SlotPicker } from '../../core/slots.js';
 import { ErrorBox, Field, useAsync, useAction, confirmBox, toast } from '../../core/ui.js';
 import { DESK } from '../roles.js';
 
@@ -122,7 +123,7 @@ function WorkOrderForm({ community, where, contact, done, placeFields }) {
     const saved = await act.run(() => pb.collection('work_orders').create({
       community: community.id, ...where, requester: contact?.id || undefined,
       kind: form.kind, category: form.category, service_item: form.service_item || undefined, urgency: form.urgency,
-      description: form.description.trim(), appointment_at: fromOffice(form.appointment_at) || undefined,
+      description: form.description.trim(), appointment_at: form.appointment_at || undefined,
       contact_name: form.contact_name.trim(), contact_phone: form.contact_phone.trim(),
       payment: item?.prepay && form.prepaid ? 'paid' : undefined,
       // Taken at the counter: a real payment, by the method chosen (办理即收费).
@@ -165,8 +166,8 @@ function WorkOrderForm({ community, where, contact, done, placeFields }) {
     </div>
     <${Field} label=${t('desk.description')} required hint=${t('desk.ctrlEnter')} error=${errs.description}>
       <textarea name="description" maxlength="2000" rows="3" value=${form.description} onInput=${set('description')} onKeyDown=${ctrlEnter}></textarea><//>
-    <${Field} label=${t('desk.appointment')} error=${errs.appointment_at}>
-      <input type="datetime-local" name="appointment_at" value=${form.appointment_at} onInput=${set('appointment_at')} /><//>
+    <${SlotPicker} legend=${t('desk.appointment')} other value=${form.appointment_at} error=${errs.appointment_at}
+      onChange=${(v) => setForm((f) => ({ ...f, appointment_at: v }))} />
     <${ContactFields} form=${form} set=${set} errs=${errs} />
     ${item?.prepay && html`<label class="inline"><input type="checkbox" checked=${form.prepaid} onChange=${set('prepaid')} /> ${t('desk.prepaid')}</label>`}
     ${item?.prepay && form.prepaid && html`<${Field} label=${t('desk.payMethod')} required error=${errs.pay_method}>

@@ -4,6 +4,7 @@
 // appointment is.
 import { t, addMessages } from '../../core/i18n.js';
 import { parseDate, unitName } from '../../core/format.js';
+import { untilAppointment } from '../../core/durations.js';
 
 addMessages({
   'field.accept': ['接单', 'Accept'],
@@ -12,8 +13,6 @@ addMessages({
   'field.materials': ['材料', 'Materials'],
   'field.amount': ['金额', 'Amount'],
   'field.payment': ['付款方式', 'Payment'],
-  'field.inMinutes': ['{n} 分钟后', 'in {n} min'],
-  'field.minutesAgo': ['已过 {n} 分钟', '{n} min ago'],
   'field.pending': ['待发送', 'Not sent yet'],
   'field.queued': ['已保存到待发送，联网后按顺序自动发送', 'Saved to the outbox; it is sent, in order, once the connection is back'],
   'field.dismiss': ['知道了', 'Dismiss'],
@@ -49,13 +48,11 @@ export const place = (o) => {
   return o.location || o.expand?.building?.name || '';
 };
 
-/** until says how far away the appointment is: "10 分钟后" / "已过 3 分钟". */
+/** until says how far away the appointment is: "10 分钟后" / "已过预约时间 3 分钟" (within 3 hours). */
 export function until(v) {
   const d = parseDate(v);
-  if (!d) return '';
-  const n = Math.round((d.getTime() - Date.now()) / 60000);
-  if (Math.abs(n) > 180) return '';
-  return n >= 0 ? t('field.inMinutes', { n }) : t('field.minutesAgo', { n: -n });
+  if (!d || Math.abs(d.getTime() - Date.now()) > 180 * 60000) return '';
+  return untilAppointment(d);
 }
 
 export const ts = (v) => parseDate(v)?.getTime() || 0;

@@ -5,7 +5,7 @@ import { html, useState } from '../../core/html.js';
 import { pb, fieldErrors } from '../../core/api.js';
 import { t, addMessages, choices } from '../../core/i18n.js';
 import { parseDate } from '../../core/format.js';
-import { stepsFrom, statusLabel, fieldLabel } from '../../core/flows.js';
+import { stepsFrom, stepVerb, statusLabel, fieldLabel } from '../../core/flows.js';
 import { ErrorBox, Field, useAction, toast, confirmBox } from '../../core/ui.js';
 
 addMessages({
@@ -83,7 +83,7 @@ export function stepName(col, s) {
     const v = t(k);
     if (v !== k) return v;
   }
-  return statusLabel(col, s.to);
+  return stepVerb(col, s);
 }
 function stepBody(col, s) {
   if (col !== 'renovations') return '';

@@ -117,6 +117,11 @@ export function RenovationReview({ me, params }) {
   const onSaved = (saved) => { keepExpand(saved); again(); };
   const role = me.role;
   const unit = r.expand?.unit;
+  // On site, the day's inspection (记录巡查) comes first and the steps
+  // (停工整改, 申请竣工验收) after it: stopping work is the exception.
+  const steps = html`<${StepPanel} key=${'steps-' + r.status} col="renovations" rec=${r} role=${role} onSaved=${onSaved} testid="renovation-steps"
+      exclude=${['permitted:approved', ...(rel.data?.deposit?.balance_fen > 0 ? ['closed:accepted'] : [])]} />`;
+  const onSite = ON_SITE.includes(r.status);
   // The site comes first (on a phone, for whoever is standing in it), and only when there is one.
   const site = ON_SITE.includes(r.status) || ['inspections', 'violations', 'hotWork'].some((k) => rel.data?.[k]?.length > 0);
   return html`
@@ -136,13 +141,13 @@ export function RenovationReview({ me, params }) {
       </dl>
     </div>
     <${Comments} r=${r} />
-    <${StepPanel} key=${'steps-' + r.status} col="renovations" rec=${r} role=${role} onSaved=${onSaved} testid="renovation-steps"
-      exclude=${['permitted:approved', ...(rel.data?.deposit?.balance_fen > 0 ? ['closed:accepted'] : [])]} />
+    ${!onSite && steps}
     ${seesMoney(role) && html`<${RefundCard} r=${r} role=${role} rel=${rel} again=${again} />`}
     ${r.status === 'approved' && html`<${PermitChecklist} r=${r} role=${role} rel=${rel} onSaved=${onSaved} again=${again} />`}
     <div class=${site ? 'grid2' : ''}>
       ${site && html`<div>
         <${SiteCard} r=${r} role=${role} rel=${rel} again=${again} />
+        ${onSite && steps}
         <${ViolationsCard} r=${r} role=${role} rel=${rel} again=${again} onSaved=${reloadAll} />
         <${HotWorkCard} r=${r} role=${role} rel=${rel} again=${again} />
       </div>`}

@@ -1,0 +1,168 @@
+package hooks_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+
+	"wuye/hooks"
+	"wuye/internal/testapp"
+	"wuye/lib/workcal"
+)
+
+func hotReason(t *testing.T, c *core.Record) (r struct {
+	Category     string   `json:"category"`
+	SameLocation bool     `json:"same_location"`
+	Keywords     []string `json:"keywords"`
+}) {
+	t.Helper()
+	if err := json.Unmarshal([]byte(c.GetString("hot_reason")), &r); err != nil {
+		t.Fatalf("hot_reason %q: %v", c.GetString("hot_reason"), err)
+	}
+	return r
+}
+
+func reread(t *testing.T, app core.App, c *core.Record) *core.Record {
+	t.Helper()
+	r, err := app.FindRecordById("complaints", c.Id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// A hot complaint (热点投诉, [001] 中汇广场 七) is the same matter raised by
+// several residents (office practice): the same category and building are
+// not enough. Three
+// garage-lighting complaints of building 1 make a group, with the words
+// they share as the reason; a noise complaint of the same category and
+// building filed among them stays out.
+func TestHotGroupsBySubject(t *testing.T) {
+	app := testapp.New(t)
+	desk := staffRec(t, app, "frontdesk@example.com")
+	start := time.Date(2026, 3, 2, 9, 0, 0, 0, workcal.Shanghai)
+	defer hooks.SetNow(func() time.Time { return start })()
+	c := func(unit, content string) *core.Record {
+		return fileComplaint(t, app, desk, unit, "security", map[string]any{"content": content})
+	}
+	a := c("1-101", "地下车库照明坏了一半，晚上很不安全。")
+	noise := c("1-102", "楼上深夜装修噪音扰民，无法休息。")
+	b := c("1-203", "车库照明灯不亮，停车时看不清。")
+	third := c("1-301", "车库照明太暗，孩子摔倒了。")
+	for _, x := range []*core.Record{a, b, third} {
+		x = reread(t, app, x)
+		if x.GetString("hot_group") != a.Id || x.GetString("level") != "hot" {
+			t.Fatalf("%s: group %q level %s, want hot in %s", x.GetString("content"), x.GetString("hot_group"), x.GetString("level"), a.Id)
+		}
+		if r := hotReason(t, x); r.Category != "security" || !slices.Contains(r.Keywords, "车库照明") {
+			t.Fatalf("%s: reason %+v, want the shared words 车库照明", x.GetString("content"), r)
+		}
+	}
+	if n := reread(t, app, noise); n.GetString("hot_group") != "" || n.GetString("level") != "general" {
+		t.Fatalf("the noise complaint joined the garage-lighting group: %q %s", n.GetString("hot_group"), n.GetString("level"))
+	}
+	note, err := app.FindFirstRecordByFilter("notifications", "kind = 'complaint_hot' && subject_id = {:a}", dbx.Params{"a": a.Id})
+	if err != nil || !strings.Contains(note.GetString("title"), "车库照明") {
+		t.Fatalf("the managers' notice does not say what the group is about: %v %v", note, err)
+	}
+}
+
+// The supervisor splits a wrong group (POST /api/wuye/complaints/{id}/hot-split):
+// the complaint leaves it for good, graded general again, with an event; a
+// group left below the threshold is no longer hot. Only a supervisor or the
+// director may, with a reason; bad input changes nothing.
+func TestHotSplit(t *testing.T) {
+	app := testapp.New(t)
+	h := testapp.Handler(t, app)
+	desk := staffRec(t, app, "frontdesk@example.com")
+	start := time.Date(2026, 3, 2, 9, 0, 0, 0, workcal.Shanghai)
+	restore := hooks.SetNow(func() time.Time { return start })
+	var list []*core.Record
+	for _, x := range [][2]string{{"1-101", "楼道垃圾两天没有清运"}, {"1-102", "楼道垃圾堆满了"}, {"1-201", "楼道垃圾桶太臭"}, {"1-202", "楼道垃圾没人管"}} {
+		list = append(list, fileComplaint(t, app, desk, x[0], "cleaning", map[string]any{"content": x[1]}))
+	}
+	restore()
+	lead := list[0].Id
+	wrong := list[1]
+	url := "/api/wuye/complaints/" + wrong.Id + "/hot-split"
+	for _, c := range []struct {
+		who, body string
+		code      int
+	}{
+		{"frontdesk@example.com", `{"reason":"不是同一件事"}`, 403},
+		{"areamgr@example.com", `{"reason":"不是同一件事"}`, 403},
+		{"owner1@example.com", `{"reason":"不是同一件事"}`, 403},
+		{"supervisor@example.com", `{"reason":"  "}`, 400},
+		{"supervisor@example.com", `{"reason":"` + strings.Repeat("长", 501) + `"}`, 400},
+		{"supervisor@example.com", `[1]`, 400},
+	} {
+		code, body := testapp.Do(t, h, http.MethodPost, url, c.body, c.who)
+		if code != c.code {
+			t.Fatalf("%s %s: %d %s, want %d", c.who, c.body, code, body, c.code)
+		}
+		if x := reread(t, app, wrong); x.GetString("hot_group") != lead || x.GetBool("hot_split") {
+			t.Fatalf("a refused split changed the complaint: %q %v", x.GetString("hot_group"), x.GetBool("hot_split"))
+		}
+	}
+	if code, _ := testapp.Do(t, h, http.MethodPost, "/api/wuye/complaints/nosuchid0000000/hot-split", `{"reason":"x"}`, "supervisor@example.com"); code != 404 {
+		t.Fatalf("unknown complaint: %d", code)
+	}
+	code, body := testapp.Do(t, h, http.MethodPost, url, `{"reason":"住户说的是楼下商铺的垃圾，不是楼道"}`, "supervisor@example.com")
+	expectBody(t, "the supervisor splits a wrong member out", code, body, 200, `"hot_split":true`, `"level":"general"`, `"hot_group":""`)
+	if n, _ := app.CountRecords("events", dbx.HashExp{"subject_id": wrong.Id, "action": "hot_split"}); n != 1 {
+		t.Fatalf("%d split events", n)
+	}
+	for _, x := range []*core.Record{list[0], list[2], list[3]} {
+		if x = reread(t, app, x); x.GetString("hot_group") != lead {
+			t.Fatalf("a group still at the threshold lost %s", x.GetString("content"))
+		}
+	}
+	code, body = testapp.Do(t, h, http.MethodPost, url, `{"reason":"again"}`, "supervisor@example.com")
+	expectBody(t, "a complaint out of any group cannot be split", code, body, 400)
+
+	// Split for good: a later similar complaint does not bring it back.
+	defer hooks.SetNow(func() time.Time { return start.Add(time.Hour) })()
+	fileComplaint(t, app, desk, "1-203", "cleaning", map[string]any{"content": "楼道垃圾又满了"})
+	if x := reread(t, app, wrong); x.GetString("hot_group") != "" || x.GetString("level") != "general" {
+		t.Fatalf("the split complaint was grouped again: %q %s", x.GetString("hot_group"), x.GetString("level"))
+	}
+
+	// The lead split out: below the threshold (3) the rest are no longer hot.
+	code, body = testapp.Do(t, h, http.MethodPost, "/api/wuye/complaints/"+lead+"/hot-split", `{"reason":"说的是另一栋"}`, "director@example.com")
+	expectBody(t, "the director splits the lead out", code, body, 200)
+	var left int
+	_ = app.DB().Select("COUNT(*)").From("complaints").Where(dbx.HashExp{"hot_group": lead}).Row(&left)
+	if left != 0 {
+		t.Fatalf("%d complaints still point at the split lead", left)
+	}
+}
+
+// A reassigned complaint's new handler is told it is theirs, as the first
+// handler was ([000] 前台 4.1.2.2: the desk passes the complaint to whom handles it).
+func TestComplaintReassignNotifiesHandler(t *testing.T) {
+	app := testapp.New(t)
+	h := testapp.Handler(t, app)
+	desk := staffRec(t, app, "frontdesk@example.com")
+	c := fileComplaint(t, app, desk, "1-101", "greening", nil)
+	if _, err := hooks.AdvanceComplaint(app, c.Id, desk, "assigned", map[string]any{"handler": testapp.ID(t, "staff:areamgr@example.com")}); err != nil {
+		t.Fatal(err)
+	}
+	second := testapp.ID(t, "staff:areamgr2@example.com")
+	code, body := testapp.Do(t, h, http.MethodPatch, "/api/collections/complaints/records/"+c.Id, `{"handler":"`+second+`"}`, "frontdesk@example.com")
+	expectBody(t, "the desk reassigns the complaint", code, body, 200, `"handler":"`+second+`"`)
+	n, err := app.FindFirstRecordByFilter("notifications", "recipient_staff = {:r} && subject_id = {:c} && kind = 'complaint_reassigned'", dbx.Params{"r": second, "c": c.Id})
+	if err != nil || !strings.Contains(n.GetString("title"), c.GetString("serial")) {
+		t.Fatalf("the new handler was not told: %v %v", n, err)
+	}
+	// Saving without changing the handler tells nobody again.
+	testapp.Do(t, h, http.MethodPatch, "/api/collections/complaints/records/"+c.Id, `{"contact_name":"王先生"}`, "frontdesk@example.com")
+	if k, _ := app.CountRecords("notifications", dbx.HashExp{"recipient_staff": second, "subject_id": c.Id}); k != 1 {
+		t.Fatalf("%d notices to the new handler, want 1", k)
+	}
+}
