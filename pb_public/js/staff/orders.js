@@ -23,6 +23,7 @@ addMessages({
   'order.technician': ['维修人员', 'Technician'],
   'order.arrival': ['到场', 'Arrival'],
   'order.quote': ['报价', 'Quote'],
+  'order.quoteNote': ['报价说明', 'What the quote covers'],
   'order.materials': ['材料', 'Materials'],
   'order.amount': ['应收金额', 'Amount'],
   'order.payment': ['付款', 'Payment'],
@@ -135,6 +136,7 @@ export function OrderDetail({ me, params }) {
           <dt>${t('order.technician')}</dt><dd>${x.technician?.name || t('order.none')}</dd>
           ${o.arrived_at && html`<dt>${t('order.arrival')}</dt><dd>${dateTime(o.arrived_at)} · ${label('arrival', o.arrival)}</dd>`}
           ${o.quote_fen > 0 && html`<dt>${t('order.quote')}</dt><dd class="money">${yuan(o.quote_fen)}</dd>`}
+          ${o.quote_note && html`<dt>${t('order.quoteNote')}</dt><dd data-testid="order-quote-note">${o.quote_note}</dd>`}
           ${(o.materials || []).length > 0 && html`<dt>${t('order.materials')}</dt><dd>${o.materials.map((m) => `${m.name} × ${m.qty} @ ${yuan(m.price_fen)}`).join('；')}</dd>`}
           ${o.amount_fen > 0 && html`<dt>${t('order.amount')}</dt><dd class="money">${yuan(o.amount_fen)}</dd>`}
           <dt>${t('order.payment')}</dt><dd data-testid="order-payment">${paymentText(o)}</dd>
