@@ -58,7 +58,11 @@ func visitsUp(app core.App) error {
 	c.AddIndex("idx_visits_staff", false, "staff, visited_at", "")
 	c.AddIndex("idx_visits_unit", false, "unit", "unit != ''")
 	read := and(staffOf("community"), roleIn([]string{"front_desk", "area_manager", "supervisor", "director"}))
-	create := and(staffOf("community"), roleIn([]string{"area_manager", "supervisor", "director"}))
+	// The server places the visit from its unit or building (the create
+	// rule is read on the request, before that): the hook then keeps an
+	// area manager to their own area, with a message saying so.
+	create := and(isStaff, roleIn([]string{"area_manager", "supervisor", "director"}),
+		or(`@request.auth.communities.id ?= unit.community`, `@request.auth.communities.id ?= building.community`))
 	// A visit is a record of what was seen: never changed or deleted; a
 	// revisit is a new record pointing at the first.
 	setRules(c, rule(read), rule(read), rule(create), nil, nil)
