@@ -59,15 +59,23 @@ func visitsUp(app core.App) error {
 	c.AddIndex("idx_visits_unit", false, "unit", "unit != ''")
 	read := and(staffOf("community"), roleIn([]string{"front_desk", "area_manager", "supervisor", "director"}))
 	// The server places the visit from its unit or building (the create
-	// rule is read on the request, before that): the hook then keeps an
-	// area manager to their own area, with a message saying so.
-	create := and(isStaff, roleIn([]string{"area_manager", "supervisor", "director"}),
-		or(`@request.auth.communities.id ?= unit.community`, `@request.auth.communities.id ?= building.community`))
+	// rule is read on the request, before that): an area manager in their
+	// own area, the supervisor and the director in their communities.
+	create := or(
+		and(isStaff, roleIn([]string{"supervisor", "director"}),
+			or(`@request.auth.communities.id ?= unit.community`, `@request.auth.communities.id ?= building.community`)),
+		and(isStaff, `@request.auth.role = "area_manager"`,
+			or(`unit.building.area.manager = @request.auth.id`, `(unit = "" && building.area.manager = @request.auth.id)`)))
 	// A visit is a record of what was seen: never changed or deleted; a
 	// revisit is a new record pointing at the first.
 	setRules(c, rule(read), rule(read), rule(create), nil, nil)
 	if err := app.Save(c); err != nil {
 		return fmt.Errorf("visits: %w", err)
 	}
-	return nil
+	// The events of handovers, incidents and visits are read by their
+	// readers (migrations/event_rules.go).
+	return changeCollection(app, "events", "events readers", func(events *core.Collection) error {
+		events.ListRule, events.ViewRule = rule(eventReadRuleSince0045()), rule(eventReadRuleSince0045())
+		return nil
+	})
 }
