@@ -572,13 +572,7 @@ var recordFacts = map[string]func(w *world, r *core.Record) facts{
 	"deposit_refunds":        ofRenovation,
 	"shift_handovers":        ofCommunity,
 	"incidents":              ofCommunity,
-	"visits": func(w *world, r *core.Record) facts {
-		f := ofCommunity(w, r)
-		if a := w.get("areas", r.GetString("area")); a != nil {
-			f.assigned = []string{a.GetString("manager")}
-		}
-		return f
-	},
+	"visits":                 visitFacts,
 	"online_orders":          ofUnit("resident"),
 	"service_statements":     ofCommunity,
 	"online_reconciliations": ofCommunity,
@@ -688,6 +682,16 @@ func complaintFacts(w *world, r *core.Record) facts {
 	return facts{communities: []string{r.GetString("community")}, units: []string{r.GetString("unit")},
 		owners: []string{r.GetString("resident")}, assigned: []string{r.GetString("handler"), areaManagerFor(w, r)}, assignedOnly: true,
 		confidential: r.GetBool("about_service_center"), complaint: true, about: r.GetString("subject_staff")}
+}
+
+// visitFacts: a visit of a community, assigned to the manager of its area
+// (who alone of the area managers records one there).
+func visitFacts(w *world, r *core.Record) facts {
+	f := ofCommunity(w, r)
+	if a := w.get("areas", r.GetString("area")); a != nil {
+		f.assigned = []string{a.GetString("manager")}
+	}
+	return f
 }
 
 // areaManagerFor is the manager of the area of r's unit (or, without one,
