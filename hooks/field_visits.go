@@ -32,6 +32,8 @@ func init() {
 	messages["wuye_visit_not_revisit"] = text{"只有回访才能关联之前的走访", "Only a revisit points at an earlier visit."}
 	messages["wuye_visit_follow_up_category"] = text{"请选择跟进事项的类别", "Choose the follow-up's category."}
 	messages["wuye_visit_follow_up_contact"] = text{"生成投诉或派工单需要联系人和电话", "A complaint or work order needs a contact name and phone."}
+	messages["wuye_visit_building"] = text{"楼栋与房屋不符", "The building is not the unit's."}
+	messages["wuye_visit_category_alone"] = text{"只有生成投诉或派工单时才填写跟进类别", "A follow-up category goes only with a complaint or work order to create."}
 	messages["wuye_visit_final"] = text{"走访记录不能删除", "A visit record is never deleted."}
 	documentFieldLabels["findings"] = text{"走访情况", "Findings"}
 	documentFieldLabels["purpose"] = text{"走访目的", "Purpose"}
@@ -68,6 +70,9 @@ func prepareVisit(app core.App, r, auth *core.Record) error {
 		u, err := app.FindRecordById("units", id)
 		if err != nil {
 			return badRequest(validation.Errors{"unit": codedError("validation_missing_rel_records")})
+		}
+		if b := r.GetString("building"); b != "" && b != u.GetString("building") {
+			return badRequest(validation.Errors{"building": codedError("wuye_visit_building")})
 		}
 		r.Set("building", u.GetString("building"))
 	}
@@ -107,7 +112,9 @@ func prepareVisit(app core.App, r, auth *core.Record) error {
 	}
 	switch kind, cat := r.GetString("follow_up_kind"), r.GetString("follow_up_category"); kind {
 	case "":
-		r.Set("follow_up_category", "")
+		if cat != "" {
+			return badRequest(validation.Errors{"follow_up_category": codedError("wuye_visit_category_alone")})
+		}
 	case "complaint", "work_order":
 		vocab := migrations.ComplaintCategories
 		if kind == "work_order" {

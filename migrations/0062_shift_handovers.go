@@ -40,7 +40,7 @@ func shiftHandoversUp(app core.App) error {
 		timestamp("handed_at"),   // the outgoing clerk's signature
 		timestamp("accepted_at"), // the incoming clerk's signature
 		signedFen("cash_expected_fen"),
-		signedFen("cash_counted_fen"),
+		&core.NumberField{Name: "cash_counted_fen", OnlyInt: true, Min: types.Pointer(0.0), Max: types.Pointer(float64(MaxFen))},
 		signedFen("cash_difference_fen"),
 		&core.JSONField{Name: "items", MaxSize: 2000},          // counted: remotes, gas_cards, keys_out, parcels_held
 		&core.JSONField{Name: "items_expected", MaxSize: 2000}, // what Wuye and the last handover say
