@@ -191,7 +191,7 @@ export function HandoverBanner({ me, community }) {
   }).then((r) => r.items[0] || null), [community.id, me.id]);
   useCommunityTopic(community.id, 'shift_handovers', () => h.reload(), {}, [community.id]);
   if (!h.data) return null;
-  return html`<div class="card warn handover-banner" role="alert">
+  return html`<div class="card warn handover-banner" role="status">
     ${t('handover.banner', { name: h.data.expand?.from_staff?.name || '' })}
     <a class="btn primary" href="#/handover">${t('handover.bannerGo')}</a>
   </div>`;
