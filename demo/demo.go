@@ -32,6 +32,7 @@ var Staff = []Account{
 	{"director@example.com", "周建国", "13900000001", "director", "管理处主任"},
 	{"supervisor@example.com", "吴敏", "13900000002", "supervisor", "客服主管"},
 	{"frontdesk@example.com", "郑小雨", "13900000003", "front_desk", "前台接待"},
+	{"frontdesk2@example.com", "钱晓燕", "13900000012", "front_desk", "前台接待（接班）"},
 	{"areamgr@example.com", "王志强", "13900000004", "area_manager", "一片区管理员"},
 	{"areamgr2@example.com", "冯丽", "13900000005", "area_manager", "二片区管理员"},
 	{"tech1@example.com", "陈师傅", "13900000006", "technician", "维修工（水电）"},
@@ -75,6 +76,7 @@ func Load(app core.App) (bool, error) {
 		l.fees()
 		l.renovations()
 		l.vacancy()
+		l.desk()
 		l.otherCommunity()
 		l.notices()
 		return l.err

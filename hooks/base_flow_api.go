@@ -15,6 +15,8 @@ var flowsByCollection = map[string]*Flow{
 	"renovations":      renovationFlow,
 	"hot_work_permits": hotWorkFlow,
 	"deposit_refunds":  depositRefundFlow,
+	"shift_handovers":  shiftHandoverFlow,
+	"incidents":        incidentFlow,
 }
 
 // flowDoc is a Flow as JSON for the pages (GET /api/wuye/flows).

@@ -29,8 +29,9 @@ import (
 //	                                   what hangs off them, the bills and payments of
 //	                                   the units they live in, their notifications)
 //	employee/<staff id>                the staff member's notifications
-//	community/<community id>/<coll.>   complaints or work_orders of a community, to
-//	                                   its staff who may read the record
+//	community/<community id>/<coll.>   complaints, work_orders, shift_handovers, incidents
+//	                                   or visits of a community, to its staff who may
+//	                                   read the record
 //
 // A message is {"collection", "id", "action": "create"|"update"} and nothing
 // of the record: the page re-fetches it with its own token. A record as a
@@ -64,7 +65,7 @@ const (
 )
 
 // communityTopicCollections have a community/<id>/<collection> topic.
-var communityTopicCollections = []string{"complaints", "work_orders"}
+var communityTopicCollections = []string{"complaints", "work_orders", "shift_handovers", "incidents", "visits"}
 
 // renovationChildren are readable by the renovation's applicant.
 var renovationChildren = []string{"renovation_passes", "renovation_violations", "renovation_inspections", "hot_work_permits"}
@@ -266,6 +267,12 @@ func staffSees(auth, r *core.Record) bool {
 		return hasRole(auth, RoleFrontDesk, RoleAreaManager, RoleCashier, RoleSupervisor, RoleDirector) ||
 			r.GetString("technician") == auth.Id ||
 			(inPool(r) && canClaim(auth, r))
+	case "shift_handovers": // migrations/0062_shift_handovers.go
+		return hasRole(auth, RoleFrontDesk, RoleCashier, RoleSupervisor, RoleDirector)
+	case "incidents": // migrations/0063_incidents.go: every member of staff of the community
+		return true
+	case "visits": // migrations/0064_visits.go
+		return hasRole(auth, RoleFrontDesk, RoleAreaManager, RoleSupervisor, RoleDirector)
 	}
 	return false
 }

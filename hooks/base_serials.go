@@ -22,6 +22,7 @@ var serialPrefixes = map[string]string{
 	"hot_work_permits":  "DHZ", // 动火证
 	"deposit_refunds":   "TYJ", // 退押金
 	"deposit_movements": "YJ",  // 押金收据、扣除与退还单
+	"incidents":         "SJ",  // 特别事件报告单
 }
 
 func registerSerials(app core.App) {

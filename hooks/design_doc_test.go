@@ -50,12 +50,13 @@ const (
 // everywhere at once.
 var designHeadings = []string{
 	"Registry", "Accounts and access", "Complaints", "Dispatch", "Fees", "Renovation",
-	"Vacant units and keys", "Notices", "Reports", "Operations", "Flows", "Where each rule lives",
+	"Vacant units and keys", "Front desk: handover, incidents, visits", "Notices", "Reports", "Operations", "Flows", "Where each rule lives",
 }
 
 // designFlowOrder is the order the flows are rendered in; a flow of
 // flowsByCollection not listed here comes after them, by name.
-var designFlowOrder = []string{"complaints", "work_orders", "renovations", "hot_work_permits", "deposit_refunds"}
+var designFlowOrder = []string{"complaints", "work_orders", "renovations", "hot_work_permits", "deposit_refunds",
+	"shift_handovers", "incidents"}
 
 // designFlowManuals says where each flow comes from, under its heading.
 var designFlowManuals = map[string]string{
@@ -64,6 +65,8 @@ var designFlowManuals = map[string]string{
 	"renovations":      "[004] 四 3 5.1–5.2; [000] 管理员 4.2; [001] 中汇广场 五.",
 	"hot_work_permits": "[001] 中汇广场 五 (四) 2 动火证办理.",
 	"deposit_refunds":  "[001] 中汇广场 五 (six months after acceptance); [004] 四 3 4.3 (the director approves), 4.5 (the desk's assistant pays).",
+	"shift_handovers":  "[000] 交接班制度 4.1–4.2 (the outgoing clerk records and hands over, the incoming one checks and both sign); 前台 5.6–5.7.",
+	"incidents":        "[000] 前台 4.1.4 (registered and told at once), 5.14 (特别事件报告单); [004] 三 4.3 (reported within one working day).",
 }
 
 // designParties explains the flow parties that are not staff roles.
@@ -73,6 +76,8 @@ var designParties = map[string]string{
 	actorAssignee:  "the technician the work order is dispatched to",
 	actorClaimant:  "a technician of the order's trade and community, while the order waits in the pool",
 	actorRequester: "the resident who asked for the work, in the portal",
+	actorOutgoing:  "the clerk handing the shift over (the handover's from_staff), signing as themselves",
+	actorIncoming:  "the clerk taking the shift over (the handover's to_staff), signing as themselves",
 }
 
 // designGuards describes the steps' further conditions, by the guard

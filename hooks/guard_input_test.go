@@ -1358,6 +1358,21 @@ func createPaths() []createPath {
 				return map[string]any{"renovation": refundDueRenovation(fx), "request_note": "业主到前台申请"}
 			},
 			client: []string{"payee_name"}},
+		{name: "shift_handovers", coll: "shift_handovers", who: "frontdesk2@example.com",
+			body: func(fx *biFixture) map[string]any {
+				return map[string]any{"community": fx.ch, "notes": "接班前备注"}
+			},
+			client: []string{"to_staff", "cash_counted_fen", "items"}},
+		{name: "incidents", coll: "incidents", who: "frontdesk@example.com",
+			body: func(fx *biFixture) map[string]any {
+				return map[string]any{"community": fx.ch, "kind": "flooding", "location": "2栋地下室", "description": "水管爆裂"}
+			},
+			client: []string{"building", "unit", "reported_at", "caller_name", "caller_phone", "response"}},
+		{name: "visits", coll: "visits", who: "areamgr@example.com",
+			body: func(fx *biFixture) map[string]any {
+				return map[string]any{"unit": fx.id("unit:1-102"), "kind": "door_to_door", "purpose": "routine", "findings": "走访正常"}
+			},
+			client: []string{"building", "resident", "contact_name", "contact_phone", "follow_up_kind", "follow_up_category"}},
 		{name: "vacancy_patrols", coll: "vacancy_patrols", who: "areamgr@example.com",
 			body: func(fx *biFixture) map[string]any {
 				return map[string]any{"unit": fx.first("units", "community = {:c} && status = 'vacant' && building.area.manager = {:m}",
@@ -1524,6 +1539,20 @@ func updatePaths() []updatePath {
 		{name: "deposit_refunds", coll: "deposit_refunds", who: "director@example.com",
 			record: func(fx *biFixture) string { return requestedRefund(fx) },
 			skip:   flowStatus},
+		{name: "shift_handovers", coll: "shift_handovers", who: "frontdesk@example.com",
+			record: func(fx *biFixture) string {
+				return fx.save("shift_handovers", map[string]any{"community": fx.ch, "from_staff": fx.id("staff:frontdesk@example.com"),
+					"status": "open", "shift_start": "2026-12-01 00:00:00.000Z", "items": map[string]int{}}).Id
+			},
+			editable: []string{"to_staff", "cash_counted_fen", "items", "notes"},
+			skip:     flowStatus},
+		{name: "incidents", coll: "incidents", who: "security@example.com",
+			record: func(fx *biFixture) string {
+				return fx.save("incidents", map[string]any{"community": fx.ch, "kind": "fire", "location": "1栋", "description": "烟雾",
+					"status": "responding", "reported_at": "2026-12-01 02:00:00.000Z", "report_due": "2026-12-02 02:00:00.000Z"}).Id
+			},
+			editable: []string{"response", "resolution"},
+			skip:     flowStatus},
 		{name: "keys", coll: "keys", who: "frontdesk@example.com",
 			record:   func(fx *biFixture) string { return fx.first("keys", "community = {:c} && status = 'in'", ch(fx)) },
 			editable: []string{"label", "kind", "unit", "building", "floor", "slot", "status"}},
@@ -1600,12 +1629,34 @@ func flowFixtures() []flowFixture {
 					"window_start": "2099-01-01 01:00:00.000Z", "window_end": "2099-01-01 05:00:00.000Z"}).Id
 			},
 			fields: func(fx *biFixture) map[string]any { return map[string]any{"reject_reason": "无证"} }},
+		{coll: "shift_handovers", steps: hooks.ShiftHandoverFlow, statuses: migrations.HandoverStatuses,
+			doc: func(fx *biFixture) string {
+				return fx.save("shift_handovers", map[string]any{"community": fx.ch, "from_staff": fx.id("staff:director@example.com"),
+					"status": "open", "shift_start": "2026-12-01 00:00:00.000Z", "items": map[string]int{}}).Id
+			},
+			fields: func(fx *biFixture) map[string]any {
+				return map[string]any{"to_staff": fx.id("staff:frontdesk2@example.com"), "accept_note": "已核对"}
+			}},
+		{coll: "incidents", steps: hooks.IncidentFlow, statuses: migrations.IncidentStatuses,
+			doc: func(fx *biFixture) string {
+				return fx.save("incidents", map[string]any{"community": fx.ch, "kind": "fire", "location": "1栋", "description": "烟雾",
+					"status": "reported", "reported_at": "2026-12-01 02:00:00.000Z", "report_due": "2026-12-02 02:00:00.000Z"}).Id
+			},
+			fields: func(fx *biFixture) map[string]any {
+				return map[string]any{"response": "到场", "resolution": "处理完毕", "report": "报告"}
+			}},
 		{coll: "deposit_refunds", steps: hooks.DepositRefundFlow, statuses: migrations.DepositRefundStatuses,
 			doc: requestedRefund,
 			fields: func(fx *biFixture) map[string]any {
 				return map[string]any{"reject_reason": "身份未核实", "method": "cash", "director_comment": "同意"}
 			}},
 	}
+}
+
+// deskIncident is an incident of community being dealt with.
+func deskIncident(fx *biFixture, community string) string {
+	return fx.save("incidents", map[string]any{"community": community, "kind": "fire", "location": "1栋", "description": "烟雾",
+		"status": "responding", "reported_at": "2026-12-01 02:00:00.000Z", "report_due": "2026-12-02 02:00:00.000Z"}).Id
 }
 
 // refundDueRenovation is a renovation of 1-101 accepted more than six
@@ -1864,6 +1915,26 @@ func (r *biRun) routeCases() map[string][]biCase {
 			get("refund voucher of an unknown id", "/api/wuye/deposit-refunds/"+unknownID+"/receipt", "cashier@example.com"),
 			get("refund voucher of a refund not paid yet", "/api/wuye/deposit-refunds/"+requestedRefund(fx)+"/receipt", "cashier@example.com"),
 			get("refund voucher of a payment's id", "/api/wuye/deposit-refunds/"+fx.first("payments", "community = {:c}", dbx.Params{"c": ch})+"/receipt", "cashier@example.com"),
+		},
+		"GET /api/wuye/shift-handovers/{id}/sheet": {
+			get("handover sheet of an unknown id", "/api/wuye/shift-handovers/"+unknownID+"/sheet", "frontdesk@example.com"),
+			get("handover sheet of 银杏苑", "/api/wuye/shift-handovers/"+fx.save("shift_handovers", map[string]any{"community": yx,
+				"from_staff": fx.id("staff:frontdesk.yx@example.com"), "status": "open", "items": map[string]int{}}).Id+"/sheet", "frontdesk@example.com"),
+			get("handover sheet for a technician", "/api/wuye/shift-handovers/"+fx.first("shift_handovers", "community = {:c}", dbx.Params{"c": ch})+"/sheet", "tech1@example.com"),
+		},
+		"GET /api/wuye/incidents/{id}/report": {
+			get("incident report of an unknown id", "/api/wuye/incidents/"+unknownID+"/report", "frontdesk@example.com"),
+			get("incident report for a resident", "/api/wuye/incidents/"+deskIncident(fx, ch)+"/report", "owner1@example.com"),
+			get("incident report of 银杏苑", "/api/wuye/incidents/"+deskIncident(fx, yx)+"/report", "frontdesk@example.com"),
+		},
+		"POST /api/wuye/incidents/{id}/actions": {
+			post("incident action without a note", "/api/wuye/incidents/"+deskIncident(fx, ch)+"/actions", `{}`, "security@example.com"),
+			post("incident action of blanks", "/api/wuye/incidents/"+deskIncident(fx, ch)+"/actions", `{"note":"   "}`, "security@example.com"),
+			post("incident action too long", "/api/wuye/incidents/"+deskIncident(fx, ch)+"/actions", `{"note":"`+strings.Repeat("长", 501)+`"}`, "security@example.com"),
+			post("incident action of a number", "/api/wuye/incidents/"+deskIncident(fx, ch)+"/actions", `{"note":5}`, "security@example.com"),
+			post("incident action by a technician", "/api/wuye/incidents/"+deskIncident(fx, ch)+"/actions", `{"note":"到场"}`, "tech1@example.com"),
+			post("incident action of 银杏苑", "/api/wuye/incidents/"+deskIncident(fx, yx)+"/actions", `{"note":"到场"}`, "security@example.com"),
+			post("incident action on an unknown id", "/api/wuye/incidents/"+unknownID+"/actions", `{"note":"到场"}`, "security@example.com"),
 		},
 		"GET /api/wuye/deposit-receipts/{id}": {
 			get("deposit receipt of an unknown id", "/api/wuye/deposit-receipts/"+unknownID, "cashier@example.com"),

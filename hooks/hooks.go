@@ -13,7 +13,8 @@
 //     routes (guard_routes), money, text, residents' ids.
 //   - registry_*, accounts_*, complaints_*, dispatch_*, fees_* (billing,
 //     payments, reminders, deposits, statements, cash close, online pay),
-//     renovation_*, vacancy_* (with keys), notices, reports_* (dashboard and
+//     renovation_*, vacancy_* (with keys), desk_* (the front desk's
+//     shift handovers and incidents), field_* (area managers' visits), notices, reports_* (dashboard and
 //     exports), ops_* (environment, pages, database upkeep): the domains.
 //
 // Register wires them all, in the order below.
@@ -77,6 +78,10 @@ func Register(app core.App) {
 
 	registerVacancy(app)
 	registerKeys(app)
+
+	registerHandovers(app)
+	registerIncidents(app)
+	registerVisits(app)
 
 	registerNotices(app)
 	registerDashboard(app)

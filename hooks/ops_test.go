@@ -242,6 +242,10 @@ var opsPIIAudit = []struct {
 		func(a opsAccount, _ *core.Record) bool {
 			return opsRoleIn(a, "front_desk", "area_manager", "supervisor", "director")
 		}},
+	{"incidents", "caller_phone", "every member of staff who reads the incident: security and engineering call whoever raised the alarm",
+		func(opsAccount, *core.Record) bool { return true }},
+	{"visits", "contact_phone", "every one who reads the visit (desk, area managers, supervisor, director): the household's number for the follow-up",
+		func(opsAccount, *core.Record) bool { return true }},
 	// full nil: nobody but platform administrators (the collection's read rules are nil).
 	{"phone_changes", "phone", "nobody: a number being confirmed by a code (hooks/accounts_phone.go); superusers only", nil},
 }

@@ -168,7 +168,7 @@ fields id serial community unit? building? location? resident? contact_name? con
 anonymous                        none       none       none       none       none       none       none
 residents                        self+household self+household unit self none self+household self+household
 front_desk supervisor director other_staff community community community community none community community
-area_manager                     community  community  none       community  none       community  community
+area_manager                     community  community  assigned   community  none       community  community
 technician engineer security cashier assigned assigned none assigned none assigned assigned
 admin_office                     community  community  community  community  none       community  community
 superuser                        all        all        all        all        all        all        all
@@ -203,7 +203,8 @@ fields id serial community unit building location requester? contact_name? conta
 anonymous                        none       none       none       none       none       none       none
 residents                        self+household self+household unit self none self+household self+household
 front_desk supervisor director other_staff community community community community none community community
-area_manager cashier             community  community  none       community  none       community  community
+area_manager                     community  community  assigned   community  none       community  community
+cashier                          community  community  none       community  none       community  community
 technician engineer security admin_office     assigned   assigned   none       assigned   none       assigned   assigned
 superuser                        all        all        all        all        all        all        all
 
@@ -412,6 +413,34 @@ area_manager engineer security cashier community community none none none commun
 front_desk supervisor director other_staff community community community community none community -
 superuser                        all        all        all        all        all        all        -
 
+collection shift_handovers
+fields id community from_staff to_staff status shift_start handed_at accepted_at cash_expected_fen cash_counted_fen cash_difference_fen items items_expected work_log open_items notes accept_note discrepancy created updated
+anonymous residents              none       none       none       none       none       none       -
+area_manager technician engineer security admin_office none none none none none none -
+front_desk                       community  community  community  community  none       community  -
+cashier                          community  community  none       none       none       community  -
+supervisor director other_staff  community  community  none       community  none       community  -
+superuser                        all        all        all        all        all        all        -
+note the front desk's shift handover (交接班, hooks/desk_handovers.go): a clerk opens their own (one open at a time); the update rule admits the community's desk, supervisors and director, and the flow lets only the outgoing clerk hand over and only the incoming clerk accept; the work log, the cash expected and the expected counts are Wuye's
+
+collection incidents
+fields id serial community kind location building unit reported_at caller_name caller_phone description status reported_by responding_at response resolved_at resolution report_due reported_up_at report reported_up_by report_overdue created updated
+anonymous residents              none       none       none       none       none       none       -
+technician cashier admin_office  community  community  none       none       none       community  -
+front_desk area_manager engineer security supervisor director other_staff community community community community none community -
+superuser                        all        all        all        all        all        all        -
+note emergencies and special incidents (hooks/desk_incidents.go): every member of staff of the community reads them; the desk, area managers, security, engineering and the managers register and act on them; the report is the desk's or the managers' (the flow)
+
+collection visits
+fields id community area unit building staff kind purpose resident contact_name contact_phone findings visited_at follow_up_kind follow_up_category follow_up follow_up_serial created updated revisit_of
+anonymous residents              none       none       none       none       none       none       -
+technician engineer security cashier admin_office none none none none none none -
+front_desk                       community  community  none       none       none       community  -
+area_manager                     community  community  assigned   none       none       community  -
+supervisor director other_staff  community  community  community  none       none       community  -
+superuser                        all        all        all        all        all        all        -
+note the area managers' visits (hooks/field_visits.go): an area manager records them in their own area only, the supervisor and the director anywhere in their community; a visit is never changed or deleted
+
 collection notices
 fields id community category title body pinned author published_at created updated
 anonymous                        none       none       none       none       none       none       -
@@ -519,7 +548,7 @@ var recordFacts = map[string]func(w *world, r *core.Record) facts{
 	"work_orders": func(w *world, r *core.Record) facts {
 		f := ofUnit("requester")(w, r)
 		f.household = livesThere(w, r.GetString("requester"), r.GetString("unit"))
-		f.assigned, f.assignedOnly = []string{r.GetString("technician")}, true
+		f.assigned, f.assignedOnly = []string{r.GetString("technician"), areaManagerFor(w, r)}, true
 		if r.GetString("dispatch_mode") == "pool" && r.GetString("status") == "dispatched" && r.GetString("technician") == "" {
 			for _, s := range w.recs["staff"] {
 				if s.GetString("role") == "technician" && slices.Contains(s.GetStringSlice("communities"), r.GetString("community")) &&
@@ -544,6 +573,9 @@ var recordFacts = map[string]func(w *world, r *core.Record) facts{
 	"arrears_visits":         ofUnit(""),
 	"deposits":               ofUnit(""),
 	"deposit_refunds":        ofRenovation,
+	"shift_handovers":        ofCommunity,
+	"incidents":              ofCommunity,
+	"visits":                 visitFacts,
 	"online_orders":          ofUnit("resident"),
 	"service_statements":     ofCommunity,
 	"online_reconciliations": ofCommunity,
@@ -651,7 +683,7 @@ func ofRenovation(w *world, r *core.Record) facts {
 
 func complaintFacts(w *world, r *core.Record) facts {
 	return facts{communities: []string{r.GetString("community")}, units: []string{r.GetString("unit")},
-		owners: []string{r.GetString("resident")}, assigned: []string{r.GetString("handler")}, assignedOnly: true,
+		owners: []string{r.GetString("resident")}, assigned: []string{r.GetString("handler"), areaManagerFor(w, r)}, assignedOnly: true,
 		confidential: r.GetBool("about_service_center"), complaint: true, about: r.GetString("subject_staff"),
 		household: !r.GetBool("anonymous") && livesThere(w, r.GetString("resident"), r.GetString("unit"))}
 }
@@ -667,6 +699,32 @@ func livesThere(w *world, resident, unit string) bool {
 		}
 	}
 	return false
+}
+
+// visitFacts: a visit of a community, assigned to the manager of its area
+// (who alone of the area managers records one there).
+func visitFacts(w *world, r *core.Record) facts {
+	f := ofCommunity(w, r)
+	if a := w.get("areas", r.GetString("area")); a != nil {
+		f.assigned = []string{a.GetString("manager")}
+	}
+	return f
+}
+
+// areaManagerFor is the manager of the area of r's unit (or, without one,
+// its building): who takes complaints and requests there
+// (migrations/0065_area_manager_intake.go).
+func areaManagerFor(w *world, r *core.Record) string {
+	building := r.GetString("building")
+	if u := w.get("units", r.GetString("unit")); u != nil {
+		building = u.GetString("building")
+	} else if r.GetString("unit") != "" {
+		return ""
+	}
+	if b := w.get("buildings", building); b != nil {
+		return w.str(b, "area", "areas", "manager")
+	}
+	return ""
 }
 
 // ---- data the demo lacks
@@ -782,6 +840,20 @@ func seedMatrix(t *testing.T, app *tests.TestApp) {
 	key := s.save("keys", map[string]any{"community": yx, "label": "A-102 入户门", "kind": "vacant_unit", "unit": uA2, "status": "out"})
 	s.save("key_loans", map[string]any{"key": key.Id, "community": yx, "borrower_name": "钱进", "borrower_id_no": "500101198001011234",
 		"borrower_phone": "13800000021", "purpose": "看房"})
+	deskYX := id("staff:frontdesk.yx@example.com")
+	for _, hv := range []struct{ community, from, to string }{{ch, desk, id("staff:frontdesk2@example.com")}, {yx, deskYX, ""}} {
+		s.save("shift_handovers", map[string]any{"community": hv.community, "from_staff": hv.from, "to_staff": hv.to, "status": "accepted",
+			"items": map[string]int{"remotes": 3}, "cash_counted_fen": 100, "cash_expected_fen": 100})
+	}
+	for _, c := range []string{ch, yx} {
+		s.save("incidents", map[string]any{"community": c, "kind": "power_outage", "location": "配电房", "description": "停电",
+			"status": "reported", "reported_at": "2026-12-01 02:00:00.000Z"})
+	}
+	s.save("visits", map[string]any{"community": ch, "area": id("area:一片区"), "unit": u102, "building": id("building:CH-1"),
+		"staff": id("staff:areamgr@example.com"), "kind": "door_to_door", "purpose": "routine", "findings": "走访"})
+	s.save("visits", map[string]any{"community": ch, "area": id("area:二片区"), "building": id("building:CH-3"),
+		"staff": id("staff:areamgr2@example.com"), "kind": "building_patrol", "purpose": "routine", "findings": "巡查"})
+	s.save("visits", map[string]any{"community": yx, "unit": uA, "staff": supYX, "kind": "door_to_door", "purpose": "routine", "findings": "走访"})
 
 	// PocketBase's records about accounts: of a resident, a former resident,
 	// a resident and a supervisor of the other community, a clerk and a

@@ -107,6 +107,14 @@ type MonthlyReport struct {
 	Complaints             int            `db:"-" json:"complaints"`
 	ComplaintsByCategory   map[string]int `db:"-" json:"complaints_by_category"`
 	ComplaintsByLevel      map[string]int `db:"-" json:"complaints_by_level"`
+	// The front desk's registers (reports_desk.go): counted from each
+	// register's collection, 0 where a community's Wuye has none yet.
+	Enquiries   int `db:"-" json:"enquiries"`
+	Incidents   int `db:"-" json:"incidents"`
+	Parcels     int `db:"-" json:"parcels"`
+	LostItems   int `db:"-" json:"lost_items"`
+	GoodsPasses int `db:"-" json:"goods_passes"`
+	Visits      int `db:"-" json:"visits"`
 }
 
 // ManagerPatrols is one area manager's patrol figure (PatrolFigure of
@@ -125,6 +133,9 @@ type DashboardData struct {
 	At               string           `json:"at"`
 	Patrols          PatrolCoverage   `json:"patrols"`
 	PatrolsByManager []ManagerPatrols `json:"patrols_by_manager"`
+	// VisitsByStaff: the area managers' visits of the month ([000] 管理员
+	// 4.6), by visitor (field_visits.go).
+	VisitsByStaff []VisitCount `json:"visits_by_staff"`
 	// AnnualSatisfaction is the owners' satisfaction of the year ([002] 三
 	// 3.4: 通过定期调查): it comes from satisfaction surveys, which Wuye
 	// does not hold yet, so it is null ("no survey yet") — never made up
@@ -347,6 +358,12 @@ func Dashboard(app core.App, community string, month, at time.Time) (*DashboardD
 		d.Report.Complaints += g.N
 		d.Report.ComplaintsByCategory[g.Category] += g.N
 		d.Report.ComplaintsByLevel[g.Level] += g.N
+	}
+	if err := deskReport(app, &d.Report, community, month); err != nil {
+		return nil, err
+	}
+	if d.VisitsByStaff, err = VisitCounts(app, community, month); err != nil {
+		return nil, err
 	}
 	return d, nil
 }

@@ -169,6 +169,19 @@ var routeRows = map[string]routeRow{
 	"GET /api/wuye/deposit-receipts/{id}": {shown: []string{"issuer"}, calls: func(m *routeMatrix) []routeCall {
 		return m.perRecord("/api/wuye/deposit-receipts/%s", "deposit_movements")
 	}},
+	// The handover sheet names the two clerks who sign it (交接班记录表).
+	"GET /api/wuye/shift-handovers/{id}/sheet": {shown: []string{"from_staff", "to_staff"}, calls: func(m *routeMatrix) []routeCall {
+		return m.perRecord("/api/wuye/shift-handovers/%s/sheet", "shift_handovers")
+	}},
+	// The special incident report names who registered it, who reported it
+	// up and who did what on its timeline, as the paper form does.
+	"GET /api/wuye/incidents/{id}/report": {shown: []string{"reported_by", "reported_up_by", "actor"}, calls: func(m *routeMatrix) []routeCall {
+		return m.perRecord("/api/wuye/incidents/%s/report", "incidents")
+	}},
+	// An action on an incident's timeline: an empty note is refused for all.
+	"POST /api/wuye/incidents/{id}/actions": {calls: func(m *routeMatrix) []routeCall {
+		return m.postPerRecord("/api/wuye/incidents/%s/actions", "incidents", nil)
+	}},
 	"GET /api/wuye/service-statements/{id}/print": {calls: func(m *routeMatrix) []routeCall {
 		return m.perRecord("/api/wuye/service-statements/%s/print", "service_statements")
 	}},

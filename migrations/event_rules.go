@@ -81,6 +81,10 @@ var EventSubjectRoles = map[string][]string{
 	"keys":                   rolesBut("technician"),
 	"key_loans":              rolesBut("technician"),
 	"kpi_targets":            staffRoles,
+	// The front desk's handover, incidents and visits (migrations 0062–0064).
+	"shift_handovers": {"front_desk", "cashier", "supervisor", "director"},
+	"incidents":       staffRoles,
+	"visits":          {"front_desk", "area_manager", "supervisor", "director"},
 }
 
 // EventSubjectRelations are the subject collections read by record, with

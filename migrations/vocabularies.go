@@ -130,6 +130,23 @@ var (
 	KeyKinds    = []string{"vacant_unit", "owner_entrusted", "equipment_room", "other"}
 )
 
+// Front desk: handover, incidents, visits (docs/DESIGN.md, "Front desk:
+// handover, incidents, visits"). The handover's steps are those of [000]
+// 交接班制度 4.1–4.2 (the outgoing clerk fills the sheet in and hands over,
+// the incoming one checks and signs); the incident kinds are the emergencies
+// of [000] 前台接待工作规程 4.1.4 (水管爆裂、突然断电及其它意外事故) and its
+// report (特别事件报告单, 5.14) is due within a working day ([004] 三 4.3);
+// a visit is a door-to-door visit (巡访, [000] 管理员 4.6.1), a building
+// patrol (楼宇巡查, 3.10) or a revisit (回访, 4.6.2; [003] 2.7.3).
+var (
+	HandoverStatuses = []string{"open", "handed", "accepted"}
+	HandoverItems    = []string{"remotes", "gas_cards", "keys_out", "parcels_held"}
+	IncidentKinds    = []string{"fire", "flooding", "lift_entrapment", "medical", "security", "power_outage", "water_outage", "other"}
+	IncidentStatuses = []string{"reported", "responding", "resolved", "reported_up"}
+	VisitKinds       = []string{"door_to_door", "building_patrol", "revisit"}
+	VisitPurposes    = []string{"routine", "elderly_care", "opinion", "fees", "complaint_follow_up", "repair_follow_up", "other"}
+)
+
 // NoticeCategories are the kinds of notice a property office posts on its
 // board ([000] 管理员工作规程 3.9; docs/DESIGN.md, "Notices").
 var NoticeCategories = []string{"general", "fees", "maintenance", "safety", "event"}

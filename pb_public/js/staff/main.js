@@ -14,6 +14,9 @@ import { Intake } from './desk/intake.js';
 import { DispatchBoard } from './desk/dispatch.js';
 import { Revisits } from './desk/revisits.js';
 import { Keys } from './keys.js';
+import { Handover } from './desk/shift.js';
+import { Incidents } from './desk/incidents.js';
+import { Visits } from './field/visits.js';
 import { ComplaintBoard } from './complaints/board.js';
 import { ComplaintCase } from './complaints/case.js';
 import { OrderDetail } from './orders.js';
@@ -51,6 +54,9 @@ addMessages({
   'menu.dispatch': ['派工看板', 'Dispatch'],
   'menu.revisits': ['回访', 'Revisits'],
   'menu.keys': ['钥匙与出入证', 'Keys & passes'],
+  'menu.handover': ['交接班', 'Handover'],
+  'menu.incidents': ['紧急事件', 'Emergencies'],
+  'menu.visits': ['走访', 'Visits'],
   'menu.field': ['我的工单', 'My orders'],
   'menu.rounds': ['今日巡查', "Today's rounds"],
   'menu.renovations': ['装修', 'Renovation'],
@@ -80,6 +86,9 @@ const routes = [
   ['/orders/:id', OrderDetail, [...DESK, 'cashier', 'area_manager'], null],
   ['/revisits', Revisits, COMPLAINT_DESK, 'menu.revisits'],
   ['/keys', Keys, [...DESK, 'security', 'area_manager'], 'menu.keys'],
+  ['/handover', Handover, [...DESK, 'cashier'], 'menu.handover'],
+  ['/incidents', Incidents, ALL, 'menu.incidents'],
+  ['/visits', Visits, ['area_manager', 'supervisor', 'director'], 'menu.visits'],
   ['/field', FieldApp, ['technician'], 'menu.field'],
   ['/field/:id', FieldOrder, ['technician'], null],
   ['/rounds', Rounds, ['area_manager', 'supervisor', 'director'], 'menu.rounds'],
@@ -121,6 +130,9 @@ function staffLink(me, col, id) {
     case 'renovations': return '/renovations/' + id;
     case 'patrol_tasks': case 'vacancy_patrols': case 'arrears_visits': return '/rounds';
     case 'key_loans': case 'keys': return '/keys';
+    case 'shift_handovers': return '/handover';
+    case 'incidents': return '/incidents';
+    case 'visits': return '/visits';
     case 'sla_policies': return '/service-levels';
     case 'service_statements': return '/service-statements?id=' + id;
     case 'online_reconciliations': return '/online-checks';

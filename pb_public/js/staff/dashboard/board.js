@@ -13,6 +13,8 @@ import { Trends, Exports } from './charts.js';
 import { Targets } from './targets.js';
 
 addMessages({
+  'kpi.visits': ['本月走访', 'Visits this month'],
+  'kpi.visitsDetail': ['{n} 次（回访 {r}，转办 {f}）', '{n} (revisits {r}, follow-ups {f})'],
   'dash.title': ['运营看板', 'Dashboard'],
   'dash.badMonth': ['请选择月份', 'Choose a month'],
   'dash.toReport': ['查看月报', 'Monthly report'],
@@ -107,6 +109,10 @@ function Tiles({ dash, complaints: c, orders: w, fees, range }) {
       detail: html`${of(dash.patrols.done, dash.patrols.due)} · <span data-testid="patrol-outstanding">${t('kpi.patrolOutstanding', { n: dash.patrols.outstanding })}</span>
         ${dash.patrols_by_manager?.length > 0 && html`<ul class="kpi-managers" data-testid="patrol-managers">${dash.patrols_by_manager.map((m) => html`<li key=${m.manager}>
           ${m.name || t('kpi.unassigned')}：${pct(m.coverage)}（${of(m.done, m.due)}）</li>`)}</ul>`}` },
+    // The area managers' visits of the month, by visitor ([000] 管理员 4.6).
+    { id: 'visits', title: t('kpi.visits'), value: dash.report.visits ?? 0, shown: String(dash.report.visits ?? 0), count: true,
+      detail: html`<ul class="kpi-managers" data-testid="visit-managers">${(dash.visits_by_staff || []).map((v) => html`<li key=${v.staff}>
+        ${v.name}：${t('kpi.visitsDetail', { n: v.visits, r: v.revisits, f: v.follow_ups })}</li>`)}</ul>` },
     { id: 'reno-overdue', title: t('kpi.renoOverdue'), value: dash.renovation_reviews.overdue, shown: String(dash.renovation_reviews.overdue),
       target: dash.targets.renovation_reviews_overdue, better: 'lower', count: true,
       detail: t('kpi.renoDetail', { e: dash.renovation_reviews.awaiting_engineering, a: dash.renovation_reviews.awaiting_approval }) },

@@ -47,6 +47,13 @@ addMessages({
   'report.patrolMadeUp': ['补巡（逾期）', 'Made up late'],
   'report.patrolMissed': ['漏巡未补', 'Missed, not made up'],
   'report.patrolCarried': ['其中以前月份结转', 'of which from earlier months'],
+  'report.desk': ['六、前台登记与走访', '6. Front-desk registers and visits'],
+  'report.enquiries': ['咨询', 'Enquiries'],
+  'report.incidents': ['紧急求援与特别事件', 'Emergencies and incidents'],
+  'report.parcels': ['邮件包裹代收', 'Mail and parcels received'],
+  'report.lostItems': ['拾遗物品', 'Lost and found items'],
+  'report.goodsPasses': ['物品出门条', 'Goods passes'],
+  'report.visits': ['管理员走访', "Area managers' visits"],
   'report.item': ['项目', 'Item'],
   'report.count': ['数量', 'Count'],
   'report.rate': ['比率', 'Rate'],
@@ -145,6 +152,13 @@ export function MonthlyReport({ community, query }) {
           [t('report.patrolDue'), dash.patrols.due, 'r-patrol-due'], [t('report.patrolDone'), dash.patrols.done, 'r-patrol-done'],
           [t('report.patrolMadeUp'), dash.patrols.made_up, 'r-patrol-made-up'], [t('report.patrolMissed'), dash.patrols.outstanding, 'r-patrol-missed'],
           [t('report.patrolCarried'), dash.patrols.carried_over, 'r-patrol-carried'], [t('kpi.patrol'), pct(dash.patrols.coverage), 'r-patrol-coverage'],
+        ]} />
+      </section>
+      <section aria-labelledby="r-desk"><h2 id="r-desk">${t('report.desk')}</h2>
+        <${FigureGrid} rows=${[
+          [t('report.enquiries'), dash.report.enquiries ?? 0, 'r-enquiries'], [t('report.incidents'), dash.report.incidents ?? 0, 'r-incidents'],
+          [t('report.parcels'), dash.report.parcels ?? 0, 'r-parcels'], [t('report.lostItems'), dash.report.lost_items ?? 0, 'r-lost-items'],
+          [t('report.goodsPasses'), dash.report.goods_passes ?? 0, 'r-goods-passes'], [t('report.visits'), dash.report.visits ?? 0, 'r-visits'],
         ]} />
       </section>
       <footer class="report-sign"><span>${t('report.made')}：</span><span>${t('report.checked')}：</span></footer>

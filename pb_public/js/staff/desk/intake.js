@@ -9,6 +9,7 @@ import { Loading, ErrorBox, Empty, Status, Field, useAsync, useAction } from '..
 import { withServiceItems } from '../../core/realtime.js';
 import { DESK } from '../roles.js';
 import { RegisterPanel } from './register.js';
+import { HandoverBanner } from './shift.js';
 
 addMessages({
   'desk.title': ['前台受理', 'Intake'],
@@ -137,6 +138,7 @@ export function Intake({ me, community, query }) {
 
   return html`
     <h1>${t('desk.title')}</h1>
+    <${HandoverBanner} me=${me} community=${community} />
     <div class="desk-intake">
       <div class="desk-left">
         <section class="card">
