@@ -4,8 +4,9 @@ import { pb, fieldErrors } from '../core/api.js';
 import { t } from '../core/i18n.js';
 import { Field, ErrorBox, useAction, toast } from '../core/ui.js';
 import { SignInPage, LangSwitch } from '../core/shell.js';
+import { Logo } from '../core/icons.js';
 
-const Brand = () => html`<div class="brand"><div class="logo" aria-hidden="true">🏘</div><h1>${t('app.name')}</h1><p class="muted">${t('signin.hint')}</p></div>`;
+const Brand = () => html`<div class="brand"><${Logo} /><h1>${t('app.name')}</h1><p class="muted">${t('signin.hint')}</p></div>`;
 
 export const SignIn = () => html`<${SignInPage} collection="residents" wrong=${t('signin.failed')} above=${html`<${Brand} />`}
   head=${html`<h2 id="signin-title">${t('signin.title')}</h2>`}
