@@ -90,7 +90,9 @@ func (l *loader) history() {
 
 	var complaints, orders, events [][]any
 	event := func(col, id, action, from, to string, at time.Time, actor, unit, community string) {
-		ev := []any{col, id, action, from, to, stamp(at), actor, unit, community, true, "", ""}
+		// Taken by phone or at the desk: nobody's account, so no resident
+		// reads their events (as hooks.RecordEvent writes them).
+		ev := []any{col, id, action, from, to, stamp(at), actor, unit, community, false, "", ""}
 		if col == "complaints" {
 			ev[10] = id
 		} else {
@@ -104,14 +106,20 @@ func (l *loader) history() {
 		l.insertRows("events", eventCols, events)
 		complaints, orders, events = nil, nil, nil
 	}
-	k := 0 // the history's running number: what varies with it
+	k := 0   // the history's running number: what varies with it
+	nth := 0 // the complaints' own
 	for day := start; day.Before(today); day = day.AddDate(0, 0, 1) {
 		if day.Month() != day.AddDate(0, 0, -1).Month() && day.After(start) {
 			flush() // a month at a time
 		}
 		sday := serial.Day(day)
-		// One or two complaints a day; two or three repairs.
-		nc, no := 1+boolInt(day.YearDay()%3 == 0), 2+boolInt(day.YearDay()%2 == 0)
+		// A complaint most days; one or two repairs a day. No complaint
+		// in the last two days: a complaint filed now does not join a hot
+		// cluster (same building and category within 24 hours) of history.
+		nc, no := boolInt(day.YearDay()%3 != 0), 1+boolInt(day.YearDay()%2 == 0)
+		if !day.Before(today.AddDate(0, 0, -1)) {
+			nc = 0
+		}
 		firstC := 0
 		if nc > 0 {
 			if firstC, err = hooks.ReserveSerials(l.app, serial.Complaint, sday, nc); err != nil {
@@ -133,7 +141,8 @@ func (l *loader) history() {
 			firstDue, replyDue := sla.Due(cal, received, firstResponse), sla.Due(cal, received, reply)
 			first := received.Add(time.Duration(40+(k*17)%150) * time.Minute)
 			replied := received.Add(time.Duration(20+(k*7)%24) * time.Hour)
-			late := k%13 == 5 // about one in thirteen answered after its deadline
+			nth++
+			late := nth%12 == 5 // about one in twelve answered after its deadline
 			if late {
 				replied = replyDue.Add(time.Duration(2+k%5) * time.Hour)
 			} else if replied.After(replyDue) {
@@ -182,13 +191,17 @@ func (l *loader) history() {
 			key := units[(k*11)%len(units)]
 			u := l.units[key]
 			o := historyOrders[k%len(historyOrders)]
-			it := items[o.item]
-			if it == nil {
-				l.err = fmt.Errorf("demo history: no service item %s", o.item)
-				return
+			item := ""
+			if o.category == "common_area" {
+				it := items["GQ01"]
+				if it == nil {
+					l.err = fmt.Errorf("demo history: no service item GQ01")
+					return
+				}
+				item = it.Id
 			}
 			tech := techs["tech1"]
-			if !strings.Contains("electrical plumbing appliance", it.GetString("category")) {
+			if !strings.Contains("electrical plumbing appliance", o.category) {
 				tech = techs["tech2"]
 			}
 			received := day.Add(time.Duration(8*60+30+(k*47)%570) * time.Minute)
@@ -218,23 +231,19 @@ func (l *loader) history() {
 			} else if k%5 == 0 {
 				status, closed = "revisited", time.Time{}
 			}
-			amount, payment, payMethod, paid := it.GetInt("price_fen"), "paid_on_site", []string{"wechat", "cash", "alipay"}[k%3], stamp(completed)
-			if it.GetString("kind") == "routine" {
-				amount, payment, payMethod, paid = 0, "none", "", ""
-			}
 			unit, building, location := u.Id, "", ""
-			if it.GetString("category") == "common_area" {
+			if o.category == "common_area" {
 				unit, building, location = "", u.GetString("building"), fmt.Sprintf("%s%d楼楼道", strings.Split(key, "-")[0]+"栋", 1+k%6)
 			}
 			id := core.GenerateDefaultRandomId()
 			s, _ := serial.Format(serial.WorkOrder, sday, firstO+i)
 			name := surnames[(k*7)%len(surnames)] + givenNames[(k*3)%len(givenNames)]
 			orders = append(orders, []any{
-				id, s, u.GetString("community"), unit, building, location, it.Id, it.GetString("kind"), it.GetString("category"), "normal",
+				id, s, u.GetString("community"), unit, building, location, item, "routine", o.category, "normal",
 				o.desc, name, fmt.Sprintf("1390200%04d", k%10000), desk.Id, "assign", tech.Id,
 				stamp(received), stamp(replyDue), stamp(replied), k%29 == 11, stamp(appointment), stamp(appointment.Add(2 * time.Minute)),
 				stamp(received.Add(20 * time.Minute)), stamp(arrived), arrival, stamp(started), stamp(completed),
-				0, amount, payment, payMethod, paid, "confirmed", stamp(signed), satisfaction, method, orEmpty(revisited, stamp),
+				0, 0, "none", "", "", "confirmed", stamp(signed), satisfaction, method, orEmpty(revisited, stamp),
 				orEmpty(closed, stamp), status, "[]", stamp(received), stamp(latest(received, signed, revisited, closed)),
 			})
 			comm := u.GetString("community")
@@ -355,9 +364,12 @@ var historyComplaints = []struct{ category, content, result string }{
 	{"greening", "树枝遮挡二楼窗户采光", "已安排修剪"},
 }
 
-// What the history's repairs were.
-var historyOrders = []struct{ item, desc string }{
-	{"DQ01", "厨房日光灯不亮"}, {"SN01", "卫生间水龙头滴水"}, {"DQ02", "客厅插座松动"}, {"SN02", "厨房下水道堵塞"},
-	{"MG01", "入户门锁不好开"}, {"GQ01", "楼道灯不亮"}, {"JD01", "空调清洗一台"}, {"DQ01", "阳台灯不亮"},
-	{"SN01", "洗衣机龙头漏水"}, {"GQ01", "单元门闭门器损坏"}, {"DQ02", "卧室开关失灵"}, {"BJ01", "全屋保洁 2 小时"},
+// What the history's repairs were: routine repairs (常规维修) of the homes
+// and the common areas, free of charge — a paid service's money is a bill
+// and a receipt of its own (hooks/dispatch_payments.go), which the history
+// does not write.
+var historyOrders = []struct{ category, desc string }{
+	{"electrical", "厨房日光灯不亮"}, {"plumbing", "卫生间水龙头滴水"}, {"electrical", "客厅插座松动"}, {"plumbing", "厨房下水道堵塞"},
+	{"locksmith", "入户门锁不好开"}, {"common_area", "楼道灯不亮"}, {"appliance", "燃气热水器打不着火"}, {"electrical", "阳台灯不亮"},
+	{"plumbing", "洗衣机龙头漏水"}, {"common_area", "单元门闭门器损坏"}, {"carpentry", "卧室门合页松动"}, {"plumbing", "马桶水箱一直流水"},
 }

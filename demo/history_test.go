@@ -55,7 +55,7 @@ func TestDemoHistoryLooksLikeAWorkingOffice(t *testing.T) {
 		b, _ = json.Marshal(w["totals"])
 		_ = json.Unmarshal(b, &wt)
 		m := month.Format("2006-01")
-		if ct.Total < 20 || wt.Total < 50 {
+		if ct.Total < 15 || wt.Total < 35 {
 			t.Errorf("%s: %d complaints, %d work orders: not a working office's month", m, ct.Total, wt.Total)
 		}
 		between(m+" complaints answered on time", rate(c, "on_time_rate"), 0.8, 0.99)
