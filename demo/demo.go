@@ -73,6 +73,7 @@ func Load(app core.App) (bool, error) {
 		l.mainCommunity()
 		l.complaints()
 		l.dispatch()
+		l.history()
 		l.fees()
 		l.renovations()
 		l.vacancy()

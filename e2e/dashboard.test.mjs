@@ -70,7 +70,8 @@ test('the supervisor lands on the dashboard and sees changes live', async () => 
     page.waitForEvent('download'),
     page.getByRole('button', { name: /空置房台账/ }).click(),
   ]);
-  assert.match(download.suggestedFilename(), /^vacancy-\d{8}\.xlsx$/);
+  // Named in Chinese with its day (issue #19).
+  assert.match(download.suggestedFilename(), /^空置房_\d{4}-\d{2}-\d{2}\.xlsx$/);
   const bytes = readFileSync(await download.path());
   assert.equal(bytes.subarray(0, 2).toString('latin1'), 'PK');
   assert.ok(bytes.length > 1000);
@@ -79,7 +80,7 @@ test('the supervisor lands on the dashboard and sees changes live', async () => 
     page.waitForEvent('download'),
     page.getByRole('button', { name: /投诉清单/ }).click(),
   ]);
-  assert.match(complaints.suggestedFilename(), /^complaints-\d{8}\.xlsx$/);
+  assert.match(complaints.suggestedFilename(), /^投诉_\d{4}-\d{2}\.xlsx$/);
   assert.equal(readFileSync(await complaints.path()).subarray(0, 2).toString('latin1'), 'PK');
 
   // The monthly report carries the same month's numbers.
@@ -92,6 +93,17 @@ test('the supervisor lands on the dashboard and sees changes live', async () => 
   assert.equal(await page.getByTestId('r-reno-started').innerText(), String(figures.report.renovations_started));
   assert.equal(await page.getByTestId('r-passes').innerText(), String(figures.report.passes_issued));
   await page.getByRole('table').filter({ hasText: '按类别' }).getByRole('row', { name: /信件报刊/ }).waitFor();
+  // 本月实收 is every payment of the month (issue #19: it read ¥0.00), and
+  // the report downloads as 客服中心月报_<month>.xlsx.
+  const fees = await supervisor.send('/api/stats/fees', { query: { community: unit.community, range: month } });
+  const yuanText = (fen) => '¥' + (fen / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  assert.ok(fees.rows[0].received_fen > 0, 'the demo took money this month');
+  assert.equal((await page.getByTestId('r-received-thisMonth').innerText()).replace(/\s/g, ''), yuanText(fees.rows[0].received_fen));
+  const [sheet] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: /导出 Excel/ }).click(),
+  ]);
+  assert.equal(sheet.suggestedFilename(), `客服中心月报_${month}.xlsx`);
   // As printed: A4 width (210 mm at 96 dpi), no workspace chrome.
   await page.setViewportSize({ width: 794, height: 1123 });
   await page.emulateMedia({ media: 'print' });

@@ -21,8 +21,12 @@ type CollectionRow struct {
 	CollectedFen    int64  `db:"collected" json:"collected_fen"`         // of that, collected within the range
 	ArrearsStartFen int64  `db:"arrears_start" json:"arrears_start_fen"` // owed on earlier bills when the range began
 	RecoveredFen    int64  `db:"recovered" json:"recovered_fen"`         // of that, collected within the range
-	CollectionRate  any    `db:"-" json:"collection_rate"`               // 当期收缴率
-	RecoveryRate    any    `db:"-" json:"recovery_rate"`                 // 清欠率
+	// ReceivedFen: everything the payments of the range allocated, to bills
+	// of any period — the range's bills, earlier ones and bills paid ahead:
+	// the money taken in (实收), reversals taken off.
+	ReceivedFen    int64 `db:"received" json:"received_fen"`
+	CollectionRate any   `db:"-" json:"collection_rate"` // 当期收缴率
+	RecoveryRate   any   `db:"-" json:"recovery_rate"`   // 清欠率
 }
 
 // FeeCollection works out, in SQL, the collection of community over the
@@ -32,7 +36,10 @@ type CollectionRow struct {
 //   - 当期收缴率: what was collected within the range on the bills of the
 //     range / what those bills ask (amount less discount);
 //   - 清欠率: what was collected within the range on earlier bills / what
-//     those earlier bills still owed when the range began.
+//     those earlier bills still owed when the range began;
+//   - 实收: what the payments of the range allocated to bills of any
+//     period (a month's 实收 counts the payments on a quarter's bills taken
+//     in its second month, which 当期 does not).
 //
 // Collections are the payments' allocations (reversals included, negative),
 // dated by the payment.
@@ -65,11 +72,11 @@ func FeeCollection(app core.App, community string, first, last time.Time, groupB
 		SELECT k, ` + collectionSums + `
 		FROM (
 			-- the range's bills
-			SELECT ` + key + ` AS k, billed_fen AS billed, 0 AS collected, 0 AS arrears_start, 0 AS recovered
+			SELECT ` + key + ` AS k, billed_fen AS billed, 0 AS collected, 0 AS arrears_start, 0 AS recovered, 0 AS received
 			FROM _wuye_fee_bills WHERE community = {:c} AND month BETWEEN {:m1} AND {:m2}
 			UNION ALL
 			-- what earlier bills owe now
-			SELECT ` + key + `, 0, 0, owed_fen, 0
+			SELECT ` + key + `, 0, 0, owed_fen, 0, 0
 			FROM _wuye_fee_bills WHERE community = {:c} AND month < {:m1}
 			UNION ALL
 			-- allocations since the range began: collected or recovered within
@@ -77,11 +84,15 @@ func FeeCollection(app core.App, community string, first, last time.Time, groupB
 			SELECT ` + key + `, 0,
 				CASE WHEN bill_month >= {:m1} AND paid_month <= {:m2} THEN fen ELSE 0 END,
 				CASE WHEN bill_month < {:m1} THEN fen ELSE 0 END,
-				CASE WHEN bill_month < {:m1} AND paid_month <= {:m2} THEN fen ELSE 0 END
+				CASE WHEN bill_month < {:m1} AND paid_month <= {:m2} THEN fen ELSE 0 END, 0
 			FROM _wuye_fee_collections WHERE community = {:c} AND paid_month >= {:m1} AND bill_month <= {:m2}
+			UNION ALL
+			-- everything the range's payments allocated
+			SELECT ` + key + `, 0, 0, 0, 0, fen
+			FROM _wuye_fee_collections WHERE community = {:c} AND paid_month BETWEEN {:m1} AND {:m2}
 		)
 		GROUP BY k
-		HAVING TOTAL(billed) != 0 OR TOTAL(collected) != 0 OR TOTAL(arrears_start) != 0 OR TOTAL(recovered) != 0
+		HAVING TOTAL(billed) != 0 OR TOTAL(collected) != 0 OR TOTAL(arrears_start) != 0 OR TOTAL(recovered) != 0 OR TOTAL(received) != 0
 		ORDER BY k`).Bind(dbx.Params{"c": community, "m1": first.Format("2006-01"), "m2": last.Format("2006-01")}).All(&rows)
 	if err != nil {
 		return nil, fmt.Errorf("fee collection: %w", err)
@@ -93,7 +104,7 @@ func FeeCollection(app core.App, community string, first, last time.Time, groupB
 // clamped, so that no stored amount can make the statistics fail
 // (hooks/guard_money.go).
 var collectionSums = fenTotal("billed") + " AS billed, " + fenTotal("collected") + " AS collected, " +
-	fenTotal("arrears_start") + " AS arrears_start, " + fenTotal("recovered") + " AS recovered"
+	fenTotal("arrears_start") + " AS arrears_start, " + fenTotal("recovered") + " AS recovered, " + fenTotal("received") + " AS received"
 
 func withCollectionRates(rows []CollectionRow) []CollectionRow {
 	for i := range rows {
@@ -134,12 +145,12 @@ func feeCollectionFromRows(app core.App, community string, first, last time.Time
 		SELECT k, ` + collectionSums + `
 		FROM (
 			-- the range's bills
-			SELECT ` + key + ` AS k, b.amount_fen - b.discount_fen AS billed, 0 AS collected, 0 AS arrears_start, 0 AS recovered
+			SELECT ` + key + ` AS k, b.amount_fen - b.discount_fen AS billed, 0 AS collected, 0 AS arrears_start, 0 AS recovered, 0 AS received
 			FROM bills b
 			WHERE b.community = {:c} AND b.status != 'void' AND b.period_start BETWEEN {:first} AND {:last}
 			UNION ALL
 			-- what earlier bills owe now
-			SELECT ` + key + `, 0, 0, b.amount_fen - b.discount_fen - b.paid_fen, 0
+			SELECT ` + key + `, 0, 0, b.amount_fen - b.discount_fen - b.paid_fen, 0, 0
 			FROM bills b
 			WHERE b.community = {:c} AND b.paid_fen != b.amount_fen - b.discount_fen AND b.status != 'void' AND b.period_start < {:first}
 			UNION ALL
@@ -148,12 +159,17 @@ func feeCollectionFromRows(app core.App, community string, first, last time.Time
 			SELECT ` + key + `, 0,
 				CASE WHEN b.period_start >= {:first} AND al.at < {:to} THEN al.fen ELSE 0 END,
 				CASE WHEN b.period_start < {:first} THEN al.fen ELSE 0 END,
-				CASE WHEN b.period_start < {:first} AND al.at < {:to} THEN al.fen ELSE 0 END
+				CASE WHEN b.period_start < {:first} AND al.at < {:to} THEN al.fen ELSE 0 END, 0
 			FROM alloc al CROSS JOIN bills b ON b.id = al.bill
 			WHERE b.community = {:c} AND b.status != 'void' AND b.period_start <= {:last}
+			UNION ALL
+			-- everything the range's payments allocated
+			SELECT ` + key + `, 0, 0, 0, 0, al.fen
+			FROM alloc al CROSS JOIN bills b ON b.id = al.bill
+			WHERE b.community = {:c} AND b.status != 'void' AND al.at < {:to}
 		)
 		GROUP BY k
-		HAVING TOTAL(billed) != 0 OR TOTAL(collected) != 0 OR TOTAL(arrears_start) != 0 OR TOTAL(recovered) != 0
+		HAVING TOTAL(billed) != 0 OR TOTAL(collected) != 0 OR TOTAL(arrears_start) != 0 OR TOTAL(recovered) != 0 OR TOTAL(received) != 0
 		ORDER BY k`).Bind(params).All(&rows)
 	if err != nil {
 		return nil, fmt.Errorf("fee collection: %w", err)

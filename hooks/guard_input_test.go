@@ -1996,6 +1996,8 @@ func (r *biRun) routeCases() map[string][]biCase {
 			get("export of 银杏苑", "/api/wuye/exports/bills?community="+yx, "supervisor@example.com"),
 			get("export of bills period 2026-Q5", "/api/wuye/exports/bills?community="+ch+"&period=2026-Q5", "supervisor@example.com"),
 			get("export of payments range 2026-13", "/api/wuye/exports/payments?community="+ch+"&range=2026-13", "supervisor@example.com"),
+			get("export of the report month 2026-13", "/api/wuye/exports/report?community="+ch+"&month=2026-13", "director@example.com"),
+			get("export of the report without a month", "/api/wuye/exports/report?community="+ch, "director@example.com"),
 		},
 		"GET /api/stats/complaints": {
 			get("complaint stats month 11-2026", "/api/stats/complaints?community="+ch+"&month=11-2026", "supervisor@example.com"),

@@ -3,11 +3,13 @@ package hooks
 import (
 	"crypto/sha256"
 	"encoding/base64"
+	"fmt"
 	"html"
 	"html/template"
 	"io/fs"
 	"net/http"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -37,12 +39,81 @@ func ServePages(app core.App, dir func() string) {
 				return e.Next()
 			})
 			if !se.Router.HasRoute(http.MethodGet, "/{path...}") {
-				se.Router.GET("/{path...}", apis.Static(os.DirFS(csp.dir), false))
+				se.Router.GET("/{path...}", servePublic(csp.dir)).Bind(compressPages())
 			}
 			return se.Next()
 		},
 		Priority: 999, // after every API route
 	})
+}
+
+// Caching of the page files: the vendored packages are named by their
+// version in the import maps (/vendor/preact.mjs?v=11.2.0, checked against
+// package.json by TestVendorVersionsInImportMaps), so a browser keeps them
+// for a year without asking again; everything else — the pages, the app's
+// own modules and styles, which an office may edit in place — is
+// revalidated on every use (no-cache) and answered 304 when unchanged, by
+// its ETag or Last-Modified.
+const (
+	immutableCache   = "public, max-age=31536000, immutable"
+	revalidatedCache = "no-cache"
+)
+
+// servePublic serves the files under dir with their caching headers.
+func servePublic(dir string) func(*core.RequestEvent) error {
+	fsys := os.DirFS(dir)
+	static := apis.Static(fsys, false)
+	return func(e *core.RequestEvent) error {
+		h := e.Response.Header()
+		if strings.HasPrefix(e.Request.URL.Path, "/vendor/") && e.Request.URL.Query().Get("v") != "" {
+			h.Set("Cache-Control", immutableCache)
+		} else {
+			h.Set("Cache-Control", revalidatedCache)
+			name := strings.TrimPrefix(path.Clean("/"+e.Request.PathValue(apis.StaticWildcardParam)), "/")
+			if name == "" {
+				name = "."
+			}
+			if fi, err := fs.Stat(fsys, name); err == nil {
+				if fi.IsDir() {
+					fi, err = fs.Stat(fsys, path.Join(name, "index.html"))
+				}
+				if err == nil && !fi.IsDir() {
+					// A weak tag: the same file gzipped or not is the same page.
+					h.Set("ETag", fmt.Sprintf(`W/"%x-%x"`, fi.Size(), fi.ModTime().UnixNano()))
+				}
+			}
+		}
+		// Byte ranges of a compressed response are not ranges of the file:
+		// the whole file is sent (no page asks for a range).
+		if acceptsGzip(e.Request) {
+			e.Request.Header.Del("Range")
+		}
+		return static(e)
+	}
+}
+
+// compressibleTypes are the page files worth compressing; images and
+// fonts are compressed already.
+var compressibleTypes = []string{".html", ".js", ".mjs", ".css", ".svg", ".json", ".txt", ".map", ".webmanifest"}
+
+// compressPages gzips the page files (PocketBase's own Gzip middleware),
+// for the clients that accept it; responses under 1 KB go as they are.
+func compressPages() *hook.Handler[*core.RequestEvent] {
+	gz := apis.GzipWithConfig(apis.GzipConfig{MinLength: 1024})
+	return &hook.Handler[*core.RequestEvent]{
+		Func: func(e *core.RequestEvent) error {
+			p := e.Request.URL.Path
+			ext := strings.ToLower(path.Ext(p))
+			if strings.HasSuffix(p, "/") || slices.Contains(compressibleTypes, ext) {
+				return gz.Func(e)
+			}
+			return e.Next()
+		},
+	}
+}
+
+func acceptsGzip(r *http.Request) bool {
+	return strings.Contains(r.Header.Get("Accept-Encoding"), "gzip")
 }
 
 // pageHeaders sets the headers of a page response. The policy allows the

@@ -625,24 +625,36 @@ type listAnswer struct {
 	items  []map[string]any
 }
 
+// list lists collection as c, every page (PocketBase gives at most 1000
+// records a page; the demo's history has more events than that).
 func (w *world) list(c *caller, collection string, query url.Values) listAnswer {
 	if query == nil {
 		query = url.Values{}
 	}
-	query.Set("perPage", "1000")
+	const perPage = 1000
+	query.Set("perPage", fmt.Sprint(perPage))
 	query.Set("skipTotal", "1")
-	status, body := w.do(c, http.MethodGet, "/api/collections/"+collection+"/records?"+query.Encode(), "")
-	a := listAnswer{status: status, body: body}
-	if status == http.StatusOK {
+	var a listAnswer
+	for page := 1; ; page++ {
+		query.Set("page", fmt.Sprint(page))
+		status, body := w.do(c, http.MethodGet, "/api/collections/"+collection+"/records?"+query.Encode(), "")
+		if page == 1 {
+			a = listAnswer{status: status, body: body}
+		}
+		if status != http.StatusOK {
+			return a
+		}
 		var out struct {
 			Items []map[string]any `json:"items"`
 		}
 		if err := json.Unmarshal([]byte(body), &out); err != nil {
 			w.t.Fatalf("list %s: %v", collection, err)
 		}
-		a.items = out.Items
+		a.items = append(a.items, out.Items...)
+		if len(out.Items) < perPage {
+			return a
+		}
 	}
-	return a
 }
 
 func (a listAnswer) ids() map[string]bool {

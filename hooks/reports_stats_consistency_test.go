@@ -615,8 +615,9 @@ func refTrends(t *testing.T, app core.App, c string, last time.Time, n int, at t
 	return out
 }
 
-// refFeeCollection is the collection as first written: every bill of the
-// range and before, each allocation looked up per bill. Groups with nothing
+// refFeeCollection is the collection as first written: every bill, each
+// allocation looked up per bill (实收: those of the range, to a bill of any
+// period). Groups with nothing
 // billed, owed or collected are left out, as FeeCollection leaves them.
 func refFeeCollection(t *testing.T, app core.App, c string, first, last time.Time, groupBy string) []hooks.CollectionRow {
 	t.Helper()
@@ -638,16 +639,17 @@ func refFeeCollection(t *testing.T, app core.App, c string, first, last time.Tim
 			COALESCE(SUM(CASE WHEN b.period_start < {:first}
 				THEN b.amount_fen - b.discount_fen - (SELECT COALESCE(SUM(fen), 0) FROM alloc WHERE alloc.bill = b.id AND at < {:from}) END), 0) AS arrears_start,
 			COALESCE(SUM(CASE WHEN b.period_start < {:first}
-				THEN (SELECT COALESCE(SUM(fen), 0) FROM alloc WHERE alloc.bill = b.id AND at >= {:from} AND at < {:to}) END), 0) AS recovered
+				THEN (SELECT COALESCE(SUM(fen), 0) FROM alloc WHERE alloc.bill = b.id AND at >= {:from} AND at < {:to}) END), 0) AS recovered,
+			COALESCE(SUM((SELECT COALESCE(SUM(fen), 0) FROM alloc WHERE alloc.bill = b.id AND at >= {:from} AND at < {:to})), 0) AS received
 		FROM bills b
-		WHERE b.community = {:c} AND b.status != 'void' AND b.period_start <= {:last}
+		WHERE b.community = {:c} AND b.status != 'void'
 		GROUP BY k ORDER BY k`).Bind(params).All(&rows)
 	if err != nil {
 		t.Fatal(err)
 	}
 	out := []hooks.CollectionRow{}
 	for _, r := range rows {
-		if r.BilledFen == 0 && r.CollectedFen == 0 && r.ArrearsStartFen == 0 && r.RecoveredFen == 0 {
+		if r.BilledFen == 0 && r.CollectedFen == 0 && r.ArrearsStartFen == 0 && r.RecoveredFen == 0 && r.ReceivedFen == 0 {
 			continue
 		}
 		r.CollectionRate, r.RecoveryRate = nil, nil

@@ -144,6 +144,7 @@ var routeRows = map[string]routeRow{
 		for _, kind := range []string{"payments", "complaints", "work_orders"} {
 			out = append(out, m.perCommunity("/api/wuye/exports/"+kind+"?community=%s&range=%s", m.years)...)
 		}
+		out = append(out, m.perCommunity("/api/wuye/exports/report?community=%s&month=%s", m.months)...)
 		return out
 	}},
 	"GET /api/wuye/cash-close": {calls: func(m *routeMatrix) []routeCall {

@@ -14,3 +14,6 @@ const paths = {
 };
 
 export const Icon = ({ name }) => html`<svg class="icon" viewBox="0 0 24 24" width="22" height="22" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true"><path d=${paths[name]} /></svg>`;
+
+/** Logo is the sign-in pages' emblem: homes and a tower, drawn (no emoji font needed). */
+export const Logo = () => html`<svg class="logo" viewBox="0 0 48 48" width="48" height="48" fill="none" stroke="currentColor" stroke-width="2.5" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true" focusable="false"><path d="M4 42h40M7 42V21l11-8 11 8v21M29 42V12l12-5v35M14 42v-8h8v8M13 24h3M20 24h3M35 17h2M35 25h2M35 33h2" /></svg>`;

@@ -123,6 +123,26 @@ export function toast(text) {
   if (showToast) showToast(text);
 }
 
+/**
+ * trapTab keeps Tab and Shift+Tab inside a modal dialog (its onKeyDown):
+ * from the last control Tab goes to the first, from the first Shift+Tab to
+ * the last, so the keyboard never wanders to the page behind or the
+ * browser's own bar.
+ */
+export function trapTab(e) {
+  if (e.key !== 'Tab') return;
+  const box = e.currentTarget;
+  const all = [...box.querySelectorAll('a[href], button, input, select, textarea, summary, [tabindex]:not([tabindex="-1"])')]
+    .filter((el) => !el.disabled && el.getClientRects().length > 0);
+  if (!all.length) { e.preventDefault(); return; }
+  const first = all[0], last = all[all.length - 1];
+  const at = document.activeElement;
+  if (e.shiftKey ? (at === first || !box.contains(at)) : (at === last || !box.contains(at))) {
+    e.preventDefault();
+    (e.shiftKey ? last : first).focus();
+  }
+}
+
 /** Overlays hosts the confirm dialog and toasts; mount once per page. */
 export function Overlays() {
   const [dialog, setDialog] = useState(null);
@@ -140,7 +160,7 @@ export function Overlays() {
   }, [dialog]);
   const answer = (v) => { ref.current?.close(); dialog?.resolve(v); setDialog(null); };
   return html`
-    ${dialog && html`<dialog ref=${ref} class="confirm" aria-labelledby="confirm-title" onCancel=${(e) => { e.preventDefault(); answer(false); }}>
+    ${dialog && html`<dialog ref=${ref} class="confirm" aria-labelledby="confirm-title" onKeyDown=${trapTab} onCancel=${(e) => { e.preventDefault(); answer(false); }}>
       <h2 id="confirm-title">${dialog.title}</h2>
       ${dialog.body && html`<p>${dialog.body}</p>`}
       <div class="row end">

@@ -4,8 +4,9 @@ import { pb, fieldErrors } from '../core/api.js';
 import { t, addMessages } from '../core/i18n.js';
 import { Field, ErrorBox, useAction, toast } from '../core/ui.js';
 import { SignInPage, LangSwitch } from '../core/shell.js';
+import { Logo } from '../core/icons.js';
 
-const Brand = () => html`<div class="brand"><div class="logo" aria-hidden="true">🏘</div><h1>${t('app.name')}</h1><p class="muted">${t('signin.hint')}</p></div>`;
+const Brand = () => html`<div class="brand"><${Logo} /><h1>${t('app.name')}</h1><p class="muted">${t('signin.hint')}</p></div>`;
 
 addMessages({
   'signin.isStaff': ['这是员工账号，请在员工工作台登录。', 'This is a staff account: sign in at the staff workspace.'],

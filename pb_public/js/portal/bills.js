@@ -6,7 +6,7 @@ import { html, useState, useEffect, useRef } from '../core/html.js';
 import { pb } from '../core/api.js';
 import { t, addMessages, label, choices, lang } from '../core/i18n.js';
 import { yuan, owed, today, unitName } from '../core/format.js';
-import { Loading, ErrorBox, Empty, useAsync, useAction, confirmBox, toast, navigate, When } from '../core/ui.js';
+import { Loading, ErrorBox, Empty, useAsync, useAction, confirmBox, toast, navigate, When, trapTab } from '../core/ui.js';
 import { useMyTopic, useCoalesce, LIST_WINDOW } from '../core/realtime.js';
 
 addMessages({
@@ -220,7 +220,7 @@ function SandboxCashier({ order, onPaid, onCancel }) {
     if (res) onPaid(res);
   };
   return html`<dialog ref=${ref} class=${'confirm cashier cashier-' + order.provider} aria-labelledby="cashier-title" aria-describedby="cashier-body"
-      onCancel=${(e) => { e.preventDefault(); cancel(); }}>
+      onKeyDown=${trapTab} onCancel=${(e) => { e.preventDefault(); cancel(); }}>
     <span class="chip s-warn demo-tag">${t('bills.sandboxTag')}</span>
     <h2 id="cashier-title">${t('bills.sandboxTitle', { provider })}</h2>
     <p id="cashier-body" class="small muted">${t('bills.sandboxBody', { provider })}</p>

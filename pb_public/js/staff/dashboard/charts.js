@@ -1,10 +1,10 @@
 // The dashboard's trends by month (ECharts) and its .xlsx exports.
-import * as echarts from 'echarts';
+// ECharts (1 MB) is imported when a chart is drawn, not with the workspace:
+// the field app and the other screens never download it.
 import { html, useState, useEffect, useRef } from '../../core/html.js';
-import { pb } from '../../core/api.js';
 import { t, lang, addMessages } from '../../core/i18n.js';
 import { Loading, ErrorBox, useAsync, useAction, toast } from '../../core/ui.js';
-import { quarterOf, pct, stats } from './common.js';
+import { quarterOf, pct, stats, download } from './common.js';
 
 addMessages({
   'dash.trends': ['月度趋势', 'Trends by month'],
@@ -59,17 +59,24 @@ function trendOption(rows) {
 function TrendChart({ rows }) {
   const el = useRef(null);
   const chart = useRef(null);
+  const [ready, setReady] = useState(false);
   useEffect(() => {
-    chart.current = echarts.init(el.current, null, { renderer: 'canvas' });
+    let gone = false;
     const resize = () => chart.current?.resize();
-    addEventListener('resize', resize);
+    import('echarts').then((echarts) => {
+      if (gone || !el.current) return;
+      chart.current = echarts.init(el.current, null, { renderer: 'canvas' });
+      addEventListener('resize', resize);
+      setReady(true);
+    });
     return () => {
+      gone = true;
       removeEventListener('resize', resize);
       chart.current?.dispose();
       chart.current = null;
     };
   }, []);
-  useEffect(() => { chart.current?.setOption(trendOption(rows), true); }, [rows, lang()]);
+  useEffect(() => { chart.current?.setOption(trendOption(rows), true); }, [rows, lang(), ready]);
   return html`<div class="trend-chart" ref=${el} data-testid="trend-chart" role="img" aria-label=${t('dash.trends')}></div>`;
 }
 
@@ -96,29 +103,6 @@ export function Trends({ community, month, reloadRef }) {
 }
 
 // --- exports ------------------------------------------------------------------------
-
-/** download fetches an export with the session's token and saves the file. */
-async function download(kind, params) {
-  const res = await fetch(`/api/wuye/exports/${kind}?${new URLSearchParams(params)}`, {
-    headers: { Authorization: pb.authStore.token, 'Accept-Language': lang() },
-  });
-  if (!res.ok) {
-    let message = '';
-    try { message = (await res.json()).message; } catch { /* not JSON */ }
-    throw new Error(message || t(res.status === 403 ? 'err.forbidden' : 'err.unknown'));
-  }
-  const blob = await res.blob();
-  const name = /filename="([^"]+)"/.exec(res.headers.get('Content-Disposition') || '')?.[1] || `${kind}.xlsx`;
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 30000);
-  return name;
-}
 
 export function Exports({ community, month }) {
   const act = useAction();

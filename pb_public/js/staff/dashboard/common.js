@@ -41,6 +41,38 @@ export function pct(v) {
 
 export const stats = (path, query) => pb.send('/api/stats/' + path, { method: 'GET', query });
 
+/** fileName reads the file name of a Content-Disposition: the UTF-8 filename* (投诉_2026-12.xlsx), else filename. */
+export function fileName(disposition, fallback) {
+  const star = /filename\*=UTF-8''([^;]+)/i.exec(disposition || '')?.[1];
+  if (star) {
+    try { return decodeURIComponent(star); } catch { /* a bad escape: the plain name */ }
+  }
+  return /filename="([^"]+)"/.exec(disposition || '')?.[1] || fallback;
+}
+
+/** download fetches an export (/api/wuye/exports/…) with the session's token and saves the file. */
+export async function download(kind, params) {
+  const res = await fetch(`/api/wuye/exports/${kind}?${new URLSearchParams(params)}`, {
+    headers: { Authorization: pb.authStore.token, 'Accept-Language': lang() },
+  });
+  if (!res.ok) {
+    let message = '';
+    try { message = (await res.json()).message; } catch { /* not JSON */ }
+    throw new Error(message || t(res.status === 403 ? 'err.forbidden' : 'err.unknown'));
+  }
+  const blob = await res.blob();
+  const name = fileName(res.headers.get('Content-Disposition'), `${kind}.xlsx`);
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 30000);
+  return name;
+}
+
 /** verdict: 'ok' when value meets target, 'bad' when not, 'none' without data or target. */
 export function verdict(value, target, better) {
   if (value === null || value === undefined || target === undefined) return 'none';

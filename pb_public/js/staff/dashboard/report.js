@@ -2,8 +2,8 @@
 import { html } from '../../core/html.js';
 import { t, addMessages, label } from '../../core/i18n.js';
 import { yuan, dateTime } from '../../core/format.js';
-import { Loading, ErrorBox, useAsync } from '../../core/ui.js';
-import { quarterOf, monthLabel, pct, stats, useMonth, MonthPicker } from './common.js';
+import { Loading, ErrorBox, useAsync, useAction, toast } from '../../core/ui.js';
+import { quarterOf, monthLabel, pct, stats, useMonth, MonthPicker, download } from './common.js';
 
 addMessages({
   'report.title': ['{community}客服中心月报', '{community} service center: monthly report'],
@@ -36,7 +36,10 @@ addMessages({
   'report.fees': ['四、收费', '4. Fees'],
   'report.range': ['统计期', 'Period'],
   'report.billed': ['应收', 'Billed'],
-  'report.collected': ['实收', 'Collected'],
+  'report.collected': ['实收（全部收款）', 'Collected (all payments)'],
+  'report.collectedCurrent': ['其中当期账单', 'of which on the period\'s bills'],
+  'report.export': ['导出 Excel', 'Export to Excel'],
+  'report.exported': ['已下载 {name}', 'Downloaded {name}'],
   'report.arrearsStart': ['期初欠费', 'Arrears at start'],
   'report.recovered': ['收回欠费', 'Arrears recovered'],
   'report.thisMonth': ['本月 {r}', 'Month {r}'],
@@ -85,6 +88,11 @@ function FigureGrid({ rows }) {
 
 export function MonthlyReport({ community, query }) {
   const [month, setMonth] = useMonth(query);
+  const act = useAction();
+  const exportSheet = () => act.run(async () => {
+    const name = await download('report', { community: community.id, month });
+    toast(t('report.exported', { name }));
+  });
   const data = useAsync(async () => {
     const q = { community: community.id, month };
     const [dash, complaints, orders, feesMonth, feesQuarter] = await Promise.all([
@@ -102,7 +110,8 @@ export function MonthlyReport({ community, query }) {
     const r = dash.report;
     const feeRow = (key, res, range) => {
       const x = res.rows?.[0];
-      return html`<tr><th scope="row">${t(key, { r: range })}</th><td class="num">${x ? yuan(x.billed_fen) : '—'}</td><td class="num">${x ? yuan(x.collected_fen) : '—'}</td>
+      return html`<tr><th scope="row">${t(key, { r: range })}</th><td class="num">${x ? yuan(x.billed_fen) : '—'}</td><td class="num" data-testid=${'r-received-' + key.slice(7)}>${x ? yuan(x.received_fen) : '—'}</td>
+        <td class="num">${x ? yuan(x.collected_fen) : '—'}</td>
         <td class="num">${pct(x?.collection_rate)}</td><td class="num">${x ? yuan(x.arrears_start_fen) : '—'}</td><td class="num">${x ? yuan(x.recovered_fen) : '—'}</td>
         <td class="num">${pct(x?.recovery_rate)}</td></tr>`;
     };
@@ -143,7 +152,7 @@ export function MonthlyReport({ community, query }) {
         </div>
       </section>
       <section aria-labelledby="r-fees"><h2 id="r-fees">${t('report.fees')}</h2>
-        <div class="table-scroll"><table class="t"><thead><tr><th>${t('report.range')}</th><th class="num">${t('report.billed')}</th><th class="num">${t('report.collected')}</th>
+        <div class="table-scroll"><table class="t"><thead><tr><th>${t('report.range')}</th><th class="num">${t('report.billed')}</th><th class="num">${t('report.collected')}</th><th class="num">${t('report.collectedCurrent')}</th>
           <th class="num">${t('kpi.collection')}</th><th class="num">${t('report.arrearsStart')}</th><th class="num">${t('report.recovered')}</th><th class="num">${t('kpi.recovery')}</th></tr></thead>
         <tbody>${feeRow('report.thisMonth', feesMonth, month)}${feeRow('report.thisQuarter', feesQuarter, quarterOf(month))}</tbody></table></div>
       </section>
@@ -170,10 +179,12 @@ export function MonthlyReport({ community, query }) {
       <div class="row dash-tools">
         <${MonthPicker} month=${month} setMonth=${setMonth} id="report-month" />
         <button type="button" class="primary" onClick=${() => window.print()} disabled=${!data.data}>${t('report.print')}</button>
+        <button type="button" onClick=${exportSheet} disabled=${act.busy}>${t('report.export')} (.xlsx)</button>
         <a class="button-link" href=${'#/dashboard?month=' + month}>${t('report.toDashboard')}</a>
       </div>
     </div>
     ${data.error && data.data && html`<${ErrorBox} error=${data.error} retry=${data.reload} />`}
+    <${ErrorBox} error=${act.error} />
     ${body}
   </div>`;
 }
