@@ -15,6 +15,9 @@ var flowsByCollection = map[string]*Flow{
 	"renovations":      renovationFlow,
 	"hot_work_permits": hotWorkFlow,
 	"deposit_refunds":  depositRefundFlow,
+	"parcels":          parcelFlow,
+	"lost_items":       lostItemFlow,
+	"goods_passes":     goodsPassFlow,
 }
 
 // flowDoc is a Flow as JSON for the pages (GET /api/wuye/flows).

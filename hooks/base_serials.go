@@ -22,6 +22,8 @@ var serialPrefixes = map[string]string{
 	"hot_work_permits":  "DHZ", // 动火证
 	"deposit_refunds":   "TYJ", // 退押金
 	"deposit_movements": "YJ",  // 押金收据、扣除与退还单
+	"lost_items":        "SW",  // 拾遗物品
+	"goods_passes":      "FX",  // 出门条 (放行)
 }
 
 func registerSerials(app core.App) {

@@ -13,8 +13,10 @@
 //     routes (guard_routes), money, text, residents' ids.
 //   - registry_*, accounts_*, complaints_*, dispatch_*, fees_* (billing,
 //     payments, reminders, deposits, statements, cash close, online pay),
-//     renovation_*, vacancy_* (with keys), notices, reports_* (dashboard and
-//     exports), ops_* (environment, pages, database upkeep): the domains.
+//     renovation_*, vacancy_* (with keys), desk_* (the front desk's
+//     registers: parcels, lost and found, goods passes, enquiries),
+//     notices, reports_* (dashboard and exports), ops_* (environment,
+//     pages, database upkeep): the domains.
 //
 // Register wires them all, in the order below.
 package hooks
@@ -77,6 +79,11 @@ func Register(app core.App) {
 
 	registerVacancy(app)
 	registerKeys(app)
+
+	registerParcels(app)
+	registerLostItems(app)
+	registerGoodsPasses(app)
+	registerEnquiries(app)
 
 	registerNotices(app)
 	registerDashboard(app)

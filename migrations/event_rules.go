@@ -81,6 +81,10 @@ var EventSubjectRoles = map[string][]string{
 	"keys":                   rolesBut("technician"),
 	"key_loans":              rolesBut("technician"),
 	"kpi_targets":            staffRoles,
+	"parcels":                DeskRegisterReaders,
+	"lost_items":             DeskRegisterReaders,
+	"goods_passes":           DeskRegisterReaders,
+	"enquiries":              EnquiryKeepers,
 }
 
 // EventSubjectRelations are the subject collections read by record, with
