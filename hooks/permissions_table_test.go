@@ -805,12 +805,12 @@ func seedMatrix(t *testing.T, app *tests.TestApp) {
 
 	// The front desk's registers: of the caller's unit, a neighbour's and
 	// the other community.
-	for _, p := range []struct{ community, unit string }{{ch, u101}, {ch, u102}, {yx, uA}} {
+	for i, p := range []struct{ community, unit string }{{ch, u101}, {ch, u102}, {yx, uA}} {
 		parcel := s.save("parcels", map[string]any{"community": p.community, "unit": p.unit, "kind": "registered_mail", "carrier": "中国邮政",
 			"tracking_no": "XA" + p.unit, "status": "picked_up", "picked_up_by": "收件人", "picked_up_id_no": "500101199001011234"})
 		s.attach(parcel, "signature")
 		s.save("goods_passes", map[string]any{"community": p.community, "unit": p.unit, "applicant_name": "搬家人", "applicant_phone": "13800000031",
-			"items": "沙发", "valid_on": "2026-12-01", "status": "requested", "code": "PROBE" + p.unit[len(p.unit)-3:]})
+			"items": "沙发", "valid_on": "2026-12-01", "status": "requested", "code": "PROBE" + strconv.Itoa(i)})
 	}
 	lost := s.save("lost_items", map[string]any{"community": yx, "description": "银杏苑拾到的手机", "found_at": "2026-11-30 02:00:00.000Z",
 		"found_place": "银杏苑大门", "finder_name": "保安甲", "finder_phone": "13800000032", "value_class": "valuable", "keep_until": "2027-11-30",
