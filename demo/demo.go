@@ -75,6 +75,7 @@ func Load(app core.App) (bool, error) {
 		l.fees()
 		l.renovations()
 		l.vacancy()
+		l.desk()
 		l.otherCommunity()
 		l.notices()
 		return l.err

@@ -260,14 +260,24 @@ func checkGoodsPass(e *core.RequestEvent) error {
 	if err := e.BindBody(&body); err != nil {
 		return badRequest(validation.Errors{"code": codedError("validation_invalid_value")})
 	}
-	code := strings.ToUpper(strings.TrimSpace(body.Code))
+	out, err := CheckGoodsPass(e.App, e.Auth, body.Code)
+	if err != nil {
+		return err
+	}
+	return e.JSON(http.StatusOK, out)
+}
+
+// CheckGoodsPass uses the pass with code at the gate as staff member auth
+// (see checkGoodsPass).
+func CheckGoodsPass(app core.App, auth *core.Record, code string) (PassCheck, error) {
+	code = strings.ToUpper(strings.TrimSpace(code))
 	if code == "" {
-		return badRequest(validation.Errors{"code": codedError("validation_required")})
+		return PassCheck{}, badRequest(validation.Errors{"code": codedError("validation_required")})
 	}
 	var out PassCheck
-	err := e.App.RunInTransaction(func(tx core.App) error {
+	err := app.RunInTransaction(func(tx core.App) error {
 		g, err := tx.FindFirstRecordByData("goods_passes", "code", code)
-		if err != nil || !servesCommunity(e.Auth, g.GetString("community")) {
+		if err != nil || !servesCommunity(auth, g.GetString("community")) {
 			return apis.NewNotFoundError("", validation.Errors{"code": codedError("wuye_pass_unknown")})
 		}
 		from := g.GetString("status")
@@ -283,7 +293,7 @@ func checkGoodsPass(e *core.RequestEvent) error {
 		}
 		g.Set("status", "used")
 		g.Set("used_at", nowDateTime())
-		g.Set("checked_by", e.Auth.Id)
+		g.Set("checked_by", auth.Id)
 		if err := tx.Save(g); err != nil {
 			return err
 		}
@@ -295,10 +305,7 @@ func checkGoodsPass(e *core.RequestEvent) error {
 		}
 		out = PassCheck{ID: g.Id, Serial: g.GetString("serial"), Unit: unitName, ApplicantName: g.GetString("applicant_name"),
 			Items: g.GetString("items"), ValidOn: g.GetString("valid_on"), Status: "used"}
-		return RecordEvent(tx, Event{Subject: g, Action: "status", From: "approved", To: "used", Actor: e.Auth, Public: true})
+		return RecordEvent(tx, Event{Subject: g, Action: "status", From: "approved", To: "used", Actor: auth, Public: true})
 	})
-	if err != nil {
-		return err
-	}
-	return e.JSON(http.StatusOK, out)
+	return out, err
 }
