@@ -33,6 +33,8 @@ import { PrintReminders, PrintReceipt, PrintRefund } from './print.js';
 import { PrintWorkOrder } from './print_orders.js';
 import { PrintRectification } from './print_forms.js';
 import { CalendarScreen, CalendarBanner } from './calendar.js';
+import { Registers } from './desk/registers.js';
+import { PrintGoodsPass } from './desk/print_pass.js';
 
 addMessages({
   'staff.title': ['员工工作台', 'Staff workspace'],
@@ -49,6 +51,7 @@ addMessages({
   'menu.dispatch': ['派工看板', 'Dispatch'],
   'menu.revisits': ['回访', 'Revisits'],
   'menu.keys': ['钥匙与出入证', 'Keys & passes'],
+  'menu.registers': ['登记簿', 'Registers'],
   'menu.field': ['我的工单', 'My orders'],
   'menu.rounds': ['今日巡查', "Today's rounds"],
   'menu.renovations': ['装修', 'Renovation'],
@@ -76,6 +79,7 @@ const routes = [
   ['/orders/:id', OrderDetail, [...DESK, 'cashier', 'area_manager'], null],
   ['/revisits', Revisits, COMPLAINT_DESK, 'menu.revisits'],
   ['/keys', Keys, [...DESK, 'security', 'area_manager'], 'menu.keys'],
+  ['/registers', Registers, [...DESK, 'security', 'area_manager'], 'menu.registers'],
   ['/field', FieldApp, ['technician'], 'menu.field'],
   ['/field/:id', FieldOrder, ['technician'], null],
   ['/rounds', Rounds, ['area_manager', 'supervisor', 'director'], 'menu.rounds'],
@@ -94,6 +98,7 @@ const routes = [
   ['/print/rectification/:id', PrintRectification, null, null],
   ['/print/receipt/:id', PrintReceipt, null, null],
   ['/print/refund/:id', PrintRefund, null, null],
+  ['/print/goods-pass/:id', PrintGoodsPass, null, null],
 ];
 
 /** HOME is where each role lands after signing in. */
@@ -114,6 +119,10 @@ function staffLink(me, col, id) {
     case 'renovations': return '/renovations/' + id;
     case 'patrol_tasks': case 'vacancy_patrols': case 'arrears_visits': return '/rounds';
     case 'key_loans': case 'keys': return '/keys';
+    case 'parcels': return '/registers';
+    case 'lost_items': return '/registers?tab=lost';
+    case 'goods_passes': return '/registers?tab=passes';
+    case 'enquiries': return '/registers?tab=enquiries';
     case 'sla_policies': return '/service-levels';
     case 'bills': case 'reminders': return me.role === 'area_manager' ? '/rounds' : '/cashier';
     default: return '';

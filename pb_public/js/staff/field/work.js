@@ -192,7 +192,7 @@ export function SignOff({ order: o, s }) {
 }
 
 /** SignaturePad draws with a finger, a stylus or a mouse (pointer events) on a white canvas. */
-function SignaturePad({ padRef, onChange }) {
+export function SignaturePad({ padRef, onChange }) {
   const ref = useRef(null);
   const st = useRef({ drawing: false, moved: false, strokes: 0, last: null });
   const paint = () => {
