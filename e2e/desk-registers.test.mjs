@@ -73,7 +73,7 @@ test('a found item is registered and listed in the portal without its finder', a
   const form = page.getByRole('form', { name: '登记拾遗物品' });
   await form.getByLabel('物品名称及特征').fill('银色保温杯（E2E）');
   await form.getByLabel('拾获地点').fill('3栋大堂');
-  await form.getByLabel('拾获人').fill('保安小李');
+  await form.getByRole('textbox', { name: '拾获人', exact: true }).fill('保安小李');
   await form.getByLabel('物品类别').selectOption('ordinary');
   await form.getByRole('button', { name: '登记拾遗物品' }).click();
   await page.getByText(/已登记 SW-\d{8}-\d{4}，保管至/).waitFor();
