@@ -60,7 +60,8 @@ func (l *loader) desk() {
 	if l.err != nil {
 		return
 	}
-	if _, l.err = hooks.AdvanceParcel(l.app, picked.Id, desk, "picked_up", map[string]any{"picked_up_by": "张伟", "signature": SignatureFile()}); l.err != nil {
+	if _, l.err = hooks.AdvanceParcel(l.app, picked.Id, desk, "picked_up", map[string]any{"picked_up_by": "张伟",
+		"picked_up_id_no": "500103199205120036", "signature": SignatureFile()}); l.err != nil {
 		return
 	}
 	if _, l.err = hooks.AdvanceParcel(l.app, returned.Id, desk, "returned", map[string]any{"return_reason": "查无此人，退回邮局"}); l.err != nil {
@@ -78,7 +79,7 @@ func (l *loader) desk() {
 			return nil
 		}
 		r := rec("lost_items", map[string]any{"community": community, "description": desc, "found_place": place, "finder_name": finder,
-			"value_class": class, "found_at": now.Add(-ago)})
+			"finder_phone": "13700001234", "value_class": class, "found_at": now.Add(-ago)})
 		if r != nil {
 			l.err = hooks.RegisterLostItem(l.app, r, by)
 		}

@@ -224,6 +224,8 @@ func TestScheduledJobs(t *testing.T) {
 		"wuye_missed_inspections":  "0 18 * * *",
 		"wuye_patrol_tasks":        "5 0 * * *",
 		"wuye_key_loans":           "*/15 * * * *",
+		"wuye_lost_items":          "0 8 * * *",
+		"wuye_goods_passes":        "5 0 * * *",
 	}
 	got := map[string]string{}
 	for _, j := range app.Cron().Jobs() {

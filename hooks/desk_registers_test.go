@@ -161,7 +161,7 @@ func TestLostItems(t *testing.T) {
 	}
 	// 十二 1, 4: registered with time, place, item and finder; a valuable
 	// (over 500 yuan) is kept a year, anything else three months.
-	code, body := reg(`{"community":"`+ch+`","description":"黑色钱包，内有身份证和现金约800元","found_at":"`+found+`","found_place":"1栋电梯厅","finder_name":"保洁员刘阿姨","value_class":"valuable","keep_until":"2020-01-01","status":"disposed"}`, "security@example.com")
+	code, body := reg(`{"community":"`+ch+`","description":"棕色皮夹（测试），内有身份证和现金约800元","found_at":"`+found+`","found_place":"1栋电梯厅","finder_name":"保洁员刘阿姨","value_class":"valuable","keep_until":"2020-01-01","status":"disposed"}`, "security@example.com")
 	expectBody(t, "security registers a valuable", code, body, 200, `"serial":"SW-`, `"status":"held"`,
 		`"keep_until":"`+foundDay.AddDate(1, 0, 0).Format(time.DateOnly)+`"`)
 	wallet := jsonField(t, body, "id")
@@ -179,7 +179,7 @@ func TestLostItems(t *testing.T) {
 
 	// 十二 3: residents see what is held — never who found it.
 	code, body = testapp.Do(t, h, http.MethodGet, "/api/wuye/found-items?community="+ch, "", "owner1@example.com")
-	expectBody(t, "the portal's found items", code, body, 200, "黑色钱包", "蓝色雨伞", "1栋电梯厅")
+	expectBody(t, "the portal's found items", code, body, 200, "棕色皮夹（测试）", "蓝色雨伞", "1栋电梯厅")
 	if strings.Contains(body, "刘阿姨") || strings.Contains(body, "finder") {
 		t.Errorf("the portal names the finder: %s", body)
 	}
@@ -199,7 +199,7 @@ func TestLostItems(t *testing.T) {
 	code, body = claim(map[string]any{"status": "claimed", "claimant_name": "李明", "claimant_id_no": "500101198001011234", "claimant_phone": "13800000001"}, true)
 	expectBody(t, "claimed", code, body, 200, `"status":"claimed"`)
 	code, body = testapp.Do(t, h, http.MethodGet, "/api/wuye/found-items?community="+ch, "", "owner1@example.com")
-	if code != 200 || strings.Contains(body, "黑色钱包") {
+	if code != 200 || strings.Contains(body, "棕色皮夹（测试）") {
 		t.Errorf("a claimed item is still listed: %s", body)
 	}
 
@@ -208,8 +208,14 @@ func TestLostItems(t *testing.T) {
 	code, body = testapp.Do(t, h, http.MethodPatch, "/api/collections/lost_items/records/"+umbrella, `{"status":"disposed","disposal_note":"捐赠"}`, "supervisor@example.com")
 	expectBody(t, "disposed before its period", code, body, 400, "期满前不能处理")
 	later := clock.Now().AddDate(0, 3, 2)
-	if n, err := hooks.FlagLostItemsDue(app, later); err != nil || n != 1 {
+	if n, err := hooks.FlagLostItemsDue(app, later); err != nil || n == 0 {
 		t.Fatalf("flagged %d items due: %v", n, err)
+	}
+	if u, _ := app.FindRecordById("lost_items", umbrella); !u.GetBool("due") {
+		t.Error("the umbrella past its three months is not flagged")
+	}
+	if w, _ := app.FindRecordById("lost_items", wallet); w.GetBool("due") {
+		t.Error("a claimed item is flagged")
 	}
 	if n, _ := hooks.FlagLostItemsDue(app, later.Add(24*time.Hour)); n != 0 {
 		t.Errorf("an item flagged due twice")
@@ -293,8 +299,11 @@ func TestGoodsPasses(t *testing.T) {
 	expectBody(t, "confirmed", code, body, 200)
 	code, body = check(tomorrowCode, "security@example.com")
 	expectBody(t, "a pass of another day at the gate", code, body, 409, "当天有效")
-	if n, err := hooks.ExpireGoodsPasses(app, clock.Now().In(workcal.Shanghai).AddDate(0, 0, 2).Format(time.DateOnly)); err != nil || n != 1 {
+	if n, err := hooks.ExpireGoodsPasses(app, clock.Now().In(workcal.Shanghai).AddDate(0, 0, 2).Format(time.DateOnly)); err != nil || n == 0 {
 		t.Fatalf("expired %d passes: %v", n, err)
+	}
+	if g, _ := app.FindRecordById("goods_passes", pass); g.GetString("status") != "used" {
+		t.Errorf("a used pass became %s", g.GetString("status"))
 	}
 	code, body = check(tomorrowCode, "security@example.com")
 	expectBody(t, "an expired pass at the gate", code, body, 409)

@@ -430,7 +430,7 @@ superuser                        all        all        all        all        all
 note residents see the held items without finder or claimant through GET /api/wuye/found-items (hooks/desk_lost_items.go), never the register
 
 collection goods_passes
-fields id serial code community unit applicant applicant_name applicant_phone~{front_desk,area_manager,security,supervisor,director,other_staff,superuser} items bulky tenant valid_on status owner_consent consent_by approved_by approved_at reject_reason used_at checked_by expired_at issued_by created updated
+fields id serial community unit applicant? applicant_name applicant_phone~{front_desk,area_manager,security,supervisor,director,other_staff,superuser} items code bulky tenant valid_on status owner_consent consent_by? approved_by approved_at reject_reason used_at checked_by expired_at issued_by created updated
 anonymous                        none       none       none       none       none       none       -
 residents                        unit       unit       unit       unit       none       unit       -
 technician engineer cashier admin_office none none     none       none       none       none       -

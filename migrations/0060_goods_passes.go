@@ -36,15 +36,15 @@ func goodsPassesUp(app core.App) error {
 	g := core.NewBaseCollection("goods_passes")
 	g.Fields.Add(
 		text("serial", false, 30),
-		text("code", false, 12), // printed on the pass, typed at the gate
 		rel("community", communities, true),
 		rel("unit", units, true),
 		rel("applicant", residents, false), // a resident who asked in the portal
 		text("applicant_name", true, 50),
 		text("applicant_phone", false, 20),
 		text("items", true, 1000),
-		flag("bulky"),  // furniture or appliances
-		flag("tenant"), // asked by a tenant: bulky goods need the owner's consent
+		text("code", false, 12), // printed on the pass, typed at the gate
+		flag("bulky"),           // furniture or appliances
+		flag("tenant"),          // asked by a tenant: bulky goods need the owner's consent
 		date("valid_on", true),
 		choice("status", true, GoodsPassStatuses...),
 		text("owner_consent", false, 200), // how the owner agreed, when the desk records it

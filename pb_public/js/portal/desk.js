@@ -83,7 +83,7 @@ function MyPasses({ me, unit }) {
         <div class="t">${g.serial} · ${g.valid_on}</div>
         <div class="sub">${g.items}</div>
         ${g.status === 'approved' && html`<div class="sub"><strong>${t('pdesk.code', { code: g.code })}</strong></div>`}
-        ${g.tenant && g.bulky && g.status === 'requested' && html`<div class="sub">${g.consent_by ? t('pdesk.consented') : t('pdesk.needsConsent')}</div>`}
+        ${isOwner && g.tenant && g.bulky && g.status === 'requested' && html`<div class="sub">${g.consent_by ? t('pdesk.consented') : t('pdesk.needsConsent')}</div>`}
       </div><${Status} col="goods_passes" code=${g.status} /></div>
       ${isOwner && g.tenant && g.bulky && !g.consent_by && g.status === 'requested' && html`<button type="button" class="primary" disabled=${act.busy} onClick=${() => consent(g)}>${t('pdesk.consent')}</button>`}
     </li>`)}</ul>`}
