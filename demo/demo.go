@@ -77,7 +77,8 @@ func Load(app core.App) (bool, error) {
 		l.fees()
 		l.renovations()
 		l.vacancy()
-		l.desk()
+		l.deskRegisters()
+		l.deskShift()
 		l.otherCommunity()
 		l.notices()
 		return l.err

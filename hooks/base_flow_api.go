@@ -17,6 +17,9 @@ var flowsByCollection = map[string]*Flow{
 	"deposit_refunds":  depositRefundFlow,
 	"shift_handovers":  shiftHandoverFlow,
 	"incidents":        incidentFlow,
+	"parcels":          parcelFlow,
+	"lost_items":       lostItemFlow,
+	"goods_passes":     goodsPassFlow,
 }
 
 // flowDoc is a Flow as JSON for the pages (GET /api/wuye/flows).

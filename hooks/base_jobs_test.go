@@ -226,6 +226,8 @@ func TestScheduledJobs(t *testing.T) {
 		"wuye_key_loans":           "*/15 * * * *",
 		"wuye_online_reconcile":    "30 2 * * *",
 		"wuye_incident_reports":    "*/15 * * * *",
+		"wuye_lost_items":          "0 8 * * *",
+		"wuye_goods_passes":        "5 0 * * *",
 	}
 	got := map[string]string{}
 	for _, j := range app.Cron().Jobs() {

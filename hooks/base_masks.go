@@ -67,6 +67,11 @@ var maskedFields = []MaskedField{
 	// ID numbers: the supervisor and the director only.
 	{Collection: "key_loans", Field: "borrower_id_no", Readers: []string{RoleSupervisor, RoleDirector}, Mask: MaskIDNumber},
 	{Collection: "renovation_passes", Field: "id_no", Readers: []string{RoleSupervisor, RoleDirector}, Mask: MaskIDNumber},
+	{Collection: "parcels", Field: "picked_up_id_no", Readers: []string{RoleSupervisor, RoleDirector}, Mask: MaskIDNumber},
+	{Collection: "lost_items", Field: "claimant_id_no", Readers: []string{RoleSupervisor, RoleDirector}, Mask: MaskIDNumber},
+	// A pass's applicant (a tenant, a mover) is called by those who keep
+	// and check passes, not by the rest of the household.
+	{Collection: "goods_passes", Field: "applicant_phone", Readers: deskReaders, Mask: MaskPhone},
 }
 
 // MaskedFields is a copy of the table, for the tests.

@@ -29,9 +29,9 @@ import (
 //	                                   what hangs off them, the bills and payments of
 //	                                   the units they live in, their notifications)
 //	employee/<staff id>                the staff member's notifications
-//	community/<community id>/<coll.>   complaints, work_orders, shift_handovers, incidents
-//	                                   or visits of a community, to its staff who may
-//	                                   read the record
+//	community/<community id>/<coll.>   complaints, work_orders, the front desk's
+//	                                   registers, shift_handovers, incidents or visits
+//	                                   of a community, to its staff who may read the record
 //
 // A message is {"collection", "id", "action": "create"|"update"} and nothing
 // of the record: the page re-fetches it with its own token. A record as a
@@ -65,7 +65,11 @@ const (
 )
 
 // communityTopicCollections have a community/<id>/<collection> topic.
-var communityTopicCollections = []string{"complaints", "work_orders", "shift_handovers", "incidents", "visits"}
+var communityTopicCollections = []string{"complaints", "work_orders", "parcels", "lost_items", "goods_passes", "enquiries", "shift_handovers", "incidents", "visits"}
+
+// unitHouseholdCollections are read by the current residents of their unit
+// (the front desk's parcels and goods passes).
+var unitHouseholdCollections = []string{"parcels", "goods_passes"}
 
 // renovationChildren are readable by the renovation's applicant.
 var renovationChildren = []string{"renovation_passes", "renovation_violations", "renovation_inspections", "hot_work_permits"}
@@ -87,7 +91,8 @@ func registerRealtimeTopics(app core.App) {
 		}
 		return e.Next()
 	})
-	cols := append([]string{"complaints", "work_orders", "renovations", "bills", "payments", "notifications"}, renovationChildren...)
+	cols := append([]string{"complaints", "work_orders", "renovations", "bills", "payments", "notifications",
+		"parcels", "lost_items", "goods_passes", "enquiries"}, renovationChildren...)
 	app.OnRecordAfterCreateSuccess(cols...).BindFunc(func(e *core.RecordEvent) error {
 		publishTopics(e.App, index, "create", nil, e.Record)
 		return e.Next()
@@ -219,7 +224,7 @@ func residentsConcerned(app core.App, r *core.Record) []string {
 		_ = app.DB().Select("applicant").From("renovations").
 			Where(dbx.HashExp{"id": r.GetString("renovation")}).Row(&applicant)
 		return uniqueNonEmpty(applicant)
-	case col == "bills" || col == "payments":
+	case col == "bills" || col == "payments" || slices.Contains(unitHouseholdCollections, col):
 		unit := r.GetString("unit")
 		if unit == "" {
 			return nil
@@ -249,9 +254,10 @@ func householdOf(app core.App, r *core.Record, filer string) []string {
 	return uniqueNonEmpty(append([]string{who}, ids...)...)
 }
 
-// staffSees mirrors the staff part of the complaints' and work orders' read
-// rules (migrations/0006_complaints.go, migrations/0007_dispatch.go) for a staff
-// member of the record's community; TestStaffSeesMatchesTheRules holds the
+// staffSees mirrors the staff part of the complaints', work orders' and the
+// front-desk registers' read rules (migrations/0006_complaints.go,
+// migrations/0007_dispatch.go, migrations/0058–0061) for a staff member of
+// the record's community; TestStaffSeesMatchesTheRules holds the
 // two together.
 func staffSees(auth, r *core.Record) bool {
 	if !isStaff(auth) || !servesCommunity(auth, r.GetString("community")) {
@@ -273,6 +279,10 @@ func staffSees(auth, r *core.Record) bool {
 		return true
 	case "visits": // migrations/0064_visits.go
 		return hasRole(auth, RoleFrontDesk, RoleAreaManager, RoleSupervisor, RoleDirector)
+	case "parcels", "lost_items", "goods_passes":
+		return hasRole(auth, deskReaders...)
+	case "enquiries":
+		return hasRole(auth, enquiryKeepers...)
 	}
 	return false
 }

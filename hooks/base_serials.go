@@ -23,6 +23,8 @@ var serialPrefixes = map[string]string{
 	"deposit_refunds":   "TYJ", // 退押金
 	"deposit_movements": "YJ",  // 押金收据、扣除与退还单
 	"incidents":         "SJ",  // 特别事件报告单
+	"lost_items":        "SW",  // 拾遗物品
+	"goods_passes":      "FX",  // 出门条 (放行)
 }
 
 func registerSerials(app core.App) {

@@ -50,13 +50,13 @@ const (
 // everywhere at once.
 var designHeadings = []string{
 	"Registry", "Accounts and access", "Complaints", "Dispatch", "Fees", "Renovation",
-	"Vacant units and keys", "Front desk: handover, incidents, visits", "Notices", "Reports", "Operations", "Flows", "Where each rule lives",
+	"Vacant units and keys", "Front desk registers", "Front desk: handover, incidents, visits", "Notices", "Reports", "Operations", "Flows", "Where each rule lives",
 }
 
 // designFlowOrder is the order the flows are rendered in; a flow of
 // flowsByCollection not listed here comes after them, by name.
 var designFlowOrder = []string{"complaints", "work_orders", "renovations", "hot_work_permits", "deposit_refunds",
-	"shift_handovers", "incidents"}
+	"parcels", "lost_items", "goods_passes", "shift_handovers", "incidents"}
 
 // designFlowManuals says where each flow comes from, under its heading.
 var designFlowManuals = map[string]string{
@@ -65,6 +65,9 @@ var designFlowManuals = map[string]string{
 	"renovations":      "[004] 四 3 5.1–5.2; [000] 管理员 4.2; [001] 中汇广场 五.",
 	"hot_work_permits": "[001] 中汇广场 五 (四) 2 动火证办理.",
 	"deposit_refunds":  "[001] 中汇广场 五 (six months after acceptance); [004] 四 3 4.3 (the director approves), 4.5 (the desk's assistant pays).",
+	"parcels":          "[000] 前台 4.2 (4.2.4 signed for and collected, 4.2.6 overdue and returned).",
+	"lost_items":       "[001] 中汇广场 十二 (claimed with proof and a signature; disposed of by the department after a year or three months).",
+	"goods_passes":     "[001] 中汇广场 十一 (the service center confirms the applicant, security checks at the gate); office practice for the tenant's consent and the day's validity.",
 	"shift_handovers":  "[000] 交接班制度 4.1–4.2 (the outgoing clerk records and hands over, the incoming one checks and both sign); 前台 5.6–5.7.",
 	"incidents":        "[000] 前台 4.1.4 (registered and told at once), 5.14 (特别事件报告单); [004] 三 4.3 (reported within one working day).",
 }
@@ -76,6 +79,9 @@ var designParties = map[string]string{
 	actorAssignee:  "the technician the work order is dispatched to",
 	actorClaimant:  "a technician of the order's trade and community, while the order waits in the pool",
 	actorRequester: "the resident who asked for the work, in the portal",
+	actorOwner:     "an owner of the pass's unit, in the portal (consents to a tenant's pass)",
+	actorGate:      "security at the gate, checking the pass's code (`POST /api/wuye/goods-passes/check`)",
+	actorSchedule:  "the daily job: a pass not used on its day expires",
 	actorOutgoing:  "the clerk handing the shift over (the handover's from_staff), signing as themselves",
 	actorIncoming:  "the clerk taking the shift over (the handover's to_staff), signing as themselves",
 }
@@ -87,6 +93,10 @@ var designGuards = map[string]string{
 	"priceAgreed":     "paid work only once the resident agreed the price — a listed price chosen at intake, or a confirmed quote (`priceAgreed`)",
 	"threeSignatures": "resident, contractor and office have all signed (`threeSignatures`)",
 	"refundIsDue":     "the waiting period after acceptance is over (`refundIsDue`)",
+	"collectorSigned": "the collector signed on the screen, and gave an ID number for registered mail (`collectorSigned`)",
+	"claimantSigned":  "the claimant signed on the screen (`claimantSigned`)",
+	"keptLongEnough":  "the keeping period (`keep_until`: a year for a valuable, three months otherwise) is over (`keptLongEnough`)",
+	"ownerConsents":   "a tenant's furniture or appliances: an owner consented in the portal, or the desk recorded how (`ownerConsents`)",
 }
 
 func readDesignDoc(t *testing.T) string {

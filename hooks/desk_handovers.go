@@ -313,7 +313,7 @@ func ExpectedItems(app core.App, community, except string) (map[string]int, erro
 		return nil, fmt.Errorf("keys out: %w", err)
 	}
 	out["keys_out"] = keys
-	parcels, err := heldParcelsCount(app, community)
+	parcels, err := heldParcels(app, community)
 	if err != nil {
 		return nil, err
 	}
@@ -331,21 +331,6 @@ func ExpectedItems(app core.App, community, except string) (map[string]int, erro
 		}
 	}
 	return out, nil
-}
-
-// heldParcelsCount is the number of parcels the desk of community holds.
-// The parcels register (issue #21 part A, collection parcels) comes with its
-// own migration; until it is there the desk holds none as far as Wuye knows.
-// The integrator wires this to that register's held parcels.
-func heldParcelsCount(app core.App, community string) (int, error) {
-	col, err := app.FindCachedCollectionByNameOrId("parcels")
-	if err != nil || col.Fields.GetByName("status") == nil || col.Fields.GetByName("community") == nil {
-		return 0, nil
-	}
-	var n int
-	err = app.DB().NewQuery(`SELECT COUNT(*) FROM parcels WHERE community = {:c} AND status IN ('received', 'notified')`).
-		Bind(dbx.Params{"c": community}).Row(&n)
-	return n, err
 }
 
 // closeShift fills in, at the hand-over, the shift's log, its open items,

@@ -36,3 +36,6 @@ func SetJobSelected(f func(job string)) (restore func()) {
 	jobSelected = f
 	return func() { jobSelected = prev }
 }
+
+// HeldParcels is heldParcels, for the tests.
+func HeldParcels(app core.App, community string) (int, error) { return heldParcels(app, community) }

@@ -1391,6 +1391,27 @@ func createPaths() []createPath {
 			},
 			client: []string{"borrower_name", "borrower_id_no", "borrower_phone", "deposit_fen", "due_at"},
 			dates:  map[string]map[string]any{"due_at in the past": {"due_at": "2020-01-01 10:00:00.000Z"}}},
+		{name: "parcels", coll: "parcels", who: "frontdesk@example.com",
+			body: func(fx *biFixture) map[string]any {
+				return map[string]any{"unit": fx.id("unit:1-101"), "kind": "parcel"}
+			},
+			client: []string{"recipient_name", "carrier", "tracking_no", "note"}},
+		{name: "lost_items", coll: "lost_items", who: "frontdesk@example.com",
+			body: func(fx *biFixture) map[string]any {
+				return map[string]any{"community": fx.ch, "description": "黑色雨伞", "found_at": "2026-11-20 02:00:00.000Z",
+					"found_place": "大堂", "finder_name": "保洁员", "value_class": "ordinary"}
+			},
+			client: []string{"finder_phone", "photo"}},
+		{name: "goods_passes", coll: "goods_passes", who: "frontdesk@example.com",
+			body: func(fx *biFixture) map[string]any {
+				return map[string]any{"unit": fx.id("unit:1-101"), "applicant_name": "李明", "items": "旧沙发一张", "valid_on": "2099-01-01"}
+			},
+			client: []string{"applicant_phone", "bulky", "tenant", "owner_consent"}},
+		{name: "enquiries", coll: "enquiries", who: "frontdesk@example.com",
+			body: func(fx *biFixture) map[string]any {
+				return map[string]any{"community": fx.ch, "caller_name": "李明", "channel": "phone", "topic": "停车费怎么交"}
+			},
+			client: []string{"unit", "caller_phone", "answer", "answer_due"}},
 		{name: "notices", coll: "notices", who: "frontdesk@example.com",
 			body: func(fx *biFixture) map[string]any {
 				return map[string]any{"community": fx.ch, "category": "general", "title": "测试公告", "body": "公告内容"}
@@ -1562,6 +1583,12 @@ func updatePaths() []updatePath {
 			},
 			editable: []string{"returned_at"},
 			valid:    map[string]any{"returned_at": "2026-11-20 02:00:00.000Z"}},
+		{name: "enquiries", coll: "enquiries", who: "frontdesk@example.com",
+			record: func(fx *biFixture) string {
+				return fx.save("enquiries", map[string]any{"community": fx.ch, "caller_name": "李明", "channel": "phone", "topic": "咨询"}).Id
+			},
+			editable: []string{"answer", "answer_due"},
+			valid:    map[string]any{"answer": "已答复"}},
 		{name: "notices", coll: "notices", who: "frontdesk@example.com",
 			record:   func(fx *biFixture) string { return fx.first("notices", "community = {:c}", ch(fx)) },
 			editable: []string{"category", "title", "body", "pinned"}},
@@ -1645,6 +1672,27 @@ func flowFixtures() []flowFixture {
 			fields: func(fx *biFixture) map[string]any {
 				return map[string]any{"response": "到场", "resolution": "处理完毕", "report": "报告"}
 			}},
+		{coll: "parcels", steps: hooks.ParcelFlow, statuses: migrations.ParcelStatuses,
+			doc: func(fx *biFixture) string {
+				return fx.save("parcels", map[string]any{"community": fx.ch, "unit": fx.id("unit:1-101"), "kind": "parcel", "status": "received"}).Id
+			},
+			fields: func(fx *biFixture) map[string]any {
+				return map[string]any{"picked_up_by": "李明", "return_reason": "无人领取"}
+			}},
+		{coll: "lost_items", steps: hooks.LostItemFlow, statuses: migrations.LostItemStatuses,
+			doc: func(fx *biFixture) string {
+				return fx.save("lost_items", map[string]any{"community": fx.ch, "description": "钥匙", "found_at": "2026-11-20 02:00:00.000Z",
+					"found_place": "大堂", "finder_name": "保洁员", "value_class": "ordinary", "status": "held", "keep_until": "2027-02-20"}).Id
+			},
+			fields: func(fx *biFixture) map[string]any {
+				return map[string]any{"claimant_name": "李明", "claimant_id_no": "500101198001011234", "disposal_note": "捐赠"}
+			}},
+		{coll: "goods_passes", steps: hooks.GoodsPassFlow, statuses: migrations.GoodsPassStatuses,
+			doc: func(fx *biFixture) string {
+				return fx.save("goods_passes", map[string]any{"community": fx.ch, "unit": fx.id("unit:1-101"), "applicant_name": "李明",
+					"items": "沙发", "valid_on": "2099-01-01", "status": "requested"}).Id
+			},
+			fields: func(fx *biFixture) map[string]any { return map[string]any{"reject_reason": "信息不全"} }},
 		{coll: "deposit_refunds", steps: hooks.DepositRefundFlow, statuses: migrations.DepositRefundStatuses,
 			doc: requestedRefund,
 			fields: func(fx *biFixture) map[string]any {
@@ -1839,6 +1887,38 @@ func (r *biRun) routeCases() map[string][]biCase {
 			get("pass check of an unknown id", "/api/wuye/passes/"+unknownID+"/check", "security@example.com"),
 			get("pass check of a renovation's id", "/api/wuye/passes/"+fx.yx["renovations"]+"/check", "security@example.com"),
 		},
+		"GET /api/wuye/parcels/overdue": {
+			get("overdue parcels without a community", "/api/wuye/parcels/overdue", "frontdesk@example.com"),
+			get("overdue parcels of 银杏苑", "/api/wuye/parcels/overdue?community="+yx, "frontdesk@example.com"),
+			get("overdue parcels after abc days", "/api/wuye/parcels/overdue?community="+ch+"&days=abc", "frontdesk@example.com"),
+			get("overdue parcels after 0 days", "/api/wuye/parcels/overdue?community="+ch+"&days=0", "frontdesk@example.com"),
+			get("overdue parcels after 99999 days", "/api/wuye/parcels/overdue?community="+ch+"&days=99999", "frontdesk@example.com"),
+		},
+		"GET /api/wuye/found-items": {
+			get("found items without a community", "/api/wuye/found-items", "owner1@example.com"),
+			get("found items of 银杏苑 for a resident of 翠湖", "/api/wuye/found-items?community="+yx, "owner1@example.com"),
+			get("found items of an unknown community", "/api/wuye/found-items?community="+unknownID, "frontdesk@example.com"),
+		},
+		"POST /api/wuye/goods-passes/check": {
+			post("pass check without a code", "/api/wuye/goods-passes/check", `{}`, "security@example.com"),
+			post("pass check of a blank code", "/api/wuye/goods-passes/check", `{"code":"   "}`, "security@example.com"),
+			post("pass check of a numeric code", "/api/wuye/goods-passes/check", `{"code":12345678}`, "security@example.com"),
+			post("pass check of an unknown code", "/api/wuye/goods-passes/check", `{"code":"ZZZZZZZZ"}`, "security@example.com"),
+			post("pass check of malformed JSON", "/api/wuye/goods-passes/check", `{"code":`, "security@example.com"),
+		},
+		"POST /api/wuye/enquiries/{id}/convert": func() []biCase {
+			q := fx.save("enquiries", map[string]any{"community": ch, "unit": u101, "caller_name": "李明", "caller_phone": "13800000001",
+				"channel": "phone", "topic": "咨询"}).Id
+			return []biCase{
+				post("convert into nothing", "/api/wuye/enquiries/"+q+"/convert", `{}`, "frontdesk@example.com"),
+				post("convert into a bill", "/api/wuye/enquiries/"+q+"/convert", `{"to":"bill"}`, "frontdesk@example.com"),
+				post("convert to a complaint without a category", "/api/wuye/enquiries/"+q+"/convert", `{"to":"complaint"}`, "frontdesk@example.com"),
+				post("convert to a complaint of an unknown category", "/api/wuye/enquiries/"+q+"/convert", `{"to":"complaint","category":"weather"}`, "frontdesk@example.com"),
+				post("convert to a work order of a kind as a number", "/api/wuye/enquiries/"+q+"/convert", `{"to":"work_order","category":"plumbing","kind":5}`, "frontdesk@example.com"),
+				post("convert with malformed JSON", "/api/wuye/enquiries/"+q+"/convert", `{"to":`, "frontdesk@example.com"),
+				post("convert an unknown enquiry", "/api/wuye/enquiries/"+unknownID+"/convert", `{"to":"complaint","category":"other"}`, "frontdesk@example.com"),
+			}
+		}(),
 		"GET /api/wuye/keys/count": {
 			get("key count without a community", "/api/wuye/keys/count", "frontdesk@example.com"),
 			get("key count of 银杏苑", "/api/wuye/keys/count?community="+yx, "frontdesk@example.com"),

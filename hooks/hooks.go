@@ -14,8 +14,9 @@
 //   - registry_*, accounts_*, complaints_*, dispatch_*, fees_* (billing,
 //     payments, reminders, deposits, statements, cash close, online pay),
 //     renovation_*, vacancy_* (with keys), desk_* (the front desk's
-//     shift handovers and incidents), field_* (area managers' visits), notices, reports_* (dashboard and
-//     exports), ops_* (environment, pages, database upkeep): the domains.
+//     shift handovers and incidents; the registers: parcels, lost and found, goods passes, enquiries),
+//     field_* (area managers' visits), notices, reports_* (dashboard and exports), ops_* (environment,
+//     pages, database upkeep): the domains.
 //
 // Register wires them all, in the order below.
 package hooks
@@ -79,6 +80,10 @@ func Register(app core.App) {
 	registerVacancy(app)
 	registerKeys(app)
 
+	registerParcels(app)
+	registerLostItems(app)
+	registerGoodsPasses(app)
+	registerEnquiries(app)
 	registerHandovers(app)
 	registerIncidents(app)
 	registerVisits(app)

@@ -246,6 +246,20 @@ var opsPIIAudit = []struct {
 		func(opsAccount, *core.Record) bool { return true }},
 	{"visits", "contact_phone", "every one who reads the visit (desk, area managers, supervisor, director): the household's number for the follow-up",
 		func(opsAccount, *core.Record) bool { return true }},
+	{"parcels", "picked_up_id_no", "supervisor and director only; the desk checks the card at the counter",
+		func(a opsAccount, _ *core.Record) bool { return opsRoleIn(a, "supervisor", "director") }},
+	{"lost_items", "finder_phone", "every reader of the register (desk, area managers, security, supervisor, director); residents never read it",
+		func(opsAccount, *core.Record) bool { return true }},
+	{"lost_items", "claimant_phone", "every reader of the register; residents never read it",
+		func(opsAccount, *core.Record) bool { return true }},
+	{"lost_items", "claimant_id_no", "supervisor and director only",
+		func(a opsAccount, _ *core.Record) bool { return opsRoleIn(a, "supervisor", "director") }},
+	{"goods_passes", "applicant_phone", "those who keep and check passes (desk, area managers, security, supervisor, director); the rest of the household masked",
+		func(a opsAccount, _ *core.Record) bool {
+			return opsRoleIn(a, "front_desk", "area_manager", "security", "supervisor", "director")
+		}},
+	{"enquiries", "caller_phone", "every keeper of the register (desk, area managers, supervisor, director), who call back",
+		func(opsAccount, *core.Record) bool { return true }},
 	// full nil: nobody but platform administrators (the collection's read rules are nil).
 	{"phone_changes", "phone", "nobody: a number being confirmed by a code (hooks/accounts_phone.go); superusers only", nil},
 }

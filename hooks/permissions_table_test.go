@@ -440,6 +440,41 @@ area_manager                     community  community  assigned   none       non
 supervisor director other_staff  community  community  community  none       none       community  -
 superuser                        all        all        all        all        all        all        -
 note the area managers' visits (hooks/field_visits.go): an area manager records them in their own area only, the supervisor and the director anywhere in their community; a visit is never changed or deleted
+collection parcels
+fields id community unit kind recipient_name carrier tracking_no note status received_at received_by notified_at called_at call_note picked_up_by picked_up_id_no~{supervisor,director,other_staff,superuser} signature picked_up_at handed_by return_reason returned_at created updated
+anonymous                        none       none       none       none       none       none       none
+residents                        unit       unit       none       none       none       unit       unit
+technician engineer cashier admin_office none none     none       none       none       none       none
+area_manager security            community  community  none       none       none       community  community
+front_desk supervisor director other_staff community community community community none community community
+superuser                        all        all        all        all        all        all        all
+note the household's mail and parcels (hooks/desk_parcels.go): the desk signs for them, the unit's residents see theirs; the collector's ID number in full for the supervisor and the director only
+
+collection lost_items
+fields id serial community description found_at found_place finder_name finder_phone photo value_class keep_until status recorded_by due claimant_name claimant_id_no~{supervisor,director,other_staff,superuser} claimant_phone signature claimed_at handed_by disposal_note disposed_at disposed_by created updated
+anonymous residents              none       none       none       none       none       none       none
+technician engineer cashier admin_office none none     none       none       none       none       none
+area_manager                     community  community  none       none       none       community  community
+front_desk security supervisor director other_staff community community community community none community community
+superuser                        all        all        all        all        all        all        all
+note residents see the held items without finder or claimant through GET /api/wuye/found-items (hooks/desk_lost_items.go), never the register
+
+collection goods_passes
+fields id serial community unit applicant? applicant_name applicant_phone~{front_desk,area_manager,security,supervisor,director,other_staff,superuser} items code bulky tenant valid_on status owner_consent consent_by? approved_by approved_at reject_reason used_at checked_by expired_at issued_by created updated
+anonymous                        none       none       none       none       none       none       -
+residents                        unit       unit       unit       unit       none       unit       -
+technician engineer cashier admin_office none none     none       none       none       none       -
+area_manager security            community  community  none       none       none       community  -
+front_desk supervisor director other_staff community community community community none community -
+superuser                        all        all        all        all        all        all        -
+note a unit's residents ask for passes and an owner consents to a tenant's; the flow (hooks/desk_goods_passes.go) decides which change each may make; security uses a pass through POST /api/wuye/goods-passes/check
+
+collection enquiries
+fields id community unit caller_name caller_phone channel topic answer answer_due answered_at converted_to converted_kind taken_by created updated
+anonymous residents              none       none       none       none       none       none       -
+technician engineer security cashier admin_office none none none none none     none       -
+front_desk area_manager supervisor director other_staff community community community community none community -
+superuser                        all        all        all        all        all        all        -
 
 collection notices
 fields id community category title body pinned author published_at created updated
@@ -610,6 +645,10 @@ var recordFacts = map[string]func(w *world, r *core.Record) facts{
 	"key_loans": func(w *world, r *core.Record) facts {
 		return facts{communities: []string{r.GetString("community")}, owners: []string{r.GetString("borrower_staff")}}
 	},
+	"parcels":      ofUnit(""),
+	"lost_items":   ofCommunity,
+	"goods_passes": ofUnit(""),
+	"enquiries":    ofCommunity,
 }
 
 // (Set in init: eventFacts reads recordFacts.)
@@ -854,6 +893,23 @@ func seedMatrix(t *testing.T, app *tests.TestApp) {
 	s.save("visits", map[string]any{"community": ch, "area": id("area:二片区"), "building": id("building:CH-3"),
 		"staff": id("staff:areamgr2@example.com"), "kind": "building_patrol", "purpose": "routine", "findings": "巡查"})
 	s.save("visits", map[string]any{"community": yx, "unit": uA, "staff": supYX, "kind": "door_to_door", "purpose": "routine", "findings": "走访"})
+
+	// The front desk's registers: of the caller's unit, a neighbour's and
+	// the other community.
+	for i, p := range []struct{ community, unit string }{{ch, u101}, {ch, u102}, {yx, uA}} {
+		parcel := s.save("parcels", map[string]any{"community": p.community, "unit": p.unit, "kind": "registered_mail", "carrier": "中国邮政",
+			"tracking_no": "XA" + p.unit, "status": "picked_up", "picked_up_by": "收件人", "picked_up_id_no": "500101199001011234"})
+		s.attach(parcel, "signature")
+		s.save("goods_passes", map[string]any{"community": p.community, "unit": p.unit, "applicant_name": "搬家人", "applicant_phone": "13800000031",
+			"items": "沙发", "valid_on": "2026-12-01", "status": "requested", "code": "PROBE" + strconv.Itoa(i)})
+	}
+	lost := s.save("lost_items", map[string]any{"community": yx, "description": "银杏苑拾到的手机", "found_at": "2026-11-30 02:00:00.000Z",
+		"found_place": "银杏苑大门", "finder_name": "保安甲", "finder_phone": "13800000032", "value_class": "valuable", "keep_until": "2027-11-30",
+		"status": "claimed", "claimant_name": "失主", "claimant_id_no": "500101199001011234"})
+	s.attach(lost, "photo")
+	s.attach(lost, "signature")
+	s.save("enquiries", map[string]any{"community": yx, "unit": uA, "caller_name": "钱进", "caller_phone": "13800000021", "channel": "phone",
+		"topic": "银杏苑咨询"})
 
 	// PocketBase's records about accounts: of a resident, a former resident,
 	// a resident and a supervisor of the other community, a clerk and a

@@ -2408,9 +2408,9 @@ func TestPermissionMatrixReportsUndeclared(t *testing.T) {
 		t.Fatalf("the demo schema should be fully declared: %v", problems)
 	}
 
-	parcels := core.NewBaseCollection("parcels")
-	parcels.Fields.Add(&core.TextField{Name: "tracking_no"})
-	if err := app.Save(parcels); err != nil {
+	lockers := core.NewBaseCollection("parcel_lockers")
+	lockers.Fields.Add(&core.TextField{Name: "tracking_no"})
+	if err := app.Save(lockers); err != nil {
 		t.Fatal(err)
 	}
 	for name, field := range map[string]string{"residents": "nickname", core.CollectionNameMFAs: "device"} {
@@ -2438,7 +2438,7 @@ func TestPermissionMatrixReportsUndeclared(t *testing.T) {
 	}
 	problems := schemaProblems(all, decls)
 	for _, want := range []string{
-		`collection parcels has no declared permissions: add a "collection parcels" block to permissionTable`,
+		`collection parcel_lockers has no declared permissions: add a "collection parcel_lockers" block to permissionTable`,
 		`residents.nickname has no declared readers: add nickname to the fields line of "collection residents" in permissionTable`,
 		`_mfas.device has no declared readers: add device to the fields line of "collection _mfas" in permissionTable`,
 		`units.moved_in_on is declared but not in the schema: remove it from permissionTable`,

@@ -127,6 +127,31 @@ var routeRows = map[string]routeRow{
 		}
 		return out
 	}},
+	// The evening round's call list: the parcels' readers of the community
+	// (hooks/desk_parcels.go), who list the same parcels.
+	"GET /api/wuye/parcels/overdue": {calls: func(m *routeMatrix) []routeCall {
+		return append(m.perCommunity("/api/wuye/parcels/overdue?community=%s", nil), m.perCommunity("/api/wuye/parcels/overdue?community=%s&days=1", nil)...)
+	}},
+	// The found items held, for residents of the community: their serials
+	// are the notice's numbers, which a resident cites to claim an item
+	// (hooks/desk_lost_items.go); finder and claimant are never in it.
+	"GET /api/wuye/found-items": {shown: []string{"serial"}, calls: func(m *routeMatrix) []routeCall {
+		return m.perCommunity("/api/wuye/found-items?community=%s", nil)
+	}},
+	// Security, the desk, supervisors and the director check a pass of
+	// their community by its code, once; the probe passes wait for
+	// confirmation, so only a demo pass of today may go through.
+	"POST /api/wuye/goods-passes/check": {writes: passChecker, calls: func(m *routeMatrix) []routeCall {
+		var out []routeCall
+		for _, r := range m.w.samples["goods_passes"] {
+			out = append(out, routeCall{method: http.MethodPost, url: "/api/wuye/goods-passes/check", body: `{"code":"` + r.GetString("code") + `"}`})
+		}
+		return out
+	}},
+	// An empty body converts nothing (hooks/desk_enquiries.go).
+	"POST /api/wuye/enquiries/{id}/convert": {writes: nobody, calls: func(m *routeMatrix) []routeCall {
+		return m.postPerRecord("/api/wuye/enquiries/%s/convert", "enquiries", nil)
+	}},
 	"GET /api/wuye/keys/count": {calls: func(m *routeMatrix) []routeCall {
 		return m.perCommunity("/api/wuye/keys/count?community=%s", nil)
 	}},
@@ -351,6 +376,11 @@ func (m *routeMatrix) postPerRecord(format, collection string, may func(r *core.
 
 // nobody may have the call succeed.
 func nobody(*caller) bool { return false }
+
+// passChecker: who may use a goods pass at the gate (hooks/desk_goods_passes.go).
+func passChecker(c *caller) bool {
+	return c.kind == "staff" && slices.Contains([]string{"security", "front_desk", "supervisor", "director"}, c.role)
+}
 
 // registeredRoutes are the routes of rt as "METHOD /path" (PocketBase's
 // router keeps its tree unexported: it is read, never changed, by

@@ -85,6 +85,10 @@ var EventSubjectRoles = map[string][]string{
 	"shift_handovers": {"front_desk", "cashier", "supervisor", "director"},
 	"incidents":       staffRoles,
 	"visits":          {"front_desk", "area_manager", "supervisor", "director"},
+	"parcels":         DeskRegisterReaders,
+	"lost_items":      DeskRegisterReaders,
+	"goods_passes":    DeskRegisterReaders,
+	"enquiries":       EnquiryKeepers,
 }
 
 // EventSubjectRelations are the subject collections read by record, with

@@ -147,6 +147,19 @@ var (
 	VisitPurposes    = []string{"routine", "elderly_care", "opinion", "fees", "complaint_follow_up", "repair_follow_up", "other"}
 )
 
+// Front-desk register vocabularies (docs/DESIGN.md, "Front desk registers"):
+// mail and parcels ([000] 前台 4.2), lost and found ([001] 中汇广场 十二),
+// goods passes ([001] 中汇广场 十一) and enquiries ([000] 前台 4.1.1).
+var (
+	ParcelKinds        = []string{"registered_mail", "parcel", "letter", "newspaper"}
+	ParcelStatuses     = []string{"received", "notified", "picked_up", "returned"}
+	LostValueClasses   = []string{"valuable", "ordinary"}
+	LostItemStatuses   = []string{"held", "claimed", "disposed"}
+	GoodsPassStatuses  = []string{"requested", "approved", "used", "rejected", "expired"}
+	EnquiryChannels    = []string{"phone", "visit", "wechat", "other"}
+	EnquiryConversions = []string{"complaints", "work_orders"}
+)
+
 // NoticeCategories are the kinds of notice a property office posts on its
 // board ([000] 管理员工作规程 3.9; docs/DESIGN.md, "Notices").
 var NoticeCategories = []string{"general", "fees", "maintenance", "safety", "event"}

@@ -3,7 +3,8 @@
 import { html } from '../core/html.js';
 import { pb } from '../core/api.js';
 import { t, addMessages, label } from '../core/i18n.js';
-import { yuan, owed, ago, unitName } from '../core/format.js';
+import './desk.js'; // the quick link's label
+import { yuan, owed, date, ago, unitName } from '../core/format.js';
 import { isTerminal, loadFlows, stepsFrom, statusOrder } from '../core/flows.js';
 import { Icon } from '../core/icons.js';
 import { Loading, ErrorBox, Empty, Status, When, useAsync } from '../core/ui.js';
@@ -168,7 +169,7 @@ function LatestNotices({ unit }) {
 }
 
 export function Home({ me, unit }) {
-  const quick = [['#/complaints/new', 'message', 'complaints.new'], ['#/repairs/new', 'wrench', 'repairs.new'], ['#/renovation/new', 'brush', 'renovation.new'], ['#/bills', 'yen', 'nav.bills']];
+  const quick = [['#/complaints/new', 'message', 'complaints.new'], ['#/repairs/new', 'wrench', 'repairs.new'], ['#/renovation/new', 'brush', 'renovation.new'], ['#/bills', 'yen', 'nav.bills'], ['#/desk', 'bell', 'pdesk.title']];
   return html`
     <h1>${t('home.hello', { name: me.name })}</h1>
     <p class="muted small">${unitName(unit)} · ${label('relation', unit.relation)}</p>

@@ -21,6 +21,7 @@ import { RenovationList, RenovationNew, RenovationDetail } from './renovation.js
 import { Bills, Receipt } from './bills.js';
 import { NoticeList, NoticeDetail } from './notices.js';
 import { PendingLinks } from './links.js';
+import { DeskPage } from './desk.js';
 
 const routes = [
   ['/', Home],
@@ -29,6 +30,7 @@ const routes = [
   ['/renovation', RenovationList], ['/renovation/new', RenovationNew], ['/renovation/:id', RenovationDetail],
   ['/bills', Bills], ['/receipts/:id', Receipt],
   ['/notices', NoticeList], ['/notices/:id', NoticeDetail],
+  ['/desk', DeskPage],
 ];
 
 const tabs = [
@@ -71,7 +73,8 @@ function AccountMenu({ me }) {
 
 // Where a resident's notification leads.
 const PORTAL_LINKS = { complaints: '/complaints/', work_orders: '/repairs/', renovations: '/renovation/', notices: '/notices/' };
-const portalLink = (col, id) => (PORTAL_LINKS[col] ? PORTAL_LINKS[col] + id : ['bills', 'reminders', 'payments'].includes(col) ? '/bills' : '');
+const portalLink = (col, id) => (PORTAL_LINKS[col] ? PORTAL_LINKS[col] + id : ['bills', 'reminders', 'payments'].includes(col) ? '/bills'
+  : ['parcels', 'goods_passes'].includes(col) ? '/desk' : '');
 
 /** myUnits lists the resident's current links, with unit, building and community. */
 async function myUnits(me) {

@@ -38,6 +38,8 @@ import { OnlineChecks } from './cashier/reconcile.js';
 import { PrintWorkOrder } from './print_orders.js';
 import { PrintRectification } from './print_forms.js';
 import { CalendarScreen, CalendarBanner } from './calendar.js';
+import { Registers } from './desk/registers.js';
+import { PrintGoodsPass } from './desk/print_pass.js';
 
 addMessages({
   'staff.title': ['员工工作台', 'Staff workspace'],
@@ -57,6 +59,7 @@ addMessages({
   'menu.handover': ['交接班', 'Handover'],
   'menu.incidents': ['紧急事件', 'Emergencies'],
   'menu.visits': ['走访', 'Visits'],
+  'menu.registers': ['登记簿', 'Registers'],
   'menu.field': ['我的工单', 'My orders'],
   'menu.rounds': ['今日巡查', "Today's rounds"],
   'menu.renovations': ['装修', 'Renovation'],
@@ -89,6 +92,7 @@ const routes = [
   ['/handover', Handover, [...DESK, 'cashier'], 'menu.handover'],
   ['/incidents', Incidents, ALL, 'menu.incidents'],
   ['/visits', Visits, ['area_manager', 'supervisor', 'director'], 'menu.visits'],
+  ['/registers', Registers, [...DESK, 'security', 'area_manager'], 'menu.registers'],
   ['/field', FieldApp, ['technician'], 'menu.field'],
   ['/field/:id', FieldOrder, ['technician'], null],
   ['/rounds', Rounds, ['area_manager', 'supervisor', 'director'], 'menu.rounds'],
@@ -110,6 +114,7 @@ const routes = [
   ['/print/receipt/:id', PrintReceipt, null, null],
   ['/print/refund/:id', PrintRefund, null, null],
   ['/print/deposit-receipt/:id', PrintDepositReceipt, null, null],
+  ['/print/goods-pass/:id', PrintGoodsPass, null, null],
 ];
 
 /** HOME is where each role lands after signing in. */
@@ -133,6 +138,10 @@ function staffLink(me, col, id) {
     case 'shift_handovers': return '/handover';
     case 'incidents': return '/incidents';
     case 'visits': return '/visits';
+    case 'parcels': return '/registers';
+    case 'lost_items': return '/registers?tab=lost';
+    case 'goods_passes': return '/registers?tab=passes';
+    case 'enquiries': return '/registers?tab=enquiries';
     case 'sla_policies': return '/service-levels';
     case 'service_statements': return '/service-statements?id=' + id;
     case 'online_reconciliations': return '/online-checks';

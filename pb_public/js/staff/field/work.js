@@ -215,7 +215,7 @@ function SignSummary({ order: o }) {
 }
 
 /** SignaturePad draws with a finger, a stylus or a mouse (pointer events) on a white canvas. */
-function SignaturePad({ padRef, onChange }) {
+export function SignaturePad({ padRef, onChange }) {
   const ref = useRef(null);
   const st = useRef({ drawing: false, moved: false, strokes: 0, last: null });
   const paint = () => {

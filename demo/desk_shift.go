@@ -16,7 +16,7 @@ import (
 // and the morning clerk's signature is awaited; a lift entrapment reported,
 // dealt with and reported up, a burst pipe still being dealt with; the area
 // managers' visits, one with a work order and one revisited.
-func (l *loader) desk() {
+func (l *loader) deskShift() {
 	if l.err != nil {
 		return
 	}
@@ -31,8 +31,12 @@ func (l *loader) desk() {
 		Bind(dbx.Params{"c": community}).Row(&keysOut); l.err != nil {
 		return
 	}
+	expected, err := hooks.ExpectedItems(l.app, community, "")
+	if l.err = err; err != nil {
+		return
+	}
 	items := func(keys int) string {
-		b, _ := json.Marshal(map[string]int{"remotes": 12, "gas_cards": 5, "keys_out": keys, "parcels_held": 0})
+		b, _ := json.Marshal(map[string]int{"remotes": 12, "gas_cards": 5, "keys_out": keys, "parcels_held": expected["parcels_held"]})
 		return string(b)
 	}
 	h, err := hooks.OpenHandover(l.app, community, desk)
