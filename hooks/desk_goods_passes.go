@@ -27,11 +27,11 @@ var passCheckers = []string{RoleSecurity, RoleFrontDesk, RoleSupervisor, RoleDir
 
 // GoodsPassFlow is the pass's table of steps.
 var GoodsPassFlow = []Step{
-	{From: "requested", To: "approved", Actors: deskWriters, Extras: []string{"owner_consent"}, Stamp: "approved_at", Guard: ownerConsents},
-	{From: "requested", To: "rejected", Actors: deskWriters, Requires: []string{"reject_reason"}},
-	{From: "approved", To: "used", Actors: []string{actorGate}, Stamp: "used_at"},
-	{From: "requested", To: "expired", Actors: []string{actorSchedule}, Stamp: "expired_at"},
-	{From: "approved", To: "expired", Actors: []string{actorSchedule}, Stamp: "expired_at"},
+	{From: "requested", To: "approved", Verb: text{"核准放行", "Approve the pass"}, Actors: deskWriters, Extras: []string{"owner_consent"}, Stamp: "approved_at", Guard: ownerConsents},
+	{From: "requested", To: "rejected", Verb: text{"不予放行", "Refuse the pass"}, Actors: deskWriters, Requires: []string{"reject_reason"}},
+	{From: "approved", To: "used", Verb: text{"门岗核验", "Check at the gate"}, Actors: []string{actorGate}, Stamp: "used_at"},
+	{From: "requested", To: "expired", Verb: text{"过期作废", "Expire"}, Actors: []string{actorSchedule}, Stamp: "expired_at"},
+	{From: "approved", To: "expired", Verb: text{"过期作废", "Expire"}, Actors: []string{actorSchedule}, Stamp: "expired_at"},
 }
 
 var goodsPassFlow = &Flow{

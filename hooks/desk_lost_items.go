@@ -25,9 +25,9 @@ import (
 
 // LostItemFlow is the found item's table of steps.
 var LostItemFlow = []Step{
-	{From: "held", To: "claimed", Actors: lostWriters, Requires: []string{"claimant_name", "claimant_id_no"}, Extras: []string{"claimant_phone", "signature"}, Stamp: "claimed_at", Guard: claimantSigned},
+	{From: "held", To: "claimed", Verb: text{"认领登记", "Record the claim"}, Actors: lostWriters, Requires: []string{"claimant_name", "claimant_id_no"}, Extras: []string{"claimant_phone", "signature"}, Stamp: "claimed_at", Guard: claimantSigned},
 	// Disposal is the department manager's call ([001] 十二 4: 由部门经理上报公司处理).
-	{From: "held", To: "disposed", Actors: []string{RoleSupervisor, RoleDirector}, Requires: []string{"disposal_note"}, Stamp: "disposed_at", Guard: keptLongEnough},
+	{From: "held", To: "disposed", Verb: text{"到期处理", "Dispose of after the period"}, Actors: []string{RoleSupervisor, RoleDirector}, Requires: []string{"disposal_note"}, Stamp: "disposed_at", Guard: keptLongEnough},
 }
 
 var lostItemFlow = &Flow{

@@ -34,11 +34,11 @@ var parcelHeld = []string{"received", "notified"}
 
 // ParcelFlow is the parcel's table of steps.
 var ParcelFlow = []Step{
-	{From: "received", To: "notified", Actors: deskWriters, Extras: []string{"call_note"}, Stamp: "notified_at"},
-	{From: "received", To: "picked_up", Actors: deskWriters, Requires: []string{"picked_up_by"}, Extras: []string{"picked_up_id_no", "signature"}, Stamp: "picked_up_at", Guard: collectorSigned},
-	{From: "notified", To: "picked_up", Actors: deskWriters, Requires: []string{"picked_up_by"}, Extras: []string{"picked_up_id_no", "signature"}, Stamp: "picked_up_at", Guard: collectorSigned},
-	{From: "received", To: "returned", Actors: deskWriters, Requires: []string{"return_reason"}, Stamp: "returned_at"},
-	{From: "notified", To: "returned", Actors: deskWriters, Requires: []string{"return_reason"}, Stamp: "returned_at"},
+	{From: "received", To: "notified", Verb: text{"通知住户", "Notify the household"}, Actors: deskWriters, Extras: []string{"call_note"}, Stamp: "notified_at"},
+	{From: "received", To: "picked_up", Verb: text{"签字领取", "Hand over against a signature"}, Actors: deskWriters, Requires: []string{"picked_up_by"}, Extras: []string{"picked_up_id_no", "signature"}, Stamp: "picked_up_at", Guard: collectorSigned},
+	{From: "notified", To: "picked_up", Verb: text{"签字领取", "Hand over against a signature"}, Actors: deskWriters, Requires: []string{"picked_up_by"}, Extras: []string{"picked_up_id_no", "signature"}, Stamp: "picked_up_at", Guard: collectorSigned},
+	{From: "received", To: "returned", Verb: text{"退件", "Return to sender"}, Actors: deskWriters, Requires: []string{"return_reason"}, Stamp: "returned_at"},
+	{From: "notified", To: "returned", Verb: text{"退件", "Return to sender"}, Actors: deskWriters, Requires: []string{"return_reason"}, Stamp: "returned_at"},
 }
 
 var parcelFlow = &Flow{
