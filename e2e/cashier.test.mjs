@@ -230,7 +230,8 @@ test('the reminders print view renders one page per unit', async () => {
   // A unit with a single notice: the page's total in capitals says what the
   // server's own notice for it says.
   const reminders = await cashier.collection('reminders').getFullList({
-    filter: cashier.filter('community = {:c} && stage = "1"', { c: community }), expand: 'bill',
+    // The bills the view prints: still open and still at the first stage.
+    filter: cashier.filter('community = {:c} && stage = "1" && bill.reminder_stage = "1" && (bill.status = "issued" || bill.status = "partially_paid")', { c: community }), expand: 'bill',
   });
   const perUnit = {};
   for (const r of reminders) perUnit[r.unit] = (perUnit[r.unit] || 0) + 1;

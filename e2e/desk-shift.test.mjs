@@ -5,7 +5,7 @@
 // a visit with a work order on a phone.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, newPage, signIn, api, PHONE, DESKTOP } from './harness.mjs';
+import { startServer, launch, newPage, signIn, api, shot, PHONE, DESKTOP } from './harness.mjs';
 
 let server, browser;
 before(async () => {
@@ -25,6 +25,7 @@ test('the desk opens on the handover, signs it and hands over in turn', async ()
   await page.waitForURL(/#\/handover$/);
   const waiting = page.locator('[data-waiting-handover]');
   await waiting.locator('[data-sheet]').getByRole('heading', { name: /交接班记录表/ }).waitFor();
+  await shot(page, 'staff-handover');
   await waiting.getByRole('button', { name: '接班签字' }).click();
   await waiting.waitFor({ state: 'detached' });
 
@@ -62,6 +63,7 @@ test('an emergency is registered, acted on and its report form shown', async () 
   await card.getByRole('button', { name: '添加' }).click();
   await card.getByRole('button', { name: '特别事件报告单' }).first().click();
   await card.locator('[data-report]').getByText('秩序维护部已到场排查', { exact: false }).waitFor();
+  await shot(page, 'staff-incident');
 
   const director = await api(server.url, 'director@example.com');
   const notes = await director.collection('notifications').getFullList({ filter: 'kind = "incident_reported"' });
@@ -90,5 +92,6 @@ test('an area manager records a visit with a work order on a phone', async () =>
   // The screen fits a phone: no sideways scrolling.
   const wide = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
   assert.equal(wide, false, 'the visits screen scrolls sideways on a phone');
+  await shot(page, 'staff-visits-phone');
   await page.close();
 });

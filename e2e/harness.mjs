@@ -120,6 +120,8 @@ const DOCS = new Set([
   'staff-renovation-review', 'staff-cashier', 'staff-billing', 'staff-dashboard', 'staff-report',
   'staff-print-work-order', 'staff-print-reminders', 'staff-print-rectification', 'staff-print-receipt',
   'staff-desk-slots', 'staff-complaints-hot', 'staff-rounds-phone',
+  'portal-home-todo', 'portal-repair-quote-note', 'staff-registers-parcels', 'staff-print-goods-pass', 'staff-service-statement',
+  'staff-handover', 'staff-incident', 'staff-visits-phone',
 ]);
 
 /**
