@@ -29,6 +29,7 @@ test("an area manager works through today's rounds", async () => {
 
   // One row for the unit, with its missed count, and one button.
   const row = page.locator(`[data-unit="${task.unit}"]`);
+  await row.first().waitFor(); // the rows come after the heading
   assert.equal(await row.count(), 1, 'one row per unit');
   assert.equal(Number(await row.getAttribute('data-missed')), overdue.length);
   await row.getByRole('button', { name: overdue.length ? '补巡' : '签到巡查' }).click();

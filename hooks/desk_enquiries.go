@@ -24,6 +24,7 @@ import (
 var enquiryEditable = []string{"answer", "answer_due"}
 
 func registerEnquiries(app core.App) {
+	messages["wuye_enquiry_not_your_area"] = text{"只能为本人负责片区的房屋转为投诉或派工单", "You can turn an enquiry into a complaint or work order only for a unit of your own area."}
 	app.OnRecordCreateRequest("enquiries").BindFunc(func(e *core.RecordRequestEvent) error {
 		if err := prepareEnquiry(e.App, e.Record, e.Auth); err != nil {
 			return err
@@ -188,6 +189,14 @@ func convertEnquiry(e *core.RequestEvent) error {
 	}
 	if err := e.BindBody(&body); err != nil {
 		return badRequest(validation.Errors{"to": codedError("validation_invalid_value")})
+	}
+	// An area manager takes requests for their own area only (the create
+	// rules of complaints and work orders, migrations/0065_area_manager_intake.go);
+	// converting an enquiry is no way around them.
+	if hasRole(e.Auth, RoleAreaManager) {
+		if m := areaManagerOf(e.App, q.GetString("unit")); m == nil || m.Id != e.Auth.Id {
+			return apis.NewForbiddenError("", validation.Errors{"unit": codedError("wuye_enquiry_not_your_area")})
+		}
 	}
 	r, err := ConvertEnquiry(e.App, q, e.Auth, body.To, map[string]string{"category": body.Category, "content": body.Content,
 		"level": body.Level, "kind": body.Kind, "service_item": body.ServiceItem, "location": body.Location})

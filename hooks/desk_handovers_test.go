@@ -178,3 +178,31 @@ func TestShiftHandoverCountsKeysOut(t *testing.T) {
 		t.Fatalf("expected items %v, keys out %d", expected, out)
 	}
 }
+
+// The sheet names complaints by category, never by their words, and leaves
+// off those about the service center: the cashier and the next clerk read the
+// sheet but may not read a complaint, and a complaint about the service
+// center is the administration office's — it may be about the clerk
+// ([003] 2.2.8).
+func TestShiftSheetKeepsComplaintsPrivate(t *testing.T) {
+	app := testapp.New(t)
+	h := testapp.Handler(t, app)
+	ch := testapp.ID(t, "community:CH")
+	desk := staffRec(t, app, "frontdesk@example.com")
+	plain := fileComplaint(t, app, desk, "1-202", "cleaning", map[string]any{"content": "楼道堆放杂物，住户私事细节"})
+	about := fileComplaint(t, app, desk, "1-202", "staff_attitude", map[string]any{
+		"content": "前台接待员态度恶劣", "about_service_center": true, "subject_staff": staffRec(t, app, "frontdesk2@example.com").Id})
+
+	code, body := testapp.Do(t, h, http.MethodPost, "/api/collections/shift_handovers/records", `{"community":"`+ch+`"}`, "frontdesk2@example.com")
+	expectBody(t, "the complained-about clerk opens a shift", code, body, 200)
+	id := recordID(t, body)
+	for _, reader := range []string{"frontdesk2@example.com", "cashier@example.com"} {
+		code, body = testapp.Do(t, h, http.MethodGet, "/api/wuye/shift-handovers/"+id+"/sheet", "", reader)
+		expectBody(t, reader+" reads the sheet", code, body, 200, plain.GetString("serial"), "投诉：清洁")
+		for _, secret := range []string{about.GetString("serial"), about.Id, "前台接待员态度恶劣", "住户私事细节"} {
+			if strings.Contains(body, secret) {
+				t.Fatalf("%s read %q on the handover sheet: %s", reader, secret, body)
+			}
+		}
+	}
+}

@@ -356,6 +356,12 @@ func TestEnquiries(t *testing.T) {
 	expectBody(t, "the other community's desk", code, body, 404)
 	code, body = conv(q, `{"to":"complaint","category":"engineering"}`, "cashier@example.com")
 	expectBody(t, "the cashier", code, body, 404)
+	// An area manager takes requests for their own area only ([000] 管理员
+	// 3.5, 4.11.1; migration 0065): not by converting an enquiry of another area.
+	code, body = conv(q, `{"to":"complaint","category":"engineering"}`, "areamgr2@example.com")
+	expectBody(t, "another area's manager", code, body, 403, "只能为本人负责片区的房屋")
+	code, body = conv(q, `{"to":"work_order","category":"plumbing"}`, "areamgr2@example.com")
+	expectBody(t, "another area's manager, a work order", code, body, 403)
 	code, body = conv(q, `{"to":"complaint","category":"engineering","content":"停水两天无人通知，业主投诉"}`, "frontdesk@example.com")
 	expectBody(t, "converted to a complaint", code, body, 200, `"collection":"complaints"`, `"serial":"TS-`)
 	complaint := jsonField(t, body, "id")

@@ -46,8 +46,11 @@ func registerOnlineReconciliations(app core.App) {
 // ReconcileDayBefore checks, for every community and every provider that
 // gives a statement, the online takings of the office day before day
 // against the provider's statement, as the nightly job does. A community
-// and provider whose day was checked already (by this job or by a cashier)
-// is left alone, so a rerun adds nothing. It reports how many checks it
+// and provider whose day this job checked already is left alone, so a rerun
+// adds nothing. A cashier's check does not count: it may rest on a
+// statement the cashier uploaded, and the provider's own statement is the
+// one that must be read each day (a matching upload must not stand in for
+// it). It reports how many checks it
 // stored; a check with mismatches tells the cashiers, supervisors and
 // director (afterReconciliation).
 func ReconcileDayBefore(app core.App, day string) (int, error) {
@@ -70,7 +73,7 @@ func ReconcileDayBefore(app core.App, day string) (int, error) {
 	stored := 0
 	for _, c := range communities {
 		for _, p := range names {
-			done, err := exists(app, "online_reconciliations", dbx.HashExp{"community": c, "provider": p, "day": yesterday}, "")
+			done, err := exists(app, "online_reconciliations", dbx.HashExp{"community": c, "provider": p, "day": yesterday, "checked_by": ""}, "")
 			if err != nil {
 				return stored, err
 			}
@@ -106,7 +109,7 @@ func reconcileOnce(app core.App, community, provider, day string) (bool, error) 
 	}
 	saved := false
 	err = app.RunInTransaction(func(tx core.App) error {
-		if done, err := exists(tx, "online_reconciliations", dbx.HashExp{"community": community, "provider": provider, "day": day}, ""); err != nil || done {
+		if done, err := exists(tx, "online_reconciliations", dbx.HashExp{"community": community, "provider": provider, "day": day, "checked_by": ""}, ""); err != nil || done {
 			return err
 		}
 		if err := tx.Save(r); err != nil {

@@ -35,7 +35,7 @@ import (
 var DepositRefundFlow = []Step{
 	{From: "requested", To: "approved", Verb: text{"批准退还", "Approve the refund"}, Actors: []string{RoleDirector}, Extras: []string{"director_comment"}, Stamp: "decided_at", Guard: refundIsDue},
 	{From: "requested", To: "rejected", Verb: text{"不予退还", "Refuse the refund"}, Actors: []string{RoleDirector}, Requires: []string{"reject_reason"}, Extras: []string{"director_comment"}, Stamp: "decided_at"},
-	{From: "approved", To: "paid", Verb: text{"退款", "Pay back"}, Actors: []string{RoleCashier}, Requires: []string{"method"}, Extras: []string{"payee_name"}, Stamp: "paid_at", Guard: refundIsDue},
+	{From: "approved", To: "paid", Verb: text{"退款", "Pay back"}, Actors: []string{RoleCashier}, Requires: []string{"method"}, Stamp: "paid_at", Guard: refundIsDue},
 }
 
 var depositRefundFlow = &Flow{
@@ -196,10 +196,9 @@ func planRefundUpdate(app core.App, auth *core.Record, superuser bool, orig, r *
 		if bal, amount := int64(d.GetInt("balance_fen")), int64(r.GetInt("amount_fen")); bal != amount {
 			return step, badRequest(validation.Errors{"status": codedError("wuye_refund_balance_changed", money.Yuan(bal), money.Yuan(amount))})
 		}
+		// The payee is the one the director approved: the cashier pays them,
+		// and cannot name someone else at the counter ([004] 4.3).
 		r.Set("paid_by", actorID(auth))
-		if strings.TrimSpace(r.GetString("payee_name")) == "" {
-			r.Set("payee_name", orig.GetString("payee_name"))
-		}
 	}
 	return step, nil
 }

@@ -154,6 +154,9 @@ func TestDepositRefundFlow(t *testing.T) {
 		t.Fatalf("%d refunds in the ledger before the payment", n)
 	}
 
+	// Paid to whom the director approved: the cashier cannot name another payee.
+	code, body = testapp.Do(t, h, http.MethodPatch, url, `{"status":"paid","method":"cash","payee_name":"沈会计"}`, "cashier@example.com")
+	expectBody(t, "another payee at the counter", code, body, 400, `"payee_name"`)
 	code, body = testapp.Do(t, h, http.MethodPatch, url, `{"status":"paid","method":"transfer"}`, "cashier@example.com")
 	expectBody(t, "the cashier pays", code, body, 200, `"status":"paid"`, `"paid_by":"`+testapp.ID(t, "staff:cashier@example.com")+`"`)
 	d := mustRecord(t, app, "deposits", dep)
