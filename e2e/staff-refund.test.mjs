@@ -71,7 +71,7 @@ test('a renovation accepted today waits its period: the desk sees the date, not 
   const page = await newPage(browser, DESKTOP);
   await signIn(page, server.url, 'frontdesk@example.com', '/staff/');
   await page.goto(`${server.url}/staff/#/renovations/${reno.id}`);
-  await page.getByTestId('refund-waiting').filter({ hasText: reno.deposit_refund_due }).waitFor(LIVE);
+  await page.getByTestId('refund-waiting').filter({ hasText: reno.deposit_refund_due }).waitFor(); // the page's first render, not a live update
   assert.equal(await page.getByRole('button', { name: '受理退押金申请' }).count(), 0);
   await page.close();
 });
