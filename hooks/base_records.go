@@ -6,6 +6,7 @@ import (
 
 	"github.com/pocketbase/dbx"
 	validation "github.com/pocketbase/ozzo-validation/v4"
+	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 )
 
@@ -84,4 +85,29 @@ func actorID(auth *core.Record) string {
 		return ""
 	}
 	return auth.Id
+}
+
+// readableRecord is the record of collection named by the request's {id}
+// when the caller passes the collection's view rule; otherwise a 404 that
+// says nothing of whether it exists. The custom routes that print or act on
+// one record read it through this, as the records API would.
+func readableRecord(e *core.RequestEvent, collection string) (*core.Record, error) {
+	return recordByRule(e, collection, func(c *core.Collection) *string { return c.ViewRule })
+}
+
+// updatableRecord is readableRecord for the collection's update rule: the
+// routes that act on a record as an update would.
+func updatableRecord(e *core.RequestEvent, collection string) (*core.Record, error) {
+	return recordByRule(e, collection, func(c *core.Collection) *string { return c.UpdateRule })
+}
+
+func recordByRule(e *core.RequestEvent, collection string, rule func(*core.Collection) *string) (*core.Record, error) {
+	r, err := e.App.FindRecordById(collection, e.Request.PathValue("id"))
+	if err != nil {
+		return nil, apis.NewNotFoundError("", nil)
+	}
+	if ok, err := e.App.CanAccessRecord(r, mustInfo(e), rule(r.Collection())); !ok || err != nil {
+		return nil, apis.NewNotFoundError("", nil)
+	}
+	return r, nil
 }

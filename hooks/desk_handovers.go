@@ -480,15 +480,9 @@ func AdvanceHandover(app core.App, id string, actor *core.Record, to string, fie
 // printed 客服中心交接班记录表 ([000] 前台 5.7) of a handover — for one still
 // open, the shift so far — to those who may read the handover.
 func handoverSheet(e *core.RequestEvent) error {
-	r, err := e.App.FindRecordById("shift_handovers", e.Request.PathValue("id"))
-	if err == nil {
-		var ok bool
-		if ok, err = e.App.CanAccessRecord(r, mustInfo(e), r.Collection().ViewRule); !ok && err == nil {
-			err = fmt.Errorf("not allowed")
-		}
-	}
+	r, err := readableRecord(e, "shift_handovers")
 	if err != nil {
-		return apis.NewNotFoundError("", nil)
+		return err
 	}
 	if r.GetString("status") == "open" {
 		if err := closeShift(e.App, r, now()); err != nil {

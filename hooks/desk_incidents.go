@@ -193,15 +193,9 @@ func afterIncidentUpdate(tx core.App, orig, r, auth *core.Record, step Step) err
 // an action taken on the incident, on its timeline, by staff who may act on
 // it, until the report is written.
 func incidentAction(e *core.RequestEvent) error {
-	r, err := e.App.FindRecordById("incidents", e.Request.PathValue("id"))
-	if err == nil {
-		var ok bool
-		if ok, err = e.App.CanAccessRecord(r, mustInfo(e), r.Collection().UpdateRule); !ok && err == nil {
-			err = fmt.Errorf("not allowed")
-		}
-	}
+	r, err := updatableRecord(e, "incidents")
 	if err != nil {
-		return apis.NewNotFoundError("", nil)
+		return err
 	}
 	var body struct {
 		Note string `json:"note"`
@@ -238,15 +232,9 @@ type TimelineEntry struct {
 // timeline of what was done, the outcome and the report — to staff who
 // may read the incident.
 func incidentReport(e *core.RequestEvent) error {
-	r, err := e.App.FindRecordById("incidents", e.Request.PathValue("id"))
-	if err == nil {
-		var ok bool
-		if ok, err = e.App.CanAccessRecord(r, mustInfo(e), r.Collection().ViewRule); !ok && err == nil {
-			err = fmt.Errorf("not allowed")
-		}
-	}
+	r, err := readableRecord(e, "incidents")
 	if err != nil {
-		return apis.NewNotFoundError("", nil)
+		return err
 	}
 	timeline := []TimelineEntry{}
 	if err := e.App.DB().NewQuery(`SELECT e.created, e.action, e."to", e.note, COALESCE(s.name, '') AS actor

@@ -209,15 +209,9 @@ func dayBounds(day string) (string, string, error) {
 // the amount in figures and capitals, who took it and for what, to those
 // who may read the movement.
 func depositReceipt(e *core.RequestEvent) error {
-	m, err := e.App.FindRecordById("deposit_movements", e.Request.PathValue("id"))
-	if err == nil {
-		var ok bool
-		if ok, err = e.App.CanAccessRecord(m, mustInfo(e), m.Collection().ViewRule); !ok && err == nil {
-			err = fmt.Errorf("not allowed")
-		}
-	}
+	m, err := readableRecord(e, "deposit_movements")
 	if err != nil {
-		return apis.NewNotFoundError("", nil)
+		return err
 	}
 	d, err := e.App.FindRecordById("deposits", m.GetString("deposit"))
 	if err != nil {

@@ -282,15 +282,9 @@ func sortOldestFirst(bills []*core.Record) {
 // in figures and in Chinese capitals, issuer and payee — to the office's
 // staff and the unit's residents.
 func receipt(e *core.RequestEvent) error {
-	p, err := e.App.FindRecordById("payments", e.Request.PathValue("id"))
-	if err == nil {
-		var ok bool
-		if ok, err = e.App.CanAccessRecord(p, mustInfo(e), p.Collection().ViewRule); !ok && err == nil {
-			err = fmt.Errorf("not allowed")
-		}
-	}
+	p, err := readableRecord(e, "payments")
 	if err != nil {
-		return apis.NewNotFoundError("", nil)
+		return err
 	}
 	unit, _ := e.App.FindRecordById("units", p.GetString("unit"))
 	building, _ := e.App.FindRecordById("buildings", unit.GetString("building"))

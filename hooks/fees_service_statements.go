@@ -258,15 +258,9 @@ th,td{border:1px solid #444;padding:.2rem .35rem}td.n{text-align:right}tr.flag t
 // printServiceStatement answers GET /api/wuye/service-statements/{id}/print:
 // the statement as a printable page, for those who may read it.
 func printServiceStatement(e *core.RequestEvent) error {
-	s, err := e.App.FindRecordById("service_statements", e.Request.PathValue("id"))
-	if err == nil {
-		var ok bool
-		if ok, err = e.App.CanAccessRecord(s, mustInfo(e), s.Collection().ViewRule); !ok && err == nil {
-			err = fmt.Errorf("not allowed")
-		}
-	}
+	s, err := readableRecord(e, "service_statements")
 	if err != nil {
-		return apis.NewNotFoundError("", nil)
+		return err
 	}
 	var lines []ServiceLine
 	if err := s.UnmarshalJSONField("lines", &lines); err != nil {

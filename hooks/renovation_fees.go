@@ -53,15 +53,9 @@ type feeLine struct {
 // {"charges": [{"charge", "amount_fen", "note"}]}: a bill for each charge,
 // for the renovation's unit and applicant, due today.
 func issueRenovationFees(e *core.RequestEvent) error {
-	reno, err := e.App.FindRecordById("renovations", e.Request.PathValue("id"))
-	if err == nil {
-		var ok bool
-		if ok, err = e.App.CanAccessRecord(reno, mustInfo(e), reno.Collection().ViewRule); !ok && err == nil {
-			err = fmt.Errorf("not allowed")
-		}
-	}
+	reno, err := readableRecord(e, "renovations")
 	if err != nil {
-		return apis.NewNotFoundError("", nil)
+		return err
 	}
 	if !e.HasSuperuserAuth() && !hasRole(e.Auth, RoleFrontDesk, RoleCashier, RoleSupervisor, RoleDirector) {
 		return apis.NewForbiddenError("", nil)

@@ -302,14 +302,11 @@ func AdvanceDepositRefund(app core.App, id string, actor *core.Record, to string
 // with its reason, the amount in figures and in Chinese capitals, who
 // approved and who paid — to those who may read the refund.
 func refundReceipt(e *core.RequestEvent) error {
-	r, err := e.App.FindRecordById("deposit_refunds", e.Request.PathValue("id"))
-	if err == nil {
-		var ok bool
-		if ok, err = e.App.CanAccessRecord(r, mustInfo(e), r.Collection().ViewRule); !ok && err == nil {
-			err = fmt.Errorf("not allowed")
-		}
+	r, err := readableRecord(e, "deposit_refunds")
+	if err != nil {
+		return err
 	}
-	if err != nil || r.GetString("status") != "paid" {
+	if r.GetString("status") != "paid" {
 		return apis.NewNotFoundError("", nil)
 	}
 	name := func(collection, id, field string) string {
