@@ -18,7 +18,7 @@ addMessages({
   'repairs.live': ['状态变化会实时显示', 'Status updates appear live'],
   'repairs.progress': ['进度：第 {n} 步，共 {total} 步', 'Progress: step {n} of {total}'],
   'repairs.say.new': ['已收到您的请求，客服将在 {due} 前回复并安排师傅。', 'We have your request; the desk replies by {due} and sends a technician.'],
-  'repairs.outOfHours': ['现在是客服中心的非服务时间：零修在开门后 15 分钟内回复。急修（漏水、停电等）请直接致电 {phone}。', 'The service center is closed now: minor repairs are answered within 15 minutes of opening. For an urgent repair (a leak, no power) call {phone}.'],
+  'repairs.outOfHours': ['客服中心服务时间为 {opens}–{closes}：服务时间外受理的零修，回复时限从开门起计 {minutes} 分钟。急修（漏水、停电等）请直接致电 {phone}。', 'The service center is open {opens}–{closes}: for a minor repair received outside those hours, the {minutes} minutes to reply count from opening. For an urgent repair (a leak, no power) call {phone}.'],
   'repairs.urgency': ['紧急程度', 'Urgency'],
   'repairs.arrivalDue': ['师傅最迟到场', 'Technician due by'],
   'repairs.say.dispatched': ['已派给维修师傅，等待师傅接单。', 'Sent to a technician; waiting for them to accept.'],
@@ -101,10 +101,28 @@ function Progress({ order }) {
     ${main.map((s, i) => html`<span key=${s} class=${i < n ? 'done' : ''}></span>`)}</div>`;
 }
 
-/** outOfHours: the reply is due later than 15 minutes after intake (docs/DESIGN.md § Dispatch). */
-function outOfHours(o) {
+const UNIT_MS = { minutes: 60e3, clock_hours: 3600e3 };
+
+/**
+ * OutOfHours tells a resident whose request came in while the service
+ * center was closed when the reply's clock starts: the reply is due later
+ * than the community's promise counted from intake, because the clock only
+ * runs inside the opening hours (docs/DESIGN.md § Dispatch "Service levels").
+ * The promise is the one in force at intake, read from the community's
+ * service levels, so a director's edit is what the resident is told.
+ */
+function OutOfHours({ o, phone }) {
+  const policy = useAsync(() => pb.collection('sla_policies').getList(1, 1, {
+    filter: pb.filter('community = {:c} && subject = "work_order" && urgency = {:u} && target = "reply" && starts_at <= {:at} && (ends_at = "" || ends_at > {:at})',
+      { c: o.community, u: o.urgency || 'normal', at: o.received_at }),
+    skipTotal: true,
+  }).then((r) => r.items[0] || null), [o.id, o.urgency, o.received_at]);
+  const p = policy.data;
   const received = parseDate(o.received_at), due = parseDate(o.reply_due);
-  return received && due && due - received > 16 * 60 * 1000;
+  if (!p || !p.office_opens || !UNIT_MS[p.unit] || !received || !due) return null;
+  if (due - received <= p.amount * UNIT_MS[p.unit] + 30e3) return null;
+  const minutes = p.unit === 'minutes' ? p.amount : p.amount * 60;
+  return html`<p class="price-note warn" data-testid="out-of-hours">${t('repairs.outOfHours', { phone, minutes, opens: p.office_opens, closes: p.office_closes })}</p>`;
 }
 
 export function RepairDetail({ me, params, unit }) {
@@ -133,7 +151,7 @@ export function RepairDetail({ me, params, unit }) {
         <span data-testid="repair-status"><${Status} col="work_orders" code=${o.status} /></span></div>
       <${Progress} order=${o} />
       <p class="say" data-testid="repair-say" role="status" aria-live="polite">${t('repairs.say.' + o.status, { due: dateTime(o.reply_due) })}${o.status === 'cancelled' && o.cancel_reason ? ' ' + o.cancel_reason : ''}</p>
-      ${o.status === 'new' && outOfHours(o) && html`<p class="price-note warn" data-testid="out-of-hours">${t('repairs.outOfHours', { phone: unit?.expand?.community?.phone || '—' })}</p>`}
+      ${o.status === 'new' && html`<${OutOfHours} o=${o} phone=${unit?.expand?.community?.phone || '—'} />`}
       ${needsPrepay && html`<p class="price-note warn">${t('repairs.prepayDue')}</p>`}
       <p class="small muted">${t('repairs.live')}</p>
       <p style="white-space:pre-wrap">${o.description}</p>
