@@ -168,3 +168,6 @@ var NoticeCategories = []string{"general", "fees", "maintenance", "safety", "eve
 // ([000] 收费员工作规程 3.2, 4.5; [001] 中汇广场 五): the renovation management
 // fee, the debris-removal fee and the worker-pass card fee (工本费).
 var RenovationCharges = []string{"renovation_management", "debris_removal", "pass_card"}
+
+// ParkingHoldings is how a parking space is held (migrations/0066_parking_spaces.go).
+var ParkingHoldings = []string{"unassigned", "owned", "leased"}
