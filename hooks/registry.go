@@ -21,6 +21,7 @@ var auditedFields = map[string]string{
 	"residents":      "",
 	"staff":          "role",
 	"work_calendar":  "kind",
+	"parking_spaces": "holding",
 }
 
 func registerRegistry(app core.App) {
@@ -28,7 +29,8 @@ func registerRegistry(app core.App) {
 	app.OnRecordValidate("buildings").BindFunc(validateBuilding)
 	app.OnRecordValidate("areas").BindFunc(validateArea)
 	app.OnRecordValidate("unit_residents").BindFunc(validateLink)
-	registerPlaces(app) // the residents' communities and buildings (hooks/registry_places.go)
+	registerPlaces(app)          // the residents' communities and buildings (hooks/registry_places.go)
+	registerRegistryScreens(app) // lease terms, parking spaces (hooks/registry_screens.go)
 
 	app.OnRecordCreateRequest("staff").BindFunc(guardStaffWrite)
 	app.OnRecordUpdateRequest("staff").BindFunc(guardStaffWrite)
@@ -282,6 +284,12 @@ func auditRequests(app core.App, collection, stateField string) {
 			action := "update"
 			if from != to {
 				action = "status"
+			}
+			if f := auditedSwitches[collection]; f != "" && orig.GetBool(f) != e.Record.GetBool(f) {
+				action, from, to = "deactivated", "true", "false"
+				if e.Record.GetBool(f) {
+					action, from, to = "activated", "false", "true"
+				}
 			}
 			return RecordEvent(tx, Event{Subject: e.Record, Action: action, From: from, To: to, Actor: e.Auth, Note: fmt.Sprint(changed)})
 		})

@@ -89,6 +89,8 @@ var EventSubjectRoles = map[string][]string{
 	"lost_items":      DeskRegisterReaders,
 	"goods_passes":    DeskRegisterReaders,
 	"enquiries":       EnquiryKeepers,
+	// The registry's parking spaces (migration 0066, events since 0067).
+	"parking_spaces": staffRoles,
 }
 
 // EventSubjectRelations are the subject collections read by record, with
