@@ -22,7 +22,6 @@ func (l *loader) registry() {
 	}
 	tenant.Set("lease_contract_no", "ZL-2025-0901")
 	tenant.Set("lease_rent_fen", 320000)
-	tenant.Set("until", "2027-08-31")
 	if l.err = l.app.Save(tenant); l.err != nil {
 		return
 	}
