@@ -1210,6 +1210,24 @@ func createPaths() []createPath {
 				"relation resident from 银杏苑": "a resident of 银杏苑 may also live in 翠湖花园: residents belong to no community",
 			},
 			dates: map[string]map[string]any{"until before since": {"until": "2025-12-31"}}},
+		{name: "unit_residents of a tenant", coll: "unit_residents", who: "supervisor@example.com",
+			body: func(fx *biFixture) map[string]any {
+				n := fx.next()
+				res := fx.save("residents", map[string]any{"email": fmt.Sprintf("bit%d@example.com", n), "name": "测试租户",
+					"phone": fmt.Sprintf("1361234%04d", n), "password": biPassword})
+				return map[string]any{"unit": fx.id("unit:1-104"), "resident": res.Id, "relation": "tenant", "since": "2026-01-01",
+					"until": "2027-12-31", "lease_contract_no": fmt.Sprintf("ZL-%d", n), "lease_rent_fen": 250000}
+			},
+			skip: map[string]string{
+				"relation resident from 银杏苑": "a resident of 银杏苑 may also live in 翠湖花园: residents belong to no community",
+			},
+			dates: map[string]map[string]any{"until before since": {"until": "2025-12-31"}}},
+		{name: "parking_spaces", coll: "parking_spaces", who: "supervisor@example.com",
+			body: func(fx *biFixture) map[string]any {
+				return map[string]any{"community": fx.ch, "code": fmt.Sprintf("BI-%d", fx.next()), "holding": "leased",
+					"unit": fx.id("unit:1-104"), "lease_until": "2027-12-31"}
+			},
+			client: []string{"building", "plate", "monthly_fee_fen", "note"}},
 		{name: "work_calendar", coll: "work_calendar", who: "director@example.com",
 			body: func(fx *biFixture) map[string]any {
 				d := time.Date(2031, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, fx.next())
@@ -1456,6 +1474,17 @@ func updatePaths() []updatePath {
 			},
 			editable: []string{"relation", "since", "until"},
 			dates:    map[string]map[string]any{"until before since": {"since": "2026-01-02", "until": "2026-01-01"}}},
+		{name: "unit_residents of a tenant", coll: "unit_residents", who: "supervisor@example.com",
+			record: func(fx *biFixture) string {
+				return fx.first("unit_residents", "unit = {:u} && relation = 'tenant'", dbx.Params{"u": fx.id("unit:1-101")})
+			},
+			editable: []string{"since", "until", "lease_contract_no", "lease_rent_fen"},
+			dates:    map[string]map[string]any{"until before since": {"since": "2026-01-02", "until": "2026-01-01"}}},
+		{name: "parking_spaces", coll: "parking_spaces", who: "supervisor@example.com",
+			record: func(fx *biFixture) string {
+				return fx.first("parking_spaces", "community = {:c} && holding = 'leased'", dbx.Params{"c": fx.ch})
+			},
+			editable: []string{"building", "code", "holding", "unit", "plate", "lease_until", "monthly_fee_fen", "note"}},
 		{name: "notifications", coll: "notifications", who: "owner1@example.com",
 			record: func(fx *biFixture) string {
 				if err := hooks.Notify(fx.app, hooks.Notice{Recipient: residentRec(fx.t, fx.app, "owner1@example.com"), Kind: "test", Title: "测试通知"}); err != nil {

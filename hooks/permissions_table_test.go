@@ -122,12 +122,21 @@ supervisor director other_staff  community  community  community  community  com
 superuser                        all        all        all        all        all        all        -
 
 collection unit_residents
-fields id unit resident relation since until active pending created updated
+fields id unit resident relation since until active pending created updated lease_contract_no lease_rent_fen
 anonymous                        none       none       none       none       none       none       -
 residents                        self       self       none       none       none       self       -
 front_desk area_manager technician engineer security cashier admin_office community community none none none community -
 supervisor director other_staff  community  community  community  community  community  community  -
 superuser                        all        all        all        all        all        all        -
+
+collection parking_spaces
+fields id community building code holding unit plate lease_until monthly_fee_fen note created updated
+anonymous                        none       none       none       none       none       none       -
+residents                        unit       unit       none       none       none       unit       -
+front_desk area_manager technician engineer security cashier admin_office community community none none none community -
+supervisor director other_staff  community  community  community  community  none       community  -
+superuser                        all        all        all        all        all        all        -
+note the community's parking spaces (migration 0066): unassigned, owned or leased by a household (hooks/registry_screens.go); the household of the unit holding a space reads it; a space is never deleted
 
 collection events
 fields id subject_collection subject_id action from to actor_staff actor_resident? note community unit? resident? public complaint work_order about_resident about_staff patrol_task created
@@ -645,10 +654,11 @@ var recordFacts = map[string]func(w *world, r *core.Record) facts{
 	"key_loans": func(w *world, r *core.Record) facts {
 		return facts{communities: []string{r.GetString("community")}, owners: []string{r.GetString("borrower_staff")}}
 	},
-	"parcels":      ofUnit(""),
-	"lost_items":   ofCommunity,
-	"goods_passes": ofUnit(""),
-	"enquiries":    ofCommunity,
+	"parcels":        ofUnit(""),
+	"lost_items":     ofCommunity,
+	"goods_passes":   ofUnit(""),
+	"enquiries":      ofCommunity,
+	"parking_spaces": ofUnit(""),
 }
 
 // (Set in init: eventFacts reads recordFacts.)

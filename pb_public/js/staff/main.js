@@ -40,6 +40,13 @@ import { PrintRectification } from './print_forms.js';
 import { CalendarScreen, CalendarBanner } from './calendar.js';
 import { Registers } from './desk/registers.js';
 import { PrintGoodsPass } from './desk/print_pass.js';
+import { READERS as REGISTRY } from './registry/common.js';
+import { RegistryPlaces } from './registry/places.js';
+import { RegistryUnits } from './registry/units.js';
+import { RegistryUnit } from './registry/unit.js';
+import { RegistryParking } from './registry/parking.js';
+import { RegistryResidents } from './registry/residents.js';
+import { RegistryStaff } from './registry/staff.js';
 
 addMessages({
   'staff.title': ['员工工作台', 'Staff workspace'],
@@ -73,6 +80,7 @@ addMessages({
   'menu.settings': ['小区设置', 'Settings'],
   'menu.calendar': ['工作日历', 'Calendar'],
   'menu.serviceLevels': ['承诺时限', 'Service levels'],
+  'menu.registry': ['档案', 'Registry'],
 });
 
 // Screens by route, with the roles that use them (the API rules decide what
@@ -108,6 +116,12 @@ const routes = [
   ['/settings', Settings, ['supervisor', 'director'], 'menu.settings'],
   ['/calendar', CalendarScreen, ['supervisor', 'director'], 'menu.calendar'],
   ['/service-levels', ServiceLevels, ['supervisor', 'director'], 'menu.serviceLevels'],
+  ['/registry', RegistryPlaces, REGISTRY, 'menu.registry'],
+  ['/registry/units', RegistryUnits, REGISTRY, null],
+  ['/registry/units/:id', RegistryUnit, REGISTRY, null],
+  ['/registry/parking', RegistryParking, REGISTRY, null],
+  ['/registry/residents', RegistryResidents, REGISTRY, null],
+  ['/registry/staff', RegistryStaff, ['supervisor', 'director'], null],
   ['/print/work-order/:id', PrintWorkOrder, null, null],
   ['/print/reminders', PrintReminders, null, null],
   ['/print/rectification/:id', PrintRectification, null, null],
