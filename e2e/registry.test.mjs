@@ -31,7 +31,7 @@ test('the director keeps the registry and the staff accounts', async () => {
   await addB.getByLabel(/^编号/).fill('9');
   await addB.getByLabel(/^楼层数/).fill('12');
   await addB.getByRole('button', { name: '添加' }).click();
-  await addB.getByText('本小区已有楼栋编号 9').waitFor();
+  await addB.locator('.field-error', { hasText: '本小区已有楼栋编号 9' }).waitFor();
 
   // A unit in it, then its page.
   await page.getByTestId('registry-nav').getByRole('link', { name: '房屋' }).click();
@@ -49,7 +49,7 @@ test('the director keeps the registry and the staff accounts', async () => {
   const edit = page.getByTestId('unit-edit');
   await edit.getByLabel(/^状态/).selectOption('handed_over');
   await edit.getByRole('button', { name: '保存' }).click();
-  await edit.getByText('状态为“已交房”时必须填写收房日期').waitFor();
+  await edit.locator('.field-error', { hasText: '状态为“已交房”时必须填写收房日期' }).waitFor();
   await edit.getByLabel(/^收房日期/).fill('2026-11-20');
   await edit.getByRole('button', { name: '保存' }).click();
   await page.getByText('已保存').first().waitFor();
@@ -61,7 +61,9 @@ test('the director keeps the registry and the staff accounts', async () => {
   await page.getByText('找到：李小红').waitFor();
   await page.getByTestId('link-add').getByLabel(/^关系/).selectOption('owner');
   await page.getByTestId('link-add').getByRole('button', { name: '登记住户' }).click();
-  await page.getByTestId('links').getByRole('cell', { name: '李小红' }).waitFor();
+  const link = page.getByTestId('links').locator('tr', { hasText: '李小红' });
+  await link.getByText('当前').waitFor();
+  assert.match(await link.textContent(), /\d{4}-\d{2}-\d{2}/, 'the link starts today');
   await page.getByTestId('household-files').waitFor();
   await shot(page, 'staff-registry-unit');
 

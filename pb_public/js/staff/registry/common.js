@@ -92,7 +92,7 @@ function initial(fields, record) {
   for (const f of fields) {
     const x = record?.[f.name];
     if (f.type === 'yuan') v[f.name] = x ? (x / 100).toFixed(2) : '';
-    else if (f.type === 'date') v[f.name] = x ? String(x).slice(0, 10) : '';
+    else if (f.type === 'date') v[f.name] = x ? String(x).slice(0, 10) : (f.default || '');
     else if (f.type === 'multi') v[f.name] = x || f.default || [];
     else if (f.type === 'checkbox') v[f.name] = !!x;
     else v[f.name] = x ?? (f.default ?? '');
