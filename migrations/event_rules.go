@@ -89,6 +89,8 @@ var EventSubjectRoles = map[string][]string{
 	"lost_items":      DeskRegisterReaders,
 	"goods_passes":    DeskRegisterReaders,
 	"enquiries":       EnquiryKeepers,
+	// Move-ins (migration 0069).
+	"move_ins": MoveInReaders,
 }
 
 // EventSubjectRelations are the subject collections read by record, with
