@@ -72,6 +72,7 @@ func prepareLoan(app core.App, l, auth *core.Record) (*core.Record, error) {
 	l.Set("returned_at", "")
 	l.Set("overdue", false)
 	l.Set("deposit", "")
+	l.Set("move_in", "") // a key handed at a move-in is logged by the move-in (hooks/movein.go)
 	at := now()
 	l.Set("lent_at", at)
 	if l.GetString("borrower_staff") == "" {

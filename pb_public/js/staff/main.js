@@ -40,6 +40,9 @@ import { PrintRectification } from './print_forms.js';
 import { CalendarScreen, CalendarBanner } from './calendar.js';
 import { Registers } from './desk/registers.js';
 import { PrintGoodsPass } from './desk/print_pass.js';
+import { MoveInBoard } from './movein/board.js';
+import { MoveInDetail } from './movein/detail.js';
+import { PrintMoveInNotices } from './movein/print_notices.js';
 
 addMessages({
   'staff.title': ['员工工作台', 'Staff workspace'],
@@ -60,6 +63,7 @@ addMessages({
   'menu.incidents': ['紧急事件', 'Emergencies'],
   'menu.visits': ['走访', 'Visits'],
   'menu.registers': ['登记簿', 'Registers'],
+  'menu.moveIns': ['入伙', 'Move-in'],
   'menu.field': ['我的工单', 'My orders'],
   'menu.rounds': ['今日巡查', "Today's rounds"],
   'menu.renovations': ['装修', 'Renovation'],
@@ -93,6 +97,8 @@ const routes = [
   ['/incidents', Incidents, ALL, 'menu.incidents'],
   ['/visits', Visits, ['area_manager', 'supervisor', 'director'], 'menu.visits'],
   ['/registers', Registers, [...DESK, 'security', 'area_manager'], 'menu.registers'],
+  ['/move-ins', MoveInBoard, [...DESK, 'engineer', 'area_manager', 'cashier'], 'menu.moveIns'],
+  ['/move-ins/:id', MoveInDetail, [...DESK, 'engineer', 'area_manager', 'cashier'], null],
   ['/field', FieldApp, ['technician'], 'menu.field'],
   ['/field/:id', FieldOrder, ['technician'], null],
   ['/rounds', Rounds, ['area_manager', 'supervisor', 'director'], 'menu.rounds'],
@@ -115,6 +121,7 @@ const routes = [
   ['/print/refund/:id', PrintRefund, null, null],
   ['/print/deposit-receipt/:id', PrintDepositReceipt, null, null],
   ['/print/goods-pass/:id', PrintGoodsPass, null, null],
+  ['/print/move-in-notices/:building', PrintMoveInNotices, null, null],
 ];
 
 /** HOME is where each role lands after signing in. */
@@ -142,6 +149,7 @@ function staffLink(me, col, id) {
     case 'lost_items': return '/registers?tab=lost';
     case 'goods_passes': return '/registers?tab=passes';
     case 'enquiries': return '/registers?tab=enquiries';
+    case 'move_ins': return '/move-ins/' + id;
     case 'sla_policies': return '/service-levels';
     case 'service_statements': return '/service-statements?id=' + id;
     case 'online_reconciliations': return '/online-checks';
