@@ -61,7 +61,7 @@ func (l *loader) moveIns() {
 			l.units[key] = u
 			i := (floor-1)*4 + n
 			owner := l.save("residents", map[string]any{"email": MoveInOwner(number),
-				"name": surnames[(i+7)%len(surnames)] + givenNames[(i+3)%len(givenNames)], "phone": fmt.Sprintf("1390000%04d", 500+i)})
+				"name": surnames[(i+7)%len(surnames)] + givenNames[(i+3)%len(givenNames)], "phone": fmt.Sprintf("1365500%04d", i)})
 			l.link(key, owner, "owner", "2026-04-01", "")
 		}
 	}

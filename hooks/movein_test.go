@@ -241,6 +241,14 @@ func TestMoveInFlow(t *testing.T) {
 	expectBody(t, "keys without a count", code, body, 400, `"keys_count"`)
 	code, body = patch(`{"status":"keys_handed","keys_count":2}`, "engineer@example.com")
 	expectBody(t, "engineering does not hand keys", code, body, 400, `"status"`)
+	keysOut := func() int {
+		items, err := hooks.ExpectedItems(app, testapp.ID(t, "community:CH"), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return items["keys_out"]
+	}
+	out := keysOut()
 	code, body = patch(`{"status":"keys_handed","keys_count":2}`, "frontdesk@example.com")
 	expectBody(t, "the keys are handed", code, body, 200, `"status":"keys_handed"`, `"fees_billed_at":"2`)
 	u, _ := app.FindRecordById("units", unit)
@@ -250,6 +258,9 @@ func TestMoveInFlow(t *testing.T) {
 	loans, _ := app.FindAllRecords("key_loans", dbx.HashExp{"move_in": m.Id})
 	if len(loans) != 1 || !strings.Contains(loans[0].GetString("purpose"), "共 2 把") {
 		t.Fatalf("key records of the handover: %v", loans)
+	}
+	if n := keysOut(); n != out {
+		t.Errorf("the shift handover counts %d keys out after the handover, %d before: the owner's keys are not on loan", n, out)
 	}
 	key, _ := app.FindRecordById("keys", loans[0].GetString("key"))
 	if key.GetString("status") != "handed_over" || key.GetString("unit") != unit {
