@@ -32,16 +32,15 @@ import (
 // is completed. This file holds the flow and its hooks; movein_routes.go
 // the batch, re-inspection, fees and notice routes.
 
-// Flow parties of the move-in that are not staff roles: none — the owner
-// follows it in the portal but takes no step.
+// Who takes the move-in's steps: staff roles only (the owner follows it in
+// the portal but takes no step) — the desk with its supervisors and
+// director; engineering joins the inspection ([004] 四 2 3.5); the
+// supervisor or director cancels.
 var (
 	moveInDesk     = []string{RoleFrontDesk, RoleSupervisor, RoleDirector}
 	moveInInspects = []string{RoleFrontDesk, RoleEngineer, RoleSupervisor, RoleDirector}
 	moveInManagers = []string{RoleSupervisor, RoleDirector}
 )
-
-// moveInOpen are the statuses of a move-in under way.
-var moveInOpen = []string{"notified", "documents_checked", "inspected", "defects_open", "ready", "keys_handed"}
 
 // MoveInFlow is the move-in's table of steps.
 var MoveInFlow = []Step{
