@@ -116,7 +116,8 @@ function KeyCabinet({ me, community }) {
   const data = useAsync(async () => {
     const [keys, loans] = await Promise.all([
       pb.collection('keys').getFullList({ filter: pb.filter('community = {:c}', { c }), sort: 'label', expand: 'unit.building' }),
-      pb.collection('key_loans').getFullList({ filter: pb.filter('community = {:c} && returned_at = ""', { c }), sort: 'due_at', expand: 'borrower_staff,lent_by' }),
+      // The keys handed to their owners at a move-in are theirs, not on loan (docs/DESIGN.md § Move-in (入伙)).
+      pb.collection('key_loans').getFullList({ filter: pb.filter('community = {:c} && returned_at = "" && move_in = ""', { c }), sort: 'due_at', expand: 'borrower_staff,lent_by' }),
     ]);
     return { keys, loans };
   }, [c]);
