@@ -79,6 +79,7 @@ func Load(app core.App) (bool, error) {
 		l.vacancy()
 		l.deskRegisters()
 		l.deskShift()
+		l.moveIns()
 		l.otherCommunity()
 		l.registry()
 		l.notices()

@@ -12,6 +12,8 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/routine"
 	"github.com/pocketbase/pocketbase/tools/subscriptions"
+
+	"wuye/migrations"
 )
 
 // The pages follow changes on narrow topics instead of collection-wide "*"
@@ -30,8 +32,8 @@ import (
 //	                                   the units they live in, their notifications)
 //	employee/<staff id>                the staff member's notifications
 //	community/<community id>/<coll.>   complaints, work_orders, the front desk's
-//	                                   registers, shift_handovers, incidents or visits
-//	                                   of a community, to its staff who may read the record
+//	                                   registers, shift_handovers, incidents, visits or
+//	                                   move_ins of a community, to its staff who may read the record
 //
 // A message is {"collection", "id", "action": "create"|"update"} and nothing
 // of the record: the page re-fetches it with its own token. A record as a
@@ -65,7 +67,7 @@ const (
 )
 
 // communityTopicCollections have a community/<id>/<collection> topic.
-var communityTopicCollections = []string{"complaints", "work_orders", "parcels", "lost_items", "goods_passes", "enquiries", "shift_handovers", "incidents", "visits"}
+var communityTopicCollections = []string{"complaints", "work_orders", "parcels", "lost_items", "goods_passes", "enquiries", "shift_handovers", "incidents", "visits", "move_ins"}
 
 // unitHouseholdCollections are read by the current residents of their unit
 // (the front desk's parcels and goods passes).
@@ -92,7 +94,7 @@ func registerRealtimeTopics(app core.App) {
 		return e.Next()
 	})
 	cols := append([]string{"complaints", "work_orders", "renovations", "bills", "payments", "notifications",
-		"parcels", "lost_items", "goods_passes", "enquiries"}, renovationChildren...)
+		"parcels", "lost_items", "goods_passes", "enquiries", "move_ins"}, renovationChildren...)
 	app.OnRecordAfterCreateSuccess(cols...).BindFunc(func(e *core.RecordEvent) error {
 		publishTopics(e.App, index, "create", nil, e.Record)
 		return e.Next()
@@ -217,6 +219,8 @@ func residentsConcerned(app core.App, r *core.Record) []string {
 		return householdOf(app, r, "requester")
 	case col == "renovations":
 		return uniqueNonEmpty(r.GetString("applicant"))
+	case col == "move_ins":
+		return uniqueNonEmpty(r.GetString("resident"))
 	case col == "notifications":
 		return uniqueNonEmpty(r.GetString("recipient_resident"))
 	case slices.Contains(renovationChildren, col):
@@ -283,6 +287,8 @@ func staffSees(auth, r *core.Record) bool {
 		return hasRole(auth, deskReaders...)
 	case "enquiries":
 		return hasRole(auth, enquiryKeepers...)
+	case "move_ins": // migrations/0069_move_ins.go
+		return hasRole(auth, migrations.MoveInReaders...)
 	}
 	return false
 }

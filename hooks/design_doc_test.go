@@ -50,13 +50,13 @@ const (
 // everywhere at once.
 var designHeadings = []string{
 	"Registry", "Accounts and access", "Complaints", "Dispatch", "Fees", "Renovation",
-	"Vacant units and keys", "Front desk registers", "Front desk: handover, incidents, visits", "Notices", "Reports", "Operations", "Flows", "Where each rule lives",
+	"Vacant units and keys", "Front desk registers", "Front desk: handover, incidents, visits", "Move-in (入伙)", "Notices", "Reports", "Operations", "Flows", "Where each rule lives",
 }
 
 // designFlowOrder is the order the flows are rendered in; a flow of
 // flowsByCollection not listed here comes after them, by name.
 var designFlowOrder = []string{"complaints", "work_orders", "renovations", "hot_work_permits", "deposit_refunds",
-	"parcels", "lost_items", "goods_passes", "shift_handovers", "incidents"}
+	"parcels", "lost_items", "goods_passes", "shift_handovers", "incidents", "move_ins"}
 
 // designFlowManuals says where each flow comes from, under its heading.
 var designFlowManuals = map[string]string{
@@ -69,6 +69,7 @@ var designFlowManuals = map[string]string{
 	"lost_items":       "[001] 中汇广场 十二 (claimed with proof and a signature; disposed of by the department after a year or three months).",
 	"goods_passes":     "[001] 中汇广场 十一 (the service center confirms the applicant, security checks at the gate); office practice for the tenant's consent and the day's validity.",
 	"shift_handovers":  "[000] 交接班制度 4.1–4.2 (the outgoing clerk records and hands over, the incoming one checks and both sign); 前台 5.6–5.7.",
+	"move_ins":         "[004] 四 2 4.3–4.7 (papers, 验房 with meter readings, repairs re-inspected, fees, keys, signed documents); [000] 前台 4.3, 助理 4.9; office practice for who cancels.",
 	"incidents":        "[000] 前台 4.1.4 (registered and told at once), 5.14 (特别事件报告单); [004] 三 4.3 (reported within one working day).",
 }
 
@@ -89,14 +90,20 @@ var designParties = map[string]string{
 // designGuards describes the steps' further conditions, by the guard
 // function's name.
 var designGuards = map[string]string{
-	"paidWorkOnly":    "paid or business work only: routine work is free (`paidWorkOnly`)",
-	"priceAgreed":     "paid work only once the resident agreed the price — a listed price chosen at intake, or a confirmed quote (`priceAgreed`)",
-	"threeSignatures": "resident, contractor and office have all signed (`threeSignatures`)",
-	"refundIsDue":     "the waiting period after acceptance is over (`refundIsDue`)",
-	"collectorSigned": "the collector signed on the screen, and gave an ID number for registered mail (`collectorSigned`)",
-	"claimantSigned":  "the claimant signed on the screen (`claimantSigned`)",
-	"keptLongEnough":  "the keeping period (`keep_until`: a year for a valuable, three months otherwise) is over (`keptLongEnough`)",
-	"ownerConsents":   "a tenant's furniture or appliances: an owner consented in the portal, or the desk recorded how (`ownerConsents`)",
+	"paidWorkOnly":           "paid or business work only: routine work is free (`paidWorkOnly`)",
+	"priceAgreed":            "paid work only once the resident agreed the price — a listed price chosen at intake, or a confirmed quote (`priceAgreed`)",
+	"threeSignatures":        "resident, contractor and office have all signed (`threeSignatures`)",
+	"refundIsDue":            "the waiting period after acceptance is over (`refundIsDue`)",
+	"collectorSigned":        "the collector signed on the screen, and gave an ID number for registered mail (`collectorSigned`)",
+	"claimantSigned":         "the claimant signed on the screen (`claimantSigned`)",
+	"keptLongEnough":         "the keeping period (`keep_until`: a year for a valuable, three months otherwise) is over (`keptLongEnough`)",
+	"moveInDocumentsChecked": "the owner's ID card and purchase contract checked and the five certificates posted, each stamped by who checked it (`moveInDocumentsChecked`)",
+	"moveInReadingsTaken":    "the water and electricity meters read (gas too, if any), written as meter readings that only go forward (`moveInReadingsTaken`)",
+	"moveInHasDefects":       "the inspection listed defects; each becomes a work order for engineering (`moveInHasDefects`)",
+	"moveInNoDefects":        "the inspection listed no defect (`moveInNoDefects`)",
+	"moveInDefectsCleared":   "every repair order passed the owner's re-inspection (`moveInDefectsCleared`)",
+	"moveInSigned":           "the covenant, renovation agreement and fire-safety pledge signed on the screen or uploaded as scans (`moveInSigned`)",
+	"ownerConsents":          "a tenant's furniture or appliances: an owner consented in the portal, or the desk recorded how (`ownerConsents`)",
 }
 
 func readDesignDoc(t *testing.T) string {

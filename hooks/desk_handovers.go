@@ -325,7 +325,9 @@ func OpenItems(app core.App, community string, from, to time.Time) ([]LogEntry, 
 func ExpectedItems(app core.App, community, except string) (map[string]int, error) {
 	out := map[string]int{}
 	var keys int
-	if err := app.DB().NewQuery(`SELECT COUNT(*) FROM key_loans WHERE community = {:c} AND (returned_at = '' OR returned_at IS NULL)`).
+	// A key handed to its owner at a move-in (key_loans.move_in) is not out
+	// of the cabinet on loan: it is the owner's now (hooks/movein.go).
+	if err := app.DB().NewQuery(`SELECT COUNT(*) FROM key_loans WHERE community = {:c} AND (returned_at = '' OR returned_at IS NULL) AND move_in = ''`).
 		Bind(dbx.Params{"c": community}).Row(&keys); err != nil {
 		return nil, fmt.Errorf("keys out: %w", err)
 	}

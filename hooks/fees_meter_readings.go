@@ -67,59 +67,87 @@ func takeReading(e *core.RecordRequestEvent) error {
 	} else {
 		r.Set("read_by", "")
 	}
-	return inTxAround(e, func(tx core.App) error {
-		if id := r.GetString("corrects"); id != "" {
-			c, err := tx.FindRecordById("meter_readings", id)
-			if err != nil || c.GetString("unit") != r.GetString("unit") || c.GetString("meter") != r.GetString("meter") {
-				return badRequest(validation.Errors{"corrects": codedError("wuye_reading_correct_target")})
-			}
-			if n, _ := countWhere(tx, "meter_readings", dbx.HashExp{"corrects": c.Id}); n > 0 {
-				return badRequest(validation.Errors{"corrects": codedError("wuye_reading_correct_target")})
-			}
-			if r.GetString("reason") == "" {
-				return badRequest(validation.Errors{"reason": codedError("wuye_reading_reason_required")})
-			}
-			r.Set("read_on", c.GetString("read_on"))
+	return inTxAround(e, func(tx core.App) error { return checkReading(tx, r) },
+		func(tx core.App) error { return afterReading(tx, r, e.Auth) })
+}
+
+// TakeReading records reading r as auth, inside transaction tx, under the
+// same rules as a reading sent through the API (the move-in's handover
+// readings, hooks/movein.go).
+func TakeReading(tx core.App, r, auth *core.Record) error {
+	if isStaff(auth) {
+		r.Set("read_by", auth.Id)
+	} else {
+		r.Set("read_by", "")
+	}
+	if err := checkReading(tx, r); err != nil {
+		return err
+	}
+	if err := tx.Save(r); err != nil {
+		return err
+	}
+	return afterReading(tx, r, auth)
+}
+
+// checkReading holds a new reading or correction to the meter's other
+// readings: a correction names the current reading of the same meter and
+// says why; a meter only counts up.
+func checkReading(tx core.App, r *core.Record) error {
+	if id := r.GetString("corrects"); id != "" {
+		c, err := tx.FindRecordById("meter_readings", id)
+		if err != nil || c.GetString("unit") != r.GetString("unit") || c.GetString("meter") != r.GetString("meter") {
+			return badRequest(validation.Errors{"corrects": codedError("wuye_reading_correct_target")})
 		}
-		// The meter's neighbours among the effective readings (the one
-		// corrected excepted).
-		neighbour := func(cmp, order string) (float64, string, bool) {
-			var row struct {
-				Reading float64 `db:"reading"`
-				ReadOn  string  `db:"read_on"`
-			}
-			q := tx.DB().Select("reading", "read_on").From("meter_readings").
-				Where(dbx.HashExp{"unit": r.GetString("unit"), "meter": r.GetString("meter")}).
-				AndWhere(dbx.NewExp("read_on "+cmp+" {:d}", dbx.Params{"d": r.GetString("read_on")})).
-				AndWhere(dbx.NewExp(effectiveReadingsSQL)).OrderBy("read_on " + order).Limit(1)
-			if err := q.One(&row); err != nil {
-				return 0, "", false
-			}
-			return row.Reading, row.ReadOn, true
+		if n, _ := countWhere(tx, "meter_readings", dbx.HashExp{"corrects": c.Id}); n > 0 {
+			return badRequest(validation.Errors{"corrects": codedError("wuye_reading_correct_target")})
 		}
-		v := r.GetFloat("reading")
-		if prev, on, ok := neighbour("<", "DESC"); ok && v < prev {
-			return badRequest(validation.Errors{"reading": codedError("wuye_reading_backwards", fmtReading(v), fmtReading(prev), on)})
+		if r.GetString("reason") == "" {
+			return badRequest(validation.Errors{"reason": codedError("wuye_reading_reason_required")})
 		}
-		if next, on, ok := neighbour(">", "ASC"); ok && v > next {
-			return badRequest(validation.Errors{"reading": codedError("wuye_reading_above_next", fmtReading(v), fmtReading(next), on)})
+		r.Set("read_on", c.GetString("read_on"))
+	}
+	// The meter's neighbours among the effective readings (the one
+	// corrected excepted).
+	neighbour := func(cmp, order string) (float64, string, bool) {
+		var row struct {
+			Reading float64 `db:"reading"`
+			ReadOn  string  `db:"read_on"`
 		}
-		return nil
-	}, func(tx core.App) error {
-		ev := Event{Subject: r, Action: "create", To: fmtReading(r.GetFloat("reading")), Actor: e.Auth, Note: r.GetString("read_on")}
-		if id := r.GetString("corrects"); id != "" {
-			c, err := tx.FindRecordById("meter_readings", id)
-			if err != nil {
-				return err
-			}
-			ev.Action, ev.From, ev.Note = "correction", fmtReading(c.GetFloat("reading")), r.GetString("read_on")+" "+r.GetString("reason")
-			// The corrected reading's own timeline says so too.
-			if err := RecordEvent(tx, Event{Subject: c, Action: "corrected", From: ev.From, To: ev.To, Actor: e.Auth, Note: r.Id + " " + r.GetString("reason")}); err != nil {
-				return err
-			}
+		q := tx.DB().Select("reading", "read_on").From("meter_readings").
+			Where(dbx.HashExp{"unit": r.GetString("unit"), "meter": r.GetString("meter")}).
+			AndWhere(dbx.NewExp("read_on "+cmp+" {:d}", dbx.Params{"d": r.GetString("read_on")})).
+			AndWhere(dbx.NewExp(effectiveReadingsSQL)).OrderBy("read_on " + order).Limit(1)
+		if err := q.One(&row); err != nil {
+			return 0, "", false
 		}
-		return RecordEvent(tx, ev)
-	})
+		return row.Reading, row.ReadOn, true
+	}
+	v := r.GetFloat("reading")
+	if prev, on, ok := neighbour("<", "DESC"); ok && v < prev {
+		return badRequest(validation.Errors{"reading": codedError("wuye_reading_backwards", fmtReading(v), fmtReading(prev), on)})
+	}
+	if next, on, ok := neighbour(">", "ASC"); ok && v > next {
+		return badRequest(validation.Errors{"reading": codedError("wuye_reading_above_next", fmtReading(v), fmtReading(next), on)})
+	}
+	return nil
+}
+
+// afterReading records the reading's events (a correction's on the
+// corrected reading too).
+func afterReading(tx core.App, r, auth *core.Record) error {
+	ev := Event{Subject: r, Action: "create", To: fmtReading(r.GetFloat("reading")), Actor: auth, Note: r.GetString("read_on")}
+	if id := r.GetString("corrects"); id != "" {
+		c, err := tx.FindRecordById("meter_readings", id)
+		if err != nil {
+			return err
+		}
+		ev.Action, ev.From, ev.Note = "correction", fmtReading(c.GetFloat("reading")), r.GetString("read_on")+" "+r.GetString("reason")
+		// The corrected reading's own timeline says so too.
+		if err := RecordEvent(tx, Event{Subject: c, Action: "corrected", From: ev.From, To: ev.To, Actor: auth, Note: r.Id + " " + r.GetString("reason")}); err != nil {
+			return err
+		}
+	}
+	return RecordEvent(tx, ev)
 }
 
 func fmtReading(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }

@@ -1430,6 +1430,11 @@ func createPaths() []createPath {
 				return map[string]any{"community": fx.ch, "caller_name": "李明", "channel": "phone", "topic": "停车费怎么交"}
 			},
 			client: []string{"unit", "caller_phone", "answer", "answer_due"}},
+		{name: "move_ins", coll: "move_ins", who: "frontdesk@example.com",
+			body: func(fx *biFixture) map[string]any {
+				return map[string]any{"unit": fx.id("unit:5-204"), "resident": fx.id("residents:rh204@example.com"), "notice_date": "2026-12-01"}
+			},
+			client: []string{"appointment_at", "note"}},
 		{name: "notices", coll: "notices", who: "frontdesk@example.com",
 			body: func(fx *biFixture) map[string]any {
 				return map[string]any{"community": fx.ch, "category": "general", "title": "测试公告", "body": "公告内容"}
@@ -1618,6 +1623,12 @@ func updatePaths() []updatePath {
 			},
 			editable: []string{"answer", "answer_due"},
 			valid:    map[string]any{"answer": "已答复"}},
+		{name: "move_ins", coll: "move_ins", who: "frontdesk@example.com",
+			record: func(fx *biFixture) string {
+				return fx.first("move_ins", "unit = {:u} && status = 'notified'", dbx.Params{"u": fx.id("unit:5-303")})
+			},
+			editable: []string{"appointment_at", "note", "documents", "notice_date"},
+			skip:     flowStatus},
 		{name: "notices", coll: "notices", who: "frontdesk@example.com",
 			record:   func(fx *biFixture) string { return fx.first("notices", "community = {:c}", ch(fx)) },
 			editable: []string{"category", "title", "body", "pinned"}},
@@ -1722,6 +1733,11 @@ func flowFixtures() []flowFixture {
 					"items": "沙发", "valid_on": "2099-01-01", "status": "requested"}).Id
 			},
 			fields: func(fx *biFixture) map[string]any { return map[string]any{"reject_reason": "信息不全"} }},
+		{coll: "move_ins", steps: hooks.MoveInFlow, statuses: migrations.MoveInStatuses,
+			doc: func(fx *biFixture) string {
+				return fx.first("move_ins", "unit = {:u} && status = 'notified'", dbx.Params{"u": fx.id("unit:5-304")})
+			},
+			fields: func(fx *biFixture) map[string]any { return map[string]any{"cancel_reason": "改期", "keys_count": 2} }},
 		{coll: "deposit_refunds", steps: hooks.DepositRefundFlow, statuses: migrations.DepositRefundStatuses,
 			doc: requestedRefund,
 			fields: func(fx *biFixture) map[string]any {
@@ -1916,6 +1932,39 @@ func (r *biRun) routeCases() map[string][]biCase {
 			get("pass check of an unknown id", "/api/wuye/passes/"+unknownID+"/check", "security@example.com"),
 			get("pass check of a renovation's id", "/api/wuye/passes/"+fx.yx["renovations"]+"/check", "security@example.com"),
 		},
+		"POST /api/wuye/move-ins/batch": {
+			post("move-in batch without a building", "/api/wuye/move-ins/batch", `{"notice_date":"2026-12-01"}`, "frontdesk@example.com"),
+			post("move-in batch of an unknown building", "/api/wuye/move-ins/batch", `{"building":"`+unknownID+`","notice_date":"2026-12-01"}`, "frontdesk@example.com"),
+			post("move-in batch without a notice date", "/api/wuye/move-ins/batch", `{"building":"`+fx.id("building:CH-5")+`"}`, "frontdesk@example.com"),
+			post("move-in batch of a date as a number", "/api/wuye/move-ins/batch", `{"building":"`+fx.id("building:CH-5")+`","notice_date":20261201}`, "frontdesk@example.com"),
+			post("move-in batch with a bad first appointment", "/api/wuye/move-ins/batch", `{"building":"`+fx.id("building:CH-1")+`","notice_date":"2026-12-01","appointment_start":"tomorrow"}`, "frontdesk@example.com"),
+			post("move-in batch of malformed JSON", "/api/wuye/move-ins/batch", `{"building":`, "frontdesk@example.com"),
+		},
+		"GET /api/wuye/move-ins/notices": {
+			get("move-in notices without a building", "/api/wuye/move-ins/notices", "frontdesk@example.com"),
+			get("move-in notices of an unknown building", "/api/wuye/move-ins/notices?building="+unknownID, "frontdesk@example.com"),
+			get("move-in notices of 银杏苑's building for 翠湖's desk", "/api/wuye/move-ins/notices?building="+fx.id("building:YX-A"), "frontdesk@example.com"),
+		},
+		"POST /api/wuye/move-ins/{id}/reinspect": func() []biCase {
+			m := fx.first("move_ins", "status = 'defects_open'", nil)
+			return []biCase{
+				post("re-inspection without a work order", "/api/wuye/move-ins/"+m+"/reinspect", `{}`, "frontdesk@example.com"),
+				post("re-inspection of an unknown work order", "/api/wuye/move-ins/"+m+"/reinspect", `{"work_order":"`+unknownID+`","passed":true}`, "frontdesk@example.com"),
+				post("re-inspection passed as a string", "/api/wuye/move-ins/"+m+"/reinspect", `{"work_order":"x","passed":"yes"}`, "frontdesk@example.com"),
+				post("re-inspection of an unknown move-in", "/api/wuye/move-ins/"+unknownID+"/reinspect", `{"work_order":"x"}`, "frontdesk@example.com"),
+			}
+		}(),
+		"POST /api/wuye/move-ins/{id}/fees": func() []biCase {
+			m := fx.first("move_ins", "status = 'keys_handed'", nil)
+			return []biCase{
+				post("move-in fee of an unknown charge", "/api/wuye/move-ins/"+m+"/fees", `{"charges":[{"charge":"parking","amount_fen":100}]}`, "cashier@example.com"),
+				post("move-in fee of a negative amount", "/api/wuye/move-ins/"+m+"/fees", `{"charges":[{"charge":"cable_tv","amount_fen":-100}]}`, "cashier@example.com"),
+				post("move-in fee of a fractional fen", "/api/wuye/move-ins/"+m+"/fees", `{"charges":[{"charge":"cable_tv","amount_fen":1.5}]}`, "cashier@example.com"),
+				post("move-in fee of an amount as a string", "/api/wuye/move-ins/"+m+"/fees", `{"charges":[{"charge":"cable_tv","amount_fen":"100"}]}`, "cashier@example.com"),
+				post("move-in fee billed twice in one request", "/api/wuye/move-ins/"+m+"/fees", `{"charges":[{"charge":"cable_tv","amount_fen":100},{"charge":"cable_tv","amount_fen":100}]}`, "cashier@example.com"),
+				post("move-in fee of a move-in not handed over", "/api/wuye/move-ins/"+fx.first("move_ins", "status = 'ready'", nil)+"/fees", `{"charges":[{"charge":"cable_tv","amount_fen":100}]}`, "cashier@example.com"),
+			}
+		}(),
 		"GET /api/wuye/parcels/overdue": {
 			get("overdue parcels without a community", "/api/wuye/parcels/overdue", "frontdesk@example.com"),
 			get("overdue parcels of 银杏苑", "/api/wuye/parcels/overdue?community="+yx, "frontdesk@example.com"),

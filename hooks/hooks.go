@@ -15,7 +15,7 @@
 //     payments, reminders, deposits, statements, cash close, online pay),
 //     renovation_*, vacancy_* (with keys), desk_* (the front desk's
 //     shift handovers and incidents; the registers: parcels, lost and found, goods passes, enquiries),
-//     field_* (area managers' visits), notices, reports_* (dashboard and exports), ops_* (environment,
+//     movein* (move-in, 入伙), field_* (area managers' visits), notices, reports_* (dashboard and exports), ops_* (environment,
 //     pages, database upkeep): the domains.
 //
 // Register wires them all, in the order below.
@@ -79,6 +79,8 @@ func Register(app core.App) {
 
 	registerVacancy(app)
 	registerKeys(app)
+
+	registerMoveIns(app)
 
 	registerParcels(app)
 	registerLostItems(app)

@@ -148,6 +148,47 @@ var routeRows = map[string]routeRow{
 		}
 		return out
 	}},
+	// The move-in's routes (hooks/movein_routes.go). A batch without the
+	// notice's date opens nothing; a re-inspection without a work order
+	// clears nothing.
+	"POST /api/wuye/move-ins/batch": {writes: nobody, calls: func(m *routeMatrix) []routeCall {
+		var out []routeCall
+		for _, b := range m.w.samples["buildings"] {
+			out = append(out, routeCall{method: http.MethodPost, url: "/api/wuye/move-ins/batch", body: `{"building":"` + b.Id + `"}`})
+		}
+		return out
+	}},
+	"POST /api/wuye/move-ins/{id}/reinspect": {writes: nobody, calls: func(m *routeMatrix) []routeCall {
+		return m.postPerRecord("/api/wuye/move-ins/%s/reinspect", "move_ins", nil)
+	}},
+	// The notices of a building (or of one move-in), for the move-in's
+	// readers of its community: the owners' names and the units, as the
+	// records API shows them.
+	"GET /api/wuye/move-ins/notices": {calls: func(m *routeMatrix) []routeCall {
+		var out []routeCall
+		for _, b := range m.w.samples["buildings"] {
+			out = append(out, m.get("/api/wuye/move-ins/notices?building=%s", b.Id))
+		}
+		return append(out, m.perRecord("/api/wuye/move-ins/notices?id=%s", "move_ins")...)
+	}},
+	// An empty list of charges bills the first period's fees of a move-in
+	// whose keys are handed, once: the desk, the cashier, the supervisors
+	// and the director of its community.
+	"POST /api/wuye/move-ins/{id}/fees": {writes: nobody, calls: func(m *routeMatrix) []routeCall {
+		var out []routeCall
+		for _, r := range m.w.samples["move_ins"] {
+			status, community := r.GetString("status"), r.GetString("community")
+			out = append(out, routeCall{method: http.MethodPost, url: "/api/wuye/move-ins/" + r.Id + "/fees", body: `{"charges":[]}`,
+				may: func(c *caller) bool {
+					if status != "keys_handed" && status != "completed" {
+						return false
+					}
+					return c.kind == "superuser" || (c.kind == "staff" && c.communities[community] &&
+						slices.Contains([]string{"front_desk", "cashier", "supervisor", "director"}, c.role))
+				}})
+		}
+		return out
+	}},
 	// An empty body converts nothing (hooks/desk_enquiries.go).
 	"POST /api/wuye/enquiries/{id}/convert": {writes: nobody, calls: func(m *routeMatrix) []routeCall {
 		return m.postPerRecord("/api/wuye/enquiries/%s/convert", "enquiries", nil)

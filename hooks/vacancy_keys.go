@@ -72,6 +72,7 @@ func prepareLoan(app core.App, l, auth *core.Record) (*core.Record, error) {
 	l.Set("returned_at", "")
 	l.Set("overdue", false)
 	l.Set("deposit", "")
+	l.Set("move_in", "") // a key handed at a move-in is logged by the move-in (hooks/movein.go)
 	at := now()
 	l.Set("lent_at", at)
 	if l.GetString("borrower_staff") == "" {
@@ -219,7 +220,7 @@ func keyCount(e *core.RequestEvent) error {
 	}
 	if err := e.App.DB().NewQuery(`SELECT k.label, COALESCE(NULLIF(l.borrower_name, ''), s.name, '') AS borrower, l.due_at, l.overdue
 		FROM key_loans l JOIN keys k ON k.id = l.key LEFT JOIN staff s ON s.id = l.borrower_staff
-		WHERE l.community = {:c} AND l.returned_at = '' ORDER BY l.due_at`).Bind(dbx.Params{"c": community}).All(&out); err != nil {
+		WHERE l.community = {:c} AND l.returned_at = '' AND l.move_in = '' ORDER BY l.due_at`).Bind(dbx.Params{"c": community}).All(&out); err != nil {
 		return err
 	}
 	return e.JSON(http.StatusOK, map[string]any{"by_kind": byKind, "out": out, "counted_on": today()})

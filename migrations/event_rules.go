@@ -91,6 +91,8 @@ var EventSubjectRoles = map[string][]string{
 	"enquiries":       EnquiryKeepers,
 	// The registry's parking spaces (migration 0066, events since 0067).
 	"parking_spaces": staffRoles,
+	// Move-ins (migration 0069).
+	"move_ins": MoveInReaders,
 }
 
 // EventSubjectRelations are the subject collections read by record, with

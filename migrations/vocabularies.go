@@ -171,3 +171,24 @@ var RenovationCharges = []string{"renovation_management", "debris_removal", "pas
 
 // ParkingHoldings is how a parking space is held (migrations/0066_parking_spaces.go).
 var ParkingHoldings = []string{"unassigned", "owned", "leased"}
+
+// Move-in vocabularies (docs/DESIGN.md, "Move-in (入伙)"; the procedure is
+// [004] 四 2 物业入伙管理规程): the steps of a unit's move-in, the papers
+// the desk checks (4.3.1: 购房协议、身份证; 4.2.3.2: the 五证 posted), the
+// documents the owner signs (4.7: 管理规约、安全责任书; and the renovation
+// agreement, [004] 四 3) and the one-off move-in charges billed beside the
+// first period's management fee (4.5: 煤气开户费、有线电视初装费、装修垃圾
+// 清运费).
+var (
+	MoveInStatuses   = []string{"notified", "documents_checked", "inspected", "defects_open", "ready", "keys_handed", "completed", "cancelled"}
+	MoveInDocuments  = []string{"id_card", "purchase_contract", "five_certificates"}
+	MoveInSignatures = []string{"covenant", "renovation_agreement", "fire_safety"}
+	MoveInCharges    = []string{"gas_opening", "cable_tv", "debris_removal"}
+	// MoveInReaders read move-ins: the desk that runs them, the area
+	// managers, engineering, who walk the unit with the owner ([004] 四 2
+	// 3.5), the cashier, who bills the move-in fees (3.4), and the
+	// supervisors and director.
+	MoveInReaders = []string{"front_desk", "area_manager", "engineer", "cashier", "supervisor", "director"}
+	// MoveInWriters take the move-in's steps (the flow table says which).
+	MoveInWriters = []string{"front_desk", "engineer", "supervisor", "director"}
+)

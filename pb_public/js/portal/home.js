@@ -4,6 +4,7 @@ import { html } from '../core/html.js';
 import { pb } from '../core/api.js';
 import { t, addMessages, label } from '../core/i18n.js';
 import './desk.js'; // the quick link's label
+import { MoveInCard } from './movein.js';
 import { yuan, owed, date, ago, unitName } from '../core/format.js';
 import { isTerminal, loadFlows, stepsFrom, statusOrder } from '../core/flows.js';
 import { Icon } from '../core/icons.js';
@@ -173,6 +174,7 @@ export function Home({ me, unit }) {
   return html`
     <h1>${t('home.hello', { name: me.name })}</h1>
     <p class="muted small">${unitName(unit)} · ${label('relation', unit.relation)}</p>
+    <${MoveInCard} me=${me} />
     <${YourTurn} me=${me} />
     <nav class="card quick" aria-label=${t('home.quick')}>
       ${quick.map(([href, ico, key]) => html`<a href=${href}><span><${Icon} name=${ico} /></span>${t(key)}</a>`)}

@@ -22,6 +22,7 @@ import { Bills, Receipt } from './bills.js';
 import { NoticeList, NoticeDetail } from './notices.js';
 import { PendingLinks } from './links.js';
 import { DeskPage } from './desk.js';
+import { MoveIns } from './movein.js';
 
 const routes = [
   ['/', Home],
@@ -31,6 +32,7 @@ const routes = [
   ['/bills', Bills], ['/receipts/:id', Receipt],
   ['/notices', NoticeList], ['/notices/:id', NoticeDetail],
   ['/desk', DeskPage],
+  ['/move-in', MoveIns],
 ];
 
 const tabs = [

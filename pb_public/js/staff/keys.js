@@ -22,6 +22,7 @@ addMessages({
   'keys.status.in': ['在柜', 'In'],
   'keys.status.out': ['借出', 'Out'],
   'keys.status.lost': ['遗失', 'Lost'],
+  'keys.status.handed_over': ['已交业主', 'Handed to the owner'],
   'keys.summary': ['共 {n} 把 · 在柜 {in} · 借出 {out}', '{n} keys · {in} in · {out} out'],
   'keys.overdueTitle': ['逾期未还', 'Overdue loans'],
   'keys.slot': ['柜位 {slot}', 'slot {slot}'],
@@ -116,7 +117,8 @@ function KeyCabinet({ me, community }) {
   const data = useAsync(async () => {
     const [keys, loans] = await Promise.all([
       pb.collection('keys').getFullList({ filter: pb.filter('community = {:c}', { c }), sort: 'label', expand: 'unit.building' }),
-      pb.collection('key_loans').getFullList({ filter: pb.filter('community = {:c} && returned_at = ""', { c }), sort: 'due_at', expand: 'borrower_staff,lent_by' }),
+      // The keys handed to their owners at a move-in are theirs, not on loan (docs/DESIGN.md § Move-in (入伙)).
+      pb.collection('key_loans').getFullList({ filter: pb.filter('community = {:c} && returned_at = "" && move_in = ""', { c }), sort: 'due_at', expand: 'borrower_staff,lent_by' }),
     ]);
     return { keys, loans };
   }, [c]);
@@ -158,7 +160,7 @@ function KeyCabinet({ me, community }) {
         <${Field} label=${t('keys.kind')}><select value=${kind} onChange=${(e) => setKind(e.target.value)}>
           <option value="">${t('keys.all')}</option>${choices('key_kind').map((k) => html`<option value=${k.code}>${k.text}</option>`)}</select><//>
         <${Field} label=${t('keys.status')}><select value=${status} onChange=${(e) => setStatus(e.target.value)}>
-          <option value="">${t('keys.all')}</option>${['in', 'out', 'lost'].map((s) => html`<option value=${s}>${t('keys.status.' + s)}</option>`)}</select><//>
+          <option value="">${t('keys.all')}</option>${['in', 'out', 'lost', 'handed_over'].map((s) => html`<option value=${s}>${t('keys.status.' + s)}</option>`)}</select><//>
       </div>
       ${shown.length === 0 ? html`<${Empty} />` : html`<ul class="list" aria-label=${t('keys.tabKeys')}>${shown.map((k) => {
         const loan = loanOf[k.id];
@@ -167,7 +169,7 @@ function KeyCabinet({ me, community }) {
           <div class="key-main">
             <span class="t">${k.label}</span>
             <span class="chip s-muted">${label('key_kind', k.kind)}</span>
-            <span class=${'chip ' + (k.status === 'in' ? 's-closed' : k.status === 'out' ? 's-warn' : 's-bad')}>${t('keys.status.' + k.status)}</span>
+            <span class=${'chip ' + (k.status === 'in' ? 's-closed' : k.status === 'out' ? 's-warn' : k.status === 'handed_over' ? 's-completed' : 's-bad')}>${t('keys.status.' + k.status)}</span>
             ${canLend && k.status === 'in' && html`<button type="button" onClick=${() => setLending(lending === k.id ? '' : k.id)} aria-expanded=${lending === k.id}>${t('keys.lend')}</button>`}
             ${canLend && loan && html`<${ReturnButton} loan=${loan} keyRec=${k} onDone=${data.reload} />`}
           </div>

@@ -47,6 +47,9 @@ import { RegistryUnit } from './registry/unit.js';
 import { RegistryParking } from './registry/parking.js';
 import { RegistryResidents } from './registry/residents.js';
 import { RegistryStaff } from './registry/staff.js';
+import { MoveInBoard } from './movein/board.js';
+import { MoveInDetail } from './movein/detail.js';
+import { PrintMoveInNotices } from './movein/print_notices.js';
 
 addMessages({
   'staff.title': ['员工工作台', 'Staff workspace'],
@@ -67,6 +70,7 @@ addMessages({
   'menu.incidents': ['紧急事件', 'Emergencies'],
   'menu.visits': ['走访', 'Visits'],
   'menu.registers': ['登记簿', 'Registers'],
+  'menu.moveIns': ['入伙', 'Move-in'],
   'menu.field': ['我的工单', 'My orders'],
   'menu.rounds': ['今日巡查', "Today's rounds"],
   'menu.renovations': ['装修', 'Renovation'],
@@ -101,6 +105,8 @@ const routes = [
   ['/incidents', Incidents, ALL, 'menu.incidents'],
   ['/visits', Visits, ['area_manager', 'supervisor', 'director'], 'menu.visits'],
   ['/registers', Registers, [...DESK, 'security', 'area_manager'], 'menu.registers'],
+  ['/move-ins', MoveInBoard, [...DESK, 'engineer', 'area_manager', 'cashier'], 'menu.moveIns'],
+  ['/move-ins/:id', MoveInDetail, [...DESK, 'engineer', 'area_manager', 'cashier'], null],
   ['/field', FieldApp, ['technician'], 'menu.field'],
   ['/field/:id', FieldOrder, ['technician'], null],
   ['/rounds', Rounds, ['area_manager', 'supervisor', 'director'], 'menu.rounds'],
@@ -129,6 +135,7 @@ const routes = [
   ['/print/refund/:id', PrintRefund, null, null],
   ['/print/deposit-receipt/:id', PrintDepositReceipt, null, null],
   ['/print/goods-pass/:id', PrintGoodsPass, null, null],
+  ['/print/move-in-notices/:building', PrintMoveInNotices, null, null],
 ];
 
 /** HOME is where each role lands after signing in. */
@@ -156,6 +163,7 @@ function staffLink(me, col, id) {
     case 'lost_items': return '/registers?tab=lost';
     case 'goods_passes': return '/registers?tab=passes';
     case 'enquiries': return '/registers?tab=enquiries';
+    case 'move_ins': return '/move-ins/' + id;
     case 'sla_policies': return '/service-levels';
     case 'service_statements': return '/service-statements?id=' + id;
     case 'online_reconciliations': return '/online-checks';
