@@ -66,9 +66,9 @@ func channelByName(app core.App, name string) Channel {
 // it is written, so its delivery is sent at once.
 type inappChannel struct{}
 
-func (inappChannel) Name() string                        { return "inapp" }
-func (inappChannel) Enabled() bool                       { return true }
-func (inappChannel) Address(r, _ *core.Record) string    { return r.Id }
+func (inappChannel) Name() string                         { return "inapp" }
+func (inappChannel) Enabled() bool                        { return true }
+func (inappChannel) Address(r, _ *core.Record) string     { return r.Id }
 func (inappChannel) Send(context.Context, Delivery) error { return nil }
 
 // emailChannel sends through PocketBase's mailer with the SMTP settings of
