@@ -176,3 +176,21 @@ func areaManagerOf(app core.App, unitID string) *core.Record {
 	}
 	return m
 }
+
+// settleNotifications marks read the resident's to-do notifications of
+// kind about subject once the step they asked for is taken (by them or by
+// the desk for them): the portal's "待您处理" lists the unread ones.
+func settleNotifications(app core.App, subject *core.Record, kind string) error {
+	ns, err := app.FindAllRecords("notifications", dbx.HashExp{"subject_id": subject.Id, "kind": kind, "read": false})
+	if err != nil {
+		return err
+	}
+	for _, n := range ns {
+		n.Set("read", true)
+		n.Set("read_at", nowDateTime())
+		if err := app.Save(n); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -362,6 +362,16 @@ func registerOutbox(app core.App) {
 	// or was written while the worker was busy.
 	addJob(app, "wuye_outbox", "* * * * *", jobStep{name: "deliveries", run: SendDueDeliveries})
 
+	// A person's preferences stay theirs: whose they are never changes.
+	app.OnRecordUpdateRequest("notification_preferences").BindFunc(func(e *core.RecordRequestEvent) error {
+		orig := e.Record.Original()
+		for _, f := range []string{"recipient_staff", "recipient_resident"} {
+			if e.Record.GetString(f) != orig.GetString(f) {
+				return badRequest(validation.Errors{f: codedError("wuye_preferences_one_user")})
+			}
+		}
+		return e.Next()
+	})
 	app.OnRecordValidate("notification_preferences").BindFunc(func(e *core.RecordEvent) error {
 		if (e.Record.GetString("recipient_staff") == "") == (e.Record.GetString("recipient_resident") == "") {
 			return badRequest(validation.Errors{"recipient_staff": codedError("wuye_preferences_one_user")})

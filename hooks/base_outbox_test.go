@@ -284,6 +284,11 @@ func TestPreferencesAndEmail(t *testing.T) {
 		`{"recipient_resident":"`+residentRec(t, app, "tenant1@example.com").Id+`","kind_channels":{"notice":["fax"]}}`, "tenant1@example.com")
 	expectBody(t, "an unknown channel", code, body, 400, "fax")
 
+	pref, _ := app.FindFirstRecordByData("notification_preferences", "recipient_resident", owner.Id)
+	code, body = testapp.Do(t, h, http.MethodPatch, "/api/collections/notification_preferences/records/"+pref.Id,
+		`{"recipient_resident":"`+residentRec(t, app, "tenant1@example.com").Id+`"}`, "owner1@example.com")
+	expectBody(t, "handing one's preferences to another", code, body, 400)
+
 	ds := notifyOwner1(t, app, "notice", nil)
 	if len(ds) != 1 || ds["inapp"] == nil {
 		t.Errorf("a kind turned off still has outbound deliveries: %v", ds)

@@ -350,6 +350,11 @@ var satisfactionNames = map[string]string{"satisfied": "满意", "basic": "基�
 // or revisited (what the office wrote down of their satisfaction), unless
 // they took the step themselves.
 func tellComplainant(tx core.App, r, auth *core.Record, step Step) error {
+	if step.From == "replied" {
+		if err := settleNotifications(tx, r, "complaint_replied"); err != nil {
+			return err
+		}
+	}
 	filer := r.GetString("resident")
 	if filer == "" || (auth != nil && auth.Id == filer) {
 		return nil

@@ -417,6 +417,16 @@ func afterWorkOrderUpdate(tx core.App, orig, r, auth *core.Record, step Step) er
 // without a requester goes to the household. The resident's own steps tell
 // nobody.
 func tellRequester(tx core.App, r, auth *core.Record, step Step) error {
+	switch step.From {
+	case "quoted":
+		if err := settleNotifications(tx, r, "quote_to_confirm"); err != nil {
+			return err
+		}
+	case "completed":
+		if err := settleNotifications(tx, r, "order_completed"); err != nil {
+			return err
+		}
+	}
 	serial := r.GetString("serial")
 	var n Notice
 	switch step.To {

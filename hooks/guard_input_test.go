@@ -1210,6 +1210,14 @@ func createPaths() []createPath {
 				"relation resident from 银杏苑": "a resident of 银杏苑 may also live in 翠湖花园: residents belong to no community",
 			},
 			dates: map[string]map[string]any{"until before since": {"until": "2025-12-31"}}},
+		{name: "notification_preferences", coll: "notification_preferences", who: "tenant1@example.com",
+			body: func(fx *biFixture) map[string]any {
+				return map[string]any{"recipient_resident": fx.id("residents:tenant1@example.com"), "channels": []string{"sms"}}
+			},
+			client: []string{"kind_channels", "wechat_openid"},
+			skip: map[string]string{
+				"relation recipient_staff": "the rule admits only the caller's own row: any staff id is refused by it",
+			}},
 		{name: "work_calendar", coll: "work_calendar", who: "director@example.com",
 			body: func(fx *biFixture) map[string]any {
 				d := time.Date(2031, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, fx.next())
@@ -1464,6 +1472,11 @@ func updatePaths() []updatePath {
 				return fx.first("notifications", "kind = 'test'", nil)
 			},
 			editable: []string{"read", "read_at"}},
+		{name: "notification_preferences", coll: "notification_preferences", who: "owner1@example.com",
+			record: func(fx *biFixture) string {
+				return fx.save("notification_preferences", map[string]any{"recipient_resident": fx.id("residents:owner1@example.com"), "channels": []string{"sms"}}).Id
+			},
+			editable: []string{"channels", "kind_channels", "wechat_openid"}},
 		{name: "work_calendar", coll: "work_calendar", who: "director@example.com",
 			record: func(fx *biFixture) string {
 				return fx.save("work_calendar", map[string]any{"date": "2030-10-09", "kind": "holiday", "name": "测试"}).Id

@@ -100,6 +100,10 @@ func TestRepairStepsTellTheRequester(t *testing.T) {
 	if countIn(t, app, "notifications") != before {
 		t.Error("the resident's own confirmation notified someone")
 	}
+	// … and takes the quote off "待您处理": its notification is read.
+	if n, _ = app.FindRecordById("notifications", n.Id); !n.GetBool("read") {
+		t.Error("the confirmed quote still waits for the resident")
+	}
 	if o, err = hooks.AdvanceWorkOrder(app, o.Id, tech, "completed", nil); err != nil {
 		t.Fatal(err)
 	}
