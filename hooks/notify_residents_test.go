@@ -172,7 +172,7 @@ func TestHouseholdNewsReachesEveryResidentWithAccess(t *testing.T) {
 			dbx.NewExp("subject_id IN (SELECT id FROM bills WHERE unit = {:u})", dbx.Params{"u": testapp.ID(t, "unit:1-101")}))
 		return len(ns)
 	}
-	before := billNotes() // the demo's own runs
+	before := billNotes()   // the demo's own runs
 	bills := billed(t, app) // two billing runs
 	var billNote []string
 	for _, b := range bills[:1] {
