@@ -238,12 +238,16 @@ func (s sandboxWeChat) Send(_ context.Context, m wechat.Message) error {
 }
 
 // EnableSandboxChannels turns on the SMS and WeChat channels with their
-// sandboxes (the demo: messages are kept in sms_sandbox and wechat_sandbox
-// for a tester to read in the admin dashboard).
+// sandboxes (messages are kept in sms_sandbox and wechat_sandbox for a
+// tester to read in the admin dashboard).
 func EnableSandboxChannels(app core.App) {
 	SetSMSSender(app, sandboxSMS{app})
 	SetWeChatSender(app, sandboxWeChat{app})
 }
+
+// SandboxSMS is the SMS sandbox of app, for a caller that wraps it (the
+// demo's provider that refuses a suspended number).
+func SandboxSMS(app core.App) sms.Sender { return sandboxSMS{app} }
 
 // providerName names the sender of a channel in the delivery log.
 func providerName(c Channel) string {

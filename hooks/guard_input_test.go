@@ -1474,7 +1474,7 @@ func updatePaths() []updatePath {
 			editable: []string{"read", "read_at"}},
 		{name: "notification_preferences", coll: "notification_preferences", who: "owner1@example.com",
 			record: func(fx *biFixture) string {
-				return fx.save("notification_preferences", map[string]any{"recipient_resident": fx.id("residents:owner1@example.com"), "channels": []string{"sms"}}).Id
+				return fx.first("notification_preferences", "recipient_resident = {:r}", dbx.Params{"r": fx.id("residents:owner1@example.com")}) // the demo's
 			},
 			editable: []string{"channels", "kind_channels", "wechat_openid"}},
 		{name: "work_calendar", coll: "work_calendar", who: "director@example.com",
