@@ -218,10 +218,24 @@ func dbStamp(t time.Time) string {
 
 // SendDueDeliveries sends every pending delivery due at at, each claimed
 // first, and returns how many were sent.
+//
+// Only the channels set up now are swept: a delivery of a channel the
+// office turned off (its provider removed) waits, its attempts untouched,
+// until the channel is back.
 func SendDueDeliveries(app core.App, at time.Time) (int, error) {
+	var on []any
+	for _, c := range channels(app) {
+		if c.Name() != "inapp" && c.Enabled() {
+			on = append(on, c.Name())
+		}
+	}
+	if len(on) == 0 {
+		return 0, nil
+	}
 	var ids []string
-	if err := app.DB().NewQuery(`SELECT id FROM deliveries WHERE status = 'pending' AND next_attempt_at <= {:at}
-		ORDER BY next_attempt_at LIMIT 500`).Bind(dbx.Params{"at": dbStamp(at)}).Column(&ids); err != nil {
+	if err := app.DB().Select("id").From("deliveries").
+		Where(dbx.NewExp("status = 'pending' AND next_attempt_at <= {:at}", dbx.Params{"at": dbStamp(at)})).
+		AndWhere(dbx.In("channel", on...)).OrderBy("next_attempt_at").Limit(500).Column(&ids); err != nil {
 		return 0, fmt.Errorf("due deliveries: %w", err)
 	}
 	sent := 0

@@ -2129,6 +2129,17 @@ func (r *biRun) routeCases() map[string][]biCase {
 		},
 		// A supervisor or the director splits a complaint out of a hot group
 		// (hooks/complaints_hot.go): the demo's group in building 2.
+		"POST /api/wuye/deliveries/{id}/retry": func() []biCase {
+			sent := "/api/wuye/deliveries/" + fx.first("deliveries", "community = {:c} && status = 'sent'", dbx.Params{"c": fx.ch}) + "/retry"
+			return []biCase{
+				post("retry an unknown delivery", "/api/wuye/deliveries/"+unknownID+"/retry", `{}`, "supervisor@example.com"),
+				post("retry a sent delivery", sent, `{}`, "supervisor@example.com"),
+				post("retry with malformed JSON", sent, `{"x":`, "supervisor@example.com"),
+				post("retry by the front desk", sent, `{}`, "frontdesk@example.com"),
+				post("retry by a resident", sent, `{}`, "owner1@example.com"),
+				post("retry by the other community's supervisor", sent, `{}`, "supervisor.yx@example.com"),
+			}
+		}(),
 		"POST /api/wuye/complaints/{id}/hot-split": func() []biCase {
 			hot := "/api/wuye/complaints/" + fx.first("complaints", "community = {:c} && hot_group != ''", dbx.Params{"c": fx.ch}) + "/hot-split"
 			plain := "/api/wuye/complaints/" + fx.first("complaints", "community = {:c} && hot_group = '' && about_service_center = false", dbx.Params{"c": fx.ch}) + "/hot-split"
