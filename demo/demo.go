@@ -66,6 +66,7 @@ var Residents = []struct {
 // transaction. It reports whether it loaded anything.
 func Load(app core.App) (bool, error) {
 	if n, _ := app.CountRecords("communities", dbx.HashExp{"code": CommunityCode}); n > 0 {
+		EnableChannels(app)
 		return false, nil
 	}
 	err := app.RunInTransaction(func(tx core.App) error {
@@ -83,8 +84,11 @@ func Load(app core.App) (bool, error) {
 		l.otherCommunity()
 		l.registry()
 		l.notices()
+		l.outbox()
 		return l.err
 	})
+	// The channels' senders write with the app, not the finished transaction.
+	EnableChannels(app)
 	if err != nil {
 		return false, fmt.Errorf("load demo data: %w", err)
 	}

@@ -1,7 +1,6 @@
 package hooks
 
 import (
-	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -86,43 +85,6 @@ func registerPhoneChange(app core.App) {
 		se.Router.POST("/api/wuye/phone-change/confirm", confirmPhoneChange).Bind(apis.RequireAuth("staff", "residents"))
 		return se.Next()
 	})
-}
-
-// SetSMSSender makes s the app's SMS provider. Without one, messages go to
-// the sandbox (kept in sms_sandbox, superusers only): right for the demo,
-// and a production server without a provider sends nothing anyone but its
-// administrators can read.
-func SetSMSSender(app core.App, s sms.Sender) {
-	app.Store().Set("wuye_sms_sender", s)
-}
-
-func smsSender(app core.App) sms.Sender {
-	if s, ok := app.Store().Get("wuye_sms_sender").(sms.Sender); ok && s != nil {
-		return s
-	}
-	return sandboxSMS{app}
-}
-
-// sandboxSMS keeps each message in sms_sandbox instead of sending it, and
-// logs that it did (without the text: it carries a code).
-type sandboxSMS struct{ app core.App }
-
-func (s sandboxSMS) Name() string { return "sandbox" }
-
-func (s sandboxSMS) Send(_ context.Context, m sms.Message) error {
-	col, err := s.app.FindCachedCollectionByNameOrId("sms_sandbox")
-	if err != nil {
-		return err
-	}
-	r := core.NewRecord(col)
-	r.Set("to", m.To)
-	r.Set("text", m.Text)
-	r.Set("purpose", m.Purpose)
-	if err := s.app.Save(r); err != nil {
-		return err
-	}
-	s.app.Logger().Info("sandbox SMS kept in sms_sandbox instead of sent", "to", sms.Mask(m.To), "purpose", m.Purpose)
-	return nil
 }
 
 // refuseDirectPhoneChange: a phone is changed through the code only.
@@ -266,8 +228,12 @@ func requestPhoneChange(e *core.RequestEvent) error {
 			Text:    fmt.Sprintf("【物业客服中心】您正在更换登记的手机号，验证码 %s，%d 分钟内有效。如非本人操作，请忽略本短信。", code, int(phoneCodeTTL.Minutes())),
 			Purpose: phoneChangePurpose,
 		}
-		if err := smsSender(e.App).Send(e.Request.Context(), msg); err != nil {
-			e.App.Logger().Error("phone change code not sent", "provider", smsSender(e.App).Name(), "to", sms.Mask(body.Phone), "error", err)
+		// The code goes out at once through the outbox's SMS channel (its
+		// provider, or the sandbox), never queued: it is not a notification
+		// and must not wait for quiet hours or sit in the delivery log.
+		ch := smsChannelOf(e.App)
+		if err := ch.SendNow(e.Request.Context(), msg); err != nil {
+			e.App.Logger().Error("phone change code not sent", "provider", ch.sender().Name(), "to", sms.Mask(body.Phone), "error", err)
 			return apis.NewApiError(http.StatusServiceUnavailable, "", validation.Errors{"phone": codedError("wuye_sms_failed")})
 		}
 	}

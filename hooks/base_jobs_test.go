@@ -225,6 +225,7 @@ func TestScheduledJobs(t *testing.T) {
 		"wuye_patrol_tasks":        "5 0 * * *",
 		"wuye_key_loans":           "*/15 * * * *",
 		"wuye_online_reconcile":    "30 2 * * *",
+		"wuye_outbox":              "* * * * *",
 		"wuye_incident_reports":    "*/15 * * * *",
 		"wuye_lost_items":          "0 8 * * *",
 		"wuye_goods_passes":        "5 0 * * *",

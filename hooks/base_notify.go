@@ -14,11 +14,14 @@ type Notice struct {
 	Title     string
 	Body      string
 	Subject   *core.Record // optional: what the notice is about
+	Urgent    bool         // goes out in the quiet hours too (an urgent repair's, an incident's are so anyway)
 }
 
 // Notify stores n for its recipient; the recipient's open pages receive it
 // through the realtime subscription on notifications, which the list rule
-// narrows to the recipient alone.
+// narrows to the recipient alone. In the same transaction it writes the
+// notification's deliveries (hooks/base_outbox.go): the in-app one, sent,
+// and one per outbound channel the recipient is reached on, pending.
 func Notify(app core.App, n Notice) error {
 	col, err := app.FindCachedCollectionByNameOrId("notifications")
 	if err != nil {
@@ -43,7 +46,46 @@ func Notify(app core.App, n Notice) error {
 	if err := app.Save(r); err != nil {
 		return fmt.Errorf("notify %q: %w", n.Title, err)
 	}
+	return enqueueDeliveries(app, r, n)
+}
+
+// householdResidents lists the residents with access to unit: every current,
+// confirmed link (a link waiting for the resident's confirmation gives no
+// access, migrations/0030_resident_accounts.go). Household-wide news — a
+// bill, a parcel, a notice — reaches each of them.
+func householdResidents(app core.App, unitID string) ([]*core.Record, error) {
+	return app.FindAllRecords("residents", dbx.NewExp(
+		"id IN (SELECT resident FROM unit_residents WHERE unit = {:u} AND active = TRUE AND pending IS NOT TRUE)", dbx.Params{"u": unitID}))
+}
+
+// notifyHousehold tells every resident with access to unit; n.Recipient is
+// set for each.
+func notifyHousehold(app core.App, unitID string, n Notice) error {
+	rs, err := householdResidents(app, unitID)
+	if err != nil {
+		return fmt.Errorf("household of %s: %w", unitID, err)
+	}
+	for _, r := range rs {
+		n.Recipient = r
+		if err := Notify(app, n); err != nil {
+			return err
+		}
+	}
 	return nil
+}
+
+// notifyResident tells the resident with id, if there is one (a complaint
+// taken by phone from someone without an account has none).
+func notifyResident(app core.App, id string, n Notice) error {
+	if id == "" {
+		return nil
+	}
+	r, err := app.FindRecordById("residents", id)
+	if err != nil {
+		return nil
+	}
+	n.Recipient = r
+	return Notify(app, n)
 }
 
 // notificationEditable are the only fields a recipient may change.
@@ -133,4 +175,22 @@ func areaManagerOf(app core.App, unitID string) *core.Record {
 		return nil
 	}
 	return m
+}
+
+// settleNotifications marks read the resident's to-do notifications of
+// kind about subject once the step they asked for is taken (by them or by
+// the desk for them): the portal's "待您处理" lists the unread ones.
+func settleNotifications(app core.App, subject *core.Record, kind string) error {
+	ns, err := app.FindAllRecords("notifications", dbx.HashExp{"subject_id": subject.Id, "kind": kind, "read": false})
+	if err != nil {
+		return err
+	}
+	for _, n := range ns {
+		n.Set("read", true)
+		n.Set("read_at", nowDateTime())
+		if err := app.Save(n); err != nil {
+			return err
+		}
+	}
+	return nil
 }

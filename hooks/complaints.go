@@ -324,6 +324,9 @@ func afterComplaintUpdate(tx core.App, orig, r *core.Record, auth *core.Record, 
 	if err := RecordEvent(tx, ev); err != nil {
 		return err
 	}
+	if err := tellComplainant(tx, r, auth, step); err != nil {
+		return err
+	}
 	if r.GetString("status") == "processing" && step.To == "revisited" {
 		if err := RecordEvent(tx, Event{Subject: r, Action: "reopen", From: "revisited", To: "processing", Actor: auth, Public: true,
 			Note: fmt.Sprintf("第 %d 次重新处理", r.GetInt("reopen_count"))}); err != nil {
@@ -335,6 +338,43 @@ func afterComplaintUpdate(tx core.App, orig, r *core.Record, auth *core.Record, 
 		return notifyHandler(tx, r, "complaint_assigned", "新投诉 %s 交您处理：%s")
 	}
 	return nil
+}
+
+// satisfactionNames are the satisfaction grades in the notifications' Chinese.
+var satisfactionNames = map[string]string{"satisfied": "满意", "basic": "基本满意", "unsatisfied": "不满意"}
+
+// tellComplainant tells the resident who filed complaint r — only them,
+// never the rest of the household, anonymous or not (the result is told to
+// the complainant, [004] 三 3.6; the revisit is theirs, [000] 前台 4.1.2.2) —
+// that it was assigned, answered,
+// or revisited (what the office wrote down of their satisfaction), unless
+// they took the step themselves.
+func tellComplainant(tx core.App, r, auth *core.Record, step Step) error {
+	if step.From == "replied" {
+		if err := settleNotifications(tx, r, "complaint_replied"); err != nil {
+			return err
+		}
+	}
+	filer := r.GetString("resident")
+	if filer == "" || (auth != nil && auth.Id == filer) {
+		return nil
+	}
+	serial := r.GetString("serial")
+	var kind, title string
+	switch step.To {
+	case "assigned":
+		kind, title = "complaint_assigned", fmt.Sprintf("您的投诉 %s 已派专人处理", serial)
+	case "replied":
+		kind, title = "complaint_replied", fmt.Sprintf("您的投诉 %s 已答复，请查看处理结果并评价", serial)
+	case "revisited":
+		kind, title = "revisit", fmt.Sprintf("您的投诉 %s 已回访，登记为“%s”", serial, satisfactionNames[r.GetString("satisfaction")])
+		if r.GetString("status") == "processing" {
+			title = fmt.Sprintf("您的投诉 %s 回访不满意，已重新处理", serial)
+		}
+	default:
+		return nil
+	}
+	return notifyResident(tx, filer, Notice{Kind: kind, Title: title, Body: shorten(r.GetString("result"), 200), Subject: r})
 }
 
 // notifyHandler tells complaint r's handler it is theirs (format: serial, content).

@@ -50,7 +50,7 @@ const (
 // everywhere at once.
 var designHeadings = []string{
 	"Registry", "Accounts and access", "Complaints", "Dispatch", "Fees", "Renovation",
-	"Vacant units and keys", "Front desk registers", "Front desk: handover, incidents, visits", "Move-in (入伙)", "Notices", "Reports", "Operations", "Flows", "Where each rule lives",
+	"Vacant units and keys", "Front desk registers", "Front desk: handover, incidents, visits", "Move-in (入伙)", "Notices", "Notifications and deliveries", "Reports", "Operations", "Flows", "Where each rule lives",
 }
 
 // designFlowOrder is the order the flows are rendered in; a flow of

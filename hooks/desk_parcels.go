@@ -117,8 +117,7 @@ func prepareParcel(app core.App, p, auth *core.Record) ([]*core.Record, error) {
 	p.Set("received_at", nowDateTime())
 	p.Set("received_by", actorID(auth))
 	p.Set("status", "received")
-	residents, err := app.FindAllRecords("residents", dbx.NewExp(
-		"id IN (SELECT resident FROM unit_residents WHERE unit = {:u} AND active = TRUE)", dbx.Params{"u": p.GetString("unit")}))
+	residents, err := householdResidents(app, p.GetString("unit"))
 	if err != nil {
 		return nil, err
 	}

@@ -382,6 +382,9 @@ func afterWorkOrderUpdate(tx core.App, orig, r, auth *core.Record, step Step) er
 		if err := RecordEvent(tx, ev); err != nil {
 			return err
 		}
+		if err := tellRequester(tx, r, auth, step); err != nil {
+			return err
+		}
 	}
 	if r.GetString("damage_report") != "" && orig.GetString("damage_report") == "" {
 		if err := notifyManagers(tx, r, "work_order_damage", fmt.Sprintf("派工单 %s 报告损坏住户财物，需协商赔偿", r.GetString("serial"))); err != nil {
@@ -403,6 +406,53 @@ func afterWorkOrderUpdate(tx core.App, orig, r, auth *core.Record, step Step) er
 	}
 	if step.To == "signed_off" && r.GetString("signoff") == "rework" {
 		return createRework(tx, r)
+	}
+	return nil
+}
+
+// tellRequester tells the resident who asked for repair r what waits for
+// them — a quote to confirm ([003] 篇2 4.1(4), [004] 三 7.5), finished work
+// to sign off — and
+// what the office wrote down at its revisit; an order taken for a unit
+// without a requester goes to the household. The resident's own steps tell
+// nobody.
+func tellRequester(tx core.App, r, auth *core.Record, step Step) error {
+	switch step.From {
+	case "quoted":
+		if err := settleNotifications(tx, r, "quote_to_confirm"); err != nil {
+			return err
+		}
+	case "completed":
+		if err := settleNotifications(tx, r, "order_completed"); err != nil {
+			return err
+		}
+	}
+	serial := r.GetString("serial")
+	var n Notice
+	switch step.To {
+	case "quoted":
+		n = Notice{Kind: "quote_to_confirm", Title: fmt.Sprintf("报修 %s 报价 %s，待您确认", serial, money.Yuan(int64(r.GetInt("quote_fen")))),
+			Body: r.GetString("quote_note")}
+	case "completed":
+		n = Notice{Kind: "order_completed", Title: fmt.Sprintf("报修 %s 已完工，请验收签收", serial)}
+		if amt := r.GetInt("amount_fen"); amt > 0 {
+			n.Body = "金额 " + money.Yuan(int64(amt))
+		}
+	case "revisited":
+		n = Notice{Kind: "revisit", Title: fmt.Sprintf("报修 %s 已回访，登记为“%s”", serial, satisfactionNames[r.GetString("satisfaction")])}
+	default:
+		return nil
+	}
+	n.Subject = r
+	requester := r.GetString("requester")
+	if auth != nil && auth.Id == requester {
+		return nil
+	}
+	if requester != "" {
+		return notifyResident(tx, requester, n)
+	}
+	if u := r.GetString("unit"); u != "" {
+		return notifyHousehold(tx, u, n)
 	}
 	return nil
 }

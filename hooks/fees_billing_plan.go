@@ -10,6 +10,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"wuye/lib/fee"
+	"wuye/lib/money"
 )
 
 // Pricing a billing run (see RunBilling in fees_billing.go): the plan worked
@@ -253,6 +254,47 @@ func (pl *billPlan) billBatch(tx core.App, ids []string, tally *billTally) error
 		}
 	}
 	tally.created += len(bills)
+	return tellBilled(tx, pl.run, bills)
+}
+
+// tellBilled tells each household of the batch that its bills are out
+// ([000] 管理员 4.1.2: 管理员做好缴费通知), one
+// notification per household leading to its bills.
+func tellBilled(tx core.App, run string, bills []newBill) error {
+	total := map[string]int64{}
+	count := map[string]int{}
+	var units []any
+	for _, b := range bills {
+		if count[b.Unit] == 0 {
+			units = append(units, b.Unit)
+		}
+		count[b.Unit]++
+		total[b.Unit] += b.AmountFen
+	}
+	if len(units) == 0 {
+		return nil
+	}
+	stored, err := tx.FindAllRecords("bills", dbx.HashExp{"run": run, "unit": units})
+	if err != nil {
+		return err
+	}
+	first := map[string]*core.Record{}
+	for _, b := range stored {
+		if first[b.GetString("unit")] == nil {
+			first[b.GetString("unit")] = b
+		}
+	}
+	for _, u := range units {
+		unit := u.(string)
+		b := first[unit]
+		if b == nil {
+			continue
+		}
+		title := fmt.Sprintf("%s 期账单已出：%d 张，合计 %s", b.GetString("period"), count[unit], money.Yuan(total[unit]))
+		if err := notifyHousehold(tx, unit, Notice{Kind: "bill_issued", Title: title, Body: "缴费期限 " + b.GetString("due_on"), Subject: b}); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 

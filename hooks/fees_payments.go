@@ -100,8 +100,17 @@ func storePayment(tx core.App, p, actor *core.Record, note string) error {
 	if err := applyAllocations(tx, allocs); err != nil {
 		return err
 	}
-	return RecordEvent(tx, Event{Subject: p, Action: "payment", Actor: actor, Public: true,
-		Note: strings.TrimSpace(fmt.Sprintf("%s %s %s", p.GetString("serial"), money.Yuan(int64(p.GetInt("amount_fen"))), note))})
+	if err := RecordEvent(tx, Event{Subject: p, Action: "payment", Actor: actor, Public: true,
+		Note: strings.TrimSpace(fmt.Sprintf("%s %s %s", p.GetString("serial"), money.Yuan(int64(p.GetInt("amount_fen"))), note))}); err != nil {
+		return err
+	}
+	if amt := p.GetInt("amount_fen"); amt > 0 {
+		// The receipt: the household sees what was paid and where the
+		// printable receipt is (the bills page).
+		return notifyHousehold(tx, p.GetString("unit"), Notice{Kind: "payment_receipt", Subject: p,
+			Title: fmt.Sprintf("已收到缴费 %s，收据号 %s", money.Yuan(int64(amt)), p.GetString("serial"))})
+	}
+	return nil
 }
 
 // grantDiscount is the one change a person makes to a bill: a discount

@@ -101,6 +101,11 @@ func IssueReminders(app core.App, day string) (int, error) {
 			if err := RecordEvent(tx, Event{Subject: b, Action: "reminder", From: stage, To: next, Public: true, Note: note}); err != nil {
 				return err
 			}
+			// The household hears of it in the portal and by text message
+			// besides the written notice the office delivers ([000] 收费员 4.2.1.8–4.2.1.10).
+			if err := notifyHousehold(tx, b.GetString("unit"), Notice{Kind: "reminder", Title: "缴费提醒：" + note, Subject: r}); err != nil {
+				return err
+			}
 			issued++
 		}
 		n, err := advanceVisits(tx, day)

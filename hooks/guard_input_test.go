@@ -1228,6 +1228,14 @@ func createPaths() []createPath {
 					"unit": fx.id("unit:1-104"), "lease_until": "2027-12-31"}
 			},
 			client: []string{"building", "plate", "monthly_fee_fen", "note"}},
+		{name: "notification_preferences", coll: "notification_preferences", who: "tenant1@example.com",
+			body: func(fx *biFixture) map[string]any {
+				return map[string]any{"recipient_resident": fx.id("residents:tenant1@example.com"), "channels": []string{"sms"}}
+			},
+			client: []string{"kind_channels", "wechat_openid"},
+			skip: map[string]string{
+				"relation recipient_staff": "the rule admits only the caller's own row: any staff id is refused by it",
+			}},
 		{name: "work_calendar", coll: "work_calendar", who: "director@example.com",
 			body: func(fx *biFixture) map[string]any {
 				d := time.Date(2031, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, fx.next())
@@ -1498,6 +1506,11 @@ func updatePaths() []updatePath {
 				return fx.first("notifications", "kind = 'test'", nil)
 			},
 			editable: []string{"read", "read_at"}},
+		{name: "notification_preferences", coll: "notification_preferences", who: "owner1@example.com",
+			record: func(fx *biFixture) string {
+				return fx.first("notification_preferences", "recipient_resident = {:r}", dbx.Params{"r": fx.id("residents:owner1@example.com")}) // the demo's
+			},
+			editable: []string{"channels", "kind_channels", "wechat_openid"}},
 		{name: "work_calendar", coll: "work_calendar", who: "director@example.com",
 			record: func(fx *biFixture) string {
 				return fx.save("work_calendar", map[string]any{"date": "2030-10-09", "kind": "holiday", "name": "测试"}).Id
@@ -2194,6 +2207,17 @@ func (r *biRun) routeCases() map[string][]biCase {
 		},
 		// A supervisor or the director splits a complaint out of a hot group
 		// (hooks/complaints_hot.go): the demo's group in building 2.
+		"POST /api/wuye/deliveries/{id}/retry": func() []biCase {
+			sent := "/api/wuye/deliveries/" + fx.first("deliveries", "community = {:c} && status = 'sent'", dbx.Params{"c": fx.ch}) + "/retry"
+			return []biCase{
+				post("retry an unknown delivery", "/api/wuye/deliveries/"+unknownID+"/retry", `{}`, "supervisor@example.com"),
+				post("retry a sent delivery", sent, `{}`, "supervisor@example.com"),
+				post("retry with malformed JSON", sent, `{"x":`, "supervisor@example.com"),
+				post("retry by the front desk", sent, `{}`, "frontdesk@example.com"),
+				post("retry by a resident", sent, `{}`, "owner1@example.com"),
+				post("retry by the other community's supervisor", sent, `{}`, "supervisor.yx@example.com"),
+			}
+		}(),
 		"POST /api/wuye/complaints/{id}/hot-split": func() []biCase {
 			hot := "/api/wuye/complaints/" + fx.first("complaints", "community = {:c} && hot_group != ''", dbx.Params{"c": fx.ch}) + "/hot-split"
 			plain := "/api/wuye/complaints/" + fx.first("complaints", "community = {:c} && hot_group = '' && about_service_center = false", dbx.Params{"c": fx.ch}) + "/hot-split"

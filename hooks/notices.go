@@ -1,6 +1,7 @@
 package hooks
 
 import (
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 )
 
@@ -18,7 +19,10 @@ func registerNotices(app core.App) {
 		e.Record.Set("author", author)
 		e.Record.Set("published_at", nowDateTime())
 		return inTx(e, func(tx core.App) error {
-			return RecordEvent(tx, Event{Subject: e.Record, Action: "create", Actor: e.Auth, Note: e.Record.GetString("title")})
+			if err := RecordEvent(tx, Event{Subject: e.Record, Action: "create", Actor: e.Auth, Note: e.Record.GetString("title")}); err != nil {
+				return err
+			}
+			return tellNoticeAudience(tx, e.Record)
 		})
 	})
 	app.OnRecordUpdateRequest("notices").BindFunc(func(e *core.RecordRequestEvent) error {
@@ -30,4 +34,27 @@ func registerNotices(app core.App) {
 			return RecordEvent(tx, Event{Subject: e.Record, Action: "update", Actor: e.Auth, Note: e.Record.GetString("title")})
 		})
 	})
+}
+
+// noticeAudience lists the residents a notice is aimed at: today everyone
+// with access to a unit of its community. (Notices aimed at buildings or
+// units narrow this query; the fan-out stays tellNoticeAudience.)
+func noticeAudience(app core.App, notice *core.Record) ([]*core.Record, error) {
+	return app.FindAllRecords("residents", dbx.NewExp(`id IN (SELECT l.resident FROM unit_residents l JOIN units u ON u.id = l.unit
+		WHERE u.community = {:c} AND l.active = TRUE AND l.pending IS NOT TRUE)`, dbx.Params{"c": notice.GetString("community")}))
+}
+
+// tellNoticeAudience tells each resident a notice is aimed at, in the
+// notice's transaction ([000] 管理员 3.9: notices reach the residents).
+func tellNoticeAudience(tx core.App, notice *core.Record) error {
+	rs, err := noticeAudience(tx, notice)
+	if err != nil {
+		return err
+	}
+	for _, r := range rs {
+		if err := Notify(tx, Notice{Recipient: r, Kind: "notice", Title: "公告：" + notice.GetString("title"), Subject: notice}); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -152,6 +152,27 @@ anonymous                        none       none       none       none       non
 residents front_desk area_manager technician engineer security cashier supervisor director other_staff admin_office self self none self none self -
 superuser                        all        all        all        all        all        all        -
 
+collection deliveries
+fields id notification recipient_staff recipient_resident community kind channel status to attempts next_attempt_at sent_at last_error provider urgent created updated
+anonymous residents              none       none       none       none       none       none       -
+front_desk area_manager technician engineer security cashier admin_office none none none none none none -
+supervisor director other_staff  community  community  none       none       none       community  -
+superuser                        all        all        all        all        all        all        -
+note the notification outbox (hooks/base_outbox.go): written with each notification, sent by the worker; the supervisor and the director read their community's log and retry a failed delivery through POST /api/wuye/deliveries/{id}/retry
+
+collection notification_preferences
+fields id recipient_staff recipient_resident channels kind_channels wechat_openid created updated
+anonymous                        none       none       none       none       none       none       -
+residents front_desk area_manager technician engineer security cashier supervisor director other_staff admin_office self self self self none self -
+superuser                        all        all        all        all        all        all        -
+note each person's own channels (per kind where they want otherwise) and WeChat openid; without a row, residents get text messages and staff the app alone
+
+collection wechat_sandbox
+fields id openid template page data created
+anonymous residents staff        none       none       none       none       none       none       -
+superuser                        all        all        all        all        all        all        -
+note the WeChat subscription messages the demo's sandbox sender kept instead of sending
+
 collection work_calendar
 fields id date kind name note created updated
 anonymous                        none       none       none       none       none       none       -
@@ -830,9 +851,17 @@ func seedMatrix(t *testing.T, app *tests.TestApp) {
 	s.save("events", map[string]any{"subject_collection": "complaints", "subject_id": cYX.Id, "complaint": cYX.Id, "action": "create",
 		"community": yx, "unit": uA, "resident": ownerYX, "public": true, "actor_resident": ownerYX})
 	s.save("events", map[string]any{"subject_collection": "units", "subject_id": uA, "action": "update", "community": yx, "unit": uA, "public": true})
-	s.save("notifications", map[string]any{"recipient_resident": ownerYX, "kind": "probe", "title": "银杏苑通知"})
+	nYX := s.save("notifications", map[string]any{"recipient_resident": ownerYX, "kind": "probe", "title": "银杏苑通知"})
 	s.save("notifications", map[string]any{"recipient_staff": supYX, "kind": "probe", "title": "银杏苑员工通知"})
-	s.save("notifications", map[string]any{"recipient_resident": tenant1, "kind": "probe", "title": "租户通知"})
+	nTenant := s.save("notifications", map[string]any{"recipient_resident": tenant1, "kind": "probe", "title": "租户通知"})
+	s.save("deliveries", map[string]any{"notification": nYX.Id, "recipient_resident": ownerYX, "community": yx, "kind": "probe", "channel": "sms",
+		"status": "failed", "to": "138****0021", "attempts": 6, "last_error": "provider said 503", "provider": "sandbox"})
+	s.save("deliveries", map[string]any{"notification": nTenant.Id, "recipient_resident": tenant1, "community": ch, "kind": "probe", "channel": "sms",
+		"status": "pending", "to": "138****0002", "next_attempt_at": "2026-12-08 00:00:00.000Z", "provider": "sandbox"})
+	s.save("notification_preferences", map[string]any{"recipient_resident": tenant1, "channels": []string{"sms", "email"}, "kind_channels": map[string]any{"notice": []string{}}})
+	s.save("notification_preferences", map[string]any{"recipient_resident": ownerYX, "channels": []string{"wechat"}, "wechat_openid": "oPROBE-yx"})
+	s.save("notification_preferences", map[string]any{"recipient_staff": supYX, "channels": []string{"email"}})
+	s.save("wechat_sandbox", map[string]any{"openid": "oPROBE-yx", "template": "probe", "data": map[string]any{"title": "探测"}})
 	s.save("work_calendar", map[string]any{"date": "2027-01-01", "kind": "holiday", "name": "元旦"})
 
 	item := s.save("service_items", map[string]any{"community": yx, "code": "YX01", "name": "银杏苑保洁", "category": "cleaning", "kind": "paid", "price_fen": 5000, "active": true})

@@ -248,6 +248,15 @@ func afterRenovationUpdate(tx core.App, orig, r, auth *core.Record, step Step) e
 		return RecordEvent(tx, Event{Subject: r, Action: "update", Actor: auth, Note: fmt.Sprint(changedFields(orig, r))})
 	}
 	ev := Event{Subject: r, Action: "status", From: step.From, To: step.To, Actor: auth, Public: true}
+	if a := r.GetString("applicant"); a != "" && (auth == nil || auth.Id != a) {
+		// Each step of the application reaches the applicant (the office
+		// answers it and calls them to the acceptance, [000] 管理员 4.2.2).
+		body := r.GetString("reject_reason") + r.GetString("suspend_reason") + r.GetString("acceptance_changes")
+		if err := notifyResident(tx, a, Notice{Kind: "renovation_step", Subject: r, Body: shorten(body, 200),
+			Title: fmt.Sprintf("您的装修申请 %s：%s", r.GetString("serial"), step.Verb.zh)}); err != nil {
+			return err
+		}
+	}
 	switch step.To {
 	case "rejected":
 		ev.Note = r.GetString("reject_reason")

@@ -334,6 +334,16 @@ var routeRows = map[string]routeRow{
 			}
 		})
 	}},
+	// The supervisor or the director of a delivery's community puts a failed
+	// one back in the queue (hooks/base_outbox.go); nobody else, and nothing
+	// of a delivery the caller may not read is told (404).
+	"POST /api/wuye/deliveries/{id}/retry": {writes: nobody, calls: func(m *routeMatrix) []routeCall {
+		return m.postPerRecord("/api/wuye/deliveries/%s/retry", "deliveries", func(r *core.Record) func(c *caller) bool {
+			return func(c *caller) bool {
+				return c.kind == "staff" && slices.Contains([]string{"supervisor", "director"}, c.role) && c.communities[r.GetString("community")]
+			}
+		})
+	}},
 	// A supervisor or the director splits a complaint out of a wrong hot
 	// group (hooks/complaints_hot.go), with a reason: the matrix sends none,
 	// so every call is refused, and nothing of a complaint the caller may

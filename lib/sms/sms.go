@@ -1,9 +1,9 @@
 // Package sms is the seam between Wuye and a text-message provider: the
-// "sms" channel of the notification outbox (the `deliveries` collection of a later issue) and, for
-// now, the one-time codes of a phone-number change. A real provider (an
+// "sms" channel of the notification outbox (the `deliveries` collection,
+// hooks/base_channels.go) and the one-time codes of a phone-number change. A real provider (an
 // operator's or a cloud SMS gateway, with its signed templates) implements
 // Sender; the demo uses a sandbox that keeps each message where a tester
-// can read it instead of sending it (hooks/accounts_phone.go).
+// can read it instead of sending it (hooks/base_channels.go).
 package sms
 
 import (
@@ -16,6 +16,10 @@ type Message struct {
 	To      string // a mainland mobile number, 11 digits
 	Text    string // the whole text, signature included
 	Purpose string // what it is for, e.g. "phone_change" (a provider may pick a template by it)
+	// Params are the template's variables for a template-SMS API (the
+	// notification's title and link); a provider that sends Text whole
+	// ignores them.
+	Params map[string]string
 }
 
 // Sender delivers text messages through one provider.

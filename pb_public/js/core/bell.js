@@ -14,13 +14,15 @@ addMessages({
   'bell.unread': ['{n} 条未读通知', '{n} unread notifications'],
   'bell.none': ['没有新通知', 'No new notifications'],
   'bell.allRead': ['全部标为已读', 'Mark all read'],
+  'bell.all': ['全部消息', 'All messages'],
 });
 
 /**
  * NotificationBell shows the recipient's unread notifications; linkFor maps
- * a notification's subject (collection, id) to a route of the page.
+ * a notification's subject (collection, id) to a route of the page;
+ * allHref, when given, is the page of every message.
  */
-export function NotificationBell({ me, linkFor }) {
+export function NotificationBell({ me, linkFor, allHref }) {
   const [open, setOpen] = useState(false);
   const field = me.collectionName === 'staff' ? 'recipient_staff' : 'recipient_resident';
   const filter = pb.filter(`${field} = {:me} && read = false`, { me: me.id });
@@ -58,6 +60,7 @@ export function NotificationBell({ me, linkFor }) {
           <span class="t">${x.title}</span>${x.body && html`<span class="sub">${x.body}</span>`}<span class="sub">${ago(x.created)}</span>
         </button></li>`)}</ul>
         <button type="button" class="link small" onClick=${() => read(items.map((x) => x.id))}>${t('bell.allRead')}</button>`}
+      ${allHref && html`<a class="small" href=${allHref} onClick=${() => setOpen(false)} data-testid="bell-all">${t('bell.all')}</a>`}
     </div>`}
   </div>`;
 }

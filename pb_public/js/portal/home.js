@@ -6,7 +6,7 @@ import { t, addMessages, label } from '../core/i18n.js';
 import './desk.js'; // the quick link's label
 import { MoveInCard } from './movein.js';
 import { yuan, owed, date, ago, unitName } from '../core/format.js';
-import { isTerminal, loadFlows, stepsFrom, statusOrder } from '../core/flows.js';
+import { isTerminal, loadFlows } from '../core/flows.js';
 import { Icon } from '../core/icons.js';
 import { Loading, ErrorBox, Empty, Status, When, useAsync } from '../core/ui.js';
 import { useMyTopic, useCoalesce, fetchChanged, withServiceItems, idsOf, placeFetched, LIST_WINDOW } from '../core/realtime.js';
@@ -35,46 +35,37 @@ addMessages({
   'todo.rateAct': ['去评价', 'Rate'],
 });
 
-// What waits for the resident: the steps of a flow that are theirs alone
-// (the flow table, GET /api/wuye/flows, says from which statuses).
-const TODO = [
-  { col: 'work_orders', who: 'requester', actor: 'requester', to: 'in_progress', key: 'quote', path: '/repairs/' },
-  { col: 'work_orders', who: 'requester', actor: 'requester', to: 'signed_off', key: 'signoff', path: '/repairs/' },
-  { col: 'complaints', who: 'resident', actor: 'resident', to: 'revisited', key: 'rate', path: '/complaints/' },
-];
-
-/** waitingFor lists the resident's own records at a status where a TODO step is theirs. */
-async function waitingFor(me) {
-  await loadFlows();
-  const lists = await Promise.all(TODO.map(async (d) => {
-    const from = statusOrder(d.col).filter((st) => stepsFrom(d.col, st, [d.actor]).some((x) => x.to === d.to))
-      // (a quote is confirmed from "quoted"; a desk-side start on site is not the resident's)
-      .filter((st) => d.key !== 'quote' || st === 'quoted');
-    if (!from.length) return [];
-    const page = await pb.collection(d.col).getList(1, 20, {
-      filter: pb.filter(`${d.who} = {:me} && (${from.map((st) => `status = ${JSON.stringify(st)}`).join(' || ')})`, { me: me.id }),
-      sort: '-updated', skipTotal: true,
-    });
-    const items = d.col === 'work_orders' ? await withServiceItems(page.items) : page.items;
-    return items.map((r) => ({ ...r, todo: d }));
-  }));
-  return lists.flat().sort(byUpdated);
-}
+// What waits for the resident: their unread notifications of the kinds that
+// ask them to act — the same source as the bell. The server writes one when
+// a quote waits, finished work waits for sign-off or a complaint's reply
+// waits for their rating, and marks it read once the step is taken, by them
+// or by the desk for them (hooks/dispatch.go, hooks/complaints.go).
+const TODO = {
+  quote_to_confirm: { key: 'quote', path: '/repairs/' },
+  order_completed: { key: 'signoff', path: '/repairs/' },
+  complaint_replied: { key: 'rate', path: '/complaints/' },
+};
 
 function YourTurn({ me }) {
-  const list = useAsync(() => waitingFor(me), [me.id]);
+  const kinds = Object.keys(TODO).map((k) => `kind = ${JSON.stringify(k)}`).join(' || ');
+  const list = useAsync(() => pb.collection('notifications').getList(1, 20, {
+    filter: pb.filter(`recipient_resident = {:me} && read = false && (${kinds})`, { me: me.id }), sort: '-created', skipTotal: true,
+  }).then((r) => r.items), [me.id]);
   const changed = useCoalesce(() => list.reload(), LIST_WINDOW);
-  useMyTopic(changed, { collections: ['work_orders', 'complaints'], onReconnect: list.reload }, [me.id]);
+  useMyTopic(changed, { collections: ['notifications'], onReconnect: list.reload }, [me.id]);
   const items = list.data || [];
   return html`<section class="card todo" aria-labelledby="h-todo" data-testid="your-turn">
     <h2 id="h-todo">${t('todo.title')}${items.length > 0 && html` <span class="badge-n">${items.length}</span>`}</h2>
     ${list.loading && !list.data ? html`<${Loading} />` : list.error ? html`<${ErrorBox} error=${list.error} retry=${list.reload} />`
-      : items.length === 0 ? html`<p class="muted small">${t('todo.none')}</p>` : html`<ul class="list">${items.map((r) => html`<li key=${r.id}>
-        <a class="item todo-item" href=${'#' + r.todo.path + r.id} data-todo=${r.todo.key}>
-          <div class="main"><div class="t"><span class="chip s-warn">${t('todo.' + r.todo.key)}</span> ${r.todo.col === 'work_orders' ? r.expand?.service_item?.name || r.description : label('complaint_category', r.category)}</div>
-            <div class="sub">${r.serial}${r.todo.key === 'quote' && r.quote_fen ? html` · <span class="money">${yuan(r.quote_fen)}</span>` : ''}${r.todo.key === 'signoff' && r.amount_fen ? html` · <span class="money">${yuan(r.amount_fen)}</span>` : ''}</div></div>
-          <span class="act">${t('todo.' + r.todo.key + 'Act')} ›</span>
-        </a></li>`)}</ul>`}
+      : items.length === 0 ? html`<p class="muted small">${t('todo.none')}</p>` : html`<ul class="list">${items.map((n) => {
+        const d = TODO[n.kind];
+        return html`<li key=${n.id}>
+        <a class="item todo-item" href=${'#' + d.path + n.subject_id} data-todo=${d.key}>
+          <div class="main"><div class="t"><span class="chip s-warn">${t('todo.' + d.key)}</span> ${n.title}</div>
+            ${n.body && html`<div class="sub">${n.body}</div>`}<div class="sub">${ago(n.created)}</div></div>
+          <span class="act">${t('todo.' + d.key + 'Act')} ›</span>
+        </a></li>`;
+      })}</ul>`}
   </section>`;
 }
 

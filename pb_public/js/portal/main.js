@@ -23,6 +23,7 @@ import { NoticeList, NoticeDetail } from './notices.js';
 import { PendingLinks } from './links.js';
 import { DeskPage } from './desk.js';
 import { MoveIns } from './movein.js';
+import { Inbox } from './inbox.js';
 
 const routes = [
   ['/', Home],
@@ -33,6 +34,7 @@ const routes = [
   ['/notices', NoticeList], ['/notices/:id', NoticeDetail],
   ['/desk', DeskPage],
   ['/move-in', MoveIns],
+  ['/messages', MessagesPage],
 ];
 
 const tabs = [
@@ -44,6 +46,7 @@ const UNIT_KEY = 'wuye.unit';
 
 addMessages({
   'account.menu': ['我的账户', 'My account'],
+  'account.messages': ['消息与提醒方式', 'Messages and how you are told'],
 });
 
 /**
@@ -67,6 +70,7 @@ function AccountMenu({ me }) {
       <${Icon} name="user" /></button>
     ${open && html`<div class="account-menu" role="group" aria-label=${t('account.menu')} data-testid="account-menu">
       <p class="who small">${me.name || me.email || me.phone}</p>
+      <a href="#/messages" onClick=${() => setOpen(false)} data-testid="account-messages">${t('account.messages')}</a>
       <${LangButton} />
       <button type="button" onClick=${signOut}>${t('signOut')}</button>
     </div>`}
@@ -75,6 +79,9 @@ function AccountMenu({ me }) {
 
 // Where a resident's notification leads.
 const PORTAL_LINKS = { complaints: '/complaints/', work_orders: '/repairs/', renovations: '/renovation/', notices: '/notices/' };
+/** MessagesPage is the resident's messages, leading where the bell leads. */
+function MessagesPage(props) { return html`<${Inbox} ...${props} linkFor=${portalLink} />`; }
+
 const portalLink = (col, id) => (PORTAL_LINKS[col] ? PORTAL_LINKS[col] + id : ['bills', 'reminders', 'payments'].includes(col) ? '/bills'
   : ['parcels', 'goods_passes'].includes(col) ? '/desk' : '');
 
@@ -114,7 +121,7 @@ function Shell({ me }) {
         <select id="unit-switch" value=${unit?.id} onChange=${(e) => setUnitId(e.target.value)}>
           ${list.map((u) => html`<option value=${u.id}>${unitName(u)}</option>`)}
         </select>` : unit && html`<span class="small unit-name">${unitName(unit)}</span>`}
-      <${NotificationBell} me=${me} linkFor=${portalLink} />
+      <${NotificationBell} me=${me} linkFor=${portalLink} allHref="#/messages" />
       <${AccountMenu} me=${me} />
     </header>
     ${!online && html`<div class="banner" role="status">${t('offline')}</div>`}

@@ -31,6 +31,7 @@ import { CashClose } from './cashier/close.js';
 import { Dashboard } from './dashboard/board.js';
 import { MonthlyReport } from './dashboard/report.js';
 import { Settings } from './settings.js';
+import { DeliveryLog, MyNotifications } from './deliveries.js';
 import { ServiceLevels } from './service_levels.js';
 import { PrintReminders, PrintReceipt, PrintRefund, PrintDepositReceipt } from './print.js';
 import { ServiceStatements } from './cashier/statements.js';
@@ -85,6 +86,8 @@ addMessages({
   'menu.calendar': ['工作日历', 'Calendar'],
   'menu.serviceLevels': ['承诺时限', 'Service levels'],
   'menu.registry': ['档案', 'Registry'],
+  'menu.deliveries': ['消息发送记录', 'Delivery log'],
+  'menu.myNotifications': ['我的通知设置', 'My notifications'],
 });
 
 // Screens by route, with the roles that use them (the API rules decide what
@@ -128,6 +131,8 @@ const routes = [
   ['/registry/parking', RegistryParking, REGISTRY, null],
   ['/registry/residents', RegistryResidents, REGISTRY, null],
   ['/registry/staff', RegistryStaff, ['supervisor', 'director'], null],
+  ['/deliveries', DeliveryLog, ['supervisor', 'director'], 'menu.deliveries'],
+  ['/my-notifications', MyNotifications, ALL, 'menu.myNotifications'],
   ['/print/work-order/:id', PrintWorkOrder, null, null],
   ['/print/reminders', PrintReminders, null, null],
   ['/print/rectification/:id', PrintRectification, null, null],
