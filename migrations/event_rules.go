@@ -89,6 +89,12 @@ var EventSubjectRoles = map[string][]string{
 	"lost_items":      DeskRegisterReaders,
 	"goods_passes":    DeskRegisterReaders,
 	"enquiries":       EnquiryKeepers,
+	// The household file (migrations 0071–0073): its keepers; security the
+	// vehicles. The area manager reads their area's files, not their timeline.
+	"household_members":   HouseholdKeepers,
+	"household_files":     HouseholdKeepers,
+	"ownership_transfers": HouseholdKeepers,
+	"vehicles":            VehicleReaders,
 }
 
 // EventSubjectRelations are the subject collections read by record, with
