@@ -80,6 +80,7 @@ func Load(app core.App) (bool, error) {
 		l.deskRegisters()
 		l.deskShift()
 		l.otherCommunity()
+		l.households()
 		l.notices()
 		return l.err
 	})
