@@ -1,6 +1,8 @@
 package demo
 
 import (
+	"fmt"
+
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
@@ -12,7 +14,7 @@ import (
 // parent without accounts, the tenant's lease and an emergency contact;
 // 1-102 with its owner and a new-energy car on its own parking space; a car
 // of 1-101 on a leased space; 银杏苑 A-101's owner; and one transfer in
-// history: 2-301 sold in June 2026, its old owner's link ended and the
+// history: a flat of building 2 (2-301 or the next owned one) sold in June 2026, its old owner's link ended and the
 // buyer's started.
 func (l *loader) households() {
 	if l.err != nil {
@@ -68,15 +70,21 @@ func (l *loader) households() {
 	l.save("vehicles", map[string]any{"unit": u101.Id, "plate": "渝B5L730", "brand": "丰田 卡罗拉", "color": "银", "owner_name": "李明", "active": true})
 	l.save("vehicles", map[string]any{"unit": uA.Id, "plate": "渝A12345D", "brand": "宇通 新能源", "color": "蓝", "owner_name": "钱进", "active": true})
 
-	// 2-301 was sold in June 2026: the seller's car and parents leave the
+	// A flat of building 2 was sold in June 2026: the seller's car and parents leave the
 	// file with the link.
-	u := l.units["2-301"]
-	if u == nil || l.err != nil {
-		return
+	var u, seller *core.Record
+	for _, key := range []string{"2-301", "2-302", "2-401", "2-402", "2-501", "2-502"} {
+		if x := l.units[key]; x != nil {
+			if link, err := l.app.FindFirstRecordByFilter("unit_residents", "unit = {:u} && relation = 'owner' && active = true",
+				dbx.Params{"u": x.Id}); err == nil {
+				u, seller = x, link
+				break
+			}
+		}
 	}
-	seller, err := l.app.FindFirstRecordByFilter("unit_residents", "unit = {:u} && relation = 'owner' && active = true", dbx.Params{"u": u.Id})
-	if err != nil {
-		return // 2-301 has no owner in this data: no transfer to show
+	if u == nil || l.err != nil {
+		l.err = fmt.Errorf("demo transfer: no owned flat in building 2")
+		return
 	}
 	member(u, map[string]any{"resident": seller.GetString("resident"), "relation": "owner", "birth_year": 1968})
 	member(u, map[string]any{"name": "周老太", "relation": "parent", "birth_year": 1940})
