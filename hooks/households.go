@@ -185,6 +185,14 @@ func validateMember(e *core.RecordEvent) error {
 		}
 	}
 	if res := r.GetString("resident"); res != "" {
+		// The member's name is the account's unless given (the household
+		// reads the name; the account's id is for the account alone,
+		// hooks/guard_resident_ids.go).
+		if strings.TrimSpace(r.GetString("name")) == "" {
+			if acc, err := e.App.FindRecordById("residents", res); err == nil {
+				r.Set("name", acc.GetString("name"))
+			}
+		}
 		// A member with an account lives in the unit (any current link).
 		if r.IsNew() || res != r.Original().GetString("resident") {
 			return checkNamedResident(e.App, r, "resident")

@@ -43,9 +43,7 @@ func ownershipTransfersUp(app core.App) error {
 	)
 	withAutodates(c)
 	c.AddIndex("idx_ownership_transfers_unit", false, "unit, transferred_on", "")
-	read := or(
-		and(staffOf("community"), roleIn(HouseholdKeepers)),
-		and(isStaff, `@request.auth.role = "area_manager"`, `unit.building.area.manager = @request.auth.id`))
+	read := and(staffOf("community"), roleIn(HouseholdReaders))
 	create := writerOf("unit.community")
 	setRules(c, rule(read), rule(read), rule(create), nil, nil)
 	if err := app.Save(c); err != nil {

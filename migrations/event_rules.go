@@ -89,11 +89,11 @@ var EventSubjectRoles = map[string][]string{
 	"lost_items":      DeskRegisterReaders,
 	"goods_passes":    DeskRegisterReaders,
 	"enquiries":       EnquiryKeepers,
-	// The household file (migrations 0071–0073): its keepers; security the
-	// vehicles. The area manager reads their area's files, not their timeline.
-	"household_members":   HouseholdKeepers,
-	"household_files":     HouseholdKeepers,
-	"ownership_transfers": HouseholdKeepers,
+	// The household file (migrations 0071–0073): its readers; security the
+	// vehicles too.
+	"household_members":   HouseholdReaders,
+	"household_files":     HouseholdReaders,
+	"ownership_transfers": HouseholdReaders,
 	"vehicles":            VehicleReaders,
 }
 

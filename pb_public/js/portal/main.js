@@ -22,6 +22,7 @@ import { Bills, Receipt } from './bills.js';
 import { NoticeList, NoticeDetail } from './notices.js';
 import { PendingLinks } from './links.js';
 import { DeskPage } from './desk.js';
+import { HouseholdPage } from './household.js';
 
 const routes = [
   ['/', Home],
@@ -31,6 +32,7 @@ const routes = [
   ['/bills', Bills], ['/receipts/:id', Receipt],
   ['/notices', NoticeList], ['/notices/:id', NoticeDetail],
   ['/desk', DeskPage],
+  ['/household', HouseholdPage],
 ];
 
 const tabs = [
@@ -42,6 +44,7 @@ const UNIT_KEY = 'wuye.unit';
 
 addMessages({
   'account.menu': ['我的账户', 'My account'],
+  'account.household': ['我的家庭', 'My household'],
 });
 
 /**
@@ -65,6 +68,7 @@ function AccountMenu({ me }) {
       <${Icon} name="user" /></button>
     ${open && html`<div class="account-menu" role="group" aria-label=${t('account.menu')} data-testid="account-menu">
       <p class="who small">${me.name || me.email || me.phone}</p>
+      <a href="#/household" onClick=${() => setOpen(false)} data-testid="household-link">${t('account.household')}</a>
       <${LangButton} />
       <button type="button" onClick=${signOut}>${t('signOut')}</button>
     </div>`}

@@ -40,6 +40,7 @@ import { PrintRectification } from './print_forms.js';
 import { CalendarScreen, CalendarBanner } from './calendar.js';
 import { Registers } from './desk/registers.js';
 import { PrintGoodsPass } from './desk/print_pass.js';
+import { HouseholdFiles } from './households/file.js';
 
 addMessages({
   'staff.title': ['员工工作台', 'Staff workspace'],
@@ -60,6 +61,7 @@ addMessages({
   'menu.incidents': ['紧急事件', 'Emergencies'],
   'menu.visits': ['走访', 'Visits'],
   'menu.registers': ['登记簿', 'Registers'],
+  'menu.households': ['业主档案', 'Household files'],
   'menu.field': ['我的工单', 'My orders'],
   'menu.rounds': ['今日巡查', "Today's rounds"],
   'menu.renovations': ['装修', 'Renovation'],
@@ -93,6 +95,7 @@ const routes = [
   ['/incidents', Incidents, ALL, 'menu.incidents'],
   ['/visits', Visits, ['area_manager', 'supervisor', 'director'], 'menu.visits'],
   ['/registers', Registers, [...DESK, 'security', 'area_manager'], 'menu.registers'],
+  ['/households', HouseholdFiles, [...DESK, 'area_manager'], 'menu.households'],
   ['/field', FieldApp, ['technician'], 'menu.field'],
   ['/field/:id', FieldOrder, ['technician'], null],
   ['/rounds', Rounds, ['area_manager', 'supervisor', 'director'], 'menu.rounds'],
@@ -142,6 +145,7 @@ function staffLink(me, col, id) {
     case 'lost_items': return '/registers?tab=lost';
     case 'goods_passes': return '/registers?tab=passes';
     case 'enquiries': return '/registers?tab=enquiries';
+    case 'household_members': case 'vehicles': case 'household_files': case 'ownership_transfers': return '/households';
     case 'sla_policies': return '/service-levels';
     case 'service_statements': return '/service-statements?id=' + id;
     case 'online_reconciliations': return '/online-checks';
