@@ -35,8 +35,8 @@ export function HouseholdFiles({ me, community, query }) {
     </div>
     ${me.role === 'director' && html`<${Export} community=${community} building=${b} />`}
     ${!unitId ? html`<p class="muted">${t('hh.pick')}</p>`
-    : unit.loading && !unit.data ? html`<${Loading} />`
     : unit.error ? html`<${ErrorBox} error=${unit.error} retry=${unit.reload} />`
+    : !unit.data || unit.data.id !== unitId ? html`<${Loading} />`
     : html`<${UnitFile} key=${unitId} me=${me} unit=${unit.data} canWrite=${canWrite} />`}
   </div>`;
 }
