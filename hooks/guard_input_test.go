@@ -1439,7 +1439,10 @@ func createPaths() []createPath {
 				return map[string]any{"unit": fx.id("unit:1-104"), "to_owners": []string{fx.id("residents:owner2@example.com")},
 					"transferred_on": hooks.Today(), "reason": "sale"}
 			},
-			client: []string{"note", "documents"}},
+			client: []string{"note", "documents"},
+			skip: map[string]string{
+				"relation to_owners from 银杏苑": "a new owner may live anywhere yet: residents belong to no community (as unit_residents.resident)",
+			}},
 	}
 }
 
@@ -2121,6 +2124,12 @@ func (r *biRun) routeCases() map[string][]biCase {
 			get("export of payments range 2026-13", "/api/wuye/exports/payments?community="+ch+"&range=2026-13", "supervisor@example.com"),
 			get("export of the report month 2026-13", "/api/wuye/exports/report?community="+ch+"&month=2026-13", "director@example.com"),
 			get("export of the report without a month", "/api/wuye/exports/report?community="+ch, "director@example.com"),
+		},
+		"GET /api/wuye/households/export": {
+			get("household export of 银杏苑", "/api/wuye/households/export?community="+yx, "director@example.com"),
+			get("household export of a building of 银杏苑", "/api/wuye/households/export?community="+ch+"&building="+fx.yx["buildings"], "director@example.com"),
+			get("household export without a community", "/api/wuye/households/export", "director@example.com"),
+			get("household export by the supervisor", "/api/wuye/households/export?community="+ch, "supervisor@example.com"),
 		},
 		"GET /api/stats/complaints": {
 			get("complaint stats month 11-2026", "/api/stats/complaints?community="+ch+"&month=11-2026", "supervisor@example.com"),
