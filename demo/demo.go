@@ -83,6 +83,7 @@ func Load(app core.App) (bool, error) {
 		l.moveIns()
 		l.otherCommunity()
 		l.registry()
+		l.households()
 		l.notices()
 		l.outbox()
 		return l.err

@@ -69,6 +69,9 @@ var maskedFields = []MaskedField{
 	{Collection: "renovation_passes", Field: "id_no", Readers: []string{RoleSupervisor, RoleDirector}, Mask: MaskIDNumber},
 	{Collection: "parcels", Field: "picked_up_id_no", Readers: []string{RoleSupervisor, RoleDirector}, Mask: MaskIDNumber},
 	{Collection: "lost_items", Field: "claimant_id_no", Readers: []string{RoleSupervisor, RoleDirector}, Mask: MaskIDNumber},
+	// The household file's ID numbers ([004] 三 2.6): the desk, the area
+	// manager and the household itself see them masked.
+	{Collection: "household_members", Field: "id_no", Readers: []string{RoleSupervisor, RoleDirector}, Mask: MaskIDNumber},
 	// A pass's applicant (a tenant, a mover) is called by those who keep
 	// and check passes, not by the rest of the household.
 	{Collection: "goods_passes", Field: "applicant_phone", Readers: deskReaders, Mask: MaskPhone},

@@ -49,7 +49,7 @@ const (
 // them by name ("docs/DESIGN.md, Fees"): renaming one is a change to make
 // everywhere at once.
 var designHeadings = []string{
-	"Registry", "Accounts and access", "Complaints", "Dispatch", "Fees", "Renovation",
+	"Registry", "Household files (业主档案)", "Accounts and access", "Complaints", "Dispatch", "Fees", "Renovation",
 	"Vacant units and keys", "Front desk registers", "Front desk: handover, incidents, visits", "Move-in (入伙)", "Notices", "Notifications and deliveries", "Reports", "Operations", "Flows", "Where each rule lives",
 }
 

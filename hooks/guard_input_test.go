@@ -1448,6 +1448,32 @@ func createPaths() []createPath {
 				return map[string]any{"community": fx.ch, "category": "general", "title": "测试公告", "body": "公告内容"}
 			},
 			client: []string{"pinned"}},
+		// The household file (hooks/households.go).
+		{name: "household_members", coll: "household_members", who: "frontdesk@example.com",
+			body: func(fx *biFixture) map[string]any {
+				return map[string]any{"unit": fx.id("unit:1-101"), "name": "李四", "relation": "parent"}
+			},
+			client: []string{"resident", "birth_year", "phone", "id_type", "id_no", "id_scans", "left_on", "note"}},
+		{name: "household_files", coll: "household_files", who: "frontdesk@example.com",
+			body: func(fx *biFixture) map[string]any {
+				return map[string]any{"unit": fx.id("unit:1-103"), "emergency_name": "王五", "emergency_phone": "13800001234"}
+			},
+			client: []string{"emergency_relation", "tenant_link", "lease_start", "lease_end", "rent_fen", "lease_note", "note"},
+			dates:  map[string]map[string]any{"lease ends before it starts": {"lease_start": "2026-01-01", "lease_end": "2025-01-01"}}},
+		{name: "vehicles", coll: "vehicles", who: "frontdesk@example.com",
+			body: func(fx *biFixture) map[string]any {
+				return map[string]any{"unit": fx.id("unit:1-101"), "plate": fmt.Sprintf("渝K%05d", fx.next())}
+			},
+			client: []string{"brand", "color", "owner_name", "parking_space", "note"}},
+		{name: "ownership_transfers", coll: "ownership_transfers", who: "supervisor@example.com",
+			body: func(fx *biFixture) map[string]any {
+				return map[string]any{"unit": fx.id("unit:1-104"), "to_owners": []string{fx.id("residents:owner2@example.com")},
+					"transferred_on": hooks.Today(), "reason": "sale"}
+			},
+			client: []string{"note", "documents"},
+			skip: map[string]string{
+				"relation to_owners from 银杏苑": "a new owner may live anywhere yet: residents belong to no community (as unit_residents.resident)",
+			}},
 	}
 }
 
@@ -1645,6 +1671,26 @@ func updatePaths() []updatePath {
 		{name: "notices", coll: "notices", who: "frontdesk@example.com",
 			record:   func(fx *biFixture) string { return fx.first("notices", "community = {:c}", ch(fx)) },
 			editable: []string{"category", "title", "body", "pinned"}},
+		{name: "household_members", coll: "household_members", who: "frontdesk@example.com",
+			record: func(fx *biFixture) string {
+				return fx.first("household_members", "unit = {:u} && name = '李乐乐'", dbx.Params{"u": fx.id("unit:1-101")})
+			},
+			editable: []string{"name", "resident", "relation", "birth_year", "phone", "id_type", "id_no", "id_scans", "left_on", "note"},
+			valid:    map[string]any{"phone": "13800001119"}},
+		{name: "household_files", coll: "household_files", who: "frontdesk@example.com",
+			record: func(fx *biFixture) string {
+				return fx.first("household_files", "unit = {:u}", dbx.Params{"u": fx.id("unit:1-101")})
+			},
+			editable: []string{"emergency_name", "emergency_phone", "emergency_relation", "tenant_link", "lease_start", "lease_end",
+				"rent_fen", "lease_note", "note"},
+			dates: map[string]map[string]any{"lease ends before it starts": {"lease_end": "2020-01-01"}},
+			valid: map[string]any{"emergency_relation": "兄弟"}},
+		{name: "vehicles", coll: "vehicles", who: "frontdesk@example.com",
+			record: func(fx *biFixture) string {
+				return fx.first("vehicles", "plate = '渝B5L730'", nil)
+			},
+			editable: []string{"plate", "brand", "color", "owner_name", "parking_space", "note"},
+			valid:    map[string]any{"color": "白"}},
 		{name: "kpi_targets", coll: "kpi_targets", who: "director@example.com",
 			record: func(fx *biFixture) string { return fx.first("kpi_targets", "community = {:c}", ch(fx)) },
 			editable: []string{"problem_solving_rate", "annual_satisfaction", "complaint_on_time_rate", "complaint_satisfaction",
@@ -2169,6 +2215,12 @@ func (r *biRun) routeCases() map[string][]biCase {
 			get("export of payments range 2026-13", "/api/wuye/exports/payments?community="+ch+"&range=2026-13", "supervisor@example.com"),
 			get("export of the report month 2026-13", "/api/wuye/exports/report?community="+ch+"&month=2026-13", "director@example.com"),
 			get("export of the report without a month", "/api/wuye/exports/report?community="+ch, "director@example.com"),
+		},
+		"GET /api/wuye/households/export": {
+			get("household export of 银杏苑", "/api/wuye/households/export?community="+yx, "director@example.com"),
+			get("household export of a building of 银杏苑", "/api/wuye/households/export?community="+ch+"&building="+fx.yx["buildings"], "director@example.com"),
+			get("household export without a community", "/api/wuye/households/export", "director@example.com"),
+			get("household export by the supervisor", "/api/wuye/households/export?community="+ch, "supervisor@example.com"),
 		},
 		"GET /api/stats/complaints": {
 			get("complaint stats month 11-2026", "/api/stats/complaints?community="+ch+"&month=11-2026", "supervisor@example.com"),

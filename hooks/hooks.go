@@ -90,6 +90,7 @@ func Register(app core.App) {
 	registerHandovers(app)
 	registerIncidents(app)
 	registerVisits(app)
+	registerHouseholds(app) // the household file: members, vehicles, transfers, export
 
 	registerNotices(app)
 	registerDashboard(app)

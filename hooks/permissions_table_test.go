@@ -516,6 +516,50 @@ engineer                         community  community  none       community  non
 front_desk supervisor director other_staff community community community community none community community
 superuser                        all        all        all        all        all        all        all
 note the move-in (入伙, hooks/movein.go): the desk, its supervisors and director open it; the flow decides which step each role takes (engineering inspects, the desk hands the keys, the supervisor or director cancels); the owner it is for follows it in the portal; never deleted
+collection household_members
+fields id community unit resident? name relation birth_year phone id_type id_no~{supervisor,director,other_staff,superuser} id_scans left_on active note created updated
+anonymous                        none       none       none       none       none       none       none
+owner neighbour outsider         unit       unit       unit       unit       unit       unit       none
+tenant family former             unit       unit       none       none       none       unit       none
+front_desk                       community  community  community  community  community  community  none
+area_manager                     community  community  none       none       none       community  none
+technician engineer security cashier admin_office none none none none none  none       none
+supervisor director other_staff  community  community  community  community  community  community  community
+superuser                        all        all        all        all        all        all        all
+note the household file's members (hooks/households.go): the desk, the supervisors and the director keep it, the area managers read it, the household its own; an owner living in the unit keeps their own household's members; ID numbers in full for the supervisor and the director, and the ID scans for them only (householdScanGuard)
+
+collection household_files
+fields id community unit emergency_name emergency_phone emergency_relation tenant_link lease_start lease_end rent_fen lease_note note created updated
+anonymous                        none       none       none       none       none       none       -
+owner neighbour outsider         unit       unit       unit       unit       none       unit       -
+tenant family former             unit       unit       none       none       none       unit       -
+front_desk supervisor director other_staff community community community community none community -
+area_manager                     community  community  none       none       none       community  -
+technician engineer security cashier admin_office none none none none none  none       -
+superuser                        all        all        all        all        all        all        -
+note one per unit: the emergency contact and the tenancy terms; an owner changes only the emergency contact (hooks/households.go); never deleted
+
+collection vehicles
+fields id community unit plate new_energy brand color owner_name parking_space active note created updated
+anonymous                        none       none       none       none       none       none       -
+owner neighbour outsider         unit       unit       unit       unit       unit       unit       -
+tenant family former             unit       unit       none       none       none       unit       -
+front_desk supervisor director other_staff community community community community community community -
+security                         community  community  none       none       none       community  -
+area_manager                     community  community  none       none       none       community  -
+technician engineer cashier admin_office none none     none       none       none       none       -
+superuser                        all        all        all        all        all        all        -
+note the household's vehicles: security reads them for the gate; a plate is validated and held once per community, a car stands on a space its unit holds
+
+collection ownership_transfers
+fields id serial community unit from_owners to_owners transferred_on reason documents note recorded_by created updated
+anonymous residents              none       none       none       none       none       none       none
+front_desk                       community  community  none       none       none       community  community
+area_manager                     community  community  none       none       none       community  community
+technician engineer security cashier admin_office none none none none none  none       none
+supervisor director other_staff  community  community  community  none       none       community  community
+superuser                        all        all        all        all        all        all        all
+note 过户 (hooks/households_transfers.go): recorded by the supervisor or the director, it ends the old owners' (and their family's) links and starts the new owners'; history, never changed or deleted
 
 collection notices
 fields id community category title body pinned author published_at created updated
@@ -692,6 +736,11 @@ var recordFacts = map[string]func(w *world, r *core.Record) facts{
 	"enquiries":      ofCommunity,
 	"parking_spaces": ofUnit(""),
 	"move_ins":       ofUnit("resident"),
+	// The household file: of its unit.
+	"household_members":   ofUnit(""),
+	"household_files":     ofUnit(""),
+	"vehicles":            ofUnit(""),
+	"ownership_transfers": ofUnit(""),
 }
 
 // (Set in init: eventFacts reads recordFacts.)
@@ -966,6 +1015,22 @@ func seedMatrix(t *testing.T, app *tests.TestApp) {
 		m := s.save("move_ins", map[string]any{"community": mi.community, "unit": mi.unit, "resident": mi.resident,
 			"notice_date": "2026-11-01", "status": "completed"})
 		s.attach(m, "covenant")
+	}
+
+	// The household file: 银杏苑's file and a transfer of each community,
+	// and the scans and documents to probe.
+	s.save("household_files", map[string]any{"community": yx, "unit": uA, "emergency_name": "钱母", "emergency_phone": "13800000022"})
+	for _, u := range []string{u102, uA} {
+		community := ch
+		if u == uA {
+			community = yx
+		}
+		tr := s.save("ownership_transfers", map[string]any{"community": community, "unit": u, "to_owners": []string{former1},
+			"transferred_on": "2024-01-01", "reason": "sale", "serial": "GH-PROBE-" + u})
+		s.attach(tr, "documents")
+	}
+	for _, u := range []string{u101, u102, uA} {
+		s.attach(s.first("household_members", "unit = {:r} && id_no != ''", u), "id_scans")
 	}
 
 	// PocketBase's records about accounts: of a resident, a former resident,

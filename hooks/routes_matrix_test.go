@@ -213,6 +213,15 @@ var routeRows = map[string]routeRow{
 		out = append(out, m.perCommunity("/api/wuye/exports/report?community=%s&month=%s", m.months)...)
 		return out
 	}},
+	// The household file's export is the director's (and superusers'); the
+	// ID numbers are masked unless full=1, which the director reads in full
+	// through the records API anyway (hooks/households_export.go).
+	"GET /api/wuye/households/export": {calls: func(m *routeMatrix) []routeCall {
+		var out []routeCall
+		out = append(out, m.perCommunity("/api/wuye/households/export?community=%s", nil)...)
+		out = append(out, m.perCommunity("/api/wuye/households/export?community=%s&full=1", nil)...)
+		return out
+	}},
 	"GET /api/wuye/cash-close": {calls: func(m *routeMatrix) []routeCall {
 		var out []routeCall
 		for _, s := range []string{"cashier", "supervisor", "other_staff"} {

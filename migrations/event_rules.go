@@ -93,6 +93,12 @@ var EventSubjectRoles = map[string][]string{
 	"parking_spaces": staffRoles,
 	// Move-ins (migration 0069).
 	"move_ins": MoveInReaders,
+	// The household file (migrations 0071–0073): its readers; security the
+	// vehicles too.
+	"household_members":   HouseholdReaders,
+	"household_files":     HouseholdReaders,
+	"ownership_transfers": HouseholdReaders,
+	"vehicles":            VehicleReaders,
 }
 
 // EventSubjectRelations are the subject collections read by record, with

@@ -24,6 +24,7 @@ import { PendingLinks } from './links.js';
 import { DeskPage } from './desk.js';
 import { MoveIns } from './movein.js';
 import { Inbox } from './inbox.js';
+import { HouseholdPage } from './household.js';
 
 const routes = [
   ['/', Home],
@@ -35,6 +36,7 @@ const routes = [
   ['/desk', DeskPage],
   ['/move-in', MoveIns],
   ['/messages', MessagesPage],
+  ['/household', HouseholdPage],
 ];
 
 const tabs = [
@@ -47,6 +49,7 @@ const UNIT_KEY = 'wuye.unit';
 addMessages({
   'account.menu': ['我的账户', 'My account'],
   'account.messages': ['消息与提醒方式', 'Messages and how you are told'],
+  'account.household': ['我的家庭', 'My household'],
 });
 
 /**
@@ -71,6 +74,7 @@ function AccountMenu({ me }) {
     ${open && html`<div class="account-menu" role="group" aria-label=${t('account.menu')} data-testid="account-menu">
       <p class="who small">${me.name || me.email || me.phone}</p>
       <a href="#/messages" onClick=${() => setOpen(false)} data-testid="account-messages">${t('account.messages')}</a>
+      <a href="#/household" onClick=${() => setOpen(false)} data-testid="household-link">${t('account.household')}</a>
       <${LangButton} />
       <button type="button" onClick=${signOut}>${t('signOut')}</button>
     </div>`}

@@ -51,6 +51,7 @@ import { RegistryStaff } from './registry/staff.js';
 import { MoveInBoard } from './movein/board.js';
 import { MoveInDetail } from './movein/detail.js';
 import { PrintMoveInNotices } from './movein/print_notices.js';
+import { HouseholdFiles } from './households/file.js';
 
 addMessages({
   'staff.title': ['员工工作台', 'Staff workspace'],
@@ -72,6 +73,7 @@ addMessages({
   'menu.visits': ['走访', 'Visits'],
   'menu.registers': ['登记簿', 'Registers'],
   'menu.moveIns': ['入伙', 'Move-in'],
+  'menu.households': ['业主档案', 'Household files'],
   'menu.field': ['我的工单', 'My orders'],
   'menu.rounds': ['今日巡查', "Today's rounds"],
   'menu.renovations': ['装修', 'Renovation'],
@@ -110,6 +112,7 @@ const routes = [
   ['/registers', Registers, [...DESK, 'security', 'area_manager'], 'menu.registers'],
   ['/move-ins', MoveInBoard, [...DESK, 'engineer', 'area_manager', 'cashier'], 'menu.moveIns'],
   ['/move-ins/:id', MoveInDetail, [...DESK, 'engineer', 'area_manager', 'cashier'], null],
+  ['/households', HouseholdFiles, [...DESK, 'area_manager'], 'menu.households'],
   ['/field', FieldApp, ['technician'], 'menu.field'],
   ['/field/:id', FieldOrder, ['technician'], null],
   ['/rounds', Rounds, ['area_manager', 'supervisor', 'director'], 'menu.rounds'],
@@ -169,6 +172,7 @@ function staffLink(me, col, id) {
     case 'goods_passes': return '/registers?tab=passes';
     case 'enquiries': return '/registers?tab=enquiries';
     case 'move_ins': return '/move-ins/' + id;
+    case 'household_members': case 'vehicles': case 'household_files': case 'ownership_transfers': return '/households';
     case 'sla_policies': return '/service-levels';
     case 'service_statements': return '/service-statements?id=' + id;
     case 'online_reconciliations': return '/online-checks';
