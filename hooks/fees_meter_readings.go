@@ -18,9 +18,8 @@ import (
 // (hooks/fees_billing.go reads the latest reading no other corrects). A meter
 // only counts up: a reading below the meter's previous one, or above its
 // next one, is refused — if the earlier one was wrong, it is that one that
-// gets corrected. (A replaced meter, which starts again from zero, is not
-// taken here: the office records the old meter's final reading and bills
-// the new one from a new fee item's meter.) Who read the meter is the
+// gets corrected. A replaced meter starts again from the new meter's start
+// reading (hooks/fees_meter_replacements.go). Who read the meter is the
 // signed-in staff member, whatever the client sends.
 
 func init() {
@@ -82,27 +81,41 @@ func takeReading(e *core.RecordRequestEvent) error {
 			r.Set("read_on", c.GetString("read_on"))
 		}
 		// The meter's neighbours among the effective readings (the one
-		// corrected excepted).
-		neighbour := func(cmp, order string) (float64, string, bool) {
+		// corrected excepted), with the replacements between: after a
+		// replacement the new meter's start is the floor, and before one
+		// the old meter's final reading is the ceiling.
+		next := func() (float64, string, bool) {
 			var row struct {
 				Reading float64 `db:"reading"`
 				ReadOn  string  `db:"read_on"`
 			}
 			q := tx.DB().Select("reading", "read_on").From("meter_readings").
 				Where(dbx.HashExp{"unit": r.GetString("unit"), "meter": r.GetString("meter")}).
-				AndWhere(dbx.NewExp("read_on "+cmp+" {:d}", dbx.Params{"d": r.GetString("read_on")})).
-				AndWhere(dbx.NewExp(effectiveReadingsSQL)).OrderBy("read_on " + order).Limit(1)
+				AndWhere(dbx.NewExp("read_on > {:d}", dbx.Params{"d": r.GetString("read_on")})).
+				AndWhere(dbx.NewExp(effectiveReadingsSQL)).OrderBy("read_on ASC").Limit(1)
 			if err := q.One(&row); err != nil {
 				return 0, "", false
 			}
 			return row.Reading, row.ReadOn, true
 		}
 		v := r.GetFloat("reading")
-		if prev, on, ok := neighbour("<", "DESC"); ok && v < prev {
-			return badRequest(validation.Errors{"reading": codedError("wuye_reading_backwards", fmtReading(v), fmtReading(prev), on)})
+		unit, meter, day := r.GetString("unit"), r.GetString("meter"), r.GetString("read_on")
+		if base, ok := meterBaseline(tx, unit, meter, day); ok && v < base.Value {
+			if base.Replaced {
+				return badRequest(validation.Errors{"reading": codedError("wuye_reading_below_new_start", fmtReading(v), fmtReading(base.Value), base.On)})
+			}
+			return badRequest(validation.Errors{"reading": codedError("wuye_reading_backwards", fmtReading(v), fmtReading(base.Value), base.On)})
 		}
-		if next, on, ok := neighbour(">", "ASC"); ok && v > next {
-			return badRequest(validation.Errors{"reading": codedError("wuye_reading_above_next", fmtReading(v), fmtReading(next), on)})
+		nextV, nextOn, hasNext := next()
+		if !hasNext {
+			nextOn = "9999-12-31"
+		}
+		if final, on, ok := firstReplacementAfter(tx, unit, meter, day, nextOn); ok {
+			if v > final {
+				return badRequest(validation.Errors{"reading": codedError("wuye_reading_above_old_final", fmtReading(v), fmtReading(final), on)})
+			}
+		} else if hasNext && v > nextV {
+			return badRequest(validation.Errors{"reading": codedError("wuye_reading_above_next", fmtReading(v), fmtReading(nextV), nextOn)})
 		}
 		return nil
 	}, func(tx core.App) error {
