@@ -25,6 +25,7 @@ var serialPrefixes = map[string]string{
 	"incidents":         "SJ",  // 特别事件报告单
 	"lost_items":        "SW",  // 拾遗物品
 	"goods_passes":      "FX",  // 出门条 (放行)
+	"move_outs":         "QC",  // 迁出
 }
 
 func registerSerials(app core.App) {
