@@ -66,73 +66,96 @@ func takeReading(e *core.RecordRequestEvent) error {
 	} else {
 		r.Set("read_by", "")
 	}
-	return inTxAround(e, func(tx core.App) error {
-		if id := r.GetString("corrects"); id != "" {
-			c, err := tx.FindRecordById("meter_readings", id)
-			if err != nil || c.GetString("unit") != r.GetString("unit") || c.GetString("meter") != r.GetString("meter") {
-				return badRequest(validation.Errors{"corrects": codedError("wuye_reading_correct_target")})
-			}
-			if n, _ := countWhere(tx, "meter_readings", dbx.HashExp{"corrects": c.Id}); n > 0 {
-				return badRequest(validation.Errors{"corrects": codedError("wuye_reading_correct_target")})
-			}
-			if r.GetString("reason") == "" {
-				return badRequest(validation.Errors{"reason": codedError("wuye_reading_reason_required")})
-			}
-			r.Set("read_on", c.GetString("read_on"))
+	return inTxAround(e, func(tx core.App) error { return checkReading(tx, r) },
+		func(tx core.App) error { return readingEvent(tx, r, e.Auth) })
+}
+
+// TakeReading saves reading r as actor would through the API: the same
+// checks and event, in one transaction (the demo loader uses it).
+func TakeReading(app core.App, r, actor *core.Record) error {
+	r.Set("read_by", actorID(actor))
+	return app.RunInTransaction(func(tx core.App) error {
+		if err := checkReading(tx, r); err != nil {
+			return err
 		}
-		// The meter's neighbours among the effective readings (the one
-		// corrected excepted), with the replacements between: after a
-		// replacement the new meter's start is the floor, and before one
-		// the old meter's final reading is the ceiling.
-		next := func() (float64, string, bool) {
-			var row struct {
-				Reading float64 `db:"reading"`
-				ReadOn  string  `db:"read_on"`
-			}
-			q := tx.DB().Select("reading", "read_on").From("meter_readings").
-				Where(dbx.HashExp{"unit": r.GetString("unit"), "meter": r.GetString("meter")}).
-				AndWhere(dbx.NewExp("read_on > {:d}", dbx.Params{"d": r.GetString("read_on")})).
-				AndWhere(dbx.NewExp(effectiveReadingsSQL)).OrderBy("read_on ASC").Limit(1)
-			if err := q.One(&row); err != nil {
-				return 0, "", false
-			}
-			return row.Reading, row.ReadOn, true
+		if err := tx.Save(r); err != nil {
+			return err
 		}
-		v := r.GetFloat("reading")
-		unit, meter, day := r.GetString("unit"), r.GetString("meter"), r.GetString("read_on")
-		if base, ok := meterBaseline(tx, unit, meter, day); ok && v < base.Value {
-			if base.Replaced {
-				return badRequest(validation.Errors{"reading": codedError("wuye_reading_below_new_start", fmtReading(v), fmtReading(base.Value), base.On)})
-			}
-			return badRequest(validation.Errors{"reading": codedError("wuye_reading_backwards", fmtReading(v), fmtReading(base.Value), base.On)})
-		}
-		nextV, nextOn, hasNext := next()
-		if !hasNext {
-			nextOn = "9999-12-31"
-		}
-		if final, on, ok := firstReplacementAfter(tx, unit, meter, day, nextOn); ok {
-			if v > final {
-				return badRequest(validation.Errors{"reading": codedError("wuye_reading_above_old_final", fmtReading(v), fmtReading(final), on)})
-			}
-		} else if hasNext && v > nextV {
-			return badRequest(validation.Errors{"reading": codedError("wuye_reading_above_next", fmtReading(v), fmtReading(nextV), nextOn)})
-		}
-		return nil
-	}, func(tx core.App) error {
-		ev := Event{Subject: r, Action: "create", To: fmtReading(r.GetFloat("reading")), Actor: e.Auth, Note: r.GetString("read_on")}
-		if id := r.GetString("corrects"); id != "" {
-			c, err := tx.FindRecordById("meter_readings", id)
-			if err != nil {
-				return err
-			}
-			ev.Action, ev.From, ev.Note = "correction", fmtReading(c.GetFloat("reading")), r.GetString("read_on")+" "+r.GetString("reason")
-			// The corrected reading's own timeline says so too.
-			if err := RecordEvent(tx, Event{Subject: c, Action: "corrected", From: ev.From, To: ev.To, Actor: e.Auth, Note: r.Id + " " + r.GetString("reason")}); err != nil {
-				return err
-			}
-		}
-		return RecordEvent(tx, ev)
+		return readingEvent(tx, r, actor)
 	})
+}
+
+// checkReading judges reading r against the meter's other readings and
+// replacements.
+func checkReading(tx core.App, r *core.Record) error {
+	if id := r.GetString("corrects"); id != "" {
+		c, err := tx.FindRecordById("meter_readings", id)
+		if err != nil || c.GetString("unit") != r.GetString("unit") || c.GetString("meter") != r.GetString("meter") {
+			return badRequest(validation.Errors{"corrects": codedError("wuye_reading_correct_target")})
+		}
+		if n, _ := countWhere(tx, "meter_readings", dbx.HashExp{"corrects": c.Id}); n > 0 {
+			return badRequest(validation.Errors{"corrects": codedError("wuye_reading_correct_target")})
+		}
+		if r.GetString("reason") == "" {
+			return badRequest(validation.Errors{"reason": codedError("wuye_reading_reason_required")})
+		}
+		r.Set("read_on", c.GetString("read_on"))
+	}
+	// The meter's neighbours among the effective readings (the one
+	// corrected excepted), with the replacements between: after a
+	// replacement the new meter's start is the floor, and before one
+	// the old meter's final reading is the ceiling.
+	next := func() (float64, string, bool) {
+		var row struct {
+			Reading float64 `db:"reading"`
+			ReadOn  string  `db:"read_on"`
+		}
+		q := tx.DB().Select("reading", "read_on").From("meter_readings").
+			Where(dbx.HashExp{"unit": r.GetString("unit"), "meter": r.GetString("meter")}).
+			AndWhere(dbx.NewExp("read_on > {:d}", dbx.Params{"d": r.GetString("read_on")})).
+			AndWhere(dbx.NewExp(effectiveReadingsSQL)).OrderBy("read_on ASC").Limit(1)
+		if err := q.One(&row); err != nil {
+			return 0, "", false
+		}
+		return row.Reading, row.ReadOn, true
+	}
+	v := r.GetFloat("reading")
+	unit, meter, day := r.GetString("unit"), r.GetString("meter"), r.GetString("read_on")
+	if base, ok := meterBaseline(tx, unit, meter, day); ok && v < base.Value {
+		if base.Replaced {
+			return badRequest(validation.Errors{"reading": codedError("wuye_reading_below_new_start", fmtReading(v), fmtReading(base.Value), base.On)})
+		}
+		return badRequest(validation.Errors{"reading": codedError("wuye_reading_backwards", fmtReading(v), fmtReading(base.Value), base.On)})
+	}
+	nextV, nextOn, hasNext := next()
+	if !hasNext {
+		nextOn = "9999-12-31"
+	}
+	if final, on, ok := firstReplacementAfter(tx, unit, meter, day, nextOn); ok {
+		if v > final {
+			return badRequest(validation.Errors{"reading": codedError("wuye_reading_above_old_final", fmtReading(v), fmtReading(final), on)})
+		}
+	} else if hasNext && v > nextV {
+		return badRequest(validation.Errors{"reading": codedError("wuye_reading_above_next", fmtReading(v), fmtReading(nextV), nextOn)})
+	}
+	return nil
+}
+
+// readingEvent records reading r (or correction) taken by actor.
+func readingEvent(tx core.App, r, actor *core.Record) error {
+	ev := Event{Subject: r, Action: "create", To: fmtReading(r.GetFloat("reading")), Actor: actor, Note: r.GetString("read_on")}
+	if id := r.GetString("corrects"); id != "" {
+		c, err := tx.FindRecordById("meter_readings", id)
+		if err != nil {
+			return err
+		}
+		ev.Action, ev.From, ev.Note = "correction", fmtReading(c.GetFloat("reading")), r.GetString("read_on")+" "+r.GetString("reason")
+		// The corrected reading's own timeline says so too.
+		if err := RecordEvent(tx, Event{Subject: c, Action: "corrected", From: ev.From, To: ev.To, Actor: actor, Note: r.Id + " " + r.GetString("reason")}); err != nil {
+			return err
+		}
+	}
+	return RecordEvent(tx, ev)
 }
 
 func fmtReading(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }

@@ -40,6 +40,8 @@ import { PrintRectification } from './print_forms.js';
 import { CalendarScreen, CalendarBanner } from './calendar.js';
 import { Registers } from './desk/registers.js';
 import { PrintGoodsPass } from './desk/print_pass.js';
+import { Meters } from './meters.js';
+import { MoveOuts, MoveOutDetail, PrintMoveOut } from './moveouts/moveouts.js';
 
 addMessages({
   'staff.title': ['员工工作台', 'Staff workspace'],
@@ -73,6 +75,8 @@ addMessages({
   'menu.settings': ['小区设置', 'Settings'],
   'menu.calendar': ['工作日历', 'Calendar'],
   'menu.serviceLevels': ['承诺时限', 'Service levels'],
+  'menu.meters': ['抄表', 'Meter walk'],
+  'menu.moveOuts': ['迁出', 'Move-outs'],
 });
 
 // Screens by route, with the roles that use them (the API rules decide what
@@ -96,6 +100,9 @@ const routes = [
   ['/field', FieldApp, ['technician'], 'menu.field'],
   ['/field/:id', FieldOrder, ['technician'], null],
   ['/rounds', Rounds, ['area_manager', 'supervisor', 'director'], 'menu.rounds'],
+  ['/meters', Meters, ['area_manager', 'cashier', 'supervisor', 'director'], 'menu.meters'],
+  ['/move-outs', MoveOuts, [...DESK, 'cashier', 'area_manager'], 'menu.moveOuts'],
+  ['/move-outs/:id', MoveOutDetail, [...DESK, 'cashier', 'area_manager'], null],
   ['/renovations', RenovationDesk, [...DESK, 'engineer', 'security', 'area_manager', 'cashier'], 'menu.renovations'],
   ['/renovations/:id', RenovationReview, [...DESK, 'engineer', 'security', 'area_manager', 'cashier'], null],
   ['/cashier', Cashier, CASH, 'menu.cashier'],
@@ -115,6 +122,7 @@ const routes = [
   ['/print/refund/:id', PrintRefund, null, null],
   ['/print/deposit-receipt/:id', PrintDepositReceipt, null, null],
   ['/print/goods-pass/:id', PrintGoodsPass, null, null],
+  ['/print/move-out/:id', PrintMoveOut, null, null],
 ];
 
 /** HOME is where each role lands after signing in. */
@@ -141,6 +149,8 @@ function staffLink(me, col, id) {
     case 'parcels': return '/registers';
     case 'lost_items': return '/registers?tab=lost';
     case 'goods_passes': return '/registers?tab=passes';
+    case 'move_outs': return '/move-outs/' + id;
+    case 'meter_readings': case 'meter_replacements': return '/meters';
     case 'enquiries': return '/registers?tab=enquiries';
     case 'sla_policies': return '/service-levels';
     case 'service_statements': return '/service-statements?id=' + id;
