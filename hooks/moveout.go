@@ -150,6 +150,9 @@ func prepareMoveOut(app core.App, m, auth *core.Record) error {
 		return badRequest(validation.Errors{"resident": codedError("wuye_moveout_not_resident")})
 	}
 	m.Set("relation", relation)
+	if res, err := app.FindRecordById("residents", m.GetString("resident")); err == nil {
+		m.Set("resident_name", res.GetString("name"))
+	}
 	open, err := exists(app, "move_outs", dbx.HashExp{"unit": m.GetString("unit"), "resident": m.GetString("resident"), "status": []any{"requested", "cleared"}}, "")
 	if err != nil {
 		return err
@@ -308,8 +311,8 @@ var meterNames = map[string]text{"water": {"水表", "water"}, "electric": {"电
 func (c Clearance) missing() (string, string) {
 	var zh, en []string
 	if c.UnpaidBills > 0 {
-		zh = append(zh, fmt.Sprintf("%d 张账单未结清（%s 元）", c.UnpaidBills, money.Yuan(c.UnpaidFen)))
-		en = append(en, fmt.Sprintf("%d unpaid bills (%s yuan)", c.UnpaidBills, money.Yuan(c.UnpaidFen)))
+		zh = append(zh, fmt.Sprintf("%d 张账单未结清（%s）", c.UnpaidBills, money.Yuan(c.UnpaidFen)))
+		en = append(en, fmt.Sprintf("%d unpaid bills (%s)", c.UnpaidBills, strings.Replace(money.Yuan(c.UnpaidFen), " 元", " yuan", 1)))
 	}
 	if len(c.KeysOut) > 0 {
 		zh = append(zh, "钥匙未交回："+strings.Join(c.KeysOut, "、"))

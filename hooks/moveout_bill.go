@@ -100,7 +100,7 @@ func IssueFinalBill(app core.App, id string, actor *core.Record) ([]FinalBill, e
 			serials = append(serials, b.Serial)
 		}
 		return RecordEvent(tx, Event{Subject: m, Action: "final_bill", Actor: actor, Public: true,
-			Note: fmt.Sprintf("%s %s 元", strings.Join(serials, " "), money.Yuan(total))})
+			Note: fmt.Sprintf("%s %s", strings.Join(serials, " "), money.Yuan(total))})
 	})
 	return out, err
 }

@@ -479,7 +479,7 @@ superuser                        all        all        all        all        all
 note a unit's residents ask for passes and an owner consents to a tenant's; the flow (hooks/desk_goods_passes.go) decides which change each may make; security uses a pass through POST /api/wuye/goods-passes/check
 
 collection move_outs
-fields id serial community unit resident relation requested_on move_out_on status note filed_by final_billed_at final_billed_by cleared_at cleared_by completed_at completed_by cancelled_at cancel_reason goods_pass created updated
+fields id serial community unit resident resident_name relation requested_on move_out_on status note filed_by final_billed_at final_billed_by cleared_at cleared_by completed_at completed_by cancelled_at cancel_reason goods_pass created updated
 anonymous                        none       none       none       none       none       none       -
 residents                        self       self       unit       self       none       self       -
 area_manager                     community  community  none       none       none       community  -

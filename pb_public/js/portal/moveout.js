@@ -20,7 +20,7 @@ addMessages({
   'pmove.only': ['只有业主或租户可以申请迁出', 'Only the owner or tenant can ask to move out'],
   'pmove.serial': ['编号 {s} · 搬出日期 {d}', 'No. {s} · moving day {d}'],
   'pmove.todo': ['客服中心还需：', 'Still to do:'],
-  'pmove.unpaid': ['结清 {n} 张账单（{y} 元）', 'Pay {n} bills ({y} yuan)'],
+  'pmove.unpaid': ['结清 {n} 张账单（{y}）', 'Pay {n} bills ({y})'],
   'pmove.keys': ['交回钥匙：{k}', 'Return keys: {k}'],
   'pmove.readings': ['抄最终水电表读数', 'Final meter readings'],
   'pmove.bill': ['出具最终账单', 'The final bill'],

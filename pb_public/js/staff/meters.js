@@ -7,7 +7,7 @@
 // Readings that could not be sent (no signal in a stairwell) wait on the
 // phone and are sent again with one tap, or when the connection is back.
 import { html, useState, useEffect, useRef } from '../core/html.js';
-import { pb, errorText } from '../core/api.js';
+import { pb, errorText, fieldErrors } from '../core/api.js';
 import { t, addMessages } from '../core/i18n.js';
 import { today } from '../core/format.js';
 import { Loading, ErrorBox, Empty, Field, useAsync, useAction, useOnline, toast } from '../core/ui.js';
@@ -96,7 +96,7 @@ function Walk({ building, meter, day }) {
         await send(p);
       } catch (e) {
         if ((e.status ?? 0) === 0) left.push(p);
-        else setErrors((x) => ({ ...x, [p.unit]: errorText(e) }));
+        else setErrors((x) => ({ ...x, [p.unit]: fieldErrors(e).reading || errorText(e) }));
       }
     }
     savePending(left);
@@ -133,7 +133,7 @@ function Walk({ building, meter, day }) {
         toast(t('meters.queued'));
         focusNext(units, i);
       } else {
-        setErrors((x) => ({ ...x, [u.id]: errorText(e) }));
+        setErrors((x) => ({ ...x, [u.id]: fieldErrors(e).reading || errorText(e) }));
         el?.focus();
       }
     }

@@ -25,7 +25,7 @@ addMessages({
   'mo.closed': ['已办结', 'Closed'],
   'mo.checklist': ['结清核对', 'Clearance checklist'],
   'mo.bills': ['费用结清', 'Bills settled'],
-  'mo.billsOwing': ['{n} 张账单未结清，共 {y} 元', '{n} unpaid bills, {y} yuan'],
+  'mo.billsOwing': ['{n} 张账单未结清，共 {y}', '{n} unpaid bills, {y}'],
   'mo.keys': ['钥匙交回', 'Keys returned'],
   'mo.keysOut': ['钥匙未交回：{k}', 'Keys out: {k}'],
   'mo.readings': ['最终水电表读数', 'Final meter readings'],
@@ -62,7 +62,7 @@ export function MoveOuts({ me, community }) {
   const open = list.data.filter((m) => m.status === 'requested' || m.status === 'cleared');
   const closed = list.data.filter((m) => !open.includes(m));
   const row = (m) => html`<li class="card" key=${m.id} data-move-out=${m.serial}>
-    <a href=${'#/move-outs/' + m.id}><strong>${m.serial}</strong></a> · ${unitName(m.expand?.unit || {})} · ${m.expand?.resident?.name || ''}
+    <a href=${'#/move-outs/' + m.id}><strong>${m.serial}</strong></a> · ${unitName(m.expand?.unit || {})} · ${m.expand?.resident?.name || m.resident_name || ''}
     · ${t('mo.day')} ${m.move_out_on} <${Status} col="move_outs" code=${m.status} /></li>`;
   return html`<div class="move-outs">
     <h1>${t('mo.title')}</h1>
@@ -153,7 +153,7 @@ export function MoveOutDetail({ me, params }) {
     <p><a href="#/move-outs">← ${t('mo.title')}</a></p>
     <h1>${m.serial} <${Status} col="move_outs" code=${m.status} /></h1>
     <div class="card">
-      <div>${unitName(m.expand?.unit || {})} · ${t('mo.resident.relation', { name: m.expand?.resident?.name || '', rel: t('mo.rel.' + m.relation) })}</div>
+      <div>${unitName(m.expand?.unit || {})} · ${t('mo.resident.relation', { name: m.expand?.resident?.name || m.resident_name || '', rel: t('mo.rel.' + m.relation) })}</div>
       <div>${t('mo.requestedOn')} ${m.requested_on} · ${t('mo.day')} ${m.move_out_on}</div>
       ${m.note && html`<div class="muted">${m.note}</div>`}
     </div>
@@ -188,7 +188,7 @@ export function PrintMoveOut({ params }) {
     <h1>${m.expand?.community?.name || ''} ${t('mo.slip')}</h1>
     <table class="rect-table"><tbody>
       <tr><th>编号 No.</th><td>${m.serial}</td><th>${t('mo.day')}</th><td>${m.move_out_on}</td></tr>
-      <tr><th>房号 Unit</th><td>${unitName(m.expand?.unit || {})}</td><th>${t('mo.resident')}</th><td>${t('mo.resident.relation', { name: m.expand?.resident?.name || '', rel: t('mo.rel.' + m.relation) })}</td></tr>
+      <tr><th>房号 Unit</th><td>${unitName(m.expand?.unit || {})}</td><th>${t('mo.resident')}</th><td>${t('mo.resident.relation', { name: m.expand?.resident?.name || m.resident_name || '', rel: t('mo.rel.' + m.relation) })}</td></tr>
       <tr><th>${t('mo.requestedOn')}</th><td>${m.requested_on}</td><th>状态 Status</th><td><${Status} col="move_outs" code=${m.status} /></td></tr>
     </tbody></table>
     <h2>${t('mo.checklist')}</h2><${Checklist} c=${c} />
