@@ -49,7 +49,7 @@ func moveOutsUp(app core.App) error {
 		rel("community", communities, false), // the unit's, set by the server
 		rel("unit", units, true),
 		rel("resident", residents, true),
-		text("resident_name", false, 50), // as at the request (the slip names them after their link ended)
+		text("resident_name", false, 50),             // as at the request (the slip names them after their link ended)
 		choice("relation", false, "owner", "tenant"), // the resident's link, set by the server
 		date("requested_on", false),                  // set by the server
 		date("move_out_on", true),                    // the moving day
