@@ -79,6 +79,8 @@ func Load(app core.App) (bool, error) {
 		l.renovations()
 		l.vacancy()
 		l.deskRegisters()
+		l.meterWalk()
+		l.moveOut()
 		l.deskShift()
 		l.moveIns()
 		l.otherCommunity()

@@ -21,6 +21,7 @@ var flowsByCollection = map[string]*Flow{
 	"lost_items":       lostItemFlow,
 	"goods_passes":     goodsPassFlow,
 	"move_ins":         moveInFlow,
+	"move_outs":        moveOutFlow,
 }
 
 // flowDoc is a Flow as JSON for the pages (GET /api/wuye/flows).

@@ -229,6 +229,8 @@ func TestScheduledJobs(t *testing.T) {
 		"wuye_incident_reports":    "*/15 * * * *",
 		"wuye_lost_items":          "0 8 * * *",
 		"wuye_goods_passes":        "5 0 * * *",
+		// Construction water and electricity from the readings, on the 15th ([001] 中汇广场 十 (一) 2).
+		"wuye_renovation_utilities": "30 6 15 * *",
 	}
 	got := map[string]string{}
 	for _, j := range app.Cron().Jobs() {

@@ -26,6 +26,7 @@ var serialPrefixes = map[string]string{
 	"lost_items":        "SW",  // 拾遗物品
 	"goods_passes":      "FX",  // 出门条 (放行)
 	"move_ins":          "RH",  // 入伙
+	"move_outs":         "QC",  // 迁出
 }
 
 func registerSerials(app core.App) {

@@ -56,7 +56,7 @@ var designHeadings = []string{
 // designFlowOrder is the order the flows are rendered in; a flow of
 // flowsByCollection not listed here comes after them, by name.
 var designFlowOrder = []string{"complaints", "work_orders", "renovations", "hot_work_permits", "deposit_refunds",
-	"parcels", "lost_items", "goods_passes", "shift_handovers", "incidents", "move_ins"}
+	"parcels", "lost_items", "goods_passes", "move_outs", "shift_handovers", "incidents", "move_ins"}
 
 // designFlowManuals says where each flow comes from, under its heading.
 var designFlowManuals = map[string]string{
@@ -68,6 +68,7 @@ var designFlowManuals = map[string]string{
 	"parcels":          "[000] 前台 4.2 (4.2.4 signed for and collected, 4.2.6 overdue and returned).",
 	"lost_items":       "[001] 中汇广场 十二 (claimed with proof and a signature; disposed of by the department after a year or three months).",
 	"goods_passes":     "[001] 中汇广场 十一 (the service center confirms the applicant, security checks at the gate); office practice for the tenant's consent and the day's validity.",
+	"move_outs":        "[001] 中汇广场 四 第三步 (费用结算：抄电表读数，结算客户使用费用), 十一 (the goods pass); [000] 收费员 4.2.1.2, 4.2.1.6 (the final bill by period); office practice for the steps.",
 	"shift_handovers":  "[000] 交接班制度 4.1–4.2 (the outgoing clerk records and hands over, the incoming one checks and both sign); 前台 5.6–5.7.",
 	"move_ins":         "[004] 四 2 4.3–4.7 (papers, 验房 with meter readings, repairs re-inspected, fees, keys, signed documents); [000] 前台 4.3, 助理 4.9; office practice for who cancels.",
 	"incidents":        "[000] 前台 4.1.4 (registered and told at once), 5.14 (特别事件报告单); [004] 三 4.3 (reported within one working day).",
@@ -83,6 +84,7 @@ var designParties = map[string]string{
 	actorOwner:     "an owner of the pass's unit, in the portal (consents to a tenant's pass)",
 	actorGate:      "security at the gate, checking the pass's code (`POST /api/wuye/goods-passes/check`)",
 	actorSchedule:  "the daily job: a pass not used on its day expires",
+	actorMover:     "the resident moving out, in the portal (cancels their own request)",
 	actorOutgoing:  "the clerk handing the shift over (the handover's from_staff), signing as themselves",
 	actorIncoming:  "the clerk taking the shift over (the handover's to_staff), signing as themselves",
 }

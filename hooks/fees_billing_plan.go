@@ -1,9 +1,11 @@
 package hooks
 
 import (
+	"database/sql"
 	"fmt"
 	"math/big"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -108,7 +110,7 @@ type unitBatch struct {
 	units    []batchUnit
 	existing map[string]bool // unit + "/" + fee item
 	owners   map[string]string
-	readings map[string]float64 // meter + "/" + unit + "/" + "before" or "after"
+	readings map[string]float64 // meter + "/" + unit + "/" + "before", "after" or "replaced"
 	lines    map[string][]StatementLine
 }
 
@@ -149,23 +151,38 @@ func (pl *billPlan) loadBatch(tx core.App, ids []string) (*unitBatch, error) {
 	}
 	// The latest reading on or before the day before the period and on or
 	// before its last day (SQLite takes the bare column from the MAX row),
-	// of the readings no correction replaces (hooks/fees_meter_readings.go).
+	// of the readings no correction replaces (hooks/fees_meter_readings.go),
+	// and what the meter replacements between them add
+	// (hooks/fees_meter_replacements.go).
+	params := dbx.Params{"before": pl.period.First.AddDate(0, 0, -1).Format(time.DateOnly), "after": pl.end}
+	holders := make([]string, len(ids))
+	for i, id := range ids {
+		holders[i] = fmt.Sprintf("{:u%d}", i)
+		params[fmt.Sprintf("u%d", i)] = id
+	}
 	for _, meter := range pl.meters {
-		for when, day := range map[string]string{"before": pl.period.First.AddDate(0, 0, -1).Format(time.DateOnly), "after": pl.end} {
-			var rows []struct {
-				Unit    string  `db:"unit"`
-				Reading float64 `db:"reading"`
-				ReadOn  string  `db:"read_on"`
+		params["m"] = meter
+		var rows []struct {
+			Unit     string          `db:"unit"`
+			Before   sql.NullFloat64 `db:"before_reading"`
+			After    float64         `db:"after_reading"`
+			Replaced float64         `db:"replaced"`
+		}
+		if err := tx.DB().NewQuery(`WITH eff AS (SELECT unit, reading, read_on FROM meter_readings
+				WHERE unit IN (` + strings.Join(holders, ", ") + `) AND meter = {:m} AND read_on <= {:after} AND ` + effectiveReadingsSQL + `),
+			a AS (SELECT unit, reading, MAX(read_on) AS read_on FROM eff WHERE read_on <= {:before} GROUP BY unit),
+			b AS (SELECT unit, reading, MAX(read_on) AS read_on FROM eff GROUP BY unit)
+			SELECT b.unit AS unit, a.reading AS before_reading, b.reading AS after_reading,
+				` + replacementsBetweenSQL("b.unit", "{:m}", "a.read_on", "b.read_on") + ` AS replaced
+			FROM b LEFT JOIN a ON a.unit = b.unit`).Bind(params).All(&rows); err != nil {
+			return nil, fmt.Errorf("batch readings: %w", err)
+		}
+		for _, r := range rows {
+			if r.Before.Valid {
+				b.readings[meter+"/"+r.Unit+"/before"] = r.Before.Float64
 			}
-			if err := tx.DB().Select("unit", "reading", "MAX(read_on) AS read_on").From("meter_readings").
-				Where(dbx.In("unit", in...)).AndWhere(dbx.HashExp{"meter": meter}).
-				AndWhere(dbx.NewExp("read_on <= {:d}", dbx.Params{"d": day})).AndWhere(dbx.NewExp(effectiveReadingsSQL)).
-				GroupBy("unit").All(&rows); err != nil {
-				return nil, fmt.Errorf("batch readings: %w", err)
-			}
-			for _, r := range rows {
-				b.readings[meter+"/"+r.Unit+"/"+when] = r.Reading
-			}
+			b.readings[meter+"/"+r.Unit+"/after"] = r.After
+			b.readings[meter+"/"+r.Unit+"/replaced"] = r.Replaced
 		}
 	}
 	var lines []struct {
@@ -367,12 +384,17 @@ func (pl *billPlan) price(item *feeItem, unit *batchUnit, occ fee.Occupancy, bat
 	case "metered":
 		before, ok1 := batch.readings[item.meter+"/"+unit.ID+"/before"]
 		after, ok2 := batch.readings[item.meter+"/"+unit.ID+"/after"]
-		if !ok1 || !ok2 || after < before {
+		replaced := batch.readings[item.meter+"/"+unit.ID+"/replaced"]
+		if !ok1 || !ok2 || after-before+replaced < 0 {
 			return priced{}, false
 		}
-		used := new(big.Rat).SetFloat64(after - before)
+		used := new(big.Rat).SetFloat64(after - before + replaced)
 		amount := fee.Round(used.Mul(used, new(big.Rat).SetInt64(item.price)))
-		return priced{amount, mustJSON(map[string]any{"from": before, "to": after, "price_fen": item.price})}, true
+		basis := map[string]any{"from": before, "to": after, "price_fen": item.price}
+		if replaced != 0 {
+			basis["replaced"] = replaced // old final − new start of the meters replaced in between
+		}
+		return priced{amount, mustJSON(basis)}, true
 	}
 	return priced{}, false // not reached: newBillPlan refuses unknown bases
 }

@@ -18,9 +18,8 @@ import (
 // (hooks/fees_billing.go reads the latest reading no other corrects). A meter
 // only counts up: a reading below the meter's previous one, or above its
 // next one, is refused — if the earlier one was wrong, it is that one that
-// gets corrected. (A replaced meter, which starts again from zero, is not
-// taken here: the office records the old meter's final reading and bills
-// the new one from a new fee item's meter.) Who read the meter is the
+// gets corrected. A replaced meter starts again from the new meter's start
+// reading (hooks/fees_meter_replacements.go). Who read the meter is the
 // signed-in staff member, whatever the client sends.
 
 func init() {
@@ -68,30 +67,27 @@ func takeReading(e *core.RecordRequestEvent) error {
 		r.Set("read_by", "")
 	}
 	return inTxAround(e, func(tx core.App) error { return checkReading(tx, r) },
-		func(tx core.App) error { return afterReading(tx, r, e.Auth) })
+		func(tx core.App) error { return readingEvent(tx, r, e.Auth) })
 }
 
-// TakeReading records reading r as auth, inside transaction tx, under the
-// same rules as a reading sent through the API (the move-in's handover
-// readings, hooks/movein.go).
-func TakeReading(tx core.App, r, auth *core.Record) error {
-	if isStaff(auth) {
-		r.Set("read_by", auth.Id)
-	} else {
-		r.Set("read_by", "")
-	}
-	if err := checkReading(tx, r); err != nil {
-		return err
-	}
-	if err := tx.Save(r); err != nil {
-		return err
-	}
-	return afterReading(tx, r, auth)
+// TakeReading saves reading r as actor would through the API: the same
+// checks and event, in one transaction (the demo loader uses it, and the
+// move-in's handover readings inside their own transaction, hooks/movein.go).
+func TakeReading(app core.App, r, actor *core.Record) error {
+	r.Set("read_by", actorID(actor))
+	return app.RunInTransaction(func(tx core.App) error {
+		if err := checkReading(tx, r); err != nil {
+			return err
+		}
+		if err := tx.Save(r); err != nil {
+			return err
+		}
+		return readingEvent(tx, r, actor)
+	})
 }
 
-// checkReading holds a new reading or correction to the meter's other
-// readings: a correction names the current reading of the same meter and
-// says why; a meter only counts up.
+// checkReading judges reading r against the meter's other readings and
+// replacements.
 func checkReading(tx core.App, r *core.Record) error {
 	if id := r.GetString("corrects"); id != "" {
 		c, err := tx.FindRecordById("meter_readings", id)
@@ -107,35 +103,48 @@ func checkReading(tx core.App, r *core.Record) error {
 		r.Set("read_on", c.GetString("read_on"))
 	}
 	// The meter's neighbours among the effective readings (the one
-	// corrected excepted).
-	neighbour := func(cmp, order string) (float64, string, bool) {
+	// corrected excepted), with the replacements between: after a
+	// replacement the new meter's start is the floor, and before one
+	// the old meter's final reading is the ceiling.
+	next := func() (float64, string, bool) {
 		var row struct {
 			Reading float64 `db:"reading"`
 			ReadOn  string  `db:"read_on"`
 		}
 		q := tx.DB().Select("reading", "read_on").From("meter_readings").
 			Where(dbx.HashExp{"unit": r.GetString("unit"), "meter": r.GetString("meter")}).
-			AndWhere(dbx.NewExp("read_on "+cmp+" {:d}", dbx.Params{"d": r.GetString("read_on")})).
-			AndWhere(dbx.NewExp(effectiveReadingsSQL)).OrderBy("read_on " + order).Limit(1)
+			AndWhere(dbx.NewExp("read_on > {:d}", dbx.Params{"d": r.GetString("read_on")})).
+			AndWhere(dbx.NewExp(effectiveReadingsSQL)).OrderBy("read_on ASC").Limit(1)
 		if err := q.One(&row); err != nil {
 			return 0, "", false
 		}
 		return row.Reading, row.ReadOn, true
 	}
 	v := r.GetFloat("reading")
-	if prev, on, ok := neighbour("<", "DESC"); ok && v < prev {
-		return badRequest(validation.Errors{"reading": codedError("wuye_reading_backwards", fmtReading(v), fmtReading(prev), on)})
+	unit, meter, day := r.GetString("unit"), r.GetString("meter"), r.GetString("read_on")
+	if base, ok := meterBaseline(tx, unit, meter, day); ok && v < base.Value {
+		if base.Replaced {
+			return badRequest(validation.Errors{"reading": codedError("wuye_reading_below_new_start", fmtReading(v), fmtReading(base.Value), base.On)})
+		}
+		return badRequest(validation.Errors{"reading": codedError("wuye_reading_backwards", fmtReading(v), fmtReading(base.Value), base.On)})
 	}
-	if next, on, ok := neighbour(">", "ASC"); ok && v > next {
-		return badRequest(validation.Errors{"reading": codedError("wuye_reading_above_next", fmtReading(v), fmtReading(next), on)})
+	nextV, nextOn, hasNext := next()
+	if !hasNext {
+		nextOn = "9999-12-31"
+	}
+	if final, on, ok := firstReplacementAfter(tx, unit, meter, day, nextOn); ok {
+		if v > final {
+			return badRequest(validation.Errors{"reading": codedError("wuye_reading_above_old_final", fmtReading(v), fmtReading(final), on)})
+		}
+	} else if hasNext && v > nextV {
+		return badRequest(validation.Errors{"reading": codedError("wuye_reading_above_next", fmtReading(v), fmtReading(nextV), nextOn)})
 	}
 	return nil
 }
 
-// afterReading records the reading's events (a correction's on the
-// corrected reading too).
-func afterReading(tx core.App, r, auth *core.Record) error {
-	ev := Event{Subject: r, Action: "create", To: fmtReading(r.GetFloat("reading")), Actor: auth, Note: r.GetString("read_on")}
+// readingEvent records reading r (or correction) taken by actor.
+func readingEvent(tx core.App, r, actor *core.Record) error {
+	ev := Event{Subject: r, Action: "create", To: fmtReading(r.GetFloat("reading")), Actor: actor, Note: r.GetString("read_on")}
 	if id := r.GetString("corrects"); id != "" {
 		c, err := tx.FindRecordById("meter_readings", id)
 		if err != nil {
@@ -143,7 +152,7 @@ func afterReading(tx core.App, r, auth *core.Record) error {
 		}
 		ev.Action, ev.From, ev.Note = "correction", fmtReading(c.GetFloat("reading")), r.GetString("read_on")+" "+r.GetString("reason")
 		// The corrected reading's own timeline says so too.
-		if err := RecordEvent(tx, Event{Subject: c, Action: "corrected", From: ev.From, To: ev.To, Actor: auth, Note: r.Id + " " + r.GetString("reason")}); err != nil {
+		if err := RecordEvent(tx, Event{Subject: c, Action: "corrected", From: ev.From, To: ev.To, Actor: actor, Note: r.Id + " " + r.GetString("reason")}); err != nil {
 			return err
 		}
 	}

@@ -2036,6 +2036,25 @@ func (r *biRun) routeCases() map[string][]biCase {
 			get("found items of 银杏苑 for a resident of 翠湖", "/api/wuye/found-items?community="+yx, "owner1@example.com"),
 			get("found items of an unknown community", "/api/wuye/found-items?community="+unknownID, "frontdesk@example.com"),
 		},
+		"GET /api/wuye/meters/walk": {
+			get("meter walk without a building", "/api/wuye/meters/walk", "cashier@example.com"),
+			get("meter walk of an unknown building", "/api/wuye/meters/walk?building="+unknownID, "cashier@example.com"),
+			get("meter walk of a steam meter", "/api/wuye/meters/walk?meter=steam&building="+fx.id("building:CH-2"), "cashier@example.com"),
+			get("meter walk on 2026-13-01", "/api/wuye/meters/walk?day=2026-13-01&building="+fx.id("building:CH-2"), "cashier@example.com"),
+			get("meter walk of the other area's building", "/api/wuye/meters/walk?building="+fx.id("building:CH-2"), "areamgr2@example.com"),
+		},
+		"GET /api/wuye/move-outs/{id}/clearance": {
+			get("clearance of an unknown move-out", "/api/wuye/move-outs/"+unknownID+"/clearance", "frontdesk@example.com"),
+			get("clearance of a unit's id", "/api/wuye/move-outs/"+u101+"/clearance", "frontdesk@example.com"),
+		},
+		"POST /api/wuye/move-outs/{id}/final-bill": func() []biCase {
+			mo := fx.first("move_outs", "community = {:c}", dbx.Params{"c": ch})
+			return []biCase{
+				post("final bill of an unknown move-out", "/api/wuye/move-outs/"+unknownID+"/final-bill", `{}`, "cashier@example.com"),
+				post("final bill of a unit's id", "/api/wuye/move-outs/"+u101+"/final-bill", `{}`, "cashier@example.com"),
+				post("final bill by the front desk", "/api/wuye/move-outs/"+mo+"/final-bill", `{}`, "frontdesk@example.com"),
+			}
+		}(),
 		"POST /api/wuye/goods-passes/check": {
 			post("pass check without a code", "/api/wuye/goods-passes/check", `{}`, "security@example.com"),
 			post("pass check of a blank code", "/api/wuye/goods-passes/check", `{"code":"   "}`, "security@example.com"),

@@ -261,10 +261,19 @@ fields id unit meter reading read_on read_by corrects reason created updated
 anonymous                        none       none       none       none       none       none       -
 residents                        unit       unit       none       none       none       unit       -
 front_desk technician engineer security admin_office community community none none none community -
-area_manager                     community  community  community  none       none       community  -
-cashier supervisor other_staff   community  community  community  none       none       community  -
-director                         community  community  none       none       none       community  -
-note readings are append-only: a wrong one is corrected by a new reading naming it (hooks/fees_meter_readings.go)
+area_manager                     community  community  assigned   none       none       community  -
+cashier supervisor director other_staff community community community none none  community  -
+note readings are append-only: a wrong one is corrected by a new reading naming it (hooks/fees_meter_readings.go); the area manager enters those of their own area's units (migration 0074)
+superuser                        all        all        all        all        all        all        -
+
+collection meter_replacements
+fields id community unit meter old_final_reading new_start_reading replaced_on new_meter_no reason recorded_by created updated
+anonymous                        none       none       none       none       none       none       -
+residents                        unit       unit       none       none       none       unit       -
+front_desk technician engineer security admin_office community community none none none community -
+area_manager                     community  community  assigned   none       none       community  -
+cashier supervisor director other_staff community community community none none  community  -
+note append-only like the readings; the next reading is compared with the new meter's start (hooks/fees_meter_replacements.go)
 superuser                        all        all        all        all        all        all        -
 
 collection billing_runs
@@ -499,6 +508,16 @@ front_desk supervisor director other_staff community community community communi
 superuser                        all        all        all        all        all        all        -
 note a unit's residents ask for passes and an owner consents to a tenant's; the flow (hooks/desk_goods_passes.go) decides which change each may make; security uses a pass through POST /api/wuye/goods-passes/check
 
+collection move_outs
+fields id serial community unit resident resident_name relation requested_on move_out_on status note filed_by final_billed_at final_billed_by cleared_at cleared_by completed_at completed_by cancelled_at cancel_reason goods_pass created updated
+anonymous                        none       none       none       none       none       none       -
+residents                        self       self       unit       self       none       self       -
+area_manager                     community  community  none       none       none       community  -
+technician engineer security admin_office none none     none       none       none       none       -
+front_desk cashier supervisor director other_staff community community community community none community -
+superuser                        all        all        all        all        all        all        -
+note the unit's owner or tenant asks (hooks/moveout.go refuses a family member) and follows their own move-out after their link ends; the flow decides which step each may take
+
 collection enquiries
 fields id community unit caller_name caller_phone channel topic answer answer_due answered_at converted_to converted_kind taken_by created updated
 anonymous residents              none       none       none       none       none       none       -
@@ -679,14 +698,14 @@ var recordFacts = map[string]func(w *world, r *core.Record) facts{
 		}
 		return f
 	},
-	"fee_items":    ofCommunity,
-	"sla_policies": ofCommunity,
-	"kpi_targets":  ofCommunity,
-	"billing_runs": ofCommunity,
-	"notices":      ofCommunity,
-	"meter_readings": func(w *world, r *core.Record) facts {
-		return facts{communities: []string{w.str(r, "unit", "units", "community")}, units: []string{r.GetString("unit")}}
-	},
+	"fee_items":              ofCommunity,
+	"sla_policies":           ofCommunity,
+	"kpi_targets":            ofCommunity,
+	"billing_runs":           ofCommunity,
+	"notices":                ofCommunity,
+	"meter_readings":         meterFacts,
+	"meter_replacements":     meterFacts,
+	"move_outs":              ofUnit("resident"),
 	"bills":                  ofUnit(""),
 	"payments":               ofUnit(""),
 	"reminders":              ofUnit(""),
@@ -741,6 +760,18 @@ var recordFacts = map[string]func(w *world, r *core.Record) facts{
 	"household_files":     ofUnit(""),
 	"vehicles":            ofUnit(""),
 	"ownership_transfers": ofUnit(""),
+}
+
+// meterFacts: a meter's readings and replacements are the unit's; the area
+// manager of the unit's area is assigned them (enters them).
+func meterFacts(w *world, r *core.Record) facts {
+	f := facts{communities: []string{w.str(r, "unit", "units", "community")}, units: []string{r.GetString("unit")}}
+	if u := w.get("units", r.GetString("unit")); u != nil {
+		if b := w.get("buildings", u.GetString("building")); b != nil {
+			f.assigned = []string{w.str(b, "area", "areas", "manager")}
+		}
+	}
+	return f
 }
 
 // (Set in init: eventFacts reads recordFacts.)

@@ -193,6 +193,33 @@ var routeRows = map[string]routeRow{
 	"POST /api/wuye/enquiries/{id}/convert": {writes: nobody, calls: func(m *routeMatrix) []routeCall {
 		return m.postPerRecord("/api/wuye/enquiries/%s/convert", "enquiries", nil)
 	}},
+	// The meter walk of each building (hooks/fees_meter_walk.go): the
+	// area manager of its area, the cashier, supervisor and director.
+	"GET /api/wuye/meters/walk": {calls: func(m *routeMatrix) []routeCall {
+		var out []routeCall
+		for _, b := range m.w.recs["buildings"] {
+			out = append(out, m.get("/api/wuye/meters/walk?building=%s&meter=water", b.Id))
+		}
+		return out
+	}},
+	// The move-out's clearance checklist, for whoever reads the move-out.
+	"GET /api/wuye/move-outs/{id}/clearance": {calls: func(m *routeMatrix) []routeCall {
+		return m.perRecord("/api/wuye/move-outs/%s/clearance", "move_outs")
+	}},
+	// The cashier (supervisor, director) of the community bills a move-out
+	// awaiting clearance whose final readings are in (hooks/moveout_bill.go).
+	"POST /api/wuye/move-outs/{id}/final-bill": {writes: nobody, calls: func(m *routeMatrix) []routeCall {
+		return m.postPerRecord("/api/wuye/move-outs/%s/final-bill", "move_outs", func(r *core.Record) func(c *caller) bool {
+			status, community := r.GetString("status"), r.GetString("community")
+			return func(c *caller) bool {
+				if status != "requested" {
+					return false
+				}
+				return c.kind == "superuser" || (c.kind == "staff" && c.communities[community] &&
+					slices.Contains([]string{"cashier", "supervisor", "director"}, c.role))
+			}
+		})
+	}},
 	"GET /api/wuye/keys/count": {calls: func(m *routeMatrix) []routeCall {
 		return m.perCommunity("/api/wuye/keys/count?community=%s", nil)
 	}},

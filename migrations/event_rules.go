@@ -63,6 +63,8 @@ var EventSubjectRoles = map[string][]string{
 	"service_demands":        staffRoles,
 	"fee_items":              staffRoles,
 	"meter_readings":         staffRoles,
+	"meter_replacements":     staffRoles,
+	"move_outs":              MoveOutReaders,
 	"bills":                  moneyReaders,
 	"payments":               moneyReaders,
 	"reminders":              moneyReaders,

@@ -9,6 +9,7 @@ import { t, addMessages } from '../core/i18n.js';
 import { dateTime, today } from '../core/format.js';
 import { Loading, ErrorBox, Empty, Status, Field, useAsync, useAction, toast } from '../core/ui.js';
 import { useMyTopic, useCoalesce } from '../core/realtime.js';
+import { MyMoveOut } from './moveout.js';
 
 addMessages({
   'pdesk.title': ['邮件与出门条', 'Mail & passes'],
@@ -41,7 +42,7 @@ export function DeskPage({ me, unit }) {
   return html`<h1>${t('pdesk.title')}</h1>
     <div class="grid2">
       <div><${MyParcels} unit=${unit} /><${MyPasses} me=${me} unit=${unit} /></div>
-      <div><${FoundItems} unit=${unit} /></div>
+      <div><${FoundItems} unit=${unit} /><${MyMoveOut} me=${me} unit=${unit} /></div>
     </div>`;
 }
 

@@ -52,6 +52,8 @@ import { MoveInBoard } from './movein/board.js';
 import { MoveInDetail } from './movein/detail.js';
 import { PrintMoveInNotices } from './movein/print_notices.js';
 import { HouseholdFiles } from './households/file.js';
+import { Meters } from './meters.js';
+import { MoveOuts, MoveOutDetail, PrintMoveOut } from './moveouts/moveouts.js';
 
 addMessages({
   'staff.title': ['员工工作台', 'Staff workspace'],
@@ -90,6 +92,8 @@ addMessages({
   'menu.registry': ['档案', 'Registry'],
   'menu.deliveries': ['消息发送记录', 'Delivery log'],
   'menu.myNotifications': ['我的通知设置', 'My notifications'],
+  'menu.meters': ['抄表', 'Meter walk'],
+  'menu.moveOuts': ['迁出', 'Move-outs'],
 });
 
 // Screens by route, with the roles that use them (the API rules decide what
@@ -116,6 +120,9 @@ const routes = [
   ['/field', FieldApp, ['technician'], 'menu.field'],
   ['/field/:id', FieldOrder, ['technician'], null],
   ['/rounds', Rounds, ['area_manager', 'supervisor', 'director'], 'menu.rounds'],
+  ['/meters', Meters, ['area_manager', 'cashier', 'supervisor', 'director'], 'menu.meters'],
+  ['/move-outs', MoveOuts, [...DESK, 'cashier', 'area_manager'], 'menu.moveOuts'],
+  ['/move-outs/:id', MoveOutDetail, [...DESK, 'cashier', 'area_manager'], null],
   ['/renovations', RenovationDesk, [...DESK, 'engineer', 'security', 'area_manager', 'cashier'], 'menu.renovations'],
   ['/renovations/:id', RenovationReview, [...DESK, 'engineer', 'security', 'area_manager', 'cashier'], null],
   ['/cashier', Cashier, CASH, 'menu.cashier'],
@@ -144,6 +151,7 @@ const routes = [
   ['/print/deposit-receipt/:id', PrintDepositReceipt, null, null],
   ['/print/goods-pass/:id', PrintGoodsPass, null, null],
   ['/print/move-in-notices/:building', PrintMoveInNotices, null, null],
+  ['/print/move-out/:id', PrintMoveOut, null, null],
 ];
 
 /** HOME is where each role lands after signing in. */
@@ -170,6 +178,8 @@ function staffLink(me, col, id) {
     case 'parcels': return '/registers';
     case 'lost_items': return '/registers?tab=lost';
     case 'goods_passes': return '/registers?tab=passes';
+    case 'move_outs': return '/move-outs/' + id;
+    case 'meter_readings': case 'meter_replacements': return '/meters';
     case 'enquiries': return '/registers?tab=enquiries';
     case 'move_ins': return '/move-ins/' + id;
     case 'household_members': case 'vehicles': case 'household_files': case 'ownership_transfers': return '/households';
