@@ -81,6 +81,7 @@ func Load(app core.App) (bool, error) {
 		l.deskShift()
 		l.otherCommunity()
 		l.notices()
+		l.importDryRun()
 		return l.err
 	})
 	if err != nil {

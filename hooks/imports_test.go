@@ -205,8 +205,8 @@ func TestImportRegistry(t *testing.T) {
 	}
 }
 
-// Opening arrears (期初欠费) are bills ([000] 收费员 4.2: every charge is a
-// bill of the unit, its fee item and period), marked as opening arrears; a
+// Opening arrears (期初欠费, the 上季度欠费 of the cashier's receivable
+// statement, [000] 收费员 4.2.1.2) are bills of the unit, fee item and period, marked as opening arrears; a
 // second import of the same file does not bill the unit twice, and an
 // amount already billed is never changed by an import: money is corrected
 // at the cashier's, not overwritten.
@@ -229,8 +229,8 @@ func TestImportOpeningArrears(t *testing.T) {
 	}
 }
 
-// Meter readings go forward only and are never changed ([000] 收费员
-// 4.2.1.3; hooks/fees_meter_readings.go): the import applies the same rules
+// Meter readings go forward only and are never changed (the utilities are
+// billed monthly from them, [000] 收费员 4.1.5; hooks/fees_meter_readings.go): the import applies the same rules
 // as a reading taken on screen, the file's own readings included.
 func TestImportMeterReadings(t *testing.T) {
 	app := testapp.New(t)

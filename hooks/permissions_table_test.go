@@ -244,6 +244,14 @@ front_desk area_manager technician engineer security admin_office community comm
 cashier supervisor director other_staff community community community none none community -
 superuser                        all        all        all        all        all        all        -
 
+collection import_batches
+fields id community kind file file_name dry_run outcome rows created updated unchanged errors changes actor_staff ran_at
+anonymous residents              none       none       none       none       none       none       none
+front_desk technician engineer security admin_office none none none none none none none
+area_manager cashier supervisor director other_staff community community none none none community community
+superuser                        all        all        all        all        all        all        all
+note written only by POST /api/wuye/imports (hooks/imports.go); created and updated count the records the batch wrote (its time is ran_at); the file is protected
+
 collection bills
 fields id serial community unit fee_item work_order source period period_start period_end payer? amount_fen discount_fen discount_reason late_fee_fen paid_fen due_on status reminder_stage run basis created updated renovation charge
 anonymous                        none       none       none       none       none       none       -
@@ -594,11 +602,12 @@ var recordFacts = map[string]func(w *world, r *core.Record) facts{
 		}
 		return f
 	},
-	"fee_items":    ofCommunity,
-	"sla_policies": ofCommunity,
-	"kpi_targets":  ofCommunity,
-	"billing_runs": ofCommunity,
-	"notices":      ofCommunity,
+	"fee_items":      ofCommunity,
+	"sla_policies":   ofCommunity,
+	"kpi_targets":    ofCommunity,
+	"billing_runs":   ofCommunity,
+	"import_batches": ofCommunity,
+	"notices":        ofCommunity,
 	"meter_readings": func(w *world, r *core.Record) facts {
 		return facts{communities: []string{w.str(r, "unit", "units", "community")}, units: []string{r.GetString("unit")}}
 	},
@@ -910,6 +919,14 @@ func seedMatrix(t *testing.T, app *tests.TestApp) {
 	s.attach(lost, "signature")
 	s.save("enquiries", map[string]any{"community": yx, "unit": uA, "caller_name": "钱进", "caller_phone": "13800000021", "channel": "phone",
 		"topic": "银杏苑咨询"})
+
+	// An import of each community, with its file (the demo has a dry run of
+	// 翠湖花园's; hooks/imports.go).
+	for _, c := range []struct{ community, staff string }{{ch, sup}, {yx, supYX}} {
+		b := s.save("import_batches", map[string]any{"community": c.community, "kind": "buildings", "file_name": "b.csv", "dry_run": false,
+			"outcome": "applied", "rows": 1, "created": 1, "actor_staff": c.staff, "errors": []any{}, "changes": map[string]any{}})
+		s.attach(b, "file")
+	}
 
 	// PocketBase's records about accounts: of a resident, a former resident,
 	// a resident and a supervisor of the other community, a clerk and a

@@ -21,9 +21,9 @@ var ImportOutcomes = []string{"dry_run", "applied", "refused"}
 
 // ImportRoles may import, by kind (hooks/imports.go): the registry's
 // writers (supervisor, director) everything; the cashier also the opening
-// arrears (like the billing runs, [000] 收费员 4.2) and the meter readings;
-// the area manager also the readings (they read the meters, [000] 收费员
-// 4.2.1.3).
+// arrears (like the billing runs; the receivable statement carries them,
+// [000] 收费员 4.2.1.2) and the meter readings; the area manager also the
+// readings (as the readings' create rule lets them).
 var ImportRoles = map[string][]string{
 	"buildings":       {"supervisor", "director"},
 	"units":           {"supervisor", "director"},

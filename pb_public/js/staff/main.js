@@ -40,6 +40,7 @@ import { PrintRectification } from './print_forms.js';
 import { CalendarScreen, CalendarBanner } from './calendar.js';
 import { Registers } from './desk/registers.js';
 import { PrintGoodsPass } from './desk/print_pass.js';
+import { Imports } from './imports.js';
 
 addMessages({
   'staff.title': ['员工工作台', 'Staff workspace'],
@@ -73,6 +74,7 @@ addMessages({
   'menu.settings': ['小区设置', 'Settings'],
   'menu.calendar': ['工作日历', 'Calendar'],
   'menu.serviceLevels': ['承诺时限', 'Service levels'],
+  'menu.imports': ['导入', 'Import'],
 });
 
 // Screens by route, with the roles that use them (the API rules decide what
@@ -108,6 +110,9 @@ const routes = [
   ['/settings', Settings, ['supervisor', 'director'], 'menu.settings'],
   ['/calendar', CalendarScreen, ['supervisor', 'director'], 'menu.calendar'],
   ['/service-levels', ServiceLevels, ['supervisor', 'director'], 'menu.serviceLevels'],
+  // Who may import which kind is the server's (hooks/imports.go): the registry's
+  // writers everything, the cashier arrears and readings, the area manager readings.
+  ['/imports', Imports, ['supervisor', 'director', 'cashier', 'area_manager'], 'menu.imports'],
   ['/print/work-order/:id', PrintWorkOrder, null, null],
   ['/print/reminders', PrintReminders, null, null],
   ['/print/rectification/:id', PrintRectification, null, null],
@@ -143,6 +148,7 @@ function staffLink(me, col, id) {
     case 'goods_passes': return '/registers?tab=passes';
     case 'enquiries': return '/registers?tab=enquiries';
     case 'sla_policies': return '/service-levels';
+    case 'import_batches': return '/imports';
     case 'service_statements': return '/service-statements?id=' + id;
     case 'online_reconciliations': return '/online-checks';
     case 'bills': case 'reminders': return me.role === 'area_manager' ? '/rounds' : '/cashier';
