@@ -60,5 +60,5 @@ func (l *loader) importDryRun() {
 		return
 	}
 	_, l.err = hooks.RunImport(l.app, hooks.ImportRequest{Kind: "buildings", Community: c.Id, DryRun: true,
-		Actor: l.account("staff", "supervisor@example.com"), FileName: "示例数据_楼栋.xlsx", Data: data, Table: table})
+		Actor: l.account("staff", "supervisor@example.com"), FileName: "示例数据_楼栋.xlsx", Table: table})
 }

@@ -1,9 +1,12 @@
 package hooks
 
 import (
+	"bytes"
+	"encoding/csv"
 	"errors"
 	"io"
 	"net/http"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -137,7 +140,7 @@ func importFile(e *core.RequestEvent) error {
 		actor = e.Auth
 	}
 	p, err := RunImport(e.App, ImportRequest{Kind: kind, Community: community, Actor: actor, DryRun: dryRun,
-		FileName: header.Filename, Data: data, Table: table})
+		FileName: header.Filename, Table: table})
 	if err != nil {
 		return err
 	}
@@ -155,8 +158,7 @@ type ImportRequest struct {
 	Kind, Community string
 	Actor           *core.Record // the staff member; nil for a superuser or code
 	DryRun          bool
-	FileName        string
-	Data            []byte
+	FileName        string // as sent; the batch keeps the table read from it
 	Table           *importer.Table
 }
 
@@ -168,8 +170,9 @@ type ImportResult struct {
 }
 
 // RunImport checks (and, unless a dry run, applies) an import: the plan is
-// made and written in one transaction, which any problem rolls back. The
-// batch record is written whatever the outcome.
+// made and written in one transaction, which any problem rolls back. A dry
+// run and an apply are recorded as a batch; an apply refused for its rows
+// leaves nothing behind.
 func RunImport(app core.App, req ImportRequest) (*ImportResult, error) {
 	k, ok := importer.Kinds[req.Kind]
 	if !ok {
@@ -202,10 +205,12 @@ func RunImport(app core.App, req ImportRequest) (*ImportResult, error) {
 		return res.apply(tx, req)
 	})
 	if errors.Is(err, errRefused) {
-		res.Outcome = "refused"
+		// Bad input changes nothing, not even the history: the report is
+		// the answer (and the dry run before it is on record).
+		res.Outcome, res.Batch = "refused", ""
 		res.app = app
 		res.creates, res.updates, res.saves, res.changes = nil, nil, nil, nil
-		return res, res.saveBatchRecord(app, req, nil)
+		return res, nil
 	}
 	if err != nil {
 		return nil, err
@@ -273,7 +278,12 @@ func (r *ImportResult) saveBatchRecord(app core.App, req ImportRequest, out **co
 	if name == "" {
 		name = req.Kind + ".csv"
 	}
-	f, err := filesystem.NewFileFromBytes(req.Data, safeFileName(name))
+	// The file is kept as read: its (first) sheet as a UTF-8 CSV that
+	// Excel opens, whatever it came as — an .xlsx is a zip of XML, a type
+	// no file field here accepts (hooks/ops_test.go), and a GBK file is
+	// stored in the encoding the rest of the system reads.
+	stem := strings.TrimSuffix(strings.TrimSuffix(name, filepath.Ext(name)), ".")
+	f, err := filesystem.NewFileFromBytes(tableCSV(req.Table), safeFileName(stem+".csv"))
 	if err != nil {
 		return err
 	}
@@ -285,10 +295,6 @@ func (r *ImportResult) saveBatchRecord(app core.App, req ImportRequest, out **co
 		"dry_run": req.DryRun, "outcome": r.Outcome, "rows": r.rows, "created": c, "updated": u, "unchanged": n,
 		"errors": stored, "changes": r.changes, "actor_staff": actor} {
 		b.Set(k, v)
-	}
-	if r.Outcome == "refused" {
-		b.Set("created", 0)
-		b.Set("updated", 0)
 	}
 	if err := app.Save(b); err != nil {
 		return err
@@ -377,4 +383,19 @@ func truncate(s string, n int) string {
 		return string(r[:n])
 	}
 	return s
+}
+
+// tableCSV writes a table read back as CSV (UTF-8 with a byte-order mark,
+// so that Excel reads the Chinese), header first.
+func tableCSV(t *importer.Table) []byte {
+	var b bytes.Buffer
+	b.WriteString("\ufeff")
+	w := csv.NewWriter(&b)
+	w.UseCRLF = true
+	_ = w.Write(t.Header)
+	for _, l := range t.Rows {
+		_ = w.Write(l.Cells)
+	}
+	w.Flush()
+	return b.Bytes()
 }

@@ -50,7 +50,7 @@ func BenchmarkImport(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			r, err := hooks.RunImport(app, hooks.ImportRequest{Kind: kind, Community: yx, DryRun: dry, FileName: kind + ".csv", Data: []byte(csv), Table: table})
+			r, err := hooks.RunImport(app, hooks.ImportRequest{Kind: kind, Community: yx, DryRun: dry, FileName: kind + ".csv", Table: table})
 			if err != nil {
 				b.Fatal(err)
 			}

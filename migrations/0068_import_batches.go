@@ -15,9 +15,10 @@ func init() {
 // "Import"), in the order it loads them.
 var ImportKinds = []string{"buildings", "units", "residents", "parking", "opening_arrears", "meter_readings"}
 
-// ImportOutcomes: a dry run (nothing written), an applied import, or an
-// apply refused because a row had an error (nothing written either).
-var ImportOutcomes = []string{"dry_run", "applied", "refused"}
+// ImportOutcomes: a dry run (nothing written but the batch) or an applied
+// import. (An apply refused because a row had an error writes nothing, no
+// batch either: bad input changes nothing.)
+var ImportOutcomes = []string{"dry_run", "applied"}
 
 // ImportRoles may import, by kind (hooks/imports.go): the registry's
 // writers (supervisor, director) everything; the cashier also the opening
@@ -33,9 +34,9 @@ var ImportRoles = map[string][]string{
 	"meter_readings":  {"cashier", "area_manager", "supervisor", "director"},
 }
 
-// importBatchesUp creates import_batches: one record per file sent to
-// POST /api/wuye/imports, dry run or not — the office's history of what
-// was loaded, by whom, with the file itself (protected) and its report.
+// importBatchesUp creates import_batches: one record per dry run and per
+// apply of POST /api/wuye/imports — the office's history of what was
+// loaded, by whom, with the file as read (protected) and its report.
 // changes lists the records the batch created and updated, by
 // collection, so that every record an import wrote is attributable to it.
 // (created and updated count records; the batch's own time is ran_at.)
@@ -53,7 +54,8 @@ func importBatchesUp(app core.App) error {
 	c.Fields.Add(
 		rel("community", communities, true),
 		choice("kind", true, ImportKinds...),
-		&core.FileField{Name: "file", MaxSelect: 1, MaxSize: 10 << 20, Protected: true},
+		// The file as read: its sheet as UTF-8 CSV (hooks/imports.go).
+		&core.FileField{Name: "file", MaxSelect: 1, MaxSize: 20 << 20, Protected: true, MimeTypes: []string{"text/csv", "text/plain"}},
 		text("file_name", false, 200),
 		flag("dry_run"),
 		choice("outcome", true, ImportOutcomes...),

@@ -47,7 +47,6 @@ addMessages({
   'imp.outcome': ['结果', 'Outcome'],
   'imp.outcome.dry_run': ['试导入', 'Dry run'],
   'imp.outcome.applied': ['已导入', 'Imported'],
-  'imp.outcome.refused': ['有错误未导入', 'Refused'],
   'imp.counts': ['新增 {c} · 更新 {u} · 未变 {n}', '+{c} · ~{u} · ={n}'],
   'imp.noHistory': ['还没有导入过', 'Nothing imported yet'],
 });
