@@ -84,6 +84,11 @@ func demoCommand(app *pocketbase.PocketBase) *cobra.Command {
 				return err
 			}
 			printLogins(loaded)
+			// The import templates filled with a small sample estate, for
+			// trying the import (the workspace's 导入 page serves them too).
+			if files, err := demo.WriteImportSamples(filepath.Join(se.App.DataDir(), "import-samples")); err == nil && len(files) > 0 {
+				fmt.Printf("示例导入文件 Import samples (海棠苑): %s\n", filepath.Dir(files[0]))
+			}
 			if line, err := demo.SpringFestival2027(se.App); err == nil {
 				fmt.Println(line)
 			}

@@ -88,6 +88,7 @@ func Load(app core.App) (bool, error) {
 		l.households()
 		l.notices()
 		l.outbox()
+		l.importDryRun()
 		return l.err
 	})
 	// The channels' senders write with the app, not the finished transaction.

@@ -72,14 +72,23 @@ func (l *loader) households() {
 
 	// A flat of building 2 was sold in June 2026: the seller's car and parents leave the
 	// file with the link.
+	// A flat whose bills are settled: a transfer leaves no debt in the
+	// seller's name for the desk to chase after their access ends.
 	var u, seller *core.Record
-	for _, key := range []string{"2-301", "2-302", "2-401", "2-402", "2-501", "2-502"} {
-		if x := l.units[key]; x != nil {
-			if link, err := l.app.FindFirstRecordByFilter("unit_residents", "unit = {:u} && relation = 'owner' && active = true",
-				dbx.Params{"u": x.Id}); err == nil {
-				u, seller = x, link
-				break
-			}
+	for _, key := range []string{"2-301", "2-302", "2-401", "2-402", "2-501", "2-502", "2-601", "2-602", "2-201", "2-202"} {
+		x := l.units[key]
+		if x == nil {
+			continue
+		}
+		var open int
+		if err := l.app.DB().NewQuery("SELECT COUNT(*) FROM bills WHERE unit = {:u} AND status IN ('issued','partially_paid')").
+			Bind(dbx.Params{"u": x.Id}).Row(&open); err != nil || open > 0 {
+			continue
+		}
+		if link, err := l.app.FindFirstRecordByFilter("unit_residents", "unit = {:u} && relation = 'owner' && active = true",
+			dbx.Params{"u": x.Id}); err == nil {
+			u, seller = x, link
+			break
 		}
 	}
 	if u == nil || l.err != nil {

@@ -1971,7 +1971,43 @@ func (r *biRun) routeCases() map[string][]biCase {
 	residentLink := func(email string) string {
 		return fx.first("unit_residents", "resident = {:r}", dbx.Params{"r": fx.id("residents:" + email)})
 	}
+	// form is a multipart upload to the import route (hooks/imports.go).
+	form := func(name string, fields map[string]string, file string, who string) biCase {
+		var body bytes.Buffer
+		w := multipart.NewWriter(&body)
+		for k, v := range fields {
+			_ = w.WriteField(k, v)
+		}
+		if file != "" {
+			fw, _ := w.CreateFormFile("file", "f.csv")
+			_, _ = fw.Write([]byte(file))
+		}
+		_ = w.Close()
+		return biCase{family: "route", name: name, method: http.MethodPost, url: "/api/wuye/imports", body: body.Bytes(), ctype: w.FormDataContentType(), who: who}
+	}
+	sup := "supervisor@example.com"
+	buildingsCSV := "楼栋编号,楼层数\nQ1,3\n"
+	importCases := []biCase{
+		form("import without a kind", map[string]string{"community": ch, "dry_run": "false"}, buildingsCSV, sup),
+		form("import of an unknown kind", map[string]string{"kind": "staff", "community": ch, "dry_run": "false"}, buildingsCSV, sup),
+		form("import without a file", map[string]string{"kind": "buildings", "community": ch, "dry_run": "false"}, "", sup),
+		form("import of a broken workbook", map[string]string{"kind": "buildings", "community": ch, "dry_run": "false"}, "PK\x03\x04broken", sup),
+		form("import of an empty file", map[string]string{"kind": "buildings", "community": ch, "dry_run": "false"}, "\n\n", sup),
+		form("import into 银杏苑 by 翠湖's supervisor", map[string]string{"kind": "buildings", "community": yx, "dry_run": "false"}, buildingsCSV, sup),
+		form("import into an unknown community", map[string]string{"kind": "buildings", "community": unknownID, "dry_run": "false"}, buildingsCSV, sup),
+		form("import by the desk", map[string]string{"kind": "buildings", "community": ch, "dry_run": "false"}, buildingsCSV, "frontdesk@example.com"),
+		form("import by a resident", map[string]string{"kind": "buildings", "community": ch, "dry_run": "false"}, buildingsCSV, "owner1@example.com"),
+		form("import of units by the cashier", map[string]string{"kind": "units", "community": ch, "dry_run": "false"}, buildingsCSV, "cashier@example.com"),
+		form("import with a bad row", map[string]string{"kind": "buildings", "community": ch, "dry_run": "false"}, "楼栋编号,楼层数\nQ1,三\n", sup),
+		form("import with an unknown header", map[string]string{"kind": "buildings", "community": ch, "dry_run": "false"}, "编码,层\nQ1,3\n", sup),
+		post("import as JSON", "/api/wuye/imports", `{"kind":"buildings","community":"`+ch+`","dry_run":false}`, sup),
+	}
 	return map[string][]biCase{
+		"POST /api/wuye/imports": importCases,
+		"GET /api/wuye/imports/templates/{kind}": {
+			get("template of an unknown kind", "/api/wuye/imports/templates/staff", sup),
+			get("template for a resident", "/api/wuye/imports/templates/units", "owner1@example.com"),
+		},
 		"GET /api/wuye/calendar/warning": {
 			get("calendar warning for a resident", "/api/wuye/calendar/warning", "owner1@example.com"),
 		},

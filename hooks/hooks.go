@@ -100,6 +100,7 @@ func Register(app core.App) {
 	registerDashboard(app)
 	registerKPITargets(app)
 	registerExports(app)
+	registerImports(app)
 
 	registerQueryGuard(app)
 	registerOpsEnv(app)

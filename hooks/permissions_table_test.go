@@ -283,6 +283,14 @@ front_desk area_manager technician engineer security admin_office community comm
 cashier supervisor director other_staff community community community none none community -
 superuser                        all        all        all        all        all        all        -
 
+collection import_batches
+fields id community kind file file_name dry_run outcome rows created updated unchanged errors changes actor_staff ran_at
+anonymous residents              none       none       none       none       none       none       none
+front_desk technician engineer security admin_office none none none none none none none
+area_manager cashier supervisor director other_staff community community none none none community community
+superuser                        all        all        all        all        all        all        all
+note written only by POST /api/wuye/imports (hooks/imports.go); created and updated count the records the batch wrote (its time is ran_at); the file is protected
+
 collection bills
 fields id serial community unit fee_item work_order source period period_start period_end payer? amount_fen discount_fen discount_reason late_fee_fen paid_fen due_on status reminder_stage run basis created updated renovation charge move_in
 anonymous                        none       none       none       none       none       none       -
@@ -702,6 +710,7 @@ var recordFacts = map[string]func(w *world, r *core.Record) facts{
 	"sla_policies":           ofCommunity,
 	"kpi_targets":            ofCommunity,
 	"billing_runs":           ofCommunity,
+	"import_batches":         ofCommunity,
 	"notices":                ofCommunity,
 	"meter_readings":         meterFacts,
 	"meter_replacements":     meterFacts,
@@ -1062,6 +1071,14 @@ func seedMatrix(t *testing.T, app *tests.TestApp) {
 	}
 	for _, u := range []string{u101, u102, uA} {
 		s.attach(s.first("household_members", "unit = {:r} && id_no != ''", u), "id_scans")
+	}
+
+	// An import of each community, with its file (the demo has a dry run of
+	// 翠湖花园's; hooks/imports.go).
+	for _, c := range []struct{ community, staff string }{{ch, sup}, {yx, supYX}} {
+		b := s.save("import_batches", map[string]any{"community": c.community, "kind": "buildings", "file_name": "b.csv", "dry_run": false,
+			"outcome": "applied", "rows": 1, "created": 1, "actor_staff": c.staff, "errors": []any{}, "changes": map[string]any{}})
+		s.attach(b, "file")
 	}
 
 	// PocketBase's records about accounts: of a resident, a former resident,

@@ -54,6 +54,7 @@ import { PrintMoveInNotices } from './movein/print_notices.js';
 import { HouseholdFiles } from './households/file.js';
 import { Meters } from './meters.js';
 import { MoveOuts, MoveOutDetail, PrintMoveOut } from './moveouts/moveouts.js';
+import { Imports } from './imports.js';
 
 addMessages({
   'staff.title': ['员工工作台', 'Staff workspace'],
@@ -94,6 +95,7 @@ addMessages({
   'menu.myNotifications': ['我的通知设置', 'My notifications'],
   'menu.meters': ['抄表', 'Meter walk'],
   'menu.moveOuts': ['迁出', 'Move-outs'],
+  'menu.imports': ['导入', 'Import'],
 });
 
 // Screens by route, with the roles that use them (the API rules decide what
@@ -143,6 +145,9 @@ const routes = [
   ['/registry/staff', RegistryStaff, ['supervisor', 'director'], null],
   ['/deliveries', DeliveryLog, ['supervisor', 'director'], 'menu.deliveries'],
   ['/my-notifications', MyNotifications, ALL, 'menu.myNotifications'],
+  // Who may import which kind is the server's (hooks/imports.go): the registry's
+  // writers everything, the cashier arrears and readings, the area manager readings.
+  ['/imports', Imports, ['supervisor', 'director', 'cashier', 'area_manager'], 'menu.imports'],
   ['/print/work-order/:id', PrintWorkOrder, null, null],
   ['/print/reminders', PrintReminders, null, null],
   ['/print/rectification/:id', PrintRectification, null, null],
@@ -184,6 +189,7 @@ function staffLink(me, col, id) {
     case 'move_ins': return '/move-ins/' + id;
     case 'household_members': case 'vehicles': case 'household_files': case 'ownership_transfers': return '/households';
     case 'sla_policies': return '/service-levels';
+    case 'import_batches': return '/imports';
     case 'service_statements': return '/service-statements?id=' + id;
     case 'online_reconciliations': return '/online-checks';
     case 'bills': case 'reminders': return me.role === 'area_manager' ? '/rounds' : '/cashier';
