@@ -20,6 +20,7 @@ var flowsByCollection = map[string]*Flow{
 	"parcels":          parcelFlow,
 	"lost_items":       lostItemFlow,
 	"goods_passes":     goodsPassFlow,
+	"surveys":          surveyFlow,
 }
 
 // flowDoc is a Flow as JSON for the pages (GET /api/wuye/flows).
