@@ -63,11 +63,12 @@ func activitiesUp(app core.App) error {
 	s.AddIndex("idx_activity_signups_once", true, "activity, resident", "")
 	// Staff of the community read the sign-ups and mark attendance (the
 	// organisers); a resident signs up for an activity of their community,
-	// reads and cancels their own (hooks/activities.go: before it starts).
+	// as themselves (the hook sets resident), reads and cancels their own
+	// (hooks/activities.go: before it starts).
 	organiser := and(staffOf("activity.community"), `(@request.auth.role = "front_desk" || @request.auth.role = "area_manager" || @request.auth.role = "supervisor" || @request.auth.role = "director")`)
 	own := and(isResident, `resident = @request.auth.id`)
 	signupRead := or(staffOf("activity.community"), own)
-	setRules(s, rule(signupRead), rule(signupRead), rule(and(own, residentOf("activity.community"))), rule(organiser),
+	setRules(s, rule(signupRead), rule(signupRead), rule(residentOf("activity.community")), rule(organiser),
 		rule(and(own, `activity.starts_at > @now`)))
 	if err := app.Save(s); err != nil {
 		return fmt.Errorf("activity_signups: %w", err)
