@@ -81,6 +81,7 @@ func Load(app core.App) (bool, error) {
 		l.deskShift()
 		l.otherCommunity()
 		l.notices()
+		l.surveys()
 		return l.err
 	})
 	if err != nil {

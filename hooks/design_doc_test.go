@@ -50,13 +50,13 @@ const (
 // everywhere at once.
 var designHeadings = []string{
 	"Registry", "Accounts and access", "Complaints", "Dispatch", "Fees", "Renovation",
-	"Vacant units and keys", "Front desk registers", "Front desk: handover, incidents, visits", "Notices", "Reports", "Operations", "Flows", "Where each rule lives",
+	"Vacant units and keys", "Front desk registers", "Front desk: handover, incidents, visits", "Notices", "Surveys and activities", "Reports", "Operations", "Flows", "Where each rule lives",
 }
 
 // designFlowOrder is the order the flows are rendered in; a flow of
 // flowsByCollection not listed here comes after them, by name.
 var designFlowOrder = []string{"complaints", "work_orders", "renovations", "hot_work_permits", "deposit_refunds",
-	"parcels", "lost_items", "goods_passes", "shift_handovers", "incidents"}
+	"parcels", "lost_items", "goods_passes", "shift_handovers", "incidents", "surveys"}
 
 // designFlowManuals says where each flow comes from, under its heading.
 var designFlowManuals = map[string]string{
@@ -70,6 +70,7 @@ var designFlowManuals = map[string]string{
 	"goods_passes":     "[001] 中汇广场 十一 (the service center confirms the applicant, security checks at the gate); office practice for the tenant's consent and the day's validity.",
 	"shift_handovers":  "[000] 交接班制度 4.1–4.2 (the outgoing clerk records and hands over, the incoming one checks and both sign); 前台 5.6–5.7.",
 	"incidents":        "[000] 前台 4.1.4 (registered and told at once), 5.14 (特别事件报告单); [004] 三 4.3 (reported within one working day).",
+	"surveys":          "[000] 管理员 4.6.2 (征询意见调查表, returns ≥ 70 %); [002] 三 3.4 and [004] 六 12 (the annual satisfaction survey, ≥ 90 %).",
 }
 
 // designParties explains the flow parties that are not staff roles.

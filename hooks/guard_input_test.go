@@ -1416,7 +1416,31 @@ func createPaths() []createPath {
 			body: func(fx *biFixture) map[string]any {
 				return map[string]any{"community": fx.ch, "category": "general", "title": "测试公告", "body": "公告内容"}
 			},
-			client: []string{"pinned"}},
+			client: []string{"pinned", "audience", "buildings", "units", "starts_at", "ends_at"}},
+		{name: "surveys", coll: "surveys", who: "frontdesk@example.com",
+			body: func(fx *biFixture) map[string]any {
+				return map[string]any{"community": fx.ch, "title": "停车征询", "kind": "general", "audience": "community",
+					"questions": []map[string]any{{"id": "q1", "type": "rating", "title": "满意度"}}}
+			},
+			client: []string{"intro", "buildings"}},
+		{name: "survey_responses", coll: "survey_responses", who: "owner1@example.com",
+			body: func(fx *biFixture) map[string]any {
+				s := fx.save("surveys", map[string]any{"community": fx.ch, "title": "征询", "kind": "general", "audience": "community", "status": "open",
+					"questions": `[{"id":"q1","type":"rating","title":"满意度"}]`})
+				return map[string]any{"survey": s.Id, "unit": fx.id("unit:1-101"), "resident": fx.id("residents:owner1@example.com"), "answers": map[string]any{"q1": 5}}
+			},
+			client: []string{}},
+		{name: "activities", coll: "activities", who: "frontdesk@example.com",
+			body: func(fx *biFixture) map[string]any {
+				return map[string]any{"community": fx.ch, "title": "元旦联欢会", "kind": "culture", "starts_at": "2099-01-01 10:00:00.000Z", "capacity": 20}
+			},
+			client: []string{"place", "description"}},
+		{name: "activity_signups", coll: "activity_signups", who: "owner1@example.com",
+			body: func(fx *biFixture) map[string]any {
+				a := fx.save("activities", map[string]any{"community": fx.ch, "title": "联欢会", "kind": "culture", "starts_at": "2099-01-01 10:00:00.000Z", "capacity": 1000})
+				return map[string]any{"activity": a.Id, "resident": fx.id("residents:owner1@example.com")}
+			},
+			client: []string{"unit", "note"}},
 	}
 }
 
@@ -1591,7 +1615,7 @@ func updatePaths() []updatePath {
 			valid:    map[string]any{"answer": "已答复"}},
 		{name: "notices", coll: "notices", who: "frontdesk@example.com",
 			record:   func(fx *biFixture) string { return fx.first("notices", "community = {:c}", ch(fx)) },
-			editable: []string{"category", "title", "body", "pinned"}},
+			editable: []string{"category", "title", "body", "pinned", "audience", "buildings", "units", "starts_at", "ends_at"}},
 		{name: "kpi_targets", coll: "kpi_targets", who: "director@example.com",
 			record: func(fx *biFixture) string { return fx.first("kpi_targets", "community = {:c}", ch(fx)) },
 			editable: []string{"problem_solving_rate", "annual_satisfaction", "complaint_on_time_rate", "complaint_satisfaction",
@@ -1919,6 +1943,28 @@ func (r *biRun) routeCases() map[string][]biCase {
 				post("convert an unknown enquiry", "/api/wuye/enquiries/"+unknownID+"/convert", `{"to":"complaint","category":"other"}`, "frontdesk@example.com"),
 			}
 		}(),
+		"POST /api/wuye/notices/{id}/read": {
+			post("read an unknown notice", "/api/wuye/notices/"+unknownID+"/read", `{}`, "owner1@example.com"),
+			post("read the other community's notice", "/api/wuye/notices/"+fx.first("notices", "community = {:c}", dbx.Params{"c": yx})+"/read", `{}`, "owner1@example.com"),
+			post("read a notice as staff", "/api/wuye/notices/"+fx.first("notices", "community = {:c}", dbx.Params{"c": ch})+"/read", `{}`, "frontdesk@example.com"),
+		},
+		"GET /api/wuye/notices/{id}/unread": {
+			get("unread of an unknown notice", "/api/wuye/notices/"+unknownID+"/unread", "frontdesk@example.com"),
+			get("unread of the other community's notice", "/api/wuye/notices/"+fx.first("notices", "community = {:c}", dbx.Params{"c": yx})+"/unread", "frontdesk@example.com"),
+		},
+		"GET /api/wuye/notices/reads": {
+			get("read counts without a community", "/api/wuye/notices/reads", "frontdesk@example.com"),
+			get("read counts of 银杏苑", "/api/wuye/notices/reads?community="+yx, "frontdesk@example.com"),
+			get("read counts of an unknown community", "/api/wuye/notices/reads?community="+unknownID, "frontdesk@example.com"),
+		},
+		"GET /api/wuye/surveys/{id}/results": {
+			get("results of an unknown survey", "/api/wuye/surveys/"+unknownID+"/results", "supervisor@example.com"),
+			get("results as a resident", "/api/wuye/surveys/"+fx.first("surveys", "community = {:c}", dbx.Params{"c": ch})+"/results", "owner1@example.com"),
+		},
+		"GET /api/wuye/surveys/{id}/export": {
+			get("export of an unknown survey", "/api/wuye/surveys/"+unknownID+"/export", "supervisor@example.com"),
+			get("export as a resident", "/api/wuye/surveys/"+fx.first("surveys", "community = {:c}", dbx.Params{"c": ch})+"/export", "owner1@example.com"),
+		},
 		"GET /api/wuye/keys/count": {
 			get("key count without a community", "/api/wuye/keys/count", "frontdesk@example.com"),
 			get("key count of 银杏苑", "/api/wuye/keys/count?community="+yx, "frontdesk@example.com"),

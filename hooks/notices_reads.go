@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/pocketbase/dbx"
+	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 )
@@ -15,12 +16,19 @@ import (
 // audience where nobody has read it, with their phones, and calls them.
 
 func registerNoticeReads(app core.App) {
+	app.OnRecordUpdate("notice_reads").BindFunc(func(e *core.RecordEvent) error {
+		return badRequest(validation.Errors{"read_at": codedError("wuye_notice_read_final")})
+	})
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		se.Router.POST("/api/wuye/notices/{id}/read", markNoticeRead).Bind(apis.RequireAuth("residents"))
 		se.Router.GET("/api/wuye/notices/{id}/unread", noticeUnread).Bind(apis.RequireAuth())
 		se.Router.GET("/api/wuye/notices/reads", noticeReadCounts).Bind(apis.RequireAuth())
 		return se.Next()
 	})
+}
+
+func init() {
+	messages["wuye_notice_read_final"] = text{"阅读记录不能修改", "A read receipt cannot be changed."}
 }
 
 // markNoticeRead answers POST /api/wuye/notices/{id}/read: the signed-in

@@ -257,6 +257,12 @@ func registerSurveys(app core.App) {
 				return RecordEvent(tx, Event{Subject: e.Record, Action: "survey_answered", Actor: e.Auth})
 			})
 	})
+	// A household's answers are what it said: kept as given, like a
+	// signed form (read receipts likewise, hooks/notices_reads.go).
+	app.OnRecordUpdate("survey_responses").BindFunc(func(e *core.RecordEvent) error {
+		return badRequest(validation.Errors{"answers": codedError("wuye_survey_response_final")})
+	})
+	messages["wuye_survey_response_final"] = text{"调查答卷提交后不能修改", "A response cannot be changed once given."}
 	registerSurveyResults(app)
 }
 

@@ -56,6 +56,7 @@ func activitiesUp(app core.App) error {
 		&core.RelationField{Name: "activity", CollectionId: a.Id, Required: true, MaxSelect: 1},
 		rel("resident", residents, true),
 		rel("unit", units, false),
+		text("note", false, 200), // the resident's word: "带两个孩子"
 		flag("attended"),
 		rel("marked_by", staff, false),
 	)
@@ -64,12 +65,12 @@ func activitiesUp(app core.App) error {
 	// Staff of the community read the sign-ups and mark attendance (the
 	// organisers); a resident signs up for an activity of their community,
 	// as themselves (the hook sets resident), reads and cancels their own
-	// (hooks/activities.go: before it starts).
+	// (hooks/activities.go refuses a cancellation once the activity starts).
 	organiser := and(staffOf("activity.community"), `(@request.auth.role = "front_desk" || @request.auth.role = "area_manager" || @request.auth.role = "supervisor" || @request.auth.role = "director")`)
 	own := and(isResident, `resident = @request.auth.id`)
 	signupRead := or(staffOf("activity.community"), own)
 	setRules(s, rule(signupRead), rule(signupRead), rule(residentOf("activity.community")), rule(organiser),
-		rule(and(own, `activity.starts_at > @now`)))
+		rule(own))
 	if err := app.Save(s); err != nil {
 		return fmt.Errorf("activity_signups: %w", err)
 	}

@@ -20,6 +20,7 @@ import { RepairDetail } from './repairs/detail.js';
 import { RenovationList, RenovationNew, RenovationDetail } from './renovation.js';
 import { Bills, Receipt } from './bills.js';
 import { NoticeList, NoticeDetail } from './notices.js';
+import { SurveyList, SurveyForm, ActivityList } from './surveys.js';
 import { PendingLinks } from './links.js';
 import { DeskPage } from './desk.js';
 
@@ -30,6 +31,7 @@ const routes = [
   ['/renovation', RenovationList], ['/renovation/new', RenovationNew], ['/renovation/:id', RenovationDetail],
   ['/bills', Bills], ['/receipts/:id', Receipt],
   ['/notices', NoticeList], ['/notices/:id', NoticeDetail],
+  ['/surveys', SurveyList], ['/surveys/:id', SurveyForm], ['/activities', ActivityList],
   ['/desk', DeskPage],
 ];
 
@@ -72,9 +74,9 @@ function AccountMenu({ me }) {
 }
 
 // Where a resident's notification leads.
-const PORTAL_LINKS = { complaints: '/complaints/', work_orders: '/repairs/', renovations: '/renovation/', notices: '/notices/' };
+const PORTAL_LINKS = { complaints: '/complaints/', work_orders: '/repairs/', renovations: '/renovation/', notices: '/notices/', surveys: '/surveys/' };
 const portalLink = (col, id) => (PORTAL_LINKS[col] ? PORTAL_LINKS[col] + id : ['bills', 'reminders', 'payments'].includes(col) ? '/bills'
-  : ['parcels', 'goods_passes'].includes(col) ? '/desk' : '');
+  : ['parcels', 'goods_passes'].includes(col) ? '/desk' : ['activities', 'activity_signups'].includes(col) ? '/activities' : '');
 
 /** myUnits lists the resident's current links, with unit, building and community. */
 async function myUnits(me) {

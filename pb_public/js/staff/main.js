@@ -40,6 +40,9 @@ import { PrintRectification } from './print_forms.js';
 import { CalendarScreen, CalendarBanner } from './calendar.js';
 import { Registers } from './desk/registers.js';
 import { PrintGoodsPass } from './desk/print_pass.js';
+import { Notices, PrintNotice } from './notices.js';
+import { Surveys } from './surveys.js';
+import { Activities } from './activities.js';
 
 addMessages({
   'staff.title': ['员工工作台', 'Staff workspace'],
@@ -73,6 +76,9 @@ addMessages({
   'menu.settings': ['小区设置', 'Settings'],
   'menu.calendar': ['工作日历', 'Calendar'],
   'menu.serviceLevels': ['承诺时限', 'Service levels'],
+  'menu.notices': ['公告', 'Notices'],
+  'menu.surveys': ['调查问卷', 'Surveys'],
+  'menu.activities': ['社区活动', 'Activities'],
 });
 
 // Screens by route, with the roles that use them (the API rules decide what
@@ -108,7 +114,11 @@ const routes = [
   ['/settings', Settings, ['supervisor', 'director'], 'menu.settings'],
   ['/calendar', CalendarScreen, ['supervisor', 'director'], 'menu.calendar'],
   ['/service-levels', ServiceLevels, ['supervisor', 'director'], 'menu.serviceLevels'],
+  ['/notices', Notices, [...DESK, 'area_manager'], 'menu.notices'],
+  ['/surveys', Surveys, [...DESK, 'area_manager'], 'menu.surveys'],
+  ['/activities', Activities, [...DESK, 'area_manager'], 'menu.activities'],
   ['/print/work-order/:id', PrintWorkOrder, null, null],
+  ['/print/notice/:id', PrintNotice, null, null],
   ['/print/reminders', PrintReminders, null, null],
   ['/print/rectification/:id', PrintRectification, null, null],
   ['/print/receipt/:id', PrintReceipt, null, null],
@@ -142,6 +152,9 @@ function staffLink(me, col, id) {
     case 'lost_items': return '/registers?tab=lost';
     case 'goods_passes': return '/registers?tab=passes';
     case 'enquiries': return '/registers?tab=enquiries';
+    case 'notices': return '/notices';
+    case 'surveys': return '/surveys';
+    case 'activities': case 'activity_signups': return '/activities';
     case 'sla_policies': return '/service-levels';
     case 'service_statements': return '/service-statements?id=' + id;
     case 'online_reconciliations': return '/online-checks';
