@@ -98,6 +98,7 @@ var designGuards = map[string]string{
 	"claimantSigned":  "the claimant signed on the screen (`claimantSigned`)",
 	"keptLongEnough":  "the keeping period (`keep_until`: a year for a valuable, three months otherwise) is over (`keptLongEnough`)",
 	"ownerConsents":   "a tenant's furniture or appliances: an owner consented in the portal, or the desk recorded how (`ownerConsents`)",
+	"surveyReady":     "at least one question (`surveyReady`)",
 }
 
 func readDesignDoc(t *testing.T) string {
