@@ -1427,7 +1427,8 @@ func createPaths() []createPath {
 			body: func(fx *biFixture) map[string]any {
 				s := fx.save("surveys", map[string]any{"community": fx.ch, "title": "征询", "kind": "general", "audience": "community", "status": "open",
 					"questions": `[{"id":"q1","type":"rating","title":"满意度"}]`})
-				return map[string]any{"survey": s.Id, "unit": fx.id("unit:1-101"), "resident": fx.id("residents:owner1@example.com"), "answers": map[string]any{"q1": 5}}
+				// resident: the server's (whoever is signed in)
+				return map[string]any{"survey": s.Id, "unit": fx.id("unit:1-101"), "answers": map[string]any{"q1": 5}}
 			},
 			client: []string{}},
 		{name: "activities", coll: "activities", who: "frontdesk@example.com",
@@ -1438,7 +1439,7 @@ func createPaths() []createPath {
 		{name: "activity_signups", coll: "activity_signups", who: "owner1@example.com",
 			body: func(fx *biFixture) map[string]any {
 				a := fx.save("activities", map[string]any{"community": fx.ch, "title": "联欢会", "kind": "culture", "starts_at": "2099-01-01 10:00:00.000Z", "capacity": 1000})
-				return map[string]any{"activity": a.Id, "resident": fx.id("residents:owner1@example.com")}
+				return map[string]any{"activity": a.Id} // resident: the server's (whoever is signed in)
 			},
 			client: []string{"unit", "note"}},
 	}

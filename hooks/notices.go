@@ -102,19 +102,16 @@ func checkNoticeAudience(app core.App, r *core.Record) error {
 	return nil
 }
 
-// checkAudiencePlaces keeps only the places of the audience's kind and
-// checks each is of r's community, and that there is at least one.
+// checkAudiencePlaces checks that every building or unit given is of r's
+// community, that the audience's kind has at least one, and keeps only the
+// places of that kind.
 func checkAudiencePlaces(app core.App, r *core.Record, kind string) error {
 	for _, f := range []string{"buildings", "units"} {
 		if r.Collection().Fields.GetByName(f) == nil {
 			continue
 		}
-		if kind != f {
-			r.Set(f, []string{})
-			continue
-		}
 		ids := r.GetStringSlice(f)
-		bad := len(ids) == 0
+		bad := kind == f && len(ids) == 0
 		for _, id := range ids {
 			p, err := app.FindRecordById(f, id)
 			if err != nil || p.GetString("community") != r.GetString("community") {
@@ -123,6 +120,9 @@ func checkAudiencePlaces(app core.App, r *core.Record, kind string) error {
 		}
 		if bad {
 			return badRequest(validation.Errors{f: codedError("wuye_audience_" + f)})
+		}
+		if kind != f {
+			r.Set(f, []string{})
 		}
 	}
 	return nil

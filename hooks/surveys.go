@@ -213,12 +213,6 @@ func checkSurvey(app core.App, r *core.Record) error {
 	if _, p := surveyQuestions(r); p != nil {
 		return badRequest(validation.Errors{"questions": codedError("wuye_survey_questions", p.zh, p.en)})
 	}
-	if r.GetString("audience") == "" {
-		r.Set("audience", "community")
-	}
-	if r.GetString("kind") == "" {
-		r.Set("kind", "general")
-	}
 	if err := checkAudiencePlaces(app, r, r.GetString("audience")); err != nil {
 		return badRequest(validation.Errors{"buildings": codedError("wuye_audience_buildings_survey")})
 	}
