@@ -89,6 +89,7 @@ func Load(app core.App) (bool, error) {
 		l.notices()
 		l.outbox()
 		l.importDryRun()
+		l.surveys()
 		return l.err
 	})
 	// The channels' senders write with the app, not the finished transaction.

@@ -23,18 +23,40 @@ func (l *loader) notices() {
 		category, title, body string
 		pinned                bool
 		daysAgo               int
+		building              string // aimed at this building only ("" for the community)
 	}{
-		{"fees", "2026 年第四季度物业费缴费通知", "第四季度（10–12 月）物业费账单已生成，请于 10 月 10 日前通过网上缴费或到物业服务中心缴纳。逾期将按规定收取滞纳金。", true, 40},
-		{"maintenance", "2 栋二次供水水箱清洗停水通知", "11 月 28 日（周六）9:00–15:00 清洗 2 栋二次供水水箱，期间 2 栋暂停供水，请提前储水。给您带来不便，敬请谅解。", false, 2},
-		{"safety", "冬季消防安全提示", "请勿在楼道堆放杂物，电动车不得进楼入户充电；装修施工动火须办理动火证。", false, 6},
-		{"event", "业主满意度调查", "本月下旬将开展年度业主满意度调查，欢迎您对客服、维修、保洁、绿化、安保等工作提出宝贵意见。", false, 10},
+		{"fees", "2026 年第四季度物业费缴费通知", "第四季度（10–12 月）物业费账单已生成，请于 10 月 10 日前通过网上缴费或到物业服务中心缴纳。逾期将按规定收取滞纳金。", true, 40, ""},
+		// A water stop reaches the building it is about only ([004] 二 8).
+		{"maintenance", "2 栋二次供水水箱清洗停水通知", "11 月 28 日（周六）9:00–15:00 清洗 2 栋二次供水水箱，期间 2 栋暂停供水，请提前储水。给您带来不便，敬请谅解。", false, 2, "2"},
+		{"safety", "冬季消防安全提示", "请勿在楼道堆放杂物，电动车不得进楼入户充电；装修施工动火须办理动火证。", false, 6, ""},
+		{"event", "业主满意度调查", "本月下旬将开展年度业主满意度调查，欢迎您对客服、维修、保洁、绿化、安保等工作提出宝贵意见。", false, 10, ""},
 	}
 	for _, n := range list {
-		l.save("notices", map[string]any{
+		at := clock.Now().Add(-time.Duration(n.daysAgo) * 24 * time.Hour)
+		fields := map[string]any{
 			"community": community, "category": n.category, "title": n.title, "body": n.body,
-			"pinned": n.pinned, "author": author.Id,
-			"published_at": clock.Now().Add(-time.Duration(n.daysAgo) * 24 * time.Hour),
-		})
+			"pinned": n.pinned, "author": author.Id, "published_at": at, "starts_at": at, "audience": "community",
+		}
+		if n.building != "" {
+			b, err := l.app.FindFirstRecordByFilter("buildings", "community = {:c} && code = {:b}", dbx.Params{"c": community, "b": n.building})
+			if err != nil {
+				l.err = err
+				return
+			}
+			fields["audience"], fields["buildings"] = "buildings", []string{b.Id}
+			fields["ends_at"] = at.Add(30 * 24 * time.Hour)
+		}
+		notice := l.save("notices", fields)
+		if n.building != "" && notice != nil {
+			// Some of the building's households have opened it; the desk
+			// calls the others (the notice's "not yet read" list).
+			var readers []string
+			_ = l.app.DB().NewQuery(`SELECT l.resident FROM unit_residents l JOIN units u ON u.id = l.unit
+				WHERE u.building = {:b} AND l.active = TRUE ORDER BY u.number LIMIT 6`).Bind(dbx.Params{"b": fields["buildings"].([]string)[0]}).Column(&readers)
+			for i, r := range readers {
+				l.save("notice_reads", map[string]any{"notice": notice.Id, "resident": r, "read_at": at.Add(time.Duration(i+1) * time.Hour)})
+			}
+		}
 	}
 	// The other community's board, to show residents see only their own.
 	if other, err := l.app.FindFirstRecordByFilter("communities", "code = {:c}", dbx.Params{"c": "YX"}); err == nil {

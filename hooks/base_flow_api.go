@@ -22,6 +22,7 @@ var flowsByCollection = map[string]*Flow{
 	"goods_passes":     goodsPassFlow,
 	"move_ins":         moveInFlow,
 	"move_outs":        moveOutFlow,
+	"surveys":          surveyFlow,
 }
 
 // flowDoc is a Flow as JSON for the pages (GET /api/wuye/flows).

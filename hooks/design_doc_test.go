@@ -50,13 +50,13 @@ const (
 // everywhere at once.
 var designHeadings = []string{
 	"Registry", "Household files (业主档案)", "Accounts and access", "Complaints", "Dispatch", "Fees", "Renovation",
-	"Vacant units and keys", "Front desk registers", "Front desk: handover, incidents, visits", "Move-in (入伙)", "Notices", "Notifications and deliveries", "Reports", "Operations", "Flows", "Where each rule lives",
+	"Vacant units and keys", "Front desk registers", "Front desk: handover, incidents, visits", "Move-in (入伙)", "Notices", "Notifications and deliveries", "Surveys and activities", "Reports", "Operations", "Flows", "Where each rule lives",
 }
 
 // designFlowOrder is the order the flows are rendered in; a flow of
 // flowsByCollection not listed here comes after them, by name.
 var designFlowOrder = []string{"complaints", "work_orders", "renovations", "hot_work_permits", "deposit_refunds",
-	"parcels", "lost_items", "goods_passes", "move_outs", "shift_handovers", "incidents", "move_ins"}
+	"parcels", "lost_items", "goods_passes", "move_outs", "shift_handovers", "incidents", "move_ins", "surveys"}
 
 // designFlowManuals says where each flow comes from, under its heading.
 var designFlowManuals = map[string]string{
@@ -72,6 +72,7 @@ var designFlowManuals = map[string]string{
 	"shift_handovers":  "[000] 交接班制度 4.1–4.2 (the outgoing clerk records and hands over, the incoming one checks and both sign); 前台 5.6–5.7.",
 	"move_ins":         "[004] 四 2 4.3–4.7 (papers, 验房 with meter readings, repairs re-inspected, fees, keys, signed documents); [000] 前台 4.3, 助理 4.9; office practice for who cancels.",
 	"incidents":        "[000] 前台 4.1.4 (registered and told at once), 5.14 (特别事件报告单); [004] 三 4.3 (reported within one working day).",
+	"surveys":          "[000] 管理员 4.6.2 (征询意见调查表, returns ≥ 70 %); [002] 三 3.4 and [004] 六 12 (the annual satisfaction survey, ≥ 90 %).",
 }
 
 // designParties explains the flow parties that are not staff roles.
@@ -106,6 +107,7 @@ var designGuards = map[string]string{
 	"moveInDefectsCleared":   "every repair order passed the owner's re-inspection (`moveInDefectsCleared`)",
 	"moveInSigned":           "the covenant, renovation agreement and fire-safety pledge signed on the screen or uploaded as scans (`moveInSigned`)",
 	"ownerConsents":          "a tenant's furniture or appliances: an owner consented in the portal, or the desk recorded how (`ownerConsents`)",
+	"surveyReady":            "at least one question (`surveyReady`)",
 }
 
 func readDesignDoc(t *testing.T) string {

@@ -1447,7 +1447,7 @@ func createPaths() []createPath {
 			body: func(fx *biFixture) map[string]any {
 				return map[string]any{"community": fx.ch, "category": "general", "title": "测试公告", "body": "公告内容"}
 			},
-			client: []string{"pinned"}},
+			client: []string{"pinned", "audience", "buildings", "units", "starts_at", "ends_at"}},
 		// The household file (hooks/households.go).
 		{name: "household_members", coll: "household_members", who: "frontdesk@example.com",
 			body: func(fx *biFixture) map[string]any {
@@ -1474,6 +1474,31 @@ func createPaths() []createPath {
 			skip: map[string]string{
 				"relation to_owners from 银杏苑": "a new owner may live anywhere yet: residents belong to no community (as unit_residents.resident)",
 			}},
+		{name: "surveys", coll: "surveys", who: "frontdesk@example.com",
+			body: func(fx *biFixture) map[string]any {
+				return map[string]any{"community": fx.ch, "title": "停车征询", "kind": "general", "audience": "community",
+					"questions": []map[string]any{{"id": "q1", "type": "rating", "title": "满意度"}}}
+			},
+			client: []string{"intro", "buildings"}},
+		{name: "survey_responses", coll: "survey_responses", who: "owner1@example.com",
+			body: func(fx *biFixture) map[string]any {
+				s := fx.save("surveys", map[string]any{"community": fx.ch, "title": "征询", "kind": "general", "audience": "community", "status": "open",
+					"questions": `[{"id":"q1","type":"rating","title":"满意度"}]`})
+				// resident: the server's (whoever is signed in)
+				return map[string]any{"survey": s.Id, "unit": fx.id("unit:1-101"), "answers": map[string]any{"q1": 5}}
+			},
+			client: []string{}},
+		{name: "activities", coll: "activities", who: "frontdesk@example.com",
+			body: func(fx *biFixture) map[string]any {
+				return map[string]any{"community": fx.ch, "title": "元旦联欢会", "kind": "culture", "starts_at": "2099-01-01 10:00:00.000Z", "capacity": 20}
+			},
+			client: []string{"place", "description"}},
+		{name: "activity_signups", coll: "activity_signups", who: "owner1@example.com",
+			body: func(fx *biFixture) map[string]any {
+				a := fx.save("activities", map[string]any{"community": fx.ch, "title": "联欢会", "kind": "culture", "starts_at": "2099-01-01 10:00:00.000Z", "capacity": 1000})
+				return map[string]any{"activity": a.Id} // resident: the server's (whoever is signed in)
+			},
+			client: []string{"unit", "note"}},
 	}
 }
 
@@ -1670,7 +1695,7 @@ func updatePaths() []updatePath {
 			skip:     flowStatus},
 		{name: "notices", coll: "notices", who: "frontdesk@example.com",
 			record:   func(fx *biFixture) string { return fx.first("notices", "community = {:c}", ch(fx)) },
-			editable: []string{"category", "title", "body", "pinned"}},
+			editable: []string{"category", "title", "body", "pinned", "audience", "buildings", "units", "starts_at", "ends_at"}},
 		{name: "household_members", coll: "household_members", who: "frontdesk@example.com",
 			record: func(fx *biFixture) string {
 				return fx.first("household_members", "unit = {:u} && name = '李乐乐'", dbx.Params{"u": fx.id("unit:1-101")})
@@ -2111,6 +2136,28 @@ func (r *biRun) routeCases() map[string][]biCase {
 				post("convert an unknown enquiry", "/api/wuye/enquiries/"+unknownID+"/convert", `{"to":"complaint","category":"other"}`, "frontdesk@example.com"),
 			}
 		}(),
+		"POST /api/wuye/notices/{id}/read": {
+			post("read an unknown notice", "/api/wuye/notices/"+unknownID+"/read", `{}`, "owner1@example.com"),
+			post("read the other community's notice", "/api/wuye/notices/"+fx.first("notices", "community = {:c}", dbx.Params{"c": yx})+"/read", `{}`, "owner1@example.com"),
+			post("read a notice as staff", "/api/wuye/notices/"+fx.first("notices", "community = {:c}", dbx.Params{"c": ch})+"/read", `{}`, "frontdesk@example.com"),
+		},
+		"GET /api/wuye/notices/{id}/unread": {
+			get("unread of an unknown notice", "/api/wuye/notices/"+unknownID+"/unread", "frontdesk@example.com"),
+			get("unread of the other community's notice", "/api/wuye/notices/"+fx.first("notices", "community = {:c}", dbx.Params{"c": yx})+"/unread", "frontdesk@example.com"),
+		},
+		"GET /api/wuye/notices/reads": {
+			get("read counts without a community", "/api/wuye/notices/reads", "frontdesk@example.com"),
+			get("read counts of 银杏苑", "/api/wuye/notices/reads?community="+yx, "frontdesk@example.com"),
+			get("read counts of an unknown community", "/api/wuye/notices/reads?community="+unknownID, "frontdesk@example.com"),
+		},
+		"GET /api/wuye/surveys/{id}/results": {
+			get("results of an unknown survey", "/api/wuye/surveys/"+unknownID+"/results", "supervisor@example.com"),
+			get("results as a resident", "/api/wuye/surveys/"+fx.first("surveys", "community = {:c}", dbx.Params{"c": ch})+"/results", "owner1@example.com"),
+		},
+		"GET /api/wuye/surveys/{id}/export": {
+			get("export of an unknown survey", "/api/wuye/surveys/"+unknownID+"/export", "supervisor@example.com"),
+			get("export as a resident", "/api/wuye/surveys/"+fx.first("surveys", "community = {:c}", dbx.Params{"c": ch})+"/export", "owner1@example.com"),
+		},
 		"GET /api/wuye/keys/count": {
 			get("key count without a community", "/api/wuye/keys/count", "frontdesk@example.com"),
 			get("key count of 银杏苑", "/api/wuye/keys/count?community="+yx, "frontdesk@example.com"),

@@ -15,7 +15,7 @@
 //     payments, reminders, deposits, statements, cash close, online pay),
 //     renovation_*, vacancy_* (with keys), desk_* (the front desk's
 //     shift handovers and incidents; the registers: parcels, lost and found, goods passes, enquiries),
-//     movein* (move-in, 入伙), field_* (area managers' visits), notices, reports_* (dashboard and exports), ops_* (environment,
+//     movein* (move-in, 入伙), field_* (area managers' visits), notices_* (targeted notices and read receipts), surveys*, activities*, reports_* (dashboard and exports), ops_* (environment,
 //     pages, database upkeep): the domains.
 //
 // Register wires them all, in the order below.
@@ -97,6 +97,8 @@ func Register(app core.App) {
 	registerHouseholds(app) // the household file: members, vehicles, transfers, export
 
 	registerNotices(app)
+	registerSurveys(app)
+	registerActivities(app)
 	registerDashboard(app)
 	registerKPITargets(app)
 	registerExports(app)

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
@@ -589,12 +590,56 @@ superuser                        all        all        all        all        all
 note 过户 (hooks/households_transfers.go): recorded by the supervisor or the director, it ends the old owners' (and their family's) links and starts the new owners'; history, never changed or deleted
 
 collection notices
-fields id community category title body pinned author published_at created updated
+fields id community category title body pinned author published_at created updated audience buildings units starts_at ends_at
 anonymous                        none       none       none       none       none       none       -
-residents                        community  community  none       none       none       community  -
+residents                        unit       unit       none       none       none       unit       -
 area_manager technician engineer security cashier admin_office community community none none none community -
 front_desk supervisor director other_staff community community community community none community -
 superuser                        all        all        all        all        all        all        -
+note a notice's units are those of its audience (the community, some buildings or some units, migration 0082): a resident who lives in one reads it from starts_at until ends_at; staff of the community read every notice, scheduled and ended ones too
+
+collection notice_reads
+fields id notice resident read_at
+anonymous                        none       none       none       none       none       none       -
+residents                        self       self       none       none       none       self       -
+front_desk area_manager technician engineer security cashier admin_office supervisor director other_staff community community none none none community -
+superuser                        all        all        all        all        all        all        -
+note read receipts, written by Wuye alone when a resident opens a notice (POST /api/wuye/notices/{id}/read, hooks/notices_reads.go): the resident reads their own, staff of the notice's community all
+
+collection surveys
+fields id community title intro kind questions audience buildings status created_by opened_at closed_at created updated
+anonymous                        none       none       none       none       none       none       -
+residents                        unit       unit       none       none       none       unit       -
+technician engineer security cashier admin_office community community none none none community -
+front_desk area_manager supervisor director other_staff community community community community none community -
+superuser                        all        all        all        all        all        all        -
+note a survey's units are those of its audience (the community or some buildings); residents read it once opened (hooks/surveys.go: draft → open → closed); the desk, area managers, supervisors and the director draw it up and run it; never deleted
+
+collection survey_responses
+fields id survey unit resident answers created
+anonymous                        none       none       none       none       none       none       -
+residents                        unit       unit       unit       none       none       unit       -
+front_desk area_manager technician engineer security cashier admin_office supervisor director other_staff community community none none none community -
+superuser                        all        all        all        all        all        all        -
+note one per household (unit) per survey: a resident who lives in the unit answers for it as themselves while the survey is open and aimed at the unit (hooks/surveys.go); answers are kept
+
+collection activities
+fields id community title kind place description starts_at capacity created_by created updated
+anonymous                        none       none       none       none       none       none       -
+residents                        community  community  none       none       none       community  -
+technician engineer security cashier admin_office community community none none none community -
+front_desk area_manager supervisor director other_staff community community community community none community -
+superuser                        all        all        all        all        all        all        -
+note community activities and owners' forums ([000] 管理员 4.10); never deleted
+
+collection activity_signups
+fields id activity resident unit note attended marked_by created updated
+anonymous                        none       none       none       none       none       none       -
+residents                        self       self       community  none       self       self       -
+technician engineer security cashier admin_office community community none none none community -
+front_desk area_manager supervisor director other_staff community community none community none community -
+superuser                        all        all        all        all        all        all        -
+note a resident of the activity's community signs up as themselves and cancels their own until it starts (hooks/activities.go: places, once each, the start); the organisers mark attendance, and only that
 
 collection kpi_targets
 fields id community problem_solving_rate annual_satisfaction complaint_on_time_rate complaint_satisfaction reply_rate arrival_rate rework_rate order_satisfaction home_visit_share management_collection_rate utilities_collection_rate patrol_coverage renovation_reviews_overdue note updated_by created updated
@@ -706,12 +751,23 @@ var recordFacts = map[string]func(w *world, r *core.Record) facts{
 		}
 		return f
 	},
-	"fee_items":              ofCommunity,
-	"sla_policies":           ofCommunity,
-	"kpi_targets":            ofCommunity,
-	"billing_runs":           ofCommunity,
-	"import_batches":         ofCommunity,
-	"notices":                ofCommunity,
+	"fee_items":      ofCommunity,
+	"sla_policies":   ofCommunity,
+	"kpi_targets":    ofCommunity,
+	"billing_runs":   ofCommunity,
+	"import_batches": ofCommunity,
+	"notices":        audienceFacts,
+	"notice_reads": func(w *world, r *core.Record) facts {
+		return facts{communities: []string{w.str(r, "notice", "notices", "community")}, owners: []string{r.GetString("resident")}}
+	},
+	"surveys": audienceFacts,
+	"survey_responses": func(w *world, r *core.Record) facts {
+		return facts{communities: []string{w.str(r, "survey", "surveys", "community")}, units: []string{r.GetString("unit")}}
+	},
+	"activities": ofCommunity,
+	"activity_signups": func(w *world, r *core.Record) facts {
+		return facts{communities: []string{w.str(r, "activity", "activities", "community")}, owners: []string{r.GetString("resident")}}
+	},
 	"meter_readings":         meterFacts,
 	"meter_replacements":     meterFacts,
 	"move_outs":              ofUnit("resident"),
@@ -827,6 +883,34 @@ func ofAccount(w *world, r *core.Record) facts {
 		}
 	}
 	return facts{}
+}
+
+// audienceFacts: a notice or survey of a community, aimed at the units of
+// its audience (every unit of the community, of some buildings, or some
+// units); never for residents outside its time (a notice before starts_at
+// or after ends_at, a survey still a draft).
+func audienceFacts(w *world, r *core.Record) facts {
+	f := facts{communities: []string{r.GetString("community")}}
+	for _, u := range w.recs["units"] {
+		in := u.GetString("community") == r.GetString("community")
+		switch r.GetString("audience") {
+		case "buildings":
+			in = in && slices.Contains(r.GetStringSlice("buildings"), u.GetString("building"))
+		case "units":
+			in = in && slices.Contains(r.GetStringSlice("units"), u.Id)
+		}
+		if in {
+			f.units = append(f.units, u.Id)
+		}
+	}
+	if r.Collection().Name == "surveys" {
+		f.staffOnly = r.GetString("status") == "draft"
+	} else {
+		at := time.Now()
+		start, end := r.GetDateTime("starts_at"), r.GetDateTime("ends_at")
+		f.staffOnly = start.IsZero() || start.Time().After(at) || (!end.IsZero() && !end.Time().After(at))
+	}
+	return f
 }
 
 func ofCommunity(w *world, r *core.Record) facts {

@@ -137,9 +137,10 @@ type DashboardData struct {
 	// 4.6), by visitor (field_visits.go).
 	VisitsByStaff []VisitCount `json:"visits_by_staff"`
 	// AnnualSatisfaction is the owners' satisfaction of the year ([002] 三
-	// 3.4: 通过定期调查): it comes from satisfaction surveys, which Wuye
-	// does not hold yet, so it is null ("no survey yet") — never made up
-	// from complaint revisits, which are a figure of their own.
+	// 3.4: 通过定期调查): the satisfied share of the ratings of the year's
+	// annual satisfaction surveys (surveys_results.go), null when none was
+	// answered ("no survey yet") — never made up from complaint revisits,
+	// which are a figure of their own.
 	AnnualSatisfaction       any                `json:"annual_satisfaction"`
 	AnnualSatisfactionSource string             `json:"annual_satisfaction_source"`
 	RenovationReviews        ReviewBacklog      `json:"renovation_reviews"`
@@ -147,6 +148,9 @@ type DashboardData struct {
 	BreachWindows            map[string]int     `json:"breach_windows_minutes"`
 	Report                   MonthlyReport      `json:"report"`
 	Targets                  map[string]float64 `json:"targets"`
+	// Activities: the community activities of the month's quarter ([000]
+	// 管理员 4.10; activities.go).
+	Activities ActivityQuarter `json:"activities"`
 }
 
 // monthBounds is the Shanghai calendar month of month as UTC timestamps
@@ -261,6 +265,12 @@ func Dashboard(app core.App, community string, month, at time.Time) (*DashboardD
 		}),
 	}
 
+	if d.AnnualSatisfaction, err = AnnualSatisfaction(app, community, month); err != nil {
+		return nil, err
+	}
+	if d.Activities, err = ActivitiesOfQuarter(app, community, month, at); err != nil {
+		return nil, err
+	}
 	if d.Patrols, err = PatrolFigure(app, community, "", month, at); err != nil {
 		return nil, err
 	}

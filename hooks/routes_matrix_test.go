@@ -224,6 +224,24 @@ var routeRows = map[string]routeRow{
 			}
 		})
 	}},
+	"POST /api/wuye/notices/{id}/read": {writes: residentsOnly, calls: func(m *routeMatrix) []routeCall {
+		return m.postPerRecord("/api/wuye/notices/%s/read", "notices", func(r *core.Record) func(c *caller) bool {
+			f := m.w.facts["notices/"+r.Id]
+			return func(c *caller) bool { return c.kind == "resident" && scopeWord("unit", c, f) }
+		})
+	}},
+	"GET /api/wuye/notices/{id}/unread": {calls: func(m *routeMatrix) []routeCall {
+		return m.perRecord("/api/wuye/notices/%s/unread", "notices")
+	}},
+	"GET /api/wuye/notices/reads": {calls: func(m *routeMatrix) []routeCall {
+		return m.perCommunity("/api/wuye/notices/reads?community=%s", nil)
+	}},
+	"GET /api/wuye/surveys/{id}/results": {calls: func(m *routeMatrix) []routeCall {
+		return m.perRecord("/api/wuye/surveys/%s/results", "surveys")
+	}},
+	"GET /api/wuye/surveys/{id}/export": {calls: func(m *routeMatrix) []routeCall {
+		return m.perRecord("/api/wuye/surveys/%s/export", "surveys")
+	}},
 	"GET /api/wuye/keys/count": {calls: func(m *routeMatrix) []routeCall {
 		return m.perCommunity("/api/wuye/keys/count?community=%s", nil)
 	}},

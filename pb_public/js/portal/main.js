@@ -20,6 +20,7 @@ import { RepairDetail } from './repairs/detail.js';
 import { RenovationList, RenovationNew, RenovationDetail } from './renovation.js';
 import { Bills, Receipt } from './bills.js';
 import { NoticeList, NoticeDetail } from './notices.js';
+import { SurveyList, SurveyForm, ActivityList } from './surveys.js';
 import { PendingLinks } from './links.js';
 import { DeskPage } from './desk.js';
 import { MoveIns } from './movein.js';
@@ -33,6 +34,7 @@ const routes = [
   ['/renovation', RenovationList], ['/renovation/new', RenovationNew], ['/renovation/:id', RenovationDetail],
   ['/bills', Bills], ['/receipts/:id', Receipt],
   ['/notices', NoticeList], ['/notices/:id', NoticeDetail],
+  ['/surveys', SurveyList], ['/surveys/:id', SurveyForm], ['/activities', ActivityList],
   ['/desk', DeskPage],
   ['/move-in', MoveIns],
   ['/messages', MessagesPage],
@@ -82,12 +84,12 @@ function AccountMenu({ me }) {
 }
 
 // Where a resident's notification leads.
-const PORTAL_LINKS = { complaints: '/complaints/', work_orders: '/repairs/', renovations: '/renovation/', notices: '/notices/' };
 /** MessagesPage is the resident's messages, leading where the bell leads. */
 function MessagesPage(props) { return html`<${Inbox} ...${props} linkFor=${portalLink} />`; }
 
+const PORTAL_LINKS = { complaints: '/complaints/', work_orders: '/repairs/', renovations: '/renovation/', notices: '/notices/', surveys: '/surveys/' };
 const portalLink = (col, id) => (PORTAL_LINKS[col] ? PORTAL_LINKS[col] + id : ['bills', 'reminders', 'payments'].includes(col) ? '/bills'
-  : ['parcels', 'goods_passes'].includes(col) ? '/desk' : '');
+  : ['parcels', 'goods_passes'].includes(col) ? '/desk' : ['activities', 'activity_signups'].includes(col) ? '/activities' : '');
 
 /** myUnits lists the resident's current links, with unit, building and community. */
 async function myUnits(me) {

@@ -1,6 +1,8 @@
 // The notice board (公告): what the office posts for the chosen unit's
-// community, pinned ones first and then the newest; new posts appear live.
-import { html, useState } from '../core/html.js';
+// community — those aimed at the resident's buildings or units, once
+// started and until they end (the server's read rule) —, pinned ones first
+// and then the newest; new posts appear live. Opening one marks it read.
+import { html, useState, useEffect } from '../core/html.js';
 import { pb } from '../core/api.js';
 import { t, addMessages, label, choices } from '../core/i18n.js';
 import { Loading, ErrorBox, Empty, useAsync, When } from '../core/ui.js';
@@ -17,6 +19,8 @@ addMessages({
   'notices.published': ['发布时间', 'Published'],
   'notices.category': ['类别', 'Category'],
   'notices.back': ['全部公告', 'All notices'],
+  'notices.surveys': ['问卷调查', 'Surveys'],
+  'notices.activities': ['社区活动', 'Activities'],
 });
 
 const PAGE = 20;
@@ -33,12 +37,13 @@ export function NoticeList({ unit }) {
   const filter = category
     ? pb.filter('community = {:c} && category = {:k}', { c: unit.community, k: category })
     : pb.filter('community = {:c}', { c: unit.community });
-  const list = useAsync(() => pb.collection('notices').getList(1, PAGE * pages, { filter, sort: '-pinned,-published_at' }), [filter, pages]);
+  const list = useAsync(() => pb.collection('notices').getList(1, PAGE * pages, { filter, sort: '-pinned,-starts_at' }), [filter, pages]);
   useRealtime('notices', '*', () => list.reload(), { filter: pb.filter('community = {:c}', { c: unit.community }), onReconnect: list.reload }, [unit.community]);
   const pick = (code) => { setCategory(code); setPages(1); };
   const cats = [{ code: '', text: t('notices.all') }, ...choices('notice_category')];
   return html`
     <h1>${t('notices.title')}</h1>
+    <p class="row"><a class="btn" href="#/surveys">${t('notices.surveys')}</a> <a class="btn" href="#/activities">${t('notices.activities')}</a></p>
     <div class="choices notice-filter" role="radiogroup" aria-label=${t('notices.filter')}>${cats.map((c) => html`
       <label key=${c.code || 'all'}><input type="radio" name="notice-category" value=${c.code} checked=${category === c.code} onChange=${() => pick(c.code)} />${c.text}</label>`)}</div>
     <div class="card" data-testid="notice-list">
@@ -48,7 +53,7 @@ export function NoticeList({ unit }) {
           <a class="item" href=${'#/notices/' + n.id}>
             <div class="main">
               <div class="t">${n.pinned ? html`<span class="chip s-warn">${t('notices.pinned')}</span> ` : ''}${n.title}</div>
-              <div class="sub">${label('notice_category', n.category)} · <${When} v=${n.published_at} day /></div>
+              <div class="sub">${label('notice_category', n.category)} · <${When} v=${n.starts_at || n.published_at} day /></div>
               <div class="sub excerpt">${excerpt(n.body)}</div>
             </div>
           </a></li>`)}</ul>
@@ -61,6 +66,8 @@ export function NoticeList({ unit }) {
 export function NoticeDetail({ params, units }) {
   const rec = useAsync(() => pb.collection('notices').getOne(params.id), [params.id]);
   useRealtime('notices', params.id, (e) => { if (e.action === 'update') rec.setData(e.record); }, { onReconnect: rec.reload });
+  // The read receipt: once per resident, however often it is opened.
+  useEffect(() => { if (rec.data) pb.send(`/api/wuye/notices/${params.id}/read`, { method: 'POST' }).catch(() => {}); }, [rec.data?.id]);
   if (rec.loading && !rec.data) return html`<${Loading} />`;
   if (rec.error && !rec.data) return html`<p><a href="#/notices">← ${t('notices.back')}</a></p><${ErrorBox} error=${rec.error} retry=${rec.reload} />`;
   const n = rec.data;
@@ -71,7 +78,7 @@ export function NoticeDetail({ params, units }) {
     <article class="card notice" aria-labelledby="notice-title">
       <div class="row">${n.pinned && html`<span class="chip s-warn">${t('notices.pinned')}</span>`}<span class="chip s-muted">${label('notice_category', n.category)}</span></div>
       <h1 id="notice-title">${n.title}</h1>
-      <p class="small muted">${t('notices.published')} <${When} v=${n.published_at} />${from ? ' · ' + from : ''}</p>
+      <p class="small muted">${t('notices.published')} <${When} v=${n.starts_at || n.published_at} />${from ? ' · ' + from : ''}</p>
       <div class="pre body">${n.body}</div>
     </article>`;
 }

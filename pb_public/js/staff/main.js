@@ -55,6 +55,9 @@ import { HouseholdFiles } from './households/file.js';
 import { Meters } from './meters.js';
 import { MoveOuts, MoveOutDetail, PrintMoveOut } from './moveouts/moveouts.js';
 import { Imports } from './imports.js';
+import { Notices, PrintNotice } from './notices.js';
+import { Surveys } from './surveys.js';
+import { Activities } from './activities.js';
 
 addMessages({
   'staff.title': ['员工工作台', 'Staff workspace'],
@@ -96,6 +99,9 @@ addMessages({
   'menu.meters': ['抄表', 'Meter walk'],
   'menu.moveOuts': ['迁出', 'Move-outs'],
   'menu.imports': ['导入', 'Import'],
+  'menu.notices': ['公告', 'Notices'],
+  'menu.surveys': ['调查问卷', 'Surveys'],
+  'menu.activities': ['社区活动', 'Activities'],
 });
 
 // Screens by route, with the roles that use them (the API rules decide what
@@ -148,7 +154,11 @@ const routes = [
   // Who may import which kind is the server's (hooks/imports.go): the registry's
   // writers everything, the cashier arrears and readings, the area manager readings.
   ['/imports', Imports, ['supervisor', 'director', 'cashier', 'area_manager'], 'menu.imports'],
+  ['/notices', Notices, [...DESK, 'area_manager'], 'menu.notices'],
+  ['/surveys', Surveys, [...DESK, 'area_manager'], 'menu.surveys'],
+  ['/activities', Activities, [...DESK, 'area_manager'], 'menu.activities'],
   ['/print/work-order/:id', PrintWorkOrder, null, null],
+  ['/print/notice/:id', PrintNotice, null, null],
   ['/print/reminders', PrintReminders, null, null],
   ['/print/rectification/:id', PrintRectification, null, null],
   ['/print/receipt/:id', PrintReceipt, null, null],
@@ -188,6 +198,9 @@ function staffLink(me, col, id) {
     case 'enquiries': return '/registers?tab=enquiries';
     case 'move_ins': return '/move-ins/' + id;
     case 'household_members': case 'vehicles': case 'household_files': case 'ownership_transfers': return '/households';
+    case 'notices': return '/notices';
+    case 'surveys': return '/surveys';
+    case 'activities': case 'activity_signups': return '/activities';
     case 'sla_policies': return '/service-levels';
     case 'import_batches': return '/imports';
     case 'service_statements': return '/service-statements?id=' + id;

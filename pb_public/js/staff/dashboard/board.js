@@ -35,7 +35,9 @@ addMessages({
   'kpi.problemSolvingDetail': ['业主问题已解决 {n} / {d}（有效投诉与报修、有偿服务）', "{n} of {d} owners' problems solved (valid complaints, repair and service requests)"],
   'kpi.annualSatisfaction': ['年度业主满意度', 'Annual owner satisfaction'],
   'kpi.noSurvey': ['暂无调查', 'no survey yet'],
-  'kpi.surveyOnly': ['来自定期满意度调查，不取投诉回访', 'From the satisfaction surveys, not from complaint revisits'],
+  'kpi.surveyOnly': ['来自年度满意度调查（4–5 分为满意），不取投诉回访', 'From the annual satisfaction survey (4–5 of 5 satisfied), not from complaint revisits'],
+  'kpi.activities': ['本季度社区活动', 'Community activities this quarter'],
+  'kpi.activitiesDetail': ['{q} · 已举办 {h} · 报名 {s} · 到场 {a}', '{q} · {h} held · {s} signed up · {a} came'],
   'kpi.unassigned': ['未分配片区管理员', 'no area manager'],
   'kpi.patrolOutstanding': ['漏巡未补 {n}', '{n} missed, not made up'],
   'kpi.renoOverdue': ['装修审批超时', 'Renovation reviews overdue'],
@@ -84,7 +86,7 @@ function Tiles({ dash, complaints: c, orders: w, fees, range }) {
       target: c.targets.problem_solving_rate, detail: t('kpi.problemSolvingDetail', { n: c.totals.solved + (c.requests?.solved || 0), d: c.valid + (c.requests?.received || 0) }) },
     { id: 'complaint-satisfaction', title: t('kpi.complaintSatisfaction'), value: c.satisfaction_rate, shown: pct(c.satisfaction_rate),
       target: c.targets.satisfaction_rate, detail: of(c.totals.satisfied + c.totals.basic, c.totals.revisited) },
-    // [002] 三 3.4: the year's satisfaction comes from surveys; none are held yet.
+    // [002] 三 3.4: the year's satisfaction comes from the annual satisfaction survey.
     { id: 'annual-satisfaction', title: t('kpi.annualSatisfaction'), value: dash.annual_satisfaction,
       shown: dash.annual_satisfaction === null ? t('kpi.noSurvey') : pct(dash.annual_satisfaction),
       target: dash.targets.annual_satisfaction, empty: true, detail: t('kpi.surveyOnly') },
@@ -113,6 +115,9 @@ function Tiles({ dash, complaints: c, orders: w, fees, range }) {
     { id: 'visits', title: t('kpi.visits'), value: dash.report.visits ?? 0, shown: String(dash.report.visits ?? 0), count: true,
       detail: html`<ul class="kpi-managers" data-testid="visit-managers">${(dash.visits_by_staff || []).map((v) => html`<li key=${v.staff}>
         ${v.name}：${t('kpi.visitsDetail', { n: v.visits, r: v.revisits, f: v.follow_ups })}</li>`)}</ul>` },
+    // [000] 管理员 4.10: the quarter's community activities.
+    ...(dash.activities ? [{ id: 'activities', title: t('kpi.activities'), value: dash.activities.activities, shown: String(dash.activities.activities), count: true,
+      detail: t('kpi.activitiesDetail', { q: dash.activities.quarter, h: dash.activities.held, s: dash.activities.signups, a: dash.activities.attended }) }] : []),
     { id: 'reno-overdue', title: t('kpi.renoOverdue'), value: dash.renovation_reviews.overdue, shown: String(dash.renovation_reviews.overdue),
       target: dash.targets.renovation_reviews_overdue, better: 'lower', count: true,
       detail: t('kpi.renoDetail', { e: dash.renovation_reviews.awaiting_engineering, a: dash.renovation_reviews.awaiting_approval }) },
