@@ -132,7 +132,7 @@ func (c smsChannel) sender() sms.Sender {
 	if s, ok := c.configured(); ok {
 		return s
 	}
-	return sandboxSMS{c.app}
+	return sandboxSMS(c)
 }
 
 func (smsChannel) Name() string { return "sms" }

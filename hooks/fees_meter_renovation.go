@@ -29,9 +29,6 @@ import (
 // renovation. A renovation that is not under works (not yet permitted,
 // accepted, closed, rejected) is not billed.
 
-// utilityMeters are the charges of renovationUtilities and their meters.
-var utilityMeters = map[string]string{"construction_water": "water", "construction_electric": "electric"}
-
 var utilityNames = map[string]text{
 	"construction_water":    {"施工用水", "construction water"},
 	"construction_electric": {"施工用电", "construction electricity"},

@@ -157,7 +157,7 @@ func TestNoticeReadsAndUnread(t *testing.T) {
 	if n := countIn(t, app, "notice_reads", dbx.HashExp{"notice": id}); n != 1 {
 		t.Errorf("three openings left %d receipts, want 1", n)
 	}
-	households, read, list = unread()
+	_, read, list = unread()
 	if read != 1 || len(list) != lived-1 || strings.Contains(strings.Join(list, ","), "101,") && list[0] == "101" {
 		t.Errorf("after 1-101's tenant read: %d read, unread %v", read, list)
 	}
