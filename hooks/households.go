@@ -117,7 +117,7 @@ func householdScanGuard(e *core.FileDownloadRequestEvent) error {
 		return e.Next()
 	}
 	auth, _ := e.App.FindAuthRecordByToken(e.Request.URL.Query().Get("token"), core.TokenTypeFile)
-	if auth != nil && (auth.IsSuperuser() || hasRole(auth, RoleSupervisor, RoleDirector)) {
+	if auth != nil && (auth.IsSuperuser() || hasRole(auth, RoleSupervisor, RoleDirector) && auth.GetBool("active")) {
 		return e.Next()
 	}
 	return apis.NewNotFoundError("", nil)

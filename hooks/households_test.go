@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
 	"github.com/xuri/excelize/v2"
 
 	"wuye/hooks"
@@ -229,7 +230,19 @@ func TestOwnershipTransfer(t *testing.T) {
 			t.Fatalf("%s recorded a transfer: %s", who, resp)
 		}
 	}
-	code, resp := testapp.Do(t, h, http.MethodPost, url, strings.Replace(body, hooks.Today(), "2099-01-01", 1), "supervisor@example.com")
+	// Another community's resident is not handed to this one's staff by a
+	// transfer: they agree to a link first (as to the desk's links), even
+	// one an import left waiting for their answer.
+	yx := testapp.ID(t, "residents:owner.yx@example.com")
+	links, _ := app.FindCollectionByNameOrId("unit_residents")
+	pending := core.NewRecord(links)
+	pending.Load(map[string]any{"unit": testapp.ID(t, "unit:1-103"), "resident": yx, "relation": "owner", "since": "2026-01-01", "pending": true})
+	if err := app.Save(pending); err != nil {
+		t.Fatal(err)
+	}
+	code, resp := testapp.Do(t, h, http.MethodPost, url, strings.Replace(body, buyer, yx, 1), "supervisor@example.com")
+	expectBody(t, "to another community's resident", code, resp, 400, "wuye_transfer_needs_consent")
+	code, resp = testapp.Do(t, h, http.MethodPost, url, strings.Replace(body, hooks.Today(), "2099-01-01", 1), "supervisor@example.com")
 	expectBody(t, "a transfer in the future", code, resp, 400, "wuye_transfer_future")
 	code, resp = testapp.Do(t, h, http.MethodPost, url, strings.Replace(body, buyer, owner2, 1), "supervisor@example.com")
 	expectBody(t, "to the same owner", code, resp, 400, "wuye_transfer_same_owners")

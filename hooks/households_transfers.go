@@ -31,7 +31,7 @@ func registerTransfers(app core.App) {
 	app.OnRecordCreateRequest("ownership_transfers").BindFunc(func(e *core.RecordRequestEvent) error {
 		e.Record.Set("recorded_by", actorStaff(e.Auth))
 		return inTxAround(e, func(tx core.App) error {
-			return prepareTransfer(tx, e.Record)
+			return prepareTransfer(tx, e.Record, e.Auth)
 		}, func(tx core.App) error {
 			return applyTransfer(tx, e.Record, e.Auth)
 		})
@@ -46,7 +46,7 @@ func registerTransfers(app core.App) {
 func TransferOwnership(app core.App, r *core.Record, actor *core.Record) error {
 	return app.RunInTransaction(func(tx core.App) error {
 		r.Set("recorded_by", actorStaff(actor))
-		if err := prepareTransfer(tx, r); err != nil {
+		if err := prepareTransfer(tx, r, actor); err != nil {
 			return err
 		}
 		if err := tx.Save(r); err != nil {
@@ -81,8 +81,20 @@ func validateTransfer(e *core.RecordEvent) error {
 }
 
 // prepareTransfer fills in the owners the transfer ends and checks it
-// against the unit's links.
-func prepareTransfer(tx core.App, r *core.Record) error {
+// against the unit's links. A new owner who lives only in communities auth
+// does not serve must agree to be linked first, as to any link the desk
+// makes (needsConsent, hooks/accounts_residents.go): a transfer does not
+// hand another community's account to this one's staff.
+func prepareTransfer(tx core.App, r *core.Record, auth *core.Record) error {
+	for _, id := range r.GetStringSlice("to_owners") {
+		consent, err := transferNeedsConsent(tx, auth, id)
+		if err != nil {
+			return err
+		}
+		if consent {
+			return badRequest(validation.Errors{"to_owners": codedError("wuye_transfer_needs_consent")})
+		}
+	}
 	unit := r.GetString("unit")
 	if u, err := tx.FindRecordById("units", unit); err == nil {
 		r.Set("community", u.GetString("community"))
@@ -117,6 +129,30 @@ func prepareTransfer(tx core.App, r *core.Record) error {
 		return badRequest(validation.Errors{"transferred_on": codedError("wuye_transfer_out_of_order")})
 	}
 	return nil
+}
+
+// transferNeedsConsent: a new owner the office does not know must agree
+// before a transfer links them. The office knows a resident with no links
+// at all (an account just made for the buyer), or one who lives or lived
+// in a community auth serves — a link the resident agreed to, current or
+// ended; a link still waiting for their answer (pending) proves nothing,
+// since staff make those themselves. Superusers (no auth) are trusted.
+func transferNeedsConsent(tx core.App, auth *core.Record, residentID string) (bool, error) {
+	if auth == nil || auth.IsSuperuser() {
+		return false, nil
+	}
+	var row struct {
+		All   int `db:"all_links"`
+		Known int `db:"known"`
+	}
+	err := tx.DB().NewQuery(`SELECT COUNT(*) AS all_links,
+			COALESCE(SUM(l.pending IS NOT TRUE AND u.community IN (SELECT value FROM json_each({:served}))), 0) AS known
+		FROM unit_residents l JOIN units u ON u.id = l.unit WHERE l.resident = {:r}`).
+		Bind(dbx.Params{"r": residentID, "served": jsonList(auth.GetStringSlice("communities"))}).One(&row)
+	if err != nil {
+		return false, fmt.Errorf("transfer consent of %s: %w", residentID, err)
+	}
+	return row.All > 0 && (row.Known == 0 || !isStaff(auth)), nil
 }
 
 // applyTransfer ends and starts the links of a transfer just stored.
@@ -223,10 +259,11 @@ func endLink(tx core.App, l *core.Record, day string, actor *core.Record, note s
 
 func init() {
 	for k, v := range map[string]text{
-		"wuye_transfer_future":       {"过户日期不能晚于今天（办理完成后再登记）", "The transfer date cannot be after today (record a transfer once it is done)."},
-		"wuye_transfer_before_since": {"过户日期早于现业主的登记起始日 %[1]v", "The transfer date is before the current owner's link began (%[1]v)."},
-		"wuye_transfer_same_owners":  {"新业主与现业主相同，无需过户", "The new owners are the current owners: nothing to transfer."},
-		"wuye_transfer_out_of_order": {"该房屋已有更晚日期的过户记录", "This unit already has a later transfer."},
+		"wuye_transfer_future":        {"过户日期不能晚于今天（办理完成后再登记）", "The transfer date cannot be after today (record a transfer once it is done)."},
+		"wuye_transfer_before_since":  {"过户日期早于现业主的登记起始日 %[1]v", "The transfer date is before the current owner's link began (%[1]v)."},
+		"wuye_transfer_same_owners":   {"新业主与现业主相同，无需过户", "The new owners are the current owners: nothing to transfer."},
+		"wuye_transfer_needs_consent": {"新业主是其他小区的住户：请先在房屋登记中为其添加登记，待本人在门户确认后再办理过户", "The new owner lives in another community: link them to the unit first and, once they have agreed in the portal, record the transfer."},
+		"wuye_transfer_out_of_order":  {"该房屋已有更晚日期的过户记录", "This unit already has a later transfer."},
 	} {
 		messages[k] = v
 	}

@@ -392,10 +392,24 @@ func tableCSV(t *importer.Table) []byte {
 	b.WriteString("\ufeff")
 	w := csv.NewWriter(&b)
 	w.UseCRLF = true
-	_ = w.Write(t.Header)
+	_ = w.Write(inertCells(t.Header))
 	for _, l := range t.Rows {
-		_ = w.Write(l.Cells)
+		_ = w.Write(inertCells(l.Cells))
 	}
 	w.Flush()
 	return b.Bytes()
+}
+
+// inertCells keeps a spreadsheet from running a cell of the stored file as
+// a formula when someone opens it (=HYPERLINK(…), +cmd…, @SUM…): such a
+// cell is kept as text, behind an apostrophe.
+func inertCells(cells []string) []string {
+	out := make([]string, len(cells))
+	for i, c := range cells {
+		if c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0])) {
+			c = "'" + c
+		}
+		out[i] = c
+	}
+	return out
 }

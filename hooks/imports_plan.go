@@ -593,6 +593,20 @@ func (p *importPlan) planReadings(rows []importer.Row, findUnit func(importer.Ro
 		// A correction takes its reading's day: the latest of a day stands.
 		meters[k] = append(meters[k], reading{r["read_on"], v, 0})
 	}
+	// An area manager reads the meters of their own area only, as the
+	// readings' create rule says (migrations/0074_meter_replacements.go).
+	var ownArea map[string]bool
+	if staffRole(p.actor) == RoleAreaManager {
+		own, err := rowsOf(p.app, `SELECT u.id FROM units u JOIN buildings b ON b.id = u.building JOIN areas a ON a.id = b.area
+			WHERE u.community = {:c} AND a.manager = {:m}`, dbx.Params{"c": p.community, "m": p.actor.Id})
+		if err != nil {
+			return err
+		}
+		ownArea = map[string]bool{}
+		for _, r := range own {
+			ownArea[r["id"]] = true
+		}
+	}
 	seen := firstSeen{}
 	type fresh struct {
 		row    importer.Row
@@ -603,6 +617,10 @@ func (p *importPlan) planReadings(rows []importer.Row, findUnit func(importer.Ro
 	for _, row := range rows {
 		u := findUnit(row, "building", "unit")
 		if u == nil {
+			continue
+		}
+		if ownArea != nil && !ownArea[u["id"]] {
+			p.problem(row.N, "unit", "这户不在您负责的片区：片区管理员只能录入本片区的读数", "This unit is not in your area: an area manager enters the readings of their own area only.")
 			continue
 		}
 		k := u["id"] + "\x00" + row.Str("meter")

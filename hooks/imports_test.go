@@ -251,6 +251,17 @@ func TestImportMeterReadings(t *testing.T) {
 	if len(rep.Errors) != 2 || !strings.Contains(rep.Errors[0].Message, "读数不能修改") || rep.Errors[1].Row != 4 || !strings.Contains(rep.Errors[1].Message, "只增不减") {
 		t.Fatalf("reading rules: %s", body)
 	}
+	// An area manager imports the readings of their own area only, as they
+	// enter them on screen (building 3 is 二片区's, not areamgr's).
+	before, _ := app.CountRecords("meter_readings")
+	code, rep, body := postImport(t, h, "areamgr@example.com", "meter_readings", ch, false, "m3.csv",
+		[]byte("楼栋编号,房号,表类,抄表日期,读数\n3,203,电表,2026-11-30,10\n"))
+	if code != 400 || len(rep.Errors) != 1 || !strings.Contains(rep.Errors[0].Message, "不在您负责的片区") {
+		t.Fatalf("another area's reading: %d %s", code, body)
+	}
+	if after, _ := app.CountRecords("meter_readings"); after != before {
+		t.Fatalf("another area's reading was stored: %d → %d", before, after)
+	}
 }
 
 // Offices export from old systems in GBK; an .xlsx works as well as a CSV.

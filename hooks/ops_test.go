@@ -260,6 +260,12 @@ var opsPIIAudit = []struct {
 		}},
 	{"enquiries", "caller_phone", "every keeper of the register (desk, area managers, supervisor, director), who call back",
 		func(opsAccount, *core.Record) bool { return true }},
+	{"household_members", "phone", "every reader of the household file (desk, area managers, supervisor, director) and the household itself: the number of a member without an account, for the desk to call",
+		func(opsAccount, *core.Record) bool { return true }},
+	{"household_members", "id_no", "supervisor and director only; the desk, area managers and the household itself see it masked",
+		func(a opsAccount, _ *core.Record) bool { return opsRoleIn(a, "supervisor", "director") }},
+	{"household_files", "emergency_phone", "every reader of the household file and the household itself: whom the desk calls when the household cannot be reached",
+		func(opsAccount, *core.Record) bool { return true }},
 	// full nil: nobody but platform administrators (the collection's read rules are nil).
 	{"phone_changes", "phone", "nobody: a number being confirmed by a code (hooks/accounts_phone.go); superusers only", nil},
 }

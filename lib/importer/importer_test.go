@@ -3,6 +3,7 @@ package importer
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -145,6 +146,35 @@ func TestLimits(t *testing.T) {
 	}
 	if _, err := Read("x.xlsx", []byte("PK\x03\x04garbage")); !errors.Is(err, ErrUnreadable) {
 		t.Errorf("garbage: %v", err)
+	}
+}
+
+// A small file must not decode to a large one: an .xlsx stores a long text
+// once (shared strings) and may name it from every cell, so a few
+// kilobytes on disk could fill the server's memory. One cell longer than
+// any column takes refuses the file as it is read.
+func TestLongCellsRefused(t *testing.T) {
+	long := strings.Repeat("A", MaxCell+1)
+	f := excelize.NewFile()
+	_ = f.SetSheetRow("Sheet1", "A1", &[]any{"姓名", "手机号"})
+	for r := 2; r <= 40; r++ {
+		_ = f.SetSheetRow("Sheet1", fmt.Sprintf("A%d", r), &[]any{long, long})
+	}
+	var x bytes.Buffer
+	if err := f.Write(&x); err != nil {
+		t.Fatal(err)
+	}
+	if x.Len() > 64<<10 {
+		t.Fatalf("the workbook should be small on disk (shared strings): %d bytes", x.Len())
+	}
+	if _, err := Read("x.xlsx", x.Bytes()); !errors.Is(err, ErrCellTooLong) {
+		t.Errorf("xlsx with long shared cells: %v", err)
+	}
+	if _, err := Read("x.csv", []byte("姓名,手机号\n"+long+",13800000001\n")); !errors.Is(err, ErrCellTooLong) {
+		t.Errorf("csv with a long cell: %v", err)
+	}
+	if _, err := Read("x.csv", []byte("姓名,手机号\n"+strings.Repeat("A", MaxCell)+",13800000001\n")); err != nil {
+		t.Errorf("a cell of MaxCell bytes is read: %v", err)
 	}
 }
 

@@ -25,6 +25,13 @@ import (
 const (
 	MaxBytes = 10 << 20 // 10 MiB
 	MaxRows  = 20_000   // data rows, the header not counted
+	// MaxCell and MaxText bound what a file decodes to, whatever its size
+	// on disk: an .xlsx cell may repeat one shared string of a megabyte in
+	// every cell, and a zipped sheet may unzip a hundredfold. No template
+	// column takes more than a few hundred characters.
+	MaxCell  = 2000     // bytes of one cell
+	MaxText  = 32 << 20 // bytes of all cells
+	maxUnzip = 64 << 20 // bytes an .xlsx may unzip to
 )
 
 // Table is a sheet as read: its header and its data rows, each with the
@@ -32,6 +39,7 @@ const (
 type Table struct {
 	Header []string
 	Rows   []Line
+	text   int // bytes read so far (MaxText)
 }
 
 // Line is one data row: its cells and its number in the sheet.
@@ -47,6 +55,7 @@ var (
 	ErrTooManyRows = errors.New("too many rows")
 	ErrEmpty       = errors.New("no header row")
 	ErrUnreadable  = errors.New("not a readable .xlsx or .csv file")
+	ErrCellTooLong = errors.New("a cell too long")
 )
 
 // FileError words a file-level refusal in both languages.
@@ -56,6 +65,8 @@ func FileError(err error) Text {
 		return Text{"文件太大（上限 10 MB）：请按楼栋分成几个文件导入", "The file is too big (10 MB at most): split it by building."}
 	case errors.Is(err, ErrTooManyRows):
 		return Text{"行数太多（上限 20000 行）：请按楼栋分成几个文件导入", "Too many rows (20,000 at most): split the file by building."}
+	case errors.Is(err, ErrCellTooLong):
+		return Text{"文件中有单元格内容过长（每格最多约 600 个汉字）：请检查是否粘贴了多余内容", "A cell of the file is too long (about 2,000 characters at most): check for pasted extra text."}
 	case errors.Is(err, ErrEmpty):
 		return Text{"文件是空的：第 1 行应为表头（请从模板开始填写）", "The file is empty: row 1 must be the header (start from the template)."}
 	}
@@ -77,7 +88,7 @@ func Read(name string, data []byte) (*Table, error) {
 }
 
 func readXLSX(data []byte) (*Table, error) {
-	f, err := excelize.OpenReader(bytes.NewReader(data))
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: maxUnzip})
 	if err != nil {
 		return nil, ErrUnreadable
 	}
@@ -161,6 +172,12 @@ func Decode(data []byte) []byte {
 func (t *Table) add(n int, cells []string) error {
 	empty := true
 	for i, c := range cells {
+		if len(c) > MaxCell {
+			return ErrCellTooLong
+		}
+		if t.text += len(c); t.text > MaxText {
+			return ErrTooBig
+		}
 		cells[i] = strings.TrimSpace(c)
 		if cells[i] != "" {
 			empty = false
