@@ -16,7 +16,7 @@ test('the director keeps the registry and the staff accounts', async () => {
   const page = await newPage(browser, DESKTOP);
   await signIn(page, server.url, 'director@example.com', '/staff/');
   await page.waitForURL(/#\/dashboard/);
-  await page.getByRole('link', { name: '档案' }).click();
+  await page.getByRole('link', { name: '档案', exact: true }).click();
   await page.getByRole('heading', { name: /档案 · 翠湖花园/ }).waitFor();
 
   // A building; the same code again is refused, naming the field.

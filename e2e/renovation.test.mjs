@@ -238,24 +238,34 @@ test('a tenant cannot apply without the owner\'s written consent, and can with i
 });
 
 test('the notice board shows the own community only, pinned first then newest', async () => {
-  const owner = await api(server.url, 'owner2@example.com');
+  // 陈新 bought a flat of building 2 (the demo's ownership transfer): the
+  // building's own water stop reaches him.
+  const owner = await api(server.url, 'buyer1@example.com', 'residents');
   const yx = await api(server.url, 'supervisor.yx@example.com');
   const other = await yx.collection('notices').getFirstListItem(yx.filter('title = {:t}', { t: '银杏苑门禁系统升级' }));
   // The API refuses the other community's notice to this resident.
   await assert.rejects(owner.collection('notices').getOne(other.id), (e) => e.status === 404);
 
   const page = await newPage(browser, PHONE);
-  await signIn(page, server.url, 'owner2@example.com', '/#/notices');
+  await signIn(page, server.url, 'buyer1@example.com', '/#/notices');
   const list = page.getByTestId('notice-list');
   await list.getByRole('link').first().waitFor();
-  // Expected: the unit's community's notices, pinned first, then newest first (sorted here, not by the server).
-  const link = await owner.collection('unit_residents').getFirstListItem(owner.filter('resident = {:me} && active = true', { me: owner.authStore.record.id }), { expand: 'unit' });
-  const mine = await owner.collection('notices').getFullList({ filter: owner.filter('community = {:c}', { c: link.expand.unit.community }) });
-  mine.sort((a, b) => (b.pinned - a.pinned) || (a.published_at < b.published_at ? 1 : -1));
-  assert.ok(mine.length >= 4 && mine[0].title === '2026 年第四季度物业费缴费通知' && mine[0].pinned);
+  // Expected: the notices aimed at the resident (their community, or their
+  // buildings or units — the read rule), pinned first, then newest first
+  // (sorted here, not by the server).
+  const links = await owner.collection('unit_residents').getFullList({
+    filter: owner.filter('resident = {:me} && active = true', { me: owner.authStore.record.id }), expand: 'unit.building',
+  });
+  const community = links[0].expand.unit.community;
+  const mine = await owner.collection('notices').getFullList({ filter: owner.filter('community = {:c}', { c: community }) });
+  mine.sort((a, b) => (b.pinned - a.pinned) || (a.starts_at < b.starts_at ? 1 : -1));
+  assert.ok(mine.length >= 2 && mine[0].title === '2026 年第四季度物业费缴费通知' && mine[0].pinned);
   const titles = await list.locator('.item .t').allInnerTexts();
   assert.deepEqual(titles.map((s) => s.replace(/^置顶\s*/, '')), mine.slice(0, 20).map((n) => n.title));
   assert.match(titles[0], /^置顶/);
+  // The water stop of building 2 reaches building 2 only.
+  const inBuilding2 = links.some((l) => l.expand.unit.expand?.building?.code === '2');
+  assert.ok(inBuilding2, 'the resident lives in building 2');
   assert.ok(titles.includes('2 栋二次供水水箱清洗停水通知'));
   assert.equal(await page.getByText('银杏苑门禁系统升级').count(), 0);
   await shot(page, 'portal-notices');
