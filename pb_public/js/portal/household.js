@@ -7,6 +7,7 @@ import { html, useState } from '../core/html.js';
 import { pb, fieldErrors } from '../core/api.js';
 import { t, addMessages, label, choices } from '../core/i18n.js';
 import { Loading, ErrorBox, Empty, Field, useAsync, useAction, confirmBox, toast } from '../core/ui.js';
+import { VehicleForm } from '../core/vehicle_form.js';
 
 addMessages({
   'phh.title': ['我的家庭', 'My household'],
@@ -19,10 +20,6 @@ addMessages({
   'phh.phone': ['电话', 'Phone'],
   'phh.emergencyRelation': ['与您的关系', 'Relation to you'],
   'phh.addMember': ['添加家庭成员', 'Add a member'],
-  'phh.plate': ['车牌号', 'Plate'],
-  'phh.brand': ['品牌型号', 'Make'],
-  'phh.color': ['颜色', 'Colour'],
-  'phh.addVehicle': ['添加车辆', 'Add a vehicle'],
   'phh.newEnergy': ['新能源', 'New energy'],
   'phh.space': ['车位 {code}', 'Space {code}'],
   'phh.save': ['保存', 'Save'],
@@ -47,6 +44,7 @@ export function HouseholdPage({ unit }) {
     pb.collection('household_members').getFullList({ filter: pb.filter('unit = {:u} && active = true', { u }), sort: 'created' }),
     pb.collection('vehicles').getFullList({ filter: pb.filter('unit = {:u} && active = true', { u }), sort: 'created', expand: 'parking_space' }),
     pb.collection('household_files').getFirstListItem(pb.filter('unit = {:u}', { u })).catch(() => null),
+    unit.relation === 'owner' ? pb.collection('parking_spaces').getFullList({ filter: pb.filter('unit = {:u}', { u }), sort: 'code' }).catch(() => []) : [],
   ]), [u]);
   const owner = unit.relation === 'owner';
   const act = useAction();
@@ -57,7 +55,7 @@ export function HouseholdPage({ unit }) {
   });
   if (data.loading && !data.data) return html`<${Loading} />`;
   if (data.error) return html`<${ErrorBox} error=${data.error} retry=${data.reload} />`;
-  const [members, cars, file] = data.data;
+  const [members, cars, file, spaces] = data.data;
   return html`<div class="household-page">
     <h1>${t('phh.title')}</h1>
     ${!owner && html`<p class="muted small">${t('phh.ownerOnly')}</p>`}
@@ -76,7 +74,7 @@ export function HouseholdPage({ unit }) {
         <strong>${v.plate}</strong>${v.new_energy ? html` <span class="chip">${t('phh.newEnergy')}</span>` : ''} ${v.brand} ${v.color}
         ${v.expand?.parking_space ? ' · ' + t('phh.space', { code: v.expand.parking_space.code }) : ''}
         ${owner && html` <button class="btn" disabled=${act.busy} onClick=${() => remove('vehicles', v.id, v.plate)}>${t('phh.remove')}</button>`}</li>`)}</ul>`}
-      ${owner && html`<${VehicleForm} unit=${unit} onDone=${data.reload} />`}
+      ${owner && html`<${VehicleForm} unit=${unit} spaces=${spaces} onDone=${data.reload} />`}
     </section>
     <${ErrorBox} error=${act.error} />
     <${Emergency} key=${file?.id || 'new'} unit=${unit} file=${file} owner=${owner} onDone=${data.reload} />
@@ -107,31 +105,6 @@ function MemberForm({ unit, onDone }) {
     <${Field} label=${t('phh.phone')} error=${errs.phone}><input name="phone" inputmode="tel" value=${f.phone} onInput=${set('phone')} /></${Field}>
     <${ErrorBox} error=${act.error} />
     <button class="btn primary" disabled=${act.busy}>${t('phh.addMember')}</button>
-  </form>`;
-}
-
-function VehicleForm({ unit, onDone }) {
-  const empty = { plate: '', brand: '', color: '' };
-  const [f, setF] = useState(empty);
-  const act = useAction();
-  const set = (k) => (e) => setF({ ...f, [k]: e.target.value });
-  const submit = (e) => {
-    e.preventDefault();
-    act.run(async () => {
-      const v = await pb.collection('vehicles').create({ ...f, unit: unit.id });
-      toast(t('phh.saved') + ' ' + v.plate);
-      setF(empty);
-      onDone();
-    });
-  };
-  const errs = fieldErrors(act.error);
-  return html`<form class="form" onSubmit=${submit} data-vehicle-form>
-    <h3>${t('phh.addVehicle')}</h3>
-    <${Field} label=${t('phh.plate')} error=${errs.plate} required><input name="plate" placeholder="渝A12345" value=${f.plate} onInput=${set('plate')} /></${Field}>
-    <${Field} label=${t('phh.brand')} error=${errs.brand}><input name="brand" value=${f.brand} onInput=${set('brand')} /></${Field}>
-    <${Field} label=${t('phh.color')} error=${errs.color}><input name="color" value=${f.color} onInput=${set('color')} /></${Field}>
-    <${ErrorBox} error=${act.error} />
-    <button class="btn primary" disabled=${act.busy}>${t('phh.addVehicle')}</button>
   </form>`;
 }
 

@@ -5,6 +5,7 @@ import { pb, fieldErrors } from '../../core/api.js';
 import { t } from '../../core/i18n.js';
 import { yuan, parseYuan } from '../../core/format.js';
 import { Loading, ErrorBox, Empty, Field, useAsync, useAction, confirmBox, toast } from '../../core/ui.js';
+import { VehicleForm } from '../../core/vehicle_form.js';
 
 export function Vehicles({ unit, canWrite, version }) {
   const data = useAsync(() => Promise.all([
@@ -31,37 +32,6 @@ export function Vehicles({ unit, canWrite, version }) {
     <${ErrorBox} error=${act.error} />
     ${canWrite && html`<${VehicleForm} unit=${unit} spaces=${spaces} onDone=${data.reload} />`}
   </section>`;
-}
-
-/** VehicleForm adds a car; spaces are the unit's own parking spaces. */
-export function VehicleForm({ unit, spaces = [], onDone }) {
-  const empty = { plate: '', brand: '', color: '', owner_name: '', parking_space: '' };
-  const [f, setF] = useState(empty);
-  const act = useAction();
-  const set = (k) => (e) => setF({ ...f, [k]: e.target.value });
-  const submit = (e) => {
-    e.preventDefault();
-    act.run(async () => {
-      const v = await pb.collection('vehicles').create({ ...f, unit: unit.id });
-      toast(t('hh.saved') + ' ' + v.plate);
-      setF(empty);
-      onDone();
-    });
-  };
-  const errs = fieldErrors(act.error);
-  return html`<form class="form" onSubmit=${submit} data-vehicle-form>
-    <h4>${t('hh.addVehicle')}</h4>
-    <div class="grid2">
-      <${Field} label=${t('hh.plate')} error=${errs.plate} required><input name="plate" value=${f.plate} placeholder="渝A12345" onInput=${set('plate')} /></${Field}>
-      <${Field} label=${t('hh.brand')} error=${errs.brand}><input name="brand" value=${f.brand} onInput=${set('brand')} /></${Field}>
-      <${Field} label=${t('hh.color')} error=${errs.color}><input name="color" value=${f.color} onInput=${set('color')} /></${Field}>
-      <${Field} label=${t('hh.owner')} error=${errs.owner_name}><input name="owner_name" value=${f.owner_name} onInput=${set('owner_name')} /></${Field}>
-      ${spaces.length > 0 && html`<${Field} label=${t('hh.space')} error=${errs.parking_space}><select name="parking_space" value=${f.parking_space} onChange=${set('parking_space')}>
-        <option value="">${t('hh.noSpace')}</option>${spaces.map((s) => html`<option value=${s.id}>${s.code}</option>`)}</select></${Field}>`}
-    </div>
-    <${ErrorBox} error=${act.error} />
-    <button class="btn primary" disabled=${act.busy}>${t('hh.addVehicle')}</button>
-  </form>`;
 }
 
 const FILE_FIELDS = ['emergency_name', 'emergency_phone', 'emergency_relation', 'tenant_link', 'lease_start', 'lease_end', 'rent_fen', 'lease_note'];
