@@ -581,17 +581,34 @@ func (p *importPlan) planReadings(rows []importer.Row, findUnit func(importer.Ro
 	if err != nil {
 		return err
 	}
+	// A replacement starts a new meter (hooks/fees_meter_replacements.go):
+	// it sits in the meter's sequence as the old meter's final reading and
+	// the new one's start, so readings on either side are checked against
+	// their own meter, as meterBaseline does for a reading taken on screen.
 	type reading struct {
 		on    string
-		value float64
-		row   int // 0 for a stored one
+		value float64 // a replacement's: the new meter's start
+		row   int     // 0 for a stored one
+		repl  bool
+		final float64 // a replacement's: the old meter's final reading
 	}
 	meters := map[string][]reading{}
 	for _, r := range list {
 		v, _ := strconv.ParseFloat(r["reading"], 64)
 		k := r["unit"] + "\x00" + r["meter"]
 		// A correction takes its reading's day: the latest of a day stands.
-		meters[k] = append(meters[k], reading{r["read_on"], v, 0})
+		meters[k] = append(meters[k], reading{on: r["read_on"], value: v})
+	}
+	repls, err := rowsOf(p.app, `SELECT r.unit, r.meter, r.replaced_on, r.old_final_reading, r.new_start_reading
+		FROM meter_replacements r JOIN units u ON u.id = r.unit WHERE u.community = {:c}`, dbx.Params{"c": p.community})
+	if err != nil {
+		return err
+	}
+	for _, r := range repls {
+		start, _ := strconv.ParseFloat(r["new_start_reading"], 64)
+		final, _ := strconv.ParseFloat(r["old_final_reading"], 64)
+		k := r["unit"] + "\x00" + r["meter"]
+		meters[k] = append(meters[k], reading{on: r["replaced_on"], value: start, repl: true, final: final})
 	}
 	// An area manager reads the meters of their own area only, as the
 	// readings' create rule says (migrations/0074_meter_replacements.go).
@@ -637,7 +654,7 @@ func (p *importPlan) planReadings(rows []importer.Row, findUnit func(importer.Ro
 		}
 		stored := -1.0
 		for _, r := range meters[k] {
-			if r.on == row.Str("read_on") {
+			if !r.repl && r.on == row.Str("read_on") {
 				stored = r.value
 			}
 		}
@@ -650,26 +667,43 @@ func (p *importPlan) planReadings(rows []importer.Row, findUnit func(importer.Ro
 				fmt.Sprintf("This meter already has reading %s on %s: readings are never changed; file a correction of it with a reason.", fmtReading(stored), row.Str("read_on")))
 			continue
 		}
-		meters[k] = append(meters[k], reading{row.Str("read_on"), row.Float("reading"), row.N})
+		meters[k] = append(meters[k], reading{on: row.Str("read_on"), value: row.Float("reading"), row: row.N})
 		news = append(news, fresh{row, u["id"], k})
 	}
 	// A meter only counts up: each new reading lies between its meter's
-	// readings before and after it, the file's own new ones included.
+	// readings before and after it, the file's own new ones included; a
+	// reading on a replacement's day is the new meter's.
 	for k := range meters {
-		sort.SliceStable(meters[k], func(i, j int) bool { return meters[k][i].on < meters[k][j].on })
+		rs := meters[k]
+		sort.SliceStable(rs, func(i, j int) bool {
+			if rs[i].on != rs[j].on {
+				return rs[i].on < rs[j].on
+			}
+			return rs[i].repl && !rs[j].repl
+		})
 	}
 	bad := map[int]bool{}
 	for _, rs := range meters {
 		for i, r := range rs {
-			if r.row == 0 {
+			if r.row == 0 || r.repl {
 				continue
 			}
 			if i > 0 && r.value < rs[i-1].value {
 				prev := rs[i-1]
-				p.problem(r.row, "reading", fmt.Sprintf("读数 %s 小于该表 %s 的读数 %s：水电表读数只增不减", fmtReading(r.value), prev.on, fmtReading(prev.value)),
-					fmt.Sprintf("Reading %s is below this meter's reading of %s on %s: meters only count up.", fmtReading(r.value), fmtReading(prev.value), prev.on))
+				if prev.repl {
+					p.problem(r.row, "reading", fmt.Sprintf("读数 %s 小于 %s 换上的新表起始读数 %s：水电表读数只增不减", fmtReading(r.value), prev.on, fmtReading(prev.value)),
+						fmt.Sprintf("Reading %s is below the start reading %s of the meter fitted on %s: meters only count up.", fmtReading(r.value), fmtReading(prev.value), prev.on))
+				} else {
+					p.problem(r.row, "reading", fmt.Sprintf("读数 %s 小于该表 %s 的读数 %s：水电表读数只增不减", fmtReading(r.value), prev.on, fmtReading(prev.value)),
+						fmt.Sprintf("Reading %s is below this meter's reading of %s on %s: meters only count up.", fmtReading(r.value), fmtReading(prev.value), prev.on))
+				}
 				bad[r.row] = true
-			} else if i+1 < len(rs) && r.value > rs[i+1].value && rs[i+1].row == 0 {
+			} else if i+1 < len(rs) && rs[i+1].repl && r.value > rs[i+1].final {
+				next := rs[i+1]
+				p.problem(r.row, "reading", fmt.Sprintf("读数 %s 大于 %s 换表时旧表的最终读数 %s，请核对", fmtReading(r.value), next.on, fmtReading(next.final)),
+					fmt.Sprintf("Reading %s is above the old meter's final reading %s when it was replaced on %s; please check it.", fmtReading(r.value), fmtReading(next.final), next.on))
+				bad[r.row] = true
+			} else if i+1 < len(rs) && !rs[i+1].repl && r.value > rs[i+1].value && rs[i+1].row == 0 {
 				next := rs[i+1]
 				p.problem(r.row, "reading", fmt.Sprintf("读数 %s 大于该表之后 %s 的读数 %s，请核对", fmtReading(r.value), next.on, fmtReading(next.value)),
 					fmt.Sprintf("Reading %s is above this meter's later reading of %s on %s; please check it.", fmtReading(r.value), fmtReading(next.value), next.on))

@@ -15,6 +15,7 @@ import (
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
 
+	"wuye/hooks"
 	"wuye/internal/testapp"
 )
 
@@ -261,6 +262,36 @@ func TestImportMeterReadings(t *testing.T) {
 	}
 	if after, _ := app.CountRecords("meter_readings"); after != before {
 		t.Fatalf("another area's reading was stored: %d → %d", before, after)
+	}
+}
+
+// A replaced meter starts again from its new start reading
+// (hooks/fees_meter_replacements.go; [000] 收费员 4.1.5): an imported reading
+// after the replacement is checked against the new meter, one before it
+// against the old meter's final reading.
+func TestImportMeterReadingsAcrossReplacement(t *testing.T) {
+	app := testapp.New(t)
+	h := testapp.Handler(t, app)
+	ch := testapp.ID(t, "community:CH")
+	head := "楼栋编号,房号,表类,抄表日期,读数\n"
+	if code, rep, body := postImport(t, h, "cashier@example.com", "meter_readings", ch, false, "a.csv", []byte(head+"2,103,电表,2026-09-30,5000\n")); code != 200 || rep.Create != 1 {
+		t.Fatalf("first reading: %d %s", code, body)
+	}
+	col, _ := app.FindCollectionByNameOrId("meter_replacements")
+	rep := core.NewRecord(col)
+	rep.Load(map[string]any{"unit": testapp.ID(t, "unit:2-103"), "meter": "electric", "old_final_reading": 5100, "new_start_reading": 0,
+		"replaced_on": "2026-10-15", "reason": "电表损坏", "new_meter_no": "DB-2026-0103"})
+	if err := hooks.RecordMeterReplacement(app, rep, staffRec(t, app, "areamgr@example.com")); err != nil {
+		t.Fatal(err)
+	}
+	if code, rep, body := postImport(t, h, "cashier@example.com", "meter_readings", ch, false, "b.csv", []byte(head+"2,103,电表,2026-10-31,40\n")); code != 200 || rep.Create != 1 {
+		t.Fatalf("the new meter's first reading was refused: %d %s", code, body)
+	}
+	_, got, body := postImport(t, h, "cashier@example.com", "meter_readings", ch, true, "c.csv",
+		[]byte(head+"2,103,电表,2026-10-10,5200\n2,103,电表,2026-11-30,30\n2,103,电表,2026-10-15,3\n"))
+	if len(got.Errors) != 2 || got.Errors[0].Row != 2 || !strings.Contains(got.Errors[0].Message, "旧表的最终读数 5100") ||
+		got.Errors[1].Row != 3 || !strings.Contains(got.Errors[1].Message, "只增不减") {
+		t.Fatalf("readings around the replacement: %s", body)
 	}
 }
 
