@@ -135,7 +135,7 @@ func (l *loader) moveIn(key, to string) {
 	if !step(desk, "ready", nil) || !step(desk, "keys_handed", map[string]any{"keys_count": 3}) {
 		return
 	}
-	if _, err := hooks.BillMoveInCharges(l.app, m.Id, l.account("staff", "cashier@example.com"), []hooks.MoveInCharge{
+	if _, err := hooks.BillMoveInCharges(l.app, m.Id, l.account("staff", "cashier@example.com"), []hooks.OneOffCharge{
 		{Charge: "gas_opening", AmountFen: 200000}, {Charge: "cable_tv", AmountFen: 30000}}); err != nil {
 		l.err = fmt.Errorf("demo move-in fees of %s: %w", key, err)
 		return

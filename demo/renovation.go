@@ -167,7 +167,7 @@ func (l *loader) readyForPermit(r, applicant *core.Record) {
 		return
 	}
 	// The fees are bills, paid at the cashier's like any other ([004] 四 3 5.1.6).
-	bills, err := hooks.IssueRenovationFees(l.app, r, desk, []hooks.RenovationCharge{
+	bills, err := hooks.IssueRenovationFees(l.app, r, desk, []hooks.OneOffCharge{
 		{Charge: "renovation_management", AmountFen: 30000}, {Charge: "debris_removal", AmountFen: 20000},
 		{Charge: "pass_card", AmountFen: 1000, Note: "1 证"}})
 	if err != nil {

@@ -282,13 +282,6 @@ func ReinspectMoveIn(app core.App, id string, actor *core.Record, order string, 
 	return m, err
 }
 
-// MoveInCharge is one one-off move-in charge to bill.
-type MoveInCharge struct {
-	Charge    string `json:"charge"` // one of migrations.MoveInCharges
-	AmountFen int64  `json:"amount_fen"`
-	Note      string `json:"note"`
-}
-
 // moveInFees answers POST /api/wuye/move-ins/{id}/fees {"charges": [{"charge",
 // "amount_fen", "note"}]}: the one-off move-in charges ([004] 四 2 4.5:
 // 煤气开户费、有线电视初装费、装修垃圾清运费) as bills for the owner, each
@@ -303,35 +296,14 @@ func moveInFees(e *core.RequestEvent) error {
 		return apis.NewForbiddenError("", nil)
 	}
 	var body struct {
-		Charges []struct {
-			Charge    string `json:"charge"`
-			AmountFen any    `json:"amount_fen"`
-			Note      string `json:"note"`
-		} `json:"charges"`
+		Charges []chargeLine `json:"charges"`
 	}
 	if err := e.BindBody(&body); err != nil || len(body.Charges) > 10 {
 		return badRequest(validation.Errors{"charges": codedError("validation_invalid_value")})
 	}
-	var charges []MoveInCharge
-	for i, c := range body.Charges {
-		field := func(f string) string { return fmt.Sprintf("charges.%d.%s", i, f) }
-		if !slices.Contains(migrations.MoveInCharges, c.Charge) {
-			return badRequest(validation.Errors{field("charge"): codedError("validation_invalid_value")})
-		}
-		amount, ok := wholeFen(c.AmountFen)
-		if !ok || amount <= 0 {
-			return badRequest(validation.Errors{field("amount_fen"): codedError("wuye_amount_positive")})
-		}
-		if amount > MaxFen {
-			return badRequest(validation.Errors{field("amount_fen"): codedError("wuye_amount_too_large")})
-		}
-		if len([]rune(c.Note)) > 100 {
-			return badRequest(validation.Errors{field("note"): codedError("validation_max_text_constraint")})
-		}
-		if slices.ContainsFunc(charges, func(x MoveInCharge) bool { return x.Charge == c.Charge }) {
-			return badRequest(validation.Errors{field("charge"): codedError("wuye_movein_charge_billed")})
-		}
-		charges = append(charges, MoveInCharge{c.Charge, amount, strings.TrimSpace(c.Note)})
+	charges, err := readCharges(body.Charges, migrations.MoveInCharges, func(string) bool { return true }, "wuye_movein_charge_billed")
+	if err != nil {
+		return err
 	}
 	bills, err := BillMoveInCharges(e.App, m.Id, e.Auth, charges)
 	if err != nil {
@@ -347,7 +319,7 @@ func moveInFees(e *core.RequestEvent) error {
 
 // BillMoveInCharges bills charges for move-in id as actor, each once, and
 // the first period's fees if they are not billed yet, in one transaction.
-func BillMoveInCharges(app core.App, id string, actor *core.Record, charges []MoveInCharge) ([]*core.Record, error) {
+func BillMoveInCharges(app core.App, id string, actor *core.Record, charges []OneOffCharge) ([]*core.Record, error) {
 	var bills []*core.Record
 	err := app.RunInTransaction(func(tx core.App) error {
 		m, err := tx.FindRecordById("move_ins", id)

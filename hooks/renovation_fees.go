@@ -42,13 +42,6 @@ func registerRenovationFees(app core.App) {
 	})
 }
 
-// feeLine is one charge asked for.
-type feeLine struct {
-	Charge    string `json:"charge"`
-	AmountFen any    `json:"amount_fen"`
-	Note      string `json:"note"`
-}
-
 // issueRenovationFees answers POST /api/wuye/renovations/{id}/fees
 // {"charges": [{"charge", "amount_fen", "note"}]}: a bill for each charge,
 // for the renovation's unit and applicant, due today.
@@ -61,7 +54,7 @@ func issueRenovationFees(e *core.RequestEvent) error {
 		return apis.NewForbiddenError("", nil)
 	}
 	var body struct {
-		Charges []feeLine `json:"charges"`
+		Charges []chargeLine `json:"charges"`
 	}
 	if err := e.BindBody(&body); err != nil || len(body.Charges) == 0 || len(body.Charges) > 10 {
 		return badRequest(validation.Errors{"charges": codedError("validation_required")})
@@ -69,26 +62,10 @@ func issueRenovationFees(e *core.RequestEvent) error {
 	if s := reno.GetString("status"); s != "approved" && s != "permitted" {
 		return badRequest(validation.Errors{"status": codedError("wuye_renovation_fees_not_now")})
 	}
-	var charges []RenovationCharge
-	for i, l := range body.Charges {
-		field := func(f string) string { return fmt.Sprintf("charges.%d.%s", i, f) }
-		if !slices.Contains(migrations.RenovationCharges, l.Charge) {
-			return badRequest(validation.Errors{field("charge"): codedError("validation_invalid_value")})
-		}
-		amount, ok := wholeFen(l.AmountFen)
-		if !ok || amount <= 0 {
-			return badRequest(validation.Errors{field("amount_fen"): codedError("wuye_amount_positive")})
-		}
-		if amount > MaxFen {
-			return badRequest(validation.Errors{field("amount_fen"): codedError("wuye_amount_too_large")})
-		}
-		if len([]rune(l.Note)) > 100 {
-			return badRequest(validation.Errors{field("note"): codedError("validation_max_text_constraint")})
-		}
-		if slices.Contains(onceCharges, l.Charge) && slices.ContainsFunc(charges, func(c RenovationCharge) bool { return c.Charge == l.Charge }) {
-			return badRequest(validation.Errors{field("charge"): codedError("wuye_renovation_fee_issued")})
-		}
-		charges = append(charges, RenovationCharge{l.Charge, amount, strings.TrimSpace(l.Note)})
+	charges, err := readCharges(body.Charges, migrations.RenovationCharges,
+		func(c string) bool { return slices.Contains(onceCharges, c) }, "wuye_renovation_fee_issued")
+	if err != nil {
+		return err
 	}
 	bills, err := IssueRenovationFees(e.App, reno, e.Auth, charges)
 	if err != nil {
@@ -106,16 +83,9 @@ func issueRenovationFees(e *core.RequestEvent) error {
 	return e.JSON(http.StatusOK, map[string]any{"bills": out, "fees_fen": stored.GetInt("fees_fen"), "fees_paid": stored.GetBool("fees_paid")})
 }
 
-// RenovationCharge is one fee of a renovation to bill.
-type RenovationCharge struct {
-	Charge    string // one of migrations.RenovationCharges
-	AmountFen int64
-	Note      string
-}
-
 // IssueRenovationFees bills charges for renovation reno as actor, in one
 // transaction, as the fees route does (the demo loader uses it too).
-func IssueRenovationFees(app core.App, reno, actor *core.Record, charges []RenovationCharge) ([]*core.Record, error) {
+func IssueRenovationFees(app core.App, reno, actor *core.Record, charges []OneOffCharge) ([]*core.Record, error) {
 	var bills []*core.Record
 	err := app.RunInTransaction(func(tx core.App) error {
 		col, err := tx.FindCachedCollectionByNameOrId("bills")

@@ -50,7 +50,7 @@ func permittedRenovation(t testing.TB, app core.App) *core.Record {
 		t.Fatal(err)
 	}
 	// The fees are a bill, paid at the cashier's ([004] 四 3 5.1.6).
-	bills, err := hooks.IssueRenovationFees(app, r, desk, []hooks.RenovationCharge{{Charge: "renovation_management", AmountFen: 30000}})
+	bills, err := hooks.IssueRenovationFees(app, r, desk, []hooks.OneOffCharge{{Charge: "renovation_management", AmountFen: 30000}})
 	if err != nil {
 		t.Fatal(err)
 	}
