@@ -3,6 +3,8 @@ package hooks
 import (
 	"log/slog"
 
+	"github.com/pocketbase/dbx"
+
 	"github.com/pocketbase/pocketbase/core"
 )
 
@@ -47,13 +49,30 @@ func registerDBMaintenance(app core.App) {
 // OptimizeDB checkpoints both databases' write-ahead logs and refreshes the
 // planner statistics of the tables that need it, in full.
 func OptimizeDB(app core.App) {
-	if _, err := app.NonconcurrentDB().NewQuery("PRAGMA wal_checkpoint(TRUNCATE)").Execute(); err != nil {
+	if _, err := app.NonconcurrentDB().NewQuery(checkpointPragma(app.NonconcurrentDB())).Execute(); err != nil {
 		app.Logger().Warn("wal checkpoint of the main database", slog.String("error", err.Error()))
 	}
-	if _, err := app.AuxNonconcurrentDB().NewQuery("PRAGMA wal_checkpoint(TRUNCATE)").Execute(); err != nil {
+	if _, err := app.AuxNonconcurrentDB().NewQuery(checkpointPragma(app.AuxNonconcurrentDB())).Execute(); err != nil {
 		app.Logger().Warn("wal checkpoint of the auxiliary database", slog.String("error", err.Error()))
 	}
 	if _, err := app.NonconcurrentDB().NewQuery(DBOptimizePragma).Execute(); err != nil {
 		app.Logger().Warn("nightly optimize", slog.String("error", err.Error()))
 	}
+}
+
+// checkpointPragma is the nightly checkpoint of db: TRUNCATE, which also
+// shrinks the log file, unless Litestream replicates the database
+// (deploy/README.md). Litestream keeps a read transaction open so that no
+// frame is checkpointed before it is shipped; a TRUNCATE checkpoint then
+// waits out the whole busy timeout on the write connection, stalling every
+// write for ~10 s, and gives up. A PASSIVE one copies what it may and never
+// waits; Litestream checkpoints the rest itself. Litestream marks a database
+// it replicates with its _litestream_seq table.
+func checkpointPragma(db dbx.Builder) string {
+	var n int
+	_ = db.NewQuery("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '_litestream_seq'").Row(&n)
+	if n > 0 {
+		return "PRAGMA wal_checkpoint(PASSIVE)"
+	}
+	return "PRAGMA wal_checkpoint(TRUNCATE)"
 }
