@@ -139,7 +139,22 @@ func runCapacity(b *Bench) error {
 		return s.Pass, nil
 	}
 	lo, hi := 0, 0 // the largest n that passed, the smallest that failed
-	for n := start; ; n = min(2*n, maxN) {
+	if b.Quick {   // the smoke: two steps whatever their latency
+		for _, n := range []int{start, maxN} {
+			if _, err := try(n); err != nil {
+				return err
+			}
+		}
+		for _, s := range steps {
+			if s.Pass {
+				lo = max(lo, s.N)
+			} else if hi == 0 {
+				hi = s.N
+			}
+		}
+		start = maxN + 1 // no search
+	}
+	for n := start; n <= maxN; n = min(2*n, maxN) {
 		ok, err := try(n)
 		if err != nil {
 			return err
@@ -149,11 +164,11 @@ func runCapacity(b *Bench) error {
 			break
 		}
 		lo = n
-		if n == maxN || (b.Quick && len(steps) == 2) {
+		if n == maxN {
 			break
 		}
 	}
-	for lo == 0 && hi > p.CommunitySize { // the first step failed: halve
+	for !b.Quick && lo == 0 && hi > p.CommunitySize { // the first step failed: halve
 		n := roundTo(hi/2, p.CommunitySize)
 		if n >= hi {
 			break
@@ -221,8 +236,15 @@ func runCapacity(b *Bench) error {
 	if lo == 0 && !b.Quick {
 		return fmt.Errorf("no step passed")
 	}
-	if b.Quick && (len(steps) == 0 || steps[0].Requests == 0) {
-		return fmt.Errorf("the smoke step made no request")
+	if b.Quick { // the smoke asserts that it ran, reported and every request succeeded — never a time
+		for _, s := range steps {
+			if s.Requests == 0 || s.Failed > 0 {
+				return fmt.Errorf("smoke step of %d households: %d requests, %d failed %v", s.N, s.Requests, s.Failed, s.Errs)
+			}
+		}
+		if len(steps) != 2 {
+			return fmt.Errorf("the smoke ran %d steps, want 2", len(steps))
+		}
 	}
 	return nil
 }

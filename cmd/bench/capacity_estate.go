@@ -148,11 +148,20 @@ func splitEstate(app core.App, size, techs int) ([]string, error) {
 		if _, err := tx.Exec("UPDATE buildings SET community = ? WHERE id >= ? AND id < ?", comms[c], lo, hi); err != nil {
 			return nil, err
 		}
+	}
+	// old configuration id → the community's copy, for one UPDATE per table.
+	if _, err := tx.Exec("CREATE TEMP TABLE capmap (community TEXT, old TEXT, new TEXT, PRIMARY KEY (community, old))"); err != nil {
+		return nil, err
+	}
+	for c := 1; c < k; c++ {
 		for o, n := range idMap[c] {
-			if _, err := tx.Exec("UPDATE buildings SET area = ? WHERE community = ? AND area = ?", n, comms[c], o); err != nil {
+			if _, err := tx.Exec("INSERT INTO capmap VALUES (?, ?, ?)", comms[c], o, n); err != nil {
 				return nil, err
 			}
 		}
+	}
+	if _, err := tx.Exec("UPDATE buildings SET area = m.new FROM capmap m WHERE m.community = buildings.community AND m.old = buildings.area"); err != nil {
+		return nil, err
 	}
 	if _, err := tx.Exec("UPDATE units SET community = (SELECT b.community FROM buildings b WHERE b.id = units.building) WHERE id LIKE 'bu%'"); err != nil {
 		return nil, err
@@ -171,14 +180,13 @@ func splitEstate(app core.App, size, techs int) ([]string, error) {
 		}
 	}
 	// … and refers to its own community's fee and service items.
-	for c := 1; c < k; c++ {
-		for o, n := range idMap[c] {
-			for _, u := range [][2]string{{"bills", "fee_item"}, {"work_orders", "service_item"}} {
-				if _, err := tx.Exec(fmt.Sprintf("UPDATE %s SET %s = ? WHERE community = ? AND %s = ?", u[0], u[1], u[1]), n, comms[c], o); err != nil {
-					return nil, err
-				}
-			}
+	for _, u := range [][2]string{{"bills", "fee_item"}, {"work_orders", "service_item"}} {
+		if _, err := tx.Exec(fmt.Sprintf("UPDATE %[1]s SET %[2]s = m.new FROM capmap m WHERE m.community = %[1]s.community AND m.old = %[1]s.%[2]s", u[0], u[1])); err != nil {
+			return nil, err
 		}
+	}
+	if _, err := tx.Exec("DROP TABLE capmap"); err != nil {
+		return nil, err
 	}
 	// Each community's own staff.
 	ins, err := tx.Prepare(`INSERT INTO staff (id, email, emailVisibility, verified, password, tokenKey, name, phone, role, communities, active, skills, created, updated)
