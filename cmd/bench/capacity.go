@@ -291,13 +291,19 @@ func loadCapWorld(b *Bench, dir string, meta *estateMeta) (*capWorld, error) {
 		Code      string `db:"code"`
 		Number    string `db:"number"`
 		Resident  string `db:"resident"`
-		Owes      bool   `db:"owes"`
 	}
-	if err := app.DB().NewQuery(`SELECT u.id, u.community, b.code, u.number, l.resident,
-		EXISTS (SELECT 1 FROM bills x WHERE x.unit = u.id AND x.status IN ('issued', 'partially_paid')) AS owes
+	if err := app.DB().NewQuery(`SELECT u.id, u.community, b.code, u.number, l.resident
 		FROM units u JOIN buildings b ON b.id = u.building JOIN unit_residents l ON l.unit = u.id AND l.active = TRUE
 		WHERE u.id LIKE 'bu%' ORDER BY u.id`).All(&units); err != nil {
 		return nil, err
+	}
+	var owing []string
+	if err := app.DB().NewQuery("SELECT DISTINCT unit FROM bills WHERE status IN ('issued', 'partially_paid')").Column(&owing); err != nil {
+		return nil, err
+	}
+	owes := make(map[string]bool, len(owing))
+	for _, u := range owing {
+		owes[u] = true
 	}
 	residents, err := app.FindAllRecords("residents", dbx.NewExp("email LIKE {:d}", dbx.Params{"d": "%" + benchDomain}))
 	if err != nil {
@@ -314,7 +320,7 @@ func loadCapWorld(b *Bench, dir string, meta *estateMeta) (*capWorld, error) {
 			continue
 		}
 		c.units = append(c.units, capUnit{id: u.ID, building: u.Code, number: u.Number, resident: u.Resident, token: rtok[u.Resident], ip: PersonIP(i)})
-		if u.Owes {
+		if owes[u.ID] {
 			j := len(c.units) - 1
 			if rng.Float64() < peakDay.OnlineShare {
 				c.payOnline = append(c.payOnline, j)

@@ -112,6 +112,33 @@ func splitEstate(app core.App, size, techs int) ([]string, error) {
 		return nil, err
 	}
 	defer tx.Rollback()
+	// The summaries' triggers are off while the rows move (the summaries
+	// are rebuilt at the end), as the generator has them off.
+	var triggers []string
+	if err := func() error {
+		rows, err := tx.Query("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND sql IS NOT NULL")
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		var names []string
+		for rows.Next() {
+			var n, q string
+			if err := rows.Scan(&n, &q); err != nil {
+				return err
+			}
+			names, triggers = append(names, n), append(triggers, q)
+		}
+		rows.Close()
+		for _, n := range names {
+			if _, err := tx.Exec(fmt.Sprintf("DROP TRIGGER %q", n)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return nil, err
+	}
 	// The configuration a community has: copied from the demo community.
 	config := []string{"fee_items", "service_items", "areas", "sla_policies", "kpi_targets"}
 	comms := []string{first}
@@ -215,6 +242,11 @@ func splitEstate(app core.App, size, techs int) ([]string, error) {
 			}
 		}
 	}
+	for _, q := range triggers {
+		if _, err := tx.Exec(q); err != nil {
+			return nil, fmt.Errorf("trigger: %w", err)
+		}
+	}
 	if err := tx.Commit(); err != nil {
 		return nil, err
 	}
@@ -224,7 +256,7 @@ func splitEstate(app core.App, size, techs int) ([]string, error) {
 	if err := migrations.RebuildResidentPlaces(app); err != nil {
 		return nil, err
 	}
-	for _, q := range []string{"ANALYZE", hooks.DBOptimizePragma, "PRAGMA wal_checkpoint(TRUNCATE)"} {
+	for _, q := range []string{hooks.DBOptimizePragma, "PRAGMA wal_checkpoint(TRUNCATE)"} {
 		if _, err := db.Exec(q); err != nil {
 			return nil, fmt.Errorf("%s: %w", q, err)
 		}
