@@ -51,14 +51,17 @@ import (
 )
 
 var (
-	capMax    = flag.Int("capacity-max", 128_000, "capacity: the largest estate tried (households; the estate is generated at this size)")
-	capStart  = flag.Int("capacity-start", 8_000, "capacity: the first step (households)")
+	capMax    = flag.Int("capacity-max", 64_000, "capacity: the largest estate tried (households; the estate is generated at this size)")
+	capStart  = flag.Int("capacity-start", 4_000, "capacity: the first step (households)")
 	capPhase  = flag.Duration("capacity-phase", 40*time.Second, "capacity: the measured phase of each step (after a warm-up of a quarter of it)")
 	capBisect = flag.Int("capacity-bisect", 2, "capacity: bisection steps after the first failing step")
 	capP99    = flag.Duration("capacity-p99", 300*time.Millisecond, "capacity: a step passes with p99 below this and no failed request")
 )
 
 func init() { Register("capacity", 60, runCapacity) }
+
+// minStep is the smallest step: part of one community.
+const minStep = 250
 
 // capWorld is the estate as the load generator knows it.
 type capWorld struct {
@@ -168,8 +171,11 @@ func runCapacity(b *Bench) error {
 			break
 		}
 	}
-	for !b.Quick && lo == 0 && hi > p.CommunitySize { // the first step failed: halve
+	for !b.Quick && lo == 0 && hi > minStep { // the first step failed: halve (below one community, part of one)
 		n := roundTo(hi/2, p.CommunitySize)
+		if hi/2 < p.CommunitySize {
+			n = max(minStep, hi/2/minStep*minStep)
+		}
 		if n >= hi {
 			break
 		}
@@ -394,7 +400,14 @@ type capKind struct {
 
 func (s *capStep) line() string {
 	return fmt.Sprintf("capacity step %d households (%d communities): %d requests, %d failed, p50/p95/p99 %.1f/%.1f/%.1f ms, server CPU %.0f %%, generator CPU %.0f %%, RSS %.0f MB: %s",
-		s.N, s.Communities, s.Requests, s.Failed, s.P50, s.P95, s.P99, s.SrvCPU, s.GenCPU, s.RSSMB, map[bool]string{true: "pass", false: "FAIL"}[s.Pass])
+		s.N, s.Communities, s.Requests, s.Failed, s.P50, s.P95, s.P99, s.SrvCPU, s.GenCPU, s.RSSMB, map[bool]string{true: "pass", false: "FAIL"}[s.Pass]) + errSample(s.Errs)
+}
+
+func errSample(errs []string) string {
+	if len(errs) == 0 {
+		return ""
+	}
+	return "; e.g. " + errs[0]
 }
 
 func (s *capStep) row() []string {
@@ -424,19 +437,20 @@ func (s *capStep) byKind() [][]string {
 
 // capRun is one step in progress.
 type capRun struct {
-	w        *capWorld
-	base     string
-	comms    []*capCommunity
-	measure  atomic.Bool // past the warm-up
-	mu       sync.Mutex
-	lats     []time.Duration
-	failed   int
-	errs     []string
-	kinds    map[string]*capKind
-	rtOpen   atomic.Int64
-	rtMax    atomic.Int64
-	rtMsgs   atomic.Int64
-	sessions sync.WaitGroup
+	w          *capWorld
+	base       string
+	comms      []*capCommunity
+	households int         // n: fewer than one community's when n is part of one
+	measure    atomic.Bool // past the warm-up
+	mu         sync.Mutex
+	lats       []time.Duration
+	failed     int
+	errs       []string
+	kinds      map[string]*capKind
+	rtOpen     atomic.Int64
+	rtMax      atomic.Int64
+	rtMsgs     atomic.Int64
+	sessions   sync.WaitGroup
 }
 
 func (r *capRun) rec(kind string, d time.Duration, err error) {
@@ -464,13 +478,13 @@ func (r *capRun) rec(kind string, d time.Duration, err error) {
 // step runs the peak-day mix for n households for a warm-up and phase.
 func (w *capWorld) step(n int, p peakParams, phase time.Duration, scale float64) (*capStep, error) {
 	b := w.b
-	k := n / p.CommunitySize
+	k := max(1, n/p.CommunitySize)
 	srv, err := b.StartServer(KindWuye, filepath.Join(b.Tmp, "capacity-data"))
 	if err != nil {
 		return nil, err
 	}
 	defer srv.Stop()
-	r := &capRun{w: w, base: srv.Base, comms: w.comms[:k], kinds: map[string]*capKind{}}
+	r := &capRun{w: w, base: srv.Base, comms: w.comms[:k], households: n, kinds: map[string]*capKind{}}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 
@@ -685,7 +699,7 @@ func fnum(m map[string]any, k string) int64 { f, _ := m[k].(float64); return int
 // act runs one action of kind, due at at.
 func (r *capRun) act(ctx context.Context, kind string, at time.Time, rng *mrand.Rand) {
 	c := r.comms[rng.IntN(len(r.comms))]
-	u := c.units[rng.IntN(len(c.units))]
+	u := c.units[rng.IntN(min(len(c.units), r.households))]
 	resident := &call{r: r, kind: kind, from: at, token: u.token, ip: u.ip}
 	staff := func(s *capStaff) *call { return &call{r: r, kind: kind, from: at, token: s.token, ip: s.ip} }
 	me, unit := fq(u.resident), fq(u.id)
