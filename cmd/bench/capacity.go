@@ -879,7 +879,7 @@ func (r *capRun) session(ctx context.Context, u capUnit, d time.Duration) {
 		defer r.sessions.Done()
 		sctx, cancel := context.WithTimeout(ctx, d)
 		defer cancel()
-		r.listen(sctx, &call{r: r, kind: "realtime.subscribe", token: u.token, ip: u.ip}, []string{"resident/" + u.id}, nil)
+		r.listen(sctx, &call{r: r, kind: "realtime.subscribe", token: u.token, ip: u.ip}, []string{"resident/" + u.resident}, nil)
 	}()
 }
 
