@@ -60,8 +60,6 @@ var (
 
 func init() { Register("capacity", 60, runCapacity) }
 
-// minStep is the smallest step: part of one community.
-const minStep = 250
 
 // capWorld is the estate as the load generator knows it.
 type capWorld struct {
@@ -171,11 +169,8 @@ func runCapacity(b *Bench) error {
 			break
 		}
 	}
-	for !b.Quick && lo == 0 && hi > minStep { // the first step failed: halve (below one community, part of one)
+	for !b.Quick && lo == 0 && hi > p.CommunitySize { // the first step failed: halve, down to one community
 		n := roundTo(hi/2, p.CommunitySize)
-		if hi/2 < p.CommunitySize {
-			n = max(minStep, hi/2/minStep*minStep)
-		}
 		if n >= hi {
 			break
 		}
