@@ -60,7 +60,6 @@ var (
 
 func init() { Register("capacity", 60, runCapacity) }
 
-
 // capWorld is the estate as the load generator knows it.
 type capWorld struct {
 	b     *Bench
