@@ -11,6 +11,7 @@
 //	go run ./cmd/bench -only creates,stats    # some sections
 //	go run ./cmd/bench -data /tmp/wuye-bench  # keep the generated dataset there and reuse it next time
 //	go run ./cmd/bench -out BENCH.json -md BENCH.md
+//	go run ./cmd/bench -only capacity         # the capacity of one instance (issue #23; only when named, up to 15 min)
 //
 // It prints one markdown table per measurement (paste into BENCHMARKS.md)
 // and exits non-zero if a section failed or any measured request failed.
@@ -23,7 +24,8 @@
 //
 //	func runBilling(b *Bench) error { … }
 //
-// Order: creates 10, lists 20, stats 30, billing 40, realtime 50. What a
+// Order: creates 10, lists 20, stats 30, billing 40, realtime 50, capacity 60
+// (it runs only when named in -only, or as a smoke with -quick). What a
 // section gets from b:
 //
 //   - b.Quick, b.Phase: smoke mode, and the length of one timed phase
