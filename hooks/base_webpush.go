@@ -247,35 +247,42 @@ func (c webpushChannel) Send(ctx context.Context, d Delivery) error {
 		VAPIDPublicKey: keys.Public, VAPIDPrivateKey: keys.Private,
 	})
 	if err != nil {
-		c.failed(sub)
+		pushFailed(c.app, sub)
 		return fmt.Errorf("push: %w", err)
 	}
 	defer res.Body.Close()
 	msg, _ := io.ReadAll(io.LimitReader(res.Body, 300))
-	switch {
-	case res.StatusCode >= 200 && res.StatusCode < 300:
-		_, err := c.app.DB().NewQuery("UPDATE push_subscriptions SET last_success = {:now}, failures = 0 WHERE id = {:id}").
-			Bind(dbx.Params{"id": sub.Id, "now": dbStamp(now())}).Execute()
-		if err != nil {
-			c.app.Logger().Warn("push subscription not updated", "subscription", sub.Id, "error", err)
-		}
-		return nil
-	case res.StatusCode == http.StatusNotFound || res.StatusCode == http.StatusGone:
-		// The browser dropped the subscription (the person turned
-		// notifications off, or it expired): it will never work again.
-		if err := c.app.Delete(sub); err != nil {
-			c.app.Logger().Warn("gone push subscription not removed", "subscription", sub.Id, "error", err)
-		}
-		return permanent(fmt.Errorf("push service: %d, subscription gone and removed", res.StatusCode))
-	}
-	c.failed(sub)
-	return fmt.Errorf("push service: %d %s", res.StatusCode, strings.TrimSpace(string(msg)))
+	return pushAnswered(c.app, sub, res.StatusCode, strings.TrimSpace(string(msg)))
 }
 
-func (c webpushChannel) failed(sub *core.Record) {
-	if _, err := c.app.DB().NewQuery("UPDATE push_subscriptions SET failures = failures + 1 WHERE id = {:id}").
+// pushAnswered records the push service's answer: 2xx sent; 404 or 410
+// the standard "gone" — the browser dropped the subscription (notifications
+// turned off, or it expired), so the row is removed and the delivery fails
+// without retries; anything else counts a failure and is retried by the
+// outbox.
+func pushAnswered(app core.App, sub *core.Record, status int, msg string) error {
+	switch {
+	case status >= 200 && status < 300:
+		_, err := app.DB().NewQuery("UPDATE push_subscriptions SET last_success = {:now}, failures = 0 WHERE id = {:id}").
+			Bind(dbx.Params{"id": sub.Id, "now": dbStamp(now())}).Execute()
+		if err != nil {
+			app.Logger().Warn("push subscription not updated", "subscription", sub.Id, "error", err)
+		}
+		return nil
+	case status == http.StatusNotFound || status == http.StatusGone:
+		if err := app.Delete(sub); err != nil {
+			app.Logger().Warn("gone push subscription not removed", "subscription", sub.Id, "error", err)
+		}
+		return permanent(fmt.Errorf("push service: %d, subscription gone and removed", status))
+	}
+	pushFailed(app, sub)
+	return fmt.Errorf("push service: %d %s", status, msg)
+}
+
+func pushFailed(app core.App, sub *core.Record) {
+	if _, err := app.DB().NewQuery("UPDATE push_subscriptions SET failures = failures + 1 WHERE id = {:id}").
 		Bind(dbx.Params{"id": sub.Id}).Execute(); err != nil {
-		c.app.Logger().Warn("push subscription not updated", "subscription", sub.Id, "error", err)
+		app.Logger().Warn("push subscription not updated", "subscription", sub.Id, "error", err)
 	}
 }
 
@@ -323,34 +330,41 @@ func registerWebPush(app core.App) {
 		return se.Next()
 	})
 
-	// A new subscription: the browser's, so a row of the same endpoint (the
-	// same browser, turned on by whoever used it before) is replaced; the
-	// counters start afresh and the user agent is the request's.
-	app.OnRecordCreateRequest("push_subscriptions").BindFunc(func(e *core.RecordRequestEvent) error {
-		e.Record.Set("failures", 0)
-		e.Record.Set("last_success", "")
-		if e.Record.GetString("user_agent") == "" {
-			e.Record.Set("user_agent", shorten(e.Request.UserAgent(), 290))
+	app.OnRecordCreateRequest("push_subscriptions").BindFunc(replaceBrowserSubscription)
+	app.OnRecordValidate("push_subscriptions").BindFunc(checkPushSubscription)
+}
+
+// replaceBrowserSubscription: a new subscription is its browser's, so a row
+// of the same endpoint (the same browser, turned on by whoever used it
+// before) is replaced in the same transaction; the counters start afresh
+// and the user agent is the request's unless the page gave one.
+func replaceBrowserSubscription(e *core.RecordRequestEvent) error {
+	e.Record.Set("failures", 0)
+	e.Record.Set("last_success", "")
+	if e.Record.GetString("user_agent") == "" {
+		e.Record.Set("user_agent", shorten(e.Request.UserAgent(), 290))
+	}
+	return inTxAround(e, func(tx core.App) error {
+		old, err := tx.FindFirstRecordByData("push_subscriptions", "endpoint", e.Record.GetString("endpoint"))
+		if err == nil {
+			return tx.Delete(old)
 		}
-		return inTxAround(e, func(tx core.App) error {
-			old, err := tx.FindFirstRecordByData("push_subscriptions", "endpoint", e.Record.GetString("endpoint"))
-			if err == nil {
-				return tx.Delete(old)
-			}
-			return nil
-		}, nil)
-	})
-	app.OnRecordValidate("push_subscriptions").BindFunc(func(e *core.RecordEvent) error {
-		r := e.Record
-		if (r.GetString("recipient_staff") == "") == (r.GetString("recipient_resident") == "") {
-			return badRequest(validation.Errors{"recipient_staff": codedError("wuye_push_one_owner")})
-		}
-		if !pushEndpointOK(r.GetString("endpoint")) {
-			return badRequest(validation.Errors{"endpoint": codedError("wuye_push_endpoint")})
-		}
-		if !pushKeysOK(r.GetString("p256dh"), r.GetString("auth")) {
-			return badRequest(validation.Errors{"p256dh": codedError("wuye_push_keys")})
-		}
-		return e.Next()
-	})
+		return nil
+	}, nil)
+}
+
+// checkPushSubscription: one owner; an https endpoint (http on loopback
+// only: a test's push service); keys a browser could have made.
+func checkPushSubscription(e *core.RecordEvent) error {
+	r := e.Record
+	if (r.GetString("recipient_staff") == "") == (r.GetString("recipient_resident") == "") {
+		return badRequest(validation.Errors{"recipient_staff": codedError("wuye_push_one_owner")})
+	}
+	if !pushEndpointOK(r.GetString("endpoint")) {
+		return badRequest(validation.Errors{"endpoint": codedError("wuye_push_endpoint")})
+	}
+	if !pushKeysOK(r.GetString("p256dh"), r.GetString("auth")) {
+		return badRequest(validation.Errors{"p256dh": codedError("wuye_push_keys")})
+	}
+	return e.Next()
 }

@@ -1236,6 +1236,15 @@ func createPaths() []createPath {
 			skip: map[string]string{
 				"relation recipient_staff": "the rule admits only the caller's own row: any staff id is refused by it",
 			}},
+		{name: "push_subscriptions", coll: "push_subscriptions", who: "tenant1@example.com",
+			body: func(fx *biFixture) map[string]any {
+				return map[string]any{"recipient_resident": fx.id("residents:tenant1@example.com"), "endpoint": fmt.Sprintf("https://push.example.com/bi/%d", fx.next()),
+					"p256dh": "BCVxsr7N_eNgVRqvHtD0zTZsEc6-VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4", "auth": "BTBZMqHH6r4Tts7J_aSIgg"}
+			},
+			client: []string{"user_agent"},
+			skip: map[string]string{
+				"relation recipient_staff": "the rule admits only the caller's own row: any staff id is refused by it",
+			}},
 		{name: "work_calendar", coll: "work_calendar", who: "director@example.com",
 			body: func(fx *biFixture) map[string]any {
 				d := time.Date(2031, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, fx.next())
