@@ -187,13 +187,12 @@ func enqueueDeliveries(tx core.App, n *core.Record, notice Notice) error {
 		if name != "inapp" && (!ch.Enabled() || !slices.Contains(wanted, name)) {
 			continue
 		}
-		addr := ch.Address(recipient, prefs)
-		if addr == "" {
-			continue
-		}
-		targets := []device{{To: addr}}
+		// A device channel (Web Push) writes one delivery per device.
+		var targets []device
 		if dc, ok := ch.(deviceChannel); ok {
 			targets = dc.Devices(recipient)
+		} else if addr := ch.Address(recipient, prefs); addr != "" {
+			targets = []device{{To: addr}}
 		}
 		for _, dev := range targets {
 			d := core.NewRecord(col)
