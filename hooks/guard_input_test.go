@@ -2236,6 +2236,9 @@ func (r *biRun) routeCases() map[string][]biCase {
 			get("work-order stats without a month", "/api/stats/work-orders?community="+ch, "supervisor@example.com"),
 			get("work-order stats of 银杏苑", "/api/stats/work-orders?community="+yx+"&month=2026-11", "supervisor@example.com"),
 		},
+		"GET /api/wuye/push/key": {
+			{family: "route", name: "push key with POST", method: http.MethodPost, url: "/api/wuye/push/key", body: []byte(`{}`), who: "tech1@example.com", okStatus: []int{405}},
+		},
 		"GET /api/wuye/flows": {
 			{family: "route", name: "flows with POST", method: http.MethodPost, url: "/api/wuye/flows", body: []byte(`{}`), who: "frontdesk@example.com", okStatus: []int{405}},
 		},
