@@ -13,5 +13,9 @@ func init() {
 	recordFacts["notification_preferences"] = func(w *world, r *core.Record) facts {
 		return facts{owners: []string{r.GetString("recipient_staff"), r.GetString("recipient_resident")}}
 	}
+	// Web Push subscriptions (issue #22) are their owner's own.
+	recordFacts["push_subscriptions"] = func(w *world, r *core.Record) facts {
+		return facts{owners: []string{r.GetString("recipient_staff"), r.GetString("recipient_resident")}}
+	}
 	recordFacts["wechat_sandbox"] = func(w *world, r *core.Record) facts { return facts{} }
 }

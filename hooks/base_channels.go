@@ -17,10 +17,10 @@ import (
 // The outbound channels of the notification outbox (docs/DESIGN.md
 // § Notifications and deliveries): one seam, Channel, behind which the app
 // itself (inapp), e-mail (PocketBase's mailer and SMTP settings), text
-// messages (lib/sms: a provider of the template-SMS APIs offices use) and
-// WeChat subscription messages (lib/wechat) each send one delivery. Web
-// Push is named in the vocabulary (migrations/0077_deliveries.go) but has
-// no channel yet: no delivery is ever written for it.
+// messages (lib/sms: a provider of the template-SMS APIs offices use),
+// WeChat subscription messages (lib/wechat) and Web Push (base_webpush.go:
+// each browser a person turned pushes on in, one delivery per browser)
+// each send one delivery.
 
 // Delivery is what a channel sends: one notification to one person.
 type Delivery struct {
@@ -31,7 +31,21 @@ type Delivery struct {
 	Link      string       // the record it is about, as a path of the page (#/repairs/<id>)
 	Recipient *core.Record // the staff member or resident
 	Prefs     *core.Record // their notification_preferences, or nil
+	Urgent    bool         // an urgent repair's or an incident's
+
+	NotificationID    string // the notification sent
+	SubjectCollection string // the record it is about
+	SubjectID         string
+	Device            string // a device channel's address of this delivery (webpush: the push_subscriptions row)
 }
+
+// permanentError is a send that can never succeed (a push subscription its
+// push service calls gone): the delivery fails at once, without retries.
+type permanentError struct{ error }
+
+func (p permanentError) Unwrap() error { return p.error }
+
+func permanent(err error) error { return permanentError{err} }
 
 // Channel is one way of reaching a person.
 type Channel interface {
@@ -49,7 +63,7 @@ type Channel interface {
 
 // channels lists the app's channels, the app itself first.
 func channels(app core.App) []Channel {
-	return []Channel{inappChannel{}, emailChannel{app}, smsChannelOf(app), wechatChannel{app}}
+	return []Channel{inappChannel{}, emailChannel{app}, smsChannelOf(app), wechatChannel{app}, webpushChannel{app}}
 }
 
 // channelByName is the channel called name, or nil.
@@ -260,6 +274,8 @@ func providerName(c Channel) string {
 		}
 	case emailChannel:
 		return "smtp"
+	case webpushChannel:
+		return "webpush"
 	}
 	return ""
 }

@@ -3,6 +3,7 @@ package hooks
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -30,7 +31,8 @@ import (
 // rows after commit (woken when one is written, and a sweep every minute
 // for what is left), claiming each row with one conditional UPDATE so two
 // workers never send it twice, retrying with back-off (lib/outbox) and
-// marking it failed after outbox.MaxAttempts. Outside the app, nothing
+// marking it failed after outbox.MaxAttempts (or at once when the channel
+// says it can never succeed: a push subscription gone). Outside the app, nothing
 // goes out in the quiet hours (22:00–08:00) but an urgent repair's or an
 // incident's.
 
@@ -51,12 +53,14 @@ func init() {
 const claimLease = 5 * time.Minute
 
 // defaultChannels are the outbound channels of a person without
-// preferences: residents get text messages, staff the app alone.
+// preferences: residents get text messages, staff the app alone; and
+// either gets Web Push in the browsers they turned it on in (turning it on
+// is the wish).
 func defaultChannels(recipient *core.Record) []string {
 	if isResident(recipient) {
-		return []string{"sms"}
+		return []string{"sms", "webpush"}
 	}
-	return nil
+	return []string{"webpush"}
 }
 
 // preferencesOf is the recipient's notification_preferences row, or nil.
@@ -158,6 +162,8 @@ func maskAddress(channel, a string) string {
 		return "***"
 	case "inapp":
 		return ""
+	case "webpush":
+		return a // the push service's host: no one's address
 	}
 	if len(a) > 4 {
 		return a[:4] + "****"
@@ -181,31 +187,37 @@ func enqueueDeliveries(tx core.App, n *core.Record, notice Notice) error {
 		if name != "inapp" && (!ch.Enabled() || !slices.Contains(wanted, name)) {
 			continue
 		}
-		addr := ch.Address(recipient, prefs)
-		if addr == "" {
-			continue
+		// A device channel (Web Push) writes one delivery per device.
+		var targets []device
+		if dc, ok := ch.(deviceChannel); ok {
+			targets = dc.Devices(recipient)
+		} else if addr := ch.Address(recipient, prefs); addr != "" {
+			targets = []device{{To: addr}}
 		}
-		d := core.NewRecord(col)
-		d.Set("notification", n.Id)
-		d.Set("recipient_staff", n.GetString("recipient_staff"))
-		d.Set("recipient_resident", n.GetString("recipient_resident"))
-		d.Set("community", communityOf(notice.Subject, recipient))
-		d.Set("kind", notice.Kind)
-		d.Set("channel", name)
-		d.Set("to", maskAddress(name, addr))
-		d.Set("urgent", urgent)
-		if name == "inapp" {
-			// The notification is the in-app message: sent as it is written.
-			d.Set("status", "sent")
-			d.Set("attempts", 1)
-			d.Set("sent_at", at)
-		} else {
-			d.Set("status", "pending")
-			d.Set("next_attempt_at", outbox.NextSend(at, urgent, workcal.Shanghai))
-			d.Set("provider", providerName(ch))
-		}
-		if err := tx.Save(d); err != nil {
-			return fmt.Errorf("delivery %s: %w", name, err)
+		for _, dev := range targets {
+			d := core.NewRecord(col)
+			d.Set("notification", n.Id)
+			d.Set("recipient_staff", n.GetString("recipient_staff"))
+			d.Set("recipient_resident", n.GetString("recipient_resident"))
+			d.Set("community", communityOf(notice.Subject, recipient))
+			d.Set("kind", notice.Kind)
+			d.Set("channel", name)
+			d.Set("to", maskAddress(name, dev.To))
+			d.Set("push_subscription", dev.ID)
+			d.Set("urgent", urgent)
+			if name == "inapp" {
+				// The notification is the in-app message: sent as it is written.
+				d.Set("status", "sent")
+				d.Set("attempts", 1)
+				d.Set("sent_at", at)
+			} else {
+				d.Set("status", "pending")
+				d.Set("next_attempt_at", outbox.NextSend(at, urgent, workcal.Shanghai))
+				d.Set("provider", providerName(ch))
+			}
+			if err := tx.Save(d); err != nil {
+				return fmt.Errorf("delivery %s: %w", name, err)
+			}
 		}
 	}
 	return nil
@@ -285,7 +297,8 @@ func SendDelivery(app core.App, id string, at time.Time) (bool, error) {
 	}
 	attempts := d.GetInt("attempts")
 	status, next := "pending", dbStamp(at.Add(outbox.Backoff(attempts)))
-	if outbox.GiveUp(attempts) {
+	var never permanentError
+	if outbox.GiveUp(attempts) || errors.As(sendErr, &never) {
 		status, next = "failed", ""
 	}
 	_, err = app.DB().NewQuery(`UPDATE deliveries SET status = {:status}, next_attempt_at = {:next}, last_error = {:err}, updated = {:now} WHERE id = {:id}`).
@@ -317,7 +330,9 @@ func sendClaimed(app core.App, d *core.Record) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	return ch.Send(ctx, Delivery{ID: d.Id, Kind: n.GetString("kind"), Title: n.GetString("title"), Body: n.GetString("body"),
-		Link: linkOf(recipient, n.GetString("subject_collection"), n.GetString("subject_id")), Recipient: recipient, Prefs: preferencesOf(app, recipient)})
+		Link: linkOf(recipient, n.GetString("subject_collection"), n.GetString("subject_id")), Recipient: recipient, Prefs: preferencesOf(app, recipient),
+		Urgent: d.GetBool("urgent"), NotificationID: n.Id, SubjectCollection: n.GetString("subject_collection"), SubjectID: n.GetString("subject_id"),
+		Device: d.GetString("push_subscription")})
 }
 
 // outboxWorker is the goroutine that sends right after a commit.

@@ -1236,6 +1236,15 @@ func createPaths() []createPath {
 			skip: map[string]string{
 				"relation recipient_staff": "the rule admits only the caller's own row: any staff id is refused by it",
 			}},
+		{name: "push_subscriptions", coll: "push_subscriptions", who: "tenant1@example.com",
+			body: func(fx *biFixture) map[string]any {
+				return map[string]any{"recipient_resident": fx.id("residents:tenant1@example.com"), "endpoint": fmt.Sprintf("https://push.example.com/bi/%d", fx.next()),
+					"p256dh": "BCVxsr7N_eNgVRqvHtD0zTZsEc6-VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4", "auth": "BTBZMqHH6r4Tts7J_aSIgg"}
+			},
+			client: []string{"user_agent"},
+			skip: map[string]string{
+				"relation recipient_staff": "the rule admits only the caller's own row: any staff id is refused by it",
+			}},
 		{name: "work_calendar", coll: "work_calendar", who: "director@example.com",
 			body: func(fx *biFixture) map[string]any {
 				d := time.Date(2031, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, fx.next())
@@ -2226,6 +2235,9 @@ func (r *biRun) routeCases() map[string][]biCase {
 			get("work-order stats month 2026-00", "/api/stats/work-orders?community="+ch+"&month=2026-00", "supervisor@example.com"),
 			get("work-order stats without a month", "/api/stats/work-orders?community="+ch, "supervisor@example.com"),
 			get("work-order stats of 银杏苑", "/api/stats/work-orders?community="+yx+"&month=2026-11", "supervisor@example.com"),
+		},
+		"GET /api/wuye/push/key": {
+			{family: "route", name: "push key with POST", method: http.MethodPost, url: "/api/wuye/push/key", body: []byte(`{}`), who: "tech1@example.com", okStatus: []int{405}},
 		},
 		"GET /api/wuye/flows": {
 			{family: "route", name: "flows with POST", method: http.MethodPost, url: "/api/wuye/flows", body: []byte(`{}`), who: "frontdesk@example.com", okStatus: []int{405}},

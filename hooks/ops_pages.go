@@ -124,7 +124,8 @@ func acceptsGzip(r *http.Request) bool {
 // on its canvas), the printable notices' style and print button by hash,
 // images also from blob: (previews of photos being attached) and data: (the
 // signature pad), connections (API, realtime) to the same origin only, no
-// plugins, no framing by other sites, no <base> or form posts elsewhere.
+// plugins, no framing by other sites, no <base> or form posts elsewhere;
+// the one worker is the site's own service worker (/sw.js, Web Push).
 func pageHeaders(h http.Header, csp string) {
 	h.Set("Content-Security-Policy", csp)
 	h.Set("X-Content-Type-Options", "nosniff")
@@ -158,7 +159,7 @@ func (p *pagePolicy) header() string {
 		}
 		p.files = files
 		p.policy = "default-src 'self'; script-src 'self'" + sources(hashes) + "; style-src 'self'" + sources(styles) +
-			"; img-src 'self' blob: data:; font-src 'self'; connect-src 'self'" +
+			"; img-src 'self' blob: data:; font-src 'self'; connect-src 'self'; worker-src 'self'" +
 			"; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 	}
 	return p.policy

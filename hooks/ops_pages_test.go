@@ -80,7 +80,7 @@ func TestPageSecurityHeaders(t *testing.T) {
 			t.Errorf("%s: Permissions-Policy %q", path, hd.Get("Permissions-Policy"))
 		}
 		csp := hd.Get("Content-Security-Policy")
-		for _, d := range []string{"default-src 'self'", "frame-ancestors 'none'", "base-uri 'self'", "form-action 'self'", "connect-src 'self'", "object-src 'none'"} {
+		for _, d := range []string{"default-src 'self'", "frame-ancestors 'none'", "base-uri 'self'", "form-action 'self'", "connect-src 'self'", "object-src 'none'", "worker-src 'self'"} {
 			if !strings.Contains(csp, d) {
 				t.Errorf("%s: CSP lacks %q: %s", path, d, csp)
 			}

@@ -154,7 +154,7 @@ residents front_desk area_manager technician engineer security cashier superviso
 superuser                        all        all        all        all        all        all        -
 
 collection deliveries
-fields id notification recipient_staff recipient_resident community kind channel status to attempts next_attempt_at sent_at last_error provider urgent created updated
+fields id notification recipient_staff recipient_resident community kind channel status to attempts next_attempt_at sent_at last_error provider urgent created updated push_subscription
 anonymous residents              none       none       none       none       none       none       -
 front_desk area_manager technician engineer security cashier admin_office none none none none none none -
 supervisor director other_staff  community  community  none       none       none       community  -
@@ -167,6 +167,13 @@ anonymous                        none       none       none       none       non
 residents front_desk area_manager technician engineer security cashier supervisor director other_staff admin_office self self self self none self -
 superuser                        all        all        all        all        all        all        -
 note each person's own channels (per kind where they want otherwise) and WeChat openid; without a row, residents get text messages and staff the app alone
+
+collection push_subscriptions
+fields id recipient_staff recipient_resident endpoint p256dh auth user_agent last_success failures created updated
+anonymous                        none       none       none       none       none       none       -
+residents front_desk area_manager technician engineer security cashier supervisor director other_staff admin_office self self self none self self -
+superuser                        all        all        all        all        all        all        -
+note the browsers each person turned Web Push on in (hooks/base_webpush.go): their own only, https endpoints (http on loopback for tests); turning pushes on again replaces the row, a push service's 404/410 removes it
 
 collection wechat_sandbox
 fields id openid template page data created
@@ -1034,6 +1041,10 @@ func seedMatrix(t *testing.T, app *tests.TestApp) {
 	s.save("notification_preferences", map[string]any{"recipient_resident": tenant1, "channels": []string{"sms", "email"}, "kind_channels": map[string]any{"notice": []string{}}})
 	s.save("notification_preferences", map[string]any{"recipient_resident": ownerYX, "channels": []string{"wechat"}, "wechat_openid": "oPROBE-yx"})
 	s.save("notification_preferences", map[string]any{"recipient_staff": supYX, "channels": []string{"email"}})
+	s.save("push_subscriptions", map[string]any{"recipient_resident": tenant1, "endpoint": "https://push.example.com/probe/tenant1",
+		"p256dh": "BCVxsr7N_eNgVRqvHtD0zTZsEc6-VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4", "auth": "BTBZMqHH6r4Tts7J_aSIgg"})
+	s.save("push_subscriptions", map[string]any{"recipient_staff": supYX, "endpoint": "https://push.example.com/probe/supYX",
+		"p256dh": "BCVxsr7N_eNgVRqvHtD0zTZsEc6-VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4", "auth": "BTBZMqHH6r4Tts7J_aSIgg"})
 	s.save("wechat_sandbox", map[string]any{"openid": "oPROBE-yx", "template": "probe", "data": map[string]any{"title": "探测"}})
 	s.save("work_calendar", map[string]any{"date": "2027-01-01", "kind": "holiday", "name": "元旦"})
 

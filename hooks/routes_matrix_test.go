@@ -105,6 +105,9 @@ var routeRows = map[string]routeRow{
 	"POST /api/wuye/calendar/{year}": {writes: calendarWriter, calls: func(m *routeMatrix) []routeCall {
 		return []routeCall{{method: http.MethodPost, url: "/api/wuye/calendar/2031", body: `{"days":[{"date":"2031-01-01","kind":"holiday","name":"元旦"}]}`}}
 	}},
+	// The installation's VAPID public key, for a page subscribing to Web
+	// Push (hooks/base_webpush.go): a public key, to anyone signed in.
+	"GET /api/wuye/push/key": {calls: func(m *routeMatrix) []routeCall { return []routeCall{m.get("/api/wuye/push/key")} }},
 	"GET /api/wuye/capitals": {calls: func(m *routeMatrix) []routeCall { return []routeCall{m.get("/api/wuye/capitals?fen=1234567")} }},
 	"GET /api/wuye/flows":    {calls: func(m *routeMatrix) []routeCall { return []routeCall{m.get("/api/wuye/flows")} }},
 	"GET /api/stats/complaints": {calls: func(m *routeMatrix) []routeCall {

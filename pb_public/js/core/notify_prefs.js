@@ -1,25 +1,28 @@
 // A person's notification preferences (notification_preferences, one row
 // each, their own): the outbound channels beyond the app — e-mail, text
-// message, WeChat — in general and, for residents, per kind of message.
-// Without a row, residents get text messages and staff the app alone
-// (hooks/base_outbox.go). Text, mail and WeChat wait for 08:00 in the quiet
-// hours (22:00–08:00) unless urgent.
+// message, WeChat, browser push — in general and, for residents, per kind
+// of message. Without a row, residents get text messages and staff the app
+// alone, and either gets pushes in the browsers they turned them on in
+// (hooks/base_outbox.go; the switch is PushSwitch, js/core/push.js). Text,
+// mail, WeChat and pushes wait for 08:00 in the quiet hours (22:00–08:00)
+// unless urgent.
 import { html, useState, useEffect } from './html.js';
 import { pb, fieldErrors } from './api.js';
 import { t, addMessages } from './i18n.js';
 import { Loading, ErrorBox, Field, useAsync, useAction, toast } from './ui.js';
+import { PushSwitch } from './push.js';
 
 addMessages({
   'prefs.title': ['消息提醒方式', 'How you are told'],
-  'prefs.hint': ['网页内的通知总会显示；这里选择另外通过哪些方式提醒您。22:00–08:00 不发短信、邮件和微信（急修和紧急事件除外），早上 8 点再发。',
-    'Notifications always show in the app; choose how else you are told. No texts, mails or WeChat messages 22:00–08:00 (urgent repairs and emergencies excepted): they go at 08:00.'],
+  'prefs.hint': ['网页内的通知总会显示；这里选择另外通过哪些方式提醒您。22:00–08:00 不发短信、邮件、微信和推送（急修和紧急事件除外），早上 8 点再发。',
+    'Notifications always show in the app; choose how else you are told. No texts, mails, WeChat messages or pushes 22:00–08:00 (urgent repairs and emergencies excepted): they go at 08:00.'],
   'prefs.channels': ['提醒方式', 'Channels'],
   'prefs.perKind': ['按事项设置', 'Per kind of message'],
   'prefs.same': ['同上', 'As above'],
   'prefs.off': ['只在网页内', 'In the app only'],
   'prefs.openid': ['微信 openid（关注物业公众号后获得）', 'WeChat openid (from following the office\'s account)'],
   'prefs.saved': ['提醒方式已保存', 'Preferences saved'],
-  'prefs.default': ['（尚未设置：住户默认短信提醒，员工默认只在工作台内）', '(Not set: residents get texts, staff the workspace only)'],
+  'prefs.default': ['（尚未设置：住户默认短信提醒，员工默认只在工作台内；开启了推送通知的设备也会收到推送）', '(Not set: residents get texts, staff the workspace only; devices with push notifications on get pushes too)'],
   'channel.email': ['邮件', 'E-mail'],
   'channel.sms': ['短信', 'Text message'],
   'channel.wechat': ['微信消息', 'WeChat message'],
@@ -38,8 +41,9 @@ addMessages({
   'nkind.notice': ['公告', 'Notices'],
 });
 
-// The outbound channels a person may choose (Web Push is not sent yet).
-export const OUTBOUND = ['sms', 'email', 'wechat'];
+// The outbound channels a person may choose (browser push reaches the
+// devices they turned it on in).
+export const OUTBOUND = ['sms', 'email', 'wechat', 'webpush'];
 // The kinds of a resident's notifications, for per-kind choices.
 export const RESIDENT_KINDS = ['quote_to_confirm', 'order_completed', 'complaint_assigned', 'complaint_replied', 'revisit', 'bill_issued',
   'reminder', 'payment_receipt', 'renovation_step', 'parcel_arrived', 'notice'];
@@ -55,7 +59,7 @@ export function NotificationPrefs({ me }) {
   useEffect(() => {
     if (row.data === undefined) return;
     const r = row.data;
-    setChannels(r ? r.channels || [] : (field === 'recipient_resident' ? ['sms'] : []));
+    setChannels(r ? r.channels || [] : (field === 'recipient_resident' ? ['sms', 'webpush'] : ['webpush']));
     setPerKind((r && r.kind_channels) || {});
     setOpenid((r && r.wechat_openid) || '');
   }, [row.data]);
@@ -71,7 +75,14 @@ export function NotificationPrefs({ me }) {
     if (saved) { row.setData(saved); toast(t('prefs.saved')); }
   };
   const errs = fieldErrors(act.error);
-  return html`<form class="card stack" onSubmit=${save} data-testid="notification-prefs" aria-labelledby="h-prefs">
+  // Turning pushes on is the wish for them: a saved choice without push gains it.
+  const pushOn = async () => {
+    if (!row.data || (row.data.channels || []).includes('webpush')) return;
+    const saved = await pb.collection('notification_preferences').update(row.data.id, { channels: [...(row.data.channels || []), 'webpush'] });
+    row.setData(saved);
+  };
+  return html`<${PushSwitch} me=${me} onOn=${pushOn} />
+  <form class="card stack" onSubmit=${save} data-testid="notification-prefs" aria-labelledby="h-prefs">
     <h2 id="h-prefs">${t('prefs.title')}</h2>
     <small class="hint">${t('prefs.hint')}${!row.data ? ' ' + t('prefs.default') : ''}</small>
     <fieldset disabled=${act.busy}><legend>${t('prefs.channels')}</legend>

@@ -1,6 +1,6 @@
 // The delivery log (#/deliveries, 消息发送记录) of the supervisor and the
 // director: every message the outbox sent or is sending for the community —
-// by text, e-mail or WeChat, and in the app — with its status, attempts and
+// by text, e-mail, WeChat or browser push, and in the app — with its status, attempts and
 // last error, filtered by status and channel; a failed one is sent again
 // from here (POST /api/wuye/deliveries/{id}/retry; docs/DESIGN.md
 // § Notifications and deliveries). Also each staff member's own
@@ -24,8 +24,8 @@ addMessages({
   'deliveries.created': ['生成时间', 'Written'],
   'deliveries.retry': ['重新发送', 'Send again'],
   'deliveries.retried': ['已重新排队发送', 'Queued to send again'],
-  'deliveries.hint': ['短信、邮件、微信在 22:00–08:00 不发送（急修和紧急事件除外），失败后按 1、2、4…分钟重试，6 次仍失败标为“失败”。',
-    'Texts, mails and WeChat messages wait out 22:00–08:00 (urgent repairs and emergencies excepted); a failure is retried after 1, 2, 4 … minutes and marked failed after 6 tries.'],
+  'deliveries.hint': ['短信、邮件、微信、推送在 22:00–08:00 不发送（急修和紧急事件除外），失败后按 1、2、4…分钟重试，6 次仍失败标为“失败”（浏览器已取消的推送订阅直接标为失败）。',
+    'Texts, mails, WeChat messages and pushes wait out 22:00–08:00 (urgent repairs and emergencies excepted); a failure is retried after 1, 2, 4 … minutes and marked failed after 6 tries (a push to a browser that dropped its subscription fails at once).'],
   'dstatus.pending': ['待发送', 'Pending'],
   'dstatus.sent': ['已发送', 'Sent'],
   'dstatus.failed': ['失败', 'Failed'],
@@ -33,7 +33,7 @@ addMessages({
 });
 
 const STATUSES = ['pending', 'sent', 'failed'];
-const CHANNELS = ['inapp', 'sms', 'email', 'wechat'];
+const CHANNELS = ['inapp', 'sms', 'email', 'wechat', 'webpush'];
 
 export function DeliveryLog({ community }) {
   const [status, setStatus] = useState('failed');
