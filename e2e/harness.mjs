@@ -45,7 +45,7 @@ export async function startServer() {
   const dir = mkdtempSync(join(tmpdir(), 'wuye-e2e-'));
   const url = `http://127.0.0.1:${port}`;
   const proc = spawn(bin, ['demo', '--http', `127.0.0.1:${port}`, '--dir', dir, '--publicDir', join(root, 'pb_public')], {
-    stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WUYE_PAY_SANDBOX_SECRET: 'e2e-sandbox' },
+    stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WUYE_PAY_SANDBOX_SECRET: 'e2e-sandbox', WUYE_PUSH_LOOPBACK: '1' },
   });
   let log = '';
   proc.stdout.on('data', (d) => { log += d; });

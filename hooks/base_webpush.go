@@ -11,7 +11,9 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
+	"syscall"
 	"time"
 
 	webpush "github.com/SherClockHolmes/webpush-go"
@@ -109,25 +111,39 @@ func VAPIDPublicKey(app core.App) (string, error) {
 	return k.Public, err
 }
 
-// pushEndpointOK: an endpoint is an https URL (push services are), or an
-// http URL on the loopback interface (a test's own push service).
+// pushEndpointOK: an endpoint is an https URL of a push service on the
+// public internet. Push services are public hosts; an address inside the
+// office's network (loopback, private, link-local) would let anyone signed
+// in make the server post to it. WUYE_PUSH_LOOPBACK=1 — set by the tests
+// alone — admits http on loopback, for a test's own push service.
 func pushEndpointOK(raw string) bool {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" || u.User != nil {
 		return false
 	}
-	switch u.Scheme {
-	case "https":
-		return true
-	case "http":
-		host := u.Hostname()
-		if host == "localhost" {
-			return true
-		}
+	host := u.Hostname()
+	if testPushLoopback() && u.Scheme == "http" {
 		ip := net.ParseIP(host)
-		return ip != nil && ip.IsLoopback()
+		return host == "localhost" || ip != nil && ip.IsLoopback()
 	}
-	return false
+	if u.Scheme != "https" || strings.EqualFold(host, "localhost") || strings.HasSuffix(strings.ToLower(host), ".localhost") {
+		return false
+	}
+	if ip := net.ParseIP(host); ip != nil {
+		return publicIP(ip)
+	}
+	return true
+}
+
+// testPushLoopback reports whether the tests' own loopback push service is
+// admitted (WUYE_PUSH_LOOPBACK=1; never set in production).
+func testPushLoopback() bool { return os.Getenv("WUYE_PUSH_LOOPBACK") == "1" }
+
+// publicIP: ip is none of loopback, private, link-local, multicast or
+// unspecified.
+func publicIP(ip net.IP) bool {
+	return !(ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
+		ip.IsInterfaceLocalMulticast() || ip.IsMulticast() || ip.IsUnspecified())
 }
 
 // pushKeysOK: p256dh is a P-256 public key (65 bytes, uncompressed) and
@@ -211,10 +227,27 @@ type pushPayload struct {
 }
 
 // pushClient posts to push services: no redirects followed (a push
-// service answers, it does not send elsewhere).
+// service answers, it does not send elsewhere), and no connection to an
+// address inside the office's network, whatever a host name resolves to
+// (pushEndpointOK checks the URL; this checks where it leads).
 var pushClient = &http.Client{
 	Timeout:       30 * time.Second,
 	CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	Transport: &http.Transport{
+		Proxy: http.ProxyFromEnvironment,
+		DialContext: (&net.Dialer{Timeout: 10 * time.Second, Control: func(_, address string, _ syscall.RawConn) error {
+			host, _, err := net.SplitHostPort(address)
+			if err != nil {
+				return err
+			}
+			if ip := net.ParseIP(host); ip == nil || !publicIP(ip) && !(testPushLoopback() && ip.IsLoopback()) {
+				return fmt.Errorf("push service address %s is not public", host)
+			}
+			return nil
+		}}).DialContext,
+		TLSHandshakeTimeout: 10 * time.Second,
+		MaxIdleConnsPerHost: 4,
+	},
 }
 
 func (c webpushChannel) Send(ctx context.Context, d Delivery) error {

@@ -117,6 +117,7 @@ type pushRequest struct {
 
 func newPushService(t *testing.T) *pushService {
 	t.Helper()
+	t.Setenv("WUYE_PUSH_LOOPBACK", "1") // the tests' own push service, on loopback
 	s := &pushService{status: http.StatusCreated}
 	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b, _ := io.ReadAll(r.Body)
@@ -225,11 +226,15 @@ func TestPushSubscriptionsAreTheirOwnersAndHTTPS(t *testing.T) {
 		t.Errorf("a subscription was changed: %d", code)
 	}
 
-	// https only; http on loopback for a test's push service.
-	for _, bad := range []string{"http://push.example.com/send/x", "ftp://push.example.com/x", "http://10.0.0.8/x", "javascript:alert(1)", "push.example.com/x"} {
+	// https on a public host only: an address inside the office's network
+	// would let anyone signed in make the server post to it.
+	for _, bad := range []string{"http://push.example.com/send/x", "ftp://push.example.com/x", "http://10.0.0.8/x", "javascript:alert(1)", "push.example.com/x",
+		"https://10.0.0.8/x", "https://127.0.0.1:8090/api/x", "https://[::1]/x", "https://169.254.169.254/latest", "https://localhost/x", "http://127.0.0.1:9/push/loopback"} {
 		code, body = testapp.Do(t, h, http.MethodPost, "/api/collections/push_subscriptions/records", subscriptionBody(tech, bad, k), "tech1@example.com")
 		expectBody(t, "endpoint "+bad, code, body, 400, "推送地址必须是 https 地址")
 	}
+	// A test's own push service on loopback, with the tests' switch on.
+	t.Setenv("WUYE_PUSH_LOOPBACK", "1")
 	subscribe(t, h, tech, "tech1@example.com", "http://127.0.0.1:9/push/loopback", newBrowserKeys(t))
 	// Keys that are no P-256 key or no 16-byte secret.
 	code, body = testapp.Do(t, h, http.MethodPost, "/api/collections/push_subscriptions/records",
