@@ -38,6 +38,7 @@ func ServePages(app core.App, dir func() string) {
 				}
 				return e.Next()
 			})
+			se.Router.BindFunc(compressJSON)
 			if !se.Router.HasRoute(http.MethodGet, "/{path...}") {
 				se.Router.GET("/{path...}", servePublic(csp.dir)).Bind(compressPages())
 			}
@@ -88,6 +89,7 @@ func servePublic(dir string) func(*core.RequestEvent) error {
 		if acceptsGzip(e.Request) {
 			e.Request.Header.Del("Range")
 		}
+		e.Response = &notModifiedWriter{ResponseWriter: e.Response}
 		return static(e)
 	}
 }

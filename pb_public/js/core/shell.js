@@ -1,11 +1,12 @@
 // What the two page shells (the residents' portal, js/portal/main.js, and
 // the staff workspace, js/staff/main.js) share: matching the URL hash to a
-// screen, the language switches, and the sign-in form.
+// screen (each screen's module fetched when it is first shown: lazy), the
+// language switches, and the sign-in form.
 import PocketBase, { BaseAuthStore } from 'pocketbase';
-import { html, useState } from './html.js';
+import { html, useState, useEffect } from './html.js';
 import { pb } from './api.js';
 import { t, lang, setLang } from './i18n.js';
-import { Field, ErrorBox, useAction } from './ui.js';
+import { Field, ErrorBox, Loading, useAction } from './ui.js';
 
 /**
  * matchRoute finds the route whose pattern ("/complaints/:id") fits path:
@@ -23,6 +24,36 @@ export function matchRoute(routes, path) {
     }
   }
   return null;
+}
+
+/**
+ * lazy(load) is a screen whose module is fetched when it is first shown:
+ * load is `() => import('./file.js').then((m) => m.Screen)`, the import
+ * written out so that the file stays findable. A phone then downloads the
+ * shell and the screen it opens, not every screen of the workspace (issue
+ * #23: the technicians' field app downloaded them all). Until the module
+ * has come the screen is a spinner (quiet: nothing, for a banner); a module
+ * that fails to load (the network) gives an error with a retry.
+ */
+export function lazy(load, { quiet = false } = {}) {
+  let Screen = null;
+  let pending = null;
+  const fetchOnce = () => (pending ||= load().then((s) => { Screen = s; }, (e) => { pending = null; throw e; }));
+  return function Lazy(props) {
+    const [, setLoaded] = useState(false);
+    const [error, setError] = useState(null);
+    const [attempt, setAttempt] = useState(0);
+    useEffect(() => {
+      if (Screen) return undefined;
+      let live = true;
+      fetchOnce().then(() => live && setLoaded(true), (e) => live && setError(e));
+      return () => { live = false; };
+    }, [attempt]);
+    if (Screen) return html`<${Screen} ...${props} />`;
+    if (quiet) return null;
+    if (error) return html`<${ErrorBox} error=${error} retry=${() => { setError(null); setAttempt((n) => n + 1); }} />`;
+    return html`<${Loading} />`;
+  };
 }
 
 const otherLang = () => setLang(lang() === 'en' ? 'zh' : 'en');

@@ -7,25 +7,36 @@ import { t, lang, onLang, addMessages } from '../core/i18n.js';
 import { loadFlows } from '../core/flows.js';
 import { unitName } from '../core/format.js';
 import { Loading, ErrorBox, Overlays, useRoute, useAsync, useOnline, signOut } from '../core/ui.js';
-import { matchRoute, LangButton } from '../core/shell.js';
+import { matchRoute, LangButton, lazy } from '../core/shell.js';
 import { Icon } from '../core/icons.js';
 import { NotificationBell } from '../core/bell.js';
 import './messages.js';
 import { SignIn, ResetRequest, ResetConfirm } from './account.js';
-import { Home } from './home.js';
-import { ComplaintList, ComplaintNew, ComplaintDetail } from './complaints.js';
-import { RepairList } from './repairs/list.js';
-import { RepairNew } from './repairs/new.js';
-import { RepairDetail } from './repairs/detail.js';
-import { RenovationList, RenovationNew, RenovationDetail } from './renovation.js';
-import { Bills, Receipt } from './bills.js';
-import { NoticeList, NoticeDetail } from './notices.js';
-import { SurveyList, SurveyForm, ActivityList } from './surveys.js';
 import { PendingLinks } from './links.js';
-import { DeskPage } from './desk.js';
-import { MoveIns } from './movein.js';
-import { Inbox } from './inbox.js';
-import { HouseholdPage } from './household.js';
+
+// Each screen's module is fetched when the screen is first shown (lazy,
+// core/shell.js); the sign-in and password pages come with the shell.
+const Home = lazy(() => import('./home.js').then((m) => m.Home));
+const ComplaintList = lazy(() => import('./complaints.js').then((m) => m.ComplaintList));
+const ComplaintNew = lazy(() => import('./complaints.js').then((m) => m.ComplaintNew));
+const ComplaintDetail = lazy(() => import('./complaints.js').then((m) => m.ComplaintDetail));
+const RepairList = lazy(() => import('./repairs/list.js').then((m) => m.RepairList));
+const RepairNew = lazy(() => import('./repairs/new.js').then((m) => m.RepairNew));
+const RepairDetail = lazy(() => import('./repairs/detail.js').then((m) => m.RepairDetail));
+const RenovationList = lazy(() => import('./renovation.js').then((m) => m.RenovationList));
+const RenovationNew = lazy(() => import('./renovation.js').then((m) => m.RenovationNew));
+const RenovationDetail = lazy(() => import('./renovation.js').then((m) => m.RenovationDetail));
+const Bills = lazy(() => import('./bills.js').then((m) => m.Bills));
+const Receipt = lazy(() => import('./bills.js').then((m) => m.Receipt));
+const NoticeList = lazy(() => import('./notices.js').then((m) => m.NoticeList));
+const NoticeDetail = lazy(() => import('./notices.js').then((m) => m.NoticeDetail));
+const SurveyList = lazy(() => import('./surveys.js').then((m) => m.SurveyList));
+const SurveyForm = lazy(() => import('./surveys.js').then((m) => m.SurveyForm));
+const ActivityList = lazy(() => import('./surveys.js').then((m) => m.ActivityList));
+const DeskPage = lazy(() => import('./desk.js').then((m) => m.DeskPage));
+const MoveIns = lazy(() => import('./movein.js').then((m) => m.MoveIns));
+const Inbox = lazy(() => import('./inbox.js').then((m) => m.Inbox));
+const HouseholdPage = lazy(() => import('./household.js').then((m) => m.HouseholdPage));
 
 const routes = [
   ['/', Home],

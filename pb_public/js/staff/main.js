@@ -8,56 +8,67 @@ import { t, lang, onLang, addMessages, label } from '../core/i18n.js';
 import { loadFlows } from '../core/flows.js';
 import { NotificationBell } from '../core/bell.js';
 import { Loading, ErrorBox, Overlays, useRoute, useAsync, useOnline, signOut } from '../core/ui.js';
-import { matchRoute, LangButton, SignInPage } from '../core/shell.js';
-import { DESK, CASH, COMPLAINT_DESK } from './roles.js';
-import { Intake } from './desk/intake.js';
-import { DispatchBoard } from './desk/dispatch.js';
-import { Revisits } from './desk/revisits.js';
-import { Keys } from './keys.js';
-import { Handover } from './desk/shift.js';
-import { Incidents } from './desk/incidents.js';
-import { Visits } from './field/visits.js';
-import { ComplaintBoard } from './complaints/board.js';
-import { ComplaintCase } from './complaints/case.js';
-import { OrderDetail } from './orders.js';
-import { FieldApp } from './field/queue.js';
-import { FieldOrder } from './field/order.js';
-import { Rounds } from './rounds.js';
-import { RenovationDesk } from './renovations/desk.js';
-import { RenovationReview } from './renovations/review.js';
-import { Cashier } from './cashier/desk.js';
-import { Billing } from './cashier/billing.js';
-import { CashClose } from './cashier/close.js';
-import { Dashboard } from './dashboard/board.js';
-import { MonthlyReport } from './dashboard/report.js';
-import { Settings } from './settings.js';
-import { DeliveryLog, MyNotifications } from './deliveries.js';
-import { ServiceLevels } from './service_levels.js';
-import { PrintReminders, PrintReceipt, PrintRefund, PrintDepositReceipt } from './print.js';
-import { ServiceStatements } from './cashier/statements.js';
-import { OnlineChecks } from './cashier/reconcile.js';
-import { PrintWorkOrder } from './print_orders.js';
-import { PrintRectification } from './print_forms.js';
-import { CalendarScreen, CalendarBanner } from './calendar.js';
-import { Registers } from './desk/registers.js';
-import { PrintGoodsPass } from './desk/print_pass.js';
-import { READERS as REGISTRY } from './registry/common.js';
-import { RegistryPlaces } from './registry/places.js';
-import { RegistryUnits } from './registry/units.js';
-import { RegistryUnit } from './registry/unit.js';
-import { RegistryParking } from './registry/parking.js';
-import { RegistryResidents } from './registry/residents.js';
-import { RegistryStaff } from './registry/staff.js';
-import { MoveInBoard } from './movein/board.js';
-import { MoveInDetail } from './movein/detail.js';
-import { PrintMoveInNotices } from './movein/print_notices.js';
-import { HouseholdFiles } from './households/file.js';
-import { Meters } from './meters.js';
-import { MoveOuts, MoveOutDetail, PrintMoveOut } from './moveouts/moveouts.js';
-import { Imports } from './imports.js';
-import { Notices, PrintNotice } from './notices.js';
-import { Surveys } from './surveys.js';
-import { Activities } from './activities.js';
+import { matchRoute, LangButton, SignInPage, lazy } from '../core/shell.js';
+import { DESK, CASH, COMPLAINT_DESK, REGISTRY_READERS as REGISTRY } from './roles.js';
+
+// Each screen's module is fetched when the screen is first shown (lazy,
+// core/shell.js): a technician's phone downloads the shell and the field
+// app, not the dashboard, the registers and the print forms.
+const Intake = lazy(() => import('./desk/intake.js').then((m) => m.Intake));
+const DispatchBoard = lazy(() => import('./desk/dispatch.js').then((m) => m.DispatchBoard));
+const Revisits = lazy(() => import('./desk/revisits.js').then((m) => m.Revisits));
+const Keys = lazy(() => import('./keys.js').then((m) => m.Keys));
+const Handover = lazy(() => import('./desk/shift.js').then((m) => m.Handover));
+const Incidents = lazy(() => import('./desk/incidents.js').then((m) => m.Incidents));
+const Visits = lazy(() => import('./field/visits.js').then((m) => m.Visits));
+const ComplaintBoard = lazy(() => import('./complaints/board.js').then((m) => m.ComplaintBoard));
+const ComplaintCase = lazy(() => import('./complaints/case.js').then((m) => m.ComplaintCase));
+const OrderDetail = lazy(() => import('./orders.js').then((m) => m.OrderDetail));
+const FieldApp = lazy(() => import('./field/queue.js').then((m) => m.FieldApp));
+const FieldOrder = lazy(() => import('./field/order.js').then((m) => m.FieldOrder));
+const Rounds = lazy(() => import('./rounds.js').then((m) => m.Rounds));
+const RenovationDesk = lazy(() => import('./renovations/desk.js').then((m) => m.RenovationDesk));
+const RenovationReview = lazy(() => import('./renovations/review.js').then((m) => m.RenovationReview));
+const Cashier = lazy(() => import('./cashier/desk.js').then((m) => m.Cashier));
+const Billing = lazy(() => import('./cashier/billing.js').then((m) => m.Billing));
+const CashClose = lazy(() => import('./cashier/close.js').then((m) => m.CashClose));
+const Dashboard = lazy(() => import('./dashboard/board.js').then((m) => m.Dashboard));
+const MonthlyReport = lazy(() => import('./dashboard/report.js').then((m) => m.MonthlyReport));
+const Settings = lazy(() => import('./settings.js').then((m) => m.Settings));
+const DeliveryLog = lazy(() => import('./deliveries.js').then((m) => m.DeliveryLog));
+const MyNotifications = lazy(() => import('./deliveries.js').then((m) => m.MyNotifications));
+const ServiceLevels = lazy(() => import('./service_levels.js').then((m) => m.ServiceLevels));
+const PrintReminders = lazy(() => import('./print.js').then((m) => m.PrintReminders));
+const PrintReceipt = lazy(() => import('./print.js').then((m) => m.PrintReceipt));
+const PrintRefund = lazy(() => import('./print.js').then((m) => m.PrintRefund));
+const PrintDepositReceipt = lazy(() => import('./print.js').then((m) => m.PrintDepositReceipt));
+const ServiceStatements = lazy(() => import('./cashier/statements.js').then((m) => m.ServiceStatements));
+const OnlineChecks = lazy(() => import('./cashier/reconcile.js').then((m) => m.OnlineChecks));
+const PrintWorkOrder = lazy(() => import('./print_orders.js').then((m) => m.PrintWorkOrder));
+const PrintRectification = lazy(() => import('./print_forms.js').then((m) => m.PrintRectification));
+const CalendarScreen = lazy(() => import('./calendar.js').then((m) => m.CalendarScreen));
+const CalendarBanner = lazy(() => import('./calendar.js').then((m) => m.CalendarBanner), { quiet: true });
+const Registers = lazy(() => import('./desk/registers.js').then((m) => m.Registers));
+const PrintGoodsPass = lazy(() => import('./desk/print_pass.js').then((m) => m.PrintGoodsPass));
+const RegistryPlaces = lazy(() => import('./registry/places.js').then((m) => m.RegistryPlaces));
+const RegistryUnits = lazy(() => import('./registry/units.js').then((m) => m.RegistryUnits));
+const RegistryUnit = lazy(() => import('./registry/unit.js').then((m) => m.RegistryUnit));
+const RegistryParking = lazy(() => import('./registry/parking.js').then((m) => m.RegistryParking));
+const RegistryResidents = lazy(() => import('./registry/residents.js').then((m) => m.RegistryResidents));
+const RegistryStaff = lazy(() => import('./registry/staff.js').then((m) => m.RegistryStaff));
+const MoveInBoard = lazy(() => import('./movein/board.js').then((m) => m.MoveInBoard));
+const MoveInDetail = lazy(() => import('./movein/detail.js').then((m) => m.MoveInDetail));
+const PrintMoveInNotices = lazy(() => import('./movein/print_notices.js').then((m) => m.PrintMoveInNotices));
+const HouseholdFiles = lazy(() => import('./households/file.js').then((m) => m.HouseholdFiles));
+const Meters = lazy(() => import('./meters.js').then((m) => m.Meters));
+const MoveOuts = lazy(() => import('./moveouts/moveouts.js').then((m) => m.MoveOuts));
+const MoveOutDetail = lazy(() => import('./moveouts/moveouts.js').then((m) => m.MoveOutDetail));
+const PrintMoveOut = lazy(() => import('./moveouts/moveouts.js').then((m) => m.PrintMoveOut));
+const Imports = lazy(() => import('./imports.js').then((m) => m.Imports));
+const Notices = lazy(() => import('./notices.js').then((m) => m.Notices));
+const PrintNotice = lazy(() => import('./notices.js').then((m) => m.PrintNotice));
+const Surveys = lazy(() => import('./surveys.js').then((m) => m.Surveys));
+const Activities = lazy(() => import('./activities.js').then((m) => m.Activities));
 
 addMessages({
   'staff.title': ['员工工作台', 'Staff workspace'],
@@ -247,7 +258,7 @@ function Shell({ me }) {
       <button type="button" onClick=${signOut}>${t('signOut')}</button>
     </header>
     ${!online && html`<div class="banner" role="status">${t('offline')}</div>`}
-    <${CalendarBanner} me=${me} />
+    ${(me.role === 'supervisor' || me.role === 'director') && html`<${CalendarBanner} me=${me} />`}
     ${menu.length > 1 && html`<nav class="tabs" aria-label=${t('menu.label')}>
       ${menu.map(([href, , , key]) => html`<a href=${'#' + href} aria-current=${here === href ? 'page' : undefined}>${t(key)}</a>`)}
     </nav>`}

@@ -14,3 +14,8 @@ export const COMPLAINT_DESK = [...DESK, 'admin_office'];
 
 /** CASH: who takes money at the cashier's desk. */
 export const CASH = ['cashier', 'supervisor', 'director'];
+
+/** REGISTRY_WRITERS change the registry (registryWriter, migrations/rules.go). */
+export const REGISTRY_WRITERS = ['supervisor', 'director'];
+/** REGISTRY_READERS have the registry screens in their menu. */
+export const REGISTRY_READERS = ['front_desk', 'area_manager', 'cashier', ...REGISTRY_WRITERS];

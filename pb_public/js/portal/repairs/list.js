@@ -7,6 +7,7 @@ import { unitName } from '../../core/format.js';
 import { stepsFrom } from '../../core/flows.js';
 import { Loading, ErrorBox, Empty, Status, When, useAsync } from '../../core/ui.js';
 import { useMyTopic, usePlaceChanged, newestFirst, withServiceItems } from '../../core/realtime.js';
+import './common.js'; // the repairs' shared words (the title)
 
 addMessages({
   'repairs.new': ['我要报修', 'Request a repair'],

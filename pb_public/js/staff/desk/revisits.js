@@ -10,6 +10,7 @@ import { useCommunityTopic, useCoalesce, fetchChanged, withCached, idsOf, BOARD_
 import { placeOf } from './common.js';
 
 addMessages({
+  'revisit.contactName': ['联系人', 'Contact name'],
   'revisit.title': ['回访', 'Revisits'],
   'revisit.hint': ['按等待时间排序，最早的在前；上月完工的派工单须在 10 日前回访', 'Oldest first; last month\'s orders must be revisited by the 10th'],
   'revisit.queue': ['待回访', 'To revisit'],
@@ -218,7 +219,7 @@ function RevisitCard({ item, me, onDone }) {
         <dt>${t('revisit.signoff')}</dt><dd>${label('signoff', r.signoff)}${r.satisfaction && r.status === 'signed_off' ? ' · ' + label('satisfaction', r.satisfaction) : ''}</dd>
         ${r.amount_fen > 0 && html`<dt>${t('revisit.amount')}</dt><dd>${yuan(r.amount_fen)} · ${label('work_payment', r.payment)}</dd>`}`}
       ${r.status === 'revisited' && html`<dt>${t('revisit.satisfaction')}</dt><dd>${label('satisfaction', r.satisfaction)}${r.revisit_method ? ' · ' + label('revisit_method', r.revisit_method) : ''}${r.revisit_note ? ' · ' + r.revisit_note : ''}</dd>`}
-      <dt>${t('desk.contactName')}</dt><dd>${r.contact_name} · <a href=${'tel:' + r.contact_phone} aria-label=${t('revisit.call') + ' ' + r.contact_phone}>${r.contact_phone}</a></dd>
+      <dt>${t('revisit.contactName')}</dt><dd>${r.contact_name} · <a href=${'tel:' + r.contact_phone} aria-label=${t('revisit.call') + ' ' + r.contact_phone}>${r.contact_phone}</a></dd>
     </dl>
     <p class="small muted">${t('revisit.since.' + r.status, { ago: ago(item.since || r.updated) })}</p>
     ${revisit && html`<form class="stack revisit-form" onSubmit=${save}>

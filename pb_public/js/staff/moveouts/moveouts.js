@@ -11,6 +11,9 @@ import { Loading, ErrorBox, Empty, Status, Field, When, useAsync, useAction, toa
 import { stepsFrom, stepVerb } from '../../core/flows.js';
 
 addMessages({
+  'mo.meter.water': ['水表', 'Water'],
+  'mo.meter.electric': ['电表', 'Electricity'],
+  'mo.meter.gas': ['燃气表', 'Gas'],
   'mo.title': ['迁出', 'Move-outs'],
   'mo.new': ['办理迁出', 'File a move-out'],
   'mo.unit': ['房号（如 1-101）', 'Unit (e.g. 1-101)'],
@@ -50,7 +53,7 @@ addMessages({
   'mo.print': ['打印', 'Print'],
 });
 
-const meterName = (m) => t('meter.' + m);
+const meterName = (m) => t('mo.meter.' + m);
 const WRITERS = ['front_desk', 'cashier', 'supervisor', 'director'];
 const BILLERS = ['cashier', 'supervisor', 'director'];
 

@@ -9,6 +9,7 @@ import { fieldErrors } from '../../core/api.js';
 import { t, addMessages } from '../../core/i18n.js';
 import { yuan, parseYuan } from '../../core/format.js';
 import { ErrorBox, Field, useAction } from '../../core/ui.js';
+import { REGISTRY_WRITERS } from '../roles.js';
 
 const vocab = {
   parking_holding: { unassigned: ['未分配', 'Unassigned'], owned: ['产权车位', 'Owned'], leased: ['月租车位', 'Leased'] },
@@ -18,6 +19,9 @@ for (const [name, codes] of Object.entries(vocab)) {
 }
 
 addMessages({
+  // Also on the parking and residents screens, which are loaded on their own.
+  'rg.residentName': ['姓名', 'Name'],
+  'rg.space': ['车位编号', 'Space'],
   'rg.title': ['档案', 'Registry'],
   'rg.places': ['小区·片区·楼栋', 'Community, areas, buildings'],
   'rg.units': ['房屋', 'Units'],
@@ -62,16 +66,14 @@ addMessages({
   'rg.page': ['第 {page} / {pages} 页，共 {total} 条', 'Page {page} of {pages}, {total} in all'],
 });
 
-/** WRITERS change the registry (registryWriter, migrations/rules.go). */
-export const WRITERS = ['supervisor', 'director'];
-/** READERS have the registry screens in their menu. */
-export const READERS = ['front_desk', 'area_manager', 'cashier', ...WRITERS];
-export const canWrite = (me) => WRITERS.includes(me.role);
+/** WRITERS change the registry, READERS have its screens in their menu (staff/roles.js). */
+export { REGISTRY_WRITERS as WRITERS, REGISTRY_READERS as READERS } from '../roles.js';
+export const canWrite = (me) => REGISTRY_WRITERS.includes(me.role);
 
 /** RegistryNav links the registry's screens; here is the current one. */
 export function RegistryNav({ me, here }) {
   const items = [['/registry', 'rg.places'], ['/registry/units', 'rg.units'], ['/registry/parking', 'rg.parking'], ['/registry/residents', 'rg.residents']];
-  if (WRITERS.includes(me.role)) items.push(['/registry/staff', 'rg.staff']);
+  if (REGISTRY_WRITERS.includes(me.role)) items.push(['/registry/staff', 'rg.staff']);
   return html`<nav class="seg" aria-label=${t('rg.title')} data-testid="registry-nav">
     ${items.map(([href, key]) => html`<a class="button" href=${'#' + href} aria-current=${here === href ? 'page' : undefined}>${t(key)}</a>`)}
   </nav>`;
