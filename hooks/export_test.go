@@ -39,3 +39,4 @@ func SetJobSelected(f func(job string)) (restore func()) {
 
 // HeldParcels is heldParcels, for the tests.
 func HeldParcels(app core.App, community string) (int, error) { return heldParcels(app, community) }
+
