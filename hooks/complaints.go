@@ -647,8 +647,9 @@ var categoryLabels = map[string]string{
 // happened).
 func FlagOverdueComplaints(app core.App, at time.Time) (int, error) {
 	stamp := at.UTC().Format(types.DefaultDateLayout)
-	// Only open complaints can be late: the status test narrows the query
-	// to them by the status index before any deadline is compared.
+	// Only open complaints can be late: the status test, word for word as
+	// idx_complaints_job_open's (migration 0087), reads them in id order
+	// from that index, not the million closed ones.
 	late := dbx.NewExp(`status IN ('received','assigned','processing') AND (
 		(status = 'received' AND first_response_overdue = FALSE AND first_response_due != '' AND first_response_due < {:at})
 		OR (reply_overdue = FALSE AND reply_due != '' AND reply_due < {:at})

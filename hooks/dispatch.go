@@ -532,6 +532,8 @@ func FlagMissedRevisits(app core.App, at time.Time) (int, error) {
 		return 0, nil
 	}
 	monthStart := time.Date(local.Year(), local.Month(), 1, 0, 0, 0, 0, workcal.Shanghai)
+	// The first two tests word for word as idx_work_orders_job_revisit's
+	// (migration 0087).
 	missed := dbx.NewExp("status IN ('completed','signed_off') AND revisit_overdue = FALSE AND completed_at != '' AND completed_at < {:start}",
 		dbx.Params{"start": monthStart.UTC().Format(types.DefaultDateLayout)})
 	return flagOnce(app, "missed_revisits", "work_orders", missed, "revisit_overdue", "overdue_revisit", nil)

@@ -39,4 +39,3 @@ func SetJobSelected(f func(job string)) (restore func()) {
 
 // HeldParcels is heldParcels, for the tests.
 func HeldParcels(app core.App, community string) (int, error) { return heldParcels(app, community) }
-

@@ -56,8 +56,8 @@ func noticeDeadline(r *core.Record) string {
 // gets each stage once (a unique index guards it), and a paid bill, no
 // longer open, leaves the ladder.
 func IssueReminders(app core.App, day string) (int, error) {
-	overdue := dbx.And(dbx.HashExp{"status": []any{"issued", "partially_paid"}},
-		dbx.NewExp("due_on < {:day} AND reminder_stage != 'escalated'", dbx.Params{"day": day}))
+	// The status test word for word as idx_bills_job_open's (migration 0087).
+	overdue := dbx.NewExp("status IN ('issued','partially_paid') AND due_on < {:day} AND reminder_stage != 'escalated'", dbx.Params{"day": day})
 	// Each bill is judged as stored inside the write that moves it: a bill
 	// is saved whole, so one read before a payment landed would put the
 	// payment's effect back, and a bill paid meanwhile has left the ladder.
@@ -123,7 +123,7 @@ func IssueReminders(app core.App, day string) (int, error) {
 // It recomputes from the payment history, so running it twice on one day,
 // or after a payment, gives the right figure.
 func AccrueLateFees(app core.App, day string) error {
-	reminded := dbx.And(dbx.HashExp{"status": []any{"issued", "partially_paid"}}, dbx.NewExp("reminder_stage != '' AND fee_item != ''"))
+	reminded := dbx.NewExp("status IN ('issued','partially_paid') AND reminder_stage != '' AND fee_item != ''")
 	// Judged inside the write, as IssueReminders does.
 	_, err := eachCandidate(app, "late_fees", "bills", reminded, func(tx core.App, b, _ *core.Record) (bool, error) {
 		if st := b.GetString("status"); st != "issued" && st != "partially_paid" {

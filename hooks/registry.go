@@ -312,7 +312,7 @@ func stateOf(r *core.Record, field string) string {
 // day (YYYY-MM-DD, Shanghai): they stop granting access, and each closing
 // is recorded. It is the body of the midnight cron job and is idempotent.
 func EndExpiredLinks(app core.App, day string) (int, error) {
-	expired := dbx.And(dbx.HashExp{"active": true}, dbx.NewExp("until != '' AND until <= {:day}", dbx.Params{"day": day}))
+	expired := dbx.NewExp("active = TRUE AND until != '' AND until <= {:day}", dbx.Params{"day": day})
 	// Judged as stored now: a lease extended (or ended by hand) since the
 	// query is left as it is.
 	ended, err := eachCandidate(app, "expired_links", "unit_residents", expired, func(tx core.App, l, _ *core.Record) (bool, error) {

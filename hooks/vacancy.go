@@ -216,11 +216,12 @@ func PlanPatrols(app core.App, day string) (int, error) {
 // back to missed nor reported.
 func FlagMissedPatrols(app core.App, day string) (int, error) {
 	yesterday := civil(day).AddDate(0, 0, -1).Format(time.DateOnly)
-	// The escalations first: they are of tasks missed on an earlier run,
+	// Each query's status test is word for word its index's (migration
+	// 0087), which SQLite needs to use a partial index. The escalations first: they are of tasks missed on an earlier run,
 	// so a task this run marks missed is escalated a day later at the
 	// earliest, as when both lists were read before either was written.
 	_, err := eachCandidate(app, "escalated_patrols", "patrol_tasks",
-		dbx.And(dbx.HashExp{"status": "missed", "escalated": false}, dbx.NewExp("due_on < {:d}", dbx.Params{"d": yesterday})),
+		dbx.NewExp("status = 'missed' AND escalated = FALSE AND due_on < {:d}", dbx.Params{"d": yesterday}),
 		func(tx core.App, t, _ *core.Record) (bool, error) {
 			if t.GetString("status") != "missed" || t.GetBool("escalated") || t.GetString("due_on") >= yesterday {
 				return false, nil
@@ -240,7 +241,7 @@ func FlagMissedPatrols(app core.App, day string) (int, error) {
 		return 0, err
 	}
 	return eachCandidate(app, "missed_patrols", "patrol_tasks",
-		dbx.And(dbx.HashExp{"status": "open"}, dbx.NewExp("due_on < {:d}", dbx.Params{"d": day})),
+		dbx.NewExp("status = 'open' AND due_on < {:d}", dbx.Params{"d": day}),
 		func(tx core.App, t, _ *core.Record) (bool, error) {
 			if t.GetString("status") != "open" || t.GetString("due_on") >= day {
 				return false, nil

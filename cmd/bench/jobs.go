@@ -8,14 +8,15 @@ package main
 // 50/s, complaints 200/s) with the busy jobs firing in the middle of the
 // phase, against plain PocketBase (B2) and Wuye with no job running.
 //
-// The jobs run in this process (hooks.RunJob) on the servers' data
-// directory: SQLite's write lock is the file's, so a job's write
-// transaction here keeps the server's writes waiting as it would inside
-// the server. Each job is given real work first (armJobs): a backlog of
+// Under load the jobs run inside the Wuye server (a route of the bench
+// server only, serveJobRoutes), as its cron would run them, so that the
+// creates wait for the write connection exactly as they would at a minute
+// boundary. Each job is given real work first (armJobs): a backlog of
 // records whose deadlines have passed and that no job has flagged yet.
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"os"
@@ -61,12 +62,10 @@ func (m jobMode) set() (restore func()) {
 // finished orders not revisited; overdue bills not yet reminded; links
 // past their end date; and no patrol tasks planned yet.
 func armJobs(app core.App, n int) error {
+	if err := armBusyJobs(app, n); err != nil {
+		return err
+	}
 	stmts := []string{
-		// the busy per-minute and five-minute jobs
-		`UPDATE complaints SET status = 'processing', first_response_overdue = FALSE, reply_overdue = FALSE, solution_overdue = FALSE
-			WHERE id IN (SELECT id FROM complaints ORDER BY id LIMIT {:n})`,
-		`UPDATE work_orders SET status = 'new', reply_overdue = FALSE WHERE id IN (SELECT id FROM work_orders ORDER BY id LIMIT {:n})`,
-		// the daily ones
 		`UPDATE work_orders SET status = 'completed', revisit_overdue = FALSE, completed_at = received_at
 			WHERE id IN (SELECT id FROM work_orders ORDER BY id DESC LIMIT {:n})`,
 		`UPDATE bills SET status = 'issued', reminder_stage = '' WHERE id IN (SELECT id FROM bills ORDER BY id LIMIT {:n})`,
@@ -74,6 +73,21 @@ func armJobs(app core.App, n int) error {
 		`DELETE FROM patrol_tasks`,
 	}
 	for _, q := range stmts {
+		if _, err := app.DB().NewQuery(q).Bind(dbx.Params{"n": n}).Execute(); err != nil {
+			return fmt.Errorf("arm jobs: %w", err)
+		}
+	}
+	return nil
+}
+
+// armBusyJobs gives the per-minute and five-minute jobs their backlog:
+// complaints and work orders past their deadlines, open, not flagged.
+func armBusyJobs(app core.App, n int) error {
+	for _, q := range []string{
+		`UPDATE complaints SET status = 'processing', first_response_overdue = FALSE, reply_overdue = FALSE, solution_overdue = FALSE
+			WHERE id IN (SELECT id FROM complaints ORDER BY id LIMIT {:n})`,
+		`UPDATE work_orders SET status = 'new', reply_overdue = FALSE WHERE id IN (SELECT id FROM work_orders ORDER BY id LIMIT {:n})`,
+	} {
 		if _, err := app.DB().NewQuery(q).Bind(dbx.Params{"n": n}).Execute(); err != nil {
 			return fmt.Errorf("arm jobs: %w", err)
 		}
@@ -122,16 +136,67 @@ func runJobs(b *Bench) error {
 	if err != nil {
 		return err
 	}
-	defer app.ClearBootstrap()
-	if err := armOnlyBacklog(app, backlog); err != nil {
+	err = armOnlyBacklog(app, backlog)
+	app.ClearBootstrap()
+	if err != nil {
 		return err
 	}
 	// Fixed-rate creates first, while the registry is whole (the end-links
-	// backlog below ends links of residents who file complaints).
-	if err := b.jobsUnderLoad(d, app, dir, backlog); err != nil {
+	// backlog of eachJobOnce ends links of residents who file complaints).
+	if err := b.jobsUnderLoad(d, dir, backlog); err != nil {
 		return err
 	}
+	if app, err = b.OpenApp(dir); err != nil {
+		return err
+	}
+	defer app.ClearBootstrap()
 	return b.eachJobOnce(app, backlog)
+}
+
+// jobsRun is what the bench server's job route is asked and answers.
+type jobsRun struct {
+	Arm   int              `json:"arm"`   // arm the busy jobs' backlog of this many records first
+	Batch bool             `json:"batch"` // batched (the defaults) or in one transaction
+	Jobs  []string         `json:"jobs"`
+	Stats []hooks.JobStats `json:"stats"`
+}
+
+// serveJobRoutes adds the bench server's job route: POST /__bench/jobs arms
+// the busy jobs' backlog or runs jobs now, inside the server, and answers
+// what they did. Only the bench's server has it (cmd/bench; loopback).
+func serveJobRoutes(app core.App) {
+	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		se.Router.POST("/__bench/jobs", func(e *core.RequestEvent) error {
+			var run jobsRun
+			if err := e.BindBody(&run); err != nil {
+				return err
+			}
+			if run.Arm > 0 {
+				if err := armBusyJobs(e.App, run.Arm); err != nil {
+					return err
+				}
+			}
+			mode := jobModes()[0]
+			if run.Batch {
+				mode = jobModes()[1]
+			}
+			restore := mode.set()
+			defer restore()
+			for _, id := range run.Jobs {
+				st, err := hooks.RunJob(e.App, id, time.Now())
+				if err != nil {
+					return err
+				}
+				run.Stats = append(run.Stats, st)
+			}
+			raw, err := json.Marshal(run)
+			if err != nil {
+				return err
+			}
+			return e.Blob(http.StatusOK, "application/json", raw)
+		})
+		return se.Next()
+	})
 }
 
 // eachJobOnce runs every job once in each mode, after arming the backlog.
@@ -204,7 +269,7 @@ func (b *Bench) eachJobOnce(app core.App, backlog int) error {
 // middle of a loaded phase.
 var busyJobs = []string{"wuye_outbox", "wuye_work_order_replies", "wuye_complaint_deadlines", "wuye_renovation_reviews", "wuye_key_loans", "wuye_incident_reports"}
 
-func (b *Bench) jobsUnderLoad(d *Dataset, app core.App, dir string, backlog int) error {
+func (b *Bench) jobsUnderLoad(d *Dataset, dir string, backlog int) error {
 	plain, err := b.StartServer(KindPlain, dir)
 	if err != nil {
 		return err
@@ -263,21 +328,18 @@ func (b *Bench) jobsUnderLoad(d *Dataset, app core.App, dir string, backlog int)
 			if sec := time.Now().Second(); float64(sec)+(b.Phase/3).Seconds() > 57 {
 				time.Sleep(time.Duration(61-sec) * time.Second)
 			}
-			if err := armJobs(app, backlog); err != nil {
+			if err := b.Call(context.Background(), http.MethodPost, wuye.Base+"/__bench/jobs", "", jobsRun{Arm: backlog}, nil); err != nil {
 				return err
 			}
-			var stats []hooks.JobStats
+			var run jobsRun
+			var fireErr error
 			r := phase(wuye, c.b3, func() {
-				restore := m.set()
-				defer restore()
-				for _, id := range busyJobs {
-					st, err := hooks.RunJob(app, id, time.Now())
-					if err != nil {
-						failures = append(failures, err)
-					}
-					stats = append(stats, st)
-				}
+				fireErr = b.Call(context.Background(), http.MethodPost, wuye.Base+"/__bench/jobs", "", jobsRun{Batch: m.rows == 0, Jobs: busyJobs}, &run)
 			})
+			if fireErr != nil {
+				failures = append(failures, fmt.Errorf("jobs: %w", fireErr))
+			}
+			stats := run.Stats
 			out = append(out, row{"B3 Wuye, busy jobs fired at 1/3 of the phase, " + m.name, r, stats})
 			// The jobs as before may keep a create waiting past SQLite's busy
 			// timeout: that is the stall measured, not a failure of the run.
@@ -309,7 +371,7 @@ func (b *Bench) jobsUnderLoad(d *Dataset, app core.App, dir string, backlog int)
 		b.Table(fmt.Sprintf("Fixed rate with the jobs running: %s at %.0f/s", c.name, rate),
 			[]string{"server", "p50 / p95 / p99 ms", "p99 / B2 p99 (goal ≤ 1.5)", "errors", "jobs fired (backlog " + fmt.Sprint(backlog) + " complaints + orders)"},
 			rows,
-			"Fixed rate: each create started on schedule whatever the server does, latency from the scheduled start. The busy jobs (every 1–15 minutes) run in the harness's process on the server's data directory, all at once, a third into the phase.")
+			"Fixed rate: each create started on schedule whatever the server does, latency from the scheduled start. The busy jobs (every 1–15 minutes) run inside the Wuye server, one after another, a third into the phase, as its cron runs them.")
 	}
 	if len(failures) > 0 {
 		return fmt.Errorf("%d measurements failed: %v", len(failures), failures)
