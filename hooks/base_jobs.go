@@ -83,7 +83,9 @@ type JobStats struct {
 	Rows         int64         `json:"rows"`
 	Transactions int           `json:"transactions"`
 	LongestHold  time.Duration `json:"longest_hold"`
+	MostRows     int64         `json:"most_rows"` // the most rows one transaction wrote
 	Errors       int           `json:"errors"`
+	Error        string        `json:"error,omitempty"` // the first step's error
 }
 
 // jobApp is the app as a job's steps see it: every RunInTransaction they
@@ -110,6 +112,7 @@ func (a *jobApp) RunInTransaction(fn func(tx core.App) error) error {
 			a.stats.Transactions++
 			a.stats.Rows += rows
 			a.stats.LongestHold = max(a.stats.LongestHold, held)
+			a.stats.MostRows = max(a.stats.MostRows, rows)
 			a.mu.Unlock()
 			return nil
 		})
@@ -134,7 +137,9 @@ func runJob(app core.App, id string, at time.Time, steps []jobStep) JobStats {
 	for _, s := range steps {
 		n, err := s.run(ja, at)
 		if err != nil {
-			stats.Errors++
+			if stats.Errors++; stats.Error == "" {
+				stats.Error = s.name + ": " + err.Error()
+			}
 			app.Logger().Error(s.name, "error", err)
 		} else if n > 0 {
 			app.Logger().Info(s.name, "count", n)
