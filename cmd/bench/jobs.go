@@ -17,6 +17,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"net/http"
 	"os"
@@ -33,6 +34,8 @@ import (
 )
 
 func init() { Register("jobs", 60, runJobs) }
+
+var jobsBacklog = flag.Int("jobs-backlog", 5000, "jobs section: records of work armed for each busy job (40 with -quick)")
 
 // jobMode is how the jobs split their work: as they were, in one write
 // transaction, or as they are.
@@ -130,8 +133,8 @@ func runJobs(b *Bench) error {
 	}
 	defer os.RemoveAll(dir)
 	b.StopWuye()
-	backlog := 5000
-	if b.Quick {
+	backlog := *jobsBacklog
+	if b.Quick && !flagSet("jobs-backlog") {
 		backlog = 40
 	}
 	app, err := b.OpenApp(dir)
@@ -382,4 +385,11 @@ func (b *Bench) jobsUnderLoad(d *Dataset, dir string, backlog int) error {
 		return fmt.Errorf("%d measurements failed: %v", len(failures), failures)
 	}
 	return nil
+}
+
+// flagSet reports whether the flag name was given on the command line.
+func flagSet(name string) bool {
+	set := false
+	flag.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }
