@@ -29,7 +29,7 @@ func TestRunJobRunsEveryStep(t *testing.T) {
 			return 1, err
 		}}
 	}
-	runJob(app, at, []jobStep{step("first", errors.New("refused")), step("second", nil), step("third", nil)})
+	runJob(app, "test", at, []jobStep{step("first", errors.New("refused")), step("second", nil), step("third", nil)})
 	if !slices.Equal(ran, []string{"first", "second", "third"}) {
 		t.Fatalf("steps run: %v, want all three in order", ran)
 	}

@@ -647,53 +647,47 @@ var categoryLabels = map[string]string{
 // happened).
 func FlagOverdueComplaints(app core.App, at time.Time) (int, error) {
 	stamp := at.UTC().Format(types.DefaultDateLayout)
-	late, err := app.FindAllRecords("complaints", dbx.NewExp(`
+	// Only open complaints can be late: the status test, word for word as
+	// idx_complaints_job_open's (migration 0087), reads them in id order
+	// from that index, not the million closed ones.
+	late := dbx.NewExp(`status IN ('received','assigned','processing') AND (
 		(status = 'received' AND first_response_overdue = FALSE AND first_response_due != '' AND first_response_due < {:at})
-		OR (status IN ('received','assigned','processing') AND reply_overdue = FALSE AND reply_due != '' AND reply_due < {:at})
-		OR (status IN ('received','assigned','processing') AND solution_overdue = FALSE AND solution_due != '' AND solution_due < {:at})`,
-		dbx.Params{"at": stamp}))
-	if err != nil {
-		return 0, fmt.Errorf("find overdue complaints: %w", err)
-	}
-	jobSelected("complaint_deadlines")
-	flagged := 0
-	err = app.RunInTransaction(func(tx core.App) (err error) {
-		flagged, err = eachAgain(tx, late, func(c *core.Record) (bool, error) {
-			status := c.GetString("status")
-			var kinds []string
-			if status == "received" && !c.GetBool("first_response_overdue") && overdue(c.GetString("first_response_due"), stamp) {
-				c.Set("first_response_overdue", true)
-				kinds = append(kinds, "first_response")
+		OR (reply_overdue = FALSE AND reply_due != '' AND reply_due < {:at})
+		OR (solution_overdue = FALSE AND solution_due != '' AND solution_due < {:at}))`,
+		dbx.Params{"at": stamp})
+	return eachCandidate(app, "complaint_deadlines", "complaints", late, func(tx core.App, c, _ *core.Record) (bool, error) {
+		status := c.GetString("status")
+		var kinds []string
+		if status == "received" && !c.GetBool("first_response_overdue") && overdue(c.GetString("first_response_due"), stamp) {
+			c.Set("first_response_overdue", true)
+			kinds = append(kinds, "first_response")
+		}
+		if slices.Contains([]string{"received", "assigned", "processing"}, status) && !c.GetBool("reply_overdue") && overdue(c.GetString("reply_due"), stamp) {
+			c.Set("reply_overdue", true)
+			kinds = append(kinds, "reply")
+		}
+		if slices.Contains([]string{"received", "assigned", "processing"}, status) && !c.GetBool("solution_overdue") && overdue(c.GetString("solution_due"), stamp) {
+			c.Set("solution_overdue", true)
+			kinds = append(kinds, "solution")
+		}
+		if len(kinds) == 0 {
+			return false, nil
+		}
+		if err := tx.Save(c); err != nil {
+			return false, fmt.Errorf("flag %s: %w", c.Id, err)
+		}
+		for _, k := range kinds {
+			if err := RecordEvent(tx, Event{Subject: c, Action: "overdue_" + k}); err != nil {
+				return false, err
 			}
-			if slices.Contains([]string{"received", "assigned", "processing"}, status) && !c.GetBool("reply_overdue") && overdue(c.GetString("reply_due"), stamp) {
-				c.Set("reply_overdue", true)
-				kinds = append(kinds, "reply")
+			title := fmt.Sprintf("投诉 %s 超时未%s，%s", c.GetString("serial"),
+				map[string]string{"first_response": "首次回应", "reply": "答复", "solution": "提供解决方案"}[k], escalatedTo(c))
+			if err := notifyManagers(tx, c, "complaint_overdue", title); err != nil {
+				return false, err
 			}
-			if slices.Contains([]string{"received", "assigned", "processing"}, status) && !c.GetBool("solution_overdue") && overdue(c.GetString("solution_due"), stamp) {
-				c.Set("solution_overdue", true)
-				kinds = append(kinds, "solution")
-			}
-			if len(kinds) == 0 {
-				return false, nil
-			}
-			if err := tx.Save(c); err != nil {
-				return false, fmt.Errorf("flag %s: %w", c.Id, err)
-			}
-			for _, k := range kinds {
-				if err := RecordEvent(tx, Event{Subject: c, Action: "overdue_" + k}); err != nil {
-					return false, err
-				}
-				title := fmt.Sprintf("投诉 %s 超时未%s，%s", c.GetString("serial"),
-					map[string]string{"first_response": "首次回应", "reply": "答复", "solution": "提供解决方案"}[k], escalatedTo(c))
-				if err := notifyManagers(tx, c, "complaint_overdue", title); err != nil {
-					return false, err
-				}
-			}
-			return true, nil
-		})
-		return err
+		}
+		return true, nil
 	})
-	return flagged, err
 }
 
 // escalatedTo says who an overdue complaint went up to, as notifyManagers

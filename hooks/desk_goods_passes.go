@@ -210,27 +210,19 @@ func AdvanceGoodsPass(app core.App, id string, actor *core.Record, to string, fi
 // ExpireGoodsPasses expires the passes of days before day still waiting or
 // unused: a pass is good for its own day only.
 func ExpireGoodsPasses(app core.App, day string) (int, error) {
-	stale, err := app.FindAllRecords("goods_passes", dbx.NewExp("status IN ('requested', 'approved') AND valid_on < {:d}", dbx.Params{"d": day}))
-	if err != nil {
-		return 0, err
-	}
-	var n int
-	err = app.RunInTransaction(func(tx core.App) error {
-		n, err = eachAgain(tx, stale, func(g *core.Record) (bool, error) {
-			from := g.GetString("status")
-			if (from != "requested" && from != "approved") || g.GetString("valid_on") >= day {
-				return false, nil
-			}
-			g.Set("status", "expired")
-			g.Set("expired_at", nowDateTime())
-			if err := tx.Save(g); err != nil {
-				return false, err
-			}
-			return true, RecordEvent(tx, Event{Subject: g, Action: "status", From: from, To: "expired", Public: true})
-		})
-		return err
+	stale := dbx.NewExp("status IN ('requested', 'approved') AND valid_on < {:d}", dbx.Params{"d": day})
+	return eachCandidate(app, "goods_passes", "goods_passes", stale, func(tx core.App, g, _ *core.Record) (bool, error) {
+		from := g.GetString("status")
+		if (from != "requested" && from != "approved") || g.GetString("valid_on") >= day {
+			return false, nil
+		}
+		g.Set("status", "expired")
+		g.Set("expired_at", nowDateTime())
+		if err := tx.Save(g); err != nil {
+			return false, err
+		}
+		return true, RecordEvent(tx, Event{Subject: g, Action: "status", From: from, To: "expired", Public: true})
 	})
-	return n, err
 }
 
 // PassCheck is the gate's answer: the pass as printed, for security to

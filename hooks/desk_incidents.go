@@ -276,13 +276,9 @@ func incidentReport(e *core.RequestEvent) error {
 // written when it is due ([004] 三 4.3) and tells the supervisors and the
 // director, once.
 func FlagOverdueIncidentReports(app core.App, at time.Time) (int, error) {
-	late, err := app.FindAllRecords("incidents", dbx.NewExp(`report_overdue = FALSE AND status != 'reported_up'
-		AND report_due != '' AND report_due < {:at}`, dbx.Params{"at": at.UTC().Format(types.DefaultDateLayout)}))
-	if err != nil {
-		return 0, fmt.Errorf("late incident reports: %w", err)
-	}
-	jobSelected("incident_reports")
-	return len(late), flagOnce(app, late, "report_overdue", "incident_report_overdue", func(tx core.App, r *core.Record) error {
+	late := dbx.NewExp(`report_overdue = FALSE AND status != 'reported_up'
+		AND report_due != '' AND report_due < {:at}`, dbx.Params{"at": at.UTC().Format(types.DefaultDateLayout)})
+	return flagOnce(app, "incident_reports", "incidents", late, "report_overdue", "incident_report_overdue", func(tx core.App, r *core.Record) error {
 		return notifyManagers(tx, r, "incident_report_overdue",
 			fmt.Sprintf("特别事件 %s 的报告单已超过一个工作日未上报", r.GetString("serial")))
 	})

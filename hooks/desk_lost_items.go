@@ -158,12 +158,8 @@ func AdvanceLostItem(app core.App, id string, actor *core.Record, to string, fie
 // period and tells the community's supervisors and director, who decide
 // what becomes of them ([001] 十二 4), once per item.
 func FlagLostItemsDue(app core.App, at time.Time) (int, error) {
-	due, err := app.FindAllRecords("lost_items", dbx.NewExp("status = 'held' AND due = FALSE AND keep_until != '' AND keep_until < {:d}",
-		dbx.Params{"d": dayOf(at)}))
-	if err != nil {
-		return 0, err
-	}
-	return len(due), flagOnce(app, due, "due", "keeping_period_over", func(tx core.App, l *core.Record) error {
+	due := dbx.NewExp("status = 'held' AND due = FALSE AND keep_until != '' AND keep_until < {:d}", dbx.Params{"d": dayOf(at)})
+	return flagOnce(app, "lost_items_due", "lost_items", due, "due", "keeping_period_over", func(tx core.App, l *core.Record) error {
 		return notifyManagers(tx, l, "lost_item_due",
 			fmt.Sprintf("拾遗物品 %s（%s）保管期满无人认领，请处理", l.GetString("serial"), shorten(l.GetString("description"), 30)))
 	})

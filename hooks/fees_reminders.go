@@ -56,58 +56,60 @@ func noticeDeadline(r *core.Record) string {
 // gets each stage once (a unique index guards it), and a paid bill, no
 // longer open, leaves the ladder.
 func IssueReminders(app core.App, day string) (int, error) {
-	issued := 0
-	err := app.RunInTransaction(func(tx core.App) error {
-		// Read inside the write: a bill is saved whole, so one read before
-		// a payment landed would put the payment's effect back.
-		bills, err := tx.FindAllRecords("bills",
-			dbx.HashExp{"status": []any{"issued", "partially_paid"}},
-			dbx.NewExp("due_on < {:day} AND reminder_stage != 'escalated'", dbx.Params{"day": day}))
-		if err != nil {
-			return fmt.Errorf("overdue bills: %w", err)
+	// The status test word for word as idx_bills_job_open's (migration 0087).
+	overdue := dbx.NewExp("status IN ('issued','partially_paid') AND due_on < {:day} AND reminder_stage != 'escalated'", dbx.Params{"day": day})
+	// Each bill is judged as stored inside the write that moves it: a bill
+	// is saved whole, so one read before a payment landed would put the
+	// payment's effect back, and a bill paid meanwhile has left the ladder.
+	issued, err := eachCandidate(app, "arrears_reminders", "bills", overdue, func(tx core.App, b, _ *core.Record) (bool, error) {
+		if st := b.GetString("status"); (st != "issued" && st != "partially_paid") || b.GetString("due_on") >= day || b.GetString("reminder_stage") == "escalated" {
+			return false, nil
 		}
-		for _, b := range bills {
-			stage := b.GetString("reminder_stage")
-			if stage != "" {
-				last, err := tx.FindFirstRecordByFilter("reminders", "bill = {:b} && stage = {:s}", dbx.Params{"b": b.Id, "s": stage})
-				if err != nil {
-					continue
-				}
-				if deadline := noticeDeadline(last); deadline == "" || deadline >= day {
-					continue // not delivered yet, or still within its deadline
-				}
-			}
-			next := reminderNext[stage]
-			col, err := tx.FindCachedCollectionByNameOrId("reminders")
+		stage := b.GetString("reminder_stage")
+		if stage != "" {
+			last, err := tx.FindFirstRecordByFilter("reminders", "bill = {:b} && stage = {:s}", dbx.Params{"b": b.Id, "s": stage})
 			if err != nil {
-				return err
+				return false, nil
 			}
-			r := core.NewRecord(col)
-			for k, v := range map[string]any{"community": b.GetString("community"), "bill": b.Id, "unit": b.GetString("unit"),
-				"stage": next, "issued_on": day, "amount_fen": outstanding(b)} {
-				r.Set(k, v)
+			if deadline := noticeDeadline(last); deadline == "" || deadline >= day {
+				return false, nil // not delivered yet, or still within its deadline
 			}
-			if err := tx.Save(r); err != nil {
-				return fmt.Errorf("reminder %s for %s: %w", next, b.GetString("serial"), err)
-			}
-			b.Set("reminder_stage", next)
-			if err := tx.Save(b); err != nil {
-				return err
-			}
-			note := fmt.Sprintf("欠费 %s，请于收到通知后 %d 日内缴纳", money.Yuan(outstanding(b)), reminderDays)
-			if next == "escalated" {
-				note = fmt.Sprintf("欠费 %s，三次催缴仍未缴纳，转上门催缴", money.Yuan(outstanding(b)))
-			}
-			if err := RecordEvent(tx, Event{Subject: b, Action: "reminder", From: stage, To: next, Public: true, Note: note}); err != nil {
-				return err
-			}
-			// The household hears of it in the portal and by text message
-			// besides the written notice the office delivers ([000] 收费员 4.2.1.8–4.2.1.10).
-			if err := notifyHousehold(tx, b.GetString("unit"), Notice{Kind: "reminder", Title: "缴费提醒：" + note, Subject: r}); err != nil {
-				return err
-			}
-			issued++
 		}
+		next := reminderNext[stage]
+		col, err := tx.FindCachedCollectionByNameOrId("reminders")
+		if err != nil {
+			return false, err
+		}
+		r := core.NewRecord(col)
+		for k, v := range map[string]any{"community": b.GetString("community"), "bill": b.Id, "unit": b.GetString("unit"),
+			"stage": next, "issued_on": day, "amount_fen": outstanding(b)} {
+			r.Set(k, v)
+		}
+		if err := tx.Save(r); err != nil {
+			return false, fmt.Errorf("reminder %s for %s: %w", next, b.GetString("serial"), err)
+		}
+		b.Set("reminder_stage", next)
+		if err := tx.Save(b); err != nil {
+			return false, err
+		}
+		note := fmt.Sprintf("欠费 %s，请于收到通知后 %d 日内缴纳", money.Yuan(outstanding(b)), reminderDays)
+		if next == "escalated" {
+			note = fmt.Sprintf("欠费 %s，三次催缴仍未缴纳，转上门催缴", money.Yuan(outstanding(b)))
+		}
+		if err := RecordEvent(tx, Event{Subject: b, Action: "reminder", From: stage, To: next, Public: true, Note: note}); err != nil {
+			return false, err
+		}
+		// The household hears of it in the portal and by text message
+		// besides the written notice the office delivers ([000] 收费员 4.2.1.8–4.2.1.10).
+		if err := notifyHousehold(tx, b.GetString("unit"), Notice{Kind: "reminder", Title: "缴费提醒：" + note, Subject: r}); err != nil {
+			return false, err
+		}
+		return true, nil
+	})
+	if err != nil {
+		return issued, err
+	}
+	err = app.RunInTransaction(func(tx core.App) error {
 		n, err := advanceVisits(tx, day)
 		issued += n
 		return err
@@ -121,28 +123,20 @@ func IssueReminders(app core.App, day string) (int, error) {
 // It recomputes from the payment history, so running it twice on one day,
 // or after a payment, gives the right figure.
 func AccrueLateFees(app core.App, day string) error {
-	return app.RunInTransaction(func(tx core.App) error {
-		// Read inside the write, as IssueReminders does.
-		bills, err := tx.FindAllRecords("bills",
-			dbx.HashExp{"status": []any{"issued", "partially_paid"}},
-			dbx.NewExp("reminder_stage != '' AND fee_item != ''"))
-		if err != nil {
-			return fmt.Errorf("bills for late fees: %w", err)
+	reminded := dbx.NewExp("status IN ('issued','partially_paid') AND reminder_stage != '' AND fee_item != ''")
+	// Judged inside the write, as IssueReminders does.
+	_, err := eachCandidate(app, "late_fees", "bills", reminded, func(tx core.App, b, _ *core.Record) (bool, error) {
+		if st := b.GetString("status"); st != "issued" && st != "partially_paid" {
+			return false, nil
 		}
-		for _, b := range bills {
-			lateFee, err := LateFee(tx, b, civil(day))
-			if err != nil {
-				return err
-			}
-			if int64(b.GetInt("late_fee_fen")) != lateFee {
-				b.Set("late_fee_fen", lateFee)
-				if err := tx.Save(b); err != nil {
-					return err
-				}
-			}
+		lateFee, err := LateFee(tx, b, civil(day))
+		if err != nil || int64(b.GetInt("late_fee_fen")) == lateFee {
+			return false, err
 		}
-		return nil
+		b.Set("late_fee_fen", lateFee)
+		return true, tx.Save(b)
 	})
+	return err
 }
 
 // LateFee is bill b's late fee as of day (see AccrueLateFees).

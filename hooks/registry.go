@@ -312,29 +312,18 @@ func stateOf(r *core.Record, field string) string {
 // day (YYYY-MM-DD, Shanghai): they stop granting access, and each closing
 // is recorded. It is the body of the midnight cron job and is idempotent.
 func EndExpiredLinks(app core.App, day string) (int, error) {
-	links, err := app.FindAllRecords("unit_residents",
-		dbx.HashExp{"active": true},
-		dbx.NewExp("until != '' AND until <= {:day}", dbx.Params{"day": day}),
-	)
-	if err != nil {
-		return 0, fmt.Errorf("find expired links: %w", err)
-	}
-	jobSelected("expired_links")
-	ended := 0
-	err = app.RunInTransaction(func(tx core.App) (err error) {
-		// Judged as stored now: a lease extended (or ended by hand) since
-		// the query is left as it is.
-		ended, err = eachAgain(tx, links, func(l *core.Record) (bool, error) {
-			if !l.GetBool("active") || l.GetString("until") == "" || l.GetString("until") > day {
-				return false, nil
-			}
-			l.Set("active", false)
-			if err := tx.Save(l); err != nil {
-				return false, fmt.Errorf("end link %s: %w", l.Id, err)
-			}
-			return true, RecordEvent(tx, Event{Subject: l, Action: "status", From: "true", To: "false", Note: "until " + l.GetString("until")})
-		})
-		return err
+	expired := dbx.NewExp("active = TRUE AND until != '' AND until <= {:day}", dbx.Params{"day": day})
+	// Judged as stored now: a lease extended (or ended by hand) since the
+	// query is left as it is.
+	ended, err := eachCandidate(app, "expired_links", "unit_residents", expired, func(tx core.App, l, _ *core.Record) (bool, error) {
+		if !l.GetBool("active") || l.GetString("until") == "" || l.GetString("until") > day {
+			return false, nil
+		}
+		l.Set("active", false)
+		if err := tx.Save(l); err != nil {
+			return false, fmt.Errorf("end link %s: %w", l.Id, err)
+		}
+		return true, RecordEvent(tx, Event{Subject: l, Action: "status", From: "true", To: "false", Note: "until " + l.GetString("until")})
 	})
 	if err != nil {
 		return 0, err

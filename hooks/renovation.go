@@ -327,13 +327,10 @@ func AdvanceRenovation(app core.App, id string, actor *core.Record, to string, f
 // director, once per review stage.
 func FlagOverdueReviews(app core.App, at time.Time) (int, error) {
 	stamp := at.UTC().Format(types.DefaultDateLayout)
-	late, err := app.FindAllRecords("renovations", dbx.NewExp(`review_overdue = FALSE AND (
+	late := dbx.NewExp(`review_overdue = FALSE AND (
 		(status = 'submitted' AND engineering_due != '' AND engineering_due < {:at}) OR
-		(status = 'engineering_passed' AND approval_due != '' AND approval_due < {:at}))`, dbx.Params{"at": stamp}))
-	if err != nil {
-		return 0, fmt.Errorf("late reviews: %w", err)
-	}
-	return len(late), flagOnce(app, late, "review_overdue", "overdue_review", func(tx core.App, r *core.Record) error {
+		(status = 'engineering_passed' AND approval_due != '' AND approval_due < {:at}))`, dbx.Params{"at": stamp})
+	return flagOnce(app, "renovation_reviews", "renovations", late, "review_overdue", "overdue_review", func(tx core.App, r *core.Record) error {
 		stage := map[string]string{"submitted": "工程审核", "engineering_passed": "主任审批"}[r.GetString("status")]
 		return notifyManagers(tx, r, "renovation_review_overdue",
 			fmt.Sprintf("装修申请 %s 的%s已超时", r.GetString("serial"), stage))

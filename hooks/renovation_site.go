@@ -136,34 +136,20 @@ func recordViolation(e *core.RecordRequestEvent) error {
 // transaction, so one inspected (or stopped) between the job's query and its
 // write is not reported.
 func FlagMissedInspections(app core.App, day string) (int, error) {
-	missed, err := app.FindAllRecords("renovations", missedInspectionOn(day, ""))
-	if err != nil {
-		return 0, fmt.Errorf("missed inspections: %w", err)
-	}
-	jobSelected("missed_inspections")
-	flagged := 0
-	err = app.RunInTransaction(func(tx core.App) error {
-		for _, selected := range missed {
-			still, err := tx.FindAllRecords("renovations", missedInspectionOn(day, selected.Id))
-			if err != nil {
-				return err
-			}
-			if len(still) == 0 {
-				continue
-			}
-			r := still[0]
-			if err := RecordEvent(tx, Event{Subject: r, Action: "missed_inspection", Note: day}); err != nil {
-				return err
-			}
-			flagged++
-			if m := areaManagerOf(tx, r.GetString("unit")); m != nil {
-				if err := Notify(tx, Notice{Recipient: m, Kind: "renovation_missed_inspection", Subject: r,
-					Title: fmt.Sprintf("装修 %s 今天（%s）没有巡查记录", r.GetString("serial"), day)}); err != nil {
-					return err
-				}
+	flagged, err := eachCandidate(app, "missed_inspections", "renovations", missedInspectionOn(day, ""), func(tx core.App, r, _ *core.Record) (bool, error) {
+		if still, err := exists(tx, "renovations", missedInspectionOn(day, r.Id), ""); err != nil || !still {
+			return false, err
+		}
+		if err := RecordEvent(tx, Event{Subject: r, Action: "missed_inspection", Note: day}); err != nil {
+			return false, err
+		}
+		if m := areaManagerOf(tx, r.GetString("unit")); m != nil {
+			if err := Notify(tx, Notice{Recipient: m, Kind: "renovation_missed_inspection", Subject: r,
+				Title: fmt.Sprintf("装修 %s 今天（%s）没有巡查记录", r.GetString("serial"), day)}); err != nil {
+				return false, err
 			}
 		}
-		return nil
+		return true, nil
 	})
 	if err != nil {
 		return 0, fmt.Errorf("missed inspections: %w", err)

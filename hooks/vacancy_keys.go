@@ -176,12 +176,9 @@ func returnKey(e *core.RecordRequestEvent) error {
 // FlagOverdueLoans flags the loans not back by their due time at time at and
 // tells the lender and the supervisors, once per loan.
 func FlagOverdueLoans(app core.App, at time.Time) (int, error) {
-	late, err := app.FindAllRecords("key_loans", dbx.NewExp("returned_at = '' AND overdue = FALSE AND due_at != '' AND due_at < {:at}",
-		dbx.Params{"at": at.UTC().Format(types.DefaultDateLayout)}))
-	if err != nil {
-		return 0, err
-	}
-	return len(late), flagOnce(app, late, "overdue", "key_overdue", func(tx core.App, l *core.Record) error {
+	late := dbx.NewExp("returned_at = '' AND overdue = FALSE AND due_at != '' AND due_at < {:at}",
+		dbx.Params{"at": at.UTC().Format(types.DefaultDateLayout)})
+	return flagOnce(app, "key_loans", "key_loans", late, "overdue", "key_overdue", func(tx core.App, l *core.Record) error {
 		key, err := tx.FindRecordById("keys", l.GetString("key"))
 		if err != nil {
 			return err

@@ -147,6 +147,7 @@ func serveMain(args []string) error {
 		// As main.go wires `wuye serve`.
 		hooks.ServePages(app, func() string { return public })
 		hooks.Register(app)
+		serveJobRoutes(app) // the jobs section's, on loopback only
 	case KindPlain:
 	default:
 		return fmt.Errorf("unknown server kind %q", kind)

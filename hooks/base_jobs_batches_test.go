@@ -1,0 +1,158 @@
+package hooks_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+
+	"wuye/hooks"
+	"wuye/internal/testapp"
+	"wuye/lib/workcal"
+)
+
+// The deadline jobs work in short batches (issue #23): a job with more work
+// than one batch does all of it, in several write transactions that each
+// change at most a batch of records (requests write between them), and a
+// second run finds nothing left. What the jobs do is unchanged: each breach
+// is flagged, recorded and escalated once.
+
+// TestLateReplyJobWorksInBatches: five orders past their 15-minute reply
+// deadline, batches of two: all five are flagged and escalated to the
+// supervisor and the director ([002] 三 3.2: 15 分钟内回复住户; escalation
+// once, as TestWorkOrderTimers), in at least three transactions; run again,
+// the job changes nothing and opens no write transaction.
+func TestLateReplyJobWorksInBatches(t *testing.T) {
+	app := testapp.New(t)
+	defer hooks.SetJobBatch(2, time.Hour)()
+	intake := time.Date(2026, 3, 2, 9, 0, 0, 0, workcal.Shanghai)
+	restore := hooks.SetNow(func() time.Time { return intake })
+	owner := residentRec(t, app, "owner1@example.com")
+	var orders []*core.Record
+	for range 5 {
+		orders = append(orders, fileOrder(t, app, owner, "1-101", "DQ01", nil))
+	}
+	restore()
+
+	at := intake.Add(16 * time.Minute)
+	first, err := hooks.RunJob(app, "wuye_work_order_replies", at)
+	if err != nil || first.Errors != 0 {
+		t.Fatalf("job: %v (%d step errors)", err, first.Errors)
+	}
+	if first.Changed < len(orders) || first.Transactions < 3 || first.Transactions < (first.Changed+1)/2 {
+		t.Fatalf("flagged %d in %d transactions; want all %d mine, at most 2 a transaction", first.Changed, first.Transactions, len(orders))
+	}
+	if first.Rows < int64(len(orders))*4 || first.LongestHold <= 0 {
+		t.Fatalf("rows written %d, longest hold %v: want each order's flag, event and two notices counted", first.Rows, first.LongestHold)
+	}
+	counts := func() (flagged, events, notices int64) {
+		for _, o := range orders {
+			stored, err := app.FindRecordById("work_orders", o.Id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if stored.GetBool("reply_overdue") {
+				flagged++
+			}
+			e, _ := app.CountRecords("events", dbx.HashExp{"subject_id": o.Id, "action": "overdue_reply"})
+			n, _ := app.CountRecords("notifications", dbx.HashExp{"kind": "work_order_overdue", "subject_id": o.Id})
+			events, notices = events+e, notices+n
+		}
+		return
+	}
+	if f, e, n := counts(); f != 5 || e != 5 || n != 10 {
+		t.Fatalf("after one run: %d flagged, %d events, %d notices; want 5, 5, 10", f, e, n)
+	}
+
+	again, err := hooks.RunJob(app, "wuye_work_order_replies", at.Add(time.Minute))
+	if err != nil || again.Changed != 0 || again.Transactions != 0 {
+		t.Fatalf("second run: %v, changed %d in %d transactions; want nothing", err, again.Changed, again.Transactions)
+	}
+	if f, e, n := counts(); f != 5 || e != 5 || n != 10 {
+		t.Fatalf("after a second run: %d flagged, %d events, %d notices; want still 5, 5, 10", f, e, n)
+	}
+}
+
+// TestComplaintDeadlineJobWorksInBatches: seven complaints whose first
+// response is late (24 clock hours, [002] 三 3.2), batches of three: every
+// one is flagged and escalated once, over several transactions; one
+// answered between the job's query and its write (jobSelected) keeps its
+// answer and is not flagged; the next run flags nothing more.
+func TestComplaintDeadlineJobWorksInBatches(t *testing.T) {
+	app := testapp.New(t)
+	defer hooks.SetJobBatch(3, time.Hour)()
+	desk := staffRec(t, app, "frontdesk@example.com")
+	filed := time.Date(2025, 9, 30, 10, 0, 0, 0, workcal.Shanghai)
+	restore := hooks.SetNow(func() time.Time { return filed })
+	owner := residentRec(t, app, "owner1@example.com")
+	var cs []*core.Record
+	for range 7 {
+		cs = append(cs, fileComplaint(t, app, owner, "1-101", "other", nil))
+	}
+	restore()
+	// When the second batch has been selected, one not flagged yet (of the
+	// second batch or a later one) is closed as invalid.
+	var answered *core.Record
+	pages := 0
+	defer hooks.SetJobSelected(func(job string) {
+		if job != "complaint_deadlines" {
+			return
+		}
+		if pages++; pages != 2 {
+			return
+		}
+		for _, c := range cs {
+			if stored, _ := app.FindRecordById("complaints", c.Id); stored != nil && !stored.GetBool("first_response_overdue") {
+				answered = c
+				break
+			}
+		}
+		if answered == nil {
+			t.Fatal("all flagged by the first batch")
+		}
+		if _, err := hooks.AdvanceComplaint(app, answered.Id, desk, "invalid", map[string]any{"invalid_reason": "重复投诉"}); err != nil {
+			t.Errorf("close meanwhile: %v", err)
+		}
+	})()
+
+	at := time.Date(2025, 10, 1, 10, 1, 0, 0, workcal.Shanghai)
+	first, err := hooks.RunJob(app, "wuye_complaint_deadlines", at)
+	if err != nil || first.Errors != 0 {
+		t.Fatalf("job: %v (%d step errors)", err, first.Errors)
+	}
+	if pages < 2 || answered == nil || first.Transactions < 2 {
+		t.Fatalf("%d pages, %d transactions: want the work split", pages, first.Transactions)
+	}
+	flagged := 0
+	for _, c := range cs {
+		stored, _ := app.FindRecordById("complaints", c.Id)
+		n, _ := app.CountRecords("notifications", dbx.HashExp{"kind": "complaint_overdue", "subject_id": c.Id})
+		if c.Id == answered.Id {
+			if stored.GetString("status") != "invalid" || stored.GetBool("first_response_overdue") || n != 0 {
+				t.Fatalf("answered meanwhile: status %s, flagged %v, %d notices", stored.GetString("status"), stored.GetBool("first_response_overdue"), n)
+			}
+			continue
+		}
+		if !stored.GetBool("first_response_overdue") || n != 2 {
+			t.Fatalf("complaint %s: flagged %v, %d notices; want flagged, supervisor and director told", c.Id, stored.GetBool("first_response_overdue"), n)
+		}
+		flagged++
+	}
+	if flagged != 6 || first.Changed < 6 {
+		t.Fatalf("%d of mine flagged, job reports %d; want 6", flagged, first.Changed)
+	}
+	again, err := hooks.RunJob(app, "wuye_complaint_deadlines", at.Add(5*time.Minute))
+	if err != nil || again.Changed != 0 {
+		t.Fatalf("second run: %v, changed %d; want nothing", err, again.Changed)
+	}
+	for _, c := range cs {
+		want := int64(1)
+		if c.Id == answered.Id {
+			want = 0
+		}
+		if n, _ := app.CountRecords("events", dbx.HashExp{"subject_id": c.Id, "action": "overdue_first_response"}); n != want {
+			t.Fatalf("complaint %s: %d first-response events after two runs, want %d", c.Id, n, want)
+		}
+	}
+}
