@@ -40,6 +40,7 @@ func Register(app core.App) {
 	registerEvents(app)
 	registerNotifications(app)
 	registerOutbox(app)
+	registerFanouts(app)
 	registerSerials(app)
 	registerCalendar(app)
 	registerFlowsAPI(app)
