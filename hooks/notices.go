@@ -198,3 +198,10 @@ func jsonList(ids []string) string {
 	b, _ := json.Marshal(ids)
 	return string(b)
 }
+
+// AnnounceNotice schedules the announcement of notice n, saved by other
+// means than the API (the demo, an import), as a post through the API
+// does: to its audience when it starts.
+func AnnounceNotice(app core.App, n *core.Record) error {
+	return app.RunInTransaction(func(tx core.App) error { return enqueueFanout(tx, noticeFanout(n)) })
+}

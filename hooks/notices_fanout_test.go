@@ -83,7 +83,6 @@ func noticeRecipients(t *testing.T, app core.App, id string) []string {
 	return ids
 }
 
-
 // A notice to 2,500 households is written in batches: several
 // transactions, none telling more than the batch size, each notification
 // with its deliveries in the same batch ([000] 管理员 3.9; issue #22: a

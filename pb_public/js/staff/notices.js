@@ -189,7 +189,8 @@ function NoticeRow({ n, reach, writer }) {
         <span class=${'chip ' + (state === 'live' ? 's-ok' : 's-muted')}>${t('nt.' + state)}</span>
         <span class="chip">${t('nt.aud.' + (n.audience || 'community'))}</span>
         ${n.urgent && html`<span class="chip s-bad">${t('nt.urgentChip')}</span>`}
-        <span class="small muted" data-testid="notice-announced">${n.announced_at ? t('nt.announced', { n: n.announced_count }) : t('nt.toAnnounce')}</span></div>
+        ${n.announced_at ? html`<span class="small muted" data-testid="notice-announced">${t('nt.announced', { n: n.announced_count })}</span>`
+          : state === 'scheduled' && html`<span class="small muted" data-testid="notice-announced">${t('nt.toAnnounce')}</span>`}</div>
       ${reach && html`<span class="small" data-testid="notice-reads">${t('nt.reads', reach)}</span>`}
     </div>
     <div class="small muted">${dateTime(n.starts_at || n.published_at)}${n.ends_at ? ' – ' + dateTime(n.ends_at) : ''}</div>
