@@ -16,21 +16,26 @@ import (
 // posts it. That transaction writes one `fanouts` row (enqueueFanout);
 // after commit a worker — and a job every minute, for the scheduled ones —
 // works through it in batches of fanoutBatch residents, each batch its own
-// transaction: the recipients after the cursor, computed in SQL, their
-// notifications and deliveries written with multi-row INSERTs
-// (NotifyMany), and the cursor moved on, together. A restart resumes from
-// the cursor; no one is told twice (notifications.fanout is unique with
-// the resident, and the recipients query leaves out whoever has one). A
-// notice is announced when it starts (not_before = starts_at), never once
-// it has ended (expires_at), and to its audience as it stands when it
-// starts. Text messages go only with an urgent notice — marked by a
-// supervisor or the director — and to one person a household.
+// transaction followed by a pause as long as it took: the recipients after
+// the cursor, computed in SQL, their notifications and deliveries written
+// with multi-row INSERTs (NotifyMany), and the cursor moved on, together.
+// A restart resumes from the cursor; no one is told twice
+// (notifications.fanout is unique with the resident, and the recipients
+// query leaves out whoever has one). A notice is announced when it starts
+// (not_before = starts_at), never once it has ended (expires_at), and to
+// its audience as it stands when it starts. Text messages go only with an
+// urgent notice — marked by a supervisor or the director — and to one
+// person a household.
 
 // fanoutBatch is how many residents one fan-out transaction tells: with
-// one notification and one or two deliveries each, about 500 rows, written
-// in well under 50 ms (BENCHMARKS.md, "Notice fan-out to 10,000
-// households").
-var fanoutBatch = 200
+// one notification and one or two deliveries each, about 200 rows, written
+// in well under 50 ms on a quiet machine (BENCHMARKS.md, "Notice fan-out
+// to 10,000 households").
+var fanoutBatch = 100
+
+// fanoutPauseMax bounds the pause after a batch (as long as the batch
+// took): the fan-out holds the write lock at most about half the time.
+const fanoutPauseMax = 250 * time.Millisecond
 
 // fanoutBatchDone is called inside each batch's transaction after its rows
 // are written; a test returns an error to stop the fan-out there as a
@@ -233,14 +238,18 @@ func runFanout(app core.App, id string, maxBatches *int) (int, error) {
 		if err != nil {
 			return told, fmt.Errorf("fan-out %s batch %d: %w", id, batch, err)
 		}
+		took := time.Since(started)
 		told += n
-		longest = max(longest, time.Since(started))
+		longest = max(longest, took)
 		if n > 0 {
 			wakeOutbox(app)
 		}
 		if finished {
 			return told, nil
 		}
+		// Leave the write lock to the others for as long as the batch
+		// held it: the creates and edits waiting meanwhile go first.
+		time.Sleep(min(took, fanoutPauseMax))
 	}
 }
 
