@@ -5,6 +5,7 @@ import (
 
 	"github.com/pocketbase/dbx"
 
+	"wuye/hooks"
 	"wuye/lib/clock"
 )
 
@@ -56,6 +57,21 @@ func (l *loader) notices() {
 			for i, r := range readers {
 				l.save("notice_reads", map[string]any{"notice": notice.Id, "resident": r, "read_at": at.Add(time.Duration(i+1) * time.Hour)})
 			}
+		}
+	}
+	// A power cut the day after tomorrow, marked urgent by the supervisor:
+	// announced to building 3 when it starts, with one text message a
+	// household (hooks/base_fanout.go); until then its fan-out waits.
+	if b3, err := l.app.FindFirstRecordByFilter("buildings", "community = {:c} && code = '3'", dbx.Params{"c": community}); err == nil {
+		start := clock.Now().Add(48 * time.Hour)
+		urgent := l.save("notices", map[string]any{
+			"community": community, "category": "maintenance", "title": "3 栋紧急停电检修",
+			"body": "因配电柜故障，后天 9:00–12:00 3 栋停电检修，电梯暂停运行，请提前做好准备。", "author": author.Id,
+			"published_at": clock.Now(), "starts_at": start, "ends_at": start.Add(24 * time.Hour),
+			"audience": "buildings", "buildings": []string{b3.Id}, "urgent": true,
+		})
+		if urgent != nil && l.err == nil {
+			l.err = hooks.AnnounceNotice(l.app, urgent)
 		}
 	}
 	// The other community's board, to show residents see only their own.

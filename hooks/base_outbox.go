@@ -171,23 +171,35 @@ func maskAddress(channel, a string) string {
 	return "****"
 }
 
-// enqueueDeliveries writes notification n's deliveries in transaction tx.
-func enqueueDeliveries(tx core.App, n *core.Record, notice Notice) error {
-	col, err := tx.FindCachedCollectionByNameOrId("deliveries")
-	if err != nil {
-		return err
-	}
-	recipient := notice.Recipient
-	prefs := preferencesOf(tx, recipient)
+// plannedDelivery is one delivery a notification gets: its channel, the
+// masked address and how it starts (the in-app one sent, the others
+// pending until next).
+type plannedDelivery struct {
+	channel, to, status, provider string
+	device                        string // a device channel's row (webpush: push_subscriptions)
+	next                          time.Time
+	urgent                        bool
+}
+
+// planDeliveries lists the deliveries of notice to its recipient, whose
+// preferences are prefs, among chans: the in-app one, and each outbound
+// channel that is set up, wanted for the kind and has an address for them
+// — a text message only when sms allows it (a notice to a whole community
+// sends one only when it is urgent, to one person a household:
+// hooks/base_fanout.go).
+func planDeliveries(chans []Channel, recipient, prefs *core.Record, notice Notice, sms bool, at time.Time) []plannedDelivery {
 	wanted := wantedChannels(recipient, prefs, notice.Kind)
 	urgent := notice.Urgent || isUrgentSubject(notice.Subject)
-	at := now()
-	for _, ch := range channels(tx) {
+	var out []plannedDelivery
+	for _, ch := range chans {
 		name := ch.Name()
 		if name != "inapp" && (!ch.Enabled() || !slices.Contains(wanted, name)) {
 			continue
 		}
-		// A device channel (Web Push) writes one delivery per device.
+		if name == "sms" && !sms {
+			continue
+		}
+		// A device channel (Web Push) has one delivery per device.
 		var targets []device
 		if dc, ok := ch.(deviceChannel); ok {
 			targets = dc.Devices(recipient)
@@ -195,29 +207,48 @@ func enqueueDeliveries(tx core.App, n *core.Record, notice Notice) error {
 			targets = []device{{To: addr}}
 		}
 		for _, dev := range targets {
-			d := core.NewRecord(col)
-			d.Set("notification", n.Id)
-			d.Set("recipient_staff", n.GetString("recipient_staff"))
-			d.Set("recipient_resident", n.GetString("recipient_resident"))
-			d.Set("community", communityOf(notice.Subject, recipient))
-			d.Set("kind", notice.Kind)
-			d.Set("channel", name)
-			d.Set("to", maskAddress(name, dev.To))
-			d.Set("push_subscription", dev.ID)
-			d.Set("urgent", urgent)
+			d := plannedDelivery{channel: name, to: maskAddress(name, dev.To), device: dev.ID, urgent: urgent}
 			if name == "inapp" {
 				// The notification is the in-app message: sent as it is written.
-				d.Set("status", "sent")
-				d.Set("attempts", 1)
-				d.Set("sent_at", at)
+				d.status, d.next = "sent", at
 			} else {
-				d.Set("status", "pending")
-				d.Set("next_attempt_at", outbox.NextSend(at, urgent, workcal.Shanghai))
-				d.Set("provider", providerName(ch))
+				d.status, d.next, d.provider = "pending", outbox.NextSend(at, urgent, workcal.Shanghai), providerName(ch)
 			}
-			if err := tx.Save(d); err != nil {
-				return fmt.Errorf("delivery %s: %w", name, err)
-			}
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// enqueueDeliveries writes notification n's deliveries in transaction tx.
+func enqueueDeliveries(tx core.App, n *core.Record, notice Notice) error {
+	col, err := tx.FindCachedCollectionByNameOrId("deliveries")
+	if err != nil {
+		return err
+	}
+	recipient := notice.Recipient
+	at := now()
+	for _, p := range planDeliveries(channels(tx), recipient, preferencesOf(tx, recipient), notice, true, at) {
+		d := core.NewRecord(col)
+		d.Set("notification", n.Id)
+		d.Set("recipient_staff", n.GetString("recipient_staff"))
+		d.Set("recipient_resident", n.GetString("recipient_resident"))
+		d.Set("community", communityOf(notice.Subject, recipient))
+		d.Set("kind", notice.Kind)
+		d.Set("channel", p.channel)
+		d.Set("to", p.to)
+		d.Set("push_subscription", p.device)
+		d.Set("urgent", p.urgent)
+		d.Set("status", p.status)
+		d.Set("provider", p.provider)
+		if p.status == "sent" {
+			d.Set("attempts", 1)
+			d.Set("sent_at", at)
+		} else {
+			d.Set("next_attempt_at", p.next)
+		}
+		if err := tx.Save(d); err != nil {
+			return fmt.Errorf("delivery %s: %w", p.channel, err)
 		}
 	}
 	return nil

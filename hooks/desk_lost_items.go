@@ -3,6 +3,7 @@ package hooks
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -36,7 +37,7 @@ var lostItemFlow = &Flow{
 	Actors: staffActor,
 	Editable: func(actors []string, from string) []string {
 		if hasAny(actors, lostWriters) && from == "held" {
-			return []string{"description", "found_place", "value_class", "photo", "finder_phone"}
+			return []string{"item_name", "description", "found_place", "value_class", "photo", "finder_phone"}
 		}
 		return nil
 	},
@@ -118,7 +119,32 @@ func prepareLostItem(l, auth *core.Record) error {
 }
 
 func afterLostItemFound(tx core.App, l, auth *core.Record) error {
-	return RecordEvent(tx, Event{Subject: l, Action: "found", To: "held", Actor: auth, Note: shorten(l.GetString("description"), 60)})
+	if err := RecordEvent(tx, Event{Subject: l, Action: "found", To: "held", Actor: auth, Note: shorten(l.GetString("description"), 60)}); err != nil {
+		return err
+	}
+	title, body := FoundItemNotice(l)
+	return enqueueFanout(tx, Fanout{Subject: l, Kind: "found_item", Title: title, Body: body,
+		Audience: Audience{Community: l.GetString("community"), Kind: "community"}})
+}
+
+// FoundItemNotice is the notice of found item l to its community's
+// residents ([001] 中汇广场 十二 3: the service center posts a notice of
+// found items; whoever claims one must state its features and where it was
+// lost, and show proof): what it is (its name, item_name) and the day it
+// was found — never its description (名称及特征), its place, its value
+// class or its photo, which the claimant must be able to tell. The notice
+// goes out once, when the item is written in the register; a claimed or
+// disposed-of item is not announced again.
+func FoundItemNotice(l *core.Record) (title, body string) {
+	name := strings.TrimSpace(l.GetString("item_name"))
+	if name == "" {
+		name = "物品一件"
+	}
+	day := dayOf(l.GetDateTime("found_at").Time())
+	title = "招领启事：服务中心拾到" + name
+	body = fmt.Sprintf("%s 拾到%s（登记号 %s）。失主请到客户服务中心认领：请说明物品特征和遗失地点，并出示有效证件。",
+		day, name, l.GetString("serial"))
+	return title, body
 }
 
 func planLostItemUpdate(app core.App, auth *core.Record, superuser bool, orig, r *core.Record) (Step, error) {

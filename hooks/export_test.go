@@ -39,3 +39,22 @@ func SetJobSelected(f func(job string)) (restore func()) {
 
 // HeldParcels is heldParcels, for the tests.
 func HeldParcels(app core.App, community string) (int, error) { return heldParcels(app, community) }
+
+// RunFanoutBatches runs at most n fan-out batches and stops as if the
+// server had been killed.
+func RunFanoutBatches(app core.App, at time.Time, n int) (int, error) { return runFanouts(app, at, n) }
+
+// SetFanoutBatch changes the fan-out's batch size for a test.
+func SetFanoutBatch(n int) (restore func()) {
+	prev := fanoutBatch
+	fanoutBatch = n
+	return func() { fanoutBatch = prev }
+}
+
+// SetFanoutBatchDone replaces the hook called inside each fan-out batch's
+// transaction (a test fails a batch there, as a crash would).
+func SetFanoutBatchDone(f func(tx core.App, fanout string, batch int) error) (restore func()) {
+	prev := fanoutBatchDone
+	fanoutBatchDone = f
+	return func() { fanoutBatchDone = prev }
+}

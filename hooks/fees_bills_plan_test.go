@@ -24,7 +24,7 @@ func TestUnitBillsUseAnIndex(t *testing.T) {
 		var rows []struct {
 			Detail string `db:"detail"`
 		}
-		if err := app.DB().NewQuery("EXPLAIN QUERY PLAN "+q).Bind(dbx.Params{"u": u}).All(&rows); err != nil {
+		if err := app.DB().NewQuery("EXPLAIN QUERY PLAN " + q).Bind(dbx.Params{"u": u}).All(&rows); err != nil {
 			t.Fatal(err)
 		}
 		var plan []string

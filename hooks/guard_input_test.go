@@ -1436,7 +1436,7 @@ func createPaths() []createPath {
 				return map[string]any{"community": fx.ch, "description": "黑色雨伞", "found_at": "2026-11-20 02:00:00.000Z",
 					"found_place": "大堂", "finder_name": "保洁员", "value_class": "ordinary"}
 			},
-			client: []string{"finder_phone", "photo"}},
+			client: []string{"finder_phone", "photo", "item_name"}},
 		{name: "goods_passes", coll: "goods_passes", who: "frontdesk@example.com",
 			body: func(fx *biFixture) map[string]any {
 				return map[string]any{"unit": fx.id("unit:1-101"), "applicant_name": "李明", "items": "旧沙发一张", "valid_on": "2099-01-01"}

@@ -41,6 +41,7 @@ func Register(app core.App) {
 	registerNotifications(app)
 	registerOutbox(app)
 	registerWebPush(app)
+	registerFanouts(app)
 	registerSerials(app)
 	registerCalendar(app)
 	registerFlowsAPI(app)

@@ -148,7 +148,7 @@ superuser                        all        all        all        all        all
 note staff read an event exactly when they may read its subject (migrations/0034_event_readers.go); events about a resident, the staff of every community the resident was ever linked to; residents read the public events of their current units, and those of their own complaints, work orders and renovations (only theirs, even after they moved out); nobody writes events through the API
 
 collection notifications
-fields id recipient_staff recipient_resident kind title body subject_collection subject_id read read_at created updated
+fields id recipient_staff recipient_resident kind title body subject_collection subject_id read read_at created updated fanout
 anonymous                        none       none       none       none       none       none       -
 residents front_desk area_manager technician engineer security cashier supervisor director other_staff admin_office self self none self none self -
 superuser                        all        all        all        all        all        all        -
@@ -160,6 +160,14 @@ front_desk area_manager technician engineer security cashier admin_office none n
 supervisor director other_staff  community  community  none       none       none       community  -
 superuser                        all        all        all        all        all        all        -
 note the notification outbox (hooks/base_outbox.go): written with each notification, sent by the worker; the supervisor and the director read their community's log and retry a failed delivery through POST /api/wuye/deliveries/{id}/retry
+
+collection fanouts
+fields id subject_collection subject_id community kind title body audience buildings units urgent not_before expires_at status cursor count sms_count batches longest_ms started_at done_at created updated
+anonymous residents              none       none       none       none       none       none       -
+front_desk area_manager technician engineer security cashier admin_office none none none none none none -
+supervisor director other_staff  community  community  none       none       none       community  -
+superuser                        all        all        all        all        all        all        -
+note the fan-out queue (hooks/base_fanout.go, migration 0086): written with a notice, an opened survey, a new activity or a found item, worked through in batches by Wuye; the supervisor and the director follow its progress, nobody writes it through the API
 
 collection notification_preferences
 fields id recipient_staff recipient_resident channels kind_channels wechat_openid created updated
@@ -506,7 +514,7 @@ superuser                        all        all        all        all        all
 note the household's mail and parcels (hooks/desk_parcels.go): the desk signs for them, the unit's residents see theirs; the collector's ID number in full for the supervisor and the director only
 
 collection lost_items
-fields id serial community description found_at found_place finder_name finder_phone photo value_class keep_until status recorded_by due claimant_name claimant_id_no~{supervisor,director,other_staff,superuser} claimant_phone signature claimed_at handed_by disposal_note disposed_at disposed_by created updated
+fields id serial community description found_at found_place finder_name finder_phone photo value_class keep_until status recorded_by due claimant_name claimant_id_no~{supervisor,director,other_staff,superuser} claimant_phone signature claimed_at handed_by disposal_note disposed_at disposed_by created updated item_name
 anonymous residents              none       none       none       none       none       none       none
 technician engineer cashier admin_office none none     none       none       none       none       none
 area_manager                     community  community  none       none       none       community  community
@@ -597,7 +605,7 @@ superuser                        all        all        all        all        all
 note 过户 (hooks/households_transfers.go): recorded by the supervisor or the director, it ends the old owners' (and their family's) links and starts the new owners'; history, never changed or deleted
 
 collection notices
-fields id community category title body pinned author published_at created updated audience buildings units starts_at ends_at
+fields id community category title body pinned author published_at created updated audience buildings units starts_at ends_at urgent announced_at announced_count
 anonymous                        none       none       none       none       none       none       -
 residents                        unit       unit       none       none       none       unit       -
 area_manager technician engineer security cashier admin_office community community none none none community -
@@ -823,6 +831,7 @@ var recordFacts = map[string]func(w *world, r *core.Record) facts{
 	},
 	"parcels":        ofUnit(""),
 	"lost_items":     ofCommunity,
+	"fanouts":        ofCommunity,
 	"goods_passes":   ofUnit(""),
 	"enquiries":      ofCommunity,
 	"parking_spaces": ofUnit(""),

@@ -34,6 +34,10 @@ addMessages({
   'nt.starts': ['开始显示（不填为立即）', 'Show from (blank: now)'],
   'nt.ends': ['到期下架（选填）', 'Take down at (optional)'],
   'nt.pinned': ['置顶', 'Pinned'],
+  'nt.urgent': ['紧急（每户发一条短信，夜间也发）', 'Urgent (one text message to each household, at night too)'],
+  'nt.urgentChip': ['紧急·短信', 'Urgent · SMS'],
+  'nt.announced': ['已通知 {n} 人', '{n} residents told'],
+  'nt.toAnnounce': ['开始时通知住户', 'Residents told when it starts'],
   'nt.post': ['发布', 'Post'],
   'nt.posted': ['公告已发布', 'Notice posted'],
   'nt.list': ['已发布的公告', 'Notices posted'],
@@ -90,7 +94,7 @@ export function Notices({ me, community }) {
   const writer = ['front_desk', 'supervisor', 'director'].includes(me.role);
   return html`<div class="notices-screen">
     <h1>${t('nt.title')}</h1>
-    ${writer && html`<${NoticeEditor} community=${community} onDone=${() => { list.reload(); reads.reload(); }} />`}
+    ${writer && html`<${NoticeEditor} community=${community} urgentOK=${['supervisor', 'director'].includes(me.role)} onDone=${() => { list.reload(); reads.reload(); }} />`}
     <section class="card" aria-labelledby="h-nt-list">
       <h2 id="h-nt-list">${t('nt.list')}</h2>
       ${list.loading && !list.data ? html`<${Loading} />` : list.error ? html`<${ErrorBox} error=${list.error} retry=${list.reload} />`
@@ -100,8 +104,8 @@ export function Notices({ me, community }) {
   </div>`;
 }
 
-function NoticeEditor({ community, onDone }) {
-  const blank = { category: 'general', title: '', body: '', audience: 'community', buildings: [], units: [], starts_at: '', ends_at: '', pinned: false };
+function NoticeEditor({ community, urgentOK, onDone }) {
+  const blank = { category: 'general', title: '', body: '', audience: 'community', buildings: [], units: [], starts_at: '', ends_at: '', pinned: false, urgent: false };
   const [f, setF] = useState(blank);
   const [tpl, setTpl] = useState({ kind: '', area: '', from: '', to: '', reason: '' });
   const [building, setBuilding] = useState('');
@@ -167,6 +171,7 @@ function NoticeEditor({ community, onDone }) {
       <${Field} label=${t('nt.ends')} error=${errs.ends_at}><input type="datetime-local" name="ends_at" value=${f.ends_at} onInput=${set('ends_at')} /></${Field}>
     </div>
     <label><input type="checkbox" name="pinned" checked=${f.pinned} onChange=${set('pinned')} /> ${t('nt.pinned')}</label>
+    ${urgentOK && html`<label><input type="checkbox" name="urgent" checked=${f.urgent} onChange=${set('urgent')} /> ${t('nt.urgent')}</label>`}
     <${ErrorBox} error=${act.error} />
     <button class="btn primary" disabled=${act.busy}>${t('nt.post')}</button>
   </form>`;
@@ -182,7 +187,10 @@ function NoticeRow({ n, reach, writer }) {
       <div><strong>${n.pinned ? '📌 ' : ''}${n.title}</strong>
         <span class="chip s-muted">${label('notice_category', n.category)}</span>
         <span class=${'chip ' + (state === 'live' ? 's-ok' : 's-muted')}>${t('nt.' + state)}</span>
-        <span class="chip">${t('nt.aud.' + (n.audience || 'community'))}</span></div>
+        <span class="chip">${t('nt.aud.' + (n.audience || 'community'))}</span>
+        ${n.urgent && html`<span class="chip s-bad">${t('nt.urgentChip')}</span>`}
+        ${n.announced_at ? html`<span class="small muted" data-testid="notice-announced">${t('nt.announced', { n: n.announced_count })}</span>`
+          : state === 'scheduled' && html`<span class="small muted" data-testid="notice-announced">${t('nt.toAnnounce')}</span>`}</div>
       ${reach && html`<span class="small" data-testid="notice-reads">${t('nt.reads', reach)}</span>`}
     </div>
     <div class="small muted">${dateTime(n.starts_at || n.published_at)}${n.ends_at ? ' – ' + dateTime(n.ends_at) : ''}</div>

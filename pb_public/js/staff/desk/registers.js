@@ -54,6 +54,7 @@ addMessages({
   'reg.cancel': ['取消', 'Cancel'],
   'reg.receivedAt': ['{at} 签收', 'signed for {at}'],
   'reg.description': ['物品名称及特征', 'Item and its features'],
+  'reg.itemName': ['招领名称（通知住户，不写特征）', 'Name for the notice to residents (no features)'],
   'reg.foundAt': ['拾获时间', 'Found at'],
   'reg.foundPlace': ['拾获地点', 'Where found'],
   'reg.finder': ['拾获人', 'Finder'],
@@ -270,7 +271,7 @@ function LostItems({ me, community }) {
 const nowLocal = () => { const d = new Date(Date.now() + 8 * 3600e3); return d.toISOString().slice(0, 16); };
 
 function FoundForm({ community, onDone }) {
-  const blank = { description: '', found_at: nowLocal(), found_place: '', finder_name: '', finder_phone: '', value_class: 'ordinary' };
+  const blank = { item_name: '', description: '', found_at: nowLocal(), found_place: '', finder_name: '', finder_phone: '', value_class: 'ordinary' };
   const [form, setForm] = useState(blank);
   const [photo, setPhoto] = useState(null);
   const act = useAction();
@@ -283,6 +284,7 @@ function FoundForm({ community, onDone }) {
   };
   const errs = fieldErrors(act.error);
   return html`<form class="card stack" onSubmit=${submit} aria-label=${t('reg.registerFound')}>
+    <${Field} label=${t('reg.itemName')} error=${errs.item_name}><input type="text" name="item_name" maxlength="30" value=${form.item_name} onInput=${set('item_name')} /><//>
     <${Field} label=${t('reg.description')} required error=${errs.description}><input type="text" name="description" maxlength="500" value=${form.description} onInput=${set('description')} /><//>
     <div class="grid2">
       <${Field} label=${t('reg.foundAt')} required error=${errs.found_at}><input type="datetime-local" name="found_at" value=${form.found_at} onInput=${set('found_at')} /><//>
