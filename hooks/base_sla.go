@@ -3,6 +3,7 @@ package hooks
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -12,6 +13,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"wuye/lib/sla"
+	"wuye/lib/workcal"
 	"wuye/migrations"
 )
 
@@ -222,6 +224,7 @@ func describePolicy(r *core.Record) string {
 
 // policyRow is a policy as the deadline lookup reads it.
 type policyRow struct {
+	Target string `db:"target"`
 	Amount int    `db:"amount"`
 	Unit   string `db:"unit"`
 	Early  int    `db:"early_minutes"`
@@ -237,39 +240,72 @@ type policyRow struct {
 // false when there is no promise at all (a solution deadline for a general
 // complaint).
 func policyAt(app core.App, community, subject, grade, target string, at time.Time) (p sla.Policy, early time.Duration, ok bool, err error) {
+	ps, err := policiesAt(app, community, subject, grade, []string{target}, at)
+	if err != nil {
+		return p, 0, false, err
+	}
+	f := ps[target]
+	return f.policy, f.early, f.ok, nil
+}
+
+// foundPolicy is one target's policy as policiesAt finds it.
+type foundPolicy struct {
+	policy sla.Policy
+	early  time.Duration
+	ok     bool
+}
+
+// policiesAt is policyAt for several targets at once, in one query (a
+// complaint's intake needs three: first response, reply, solution).
+func policiesAt(app core.App, community, subject, grade string, targets []string, at time.Time) (map[string]foundPolicy, error) {
 	gradeField := "level"
 	if subject == "work_order" {
 		gradeField = "urgency"
 	}
+	params := dbx.Params{"c": community, "s": subject, "g": grade, "at": at.UTC().Format(types.DefaultDateLayout)}
+	in := make([]string, len(targets))
+	for i, t := range targets {
+		k := fmt.Sprintf("t%d", i)
+		params[k] = t
+		in[i] = "{:" + k + "}"
+	}
 	var rows []policyRow
-	err = app.DB().NewQuery(`
-		SELECT amount, unit, early_minutes, office_opens, office_closes, office_days FROM sla_policies
-		WHERE community = {:c} AND subject = {:s} AND target = {:t} AND (` + gradeField + ` = {:g} OR ` + gradeField + ` = '')
+	err := app.DB().NewQuery(`
+		SELECT target, amount, unit, early_minutes, office_opens, office_closes, office_days FROM sla_policies
+		WHERE community = {:c} AND subject = {:s} AND target IN (` + strings.Join(in, ", ") + `) AND (` + gradeField + ` = {:g} OR ` + gradeField + ` = '')
 			AND (starts_at = '' OR starts_at <= {:at}) AND (ends_at = '' OR ends_at > {:at})
-		ORDER BY ` + gradeField + ` = '', starts_at DESC LIMIT 1`).
-		Bind(dbx.Params{"c": community, "s": subject, "t": target, "g": grade,
-			"at": at.UTC().Format(types.DefaultDateLayout)}).All(&rows)
+		ORDER BY target, ` + gradeField + ` = '', starts_at DESC`).
+		Bind(params).All(&rows)
 	if err != nil {
-		return p, 0, false, fmt.Errorf("sla policy: %w", err)
+		return nil, fmt.Errorf("sla policy: %w", err)
 	}
-	var row policyRow
-	switch {
-	case len(rows) > 0:
-		row = rows[0]
-	default:
-		d, found := defaultPolicy(subject, gradeField, grade, target)
+	out := make(map[string]foundPolicy, len(targets))
+	for _, target := range targets {
+		var row policyRow
+		found := false
+		for _, r := range rows { // ordered: the grade's own first, then the latest
+			if r.Target == target {
+				row, found = r, true
+				break
+			}
+		}
 		if !found {
-			return p, 0, false, nil
+			d, ok := defaultPolicy(subject, gradeField, grade, target)
+			if !ok {
+				out[target] = foundPolicy{}
+				continue
+			}
+			row = policyRow{Amount: d.Amount, Unit: string(d.Unit), Early: d.Early, Opens: d.Opens, Closes: d.Closes, Days: string(d.Days)}
 		}
-		row = policyRow{Amount: d.Amount, Unit: string(d.Unit), Early: d.Early, Opens: d.Opens, Closes: d.Closes, Days: string(d.Days)}
-	}
-	p = sla.Policy{Amount: row.Amount, Unit: sla.Unit(row.Unit)}
-	if row.Opens != "" {
-		if h, err := sla.ParseHours(row.Opens, row.Closes, row.Days); err == nil {
-			p.Hours = &h
+		p := sla.Policy{Amount: row.Amount, Unit: sla.Unit(row.Unit)}
+		if row.Opens != "" {
+			if h, err := sla.ParseHours(row.Opens, row.Closes, row.Days); err == nil {
+				p.Hours = &h
+			}
 		}
+		out[target] = foundPolicy{policy: p, early: time.Duration(row.Early) * time.Minute, ok: true}
 	}
-	return p, time.Duration(row.Early) * time.Minute, true, nil
+	return out, nil
 }
 
 // defaultPolicy is lib/sla's default for the grade, else for every grade.
@@ -321,19 +357,34 @@ func complaintDeadlines(app core.App, r *core.Record) error {
 		return nil
 	}
 	levelChanged := !r.IsNew() && r.Original().GetString("level") != r.GetString("level")
+	var targets, fields []string
 	for _, d := range [][2]string{{"first_response", "first_response_due"}, {"reply", "reply_due"}, {"solution", "solution_due"}} {
 		if !levelChanged && !(r.IsNew() && r.GetDateTime(d[1]).IsZero()) {
 			continue
 		}
-		due, ok, err := slaDue(app, r.GetString("community"), "complaint", r.GetString("level"), d[0], received, received)
-		if err != nil {
-			return err
+		targets, fields = append(targets, d[0]), append(fields, d[1])
+	}
+	if len(targets) == 0 {
+		return nil
+	}
+	// The policies of every deadline due in one query.
+	ps, err := policiesAt(app, r.GetString("community"), "complaint", r.GetString("level"), targets, received)
+	if err != nil {
+		return err
+	}
+	var cal *workcal.Calendar
+	for i, target := range targets {
+		f := ps[target]
+		if !f.ok {
+			r.Set(fields[i], nil)
+			continue
 		}
-		if ok {
-			r.Set(d[1], due)
-		} else {
-			r.Set(d[1], nil)
+		if cal == nil {
+			if cal, err = Calendar(app); err != nil {
+				return err
+			}
 		}
+		r.Set(fields[i], sla.Due(cal, received, f.policy))
 	}
 	return nil
 }

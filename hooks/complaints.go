@@ -483,19 +483,30 @@ func reasonJSON(r topic.Reason) types.JSONRaw {
 // markHot sets the new complaint r's hot group, reason and level if it
 // makes or joins one.
 func markHot(app core.App, r *core.Record) error {
+	threshold := 0 // the community's, read with the unit when there is one
 	if r.GetString("building") == "" && r.GetString("unit") != "" {
 		// validatePlace fills it in as the record is saved; hot detection
 		// runs before that, and a unit that does not exist is refused there.
+		// The unit's community's threshold comes in the same query.
 		var u struct {
 			Building  string `db:"building"`
 			Community string `db:"community"`
+			Threshold int    `db:"hot_threshold"`
 		}
-		if err := app.DB().NewQuery("SELECT building, community FROM units WHERE id = {:id}").Bind(dbx.Params{"id": r.GetString("unit")}).One(&u); err != nil {
+		if err := app.DB().NewQuery(`SELECT u.building, u.community, IFNULL(c.hot_threshold, 0) AS hot_threshold
+			FROM units u LEFT JOIN communities c ON c.id = u.community WHERE u.id = {:id}`).
+			Bind(dbx.Params{"id": r.GetString("unit")}).One(&u); err != nil {
 			return nil
 		}
 		r.Set("building", u.Building)
 		if r.GetString("community") == "" {
 			r.Set("community", u.Community)
+		}
+		if r.GetString("community") == u.Community {
+			threshold = u.Threshold
+			if threshold <= 0 {
+				threshold = defaultHotThreshold
+			}
 		}
 	}
 	if r.GetString("building") == "" || r.GetString("hot_group") != "" || r.GetBool("hot_split") {
@@ -504,7 +515,9 @@ func markHot(app core.App, r *core.Record) error {
 	if r.Id == "" {
 		r.Id = core.GenerateDefaultRandomId() // a group may be led by the new complaint itself
 	}
-	threshold := hotThreshold(app, r.GetString("community"))
+	if threshold == 0 {
+		threshold = hotThreshold(app, r.GetString("community"))
+	}
 	matches, err := hotMatches(app, r)
 	if err != nil {
 		return err

@@ -3,9 +3,16 @@ package hooks_test
 import (
 	"context"
 	"database/sql"
+	"flag"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"regexp"
+	"runtime/debug"
+	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -16,6 +23,17 @@ import (
 
 	"wuye/internal/testapp"
 )
+
+// benchSQLLog, under -bench-sql-log, makes BenchmarkCreateRequest print every
+// SQL statement of one request of each kind with its time, and a summary of
+// the time by statement kind over the whole run:
+//
+//	go test ./hooks -run '^$' -bench CreateRequest -args -bench-sql-log
+var sqlLiteral = regexp.MustCompile(`'[^']*'|\b\d+\b`)
+
+var benchSQLStack = flag.String("bench-sql-stack", "", "with -bench-sql-log: print the Go stack of each statement containing this text")
+
+var benchSQLLog = flag.Bool("bench-sql-log", false, "BenchmarkCreateRequest: print each request's SQL statements and their times")
 
 // BenchmarkCreateRequest is one create through the whole HTTP stack in
 // process (middlewares, rules, hooks, serials, events, summaries), as the
@@ -55,10 +73,40 @@ func BenchmarkCreateRequest(b *testing.B) {
 	// Every SQL statement the request runs, through either pool or a
 	// transaction of theirs (dbx copies the log functions into each query).
 	var statements atomic.Int64
+	var (
+		logMu   sync.Mutex
+		logging bool
+		logged  []string
+		byKind  = map[string]time.Duration{}
+		countOf = map[string]int{}
+	)
+	note := func(d time.Duration, q string) {
+		statements.Add(1)
+		if !*benchSQLLog {
+			return
+		}
+		logMu.Lock()
+		defer logMu.Unlock()
+		k := strings.Join(strings.Fields(sqlLiteral.ReplaceAllString(q, "?")), " ")
+		if strings.HasPrefix(k, "WITH") {
+			k = "WITH … (the create rule's query)"
+		}
+		if len(k) > 140 {
+			k = k[:140]
+		}
+		byKind[k] += d
+		countOf[k]++
+		if logging {
+			logged = append(logged, fmt.Sprintf("%8.1fµs  %s", float64(d.Nanoseconds())/1e3, strings.Join(strings.Fields(q), " ")))
+			if *benchSQLStack != "" && strings.Contains(q, *benchSQLStack) {
+				logged = append(logged, string(debug.Stack()))
+			}
+		}
+	}
 	for _, db := range []dbx.Builder{app.ConcurrentDB(), app.NonconcurrentDB()} {
 		db := db.(*dbx.DB)
-		db.QueryLogFunc = func(context.Context, time.Duration, string, *sql.Rows, error) { statements.Add(1) }
-		db.ExecLogFunc = func(context.Context, time.Duration, string, sql.Result, error) { statements.Add(1) }
+		db.QueryLogFunc = func(_ context.Context, d time.Duration, q string, _ *sql.Rows, _ error) { note(d, q) }
+		db.ExecLogFunc = func(_ context.Context, d time.Duration, q string, _ sql.Result, _ error) { note(d, q) }
 	}
 	cases := []struct{ name, path, email, body string }{
 		{"plain PocketBase, same fields and rule kind", "/api/collections/bench_plain/records", "owner1@example.com",
@@ -71,6 +119,37 @@ func BenchmarkCreateRequest(b *testing.B) {
 	for _, c := range cases {
 		token := testapp.Token(b, c.email)
 		b.Run(c.name, func(b *testing.B) {
+			if *benchSQLLog {
+				logMu.Lock()
+				logging, logged = true, nil
+				clear(byKind)
+				clear(countOf)
+				logMu.Unlock()
+				req := httptest.NewRequest(http.MethodPost, c.path, strings.NewReader(c.body))
+				req.Header.Set("Content-Type", "application/json")
+				req.Header.Set("Authorization", token)
+				h.ServeHTTP(httptest.NewRecorder(), req)
+				logMu.Lock()
+				logging = false
+				fmt.Fprintf(os.Stderr, "\n== %s: %d statements\n%s\n", c.name, len(logged), strings.Join(logged, "\n"))
+				logMu.Unlock()
+			}
+			defer func() {
+				if !*benchSQLLog {
+					return
+				}
+				logMu.Lock()
+				defer logMu.Unlock()
+				kinds := make([]string, 0, len(byKind))
+				for k := range byKind {
+					kinds = append(kinds, k)
+				}
+				sort.Slice(kinds, func(i, j int) bool { return byKind[kinds[i]] > byKind[kinds[j]] })
+				fmt.Fprintf(os.Stderr, "-- %s: SQL time by statement (all iterations)\n", c.name)
+				for _, k := range kinds {
+					fmt.Fprintf(os.Stderr, "%8.1fµs/stmt %6d×  %s\n", float64(byKind[k].Nanoseconds())/1e3/float64(countOf[k]), countOf[k], k)
+				}
+			}()
 			statements.Store(0)
 			for b.Loop() {
 				req := httptest.NewRequest(http.MethodPost, c.path, strings.NewReader(c.body))

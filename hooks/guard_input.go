@@ -463,9 +463,14 @@ func checkScope(e *core.RecordRequestEvent) error {
 			continue
 		}
 		for _, id := range r.GetStringSlice(name) {
-			target, err := e.App.FindRecordById(rel.CollectionId, id)
-			if err != nil {
-				continue // PocketBase refuses an id that does not exist
+			// The signed-in account itself (a receiver) was loaded with the
+			// request already.
+			target := e.Auth
+			if target == nil || id != target.Id || rel.CollectionId != target.Collection().Id {
+				var err error
+				if target, err = e.App.FindRecordById(rel.CollectionId, id); err != nil {
+					continue // PocketBase refuses an id that does not exist
+				}
 			}
 			if err := inScope(e.App, r, target, home); err != nil {
 				return badRequest(validation.Errors{name: err})

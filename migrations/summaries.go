@@ -183,10 +183,34 @@ func (s Summary) schema() []string {
 		"CREATE TRIGGER "+s.trigger("insert")+" AFTER INSERT ON "+s.Source+" BEGIN "+s.upsert("NEW", 1)+" END",
 		"DROP TRIGGER IF EXISTS "+s.trigger("delete"),
 		"CREATE TRIGGER "+s.trigger("delete")+" AFTER DELETE ON "+s.Source+" BEGIN "+s.upsert("OLD", -1)+" END",
-		"DROP TRIGGER IF EXISTS "+s.trigger("update"),
-		"CREATE TRIGGER "+s.trigger("update")+" AFTER UPDATE ON "+s.Source+" BEGIN "+s.upsert("OLD", -1)+" "+s.upsert("NEW", 1)+" END",
 	)
-	return out
+	return append(out, s.updateTrigger(true)...)
+}
+
+// updateTrigger (re)creates the summary's update trigger. With onChange
+// (migration 0088) it fires only when the row's figures change — whether it
+// counts, its keys or its values — and not for an update that leaves them
+// as they were (a handler, a note, a deadline flag of another summary):
+// taking the old figures away and adding the new ones back would be two
+// upserts for nothing.
+func (s Summary) updateTrigger(onChange bool) []string {
+	when := ""
+	if onChange {
+		same := []string{}
+		for _, k := range s.Keys {
+			same = append(same, "("+on(k[1], "OLD")+") IS ("+on(k[1], "NEW")+")")
+		}
+		for _, v := range s.Values {
+			same = append(same, "("+on(v[1], "OLD")+") IS ("+on(v[1], "NEW")+")")
+		}
+		oldW, newW := "("+on(s.When, "OLD")+")", "("+on(s.When, "NEW")+")"
+		when = " WHEN NOT (" + oldW + " IS " + newW + " AND (NOT " + newW + " OR (" + strings.Join(same, " AND ") + ")))"
+	}
+	return []string{
+		"DROP TRIGGER IF EXISTS " + s.trigger("update"),
+		"CREATE TRIGGER " + s.trigger("update") + " AFTER UPDATE ON " + s.Source + when +
+			" BEGIN " + s.upsert("OLD", -1) + " " + s.upsert("NEW", 1) + " END",
+	}
 }
 
 func (s Summary) drop() []string {

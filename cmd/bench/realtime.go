@@ -11,7 +11,7 @@ package main
 //     the pages used to (collection-wide "*" topics, for comparison); once
 //     more with the pages also re-reading what each message told them of,
 //     as they do, which adds reads to the server's load (gathered into one
-//     re-read per screen per window, as pb_public/js/core/ui.js does);
+//     re-read per screen per window, as pb_public/js/core/realtime.js does);
 //   - the pages' re-reads by screen: requests, their latency, and the
 //     server's CPU time per request (a sample replayed on the idle server),
 //     to see which dominate;
@@ -390,7 +390,7 @@ func runRealtime(b *Bench) error {
 			"(the resident; the area managers' complaint boards, the desks' dispatch boards, the supervisors' and director's dashboards, the technician's queue); under a saturating closed loop it includes the queueing. "+
 			"CPU per change: the server's user+system time over the phase (warm-up included) divided by the changes made, and the same for this harness, whose 1,100 simulated pages share the 2 cores — "+
 			"on a shared machine the steadier figure; the server's ratio %s is what the throughput ratio would be on a quiet machine if the server were CPU-bound. "+
-			"\"Pages re-reading\": each message on a narrow topic also makes its page fetch what changed, as the pages do (pb_public/js/core/ui.js useCoalesce, usePlaceChanged): "+
+			"\"Pages re-reading\": each message on a narrow topic also makes its page fetch what changed, as the pages do (pb_public/js/core/realtime.js useCoalesce, usePlaceChanged): "+
 			"the screen showing that collection re-reads at most once per window (a resident's lists and the bell 1 s, the staff boards 2 s, the dashboard's figures 5 s; "+
 			"after a quiet spell at once, 150 ms after the first message), gathering the messages meanwhile — "+
 			"the resident's home and the boards the changed records in one request per collection (ids in the filter, narrowed to what the screen shows — "+
@@ -788,7 +788,7 @@ func (w *rtWorld) deliver(c *rtClient, data []byte, at time.Time) {
 	}
 }
 
-// The pages' re-reads (pb_public/js/core/ui.js useCoalesce, usePlaceChanged
+// The pages' re-reads (pb_public/js/core/realtime.js useCoalesce, usePlaceChanged
 // and fetchChanged), simulated screen by screen: a screen re-reads at most
 // once per window — a message after a quiet spell arms a re-read after
 // rtGather, one arriving sooner than a window after the last re-read waits
@@ -823,7 +823,7 @@ type rtPage struct {
 	mu        sync.Mutex
 	pending   map[rtScreen][][2]string
 	last      map[rtScreen]time.Time // each screen's last re-read
-	buildings map[string]bool        // the buildings the page has read (core/ui.js withCached)
+	buildings map[string]bool        // the buildings the page has read (core/realtime.js withCached)
 }
 
 // rtReadStats counts one screen's re-reads over the phase.
