@@ -76,6 +76,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/apis"
@@ -2387,7 +2389,7 @@ whose subquery PocketBase does not guard with the related collection's rule) is 
 			fmt.Fprintf(&b, "| %s | %s |\n", strings.Join(callersOf[key], ", "), key)
 		}
 		for _, n := range d.notes {
-			fmt.Fprintf(&b, "\n%s.\n", strings.TrimSuffix(strings.ToUpper(n[:1])+n[1:], "."))
+			fmt.Fprintf(&b, "\n%s.\n", strings.TrimSuffix(capitalized(n), "."))
 		}
 	}
 	return b.String()
@@ -2583,4 +2585,11 @@ func TestPermissionSideChannels(t *testing.T) {
 			t.Errorf("a resident of 翠湖花园 lost its price list: %s", first1(body))
 		}
 	})
+}
+
+// capitalized is s with its first letter upper-cased, whole runes (a note
+// may begin in Chinese: 过户 …).
+func capitalized(s string) string {
+	r, size := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[size:]
 }
