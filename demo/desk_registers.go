@@ -74,21 +74,21 @@ func (l *loader) deskRegisters() {
 	}
 
 	// Lost and found ([001] 中汇广场 十二).
-	found := func(desc, place, finder, class string, ago time.Duration, by *core.Record) *core.Record {
+	found := func(name, desc, place, finder, class string, ago time.Duration, by *core.Record) *core.Record {
 		if l.err != nil {
 			return nil
 		}
-		r := rec("lost_items", map[string]any{"community": community, "description": desc, "found_place": place, "finder_name": finder,
+		r := rec("lost_items", map[string]any{"community": community, "item_name": name, "description": desc, "found_place": place, "finder_name": finder,
 			"finder_phone": "13700001234", "value_class": class, "found_at": now.Add(-ago)})
 		if r != nil {
 			l.err = hooks.RegisterLostItem(l.app, r, by)
 		}
 		return r
 	}
-	found("黑色钱包，内有身份证、银行卡和现金约600元", "1栋电梯厅", "保洁员刘阿姨", "valuable", 3*time.Hour, desk)
-	found("蓝色折叠雨伞", "小区东门岗亭旁", "业主王先生", "ordinary", 26*time.Hour, security)
-	claimed := found("儿童电话手表（粉色）", "中心花园滑梯", "保安小周", "valuable", 30*time.Hour, security)
-	found("灰色毛线围巾", "会所休息区", "前台郑小雨", "ordinary", 100*24*time.Hour, desk)
+	found("钱包", "黑色钱包，内有身份证、银行卡和现金约600元", "1栋电梯厅", "保洁员刘阿姨", "valuable", 3*time.Hour, desk)
+	found("雨伞", "蓝色折叠雨伞", "小区东门岗亭旁", "业主王先生", "ordinary", 26*time.Hour, security)
+	claimed := found("儿童手表", "儿童电话手表（粉色）", "中心花园滑梯", "保安小周", "valuable", 30*time.Hour, security)
+	found("围巾", "灰色毛线围巾", "会所休息区", "前台郑小雨", "ordinary", 100*24*time.Hour, desk)
 	if l.err != nil {
 		return
 	}

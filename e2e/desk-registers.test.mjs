@@ -71,7 +71,8 @@ test('a found item is registered and listed in the portal without its finder', a
   const page = await openRegisters('security@example.com');
   await page.getByRole('tab', { name: '拾遗物品' }).click();
   const form = page.getByRole('form', { name: '登记拾遗物品' });
-  await form.getByLabel('物品名称及特征').fill('银色保温杯（E2E）');
+  await form.getByLabel('招领名称').fill('保温杯（E2E）');
+  await form.getByLabel('物品名称及特征').fill('银色保温杯，杯底刻字');
   await form.getByLabel('拾获地点').fill('3栋大堂');
   await form.getByRole('textbox', { name: '拾获人', exact: true }).fill('保安小李');
   await form.getByLabel('物品类别').selectOption('ordinary');
@@ -83,8 +84,11 @@ test('a found item is registered and listed in the portal without its finder', a
   await portal.getByRole('heading', { level: 1 }).first().waitFor();
   await portal.goto(server.url + '/#/desk');
   const found = portal.getByTestId('found-items');
-  await found.getByText('银色保温杯（E2E）').waitFor();
+  await found.getByText('保温杯（E2E）').waitFor();
   assert.equal(await found.getByText('保安小李').count(), 0, 'the portal does not name the finder');
+  // [001] 十二 3: the claimant states the features and the place; the portal shows neither.
+  assert.equal(await found.getByText('杯底刻字').count(), 0, 'the portal does not describe the item');
+  assert.equal(await found.getByText('3栋大堂').count(), 0, 'the portal does not say where it was found');
   await page.close();
   await portal.close();
 });

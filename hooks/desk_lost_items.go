@@ -191,13 +191,16 @@ func FlagLostItemsDue(app core.App, at time.Time) (int, error) {
 	})
 }
 
-// FoundItem is a held item as the portal lists it: what and where, never
-// who found it (nor, once claimed, who claimed it: claimed items are not
-// listed).
+// FoundItem is a held item as the found-items board lists it. Never who
+// found it (nor, once claimed, who claimed it: claimed items are not
+// listed). Residents see its name and the day only: whoever claims it
+// must state its features and where it was lost ([001] 十二 3), so the
+// description and the place stay with the staff.
 type FoundItem struct {
 	Serial      string `db:"serial" json:"serial"`
-	Description string `db:"description" json:"description"`
-	FoundPlace  string `db:"found_place" json:"found_place"`
+	ItemName    string `db:"item_name" json:"item_name"`
+	Description string `db:"description" json:"description,omitempty"`
+	FoundPlace  string `db:"found_place" json:"found_place,omitempty"`
 	FoundAt     string `db:"found_at" json:"found_at"`
 	KeepUntil   string `db:"keep_until" json:"keep_until"`
 }
@@ -221,11 +224,14 @@ func foundItems(e *core.RequestEvent) error {
 		return apis.NewForbiddenError("", nil)
 	}
 	out := []FoundItem{}
-	if err := e.App.DB().NewQuery(`SELECT serial, description, found_place, found_at, keep_until FROM lost_items
+	if err := e.App.DB().NewQuery(`SELECT serial, item_name, description, found_place, found_at, keep_until FROM lost_items
 		WHERE community = {:c} AND status = 'held' ORDER BY found_at DESC LIMIT 200`).Bind(dbx.Params{"c": community}).All(&out); err != nil {
 		return err
 	}
 	for i := range out {
+		if isResident(e.Auth) {
+			out[i].Description, out[i].FoundPlace = "", ""
+		}
 		if t, err := time.Parse("2006-01-02 15:04:05.000Z", out[i].FoundAt); err == nil {
 			out[i].FoundAt = t.In(workcal.Shanghai).Format(time.DateOnly) // the day, not the minute
 		}

@@ -35,7 +35,8 @@ addMessages({
   'pdesk.found': ['失物招领', 'Found items'],
   'pdesk.foundNone': ['暂无待认领物品', 'Nothing waiting to be claimed'],
   'pdesk.foundHint': ['认领时请说明物品特征和遗失地点，并携带身份证件到前台', 'To claim, describe the item and where you lost it, and bring an ID to the desk'],
-  'pdesk.foundOn': ['{d} 在 {place} 拾获', 'found {d} at {place}'],
+  'pdesk.foundOn': ['{d} 拾获', 'found {d}'],
+  'pdesk.anItem': ['物品一件', 'An item'],
 });
 
 export function DeskPage({ me, unit }) {
@@ -106,7 +107,7 @@ function FoundItems({ unit }) {
     <p class="small muted">${t('pdesk.foundHint')}</p>
     ${list.loading && !list.data ? html`<${Loading} />` : list.error ? html`<${ErrorBox} error=${list.error} retry=${list.reload} />`
       : list.data.items.length === 0 ? html`<${Empty} text=${t('pdesk.foundNone')} />` : html`<ul class="list">${list.data.items.map((f) => html`<li key=${f.serial}>
-        <div class="item"><div class="main"><div class="t">${f.description}</div>
-          <div class="sub">${f.serial} · ${t('pdesk.foundOn', { d: f.found_at, place: f.found_place })}</div></div></div></li>`)}</ul>`}
+        <div class="item"><div class="main"><div class="t">${f.item_name || t('pdesk.anItem')}</div>
+          <div class="sub">${f.serial} · ${t('pdesk.foundOn', { d: f.found_at })}</div></div></div></li>`)}</ul>`}
   </section>`;
 }
