@@ -12,7 +12,7 @@ func init() {
 // billsByUnitUp indexes a unit's bills by period. The portal's home and
 // bills pages, the desk's intake, the cashier's unit screen and the start of
 // an online payment all read one unit's bills (open ones, or newest first);
-// the only index led by unit is partial (fee_item != '', for the billing
+// the only index led by unit is partial (fee_item != ”, for the billing
 // run's one-bill-a-period rule), which SQLite cannot use for unit = ?, so
 // each read walked every open bill or the whole table — 0.3 s on an estate
 // of 32,000 households (BENCHMARKS.md § Capacity of one instance).
