@@ -294,27 +294,3 @@ func flagOnce(app core.App, job, collection string, where dbx.Expression, flag, 
 		return true, nil
 	})
 }
-
-// eachAgain is the jobs' re-read: a job's query runs before its write
-// transaction, and a record it selected may be answered, closed, returned or
-// flagged meanwhile. Inside the transaction tx, eachAgain reads each selected
-// record again and hands judge the copy as stored now — saving the copy read
-// before would put such a change back, and flag what no longer holds. judge
-// reports whether it acted; eachAgain counts those.
-func eachAgain(tx core.App, selected []*core.Record, judge func(r *core.Record) (bool, error)) (int, error) {
-	acted := 0
-	for _, s := range selected {
-		r, err := tx.FindRecordById(s.Collection(), s.Id)
-		if err != nil {
-			return acted, fmt.Errorf("re-read %s %s: %w", s.Collection().Name, s.Id, err)
-		}
-		ok, err := judge(r)
-		if err != nil {
-			return acted, err
-		}
-		if ok {
-			acted++
-		}
-	}
-	return acted, nil
-}
