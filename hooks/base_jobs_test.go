@@ -226,9 +226,11 @@ func TestScheduledJobs(t *testing.T) {
 		"wuye_key_loans":           "*/15 * * * *",
 		"wuye_online_reconcile":    "30 2 * * *",
 		"wuye_outbox":              "* * * * *",
-		"wuye_incident_reports":    "*/15 * * * *",
-		"wuye_lost_items":          "0 8 * * *",
-		"wuye_goods_passes":        "5 0 * * *",
+		// Notices announced when they start, and fan-outs a restart cut short (hooks/base_fanout.go).
+		"wuye_fanouts":          "* * * * *",
+		"wuye_incident_reports": "*/15 * * * *",
+		"wuye_lost_items":       "0 8 * * *",
+		"wuye_goods_passes":     "5 0 * * *",
 		// Construction water and electricity from the readings, on the 15th ([001] 中汇广场 十 (一) 2).
 		"wuye_renovation_utilities": "30 6 15 * *",
 	}
