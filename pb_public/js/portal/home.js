@@ -12,6 +12,10 @@ import { Loading, ErrorBox, Empty, Status, When, useAsync } from '../core/ui.js'
 import { useMyTopic, useCoalesce, fetchChanged, withServiceItems, idsOf, placeFetched, LIST_WINDOW } from '../core/realtime.js';
 
 addMessages({
+  // The quick links' words: the screens they open load only when opened.
+  'home.newComplaint': ['我要投诉', 'File a complaint'],
+  'home.newRepair': ['我要报修', 'Request a repair'],
+  'home.newRenovation': ['申请装修', 'Apply to renovate'],
   'home.hello': ['{name}，您好', 'Hello, {name}'],
   'home.open': ['进行中的事项', 'Open requests'],
   'home.due': ['待缴费用', 'Bills due'],
@@ -161,7 +165,7 @@ function LatestNotices({ unit }) {
 }
 
 export function Home({ me, unit }) {
-  const quick = [['#/complaints/new', 'message', 'complaints.new'], ['#/repairs/new', 'wrench', 'repairs.new'], ['#/renovation/new', 'brush', 'renovation.new'], ['#/bills', 'yen', 'nav.bills'], ['#/desk', 'bell', 'pdesk.title']];
+  const quick = [['#/complaints/new', 'message', 'home.newComplaint'], ['#/repairs/new', 'wrench', 'home.newRepair'], ['#/renovation/new', 'brush', 'home.newRenovation'], ['#/bills', 'yen', 'nav.bills'], ['#/desk', 'bell', 'pdesk.title']];
   return html`
     <h1>${t('home.hello', { name: me.name })}</h1>
     <p class="muted small">${unitName(unit)} · ${label('relation', unit.relation)}</p>
