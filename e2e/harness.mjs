@@ -110,6 +110,9 @@ export async function signIn(page, url, email, path = '/') {
   await page.getByLabel(/邮箱或手机号|Email or phone/).fill(email);
   await page.getByLabel(/^密码|^Password/).fill(PASSWORD);
   await page.getByRole('button', { name: /^登录$|^Sign in$/ }).click();
+  // Signed in once the form has gone: a test that goes on to another URL of
+  // the page at once would otherwise race the landing on the role's home.
+  await page.getByLabel(/^密码|^Password/).waitFor({ state: 'detached', timeout: 20_000 }).catch(() => {});
 }
 
 // The screens kept in docs/screenshots (see its README.md); the rest stay in e2e/out.

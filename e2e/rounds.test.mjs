@@ -129,9 +129,10 @@ test('an area manager records the outcome of an arrears home visit', async () =>
   await signIn(cash, server.url, 'cashier@example.com', '/staff/');
   await cash.goto(`${server.url}/staff/#/cashier?unit=${visit.unit}`);
   const stage = cash.locator(`tr[data-bill="${visit.bill}"]`).getByTestId('ladder').getByText(`片区管理员上门 · 承诺限期缴纳 · 期限 ${promised}`);
-  // Once in a full CI run (two test files at a time) the stage was still
-  // missing after 30 s and present on a rerun: read the page again once
-  // before failing (see the closing note of issue #18's session).
+  // In full CI runs the stage was at times missing after 30 s: signIn
+  // returned before the sign-in had landed, and the landing on the
+  // cashier's home then replaced this URL (harness.mjs now waits for it).
+  // Reading the page again once before failing stays as a safety net.
   await stage.waitFor({ timeout: 15000 }).catch(async () => { await cash.reload(); await stage.waitFor(); });
   assert.deepEqual(cash.scriptErrors, []);
   await cash.context().close();
