@@ -184,7 +184,7 @@ function NoticeRow({ n, reach, writer }) {
   const patch = (body) => act.run(async () => { await pb.collection('notices').update(n.id, body); });
   return html`<li class="card" data-notice=${n.id}>
     <div class="row between">
-      <div><strong>${n.pinned ? '📌 ' : ''}${n.title}</strong>
+      <div><strong>${n.title}</strong>${n.pinned ? html` <span class="chip">${t('nt.pinned')}</span>` : ''}
         <span class="chip s-muted">${label('notice_category', n.category)}</span>
         <span class=${'chip ' + (state === 'live' ? 's-ok' : 's-muted')}>${t('nt.' + state)}</span>
         <span class="chip">${t('nt.aud.' + (n.audience || 'community'))}</span>
