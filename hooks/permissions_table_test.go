@@ -91,7 +91,7 @@ superuser                        all        all        all        all        all
 note the create rule admits any director; hooks/registry.go (guardStaffWrite) limits the communities they may give to their own; a supervisor passes the update rule for their community's staff and may change only skills (hooks/accounts_staff.go), nobody but the director a name
 
 collection residents
-fields id password! tokenKey! email{self,superuser} emailVisibility verified name phone{self,front_desk,area_manager,cashier,supervisor,director,other_staff,superuser} communities{superuser} buildings{superuser} created updated
+fields id password! tokenKey! email{self,superuser} emailVisibility verified name phone{self,front_desk,area_manager,cashier,supervisor,director,other_staff,superuser} communities{superuser} buildings{superuser} units{superuser} created updated
 anonymous                        none       none       none       none       none       none       -
 residents                        self       self       none       self       none       self       -
 front_desk area_manager technician engineer security cashier admin_office community community none none none community -

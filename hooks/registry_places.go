@@ -7,10 +7,10 @@ import (
 	"wuye/migrations"
 )
 
-// A resident's communities and buildings (hidden fields, see
-// migrations/resident_places.go) are those of the units they currently live
-// in; the read rules of communities, buildings, service items, fee items and
-// notices check them on the signed-in account. They are Wuye's alone:
+// A resident's units, and those units' communities and buildings (hidden
+// fields, see migrations/resident_places.go), are those they currently live
+// in; the rules check them on the signed-in account (residentAt,
+// residentOf, residentIn in migrations/rules.go and resident_units.go). They are Wuye's alone:
 //
 //   - every link saved or deleted (through the API, the registry's own code
 //     or EndExpiredLinks) recomputes its resident's, in the transaction of
@@ -50,12 +50,13 @@ func syncLinkPlaces(e *core.RecordEvent) error {
 // derivePlaces sets a resident's places from the links before the account
 // is written.
 func derivePlaces(e *core.RecordEvent) error {
-	communities, buildings, err := migrations.ResidentPlaces(e.App, e.Record.Id)
+	places, err := migrations.ResidentPlaces(e.App, e.Record.Id)
 	if err != nil {
 		return err
 	}
-	e.Record.Set("communities", communities)
-	e.Record.Set("buildings", buildings)
+	e.Record.Set("communities", places.Communities)
+	e.Record.Set("buildings", places.Buildings)
+	e.Record.Set("units", places.Units)
 	return e.Next()
 }
 

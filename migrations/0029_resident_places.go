@@ -21,7 +21,7 @@ func init() {
 // buildings of the units a resident currently (active link) lives in. Only
 // Wuye writes them: they are hidden (PocketBase drops hidden fields from a
 // non-superuser's body, and neither shows nor filters on them), and
-// hooks/places.go recomputes them from the links in the transaction of every
+// hooks/registry_places.go recomputes them from the links in the transaction of every
 // link created, changed or deleted, and on every save of a resident. The
 // rules read them from the signed-in account, which PocketBase re-reads
 // from the database for each request: a link ended now stops granting at

@@ -21,7 +21,7 @@ func init() {
 //     (POST /api/wuye/residents/{id}/password-reset, hooks/resident_accounts.go).
 //   - Staff read and edit (name, phone) only the residents who currently
 //     live in one of their communities: the resident's communities field
-//     (active links only, kept by hooks/places.go), not every link ever made.
+//     (active links only, kept by hooks/registry_places.go), not every link ever made.
 //     A link still waiting for the resident's consent grants nothing.
 //   - unit_residents.pending: a link to a resident who does not live in the
 //     caller's communities waits for the resident to confirm it in the

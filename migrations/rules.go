@@ -33,6 +33,11 @@ func writerOf(path string) string {
 // they hold for one and the same link row: an ended link grants nothing.
 // (`active` is kept by the registry hook and a midnight cron, because `until`
 // is a Shanghai civil date that a rule cannot compare with @now exactly.)
+//
+// Since migration 0090 the rules ask residentAt instead, which reads the
+// signed-in resident's own units (resident_units.go says why); the older
+// migrations keep livesIn to build the rules they changed from. Only a rule
+// that needs the link itself (an owner's, householdWrite) joins the links.
 func livesIn(linkPath string) string {
 	return `(` + isResident + ` && ` + linkPath + `.resident ?= @request.auth.id && ` +
 		linkPath + `.active ?= true)`
@@ -40,7 +45,7 @@ func livesIn(linkPath string) string {
 
 // residentOf is true for a resident who currently lives in a unit of the
 // community at path. It reads the resident's own communities field (kept by
-// hooks/places.go from their active links), so it costs what staffOf costs
+// hooks/registry_places.go from their active links), so it costs what staffOf costs
 // instead of a join over every unit and link of the community.
 func residentOf(path string) string {
 	return `(` + isResident + ` && @request.auth.communities.id ?= ` + path + `)`

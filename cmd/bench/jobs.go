@@ -17,6 +17,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"net/http"
@@ -148,14 +149,14 @@ func runJobs(b *Bench) error {
 	}
 	// Fixed-rate creates first, while the registry is whole (the end-links
 	// backlog of eachJobOnce ends links of residents who file complaints).
-	if err := b.jobsUnderLoad(d, dir, backlog); err != nil {
-		return err
-	}
+	// A measurement that failed there does not keep the jobs' own table
+	// from being made.
+	loadErr := b.jobsUnderLoad(d, dir, backlog)
 	if app, err = b.OpenApp(dir); err != nil {
-		return err
+		return errors.Join(loadErr, err)
 	}
 	defer app.ClearBootstrap()
-	return b.eachJobOnce(app, backlog)
+	return errors.Join(loadErr, b.eachJobOnce(app, backlog))
 }
 
 // jobsRun is what the bench server's job route is asked and answers.
@@ -335,13 +336,18 @@ func (b *Bench) jobsUnderLoad(d *Dataset, dir string, backlog int) error {
 			if sec := time.Now().Second(); float64(sec)+(b.Phase/3).Seconds() > 57 {
 				time.Sleep(time.Duration(61-sec) * time.Second)
 			}
-			if err := b.Call(context.Background(), http.MethodPost, wuye.Base+"/__bench/jobs", "", jobsRun{Arm: backlog}, nil); err != nil {
+			// The job runs may take minutes on the 1M-row history; the
+			// phase waits for them, so that no job of this row is still
+			// running in the next one.
+			jobsCtx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
+			defer cancel()
+			if err := b.CallSlow(jobsCtx, http.MethodPost, wuye.Base+"/__bench/jobs", "", jobsRun{Arm: backlog}, nil); err != nil {
 				return err
 			}
 			var run jobsRun
 			var fireErr error
 			r := phase(wuye, c.b3, func() {
-				fireErr = b.Call(context.Background(), http.MethodPost, wuye.Base+"/__bench/jobs", "", jobsRun{Batch: m.rows == 0, Jobs: busyJobs}, &run)
+				fireErr = b.CallSlow(jobsCtx, http.MethodPost, wuye.Base+"/__bench/jobs", "", jobsRun{Batch: m.rows == 0, Jobs: busyJobs}, &run)
 			})
 			if fireErr != nil {
 				failures = append(failures, fmt.Errorf("jobs: %w", fireErr))
