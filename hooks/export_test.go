@@ -58,3 +58,6 @@ func SetFanoutBatchDone(f func(tx core.App, fanout string, batch int) error) (re
 	fanoutBatchDone = f
 	return func() { fanoutBatchDone = prev }
 }
+
+// RuleCondition is ruleCondition, for the plan test of base_route_rules.go.
+var RuleCondition = ruleCondition
