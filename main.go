@@ -46,6 +46,7 @@ func main() {
 		DefaultDev:       dev,
 		DataMaxOpenConns: hooks.DataMaxOpenConns,
 		DataMaxIdleConns: hooks.DataMaxIdleConns,
+		DBConnect:        hooks.DBConnect,
 	})
 	migratecmd.MustRegister(app, app.RootCmd, migratecmd.Config{
 		Dir:         "migrations",

@@ -1,6 +1,7 @@
 package hooks
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 
@@ -55,11 +56,15 @@ func residentRelations(app core.App, col *core.Collection) []string {
 
 // ownerOnlyField reports whether col's list rule holds residents to
 // records whose field is themselves (filtering on it tells them nothing).
-// A rule that also admits the household of the one in field
-// (field.unit_residents_via_resident, migrations.householdOf) does not.
+// A rule that reads anything through field also admits others — the
+// household of the one in field (field.units.id ?= unit,
+// migrations.householdOf) — and does not.
 func ownerOnlyField(col *core.Collection, field string) bool {
-	return col.ListRule != nil && strings.Contains(*col.ListRule, field+" = @request.auth.id") &&
-		!strings.Contains(*col.ListRule, field+".unit_residents_via_resident")
+	if col.ListRule == nil || !strings.Contains(*col.ListRule, field+" = @request.auth.id") {
+		return false
+	}
+	through := regexp.MustCompile(`(?:^|[\s(!&|])` + regexp.QuoteMeta(field) + `\.`)
+	return !through.MatchString(*col.ListRule)
 }
 
 // hideOtherResidents is the response half.

@@ -1,11 +1,14 @@
 package hooks
 
 import (
+	"database/sql"
+	"fmt"
 	"log/slog"
 
 	"github.com/pocketbase/dbx"
-
 	"github.com/pocketbase/pocketbase/core"
+
+	"wuye/lib/stmtcache"
 )
 
 // DataMaxOpenConns and DataMaxIdleConns size the data database's pool of
@@ -24,6 +27,23 @@ const (
 	DataMaxOpenConns = 24
 	DataMaxIdleConns = 6
 )
+
+// DBConnect opens a database as PocketBase's default does (the same
+// pragmas, modernc.org/sqlite), through lib/stmtcache: each connection keeps
+// the statements it has compiled instead of compiling every statement anew,
+// which took a quarter of the server's CPU (BENCHMARKS.md § Realtime).
+// main.go, the bench server and the tests' app give it to PocketBase.
+func DBConnect(dbPath string) (*dbx.DB, error) {
+	// As core.DefaultDBConnect (PocketBase v0.40.4): busy_timeout first, so
+	// that a connection waits rather than fails while another sets WAL.
+	const pragmas = "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=journal_size_limit(200000000)" +
+		"&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-32000)&_defensive=1"
+	db, err := sql.Open(stmtcache.DriverName, dbPath+pragmas)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", dbPath, err)
+	}
+	return dbx.NewFromDB(db, "sqlite"), nil
+}
 
 // dbOptimizeJob is PocketBase's own nightly database maintenance job.
 const dbOptimizeJob = "__pbDBOptimize__"

@@ -140,6 +140,7 @@ func serveMain(args []string) error {
 	if kind == KindWuye {
 		// As main.go configures `wuye serve`.
 		cfg.DataMaxOpenConns, cfg.DataMaxIdleConns = hooks.DataMaxOpenConns, hooks.DataMaxIdleConns
+		cfg.DBConnect = hooks.DBConnect
 	}
 	app := pocketbase.NewWithConfig(cfg)
 	switch kind {

@@ -38,7 +38,7 @@ func build() {
 		return
 	}
 	defer os.RemoveAll(empty)
-	app, err := tests.NewTestApp(empty) // clones empty and runs the migrations
+	app, err := newTestApp(empty) // clones empty and runs the migrations
 	if err != nil {
 		buildErr = fmt.Errorf("new test app: %w", err)
 		return
@@ -75,6 +75,13 @@ func build() {
 	app.ClearBootstrap() // close the databases; the files stay as the template
 }
 
+// newTestApp is tests.NewTestApp with the databases opened as `wuye serve`
+// opens them (hooks.DBConnect: the statement cache), so that every test
+// runs on the same driver as production.
+func newTestApp(dir string) (*tests.TestApp, error) {
+	return tests.NewTestAppWithConfig(core.BaseAppConfig{DataDir: dir, EncryptionEnv: "pb_test_env", DBConnect: hooks.DBConnect})
+}
+
 func mustCollection(app core.App, name string) *core.Collection {
 	c, err := app.FindCollectionByNameOrId(name)
 	if err != nil {
@@ -100,7 +107,7 @@ func Factory(t testing.TB) *tests.TestApp {
 	if buildErr != nil {
 		t.Fatalf("build test template: %v", buildErr)
 	}
-	app, err := tests.NewTestApp(template)
+	app, err := newTestApp(template)
 	if err != nil {
 		t.Fatalf("clone test template: %v", err)
 	}
