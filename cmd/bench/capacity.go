@@ -20,14 +20,12 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"math"
 	mrand "math/rand/v2"
 	"net/http"
@@ -43,7 +41,6 @@ import (
 	"time"
 
 	"github.com/pocketbase/dbx"
-	"github.com/pocketbase/pocketbase/core"
 
 	"wuye/internal/repo"
 	"wuye/lib/paygate"
@@ -272,13 +269,6 @@ func loadCapWorld(b *Bench, dir string, meta *estateMeta) (*capWorld, error) {
 	if err := setenv("WUYE_PAY_SANDBOX_SECRET", string(secret)); err != nil {
 		return nil, err
 	}
-	token := func(r *core.Record) string {
-		s, err := r.NewAuthToken()
-		if err != nil {
-			panic(err)
-		}
-		return s
-	}
 	byID := map[string]*capCommunity{}
 	for _, id := range meta.Communities {
 		c := &capCommunity{id: id}
@@ -311,7 +301,7 @@ func loadCapWorld(b *Bench, dir string, meta *estateMeta) (*capWorld, error) {
 	}
 	rtok := make(map[string]string, len(residents))
 	for _, r := range residents {
-		rtok[r.Id] = token(r)
+		rtok[r.Id] = authToken(r)
 	}
 	rng := mrand.New(mrand.NewPCG(23, 5))
 	for i, u := range units {
@@ -340,7 +330,7 @@ func loadCapWorld(b *Bench, dir string, meta *estateMeta) (*capWorld, error) {
 			continue
 		}
 		c := byID[comms[0]]
-		s := &capStaff{id: r.Id, token: token(r), ip: PersonIP(2_000_000 + i), skills: r.GetStringSlice("skills")}
+		s := &capStaff{id: r.Id, token: authToken(r), ip: PersonIP(2_000_000 + i), skills: r.GetStringSlice("skills")}
 		switch r.GetString("role") {
 		case "front_desk":
 			c.desk = s
@@ -641,46 +631,7 @@ func (c *call) send(ctx context.Context, method, path string, raw []byte, header
 }
 
 func (r *capRun) request(ctx context.Context, method, path, token, ip string, raw []byte, header map[string]string, out any) error {
-	var rd io.Reader
-	if raw != nil {
-		rd = bytes.NewReader(raw)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, r.base+path, rd)
-	if err != nil {
-		return err
-	}
-	if raw != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if token != "" {
-		req.Header.Set("Authorization", token)
-	}
-	if ip != "" {
-		req.Header.Set("X-Real-IP", ip)
-	}
-	for k, v := range header {
-		req.Header.Set(k, v)
-	}
-	res, err := r.w.b.Client.Do(req)
-	if err != nil {
-		return err
-	}
-	defer res.Body.Close()
-	body, err := io.ReadAll(res.Body)
-	if err != nil {
-		return err
-	}
-	if res.StatusCode/100 != 2 {
-		if len(body) > 200 {
-			body = body[:200]
-		}
-		u, _, _ := strings.Cut(path, "?")
-		return fmt.Errorf("%s %s: %d %s", method, u, res.StatusCode, body)
-	}
-	if out != nil {
-		return json.Unmarshal(body, out)
-	}
-	return nil
+	return send(r.w.b.Client, ctx, method, r.base+path, token, ip, raw, header, out)
 }
 
 type capList struct {
