@@ -35,6 +35,7 @@ import (
 	"runtime"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -135,8 +136,17 @@ func runCapacity(b *Bench) error {
 		b.Logf("%s", s.line())
 		return s.Pass, nil
 	}
-	lo, hi := 0, 0 // the largest n that passed, the smallest that failed
-	if b.Quick {   // the smoke: two steps whatever their latency
+	lo, hi := 0, 0                // the largest n that passed, the smallest that failed
+	narrow := func(n int) error { // a step between them
+		ok, err := try(n)
+		if ok {
+			lo = n
+		} else {
+			hi = n
+		}
+		return err
+	}
+	if b.Quick { // the smoke: two steps whatever their latency
 		for _, n := range []int{start, maxN} {
 			if _, err := try(n); err != nil {
 				return err
@@ -170,14 +180,8 @@ func runCapacity(b *Bench) error {
 		if n >= hi {
 			break
 		}
-		ok, err := try(n)
-		if err != nil {
+		if err := narrow(n); err != nil {
 			return err
-		}
-		if ok {
-			lo = n
-		} else {
-			hi = n
 		}
 	}
 	for i := 0; i < bisect && lo > 0 && hi > 0; i++ {
@@ -185,14 +189,8 @@ func runCapacity(b *Bench) error {
 		if mid <= lo || mid >= hi {
 			break
 		}
-		ok, err := try(mid)
-		if err != nil {
+		if err := narrow(mid); err != nil {
 			return err
-		}
-		if ok {
-			lo = mid
-		} else {
-			hi = mid
 		}
 	}
 
@@ -230,6 +228,7 @@ func runCapacity(b *Bench) error {
 	b.Metric("capacity_households", lo)
 	b.Metric("capacity_first_failing", hi)
 	b.Metric("capacity_steps", steps)
+	b.Answer("capacity_line", capacityLine(steps))
 	if lo == 0 && !b.Quick {
 		return fmt.Errorf("no step passed")
 	}
@@ -244,6 +243,31 @@ func runCapacity(b *Bench) error {
 		}
 	}
 	return nil
+}
+
+// capacityLine is the search's answer as the docs quote it: the largest
+// step that passed, with its p99 and failed requests, or "no step passed".
+func capacityLine(steps []*capStep) string {
+	var best *capStep
+	for _, s := range steps {
+		if s.Pass && (best == nil || s.N > best.N) {
+			best = s
+		}
+	}
+	if best == nil {
+		return "no step passed"
+	}
+	return fmt.Sprintf("one instance serves up to %s households (p99 %s ms, %d errors, peak-day model)",
+		thousands(best.N), ms(time.Duration(best.P99*float64(time.Millisecond))), best.Failed)
+}
+
+// thousands writes n with a comma every three digits, as the docs do.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
 
 func estateHistory(n int) string {
