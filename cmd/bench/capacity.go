@@ -20,14 +20,12 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"math"
 	mrand "math/rand/v2"
 	"net/http"
@@ -37,13 +35,13 @@ import (
 	"runtime"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/pocketbase/dbx"
-	"github.com/pocketbase/pocketbase/core"
 
 	"wuye/internal/repo"
 	"wuye/lib/paygate"
@@ -138,8 +136,17 @@ func runCapacity(b *Bench) error {
 		b.Logf("%s", s.line())
 		return s.Pass, nil
 	}
-	lo, hi := 0, 0 // the largest n that passed, the smallest that failed
-	if b.Quick {   // the smoke: two steps whatever their latency
+	lo, hi := 0, 0                // the largest n that passed, the smallest that failed
+	narrow := func(n int) error { // a step between them
+		ok, err := try(n)
+		if ok {
+			lo = n
+		} else {
+			hi = n
+		}
+		return err
+	}
+	if b.Quick { // the smoke: two steps whatever their latency
 		for _, n := range []int{start, maxN} {
 			if _, err := try(n); err != nil {
 				return err
@@ -173,14 +180,8 @@ func runCapacity(b *Bench) error {
 		if n >= hi {
 			break
 		}
-		ok, err := try(n)
-		if err != nil {
+		if err := narrow(n); err != nil {
 			return err
-		}
-		if ok {
-			lo = n
-		} else {
-			hi = n
 		}
 	}
 	for i := 0; i < bisect && lo > 0 && hi > 0; i++ {
@@ -188,14 +189,8 @@ func runCapacity(b *Bench) error {
 		if mid <= lo || mid >= hi {
 			break
 		}
-		ok, err := try(mid)
-		if err != nil {
+		if err := narrow(mid); err != nil {
 			return err
-		}
-		if ok {
-			lo = mid
-		} else {
-			hi = mid
 		}
 	}
 
@@ -233,6 +228,7 @@ func runCapacity(b *Bench) error {
 	b.Metric("capacity_households", lo)
 	b.Metric("capacity_first_failing", hi)
 	b.Metric("capacity_steps", steps)
+	b.Answer("capacity_line", capacityLine(steps))
 	if lo == 0 && !b.Quick {
 		return fmt.Errorf("no step passed")
 	}
@@ -247,6 +243,31 @@ func runCapacity(b *Bench) error {
 		}
 	}
 	return nil
+}
+
+// capacityLine is the search's answer as the docs quote it: the largest
+// step that passed, with its p99 and failed requests, or "no step passed".
+func capacityLine(steps []*capStep) string {
+	var best *capStep
+	for _, s := range steps {
+		if s.Pass && (best == nil || s.N > best.N) {
+			best = s
+		}
+	}
+	if best == nil {
+		return "no step passed"
+	}
+	return fmt.Sprintf("one instance serves up to %s households (p99 %s ms, %d errors, peak-day model)",
+		thousands(best.N), ms(time.Duration(best.P99*float64(time.Millisecond))), best.Failed)
+}
+
+// thousands writes n with a comma every three digits, as the docs do.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
 
 func estateHistory(n int) string {
@@ -271,13 +292,6 @@ func loadCapWorld(b *Bench, dir string, meta *estateMeta) (*capWorld, error) {
 	// The server's sandbox provider checks the callbacks with this key.
 	if err := setenv("WUYE_PAY_SANDBOX_SECRET", string(secret)); err != nil {
 		return nil, err
-	}
-	token := func(r *core.Record) string {
-		s, err := r.NewAuthToken()
-		if err != nil {
-			panic(err)
-		}
-		return s
 	}
 	byID := map[string]*capCommunity{}
 	for _, id := range meta.Communities {
@@ -311,7 +325,7 @@ func loadCapWorld(b *Bench, dir string, meta *estateMeta) (*capWorld, error) {
 	}
 	rtok := make(map[string]string, len(residents))
 	for _, r := range residents {
-		rtok[r.Id] = token(r)
+		rtok[r.Id] = authToken(r)
 	}
 	rng := mrand.New(mrand.NewPCG(23, 5))
 	for i, u := range units {
@@ -340,7 +354,7 @@ func loadCapWorld(b *Bench, dir string, meta *estateMeta) (*capWorld, error) {
 			continue
 		}
 		c := byID[comms[0]]
-		s := &capStaff{id: r.Id, token: token(r), ip: PersonIP(2_000_000 + i), skills: r.GetStringSlice("skills")}
+		s := &capStaff{id: r.Id, token: authToken(r), ip: PersonIP(2_000_000 + i), skills: r.GetStringSlice("skills")}
 		switch r.GetString("role") {
 		case "front_desk":
 			c.desk = s
@@ -641,46 +655,7 @@ func (c *call) send(ctx context.Context, method, path string, raw []byte, header
 }
 
 func (r *capRun) request(ctx context.Context, method, path, token, ip string, raw []byte, header map[string]string, out any) error {
-	var rd io.Reader
-	if raw != nil {
-		rd = bytes.NewReader(raw)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, r.base+path, rd)
-	if err != nil {
-		return err
-	}
-	if raw != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if token != "" {
-		req.Header.Set("Authorization", token)
-	}
-	if ip != "" {
-		req.Header.Set("X-Real-IP", ip)
-	}
-	for k, v := range header {
-		req.Header.Set(k, v)
-	}
-	res, err := r.w.b.Client.Do(req)
-	if err != nil {
-		return err
-	}
-	defer res.Body.Close()
-	body, err := io.ReadAll(res.Body)
-	if err != nil {
-		return err
-	}
-	if res.StatusCode/100 != 2 {
-		if len(body) > 200 {
-			body = body[:200]
-		}
-		u, _, _ := strings.Cut(path, "?")
-		return fmt.Errorf("%s %s: %d %s", method, u, res.StatusCode, body)
-	}
-	if out != nil {
-		return json.Unmarshal(body, out)
-	}
-	return nil
+	return send(r.w.b.Client, ctx, method, r.base+path, token, ip, raw, header, out)
 }
 
 type capList struct {

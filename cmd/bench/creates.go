@@ -13,6 +13,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"os"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -22,7 +23,7 @@ func init() { Register("creates", 10, runCreates) }
 // createCase is one kind of create, as each server takes it.
 type createCase struct {
 	name   string
-	b2, b3 func(i int) (path, token, ip string, body any)
+	b2, b3 createBuild
 }
 
 func createCases(d *Dataset) []createCase {
@@ -86,6 +87,64 @@ type sideBySide struct {
 	b2cpu, b3cpu float64 // server CPU seconds per successful request
 }
 
+// createBuild makes the i-th request of one kind of create for one server.
+type createBuild func(i int) (path, token, ip string, body any)
+
+// createLoad sends one kind of create to B2 and B3. Every call takes the
+// next request number, counted across servers and phases, so that no two
+// creates of a run are alike and both servers go through the same
+// residents and units.
+type createLoad struct {
+	b   *Bench
+	c   createCase
+	seq atomic.Int64
+}
+
+// call is the load Call that posts the case's next create to s: B2's form
+// on plain PocketBase, B3's on Wuye.
+func (l *createLoad) call(s *Server) Call {
+	build := l.c.b3
+	if s.Kind == KindPlain {
+		build = l.c.b2
+	}
+	return func(ctx context.Context, _, _ int) error {
+		path, token, ip, body := build(int(l.seq.Add(1)))
+		return l.b.Call(WithClientIP(ctx, ip), http.MethodPost, s.Base+path, token, body, nil)
+	}
+}
+
+// fixedRate is one fixed-rate phase of creates on s: rate a second for
+// b.Phase, each started on schedule whatever the server does (latency
+// counted from the scheduled start). fire, when not nil, runs a third into
+// the phase, and the phase returns when it is done too.
+func (l *createLoad) fixedRate(s *Server, rate float64, fire func()) *Result {
+	var wg sync.WaitGroup
+	if fire != nil {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			time.Sleep(l.b.Phase / 3)
+			fire()
+		}()
+	}
+	r := l.b.Open(rate, l.b.Phase, l.call(s))
+	wg.Wait()
+	return r
+}
+
+// startPair starts plain PocketBase (B2) and Wuye (B3) on the same data
+// directory, both up; stop stops them.
+func (b *Bench) startPair(dir string) (plain, wuye *Server, stop func(), err error) {
+	if plain, err = b.StartServer(KindPlain, dir); err != nil {
+		return nil, nil, nil, err
+	}
+	if wuye, err = b.StartServer(KindWuye, dir); err != nil {
+		plain.Stop()
+		return nil, nil, nil, err
+	}
+	return plain, wuye, func() { wuye.Stop(); plain.Stop() }, nil
+}
+
 func runCreates(b *Bench) error {
 	d, err := b.Data()
 	if err != nil {
@@ -99,16 +158,11 @@ func runCreates(b *Bench) error {
 	}
 	defer os.RemoveAll(dir)
 	b.StopWuye() // nothing else runs meanwhile
-	plain, err := b.StartServer(KindPlain, dir)
+	plain, wuye, stop, err := b.startPair(dir)
 	if err != nil {
 		return err
 	}
-	defer plain.Stop()
-	wuye, err := b.StartServer(KindWuye, dir)
-	if err != nil {
-		return err
-	}
-	defer wuye.Stop()
+	defer stop()
 	var failures []error
 	rates := []float64{50, 200}
 	if b.Quick {
@@ -116,13 +170,10 @@ func runCreates(b *Bench) error {
 	}
 	for _, c := range createCases(d) {
 		var rows []sideBySide
-		var seq atomic.Int64 // a fresh request number for every call, across phases
-		measure := func(s *Server, build func(int) (string, string, string, any), run func(Call) *Result) (*Result, float64) {
+		load := &createLoad{b: b, c: c}
+		measure := func(s *Server, run func(*Server) *Result) (*Result, float64) {
 			cpu := s.CPUSeconds()
-			r := run(func(ctx context.Context, _, _ int) error {
-				path, token, ip, body := build(int(seq.Add(1)))
-				return b.Call(WithClientIP(ctx, ip), http.MethodPost, s.Base+path, token, body, nil)
-			})
+			r := run(s)
 			used := s.CPUSeconds() - cpu
 			if err := r.Err(); err != nil {
 				failures = append(failures, fmt.Errorf("%s on %s: %w", c.name, s.Kind, err))
@@ -131,19 +182,19 @@ func runCreates(b *Bench) error {
 		}
 		type phase struct {
 			mode string
-			run  func(Call) *Result
+			run  func(*Server) *Result
 		}
 		var phases []phase
 		for _, n := range []int{1, 16, 64} {
-			phases = append(phases, phase{fmt.Sprintf("%d concurrent", n), func(fn Call) *Result { return b.Closed(n, b.Phase, fn) }})
+			phases = append(phases, phase{fmt.Sprintf("%d concurrent", n), func(s *Server) *Result { return b.Closed(n, b.Phase, load.call(s)) }})
 		}
 		for _, rate := range rates {
-			phases = append(phases, phase{fmt.Sprintf("%.0f/s fixed rate", rate), func(fn Call) *Result { return b.Open(rate, b.Phase, fn) }})
+			phases = append(phases, phase{fmt.Sprintf("%.0f/s fixed rate", rate), func(s *Server) *Result { return load.fixedRate(s, rate, nil) }})
 		}
 		for _, p := range phases {
 			row := sideBySide{mode: p.mode}
-			row.b2, row.b2cpu = measure(plain, c.b2, p.run)
-			row.b3, row.b3cpu = measure(wuye, c.b3, p.run)
+			row.b2, row.b2cpu = measure(plain, p.run)
+			row.b3, row.b3cpu = measure(wuye, p.run)
 			b.Logf("%s, %s: B2 %.0f/s p99 %s ms, B3 %.0f/s p99 %s ms", c.name, p.mode, row.b2.PerSec(), ms(row.b2.P(0.99)), row.b3.PerSec(), ms(row.b3.P(0.99)))
 			rows = append(rows, row)
 		}

@@ -292,13 +292,6 @@ func (b *Bench) loadData(d *Dataset) error {
 		}
 		return out, nil
 	}
-	token := func(r *core.Record) string {
-		s, err := r.NewAuthToken()
-		if err != nil {
-			panic(err)
-		}
-		return s
-	}
 	residents, err := mint("residents")
 	if err != nil {
 		return err
@@ -317,14 +310,14 @@ func (b *Bench) loadData(d *Dataset) error {
 	d.Residents = nil
 	for _, l := range links {
 		r := residents[l.Resident]
-		d.Residents = append(d.Residents, Person{ID: r.Id, Email: r.Email(), Unit: l.Unit, Token: token(r), IP: PersonIP(len(d.Residents))})
+		d.Residents = append(d.Residents, Person{ID: r.Id, Email: r.Email(), Unit: l.Unit, Token: authToken(r), IP: PersonIP(len(d.Residents))})
 	}
 	d.Staff, d.Demo = nil, map[string]Person{}
 	ids := mapsKeys(staff)
 	slices.Sort(ids)
 	for _, id := range ids {
 		r := staff[id]
-		p := Person{ID: r.Id, Email: r.Email(), Role: r.GetString("role"), Token: token(r), IP: PersonIP(100_000 + len(d.Staff) + len(d.Demo))}
+		p := Person{ID: r.Id, Email: r.Email(), Role: r.GetString("role"), Token: authToken(r), IP: PersonIP(100_000 + len(d.Staff) + len(d.Demo))}
 		if strings.HasSuffix(p.Email, benchDomain) {
 			d.Staff = append(d.Staff, p)
 		} else {
@@ -333,7 +326,7 @@ func (b *Bench) loadData(d *Dataset) error {
 	}
 	for _, r := range residents {
 		if !strings.HasSuffix(r.Email(), benchDomain) {
-			d.Demo[r.Email()] = Person{ID: r.Id, Email: r.Email(), Token: token(r), IP: PersonIP(200_000 + len(d.Demo))}
+			d.Demo[r.Email()] = Person{ID: r.Id, Email: r.Email(), Token: authToken(r), IP: PersonIP(200_000 + len(d.Demo))}
 		}
 	}
 	if len(d.Residents) == 0 || len(d.Staff) == 0 {
@@ -347,6 +340,16 @@ func (b *Bench) loadData(d *Dataset) error {
 	}
 	b.Logf("dataset ready: %s", d.Summary())
 	return nil
+}
+
+// authToken mints an auth token for the account r (the bench's accounts
+// are all valid: a failure is a broken dataset).
+func authToken(r *core.Record) string {
+	s, err := r.NewAuthToken()
+	if err != nil {
+		panic(err)
+	}
+	return s
 }
 
 func mapsKeys[K comparable, V any](m map[K]V) []K {

@@ -45,12 +45,7 @@ func runFanoutBench(b *Bench) error {
 	if boss.ID == "" {
 		return fmt.Errorf("the dataset has no supervisor")
 	}
-	complaint := createCases(d)[0].b3
-	var seq atomic.Int64
-	create := func(ctx context.Context, _, _ int) error {
-		path, token, ip, body := complaint(int(seq.Add(1)))
-		return b.Call(WithClientIP(ctx, ip), http.MethodPost, s.Base+path, token, body, nil)
-	}
+	create := (&createLoad{b: b, c: createCases(d)[0]}).call(s) // residents' complaints
 	rate := 20.0
 	if b.Quick {
 		rate = 10

@@ -23,8 +23,6 @@ import (
 	"net/http"
 	"os"
 	"sort"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -278,16 +276,11 @@ func (b *Bench) eachJobOnce(app core.App, backlog int) error {
 var busyJobs = []string{"wuye_outbox", "wuye_work_order_replies", "wuye_complaint_deadlines", "wuye_renovation_reviews", "wuye_key_loans", "wuye_incident_reports"}
 
 func (b *Bench) jobsUnderLoad(d *Dataset, dir string, backlog int) error {
-	plain, err := b.StartServer(KindPlain, dir)
+	plain, wuye, stop, err := b.startPair(dir)
 	if err != nil {
 		return err
 	}
-	defer plain.Stop()
-	wuye, err := b.StartServer(KindWuye, dir)
-	if err != nil {
-		return err
-	}
-	defer wuye.Stop()
+	defer stop()
 	cases := createCases(d)
 	rates := map[string]float64{cases[0].name: 200, cases[1].name: 50}
 	if b.Quick {
@@ -296,36 +289,19 @@ func (b *Bench) jobsUnderLoad(d *Dataset, dir string, backlog int) error {
 	var failures []error
 	for _, c := range []createCase{cases[1], cases[0]} {
 		rate := rates[c.name]
-		var seq atomic.Int64
-		phase := func(s *Server, build func(int) (string, string, string, any), fire func()) *Result {
-			var wg sync.WaitGroup
-			if fire != nil {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					time.Sleep(b.Phase / 3)
-					fire()
-				}()
-			}
-			r := b.Open(rate, b.Phase, func(ctx context.Context, _, _ int) error {
-				path, token, ip, body := build(int(seq.Add(1)))
-				return b.Call(WithClientIP(ctx, ip), http.MethodPost, s.Base+path, token, body, nil)
-			})
-			wg.Wait()
-			return r
-		}
+		load := &createLoad{b: b, c: c}
 		type row struct {
 			name string
 			r    *Result
 			jobs []hooks.JobStats
 		}
 		var out []row
-		r := phase(plain, c.b2, nil)
+		r := load.fixedRate(plain, rate, nil)
 		out = append(out, row{"B2 plain PocketBase", r, nil})
 		if err := r.Err(); err != nil {
 			failures = append(failures, fmt.Errorf("%s on B2: %w", c.name, err))
 		}
-		r = phase(wuye, c.b3, nil)
+		r = load.fixedRate(wuye, rate, nil)
 		out = append(out, row{"B3 Wuye, no job fired", r, nil})
 		if err := r.Err(); err != nil {
 			failures = append(failures, fmt.Errorf("%s on B3: %w", c.name, err))
@@ -346,7 +322,7 @@ func (b *Bench) jobsUnderLoad(d *Dataset, dir string, backlog int) error {
 			}
 			var run jobsRun
 			var fireErr error
-			r := phase(wuye, c.b3, func() {
+			r := load.fixedRate(wuye, rate, func() {
 				fireErr = b.CallSlow(jobsCtx, http.MethodPost, wuye.Base+"/__bench/jobs", "", jobsRun{Batch: m.rows == 0, Jobs: busyJobs}, &run)
 			})
 			if fireErr != nil {

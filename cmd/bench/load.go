@@ -215,44 +215,59 @@ func (b *Bench) CallSlow(ctx context.Context, method, url, token string, body, o
 }
 
 func (b *Bench) call(client *http.Client, ctx context.Context, method, url, token string, body, out any) error {
-	var rd io.Reader
+	var raw []byte
 	if body != nil {
-		raw, err := json.Marshal(body)
-		if err != nil {
+		var err error
+		if raw, err = json.Marshal(body); err != nil {
 			return err
 		}
+	}
+	ip, _ := ctx.Value(clientIPKey{}).(string)
+	return send(client, ctx, method, url, token, ip, raw, nil, out)
+}
+
+// send sends one request: raw, when not nil, is its JSON body; token the
+// Authorization header, ip the X-Real-IP one (none when empty), header any
+// others. A 2xx answer is decoded into out when out is not nil; any other
+// answer is an error carrying the status and the start of the body.
+func send(client *http.Client, ctx context.Context, method, url, token, ip string, raw []byte, header map[string]string, out any) error {
+	var rd io.Reader
+	if raw != nil {
 		rd = bytes.NewReader(raw)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, url, rd)
 	if err != nil {
 		return err
 	}
-	if body != nil {
+	if raw != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
 	if token != "" {
 		req.Header.Set("Authorization", token)
 	}
-	if ip, ok := ctx.Value(clientIPKey{}).(string); ok {
+	if ip != "" {
 		req.Header.Set("X-Real-IP", ip)
+	}
+	for k, v := range header {
+		req.Header.Set(k, v)
 	}
 	res, err := client.Do(req)
 	if err != nil {
 		return err
 	}
 	defer res.Body.Close()
-	raw, err := io.ReadAll(res.Body)
+	body, err := io.ReadAll(res.Body)
 	if err != nil {
 		return err
 	}
 	if res.StatusCode/100 != 2 {
-		if len(raw) > 300 {
-			raw = raw[:300]
+		if len(body) > 300 {
+			body = body[:300]
 		}
-		return fmt.Errorf("%s %s: %d %s", method, trimURL(url), res.StatusCode, raw)
+		return fmt.Errorf("%s %s: %d %s", method, trimURL(url), res.StatusCode, body)
 	}
 	if out != nil {
-		return json.Unmarshal(raw, out)
+		return json.Unmarshal(body, out)
 	}
 	return nil
 }

@@ -56,7 +56,8 @@
 //     one JSON request and fails on any non-2xx answer.
 //   - Report: b.Table(title, header, rows, notes...) adds a markdown table
 //     under the section's heading; b.Metric(key, value) a raw figure for the
-//     JSON report; b.Logf progress lines.
+//     JSON report; b.Answer(key, line) the section's answer, a metric that
+//     the run also prints as its last lines; b.Logf progress lines.
 //
 // The rate limiter that 0024_ops turns on is off in every bench data
 // directory: all the clients share 127.0.0.1.
@@ -153,6 +154,7 @@ type Bench struct {
 	servers  []*Server
 	report   *Report
 	section  string
+	answers  []string // the sections' answers (Answer), printed last
 }
 
 func run(o options) error {
@@ -212,6 +214,12 @@ func run(o options) error {
 			return err
 		}
 		b.Logf("report written to %s", o.out)
+	}
+	if len(b.answers) > 0 {
+		fmt.Println()
+		for _, a := range b.answers {
+			fmt.Println(a)
+		}
 	}
 	if len(failed) > 0 {
 		return fmt.Errorf("failed sections: %s", strings.Join(failed, ", "))

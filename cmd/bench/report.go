@@ -75,6 +75,14 @@ func (b *Bench) Metric(key string, value any) {
 	b.current().Metrics[key] = value
 }
 
+// Answer records a section's answer, the one line a document quotes: a
+// metric of the JSON report under key, and the last lines the run prints.
+func (b *Bench) Answer(key, line string) {
+	b.Metric(key, line)
+	b.answers = append(b.answers, line)
+	b.Logf("%s", line)
+}
+
 func (t Table) markdown() string {
 	var sb strings.Builder
 	if t.Title != "" {
