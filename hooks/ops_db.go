@@ -14,18 +14,24 @@ import (
 // DataMaxOpenConns and DataMaxIdleConns size the data database's pool of
 // read connections (PocketBase's defaults: 120 and 15). Every SQLite
 // connection keeps memory outside Go's heap — its own parsed copy of the
-// schema (some 40 collections with their indexes and the summaries'
-// triggers), its statements, and some 15–25 MB after it has served a list of
-// a few hundred records on the big tables — for as long as it stays open.
-// With 120 connections 1,100 realtime clients re-reading what changed took
-// the server to a peak of 436 MiB; on 2 cores more than a couple of dozen
-// queries at once only wait for each other. Fewer idle connections give
-// the memory of a burst back once it has passed (measured in cmd/bench:
-// BENCHMARKS.md, "Server memory"). main.go and the bench server give them
-// to pocketbase.Config.
+// schema (some 70 collections with their indexes and the summaries'
+// triggers), its kept statements (lib/stmtcache), and some 15–25 MB after it
+// has served a list of a few hundred records on the big tables — for as
+// long as it stays open. With 120 connections 1,100 realtime clients
+// re-reading what changed took the server to a peak of 436 MiB; on 2 cores
+// more than about ten queries at once only wait for each other.
+//
+// As many stay idle as may be open: a connection closed when the pool has
+// more idle than it keeps is opened again by the next burst, and opening one
+// reads the whole schema and the planner's statistics and starts with no
+// compiled statements — under the realtime benchmark's load, with 6 of 24
+// kept, the server spent more time opening connections than running most
+// queries (BENCHMARKS.md § Realtime). A request beyond the tenth waits for
+// a connection instead. main.go and the bench server give them to
+// pocketbase.Config.
 const (
-	DataMaxOpenConns = 24
-	DataMaxIdleConns = 6
+	DataMaxOpenConns = 10
+	DataMaxIdleConns = 10
 )
 
 // DBConnect opens a database as PocketBase's default does (the same

@@ -62,8 +62,12 @@ func TestStatementsAreKeptAndRunAgain(t *testing.T) {
 	if first == nil {
 		t.Fatal("the insert was not kept")
 	}
+	h0, _, _ := Stats()
 	for i := range 50 {
 		exec(t, db, insert, fmt.Sprint(i))
+	}
+	if h, _, _ := Stats(); h-h0 < 50 {
+		t.Errorf("%d runs from the cache, want 50", h-h0)
 	}
 	if again := cached(t, db, insert); again != first {
 		t.Error("the insert was compiled again")
