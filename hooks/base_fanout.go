@@ -14,11 +14,14 @@ import (
 // community of 10,000 households, an opened survey, a new activity or a
 // found item is not told to its audience inside the transaction that
 // posts it. That transaction writes one `fanouts` row (enqueueFanout);
-// after commit a worker — and a job every minute, for the scheduled ones —
-// works through it in batches of fanoutBatch residents, each batch its own
-// transaction followed by a pause as long as it took: the recipients after
-// the cursor, computed in SQL, their notifications and deliveries written
-// with multi-row INSERTs (NotifyMany), and the cursor moved on, together.
+// after commit a worker (startWorker, base_worker.go) — and a job every
+// minute, for the scheduled ones — works through it in batches of
+// fanoutBatch residents, each batch its own transaction followed by a
+// pause as long as it took: the recipients after the cursor, computed in
+// SQL, their notifications and deliveries written with multi-row INSERTs
+// (NotifyMany), and the cursor moved on, together; once the batch has
+// committed, its recipients' open pages are sent the realtime message of a
+// new notification (publishNotifications) and the outbox is woken.
 // A restart resumes from the cursor; no one is told twice
 // (notifications.fanout is unique with the resident, and the recipients
 // query leaves out whoever has one). A notice is announced when it starts

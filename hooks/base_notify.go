@@ -17,9 +17,10 @@ type Notice struct {
 	Urgent    bool         // goes out in the quiet hours too (an urgent repair's, an incident's are so anyway)
 }
 
-// Notify stores n for its recipient; the recipient's open pages receive it
-// through the realtime subscription on notifications, which the list rule
-// narrows to the recipient alone. In the same transaction it writes the
+// Notify stores n for its recipient; once it commits, the recipient's open
+// pages hear of it on their own realtime topic (resident/<id> or
+// employee/<id>: hooks/base_realtime.go, publishTopics) and the bell
+// reloads. In the same transaction it writes the
 // notification's deliveries (hooks/base_outbox.go): the in-app one, sent,
 // and one per outbound channel the recipient is reached on, pending.
 func Notify(app core.App, n Notice) error {
