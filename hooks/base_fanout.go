@@ -14,11 +14,14 @@ import (
 // community of 10,000 households, an opened survey, a new activity or a
 // found item is not told to its audience inside the transaction that
 // posts it. That transaction writes one `fanouts` row (enqueueFanout);
-// after commit a worker — and a job every minute, for the scheduled ones —
-// works through it in batches of fanoutBatch residents, each batch its own
-// transaction followed by a pause as long as it took: the recipients after
-// the cursor, computed in SQL, their notifications and deliveries written
-// with multi-row INSERTs (NotifyMany), and the cursor moved on, together.
+// after commit a worker (startWorker, base_worker.go) — and a job every
+// minute, for the scheduled ones — works through it in batches of
+// fanoutBatch residents, each batch its own transaction followed by a
+// pause as long as it took: the recipients after the cursor, computed in
+// SQL, their notifications and deliveries written with multi-row INSERTs
+// (NotifyMany), and the cursor moved on, together; once the batch has
+// committed, its recipients' open pages are sent the realtime message of a
+// new notification (publishNotifications) and the outbox is woken.
 // A restart resumes from the cursor; no one is told twice
 // (notifications.fanout is unique with the resident, and the recipients
 // query leaves out whoever has one). A notice is announced when it starts
@@ -97,8 +100,9 @@ func enqueueFanout(tx core.App, f Fanout) error {
 	return nil
 }
 
-// fanoutWorker is the goroutine that fans out right after a commit.
-type fanoutWorker struct{ wake chan struct{} }
+// fanoutWorkerKey is the app store's key of the fan-out's worker
+// (base_worker.go).
+const fanoutWorkerKey = "wuye_fanout_worker"
 
 // fanoutMu keeps one fan-out runner at a time in the process (the worker
 // and the minute's job); the unique key keeps two processes apart.
@@ -108,11 +112,7 @@ var fanoutMu sync.Mutex
 // serves; without one (a test, the demo loader, a command) it runs them
 // here, after the commit that wrote them.
 func wakeFanouts(app core.App) {
-	if w, ok := app.Store().Get("wuye_fanout_worker").(*fanoutWorker); ok {
-		select {
-		case w.wake <- struct{}{}:
-		default:
-		}
+	if wakeWorker(app, fanoutWorkerKey) {
 		return
 	}
 	if _, err := RunFanouts(app, now()); err != nil {
@@ -131,29 +131,8 @@ func registerFanouts(app core.App) {
 	app.OnRecordAfterUpdateSuccess("fanouts").BindFunc(wakeIfDue)
 	app.OnRecordDelete("fanouts").BindFunc(refuseDelete)
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
-		if se.Server == nil {
-			return se.Next() // a test's router: the fan-out runs after the commit
-		}
-		w := &fanoutWorker{wake: make(chan struct{}, 1)}
-		se.App.Store().Set("wuye_fanout_worker", w)
-		done := make(chan struct{})
-		var once sync.Once
-		se.App.OnTerminate().BindFunc(func(e *core.TerminateEvent) error {
-			once.Do(func() { close(done) })
-			return e.Next()
-		})
-		go func() {
-			for {
-				select {
-				case <-done:
-					return
-				case <-w.wake:
-					if _, err := RunFanouts(se.App, now()); err != nil {
-						se.App.Logger().Error("fan-out", "error", err)
-					}
-				}
-			}
-		}()
+		// A test's router has no worker: the fan-out runs after the commit.
+		startWorker(se, fanoutWorkerKey, "fan-out", RunFanouts)
 		return se.Next()
 	})
 	// Scheduled notices start on the minute; a fan-out a restart cut short
@@ -229,19 +208,22 @@ func runFanout(app core.App, id string, maxBatches *int) (int, error) {
 		*maxBatches--
 		started := time.Now()
 		var finished bool
-		var n int
+		var notes []Notified
 		err := app.RunInTransaction(func(tx core.App) error {
 			var err error
-			n, finished, err = fanoutBatchOf(tx, id, batch, longest)
+			notes, finished, err = fanoutBatchOf(tx, id, batch, longest)
 			return err
 		})
 		if err != nil {
 			return told, fmt.Errorf("fan-out %s batch %d: %w", id, batch, err)
 		}
 		took := time.Since(started)
-		told += n
+		told += len(notes)
 		longest = max(longest, took)
-		if n > 0 {
+		if len(notes) > 0 {
+			// Committed: the recipients' open pages hear of their
+			// notification as of one Notify writes, and the outbox sends.
+			publishNotifications(app, notes)
 			wakeOutbox(app)
 		}
 		if finished {
@@ -253,64 +235,65 @@ func runFanout(app core.App, id string, maxBatches *int) (int, error) {
 	}
 }
 
-// fanoutBatchOf writes one batch of fan-out id in tx; at the end of the
-// audience it marks the fan-out done, and its subject announced.
-func fanoutBatchOf(tx core.App, id string, batch int, longest time.Duration) (int, bool, error) {
+// fanoutBatchOf writes one batch of fan-out id in tx and returns its
+// notifications; at the end of the audience it marks the fan-out done, and
+// its subject announced.
+func fanoutBatchOf(tx core.App, id string, batch int, longest time.Duration) ([]Notified, bool, error) {
 	f, err := tx.FindRecordById("fanouts", id)
 	if err != nil {
-		return 0, true, err
+		return nil, true, err
 	}
 	if f.GetString("status") != "pending" {
-		return 0, true, nil
+		return nil, true, nil
 	}
 	subject, err := tx.FindRecordById(f.GetString("subject_collection"), f.GetString("subject_id"))
 	if err != nil || !stillToAnnounce(subject) {
 		_, err = tx.DB().NewQuery(`UPDATE fanouts SET status = 'expired', updated = {:now} WHERE id = {:id}`).
 			Bind(dbx.Params{"id": id, "now": dbStamp(now())}).Execute()
-		return 0, true, err
+		return nil, true, err
 	}
 	stamp := dbStamp(now())
 	ms := longest.Milliseconds()
 	var ids []string
 	if err := tx.DB().NewQuery(fanoutRecipients).Bind(dbx.Params{"f": id, "n": fanoutBatch}).Column(&ids); err != nil {
-		return 0, false, fmt.Errorf("recipients: %w", err)
+		return nil, false, fmt.Errorf("recipients: %w", err)
 	}
 	if len(ids) == 0 {
 		_, err := tx.DB().NewQuery(`UPDATE fanouts SET status = 'done', done_at = {:now}, updated = {:now},
 			longest_ms = MAX(longest_ms, {:ms}) WHERE id = {:id}`).Bind(dbx.Params{"id": id, "now": stamp, "ms": ms}).Execute()
 		if err != nil {
-			return 0, true, err
+			return nil, true, err
 		}
-		return 0, true, announced(tx, f, subject)
+		return nil, true, announced(tx, f, subject)
 	}
 	people, err := tx.FindRecordsByIds("residents", ids)
 	if err != nil {
-		return 0, false, err
+		return nil, false, err
 	}
 	var texters map[string]bool
 	if f.GetBool("urgent") {
 		var who []string
 		if err := tx.DB().NewQuery(fanoutTexters).Bind(dbx.Params{"f": id, "ids": jsonList(ids)}).Column(&who); err != nil {
-			return 0, false, fmt.Errorf("household contacts: %w", err)
+			return nil, false, fmt.Errorf("household contacts: %w", err)
 		}
 		texters = make(map[string]bool, len(who))
 		for _, w := range who {
 			texters[w] = true
 		}
 	}
-	n, texts, err := NotifyMany(tx, people, Bulk{Fanout: id, SMS: texters, Notice: Notice{Kind: f.GetString("kind"),
+	notes, texts, err := NotifyMany(tx, people, Bulk{Fanout: id, SMS: texters, Notice: Notice{Kind: f.GetString("kind"),
 		Title: f.GetString("title"), Body: f.GetString("body"), Subject: subject, Urgent: f.GetBool("urgent")}})
 	if err != nil {
-		return 0, false, err
+		return nil, false, err
 	}
 	if err := fanoutBatchDone(tx, id, batch); err != nil {
-		return 0, false, err
+		return nil, false, err
 	}
 	_, err = tx.DB().NewQuery(`UPDATE fanouts SET cursor = {:cursor}, count = count + {:n}, sms_count = sms_count + {:texts},
 		batches = batches + 1, longest_ms = MAX(longest_ms, {:ms}), updated = {:now},
 		started_at = CASE WHEN started_at = '' THEN {:now} ELSE started_at END WHERE id = {:id}`).
-		Bind(dbx.Params{"id": id, "cursor": ids[len(ids)-1], "n": n, "texts": texts, "ms": ms, "now": stamp}).Execute()
-	return n, false, err
+		Bind(dbx.Params{"id": id, "cursor": ids[len(ids)-1], "n": len(notes), "texts": texts, "ms": ms, "now": stamp}).Execute()
+	return notes, false, err
 }
 
 // stillToAnnounce: a notice is announced until it ends; a found item while

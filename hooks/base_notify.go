@@ -2,8 +2,6 @@ package hooks
 
 import (
 	"fmt"
-	"strconv"
-	"strings"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -19,9 +17,10 @@ type Notice struct {
 	Urgent    bool         // goes out in the quiet hours too (an urgent repair's, an incident's are so anyway)
 }
 
-// Notify stores n for its recipient; the recipient's open pages receive it
-// through the realtime subscription on notifications, which the list rule
-// narrows to the recipient alone. In the same transaction it writes the
+// Notify stores n for its recipient; once it commits, the recipient's open
+// pages hear of it on their own realtime topic (resident/<id> or
+// employee/<id>: hooks/base_realtime.go, publishTopics) and the bell
+// reloads. In the same transaction it writes the
 // notification's deliveries (hooks/base_outbox.go): the in-app one, sent,
 // and one per outbound channel the recipient is reached on, pending.
 func Notify(app core.App, n Notice) error {
@@ -60,25 +59,28 @@ type Bulk struct {
 	SMS map[string]bool
 }
 
-// bulkRows is how many rows one INSERT statement writes.
-const bulkRows = 300
+// Notified is a notification NotifyMany wrote: its id and its recipient
+// (one of the two is set).
+type Notified struct{ ID, RecipientStaff, RecipientResident string }
 
 // NotifyMany writes b to each of recipients (residents or staff) in tx with
-// multi-row INSERTs — the notifications and, for each, the deliveries
-// Notify would write (planDeliveries) — instead of one Save per row: a
-// large audience (a notice, an opened survey, a new activity, a found
-// item: hooks/base_fanout.go) is told in batches of a few hundred rows a
-// transaction. It bypasses the record hooks, so no realtime event is sent
-// (the bell reads the rows when the page loads or polls) and the outbox is
-// woken by the caller after commit. It returns how many notifications and
-// text messages it wrote.
-func NotifyMany(tx core.App, recipients []*core.Record, b Bulk) (notes, texts int, err error) {
+// multi-row INSERTs (insertRows, hooks/base_insert.go) — the notifications
+// and, for each, the deliveries Notify would write (planDeliveries, the
+// whole batch's preferences and push subscriptions read with one query
+// each) — instead of one Save per row: a large audience (a notice, an
+// opened survey, a new activity, a found item: hooks/base_fanout.go) is
+// told in batches of a few hundred rows a transaction. It bypasses the
+// record hooks, so the caller, after commit, sends the realtime messages
+// (publishNotifications) and wakes the outbox. It returns the
+// notifications it wrote and how many text messages.
+func NotifyMany(tx core.App, recipients []*core.Record, b Bulk) (notes []Notified, texts int, err error) {
 	if len(recipients) == 0 {
-		return 0, 0, nil
+		return nil, 0, nil
 	}
-	prefs, err := preferencesOfMany(tx, recipients)
+	chans := channels(tx)
+	rc, err := reachOf(tx, chans, recipients, b.Kind)
 	if err != nil {
-		return 0, 0, err
+		return nil, 0, err
 	}
 	at := now()
 	stamp := dbStamp(at)
@@ -86,7 +88,6 @@ func NotifyMany(tx core.App, recipients []*core.Record, b Bulk) (notes, texts in
 	if b.Subject != nil {
 		subjectCol, subjectID = b.Subject.Collection().Name, b.Subject.Id
 	}
-	chans := channels(tx)
 	var nrows, drows [][]any
 	for _, r := range recipients {
 		staff, resident := "", ""
@@ -96,14 +97,15 @@ func NotifyMany(tx core.App, recipients []*core.Record, b Bulk) (notes, texts in
 		case isResident(r):
 			resident = r.Id
 		default:
-			return 0, 0, fmt.Errorf("notify %q: recipient is neither staff nor resident", b.Title)
+			return nil, 0, fmt.Errorf("notify %q: recipient is neither staff nor resident", b.Title)
 		}
 		id := core.GenerateDefaultRandomId()
+		notes = append(notes, Notified{ID: id, RecipientStaff: staff, RecipientResident: resident})
 		nrows = append(nrows, []any{id, staff, resident, b.Kind, b.Title, b.Body, subjectCol, subjectID, false, b.Fanout, stamp, stamp})
 		n := b.Notice
 		n.Recipient = r
 		community := communityOf(b.Subject, r)
-		for _, p := range planDeliveries(chans, r, prefs[r.Id], n, b.SMS[r.Id], at) {
+		for _, p := range planDeliveries(chans, r, rc, n, b.SMS[r.Id], at) {
 			attempts, sent, next := 0, "", dbStamp(p.next)
 			if p.status == "sent" {
 				attempts, sent, next = 1, stamp, ""
@@ -117,13 +119,13 @@ func NotifyMany(tx core.App, recipients []*core.Record, b Bulk) (notes, texts in
 	}
 	if err := insertRows(tx, "notifications", []string{"id", "recipient_staff", "recipient_resident", "kind", "title", "body",
 		"subject_collection", "subject_id", "read", "fanout", "created", "updated"}, nrows); err != nil {
-		return 0, 0, err
+		return nil, 0, err
 	}
 	if err := insertRows(tx, "deliveries", []string{"id", "notification", "recipient_staff", "recipient_resident", "community", "kind",
 		"channel", "to", "push_subscription", "status", "attempts", "next_attempt_at", "sent_at", "provider", "urgent", "created", "updated"}, drows); err != nil {
-		return 0, 0, err
+		return nil, 0, err
 	}
-	return len(nrows), texts, nil
+	return notes, texts, nil
 }
 
 // preferencesOfMany is the notification_preferences of each of people, by
@@ -149,42 +151,6 @@ func preferencesOfMany(app core.App, people []*core.Record) (map[string]*core.Re
 		}
 	}
 	return out, nil
-}
-
-// insertRows writes rows into table with INSERTs of up to bulkRows rows.
-func insertRows(tx core.App, table string, cols []string, rows [][]any) error {
-	for start := 0; start < len(rows); start += bulkRows {
-		chunk := rows[start:min(start+bulkRows, len(rows))]
-		var sb strings.Builder
-		sb.WriteString("INSERT INTO " + table + " (")
-		for i, c := range cols {
-			if i > 0 {
-				sb.WriteString(", ")
-			}
-			sb.WriteString("[[" + c + "]]")
-		}
-		sb.WriteString(") VALUES ")
-		params := dbx.Params{}
-		for i, row := range chunk {
-			if i > 0 {
-				sb.WriteString(", ")
-			}
-			sb.WriteString("(")
-			for j, v := range row {
-				if j > 0 {
-					sb.WriteString(", ")
-				}
-				key := "p" + strconv.Itoa(i) + "_" + strconv.Itoa(j)
-				sb.WriteString("{:" + key + "}")
-				params[key] = v
-			}
-			sb.WriteString(")")
-		}
-		if _, err := tx.DB().NewQuery(sb.String()).Bind(params).Execute(); err != nil {
-			return fmt.Errorf("insert %s: %w", table, err)
-		}
-	}
-	return nil
 }
 
 // householdResidents lists the residents with access to unit: every current,

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -181,13 +180,51 @@ type plannedDelivery struct {
 	urgent                        bool
 }
 
+// reach is what the channels need to know of a batch of recipients of a
+// notice, read for the whole batch with one query each: their
+// preferences and, for each device channel (Web Push) that any of them
+// wants for the kind, their devices.
+type reach struct {
+	prefs   map[string]*core.Record        // notification_preferences, by person id
+	devices map[string]map[string][]device // by channel, then by person id
+}
+
+// reachOf reads the reach of people for notices of kind among chans.
+func reachOf(tx core.App, chans []Channel, people []*core.Record, kind string) (reach, error) {
+	prefs, err := preferencesOfMany(tx, people)
+	if err != nil {
+		return reach{}, err
+	}
+	rc := reach{prefs: prefs, devices: map[string]map[string][]device{}}
+	for _, ch := range chans {
+		dc, ok := ch.(deviceChannel)
+		if !ok || !ch.Enabled() {
+			continue
+		}
+		var wanting []*core.Record
+		for _, p := range people {
+			if slices.Contains(wantedChannels(p, prefs[p.Id], kind), ch.Name()) {
+				wanting = append(wanting, p)
+			}
+		}
+		if len(wanting) == 0 {
+			continue
+		}
+		if rc.devices[ch.Name()], err = dc.DevicesOf(wanting); err != nil {
+			return reach{}, err
+		}
+	}
+	return rc, nil
+}
+
 // planDeliveries lists the deliveries of notice to its recipient, whose
-// preferences are prefs, among chans: the in-app one, and each outbound
-// channel that is set up, wanted for the kind and has an address for them
-// — a text message only when sms allows it (a notice to a whole community
-// sends one only when it is urgent, to one person a household:
+// preferences and devices are in rc, among chans: the in-app one, and each
+// outbound channel that is set up, wanted for the kind and has an address
+// for them — a text message only when sms allows it (a notice to a whole
+// community sends one only when it is urgent, to one person a household:
 // hooks/base_fanout.go).
-func planDeliveries(chans []Channel, recipient, prefs *core.Record, notice Notice, sms bool, at time.Time) []plannedDelivery {
+func planDeliveries(chans []Channel, recipient *core.Record, rc reach, notice Notice, sms bool, at time.Time) []plannedDelivery {
+	prefs := rc.prefs[recipient.Id]
 	wanted := wantedChannels(recipient, prefs, notice.Kind)
 	urgent := notice.Urgent || isUrgentSubject(notice.Subject)
 	var out []plannedDelivery
@@ -201,8 +238,8 @@ func planDeliveries(chans []Channel, recipient, prefs *core.Record, notice Notic
 		}
 		// A device channel (Web Push) has one delivery per device.
 		var targets []device
-		if dc, ok := ch.(deviceChannel); ok {
-			targets = dc.Devices(recipient)
+		if _, ok := ch.(deviceChannel); ok {
+			targets = rc.devices[name][recipient.Id]
 		} else if addr := ch.Address(recipient, prefs); addr != "" {
 			targets = []device{{To: addr}}
 		}
@@ -228,7 +265,12 @@ func enqueueDeliveries(tx core.App, n *core.Record, notice Notice) error {
 	}
 	recipient := notice.Recipient
 	at := now()
-	for _, p := range planDeliveries(channels(tx), recipient, preferencesOf(tx, recipient), notice, true, at) {
+	chans := channels(tx)
+	rc, err := reachOf(tx, chans, []*core.Record{recipient}, notice.Kind)
+	if err != nil {
+		return err
+	}
+	for _, p := range planDeliveries(chans, recipient, rc, notice, true, at) {
 		d := core.NewRecord(col)
 		d.Set("notification", n.Id)
 		d.Set("recipient_staff", n.GetString("recipient_staff"))
@@ -366,22 +408,13 @@ func sendClaimed(app core.App, d *core.Record) error {
 		Device: d.GetString("push_subscription")})
 }
 
-// outboxWorker is the goroutine that sends right after a commit.
-type outboxWorker struct {
-	wake chan struct{}
-	once sync.Once
-}
+// outboxWorkerKey is the app store's key of the outbox's worker
+// (base_worker.go).
+const outboxWorkerKey = "wuye_outbox_worker"
 
 // wakeOutbox nudges the app's worker, if it runs (it does once the app
 // serves; tests send with SendDueDeliveries).
-func wakeOutbox(app core.App) {
-	if w, ok := app.Store().Get("wuye_outbox_worker").(*outboxWorker); ok {
-		select {
-		case w.wake <- struct{}{}:
-		default: // already woken: it will read this row too
-		}
-	}
-}
+func wakeOutbox(app core.App) { wakeWorker(app, outboxWorkerKey) }
 
 func registerOutbox(app core.App) {
 	// After commit (PocketBase runs AfterCreateSuccess of a transaction's
@@ -394,28 +427,9 @@ func registerOutbox(app core.App) {
 	})
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		se.Router.POST("/api/wuye/deliveries/{id}/retry", retryDelivery).Bind(apis.RequireAuth("staff"))
-		if se.Server == nil {
-			return se.Next() // a test's router (testapp.Handler): the tests send themselves
-		}
-		w := &outboxWorker{wake: make(chan struct{}, 1)}
-		se.App.Store().Set("wuye_outbox_worker", w)
-		done := make(chan struct{})
-		se.App.OnTerminate().BindFunc(func(e *core.TerminateEvent) error {
-			w.once.Do(func() { close(done) })
-			return e.Next()
-		})
-		go func() {
-			for {
-				select {
-				case <-done:
-					return
-				case <-w.wake:
-					if _, err := SendDueDeliveries(se.App, now()); err != nil {
-						se.App.Logger().Error("outbox", "error", err)
-					}
-				}
-			}
-		}()
+		// The worker sends right after a commit; a test's router
+		// (testapp.Handler) has none: the tests send themselves.
+		startWorker(se, outboxWorkerKey, "outbox", SendDueDeliveries)
 		return se.Next()
 	})
 	// The sweep: what was due in the quiet hours, waits for its back-off,

@@ -76,8 +76,12 @@ var unitHouseholdCollections = []string{"parcels", "goods_passes"}
 // renovationChildren are readable by the renovation's applicant.
 var renovationChildren = []string{"renovation_passes", "renovation_violations", "renovation_inspections", "hot_work_permits"}
 
+// topicIndexKey is the app store's key of its topicIndex.
+const topicIndexKey = "wuye_topic_index"
+
 func registerRealtimeTopics(app core.App) {
 	index := &topicIndex{byTopic: map[string]map[*leanClient]struct{}{}}
+	app.Store().Set(topicIndexKey, index)
 	app.OnRealtimeConnectRequest().BindFunc(func(e *core.RealtimeConnectRequestEvent) error {
 		if c, ok := e.Client.(*subscriptions.DefaultClient); ok {
 			e.Client = &leanClient{DefaultClient: c, index: index}
@@ -202,6 +206,31 @@ func publishTopics(app core.App, index *topicIndex, action string, prev, cur *co
 				send(client, d)
 			}
 		}
+	}
+}
+
+// publishNotifications sends, for notifications written without a record
+// save (NotifyMany's multi-row INSERTs, a fan-out batch) and committed,
+// the message a notification saved by Notify sends: {"collection":
+// "notifications", "id", "action": "create"} on its recipient's own topic
+// (resident/<id> or employee/<id>), to the clients subscribed there. It
+// costs nothing when nobody is connected, and otherwise a look in the
+// topic index per recipient.
+func publishNotifications(app core.App, notes []Notified) {
+	index, ok := app.Store().Get(topicIndexKey).(*topicIndex)
+	if !ok || len(notes) == 0 || app.SubscriptionsBroker().TotalClients() == 0 {
+		return
+	}
+	col, err := app.FindCachedCollectionByNameOrId("notifications")
+	if err != nil {
+		return
+	}
+	for _, n := range notes {
+		r := core.NewRecord(col)
+		r.Id = n.ID
+		r.Set("recipient_staff", n.RecipientStaff)
+		r.Set("recipient_resident", n.RecipientResident)
+		publishTopics(app, index, "create", nil, r)
 	}
 }
 

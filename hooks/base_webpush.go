@@ -187,7 +187,9 @@ type device struct{ ID, To string }
 
 // deviceChannel is a channel that writes one delivery per device.
 type deviceChannel interface {
-	Devices(recipient *core.Record) []device
+	// DevicesOf are the devices of each of people, by person id, read
+	// for all of them at once (a fan-out batch asks for a hundred).
+	DevicesOf(people []*core.Record) (map[string][]device, error)
 }
 
 // webpushChannel sends Web Push messages; always set up (the keys are made
@@ -204,16 +206,39 @@ func (c webpushChannel) Address(r, _ *core.Record) string {
 	return ""
 }
 
-func (c webpushChannel) Devices(r *core.Record) []device {
-	var out []device
-	for _, s := range pushSubscriptionsOf(c.app, r) {
-		host := ""
-		if u, err := url.Parse(s.GetString("endpoint")); err == nil {
-			host = u.Host
+// DevicesOf reads the subscriptions of people with one IN query for each
+// kind of person among them (residents, staff), each person's oldest
+// first.
+func (c webpushChannel) DevicesOf(people []*core.Record) (map[string][]device, error) {
+	out := map[string][]device{}
+	for _, field := range []string{"recipient_resident", "recipient_staff"} {
+		var ids []any
+		for _, p := range people {
+			if pushOwnerField(p) == field {
+				ids = append(ids, p.Id)
+			}
 		}
-		out = append(out, device{ID: s.Id, To: shorten(host, 90)})
+		if len(ids) == 0 {
+			continue
+		}
+		var rows []struct {
+			ID       string `db:"id"`
+			Endpoint string `db:"endpoint"`
+			Owner    string `db:"owner"`
+		}
+		if err := c.app.DB().Select("id", "endpoint", field+" AS owner").From("push_subscriptions").
+			Where(dbx.In(field, ids...)).OrderBy("created", "id").All(&rows); err != nil {
+			return nil, fmt.Errorf("push subscriptions: %w", err)
+		}
+		for _, r := range rows {
+			host := ""
+			if u, err := url.Parse(r.Endpoint); err == nil {
+				host = u.Host
+			}
+			out[r.Owner] = append(out[r.Owner], device{ID: r.ID, To: shorten(host, 90)})
+		}
 	}
-	return out
+	return out, nil
 }
 
 // pushPayload is what the service worker receives: the notification's own

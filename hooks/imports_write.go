@@ -3,8 +3,6 @@ package hooks
 import (
 	"fmt"
 	"slices"
-	"strconv"
-	"strings"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -20,16 +18,12 @@ import (
 // import's plan (hooks/imports_plan.go), which applies the same rules as
 // the collections' validation hooks, in bulk.
 
-// importParamsPerInsert bounds the parameters of one INSERT (the SQLite
-// driver looks each up linearly, so a statement's cost grows with the
-// square of its parameters: see billRowsPerInsert).
-const importParamsPerInsert = 480
-
 // InsertRecords writes new records of one collection with multi-row
-// INSERTs, in tx. Each record's id must be set; created and updated are
-// stamped now. An auth record (a resident) gets a token key of its own and
-// a password nobody knows: the resident sets one through the desk's reset
-// (hooks/accounts_residents.go) or signs in by SMS code.
+// INSERTs (insertRows, hooks/base_insert.go), in tx. Each record's id
+// must be set; created and updated are stamped now. An auth record (a
+// resident) gets a token key of its own and a password nobody knows: the
+// resident sets one through the desk's reset (hooks/accounts_residents.go)
+// or signs in by SMS code.
 func InsertRecords(tx core.App, recs []*core.Record) error {
 	if len(recs) == 0 {
 		return nil
@@ -70,41 +64,14 @@ func InsertRecords(tx core.App, recs []*core.Record) error {
 		cols = append(cols, c)
 	}
 	slices.Sort(cols)
-	per := max(1, importParamsPerInsert/len(cols))
-	for start := 0; start < len(rows); start += per {
-		chunk := rows[start:min(start+per, len(rows))]
-		var sb strings.Builder
-		sb.WriteString("INSERT INTO {{" + col.Name + "}} (")
-		for i, c := range cols {
-			if i > 0 {
-				sb.WriteByte(',')
-			}
-			sb.WriteString("[[" + c + "]]")
-		}
-		sb.WriteString(") VALUES ")
-		params := dbx.Params{}
-		k := 0
-		for r, row := range chunk {
-			if r > 0 {
-				sb.WriteByte(',')
-			}
-			sb.WriteByte('(')
-			for i, c := range cols {
-				if i > 0 {
-					sb.WriteByte(',')
-				}
-				name := "p" + strconv.Itoa(k)
-				k++
-				sb.WriteString("{:" + name + "}")
-				params[name] = row[c]
-			}
-			sb.WriteByte(')')
-		}
-		if _, err := tx.DB().NewQuery(sb.String()).Bind(params).Execute(); err != nil {
-			return fmt.Errorf("insert %s: %w", col.Name, err)
+	values := make([][]any, len(rows))
+	for i, m := range rows {
+		values[i] = make([]any, len(cols))
+		for j, c := range cols {
+			values[i][j] = m[c]
 		}
 	}
-	return nil
+	return insertRows(tx, col.Name, cols, values)
 }
 
 // importUpdate is one existing record's changed columns.
