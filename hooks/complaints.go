@@ -144,6 +144,8 @@ func checkComplaintHandler(app core.App, r *core.Record) error {
 
 func registerComplaints(app core.App) {
 	app.OnRecordCreateRequest("complaints").BindFunc(func(e *core.RecordRequestEvent) error {
+		defer forgetVouched(e.Record)
+		vouchAuth(e.Record, e.Auth) // the resident who files it, the staff who receives it
 		if err := prepareIntake(e.App, e.Record, e.Auth); err != nil {
 			return err
 		}
@@ -487,15 +489,10 @@ func markHot(app core.App, r *core.Record) error {
 	if r.GetString("building") == "" && r.GetString("unit") != "" {
 		// validatePlace fills it in as the record is saved; hot detection
 		// runs before that, and a unit that does not exist is refused there.
-		// The unit's community's threshold comes in the same query.
-		var u struct {
-			Building  string `db:"building"`
-			Community string `db:"community"`
-			Threshold int    `db:"hot_threshold"`
-		}
-		if err := app.DB().NewQuery(`SELECT u.building, u.community, IFNULL(c.hot_threshold, 0) AS hot_threshold
-			FROM units u LEFT JOIN communities c ON c.id = u.community WHERE u.id = {:id}`).
-			Bind(dbx.Params{"id": r.GetString("unit")}).One(&u); err != nil {
+		// The unit's community's threshold comes in the same query, which
+		// validatePlace then reuses (readPlace).
+		u, err := readPlace(app, r)
+		if err != nil {
 			return nil
 		}
 		r.Set("building", u.Building)
@@ -503,7 +500,7 @@ func markHot(app core.App, r *core.Record) error {
 			r.Set("community", u.Community)
 		}
 		if r.GetString("community") == u.Community {
-			threshold = u.Threshold
+			threshold = u.HotThreshold
 			if threshold <= 0 {
 				threshold = defaultHotThreshold
 			}
@@ -540,6 +537,9 @@ func markHot(app core.App, r *core.Record) error {
 	r.Set("hot_group", lead)
 	if by != nil {
 		r.Set("hot_reason", reasonJSON(by.reason))
+		// A complaint read just now, or the group such a one is in:
+		// complaints are never deleted (registerComplaints).
+		vouch(r, "complaints", lead)
 	}
 	if r.GetString("level") == "general" {
 		r.Set("level", "hot")

@@ -141,6 +141,8 @@ func canClaim(auth, o *core.Record) bool {
 
 func registerDispatch(app core.App) {
 	app.OnRecordCreateRequest("work_orders").BindFunc(func(e *core.RecordRequestEvent) error {
+		defer forgetVouched(e.Record)
+		vouchAuth(e.Record, e.Auth) // the resident who asks, the staff who receives it
 		if err := prepareWorkOrder(e.App, e.Record, e.Auth); err != nil {
 			return err
 		}

@@ -38,6 +38,7 @@ func Register(app core.App) {
 	})
 	registerClock(app) // first: the test clock stamps records before other hooks read them
 	registerEvents(app)
+	registerVouched(app)
 	registerNotifications(app)
 	registerOutbox(app)
 	registerWebPush(app)

@@ -1,6 +1,7 @@
 package hooks
 
 import (
+	"github.com/pocketbase/dbx"
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 
@@ -63,18 +64,20 @@ func derivePlaces(e *core.RecordEvent) error {
 // validatePlace holds for every save of a document about a place (a
 // complaint, a work order): a unit, from which its building and community
 // follow, or for a common area a location (and optionally a building) in the
-// community.
+// community. The unit is read once per save (readPlace; hot detection may
+// have read it already), and what it read is vouched for (base_vouch.go).
 func validatePlace(e *core.RecordEvent) error {
 	r := e.Record
+	defer forgetVouched(r)
 	if unitID := r.GetString("unit"); unitID != "" {
-		if u, err := e.App.FindRecordById("units", unitID); err == nil {
+		if u, err := readPlace(e.App, r); err == nil {
 			if r.GetString("community") == "" {
-				r.Set("community", u.GetString("community"))
+				r.Set("community", u.Community)
 			}
 			if r.GetString("building") == "" {
-				r.Set("building", u.GetString("building"))
+				r.Set("building", u.Building)
 			}
-			if u.GetString("community") != r.GetString("community") || u.GetString("building") != r.GetString("building") {
+			if u.Community != r.GetString("community") || u.Building != r.GetString("building") {
 				return validation.Errors{"unit": codedError("wuye_community_mismatch")}
 			}
 		}
@@ -92,4 +95,44 @@ func validatePlace(e *core.RecordEvent) error {
 		}
 	}
 	return nil
+}
+
+// unitPlace is a unit with its building and community, and whether those
+// exist, and the community's hot threshold (0: the default).
+type unitPlace struct {
+	Unit         string `db:"unit"`
+	Building     string `db:"building"`
+	Community    string `db:"community"`
+	HasBuilding  bool   `db:"has_building"`
+	HasCommunity bool   `db:"has_community"`
+	HotThreshold int    `db:"hot_threshold"`
+}
+
+// readPlace reads the unit of r (its field "unit") with its building and
+// community in one query, unless it was read already in this save, and
+// vouches for the unit and for the building and community that exist. An
+// error: the unit does not exist (or could not be read), and nothing is
+// vouched for.
+func readPlace(app core.App, r *core.Record) (*unitPlace, error) {
+	unit := r.GetString("unit")
+	f := factsOf(r)
+	if f.place != nil && f.place.Unit == unit {
+		return f.place, nil
+	}
+	var u unitPlace
+	if err := app.DB().NewQuery(`SELECT u.id AS unit, u.building, u.community,
+			b.id IS NOT NULL AS has_building, c.id IS NOT NULL AS has_community, IFNULL(c.hot_threshold, 0) AS hot_threshold
+		FROM units u LEFT JOIN buildings b ON b.id = u.building LEFT JOIN communities c ON c.id = u.community
+		WHERE u.id = {:id}`).Bind(dbx.Params{"id": unit}).One(&u); err != nil {
+		return nil, err
+	}
+	f.place = &u
+	vouch(r, "units", u.Unit)
+	if u.HasBuilding {
+		vouch(r, "buildings", u.Building)
+	}
+	if u.HasCommunity {
+		vouch(r, "communities", u.Community)
+	}
+	return &u, nil
 }
