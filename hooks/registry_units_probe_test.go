@@ -265,3 +265,50 @@ func TestResidentWithTwoUnitsLosesOne(t *testing.T) {
 		t.Errorf("units after the parking link ended: %v", got)
 	}
 }
+
+// A link ended while a resident's account is being saved (the resident
+// changing their name in the portal as the desk ends their lease) stops
+// granting with its commit: the account's save, which read the links before
+// the lease ended, must not write the unit back. The interleaving is made
+// exact by ending the lease from a hook that runs between the account's
+// places being read and the account being written. docs/DESIGN.md
+// § Registry: a link ended grants nothing from the commit that ends it.
+func TestResidentSaveDoesNotBringBackAnEndedUnit(t *testing.T) {
+	app := testapp.New(t)
+	h := testapp.Handler(t, app)
+	const tenant = "tenant1@example.com"
+	id := testapp.ID(t, "residents:"+tenant)
+	u101 := testapp.ID(t, "unit:1-101")
+	link, err := app.FindFirstRecordByFilter("unit_residents", "resident = {:r} && unit = {:u} && active = true",
+		dbx.Params{"r": id, "u": u101})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ended := false
+	app.OnRecordUpdate("residents").BindFunc(func(e *core.RecordEvent) error {
+		if e.Record.Id == id && !ended {
+			ended = true
+			l, err := e.App.FindRecordById("unit_residents", link.Id)
+			if err != nil {
+				return err
+			}
+			l.Set("until", clock.Now().In(workcal.Shanghai).Format(time.DateOnly))
+			if err := e.App.Save(l); err != nil {
+				return err
+			}
+		}
+		return e.Next()
+	})
+	if code, body := testapp.Do(t, h, http.MethodPatch, "/api/collections/residents/records/"+id, `{"name":"张伟伟"}`, tenant); code != http.StatusOK {
+		t.Fatalf("rename: %d %s", code, body)
+	}
+	if !ended {
+		t.Fatal("the lease was not ended during the save")
+	}
+	if got := unitsOf(t, app, id); len(got) != 0 {
+		t.Errorf("after the lease ended the account still lives in %v", got)
+	}
+	if code, _ := testapp.Do(t, h, http.MethodGet, "/api/collections/units/records/"+u101, "", tenant); code != http.StatusNotFound {
+		t.Errorf("the former tenant still views 1-101: %d", code)
+	}
+}
