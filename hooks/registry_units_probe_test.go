@@ -213,6 +213,13 @@ func TestResidentPlacesCannotBeExpanded(t *testing.T) {
 			}
 		}
 	}
+	// The account's own sign-in answers take an expand too.
+	for _, ex := range []string{"units", "communities", "buildings.community"} {
+		code, body := testapp.Do(t, h, http.MethodPost, "/api/collections/residents/auth-refresh?expand="+ex, "", "tenant1@example.com")
+		if code != http.StatusBadRequest {
+			t.Errorf("auth-refresh expanding %s: %d %.300s", ex, code, body)
+		}
+	}
 	// The realtime subscription carries its expand in its options.
 	for _, who := range []string{"tenant1@example.com", "supervisor@example.com"} {
 		for _, tg := range targets {
