@@ -319,3 +319,86 @@ func TestResidentSaveDoesNotBringBackAnEndedUnit(t *testing.T) {
 		t.Errorf("the former tenant still views 1-101: %d", code)
 	}
 }
+
+// A resident may change some records of a unit they live in (their work
+// orders and complaints, the household's members, cars, goods passes …):
+// the update rule reads the stored record's unit, so the change itself must
+// not move the record to a unit they do not live in — that would write into
+// a neighbour's household file and let them read it from there.
+func TestResidentCannotMoveARecordToAnotherUnit(t *testing.T) {
+	app := testapp.New(t)
+	h := testapp.Handler(t, app)
+	u102 := testapp.ID(t, "unit:1-102")
+	tried := 0
+	for _, who := range []string{"owner1@example.com", "tenant1@example.com", "family1@example.com"} {
+		me := testapp.ID(t, "residents:"+who)
+		mine := unitsOf(t, app, me)
+		for _, name := range []string{"complaints", "work_orders", "renovations", "goods_passes", "household_members",
+			"household_files", "vehicles", "move_outs", "survey_responses", "parking_spaces"} {
+			col, err := app.FindCollectionByNameOrId(name)
+			if err != nil || col.Fields.GetByName("unit") == nil {
+				continue
+			}
+			recs, err := app.FindAllRecords(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range recs {
+				if !slices.Contains(mine, r.GetString("unit")) {
+					continue
+				}
+				code, body := testapp.Do(t, h, http.MethodPatch, "/api/collections/"+name+"/records/"+r.Id, `{"unit":"`+u102+`"}`, who)
+				stored, err := app.FindRecordById(name, r.Id)
+				if err != nil {
+					t.Fatal(err)
+				}
+				tried++
+				if stored.GetString("unit") != r.GetString("unit") {
+					t.Errorf("%s moved %s %s to 1-102: %d %.200s", who, name, r.Id, code, body)
+				}
+				break
+			}
+		}
+	}
+	if tried < 5 {
+		t.Errorf("only %d records tried", tried)
+	}
+}
+
+// A link's unit and resident are fixed (the API refuses to change them);
+// were one changed in place by Wuye's own code (a save without validation),
+// the units of both the resident it had and the one it has follow at once.
+func TestLinkChangedInPlaceMovesTheUnits(t *testing.T) {
+	app := testapp.New(t)
+	h := testapp.Handler(t, app)
+	tenant, family := testapp.ID(t, "residents:tenant1@example.com"), testapp.ID(t, "residents:former1@example.com")
+	u101, u103 := testapp.ID(t, "unit:1-101"), testapp.ID(t, "unit:1-103")
+	link, err := app.FindFirstRecordByFilter("unit_residents", "resident = {:r} && unit = {:u} && active = true",
+		dbx.Params{"r": tenant, "u": u101})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, body := range []string{`{"unit":"` + u103 + `"}`, `{"resident":"` + family + `"}`} {
+		if code, resp := testapp.Do(t, h, http.MethodPatch, "/api/collections/unit_residents/records/"+link.Id, body, "supervisor@example.com"); code != http.StatusBadRequest {
+			t.Errorf("the supervisor changes a link's %s: %d %s", body, code, resp)
+		}
+	}
+	link.Set("unit", u103)
+	if err := app.SaveNoValidate(link); err != nil {
+		t.Fatal(err)
+	}
+	if got := unitsOf(t, app, tenant); slices.Contains(got, u101) || !slices.Contains(got, u103) {
+		t.Errorf("after the link moved to 1-103 the tenant lives in %v", got)
+	}
+	before := unitsOf(t, app, family)
+	link.Set("resident", family)
+	if err := app.SaveNoValidate(link); err != nil {
+		t.Fatal(err)
+	}
+	if got := unitsOf(t, app, tenant); slices.Contains(got, u103) {
+		t.Errorf("after the link went to another resident the tenant still lives in %v", got)
+	}
+	if got := unitsOf(t, app, family); !slices.Contains(got, u103) {
+		t.Errorf("the link's new resident lives in %v (before %v)", got, before)
+	}
+}
