@@ -55,11 +55,13 @@ func residentRelations(app core.App, col *core.Collection) []string {
 
 // ownerOnlyField reports whether col's list rule holds residents to
 // records whose field is themselves (filtering on it tells them nothing).
-// A rule that also admits the household of the one in field
-// (field.unit_residents_via_resident, migrations.householdOf) does not.
+// A rule that also admits the household of the one in field does not:
+// migrations.householdOf asks it through field.unit_residents_via_resident,
+// and since migration 0090 through the filer's own units (field.units.id).
 func ownerOnlyField(col *core.Collection, field string) bool {
 	return col.ListRule != nil && strings.Contains(*col.ListRule, field+" = @request.auth.id") &&
-		!strings.Contains(*col.ListRule, field+".unit_residents_via_resident")
+		!strings.Contains(*col.ListRule, field+".unit_residents_via_resident") &&
+		!strings.Contains(*col.ListRule, field+".units.id")
 }
 
 // hideOtherResidents is the response half.
