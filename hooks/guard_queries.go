@@ -46,6 +46,15 @@ import (
 // resident's work order, or masked ID numbers, do): then the ids of records
 // the caller may not read went out with the response. They are hidden again.
 
+// 4. Hidden relation fields (a resident's units, communities and buildings,
+// migrations 0029 and 0090): PocketBase expands a relation whether or not
+// the field is hidden, keeping the related records the caller may view, and
+// expands the back-relations through it (residents_via_units) the same way.
+// The expansion would show the hidden field's value, so an expand through a
+// hidden field is refused for everyone but superusers, on every records
+// route (list, view, create, update, the auth routes) and in a realtime
+// subscription's options.
+
 // authCollections are the collections of accounts, whose e-mails nobody but
 // superusers may filter or sort on.
 var authCollections = map[string]bool{"staff": true, "residents": true, core.CollectionNameSuperusers: true}
@@ -54,6 +63,10 @@ func init() {
 	messages["wuye_query_all_rows"] = text{
 		"不能经由一对多的关联（反向关联或多选关联）用“全部满足”的比较（=、!=、~、:length 等）筛选或排序；请改用 ?=、?~ 等“任一满足”的比较",
 		"You cannot filter with an all-rows comparison (=, !=, ~, :length …) or sort through a one-to-many relation (a back-relation or a multiple relation); use an any-of comparison (?=, ?~ …) instead.",
+	}
+	messages["wuye_expand_hidden_field"] = text{
+		"不能展开对您隐藏的字段（%[1]v）",
+		"You cannot expand a field that is hidden from you (%[1]v).",
 	}
 	messages["wuye_query_hidden_field"] = text{
 		"不能按对您隐藏的字段（%[1]v）筛选或排序",
@@ -64,6 +77,7 @@ func init() {
 func registerQueryGuard(app core.App) {
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		se.Router.BindFunc(guardClientQueries)
+		se.Router.BindFunc(guardHiddenExpands)
 		return se.Next()
 	})
 	app.OnRealtimeSubscribeRequest().BindFunc(guardRealtimeQueries)
@@ -103,6 +117,55 @@ func guardClientQueries(e *core.RequestEvent) error {
 	return e.Next()
 }
 
+// guardHiddenExpands is the router middleware for every route of a
+// collection's records that takes an expand (side channel 4).
+func guardHiddenExpands(e *core.RequestEvent) error {
+	name := e.Request.PathValue("collection")
+	expand := e.Request.URL.Query().Get("expand")
+	if name == "" || expand == "" || e.HasSuperuserAuth() {
+		return e.Next()
+	}
+	col, err := e.App.FindCachedCollectionByNameOrId(name)
+	if err != nil {
+		return e.Next() // PocketBase answers for an unknown collection
+	}
+	if err := checkExpand(e.App, col, expand); err != nil {
+		return err
+	}
+	return e.Next()
+}
+
+// checkExpand refuses an expand of collection col that passes through a
+// hidden relation field, directly (units) or as a back-relation
+// (residents_via_units).
+func checkExpand(app core.App, col *core.Collection, expand string) error {
+	for _, path := range expandPaths(expand) {
+		c := col
+		for _, seg := range strings.Split(path, ".") {
+			if c == nil {
+				break
+			}
+			var f core.Field
+			var next *core.Collection
+			if m := backRelation.FindStringSubmatch(seg); m != nil && c.Fields.GetByName(seg) == nil {
+				next, _ = app.FindCachedCollectionByNameOrId(m[1])
+				if next != nil {
+					f = next.Fields.GetByName(m[2])
+				}
+			} else if f = c.Fields.GetByName(seg); f != nil {
+				if rf, ok := f.(*core.RelationField); ok {
+					next, _ = app.FindCachedCollectionByNameOrId(rf.CollectionId)
+				}
+			}
+			if f != nil && f.GetHidden() {
+				return badRequest(validation.Errors{"expand": codedError("wuye_expand_hidden_field", seg)})
+			}
+			c = next
+		}
+	}
+	return nil
+}
+
 // guardRealtimeQueries checks the filter in each subscription's options
 // ("topic?options={"query":{"filter":…}}"), as the list route's.
 func guardRealtimeQueries(e *core.RealtimeSubscribeRequestEvent) error {
@@ -126,6 +189,10 @@ func guardRealtimeQueries(e *core.RealtimeSubscribeRequestEvent) error {
 		filter, _ := options.Query[search.FilterQueryParam].(string)
 		sortBy, _ := options.Query[search.SortQueryParam].(string)
 		if err := checkClientQuery(e.App, col, e.Auth, filter, sortBy); err != nil {
+			return err
+		}
+		expand, _ := options.Query["expand"].(string)
+		if err := checkExpand(e.App, col, expand); err != nil {
 			return err
 		}
 	}

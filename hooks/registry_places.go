@@ -1,6 +1,8 @@
 package hooks
 
 import (
+	"slices"
+
 	"github.com/pocketbase/dbx"
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
@@ -17,9 +19,11 @@ import (
 //     or EndExpiredLinks) recomputes its resident's, in the transaction of
 //     that write, so a link ended, moved or made grants or stops granting
 //     with the commit;
-//   - every save of a resident recomputes them from the links, so neither a
-//     body (non-superusers' are stripped of hidden fields anyway) nor a
-//     record loaded before a link changed can store other values.
+//   - every save of a resident recomputes them from the links, in one
+//     transaction with the write, so neither a body (non-superusers' are
+//     stripped of hidden fields anyway) nor a record loaded before a link
+//     changed, nor a link ended while the account is being saved, can
+//     store other values.
 func registerPlaces(app core.App) {
 	app.OnRecordCreate("unit_residents").BindFunc(syncLinkPlaces)
 	app.OnRecordUpdate("unit_residents").BindFunc(syncLinkPlaces)
@@ -49,16 +53,33 @@ func syncLinkPlaces(e *core.RecordEvent) error {
 }
 
 // derivePlaces sets a resident's places from the links before the account
-// is written.
+// is written, and makes sure of them after: the read, the write and the
+// check are one transaction, so a link ended by another request cannot
+// commit between them (the save would write back a unit the link no longer
+// grants, until the account's next save), and a link written within the
+// save itself (by a later hook) is caught by the check.
 func derivePlaces(e *core.RecordEvent) error {
-	places, err := migrations.ResidentPlaces(e.App, e.Record.Id)
-	if err != nil {
-		return err
-	}
-	e.Record.Set("communities", places.Communities)
-	e.Record.Set("buildings", places.Buildings)
-	e.Record.Set("units", places.Units)
-	return e.Next()
+	orig := e.App
+	defer func() { e.App = orig }()
+	return orig.RunInTransaction(func(tx core.App) error {
+		e.App = tx
+		places, err := migrations.ResidentPlaces(tx, e.Record.Id)
+		if err != nil {
+			return err
+		}
+		e.Record.Set("communities", places.Communities)
+		e.Record.Set("buildings", places.Buildings)
+		e.Record.Set("units", places.Units)
+		if err := e.Next(); err != nil {
+			return err
+		}
+		again, err := migrations.ResidentPlaces(tx, e.Record.Id)
+		if err != nil || slices.Equal(again.Units, places.Units) && slices.Equal(again.Communities, places.Communities) &&
+			slices.Equal(again.Buildings, places.Buildings) {
+			return err
+		}
+		return migrations.SyncResidentPlaces(tx, e.Record.Id)
+	})
 }
 
 // validatePlace holds for every save of a document about a place (a
