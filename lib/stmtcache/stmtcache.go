@@ -35,11 +35,10 @@ const DriverName = "sqlite_stmtcache"
 
 // Size is how many statements a connection keeps. One change (a complaint
 // filed, an order dispatched) runs some 40 different statements, and a
-// connection serves every kind of change; with 64 kept the record lookups
-// were still compiled again half the time in the realtime benchmark. A
-// statement holds its program (a few KB; one that writes a table with
-// triggers, the triggers' programs too).
-const Size = 256
+// connection serves every kind of change. A statement holds its program (a
+// few KB; one that writes a table with triggers, the triggers' programs
+// too), and the server keeps eleven connections open.
+const Size = 128
 
 func init() {
 	sql.Register(DriverName, &Driver{Base: &sqlite.Driver{}, Size: Size})
