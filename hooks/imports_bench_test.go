@@ -2,7 +2,6 @@ package hooks_test
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -98,35 +97,22 @@ func rawInsert(b *testing.B, app core.App, units, residents string) time.Duratio
 		}
 		for _, t := range []struct {
 			table, csv string
-		}{{"bench_units", units}, {"bench_residents", residents}} {
-			lines := strings.Split(strings.TrimSpace(t.csv), "\n")[1:]
-			cols := len(strings.Split(lines[0], ",")) + 1
-			per := 480 / cols
-			for s := 0; s < len(lines); s += per {
-				chunk := lines[s:min(s+per, len(lines))]
-				var sb strings.Builder
-				sb.WriteString("INSERT INTO " + t.table + " VALUES ")
-				params := dbx.Params{}
-				k := 0
-				for r, line := range chunk {
-					if r > 0 {
-						sb.WriteByte(',')
-					}
-					sb.WriteByte('(')
-					for c, v := range append([]string{core.GenerateDefaultRandomId()}, strings.Split(line, ",")...) {
-						if c > 0 {
-							sb.WriteByte(',')
-						}
-						name := "p" + strconv.Itoa(k)
-						k++
-						sb.WriteString("{:" + name + "}")
-						params[name] = v
-					}
-					sb.WriteByte(')')
+			cols       []string
+		}{
+			{"bench_units", units, []string{"id", "building", "number", "floor", "type", "area_m2", "status", "handed_over_on", "moved_in_on"}},
+			{"bench_residents", residents, []string{"id", "name", "phone", "building", "unit", "relation", "since"}},
+		} {
+			var rows [][]any
+			for _, line := range strings.Split(strings.TrimSpace(t.csv), "\n")[1:] {
+				row := []any{core.GenerateDefaultRandomId()}
+				for _, v := range strings.Split(line, ",") {
+					row = append(row, v)
 				}
-				if _, err := tx.DB().NewQuery(sb.String()).Bind(params).Execute(); err != nil {
-					return err
-				}
+				rows = append(rows, row)
+			}
+			// The same multi-row INSERTs the import writes (insertRows).
+			if err := hooks.InsertRows(tx, t.table, t.cols, rows); err != nil {
+				return err
 			}
 		}
 		return nil
