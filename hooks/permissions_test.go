@@ -2347,7 +2347,9 @@ token (an Authorization header is not one); a filter through relations, or namin
 sort through a relation by values of records hidden from the caller orders nothing by them; a filter
 or sort through a back-relation or multiple relation with an all-rows operator (` + "`=`, `!=`, `~`, `:length` …" + `,
 whose subquery PocketBase does not guard with the related collection's rule) is refused, any-of operators
-(` + "`?=`, `?~` …" + `) work; and a field hidden or masked from a caller can be neither filtered nor sorted on by them.
+(` + "`?=`, `?~` …" + `) work; and a field hidden or masked from a caller can be neither filtered nor sorted on by them. A hidden relation
+(a resident's ` + "`communities`, `buildings`, `units`" + `) cannot be expanded either, by its name, through another relation or as
+a back-relation, on the records, auth and realtime routes (` + "`guardHiddenExpands`; TestResidentPlacesCannotBeExpanded" + `).
 
 ## Summary
 

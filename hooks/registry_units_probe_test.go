@@ -402,3 +402,35 @@ func TestLinkChangedInPlaceMovesTheUnits(t *testing.T) {
 		t.Errorf("the link's new resident lives in %v (before %v)", got, before)
 	}
 }
+
+// A link's active flag follows its end date: staff who send active: true on
+// a link whose end date has come do not bring the resident back into the
+// unit (the flag is the server's, docs/DESIGN.md § Registry); a link is
+// re-opened by moving its end date.
+func TestEndedLinkCannotBeSwitchedBackOn(t *testing.T) {
+	app := testapp.New(t)
+	h := testapp.Handler(t, app)
+	const tenant = "tenant1@example.com"
+	id := testapp.ID(t, "residents:"+tenant)
+	u101 := testapp.ID(t, "unit:1-101")
+	link, err := app.FindFirstRecordByFilter("unit_residents", "resident = {:r} && unit = {:u} && active = true",
+		dbx.Params{"r": id, "u": u101})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := "/api/collections/unit_residents/records/" + link.Id
+	today := clock.Now().In(workcal.Shanghai).Format(time.DateOnly)
+	if code, body := testapp.Do(t, h, http.MethodPatch, path, `{"until":"`+today+`"}`, "supervisor@example.com"); code != http.StatusOK {
+		t.Fatalf("end the lease: %d %s", code, body)
+	}
+	testapp.Do(t, h, http.MethodPatch, path, `{"active":true}`, "supervisor@example.com")
+	if l, err := app.FindRecordById("unit_residents", link.Id); err != nil || l.GetBool("active") {
+		t.Fatalf("after active: true on an ended link: active %v (%v)", l != nil && l.GetBool("active"), err)
+	}
+	if got := unitsOf(t, app, id); len(got) != 0 {
+		t.Errorf("the former tenant lives in %v again", got)
+	}
+	if code, _ := testapp.Do(t, h, http.MethodGet, "/api/collections/units/records/"+u101, "", tenant); code != http.StatusNotFound {
+		t.Errorf("the former tenant views 1-101 again: %d", code)
+	}
+}
