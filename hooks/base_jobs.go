@@ -96,10 +96,13 @@ type JobStats struct {
 	GaveWay  int           `json:"gave_way"`
 	Waited   time.Duration `json:"waited"`
 	TimedOut int           `json:"timed_out"`
-	// Rested is the time the job paused after its batches (jobRest).
-	Rested time.Duration `json:"rested"`
-	Errors int           `json:"errors"`
-	Error  string        `json:"error,omitempty"` // the first step's error
+	// Rested is the time the job paused after its batches (rest), with
+	// the passive WAL checkpoints it ran then, the longest of them.
+	Rested            time.Duration `json:"rested"`
+	Checkpoints       int           `json:"checkpoints"`
+	LongestCheckpoint time.Duration `json:"longest_checkpoint"`
+	Errors            int           `json:"errors"`
+	Error             string        `json:"error,omitempty"` // the first step's error
 }
 
 // jobApp is the app as a job's steps see it: every RunInTransaction they
@@ -284,12 +287,17 @@ func countWrites(e *core.RequestEvent) error {
 	return e.Next()
 }
 
+// CountWritesID is the id of the router middleware that counts the write
+// requests (countWrites): a route that runs jobs itself (cmd/bench's)
+// unbinds it, or its jobs would wait for their own request.
+const CountWritesID = "wuyeCountWrites"
+
 // registerWriteGate counts the write requests for the jobs' giveWay. First
 // of all the middlewares, so that a request is counted while the others
 // run too.
 func registerWriteGate(app core.App) {
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
-		se.Router.Bind(&hook.Handler[*core.RequestEvent]{Id: "wuyeCountWrites", Func: countWrites, Priority: -10000})
+		se.Router.Bind(&hook.Handler[*core.RequestEvent]{Id: CountWritesID, Func: countWrites, Priority: -10000})
 		return se.Next()
 	})
 }
@@ -299,7 +307,7 @@ func registerWriteGate(app core.App) {
 // of a job called by a request or a command) it does not wait.
 func giveWay(app core.App, job string) {
 	ja, ok := app.(*jobApp)
-	if !ok {
+	if !ok || jobYieldMax <= 0 {
 		return
 	}
 	idle := writeGateOf(ja.App).idleCh()
@@ -328,16 +336,30 @@ func giveWay(app core.App, job string) {
 }
 
 // rest, in a job run, pauses after a batch as long as it took (at most
-// jobRestMax).
+// jobRestMax). The pause begins with a passive WAL checkpoint on a
+// connection of the read pool: it copies the batch's pages into the
+// database file and syncs it while no transaction of the job is open (a
+// passive checkpoint does not take the write lock), so that the automatic
+// checkpoint SQLite runs in the commit that takes the log past
+// wal_autocheckpoint pages (1000) finds little left to do — within the
+// write lock, of the job's next batch or of a request.
 func rest(app core.App, took time.Duration) {
 	ja, ok := app.(*jobApp)
 	if !ok || jobRestMax <= 0 {
 		return
 	}
-	d := min(took, jobRestMax)
-	time.Sleep(d)
+	start := time.Now()
+	if _, err := ja.App.ConcurrentDB().NewQuery("PRAGMA wal_checkpoint(PASSIVE)").Execute(); err != nil {
+		ja.App.Logger().Debug("job checkpoint", "error", err)
+	}
+	checkpoint := time.Since(start)
+	if d := min(took, jobRestMax) - checkpoint; d > 0 {
+		time.Sleep(d)
+	}
 	ja.mu.Lock()
-	ja.stats.Rested += d
+	ja.stats.Rested += time.Since(start)
+	ja.stats.Checkpoints++
+	ja.stats.LongestCheckpoint = max(ja.stats.LongestCheckpoint, checkpoint)
 	ja.mu.Unlock()
 }
 
@@ -442,6 +464,16 @@ func SetJobBatch(rows int, hold time.Duration) (restore func()) {
 	prevRows, prevHold := jobBatchRows, jobHold
 	jobBatchRows, jobHold = rows, hold
 	return func() { jobBatchRows, jobHold = prevRows, prevHold }
+}
+
+// SetJobGiveWay sets how long a job run waits at most for the write
+// requests in flight before a batch and how long it rests at most after one
+// (0: not at all; cmd/bench measures the batches of the round before, which
+// did neither) and returns the function that puts the defaults back.
+func SetJobGiveWay(yieldMax, restMax time.Duration) (restore func()) {
+	prevYield, prevRest := jobYieldMax, jobRestMax
+	jobYieldMax, jobRestMax = yieldMax, restMax
+	return func() { jobYieldMax, jobRestMax = prevYield, prevRest }
 }
 
 // flagOnce sets the flag field of each record of collection matching where,
