@@ -48,18 +48,8 @@ func DBConnect(dbPath string) (*dbx.DB, error) {
 	// connections stay open (DataMaxIdleConns), and with 32 MB each the
 	// server reached 632 MiB in the realtime benchmark; the operating
 	// system's cache keeps the pages the connections let go.
-	//
-	// The automatic WAL checkpoint runs at 10,000 pages of log instead of
-	// 1,000: SQLite runs it inside the commit that takes the log past it,
-	// under the write lock, and once the log cannot be restarted (a read
-	// under way) every later commit ran it again, copying its pages into
-	// the database file and syncing both files, while every request waiting
-	// to write waited for it. The server checkpoints off the write lock
-	// instead (walCheckpointer, and each job between its batches); the
-	// higher mark stays as the backstop.
 	const pragmas = "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=journal_size_limit(200000000)" +
-		"&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-8000)" +
-		"&_pragma=wal_autocheckpoint(10000)&_defensive=1"
+		"&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-8000)&_defensive=1"
 	db, err := sql.Open(stmtcache.DriverName, dbPath+pragmas)
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", dbPath, err)
@@ -98,14 +88,27 @@ func registerDBMaintenance(app core.App) {
 // database's write-ahead log off the write lock.
 const walCheckpointEvery = 250 * time.Millisecond
 
-// startWALCheckpointer runs a passive checkpoint of the main database every
-// walCheckpointEvery, on a connection of the read pool, until the app
-// terminates: it copies the pages the commits since the last one wrote
-// into the database file and syncs it without taking the write lock
-// (requests and jobs write meanwhile), so that the commits themselves
-// rarely reach the automatic checkpoint (wal_autocheckpoint, DBConnect).
-// With nothing new in the log it reads the log's index and does nothing.
+// startWALCheckpointer moves the main database's WAL checkpoints off the
+// write lock while the app serves. SQLite's automatic checkpoint runs inside
+// the commit that finds the log past wal_autocheckpoint pages (1,000), under
+// the write lock; once the log cannot restart (a read under way) every later
+// commit ran it again, copying its pages into the database file and syncing
+// both files while the requests waiting to write waited (BENCHMARKS.md,
+// "Cron jobs on the 1M-row history": commits of a job's batch of 185–400 ms
+// on a loaded machine). So the server turns it off on its write connection
+// and instead runs a passive checkpoint every walCheckpointEvery on a
+// connection of the read pool — it copies the pages the commits since the
+// last one wrote and syncs the file without taking the write lock, and
+// with nothing new it only reads the log's index —, and each job one after
+// each of its batches (rest). The log restarts from its beginning as
+// before, at the first write after a checkpoint that caught up with no
+// read left in the log; journal_size_limit bounds the file then. Other
+// uses of the database (commands, the demo loader, the tests) keep the
+// automatic checkpoint.
 func startWALCheckpointer(app core.App) {
+	if _, err := app.NonconcurrentDB().NewQuery("PRAGMA wal_autocheckpoint = 0").Execute(); err != nil {
+		app.Logger().Warn("wal_autocheckpoint", slog.String("error", err.Error()))
+	}
 	done := make(chan struct{})
 	var once sync.Once
 	app.OnTerminate().BindFunc(func(e *core.TerminateEvent) error {
