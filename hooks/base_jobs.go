@@ -2,12 +2,14 @@ package hooks
 
 import (
 	"fmt"
+	"net/http"
 	"slices"
 	"sync"
 	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
 )
 
 // Scheduled jobs: the deadline and flag jobs of every domain are scheduled
@@ -84,8 +86,23 @@ type JobStats struct {
 	Transactions int           `json:"transactions"`
 	LongestHold  time.Duration `json:"longest_hold"`
 	MostRows     int64         `json:"most_rows"` // the most rows one transaction wrote
-	Errors       int           `json:"errors"`
-	Error        string        `json:"error,omitempty"` // the first step's error
+	// LongestCommit is the longest commit of one of its transactions (part
+	// of its hold): a commit that ran SQLite's automatic WAL checkpoint
+	// copies pages into the database file and syncs it.
+	LongestCommit time.Duration `json:"longest_commit"`
+	// GaveWay is how many times a batch waited for the write requests in
+	// flight (giveWay), Waited how long in all, and TimedOut how many of
+	// those waits ran out (jobYieldMax) with a request still in flight.
+	GaveWay  int           `json:"gave_way"`
+	Waited   time.Duration `json:"waited"`
+	TimedOut int           `json:"timed_out"`
+	// Rested is the time the job paused after its batches (rest), with
+	// the passive WAL checkpoints it ran then, the longest of them.
+	Rested            time.Duration `json:"rested"`
+	Checkpoints       int           `json:"checkpoints"`
+	LongestCheckpoint time.Duration `json:"longest_checkpoint"`
+	Errors            int           `json:"errors"`
+	Error             string        `json:"error,omitempty"` // the first step's error
 }
 
 // jobApp is the app as a job's steps see it: every RunInTransaction they
@@ -103,21 +120,27 @@ func (a *jobApp) RunInTransaction(fn func(tx core.App) error) error {
 		start := time.Now()
 		before := totalChanges(tx)
 		var rows int64
+		var worked time.Time
 		// Registered first, so it runs first once the transaction has
 		// committed (or rolled back): the hold ends there, before the
 		// record hooks' after-commit work (realtime broadcasts).
 		tx.TxInfo().OnComplete(func(error) error {
-			held := time.Since(start)
+			done := time.Now()
+			held := done.Sub(start)
 			a.mu.Lock()
 			a.stats.Transactions++
 			a.stats.Rows += rows
 			a.stats.LongestHold = max(a.stats.LongestHold, held)
 			a.stats.MostRows = max(a.stats.MostRows, rows)
+			if !worked.IsZero() {
+				a.stats.LongestCommit = max(a.stats.LongestCommit, done.Sub(worked))
+			}
 			a.mu.Unlock()
 			return nil
 		})
 		err := fn(tx)
 		rows = totalChanges(tx) - before
+		worked = time.Now()
 		return err
 	})
 }
@@ -149,7 +172,9 @@ func runJob(app core.App, id string, at time.Time, steps []jobStep) JobStats {
 	stats.Duration = time.Since(start)
 	if stats.Transactions > 0 {
 		app.Logger().Info("job", "job", id, "ms", stats.Duration.Milliseconds(), "changed", stats.Changed,
-			"rows", stats.Rows, "transactions", stats.Transactions, "longest_hold_ms", float64(stats.LongestHold.Microseconds())/1000)
+			"rows", stats.Rows, "transactions", stats.Transactions, "longest_hold_ms", float64(stats.LongestHold.Microseconds())/1000,
+			"longest_commit_ms", float64(stats.LongestCommit.Microseconds())/1000, "gave_way", stats.GaveWay,
+			"waited_ms", stats.Waited.Milliseconds(), "rested_ms", stats.Rested.Milliseconds())
 	}
 	return stats
 }
@@ -167,14 +192,176 @@ var jobSelected = func(job string) {}
 // one write transaction; jobHold is how long one write transaction of a job
 // goes on taking records before it commits and lets the requests waiting to
 // write in (the last record it takes may run past it). On the 1M-row
-// history a flagged record with its event and notices takes about a
-// millisecond, so a batch holds the write lock for some tens of
-// milliseconds at most, where one transaction for the whole backlog held it
-// for seconds (BENCHMARKS.md, "Cron jobs on the 1M-row history").
+// history a flagged record with its event and notices takes one to a few
+// milliseconds, so a batch holds the write lock for a few milliseconds,
+// where one transaction for the whole backlog held it for seconds
+// (BENCHMARKS.md, "Cron jobs on the 1M-row history").
+//
+// Between its batches a job run gives way to the requests (giveWay): it
+// does not open its next write transaction while an API request that may
+// write is in flight (writeGate), waiting at most jobYieldMax for them —
+// under a steady stream of writes a job still goes on, one short batch at
+// a time —, and after each batch it rests as long as the batch took (at
+// most jobRestMax), so that a job takes at most about half of the write
+// connection and of a core.
 var (
 	jobBatchRows = 100
-	jobHold      = 25 * time.Millisecond
+	jobHold      = 5 * time.Millisecond
+	jobYieldMax  = 200 * time.Millisecond
+	jobRestMax   = 50 * time.Millisecond
 )
+
+// jobWaits is called when a job run finds a write request in flight before
+// a batch and starts waiting for it; a test holds the gate and checks that
+// nothing was written meanwhile.
+var jobWaits = func(job string) {}
+
+// writeGateKey is the app store's key of its writeGate.
+const writeGateKey = "wuye_write_gate"
+
+// writeGate counts the API requests in flight that may write (every method
+// but GET, HEAD and OPTIONS, the realtime connection's subscription aside):
+// from the moment the router takes one until its response is written — the
+// time it waits for the write connection and the time it holds it.
+type writeGate struct {
+	mu   sync.Mutex
+	n    int
+	idle chan struct{} // closed while n is 0
+}
+
+// writeGateOf is app's gate (one per app, in its store).
+func writeGateOf(app core.App) *writeGate {
+	return app.Store().GetOrSet(writeGateKey, func() any {
+		idle := make(chan struct{})
+		close(idle)
+		return &writeGate{idle: idle}
+	}).(*writeGate)
+}
+
+func (g *writeGate) enter() {
+	g.mu.Lock()
+	if g.n == 0 {
+		g.idle = make(chan struct{})
+	}
+	g.n++
+	g.mu.Unlock()
+}
+
+func (g *writeGate) leave() {
+	g.mu.Lock()
+	if g.n--; g.n == 0 {
+		close(g.idle)
+	}
+	g.mu.Unlock()
+}
+
+// idleCh is closed once no write request is in flight.
+func (g *writeGate) idleCh() <-chan struct{} {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.idle
+}
+
+// InFlightWrites is how many API requests that may write are in flight
+// (cmd/bench reports it).
+func InFlightWrites(app core.App) int {
+	g := writeGateOf(app)
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.n
+}
+
+// countWrites is the router middleware that keeps the app's writeGate:
+// every request that may write is counted while it runs.
+func countWrites(e *core.RequestEvent) error {
+	switch e.Request.Method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions:
+		return e.Next()
+	}
+	if e.Request.URL.Path == "/api/realtime" {
+		return e.Next()
+	}
+	g := writeGateOf(e.App)
+	g.enter()
+	defer g.leave()
+	return e.Next()
+}
+
+// CountWritesID is the id of the router middleware that counts the write
+// requests (countWrites): a route that runs jobs itself (cmd/bench's)
+// unbinds it, or its jobs would wait for their own request.
+const CountWritesID = "wuyeCountWrites"
+
+// registerWriteGate counts the write requests for the jobs' giveWay. First
+// of all the middlewares, so that a request is counted while the others
+// run too.
+func registerWriteGate(app core.App) {
+	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		se.Router.Bind(&hook.Handler[*core.RequestEvent]{Id: CountWritesID, Func: countWrites, Priority: -10000})
+		return se.Next()
+	})
+}
+
+// giveWay, in a job run (app a *jobApp), waits before a batch while a write
+// request is in flight, at most jobYieldMax; outside a job run (a function
+// of a job called by a request or a command) it does not wait.
+func giveWay(app core.App, job string) {
+	ja, ok := app.(*jobApp)
+	if !ok || jobYieldMax <= 0 {
+		return
+	}
+	idle := writeGateOf(ja.App).idleCh()
+	select {
+	case <-idle:
+		return
+	default:
+	}
+	start := time.Now()
+	jobWaits(job)
+	timer := time.NewTimer(jobYieldMax)
+	timedOut := false
+	select {
+	case <-idle:
+	case <-timer.C:
+		timedOut = true
+	}
+	timer.Stop()
+	ja.mu.Lock()
+	ja.stats.GaveWay++
+	ja.stats.Waited += time.Since(start)
+	if timedOut {
+		ja.stats.TimedOut++
+	}
+	ja.mu.Unlock()
+}
+
+// rest, in a job run, pauses after a batch as long as it took (at most
+// jobRestMax). The pause begins with a passive WAL checkpoint on a
+// connection of the read pool: it copies the batch's pages into the
+// database file and syncs it while no transaction of the job is open (a
+// passive checkpoint does not take the write lock), so that the automatic
+// checkpoint SQLite runs in the commit that takes the log past
+// wal_autocheckpoint pages (1000) finds little left to do — within the
+// write lock, of the job's next batch or of a request.
+func rest(app core.App, took time.Duration) {
+	ja, ok := app.(*jobApp)
+	if !ok || jobRestMax <= 0 {
+		return
+	}
+	start := time.Now()
+	if _, err := ja.App.ConcurrentDB().NewQuery("PRAGMA wal_checkpoint(PASSIVE)").Execute(); err != nil {
+		ja.App.Logger().Debug("job checkpoint", "error", err)
+	}
+	checkpoint := time.Since(start)
+	if d := min(took, jobRestMax) - checkpoint; d > 0 {
+		time.Sleep(d)
+	}
+	ja.mu.Lock()
+	ja.stats.Rested += time.Since(start)
+	ja.stats.Checkpoints++
+	ja.stats.LongestCheckpoint = max(ja.stats.LongestCheckpoint, checkpoint)
+	ja.mu.Unlock()
+}
 
 // eachCandidate works a job through what its query selects: the records of
 // collection matching where, in pages of jobBatchRows by id (keyset: each
@@ -205,7 +392,7 @@ func eachCandidate(app core.App, job, collection string, where dbx.Expression, j
 		}
 		after = page[len(page)-1].Id
 		jobSelected(job)
-		n, err := inBatches(app, len(page), func(tx core.App, i int) (bool, error) {
+		n, err := inBatchesOf(app, job, len(page), func(tx core.App, i int) (bool, error) {
 			r, err := tx.FindRecordById(collection, page[i].Id)
 			if err != nil {
 				return false, fmt.Errorf("re-read %s %s: %w", collection, page[i].Id, err)
@@ -227,10 +414,20 @@ func eachCandidate(app core.App, job, collection string, where dbx.Expression, j
 // then commit, so that requests get to write between them. do reports
 // whether it acted on item i; inBatches counts those of the transactions
 // that committed, and stops at the first error (its transaction rolled back).
+//
+// In a job run each transaction waits for the write requests in flight
+// (giveWay) and is followed by a rest as long as it took (rest).
 func inBatches(app core.App, n int, do func(tx core.App, i int) (bool, error)) (int, error) {
+	return inBatchesOf(app, "", n, do)
+}
+
+// inBatchesOf is inBatches for the job named job (jobWaits).
+func inBatchesOf(app core.App, job string, n int, do func(tx core.App, i int) (bool, error)) (int, error) {
 	acted := 0
 	for next := 0; next < n; {
 		taken, k := 0, 0
+		giveWay(app, job)
+		began := time.Now()
 		err := app.RunInTransaction(func(tx core.App) error {
 			start := time.Now()
 			taken, k = 0, 0
@@ -254,6 +451,7 @@ func inBatches(app core.App, n int, do func(tx core.App, i int) (bool, error)) (
 		}
 		acted += k
 		next += taken
+		rest(app, time.Since(began))
 	}
 	return acted, nil
 }
@@ -266,6 +464,16 @@ func SetJobBatch(rows int, hold time.Duration) (restore func()) {
 	prevRows, prevHold := jobBatchRows, jobHold
 	jobBatchRows, jobHold = rows, hold
 	return func() { jobBatchRows, jobHold = prevRows, prevHold }
+}
+
+// SetJobGiveWay sets how long a job run waits at most for the write
+// requests in flight before a batch and how long it rests at most after one
+// (0: not at all; cmd/bench measures the batches of the round before, which
+// did neither) and returns the function that puts the defaults back.
+func SetJobGiveWay(yieldMax, restMax time.Duration) (restore func()) {
+	prevYield, prevRest := jobYieldMax, jobRestMax
+	jobYieldMax, jobRestMax = yieldMax, restMax
+	return func() { jobYieldMax, jobRestMax = prevYield, prevRest }
 }
 
 // flagOnce sets the flag field of each record of collection matching where,

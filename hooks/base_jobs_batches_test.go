@@ -1,6 +1,7 @@
 package hooks_test
 
 import (
+	"net/http"
 	"testing"
 	"time"
 
@@ -154,5 +155,84 @@ func TestComplaintDeadlineJobWorksInBatches(t *testing.T) {
 		if n, _ := app.CountRecords("events", dbx.HashExp{"subject_id": c.Id, "action": "overdue_first_response"}); n != want {
 			t.Fatalf("complaint %s: %d first-response events after two runs, want %d", c.Id, n, want)
 		}
+	}
+}
+
+// TestJobGivesWayToWriteRequests: a job's batch does not start while a
+// request that may write is in flight (issue #23: the jobs give way to the
+// front desk and the residents; a work order's 15-minute reply deadline,
+// [002] 三 3.2, is still flagged, after the request). With a write request
+// held open, the late-reply job waits before its first batch and flags
+// nothing; once the request is done it flags all five orders. The router
+// counts a real write request while it runs and none once it is done.
+func TestJobGivesWayToWriteRequests(t *testing.T) {
+	app := testapp.New(t)
+	defer hooks.SetJobBatch(2, time.Hour)()
+	intake := time.Date(2026, 3, 2, 9, 0, 0, 0, workcal.Shanghai)
+	restore := hooks.SetNow(func() time.Time { return intake })
+	owner := residentRec(t, app, "owner1@example.com")
+	var orders []*core.Record
+	for range 5 {
+		orders = append(orders, fileOrder(t, app, owner, "1-101", "DQ01", nil))
+	}
+	restore()
+	flagged := func() int {
+		n := 0
+		for _, o := range orders {
+			if stored, err := app.FindRecordById("work_orders", o.Id); err == nil && stored.GetBool("reply_overdue") {
+				n++
+			}
+		}
+		return n
+	}
+
+	// The router counts a write request while it runs.
+	inFlight := -1
+	app.OnRecordCreateRequest("complaints").BindFunc(func(e *core.RecordRequestEvent) error {
+		inFlight = hooks.InFlightWrites(e.App)
+		return e.Next()
+	})
+	h := testapp.Handler(t, app)
+	code, body := testapp.Do(t, h, http.MethodPost, "/api/collections/complaints/records",
+		`{"unit":"`+testapp.ID(t, "unit:1-301")+`","channel":"phone","category":"other","content":"测试投诉 让路","contact_name":"李","contact_phone":"13800000001"}`,
+		"frontdesk@example.com")
+	if code != 200 || inFlight != 1 || hooks.InFlightWrites(app) != 0 {
+		t.Fatalf("complaint %d %s: %d write requests counted during it, %d after; want 1, 0", code, body, inFlight, hooks.InFlightWrites(app))
+	}
+
+	// A write request in flight: the job waits (no bound in this test).
+	waiting := make(chan struct{}, 1)
+	defer hooks.SetJobWaits(func(string) {
+		select {
+		case waiting <- struct{}{}:
+		default:
+		}
+	}, time.Hour)()
+	release := hooks.HoldWrite(app)
+	done := make(chan hooks.JobStats, 1)
+	go func() {
+		st, err := hooks.RunJob(app, "wuye_work_order_replies", intake.Add(16*time.Minute))
+		if err != nil {
+			st.Error = err.Error()
+		}
+		done <- st
+	}()
+	select {
+	case st := <-done:
+		release()
+		t.Fatalf("the job ran with a write request in flight: %d flagged in %d transactions", st.Changed, st.Transactions)
+	case <-waiting:
+	}
+	if n := flagged(); n != 0 {
+		release()
+		t.Fatalf("%d orders flagged while a write request was in flight; want none", n)
+	}
+	release()
+	st := <-done
+	if st.Error != "" || st.Errors != 0 || st.GaveWay < 1 || st.TimedOut != 0 {
+		t.Fatalf("job: %q, %d step errors, gave way %d times (%d timed out); want no error, gave way, none timed out", st.Error, st.Errors, st.GaveWay, st.TimedOut)
+	}
+	if n := flagged(); n != 5 || st.Changed < 5 {
+		t.Fatalf("after the request: %d of 5 flagged (job reports %d)", n, st.Changed)
 	}
 }

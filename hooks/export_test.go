@@ -61,3 +61,20 @@ func SetFanoutBatchDone(f func(tx core.App, fanout string, batch int) error) (re
 
 // RuleCondition is ruleCondition, for the plan test of base_route_rules.go.
 var RuleCondition = ruleCondition
+
+// SetJobWaits sets what a job run calls when it finds a write request in
+// flight before a batch and starts waiting, and how long it waits at most;
+// it returns the function that puts both back.
+func SetJobWaits(f func(job string), most time.Duration) (restore func()) {
+	prevF, prevMost := jobWaits, jobYieldMax
+	jobWaits, jobYieldMax = f, most
+	return func() { jobWaits, jobYieldMax = prevF, prevMost }
+}
+
+// HoldWrite counts a write request in flight on app, as the router's
+// middleware does while one runs, until release is called.
+func HoldWrite(app core.App) (release func()) {
+	g := writeGateOf(app)
+	g.enter()
+	return g.leave
+}

@@ -4,6 +4,8 @@ import (
 	"database/sql"
 	"fmt"
 	"log/slog"
+	"sync"
+	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -74,6 +76,59 @@ const DBOptimizePragma = "PRAGMA optimize = 0x10002"
 // keeps full statistics.
 func registerDBMaintenance(app core.App) {
 	app.Cron().MustAdd(dbOptimizeJob, "0 0 * * *", func() { OptimizeDB(app) })
+	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		if se.Server != nil { // a test's router has none
+			startWALCheckpointer(se.App)
+		}
+		return se.Next()
+	})
+}
+
+// walCheckpointEvery is how often the server checkpoints the main
+// database's write-ahead log off the write lock.
+const walCheckpointEvery = 250 * time.Millisecond
+
+// startWALCheckpointer moves the main database's WAL checkpoints off the
+// write lock while the app serves. SQLite's automatic checkpoint runs inside
+// the commit that finds the log past wal_autocheckpoint pages (1,000), under
+// the write lock; once the log cannot restart (a read under way) every later
+// commit ran it again, copying its pages into the database file and syncing
+// both files while the requests waiting to write waited (BENCHMARKS.md,
+// "Cron jobs on the 1M-row history": commits of a job's batch of 185–400 ms
+// on a loaded machine). So the server turns it off on its write connection
+// and instead runs a passive checkpoint every walCheckpointEvery on a
+// connection of the read pool — it copies the pages the commits since the
+// last one wrote and syncs the file without taking the write lock, and
+// with nothing new it only reads the log's index —, and each job one after
+// each of its batches (rest). The log restarts from its beginning as
+// before, at the first write after a checkpoint that caught up with no
+// read left in the log; journal_size_limit bounds the file then. Other
+// uses of the database (commands, the demo loader, the tests) keep the
+// automatic checkpoint.
+func startWALCheckpointer(app core.App) {
+	if _, err := app.NonconcurrentDB().NewQuery("PRAGMA wal_autocheckpoint = 0").Execute(); err != nil {
+		app.Logger().Warn("wal_autocheckpoint", slog.String("error", err.Error()))
+	}
+	done := make(chan struct{})
+	var once sync.Once
+	app.OnTerminate().BindFunc(func(e *core.TerminateEvent) error {
+		once.Do(func() { close(done) })
+		return e.Next()
+	})
+	go func() {
+		t := time.NewTicker(walCheckpointEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				if _, err := app.ConcurrentDB().NewQuery("PRAGMA wal_checkpoint(PASSIVE)").Execute(); err != nil {
+					app.Logger().Debug("wal checkpoint", slog.String("error", err.Error()))
+				}
+			}
+		}
+	}()
 }
 
 // OptimizeDB checkpoints both databases' write-ahead logs and refreshes the
