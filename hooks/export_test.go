@@ -4,6 +4,8 @@ import (
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
+	"modernc.org/libc"
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // SetNow replaces the clock of serials, deadlines and flows for a test and
@@ -69,4 +71,17 @@ func SetSharedAnswersClock(app core.App, f func() time.Time) {
 	a.mu.Lock()
 	a.now = f
 	a.mu.Unlock()
+}
+
+// PageBufferSlotsUsed is the most slots of SQLite's shared page buffer
+// (configurePageCache) in use at once so far, with why it is not in use
+// ("" if it is).
+func PageBufferSlotsUsed() (int64, string) {
+	tls := libc.NewTLS()
+	defer tls.Close()
+	cur := libc.Xcalloc(tls, 2, 8)
+	defer libc.Xfree(tls, cur)
+	sqlite3.Xsqlite3_status64(tls, sqlite3.SQLITE_STATUS_PAGECACHE_USED, cur, cur+8, 0)
+	at := cur + 8 // the high-water mark
+	return int64(libc.VaInt64(&at)), pageCacheErr
 }
