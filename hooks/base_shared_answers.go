@@ -3,7 +3,9 @@ package hooks
 import (
 	"errors"
 	"net/url"
+	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -24,7 +26,9 @@ import (
 // sharedAnswerTTL old — the figures are "as of a second ago", which the
 // dashboard's own 5-second window already is.
 
-// sharedAnswerTTL is how long one computed answer is served.
+// sharedAnswerTTL is how long one computed answer is served;
+// WUYE_SHARED_ANSWERS_MS overrides it (0: every caller computes their own —
+// the hooks tests run so, but the one that tests the sharing).
 const sharedAnswerTTL = time.Second
 
 // sharedAnswerStoreKey keeps each app's answers in its own store: two apps
@@ -35,6 +39,7 @@ var errUnfinished = errors.New("shared answer not computed")
 
 type sharedAnswers struct {
 	mu      sync.Mutex
+	ttl     time.Duration
 	now     func() time.Time // the clock of the windows (tests move it)
 	entries map[string]*sharedEntry
 }
@@ -49,7 +54,11 @@ type sharedEntry struct {
 // answersOf is app's cache of shared answers.
 func answersOf(app core.App) *sharedAnswers {
 	return app.Store().GetOrSet(sharedAnswerStoreKey, func() any {
-		return &sharedAnswers{now: time.Now, entries: map[string]*sharedEntry{}}
+		ttl := sharedAnswerTTL
+		if ms, err := strconv.Atoi(os.Getenv("WUYE_SHARED_ANSWERS_MS")); err == nil && ms >= 0 {
+			ttl = time.Duration(ms) * time.Millisecond
+		}
+		return &sharedAnswers{ttl: ttl, now: time.Now, entries: map[string]*sharedEntry{}}
 	}).(*sharedAnswers)
 }
 
@@ -88,8 +97,12 @@ func sharedAnswer(e *core.RequestEvent, compute func() (any, error)) (any, error
 
 func (s *sharedAnswers) get(key string, compute func() (any, error)) (any, error) {
 	s.mu.Lock()
+	if s.ttl <= 0 {
+		s.mu.Unlock()
+		return compute()
+	}
 	at := s.now()
-	if en, ok := s.entries[key]; ok && at.Sub(en.at) < sharedAnswerTTL && at.Sub(en.at) >= 0 {
+	if en, ok := s.entries[key]; ok && at.Sub(en.at) < s.ttl && at.Sub(en.at) >= 0 {
 		s.mu.Unlock()
 		<-en.done
 		if en.err == nil {
@@ -100,7 +113,7 @@ func (s *sharedAnswers) get(key string, compute func() (any, error)) (any, error
 	}
 	if len(s.entries) >= 256 {
 		for k, en := range s.entries {
-			if at.Sub(en.at) >= sharedAnswerTTL {
+			if at.Sub(en.at) >= s.ttl {
 				delete(s.entries, k)
 			}
 		}

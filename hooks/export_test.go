@@ -64,11 +64,13 @@ func SetFanoutBatchDone(f func(tx core.App, fanout string, batch int) error) (re
 // RuleCondition is ruleCondition, for the plan test of base_route_rules.go.
 var RuleCondition = ruleCondition
 
-// SetSharedAnswersClock sets the clock that times app's shared statistics
-// answers (sharedAnswer), for a test that moves past a window.
+// SetSharedAnswersClock turns on app's shared statistics answers
+// (sharedAnswer; off in the hooks tests, TestMain) with a window of
+// sharedAnswerTTL timed by f, for a test that moves past a window.
 func SetSharedAnswersClock(app core.App, f func() time.Time) {
 	a := answersOf(app)
 	a.mu.Lock()
+	a.ttl = sharedAnswerTTL
 	a.now = f
 	a.mu.Unlock()
 }

@@ -79,8 +79,12 @@ func DBConnect(dbPath string) (*dbx.DB, error) {
 // before, so a larger working set only costs what it did.
 const PageCacheMB = 48
 
-// pageCacheOnce: SQLite takes the setting only before its first connection.
+// pageCacheOnce: SQLite takes the setting only before its first connection,
+// so it is made when the package loads, before any code of the program (or
+// of a test) can open one; DBConnect makes sure of it again.
 var pageCacheOnce sync.Once
+
+func init() { pageCacheOnce.Do(configurePageCache) }
 
 // pageCacheErr is why the shared page buffer is not in use ("" if it is).
 var pageCacheErr = "not configured"
