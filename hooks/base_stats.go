@@ -70,7 +70,10 @@ func monthlyStats(compute func(app core.App, community string, month, at time.Ti
 		if err != nil {
 			return err
 		}
-		stats, err := compute(e.App, community, month, now())
+		// One computation for every caller of the same scope within a
+		// second (sharedAnswer): the answer depends on the community and
+		// the month only.
+		stats, err := sharedAnswer(e, func() (any, error) { return compute(e.App, community, month, now()) })
 		if err != nil {
 			return err
 		}

@@ -4,6 +4,8 @@ import (
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
+	"modernc.org/libc"
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // SetNow replaces the clock of serials, deadlines and flows for a test and
@@ -77,4 +79,28 @@ func HoldWrite(app core.App) (release func()) {
 	g := writeGateOf(app)
 	g.enter()
 	return g.leave
+}
+
+// SetSharedAnswersClock turns on app's shared statistics answers
+// (sharedAnswer; off in the hooks tests, TestMain) with a window of
+// sharedAnswerTTL timed by f, for a test that moves past a window.
+func SetSharedAnswersClock(app core.App, f func() time.Time) {
+	a := answersOf(app)
+	a.mu.Lock()
+	a.ttl = sharedAnswerTTL
+	a.now = f
+	a.mu.Unlock()
+}
+
+// PageBufferSlotsUsed is the most slots of SQLite's shared page buffer
+// (configurePageCache) in use at once so far, with why it is not in use
+// ("" if it is).
+func PageBufferSlotsUsed() (int64, string) {
+	tls := libc.NewTLS()
+	defer tls.Close()
+	cur := libc.Xcalloc(tls, 2, 8)
+	defer libc.Xfree(tls, cur)
+	sqlite3.Xsqlite3_status64(tls, sqlite3.SQLITE_STATUS_PAGECACHE_USED, cur, cur+8, 0)
+	at := cur + 8 // the high-water mark
+	return int64(libc.VaInt64(&at)), pageCacheErr
 }

@@ -474,12 +474,16 @@ func dashboardStats(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	d, err := Dashboard(e.App, community, month, now())
+	// The figures are the community's and the month's, computed once for
+	// every caller of the same scope within a second (sharedAnswer) …
+	shared, err := sharedAnswer(e, func() (any, error) { return Dashboard(e.App, community, month, now()) })
 	if err != nil {
 		return err
 	}
-	// The deadline list names documents: only those the caller may list
-	// (a complaint about a supervisor stays hidden from them here too).
+	d := *shared.(*DashboardData) // a copy: the shared answer stays as computed
+	// … but the deadline list names documents: only those this caller may
+	// list (a complaint about a supervisor stays hidden from them here too),
+	// checked for each caller.
 	if d.Breaching, err = listableBreaches(e, d.Breaching); err != nil {
 		return err
 	}
@@ -513,23 +517,32 @@ func trendStats(e *core.RequestEvent) error {
 		}
 		n = v
 	}
-	rows, err := Trends(e.App, community, last, n, at)
-	if err != nil {
-		return err
-	}
-	// The community's targets (kpi_targets; by default complaints answered
-	// on time 100% [004] 三 3.6, 3.9, rework ≤ 1% [004] 三 7.6, the
-	// management fee collected ≥ 95% [000] 管理员 4.1.5).
-	targets, err := statsTargets(e.App, community, map[string]string{
-		"complaints_on_time_rate": "complaint_on_time_rate", "rework_rate": "rework_rate", "collection_rate": "management_collection_rate",
+	// One computation for every caller of the same scope within a second
+	// (sharedAnswer): the answer depends on the community, the months and
+	// the last month only.
+	answer, err := sharedAnswer(e, func() (any, error) {
+		rows, err := Trends(e.App, community, last, n, at)
+		if err != nil {
+			return nil, err
+		}
+		// The community's targets (kpi_targets; by default complaints answered
+		// on time 100% [004] 三 3.6, 3.9, rework ≤ 1% [004] 三 7.6, the
+		// management fee collected ≥ 95% [000] 管理员 4.1.5).
+		targets, err := statsTargets(e.App, community, map[string]string{
+			"complaints_on_time_rate": "complaint_on_time_rate", "rework_rate": "rework_rate", "collection_rate": "management_collection_rate",
+		})
+		if err != nil {
+			return nil, err
+		}
+		return map[string]any{
+			"community": community, "months": n, "from": rows[0].Month, "to": rows[len(rows)-1].Month, "rows": rows,
+			"targets": targets,
+		}, nil
 	})
 	if err != nil {
 		return err
 	}
-	return e.JSON(http.StatusOK, map[string]any{
-		"community": community, "months": n, "from": rows[0].Month, "to": rows[len(rows)-1].Month, "rows": rows,
-		"targets": targets,
-	})
+	return e.JSON(http.StatusOK, answer)
 }
 
 // patrolStats answers GET /api/stats/patrols?community=…&month=YYYY-MM: the

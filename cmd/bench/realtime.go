@@ -947,7 +947,8 @@ func (w *rtWorld) refresh(c *rtClient, screen rtScreen, msgs [][2]string) {
 		if c.kind == "resident" {
 			field = "recipient_resident"
 		}
-		urls = append(urls, list("notifications", fmt.Sprintf("%s = %q && read = false", field, me), "-created", "", "", 20, false))
+		// core/bell.js BELL_FIELDS: only what the bell shows.
+		urls = append(urls, list("notifications", fmt.Sprintf("%s = %q && read = false", field, me), "-created", "", "id,title,body,created,subject_collection,subject_id", 20, false))
 	case rtHome:
 		urls = append(urls, changed("complaints", "", "")...)
 		urls = append(urls, changed("work_orders", "", "")...)
