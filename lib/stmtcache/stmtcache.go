@@ -13,7 +13,8 @@
 //
 // The driver is modernc.org/sqlite's, wrapped; database/sql never uses one
 // connection from two goroutines at once, so a connection's cache needs no
-// lock. A statement is not run again while the rows of its previous run are
+// lock. PocketBase's create-rule query, whose text is new on every create,
+// is given one text first (canonical.go). A statement is not run again while the rows of its previous run are
 // still open (a query inside the loop over another's rows): that run gets a
 // statement of its own, as without the cache.
 package stmtcache
@@ -146,6 +147,7 @@ func (c *conn) drop(e *entry) {
 }
 
 func (c *conn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
+	query, args = createRuleCanonical(query, args)
 	e := c.get(ctx, query)
 	if e == nil {
 		return c.base.ExecContext(ctx, query, args)
@@ -160,6 +162,7 @@ func (c *conn) ExecContext(ctx context.Context, query string, args []driver.Name
 }
 
 func (c *conn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
+	query, args = createRuleCanonical(query, args)
 	e := c.get(ctx, query)
 	if e == nil {
 		return c.base.QueryContext(ctx, query, args)
