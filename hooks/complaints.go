@@ -461,18 +461,45 @@ func topicOf(category, unit, location, content string) topic.Complaint {
 // hotMatches lists the candidates of r's cluster that are about the same
 // matter as r, earliest first, each with the reason.
 func hotMatches(app core.App, r *core.Record) ([]hotMatch, error) {
-	var rows []hotMatch
-	if err := app.DB().Select("id", "hot_group", "level", "unit", "location", "content").From("complaints").
-		Where(dbx.NewExp(hotClusterSQL, hotParams(r))).OrderBy("received_at", "rowid").Limit(hotCandidateLimit).All(&rows); err != nil {
+	return hotMatchesUntil(app, r, 0)
+}
+
+// hotMatchesUntil is hotMatches that stops reading, when enough > 0, at
+// the match that makes both of what markHot needs known: enough matches
+// for the threshold, and the earliest match already in a group (the group
+// the new complaint joins). Joining a group — every complaint of a burst
+// after the one that formed it — then reads the first few candidates, not
+// all of the window's (up to hotCandidateLimit, each judged by its words):
+// the earliest candidates are the group's members. Without a match in a
+// group it reads them all, as hotMatches does.
+func hotMatchesUntil(app core.App, r *core.Record, enough int) ([]hotMatch, error) {
+	rows, err := app.DB().Select("id", "hot_group", "level", "unit", "location", "content").From("complaints").
+		Where(dbx.NewExp(hotClusterSQL, hotParams(r))).OrderBy("received_at", "rowid").Limit(hotCandidateLimit).Rows()
+	if err != nil {
 		return nil, fmt.Errorf("hot candidates: %w", err)
 	}
+	defer rows.Close()
 	me := topicOf(r.GetString("category"), r.GetString("unit"), r.GetString("location"), r.GetString("content"))
-	out := rows[:0]
-	for _, c := range rows {
-		if reason, ok := topic.Match(topicOf(me.Category, c.Unit, c.Location, c.Content), me); ok {
-			c.reason = reason
-			out = append(out, c)
+	var out []hotMatch
+	grouped := false
+	for rows.Next() {
+		var c hotMatch
+		if err := rows.ScanStruct(&c); err != nil {
+			return nil, fmt.Errorf("hot candidates: %w", err)
 		}
+		reason, ok := topic.Match(topicOf(me.Category, c.Unit, c.Location, c.Content), me)
+		if !ok {
+			continue
+		}
+		c.reason = reason
+		out = append(out, c)
+		grouped = grouped || c.HotGroup != ""
+		if enough > 0 && grouped && len(out) >= enough {
+			break
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("hot candidates: %w", err)
 	}
 	return out, nil
 }
@@ -515,7 +542,9 @@ func markHot(app core.App, r *core.Record) error {
 	if threshold == 0 {
 		threshold = hotThreshold(app, r.GetString("community"))
 	}
-	matches, err := hotMatches(app, r)
+	// Enough to decide: threshold-1 matches (with the new one, the
+	// threshold) and the earliest match in a group, if any.
+	matches, err := hotMatchesUntil(app, r, max(threshold-1, 1))
 	if err != nil {
 		return err
 	}
