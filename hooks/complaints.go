@@ -429,8 +429,10 @@ func FileComplaint(app core.App, c *core.Record, auth *core.Record) error {
 // category, window); only the few columns the judgement reads are loaded.
 
 // hotClusterSQL is the condition for r's candidates (r excluded), with the
-// parameters of hotParams.
-const hotClusterSQL = "building = {:b} AND category = {:cat} AND status != 'invalid' AND hot_split = FALSE AND received_at >= {:since} AND received_at <= {:until} AND id != {:id}"
+// parameters of hotParams. Each value is written +{:name}: a kept statement
+// is then not compiled again for each new value (lib/stmtcache, "A value
+// written +?"); the plan is the same (idx_complaints_hot).
+const hotClusterSQL = "building = +{:b} AND category = +{:cat} AND status != 'invalid' AND hot_split = FALSE AND received_at >= +{:since} AND received_at <= +{:until} AND id != +{:id}"
 
 // hotCandidateLimit bounds the candidates judged at one intake: a burst (a
 // water outage) is grouped long before it reaches it.
@@ -593,7 +595,7 @@ func joinHot(app core.App, r *core.Record) error {
 	}
 	var existed []string // whether the group had members before this intake
 	if err := app.DB().Select("id").From("complaints").
-		Where(dbx.NewExp("hot_group = {:g} AND id != {:id}", dbx.Params{"g": lead, "id": r.Id})).Limit(1).Column(&existed); err != nil {
+		Where(dbx.NewExp("hot_group = +{:g} AND id != +{:id}", dbx.Params{"g": lead, "id": r.Id})).Limit(1).Column(&existed); err != nil {
 		return fmt.Errorf("hot group: %w", err)
 	}
 	if err := RecordEvent(app, Event{Subject: r, Action: "hot", To: "hot", Note: "group " + lead + " " + reasonNote(r.Get("hot_reason"))}); err != nil {

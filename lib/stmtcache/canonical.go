@@ -24,8 +24,8 @@ import (
 // their names, each with its own argument moved along. The rest of the
 // query refers to the columns by name and selects only (1), so the
 // statement means what it meant. Anything not exactly of that form — the
-// CTE's select list must be `? AS `+"`name`"+` items only, bound
-// positionally — is returned unchanged.
+// CTE's select list must be placeholders named by AS and nothing else, its
+// arguments bound by position — is returned unchanged.
 func createRuleCanonical(query string, args []driver.NamedValue) (string, []driver.NamedValue) {
 	const with, marker, as = "WITH `", "__pb_create__", "` as (SELECT "
 	const random = 6 // security.PseudorandomString(6)
