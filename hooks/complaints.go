@@ -429,8 +429,10 @@ func FileComplaint(app core.App, c *core.Record, auth *core.Record) error {
 // category, window); only the few columns the judgement reads are loaded.
 
 // hotClusterSQL is the condition for r's candidates (r excluded), with the
-// parameters of hotParams.
-const hotClusterSQL = "building = {:b} AND category = {:cat} AND status != 'invalid' AND hot_split = FALSE AND received_at >= {:since} AND received_at <= {:until} AND id != {:id}"
+// parameters of hotParams. Each value is written +{:name}: a kept statement
+// is then not compiled again for each new value (lib/stmtcache, "A value
+// written +?"); the plan is the same (idx_complaints_hot).
+const hotClusterSQL = "building = +{:b} AND category = +{:cat} AND status != 'invalid' AND hot_split = FALSE AND received_at >= +{:since} AND received_at <= +{:until} AND id != +{:id}"
 
 // hotCandidateLimit bounds the candidates judged at one intake: a burst (a
 // water outage) is grouped long before it reaches it.
@@ -461,18 +463,45 @@ func topicOf(category, unit, location, content string) topic.Complaint {
 // hotMatches lists the candidates of r's cluster that are about the same
 // matter as r, earliest first, each with the reason.
 func hotMatches(app core.App, r *core.Record) ([]hotMatch, error) {
-	var rows []hotMatch
-	if err := app.DB().Select("id", "hot_group", "level", "unit", "location", "content").From("complaints").
-		Where(dbx.NewExp(hotClusterSQL, hotParams(r))).OrderBy("received_at", "rowid").Limit(hotCandidateLimit).All(&rows); err != nil {
+	return hotMatchesUntil(app, r, 0)
+}
+
+// hotMatchesUntil is hotMatches that stops reading, when enough > 0, at
+// the match that makes both of what markHot needs known: enough matches
+// for the threshold, and the earliest match already in a group (the group
+// the new complaint joins). Joining a group — every complaint of a burst
+// after the one that formed it — then reads the first few candidates, not
+// all of the window's (up to hotCandidateLimit, each judged by its words):
+// the earliest candidates are the group's members. Without a match in a
+// group it reads them all, as hotMatches does.
+func hotMatchesUntil(app core.App, r *core.Record, enough int) ([]hotMatch, error) {
+	rows, err := app.DB().Select("id", "hot_group", "level", "unit", "location", "content").From("complaints").
+		Where(dbx.NewExp(hotClusterSQL, hotParams(r))).OrderBy("received_at", "rowid").Limit(hotCandidateLimit).Rows()
+	if err != nil {
 		return nil, fmt.Errorf("hot candidates: %w", err)
 	}
+	defer rows.Close()
 	me := topicOf(r.GetString("category"), r.GetString("unit"), r.GetString("location"), r.GetString("content"))
-	out := rows[:0]
-	for _, c := range rows {
-		if reason, ok := topic.Match(topicOf(me.Category, c.Unit, c.Location, c.Content), me); ok {
-			c.reason = reason
-			out = append(out, c)
+	var out []hotMatch
+	grouped := false
+	for rows.Next() {
+		var c hotMatch
+		if err := rows.ScanStruct(&c); err != nil {
+			return nil, fmt.Errorf("hot candidates: %w", err)
 		}
+		reason, ok := topic.Match(topicOf(me.Category, c.Unit, c.Location, c.Content), me)
+		if !ok {
+			continue
+		}
+		c.reason = reason
+		out = append(out, c)
+		grouped = grouped || c.HotGroup != ""
+		if enough > 0 && grouped && len(out) >= enough {
+			break
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("hot candidates: %w", err)
 	}
 	return out, nil
 }
@@ -515,7 +544,9 @@ func markHot(app core.App, r *core.Record) error {
 	if threshold == 0 {
 		threshold = hotThreshold(app, r.GetString("community"))
 	}
-	matches, err := hotMatches(app, r)
+	// Enough to decide: threshold-1 matches (with the new one, the
+	// threshold) and the earliest match in a group, if any.
+	matches, err := hotMatchesUntil(app, r, max(threshold-1, 1))
 	if err != nil {
 		return err
 	}
@@ -564,7 +595,7 @@ func joinHot(app core.App, r *core.Record) error {
 	}
 	var existed []string // whether the group had members before this intake
 	if err := app.DB().Select("id").From("complaints").
-		Where(dbx.NewExp("hot_group = {:g} AND id != {:id}", dbx.Params{"g": lead, "id": r.Id})).Limit(1).Column(&existed); err != nil {
+		Where(dbx.NewExp("hot_group = +{:g} AND id != +{:id}", dbx.Params{"g": lead, "id": r.Id})).Limit(1).Column(&existed); err != nil {
 		return fmt.Errorf("hot group: %w", err)
 	}
 	if err := RecordEvent(app, Event{Subject: r, Action: "hot", To: "hot", Note: "group " + lead + " " + reasonNote(r.Get("hot_reason"))}); err != nil {

@@ -141,10 +141,12 @@ func readPlace(app core.App, r *core.Record) (*unitPlace, error) {
 		return f.place, nil
 	}
 	var u unitPlace
+	// +{:id}: the kept statement is not compiled again for each unit
+	// (lib/stmtcache, "A value written +?"); the plan is the same.
 	if err := app.DB().NewQuery(`SELECT u.id AS unit, u.building, u.community,
 			b.id IS NOT NULL AS has_building, c.id IS NOT NULL AS has_community, IFNULL(c.hot_threshold, 0) AS hot_threshold
 		FROM units u LEFT JOIN buildings b ON b.id = u.building LEFT JOIN communities c ON c.id = u.community
-		WHERE u.id = {:id}`).Bind(dbx.Params{"id": unit}).One(&u); err != nil {
+		WHERE u.id = +{:id}`).Bind(dbx.Params{"id": unit}).One(&u); err != nil {
 		return nil, err
 	}
 	f.place = &u

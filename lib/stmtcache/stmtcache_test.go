@@ -227,3 +227,42 @@ func BenchmarkInsertWithTriggers(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkValueWrittenPlus is readPlace's query (hooks/registry_places.go)
+// on a table with STAT4 samples, the unit's id bound as `= ?` and as
+// `= +?`: the first is compiled again before each run (the planner may
+// read a sample for the value), the second runs as kept (package comment):
+//
+//	go test ./lib/stmtcache -run '^$' -bench ValueWrittenPlus
+func BenchmarkValueWrittenPlus(b *testing.B) {
+	db := open(b, DriverName)
+	exec(b, db, "CREATE TABLE units (id TEXT PRIMARY KEY NOT NULL, building TEXT, community TEXT)")
+	exec(b, db, "CREATE TABLE buildings (id TEXT PRIMARY KEY NOT NULL, name TEXT)")
+	exec(b, db, "CREATE TABLE communities (id TEXT PRIMARY KEY NOT NULL, hot_threshold INT)")
+	exec(b, db, "CREATE INDEX idx_units_building ON units (building)")
+	for i := range 2000 {
+		exec(b, db, "INSERT INTO units VALUES (?, ?, 'c1')", fmt.Sprintf("u%05d", i), fmt.Sprintf("b%03d", i%100))
+	}
+	for i := range 100 {
+		exec(b, db, "INSERT INTO buildings VALUES (?, 'x')", fmt.Sprintf("b%03d", i))
+	}
+	exec(b, db, "INSERT INTO communities VALUES ('c1', 3)")
+	exec(b, db, "ANALYZE")
+	for _, c := range []struct{ name, op string }{{"bare", "= ?"}, {"plus", "= +?"}} {
+		q := `SELECT u.id, u.building, u.community, b.id IS NOT NULL, c.id IS NOT NULL, IFNULL(c.hot_threshold, 0)
+			FROM units u LEFT JOIN buildings b ON b.id = u.building LEFT JOIN communities c ON c.id = u.community
+			WHERE u.id ` + c.op
+		b.Run(c.name, func(b *testing.B) {
+			i := 0
+			for b.Loop() {
+				var id, building, community string
+				var hasB, hasC bool
+				var threshold int
+				if err := db.QueryRow(q, fmt.Sprintf("u%05d", i%2000)).Scan(&id, &building, &community, &hasB, &hasC, &threshold); err != nil {
+					b.Fatal(err)
+				}
+				i++
+			}
+		})
+	}
+}
