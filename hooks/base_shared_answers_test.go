@@ -17,11 +17,13 @@ import (
 // TestStatisticsSharedOnlyWithinAScope: the dashboard's statistics
 // ([000] 管理员 4.1.3 the service center's monthly figures, read by the
 // community's supervisors and director — docs/DESIGN.md "Reports") are
-// computed once for every caller of the same scope within a second
-// (sharedAnswer): a second caller of that scope gets the same answer even
-// after a change, a caller of another scope (another role, or the same role
-// serving other communities) never gets it, and once the second has passed
-// the change shows.
+// computed once for the callers of the same scope (sharedAnswer) until a
+// change may move them: a second caller of that scope gets the answer
+// computed for the first; a caller of another scope (another role, or the
+// same role serving other communities) never gets it; a change in another
+// community leaves it shared; a change in the scope's community — the change
+// that made a page re-read — is never answered with figures from before it;
+// and an answer is at most a second old.
 func TestStatisticsSharedOnlyWithinAScope(t *testing.T) {
 	app := testapp.New(t)
 	h := testapp.Handler(t, app)
@@ -79,35 +81,45 @@ func TestStatisticsSharedOnlyWithinAScope(t *testing.T) {
 		}
 		return s.Totals.Total
 	}
+	computed := func() int { return hooks.SharedAnswersComputed(app) }
+	same := newSupervisor("supervisor.same@example.com", "13900000092", community)
+	wide := newSupervisor("supervisor.both@example.com", "13900000091", community, testapp.ID(t, "community:YX"))
 	sup := testapp.Token(t, "supervisor@example.com")
 	before := total(sup)
+	if computed() != 1 {
+		t.Fatalf("%d answers computed for the first caller, want 1", computed())
+	}
 
-	// A complaint filed now counts in this month's figures.
-	fileComplaint(t, app, staffRec(t, app, "frontdesk@example.com"), "1-101", "cleaning", nil)
-
-	// Within the second: the supervisor and another supervisor of the same
-	// communities share the answer computed before the complaint …
-	if got := total(sup); got != before {
-		t.Errorf("the supervisor again within the second: %d, want the shared %d", got, before)
+	// Another supervisor of the same communities shares the answer …
+	if got := total(same); got != before || computed() != 1 {
+		t.Errorf("a supervisor of the same community: %d with %d computed, want the shared %d (1)", got, computed(), before)
 	}
 	// … the director (another role) and a supervisor who also serves
-	// 银杏苑 (other communities) compute their own, with the complaint.
-	if got := total(testapp.Token(t, "director@example.com")); got != before+1 {
-		t.Errorf("the director got %d, want %d (not the supervisors' shared answer)", got, before+1)
-	}
-	wide := newSupervisor("supervisor.both@example.com", "13900000091", community, testapp.ID(t, "community:YX"))
-	if got := total(wide); got != before+1 {
-		t.Errorf("a supervisor of two communities got %d, want %d (not the shared answer)", got, before+1)
-	}
-	same := newSupervisor("supervisor.same@example.com", "13900000092", community)
-	if got := total(same); got != before {
-		t.Errorf("a supervisor of the same community got %d, want the shared %d", got, before)
+	// 银杏苑 (other communities) compute their own.
+	total(testapp.Token(t, "director@example.com"))
+	total(wide)
+	if computed() != 3 {
+		t.Errorf("%d answers computed after the director and a two-community supervisor, want 3", computed())
 	}
 
-	// A second later the answer is computed again and counts the complaint.
-	at = at.Add(time.Second)
+	// A complaint at 银杏苑 does not move 城市花园's figures: still shared.
+	fileComplaint(t, app, staffRec(t, app, "frontdesk.yx@example.com"), "A-101", "cleaning", nil)
+	if got := total(sup); got != before || computed() != 3 {
+		t.Errorf("after a change elsewhere: %d with %d computed, want the shared %d (3)", got, computed(), before)
+	}
+	// One at 城市花园 does: the next reader — the page it woke — gets
+	// figures that count it, within the same second.
+	fileComplaint(t, app, staffRec(t, app, "frontdesk@example.com"), "1-101", "cleaning", nil)
 	if got := total(sup); got != before+1 {
-		t.Errorf("after the second: %d, want %d", got, before+1)
+		t.Errorf("the supervisor after a complaint of their community: %d, want %d", got, before+1)
+	}
+	if got := total(same); got != before+1 || computed() != 4 {
+		t.Errorf("the other supervisor after it: %d with %d computed, want the shared %d (4)", got, computed(), before+1)
+	}
+	// An answer is at most a second old, change or not.
+	at = at.Add(time.Second)
+	if got := total(sup); got != before+1 || computed() != 5 {
+		t.Errorf("after the second: %d with %d computed, want %d (5)", got, computed(), before+1)
 	}
 	// A caller the route refuses is refused whatever is shared.
 	for _, who := range []string{"frontdesk@example.com", "supervisor.yx@example.com", "owner1@example.com"} {

@@ -104,3 +104,12 @@ func PageBufferSlotsUsed() (int64, string) {
 	at := cur + 8 // the high-water mark
 	return int64(libc.VaInt64(&at)), pageCacheErr
 }
+
+// SharedAnswersComputed is how many shared statistics answers app has
+// computed (sharedAnswer), for the test that checks who shares one.
+func SharedAnswersComputed(app core.App) int {
+	a := answersOf(app)
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.computed
+}

@@ -110,6 +110,7 @@ func Register(app core.App) {
 	registerQueryGuard(app)
 	registerOpsEnv(app)
 	registerDBMaintenance(app)
+	registerSharedAnswers(app)
 	registerWriteGate(app)
 	registerRealtimeTopics(app)
 	registerMoneyGuard(app)
