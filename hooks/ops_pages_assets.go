@@ -28,7 +28,7 @@ import (
 // looked at by modification time on every page request, not cached until
 // a restart).
 
-// appModule is one of the app's modules (or style sheets) as last read.
+// appModule is one of the app's modules (or style sheets, icons) as last read.
 type appModule struct {
 	stamp   fileStamp
 	hash    string   // the first 16 hex digits of the SHA-256 of its content
@@ -82,10 +82,10 @@ type pageAssets struct {
 var moduleImport = regexp.MustCompile(`(?m)(?:^|[;\s])(?:import|export)\s[^;'"]*?from\s*['"]([^'"]+)['"]|(?:^|[;\s])import\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)`)
 
 // pageModuleRef finds the module URLs of a page's preload links and module
-// scripts, pageFileRef those and its style sheets'.
+// scripts, pageFileRef those and its style sheets' and icons'.
 var (
 	pageModuleRef = regexp.MustCompile(`(?i)(\s(?:src|href)=")(/js/[^"?#]+\.m?js)(")`)
-	pageFileRef   = regexp.MustCompile(`(?i)(\s(?:src|href)=")(/(?:js/[^"?#]+\.m?js|css/[^"?#]+\.css))(")`)
+	pageFileRef   = regexp.MustCompile(`(?i)(\s(?:src|href)=")(/(?:js/[^"?#]+\.m?js|css/[^"?#]+\.css|[^"?#]+\.svg))(")`)
 )
 
 var importMapScript = regexp.MustCompile(`(?is)(<script\b[^>]*\btype=["']?importmap["']?[^>]*>)(.*?)(</script\s*>)`)
@@ -108,7 +108,7 @@ func (a *pageAssets) refresh(force bool) {
 			return nil
 		}
 		lower := strings.ToLower(d.Name())
-		if !strings.HasSuffix(lower, ".html") && !strings.HasSuffix(lower, ".js") && !strings.HasSuffix(lower, ".mjs") && !strings.HasSuffix(lower, ".css") {
+		if !strings.HasSuffix(lower, ".html") && !strings.HasSuffix(lower, ".js") && !strings.HasSuffix(lower, ".mjs") && !strings.HasSuffix(lower, ".css") && !strings.HasSuffix(lower, ".svg") {
 			return nil
 		}
 		fi, err := d.Info()
@@ -143,8 +143,8 @@ func (a *pageAssets) refresh(force bool) {
 		}
 		sum := sha256.Sum256(b)
 		m := &appModule{stamp: st, hash: hex.EncodeToString(sum[:8])}
-		if strings.HasSuffix(strings.ToLower(rel), ".css") {
-			modules[url] = m // a style sheet: hashed, imports nothing
+		if !strings.HasSuffix(strings.ToLower(rel), "js") {
+			modules[url] = m // a style sheet or an icon: hashed, imports nothing
 			continue
 		}
 		for _, found := range moduleImport.FindAllStringSubmatch(string(b), -1) {

@@ -229,6 +229,8 @@ async function main() {
         if (r.cold.bytes > spec.budget.cold) failures.push(`${spec.name}: ${r.cold.bytes} bytes cold, over the budget of ${spec.budget.cold}`);
         if (r.warm.bytes > spec.budget.warm) failures.push(`${spec.name}: ${r.warm.bytes} bytes warm, over the budget of ${spec.budget.warm}`);
         if (spec.phone && (r.cold.echarts || r.warm.echarts)) failures.push(`${spec.name}: fetched ECharts`);
+        const again = r.warm.urls.filter((u) => / \/(js|css|vendor)\//.test(u));
+        if (again.length) failures.push(`${spec.name}: warm, asked again for ${again.join(', ')}`);
       }
     }
   } finally {
