@@ -1,7 +1,8 @@
 package hooks
 
 import (
-	"encoding/json"
+	"encoding/json/jsontext"
+	"encoding/json/v2"
 	"net/http"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -70,7 +71,8 @@ func registerFlowsAPI(app core.App) {
 		// Written once, in one piece, so that it goes gzipped (compressJSON
 		// decides on the first write; a streamed encoding wrote less than
 		// jsonGzipMin first): 37 KB as JSON, 4 KB on the wire.
-		doc, err := json.Marshal(flowsDoc())
+		// The same encoding as PocketBase's e.JSON (json v2: an empty list is [], not null).
+		doc, err := json.Marshal(flowsDoc(), jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
 		if err != nil {
 			return err
 		}
