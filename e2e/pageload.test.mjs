@@ -4,7 +4,8 @@
 // script error, and its bytes — which do not depend on the machine — must
 // stay within the goals (portal and field app ≤ 300 KB cold, ≤ 30 KB warm;
 // the dashboard ≤ 1.5 MB). No time is asserted. ECharts is fetched only
-// where a chart is drawn, and a screen's module only when it is shown.
+// where a chart is drawn, and a screen's module only when it is shown. Warm,
+// no module or style sheet of the app is asked for (not even revalidated).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launch } from './harness.mjs';
@@ -25,6 +26,10 @@ for (const spec of PAGES) {
     assert.ok(warm.bytes <= spec.budget.warm, `${warm.bytes} bytes warm, the budget is ${spec.budget.warm}:\n${warm.urls.join('\n')}`);
     // Warm, the vendored packages come from the cache without a request.
     assert.deepEqual(warm.urls.filter((u) => u.includes('/vendor/')), [], 'a vendored package was asked for again');
+    // Nor the app's own modules and style sheets: named by content (the import map the server writes into
+    // the page, hooks/ops_pages_assets.go), kept immutable — no revalidation (304) of each.
+    assert.deepEqual(warm.urls.filter((u) => / \/(js|css)\//.test(u)), [], 'an app module or style sheet was asked for again');
+    assert.ok(cold.all.every((u) => !/^\/js\/.*\.js$/.test(u)), `an app module was loaded without its hash:\n${cold.all.join('\n')}`);
   });
 }
 

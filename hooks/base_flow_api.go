@@ -1,6 +1,8 @@
 package hooks
 
 import (
+	"encoding/json/jsontext"
+	"encoding/json/v2"
 	"net/http"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -66,12 +68,19 @@ func flowsDoc() map[string]any {
 
 func registerFlowsAPI(app core.App) {
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
-		doc := flowsDoc()
+		// Written once, in one piece, so that it goes gzipped (compressJSON
+		// decides on the first write; a streamed encoding wrote less than
+		// jsonGzipMin first): 37 KB as JSON, 4 KB on the wire.
+		// The same encoding as PocketBase's e.JSON (json v2: an empty list is [], not null).
+		doc, err := json.Marshal(flowsDoc(), jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
+		if err != nil {
+			return err
+		}
 		// Public: status names and step tables are no secret, and the
 		// sign-in page already needs them for its language switch.
 		se.Router.GET("/api/wuye/flows", func(e *core.RequestEvent) error {
 			e.Response.Header().Set("Cache-Control", "public, max-age=300")
-			return e.JSON(http.StatusOK, doc)
+			return e.Blob(http.StatusOK, "application/json", doc)
 		})
 		return se.Next()
 	})

@@ -1,6 +1,7 @@
 package hooks
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
@@ -10,12 +11,9 @@ import (
 	"net/http"
 	"os"
 	"path"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
-	"time"
 
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
@@ -30,17 +28,19 @@ import (
 func ServePages(app core.App, dir func() string) {
 	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
 		Func: func(se *core.ServeEvent) error {
-			csp := &pagePolicy{dir: dir()}
+			csp := newPagePolicy(dir())
 			se.Router.BindFunc(func(e *core.RequestEvent) error {
 				p := e.Request.URL.Path
-				if !strings.HasPrefix(p, "/api/") && p != "/api" && !strings.HasPrefix(p, "/_/") && p != "/_" {
-					pageHeaders(e.Response.Header(), csp.header())
+				if subresource(p) {
+					e.Response.Header().Set("X-Content-Type-Options", "nosniff")
+				} else if !strings.HasPrefix(p, "/api/") && p != "/api" && !strings.HasPrefix(p, "/_/") && p != "/_" {
+					pageHeaders(e.Response.Header(), csp.header(p))
 				}
 				return e.Next()
 			})
 			se.Router.BindFunc(compressJSON)
 			if !se.Router.HasRoute(http.MethodGet, "/{path...}") {
-				se.Router.GET("/{path...}", servePublic(csp.dir)).Bind(compressPages())
+				se.Router.GET("/{path...}", servePublic(csp)).Bind(compressPages())
 			}
 			return se.Next()
 		},
@@ -50,9 +50,11 @@ func ServePages(app core.App, dir func() string) {
 
 // Caching of the page files: the vendored packages are named by their
 // version in the import maps (/vendor/preact.mjs?v=11.2.0, checked against
-// package.json by TestVendorVersionsInImportMaps), so a browser keeps them
-// for a year without asking again; everything else — the pages, the app's
-// own modules and styles, which an office may edit in place — is
+// package.json by TestVendorVersionsInImportMaps), and the app's own
+// modules by their content (/js/core/api.js?v=<hash>, the import maps and
+// preload links the server writes into each page, pageAssets), so a browser
+// keeps them for a year without asking again; everything else — the pages
+// themselves, the styles, a module asked for without its current hash — is
 // revalidated on every use (no-cache) and answered 304 when unchanged, by
 // its ETag or Last-Modified.
 const (
@@ -60,23 +62,78 @@ const (
 	revalidatedCache = "no-cache"
 )
 
-// servePublic serves the files under dir with their caching headers.
-func servePublic(dir string) func(*core.RequestEvent) error {
+// subresource reports whether urlPath is a script or style sheet of the
+// pages (not the service worker, /sw.js, a document of its own): its
+// response carries no page policy — a policy applies to the document (or
+// worker) it comes with, and on a 1 KB module the page headers were more
+// than the module (issue #23: 30 of them on a cold load, 1,300 bytes of
+// headers each).
+func subresource(urlPath string) bool {
+	ext := strings.ToLower(path.Ext(urlPath))
+	return (ext == ".js" || ext == ".mjs" || ext == ".css") && urlPath != "/sw.js"
+}
+
+// documentOnlyHeaders are headers of the router's (PocketBase's) that only
+// a document uses; a script or a style sheet goes without them.
+var documentOnlyHeaders = []string{"Cross-Origin-Opener-Policy", "X-Xss-Protection", "X-Frame-Options"}
+
+// revalidationHeaders are left out of a file kept for a year: nothing asks
+// again, so nothing compares.
+var revalidationHeaders = []string{"Last-Modified", "Accept-Ranges"}
+
+// trimWriter leaves the headers named out of the response.
+type trimWriter struct {
+	http.ResponseWriter
+	drop  []string
+	wrote bool
+}
+
+func (w *trimWriter) WriteHeader(code int) {
+	if !w.wrote {
+		w.wrote = true
+		for _, k := range w.drop {
+			w.Header().Del(k)
+		}
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *trimWriter) Write(b []byte) (int, error) {
+	if !w.wrote {
+		w.WriteHeader(http.StatusOK)
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *trimWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// servePublic serves the files under the policy's directory with their
+// caching headers, the pages as pageAssets renders them.
+func servePublic(csp *pagePolicy) func(*core.RequestEvent) error {
+	dir := csp.dir
 	fsys := os.DirFS(dir)
 	static := apis.Static(fsys, false)
 	return func(e *core.RequestEvent) error {
 		h := e.Response.Header()
-		if strings.HasPrefix(e.Request.URL.Path, "/vendor/") && e.Request.URL.Query().Get("v") != "" {
+		name := strings.TrimPrefix(path.Clean("/"+e.Request.PathValue(apis.StaticWildcardParam)), "/")
+		if name == "" {
+			name = "."
+		}
+		v := e.Request.URL.Query().Get("v")
+		switch {
+		case strings.HasPrefix(e.Request.URL.Path, "/vendor/") && v != "":
 			h.Set("Cache-Control", immutableCache)
-		} else {
+		case v != "" && csp.assets.current("/"+name, v):
+			h.Set("Cache-Control", immutableCache)
+		default:
 			h.Set("Cache-Control", revalidatedCache)
-			name := strings.TrimPrefix(path.Clean("/"+e.Request.PathValue(apis.StaticWildcardParam)), "/")
-			if name == "" {
-				name = "."
-			}
 			if fi, err := fs.Stat(fsys, name); err == nil {
 				if fi.IsDir() {
-					fi, err = fs.Stat(fsys, path.Join(name, "index.html"))
+					index := path.Join(name, "index.html")
+					if page, ok := csp.assets.page(index); ok && strings.HasSuffix(e.Request.URL.Path, "/") {
+						return servePage(e, page)
+					}
+					fi, err = fs.Stat(fsys, index)
 				}
 				if err == nil && !fi.IsDir() {
 					// A weak tag: the same file gzipped or not is the same page.
@@ -89,9 +146,36 @@ func servePublic(dir string) func(*core.RequestEvent) error {
 		if acceptsGzip(e.Request) {
 			e.Request.Header.Del("Range")
 		}
+		var drop []string
+		if subresource(e.Request.URL.Path) {
+			drop = documentOnlyHeaders
+			for _, k := range drop {
+				h.Del(k)
+			}
+		}
+		if h.Get("Cache-Control") == immutableCache {
+			drop = append(slices.Clone(drop), revalidationHeaders...)
+		}
 		e.Response = &notModifiedWriter{ResponseWriter: e.Response}
+		if len(drop) > 0 {
+			e.Response = &trimWriter{ResponseWriter: e.Response, drop: drop}
+		}
 		return static(e)
 	}
+}
+
+// servePage sends a page as rendered, with the policy admitting its inline
+// scripts, revalidated by a tag of its content.
+func servePage(e *core.RequestEvent, page renderedPage) error {
+	h := e.Response.Header()
+	h.Set("Content-Security-Policy", page.policy)
+	h.Set("ETag", page.etag)
+	if acceptsGzip(e.Request) {
+		e.Request.Header.Del("Range")
+	}
+	w := &notModifiedWriter{ResponseWriter: e.Response}
+	http.ServeContent(w, e.Request, "index.html", page.mod, bytes.NewReader(page.body))
+	return nil
 }
 
 // compressibleTypes are the page files worth compressing; images and
@@ -139,32 +223,37 @@ func pageHeaders(h http.Header, csp string) {
 }
 
 // pagePolicy is the Content-Security-Policy of the pages, with the hashes of
-// the inline scripts (the import maps) of the HTML files in dir. The hashes
-// are recomputed when one of those files changes, so an office that edits an
-// import map does not have to restart the server.
+// the inline scripts (the import maps) of the pages as served (pageAssets
+// renders them: the import maps name the app's modules by content). The
+// hashes follow the files: a page request looks at the modification times
+// of the HTML files and the modules, so an office that edits a page or a
+// module in place does not have to restart the server.
 type pagePolicy struct {
-	dir string
-
-	mu     sync.Mutex
-	files  map[string]time.Time // the HTML files hashed, by modification time
-	policy string
+	dir    string
+	assets *pageAssets
 }
 
-func (p *pagePolicy) header() string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.policy == "" || p.changed() {
-		hashes, files := inlineScriptHashes(p.dir)
-		styles, handlers := printableSources()
-		if len(handlers) > 0 {
-			hashes = append(append(hashes, "'unsafe-hashes'"), handlers...)
-		}
-		p.files = files
-		p.policy = "default-src 'self'; script-src 'self'" + sources(hashes) + "; style-src 'self'" + sources(styles) +
-			"; img-src 'self' blob: data:; font-src 'self'; connect-src 'self'; worker-src 'self'" +
-			"; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+func newPagePolicy(dir string) *pagePolicy {
+	return &pagePolicy{dir: dir, assets: &pageAssets{dir: dir}}
+}
+
+// header is the policy for a request of urlPath: a page request (a
+// directory, an .html file) first looks for edited files; any other
+// request takes the policy of the last look.
+func (p *pagePolicy) header(urlPath string) string {
+	page := strings.HasSuffix(urlPath, "/") || strings.HasSuffix(strings.ToLower(urlPath), ".html")
+	return p.assets.policyFor(page)
+}
+
+// policyOf is the policy admitting the inline scripts whose hashes are given.
+func policyOf(hashes []string) string {
+	styles, handlers := printableSources()
+	if len(handlers) > 0 {
+		hashes = append(append(slices.Clone(hashes), "'unsafe-hashes'"), handlers...)
 	}
-	return p.policy
+	return "default-src 'self'; script-src 'self'" + sources(hashes) + "; style-src 'self'" + sources(styles) +
+		"; img-src 'self' blob: data:; font-src 'self'; connect-src 'self'; worker-src 'self'" +
+		"; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 }
 
 func sources(list []string) string {
@@ -210,61 +299,23 @@ func printableSources() (styles, handlers []string) {
 	return styles, handlers
 }
 
-// changed reports whether an HTML file hashed last time was modified or
-// removed since.
-func (p *pagePolicy) changed() bool {
-	for f, mod := range p.files {
-		fi, err := os.Stat(f)
-		if err != nil || !fi.ModTime().Equal(mod) {
-			return true
-		}
-	}
-	return false
-}
-
 var inlineScript = regexp.MustCompile(`(?is)<script\b([^>]*)>(.*?)</script\s*>`)
 
 var srcAttr = regexp.MustCompile(`(?i)\bsrc\s*=`)
 
-// inlineScriptHashes returns the CSP sources ('sha256-…') of every inline
-// <script> of the HTML files under dir, and those files with their
-// modification times. An unreadable directory gives no hashes: the pages'
-// inline scripts are then refused, and the browser console says why.
-func inlineScriptHashes(dir string) ([]string, map[string]time.Time) {
-	files := map[string]time.Time{}
-	var hashes []string
-	_ = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return nil
+// scriptHashes adds to hashes the CSP sources ('sha256-…') of every inline
+// <script> of the HTML text.
+func scriptHashes(hashes []string, text string) []string {
+	// The browser hashes the script's text after the HTML parser has
+	// turned every CR LF and lone CR into LF.
+	text = strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\n"), "\r", "\n")
+	for _, m := range inlineScript.FindAllStringSubmatch(text, -1) {
+		if srcAttr.MatchString(m[1]) {
+			continue
 		}
-		if d.IsDir() {
-			if path != dir && (d.Name() == "vendor" || strings.HasPrefix(d.Name(), ".")) {
-				return filepath.SkipDir
-			}
-			return nil
+		if h := hashSource(m[2]); !slices.Contains(hashes, h) {
+			hashes = append(hashes, h)
 		}
-		if !strings.HasSuffix(strings.ToLower(d.Name()), ".html") {
-			return nil
-		}
-		b, err := os.ReadFile(path)
-		fi, serr := d.Info()
-		if err != nil || serr != nil {
-			return nil
-		}
-		files[path] = fi.ModTime()
-		// The browser hashes the script's text after the HTML parser has
-		// turned every CR LF and lone CR into LF.
-		text := strings.ReplaceAll(strings.ReplaceAll(string(b), "\r\n", "\n"), "\r", "\n")
-		for _, m := range inlineScript.FindAllStringSubmatch(text, -1) {
-			if srcAttr.MatchString(m[1]) {
-				continue
-			}
-			if h := hashSource(m[2]); !slices.Contains(hashes, h) {
-				hashes = append(hashes, h)
-			}
-		}
-		return nil
-	})
-	slices.Sort(hashes)
-	return hashes, files
+	}
+	return hashes
 }

@@ -11,6 +11,10 @@
 //                                          fails if a page does not load or its bytes are over the budget
 //   --runs N                               loads of each page (median shown; default 3)
 //   --json FILE                            also writes the figures as JSON
+//   --only TEXT                            only the pages whose name contains TEXT
+//   --cpu N                                the CPU slowdown (default 4; 1: the network alone, which a
+//                                          loaded machine disturbs less)
+//   --verbose                              lists every request: status, bytes, [start–end ms], path
 //
 // Bytes do not depend on the machine's load; times do (the CPU slowdown
 // multiplies whatever the machine is doing besides).
@@ -29,7 +33,7 @@ const SMOKE = flag('--smoke');
 const RUNS = SMOKE ? 1 : Number(option('--runs', 3));
 
 /** The slow phone of issue #23. */
-export const PROFILE = { latency: 150, down: 1_600_000, up: 750_000, cpu: 4 };
+export const PROFILE = { latency: 150, down: 1_600_000, up: 750_000, cpu: Number(option('--cpu', 4)) };
 
 const KB = 1000;
 /**
@@ -86,19 +90,20 @@ async function signInToken(url, collection, identity) {
  * time of the first useful content, both from the navigation's start.
  */
 async function load(page, cdp, url, { ready, done }, throttled) {
-  const reqs = new Map(); // requestId → { url, bytes, done, cached, status }
+  const reqs = new Map(); // requestId → { url, bytes, done, cached, status, start, end }
+  let t0; // the navigation's first request, in CDP seconds
   let last = Date.now(); // the last request started or ended
   const on = (ev, fn) => { const f = (e) => { last = Date.now(); fn(e); }; cdp.on(ev, f); return () => cdp.off(ev, f); };
   // Some events of a request can come before its requestWillBeSent.
   const get = (id) => reqs.get(id) || reqs.set(id, { url: '', bytes: 0, done: false }).get(id);
   const offs = [
-    on('Network.requestWillBeSent', (e) => { const r = get(e.requestId); r.url ||= e.request.url; }),
+    on('Network.requestWillBeSent', (e) => { const r = get(e.requestId); r.url ||= e.request.url; r.start ??= e.timestamp; t0 ??= e.timestamp; }),
     on('Network.dataReceived', (e) => { get(e.requestId).bytes += e.encodedDataLength; }),
     on('Network.responseReceived', (e) => { const r = get(e.requestId); r.status ??= e.response.status; r.cached = e.response.fromDiskCache || e.response.fromMemoryCache; }),
     // The status on the wire: a revalidated file is reported as its stored 200 otherwise.
     on('Network.responseReceivedExtraInfo', (e) => { get(e.requestId).status = e.statusCode; }),
     on('Network.requestServedFromCache', (e) => { get(e.requestId).cached = true; }),
-    on('Network.loadingFinished', (e) => { const r = get(e.requestId); r.bytes = e.encodedDataLength; r.done = true; }),
+    on('Network.loadingFinished', (e) => { const r = get(e.requestId); r.bytes = e.encodedDataLength; r.done = true; r.end = e.timestamp; }),
     on('Network.loadingFailed', (e) => { get(e.requestId).done = true; }),
   ];
   // Quiet: no request under way but the realtime stream, none started or
@@ -134,7 +139,8 @@ async function load(page, cdp, url, { ready, done }, throttled) {
       useful: Math.round(useful),
       throttled,
       all: list.map((r) => r.url.replace(/^https?:\/\/[^/]+/, '')),
-      urls: network.map((r) => `${r.status ?? '-'} ${r.bytes} ${r.url.replace(/^https?:\/\/[^/]+/, '')}`),
+      // status, bytes, [start–end ms from the first request], path
+      urls: network.map((r) => `${r.status ?? '-'} ${r.bytes} [${Math.round((r.start - t0) * 1000)}–${r.end ? Math.round((r.end - t0) * 1000) : ''}] ${r.url.replace(/^https?:\/\/[^/]+/, '')}`),
     };
   } finally {
     offs.forEach((off) => off());
@@ -208,7 +214,7 @@ async function main() {
   const results = [];
   const failures = [];
   try {
-    for (const spec of PAGES) {
+    for (const spec of PAGES.filter((p) => p.name.includes(option('--only', '')))) {
       const runs = [];
       for (let i = 0; i < RUNS; i++) runs.push(await measure(browser, url, spec, !SMOKE));
       const pick = (k, f) => median(runs.map((r) => r[k][f]));
@@ -223,6 +229,8 @@ async function main() {
         if (r.cold.bytes > spec.budget.cold) failures.push(`${spec.name}: ${r.cold.bytes} bytes cold, over the budget of ${spec.budget.cold}`);
         if (r.warm.bytes > spec.budget.warm) failures.push(`${spec.name}: ${r.warm.bytes} bytes warm, over the budget of ${spec.budget.warm}`);
         if (spec.phone && (r.cold.echarts || r.warm.echarts)) failures.push(`${spec.name}: fetched ECharts`);
+        const again = r.warm.urls.filter((u) => / \/(js|css|vendor)\//.test(u));
+        if (again.length) failures.push(`${spec.name}: warm, asked again for ${again.join(', ')}`);
       }
     }
   } finally {

@@ -13,6 +13,21 @@ pb.beforeSend = (url, options) => {
   return { url, options };
 };
 
+/**
+ * earlyRead hands over, once, a read the page started as it was parsed
+ * (the inline script of index.html: window.wuyeEarly) for the signed-in
+ * record id: a promise of the answer's JSON, null when it failed (the
+ * caller then asks itself, and reports the error), or null when there is
+ * none.
+ */
+export function earlyRead(name, id) {
+  const early = window.wuyeEarly;
+  if (!early || early.id !== id || !early[name]) return null;
+  const read = early[name];
+  delete early[name];
+  return read;
+}
+
 /** errorText turns any thrown value into one readable sentence. */
 export function errorText(err) {
   if (!err) return '';

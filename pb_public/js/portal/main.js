@@ -2,7 +2,7 @@
 // by the URL hash. Each screen receives ctx = { me, units, unit, params, query }
 // where unit is the chosen unit with its building and community expanded.
 import { html, render, useState, useEffect, useRef } from '../core/html.js';
-import { pb } from '../core/api.js';
+import { pb, earlyRead } from '../core/api.js';
 import { t, lang, onLang, addMessages } from '../core/i18n.js';
 import { loadFlows } from '../core/flows.js';
 import { unitName } from '../core/format.js';
@@ -104,17 +104,28 @@ const portalLink = (col, id) => (PORTAL_LINKS[col] ? PORTAL_LINKS[col] + id : ['
 
 /** myUnits lists the resident's current links, with unit, building and community. */
 async function myUnits(me) {
-  const links = await pb.collection('unit_residents').getFullList({
+  const early = await earlyRead('units', me.id); // the same read, started by index.html
+  const links = early && early.items.length < 1000 ? early.items : await pb.collection('unit_residents').getFullList({
     filter: pb.filter('resident = {:me} && active = true', { me: me.id }),
     expand: 'unit.building,unit.community', sort: 'created',
   });
   return links.filter((l) => l.expand?.unit).map((l) => ({ ...l.expand.unit, relation: l.relation }));
 }
 
+// A remembered session's units are asked for as the page's modules run,
+// with the flow table (not once it has come): the first screen needs both.
+let earlyUnits = pb.authStore.isValid && pb.authStore.record?.collectionName === 'residents'
+  ? { id: pb.authStore.record.id, units: myUnits(pb.authStore.record) } : null;
+earlyUnits?.units.catch(() => {}); // its reader reports a failure
+
 function Shell({ me }) {
   const route = useRoute();
   const online = useOnline();
-  const units = useAsync(() => myUnits(me), [me.id]);
+  const units = useAsync(() => {
+    const early = earlyUnits?.id === me.id ? earlyUnits.units : null;
+    earlyUnits = null;
+    return early || myUnits(me);
+  }, [me.id]);
   const [unitId, setUnitId] = useState(localStorage.getItem(UNIT_KEY) || '');
   const list = units.data || [];
   const unit = list.find((u) => u.id === unitId) || list[0];

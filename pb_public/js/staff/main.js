@@ -3,7 +3,7 @@
 // ctx = { me, community, communities, params, query } where community is the
 // chosen community record. Print views (#/print/…) render without the chrome.
 import { html, render, useState, useEffect } from '../core/html.js';
-import { pb } from '../core/api.js';
+import { pb, earlyRead } from '../core/api.js';
 import { t, lang, onLang, addMessages, label } from '../core/i18n.js';
 import { loadFlows } from '../core/flows.js';
 import { NotificationBell } from '../core/bell.js';
@@ -221,10 +221,25 @@ function staffLink(me, col, id) {
   }
 }
 
+async function myCommunities(me) {
+  const early = await earlyRead('communities', me.id); // the same read, started by staff/index.html
+  return early && early.items.length < 1000 ? early.items : pb.collection('communities').getFullList({ sort: 'name' });
+}
+
+// A remembered session's communities are asked for as the page's modules
+// run, with the flow table (not once it has come): the first screen needs both.
+let earlyCommunities = pb.authStore.isValid && pb.authStore.record?.collectionName === 'staff'
+  ? { id: pb.authStore.record.id, list: myCommunities(pb.authStore.record) } : null;
+earlyCommunities?.list.catch(() => {}); // its reader reports a failure
+
 function Shell({ me }) {
   const route = useRoute();
   const online = useOnline();
-  const communities = useAsync(() => pb.collection('communities').getFullList({ sort: 'name' }), [me.id]);
+  const communities = useAsync(() => {
+    const early = earlyCommunities?.id === me.id ? earlyCommunities.list : null;
+    earlyCommunities = null;
+    return early || myCommunities(me);
+  }, [me.id]);
   const [communityId, setCommunityId] = useState(localStorage.getItem(COMMUNITY_KEY) || '');
   const list = communities.data || [];
   const community = list.find((c) => c.id === communityId) || list[0];
