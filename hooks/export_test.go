@@ -81,9 +81,8 @@ func HoldWrite(app core.App) (release func()) {
 	return g.leave
 }
 
-// SetSharedAnswersClock turns on app's shared statistics answers
-// (sharedAnswer; off in the hooks tests, TestMain) with a window of
-// sharedAnswerTTL timed by f, for a test that moves past a window.
+// SetSharedAnswersClock times app's shared statistics answers (sharedAnswer)
+// by f, with a window of sharedAnswerTTL, for a test that moves past a window.
 func SetSharedAnswersClock(app core.App, f func() time.Time) {
 	a := answersOf(app)
 	a.mu.Lock()

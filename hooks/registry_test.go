@@ -15,10 +15,6 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	// Statistics answers are computed for each caller: a test reads its
-	// figures before and after a change within a second
-	// (TestStatisticsSharedOnlyWithinAScope turns the sharing on).
-	os.Setenv("WUYE_SHARED_ANSWERS_MS", "0")
 	code := m.Run()
 	testapp.Remove()
 	os.Exit(code)
