@@ -113,6 +113,12 @@ export async function signIn(page, url, email, path = '/') {
   // Signed in once the form has gone: a test that goes on to another URL of
   // the page at once would otherwise race the landing on the role's home.
   await page.getByLabel(/^密码|^Password/).waitFor({ state: 'detached', timeout: 20_000 }).catch(() => {});
+  // The workspace then sends the role to its home (#/ → #/dashboard …) once
+  // the account's communities are read: wait for it, or a later goto of
+  // another screen can be overtaken by that redirect on a busy machine.
+  if (path.startsWith('/staff') && !path.includes('#')) {
+    await page.waitForFunction(() => location.hash.length > 2, null, { timeout: 20_000 }).catch(() => {});
+  }
 }
 
 // The screens kept in docs/screenshots (see its README.md); the rest stay in e2e/out.
