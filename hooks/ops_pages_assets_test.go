@@ -52,27 +52,7 @@ func TestPagesNameModulesByContent(t *testing.T) {
 		"js/staff/only.js":            "export const staffOnly = 1;\n", // no page of / loads it
 		"css/app.css":                 "body { color: #111; }\n",
 	}
-	for name, body := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	app := testapp.New(t)
-	hooks.ServePages(app, func() string { return dir })
-	h := testapp.Handler(t, app)
-	get := func(path string, header ...string) *httptest.ResponseRecorder {
-		req := httptest.NewRequest(http.MethodGet, path, nil)
-		for i := 0; i+1 < len(header); i += 2 {
-			req.Header.Set(header[i], header[i+1])
-		}
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, req)
-		return rec
-	}
+	get := servePagesFrom(t, dir, files)
 	hashed := func(url string) string { return url + "?v=" + opsContentHash(files[strings.TrimPrefix(url, "/")]) }
 
 	check := func(label string) (page string, etag string) {

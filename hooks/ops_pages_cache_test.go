@@ -5,15 +5,11 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
-
-	"wuye/hooks"
-	"wuye/internal/testapp"
 )
 
 // The pages are served compressed and cached (issue #19: the field app
@@ -25,7 +21,7 @@ import (
 func TestPagesCompressedAndCached(t *testing.T) {
 	dir := t.TempDir()
 	big := strings.Repeat("export const x = '物业客服中心';\n", 200)
-	for name, body := range map[string]string{
+	files := map[string]string{
 		"index.html":         "<!doctype html><title>物业</title>" + strings.Repeat("<p>住户服务</p>", 200),
 		"staff/index.html":   "<!doctype html><title>员工</title>" + strings.Repeat("<p>工作台</p>", 200),
 		"js/app.js":          big,
@@ -34,27 +30,8 @@ func TestPagesCompressedAndCached(t *testing.T) {
 		"img/photo.png":      strings.Repeat("\x89PNG", 600),
 		"css/app.css":        strings.Repeat("body { color: #111; }\n", 100),
 		"vendor/unnamed.mjs": big,
-	} {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
 	}
-	app := testapp.New(t)
-	hooks.ServePages(app, func() string { return dir })
-	h := testapp.Handler(t, app)
-	get := func(path string, header ...string) *httptest.ResponseRecorder {
-		req := httptest.NewRequest(http.MethodGet, path, nil)
-		for i := 0; i+1 < len(header); i += 2 {
-			req.Header.Set(header[i], header[i+1])
-		}
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, req)
-		return rec
-	}
+	get := servePagesFrom(t, dir, files)
 
 	for _, c := range []struct{ path, cache, file string }{
 		{"/", "no-cache", "index.html"}, {"/staff/", "no-cache", "staff/index.html"}, {"/js/app.js", "no-cache", "js/app.js"},

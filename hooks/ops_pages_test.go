@@ -165,3 +165,31 @@ func TestPageSecurityHeaders(t *testing.T) {
 		t.Fatalf("after the edit the CSP is %s, want %s and not %s", csp, second, first)
 	}
 }
+
+// servePagesFrom writes files (path under dir → content) into dir, serves
+// the pages from it as the server does (hooks.ServePages) and returns a GET
+// of path with the given header pairs.
+func servePagesFrom(t *testing.T, dir string, files map[string]string) func(path string, header ...string) *httptest.ResponseRecorder {
+	t.Helper()
+	for name, body := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	app := testapp.New(t)
+	hooks.ServePages(app, func() string { return dir })
+	h := testapp.Handler(t, app)
+	return func(path string, header ...string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest(http.MethodGet, path, nil)
+		for i := 0; i+1 < len(header); i += 2 {
+			req.Header.Set(header[i], header[i+1])
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec
+	}
+}
