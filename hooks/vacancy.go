@@ -251,11 +251,17 @@ func FlagMissedPatrols(app core.App, day string) (int, error) {
 				return false, err
 			}
 			unit, _ := tx.FindRecordById("units", t.GetString("unit"))
-			if m, err := tx.FindRecordById("staff", t.GetString("manager")); err == nil && unit != nil {
-				return true, Notify(tx, Notice{Recipient: m, Kind: "patrol_missed", Subject: t,
-					Title: fmt.Sprintf("空置房 %s 漏巡（%s，应于 %s 前完成）", unit.GetString("number"), patrolKindName[t.GetString("kind")], t.GetString("due_on"))})
+			if unit == nil {
+				return true, nil
 			}
-			return true, nil
+			title := fmt.Sprintf("空置房 %s 漏巡（%s，应于 %s 前完成）", unit.GetString("number"), patrolKindName[t.GetString("kind")], t.GetString("due_on"))
+			if m, err := tx.FindRecordById("staff", t.GetString("manager")); err == nil && m.GetBool("active") {
+				return true, Notify(tx, Notice{Recipient: m, Kind: "patrol_missed", Subject: t, Title: title})
+			}
+			// An area with no (active) manager: the miss is not left
+			// unreported until the escalation a day later; the
+			// supervisors hear of it now.
+			return true, notifyRoles(tx, t, "patrol_missed", title, RoleSupervisor)
 		})
 }
 

@@ -126,7 +126,8 @@ func TestVacancyPatrolsAndTasks(t *testing.T) {
 
 	// Over the week boundary: a weekly task is due on its Sunday; on that
 	// day it is still open, on the Monday it is missed.
-	other, err := app.FindFirstRecordByFilter("patrol_tasks", "kind='weekly' && status='open' && period={:p}",
+	// (One with an area manager: the demo has areas without one, below.)
+	other, err := app.FindFirstRecordByFilter("patrol_tasks", "kind='weekly' && status='open' && period={:p} && manager!=''",
 		dbx.Params{"p": weekly.GetString("period")})
 	if err != nil {
 		t.Fatal(err)
@@ -139,9 +140,24 @@ func TestVacancyPatrolsAndTasks(t *testing.T) {
 	if o, _ := app.FindRecordById("patrol_tasks", other.Id); o.GetString("status") != "open" {
 		t.Fatal("missed on its own Sunday")
 	}
+	unmanaged, _ := app.FindFirstRecordByFilter("patrol_tasks", "kind='weekly' && status='open' && period={:p} && manager=''",
+		dbx.Params{"p": weekly.GetString("period")})
 	hooks.FlagMissedPatrols(app, civilDate(sunday).AddDate(0, 0, 1).Format(time.DateOnly))
 	if o, _ := app.FindRecordById("patrol_tasks", other.Id); o.GetString("status") != "missed" {
 		t.Fatal("not missed on the Monday after")
+	}
+	// A task of an area without a manager: the supervisors hear of the
+	// miss at once rather than only at the escalation a day later.
+	if unmanaged == nil {
+		t.Fatal("the demo has no vacant unit in an area without a manager any more: make one here")
+	}
+	var told []string
+	if err := app.DB().NewQuery(`SELECT s.role FROM notifications n JOIN staff s ON s.id = n.recipient_staff
+		WHERE n.kind = 'patrol_missed' AND n.subject_id = {:t}`).Bind(dbx.Params{"t": unmanaged.Id}).Column(&told); err != nil {
+		t.Fatal(err)
+	}
+	if len(told) == 0 || strings.Count(strings.Join(told, ","), hooks.RoleSupervisor) != len(told) {
+		t.Fatalf("a miss in an area without a manager told %v, not the supervisors", told)
 	}
 
 	// Missed patrols: flagged once, escalated a day later, once.
