@@ -185,8 +185,9 @@ const walCheckpointEvery = 250 * time.Millisecond
 // and instead runs a passive checkpoint every walCheckpointEvery on a
 // connection of the read pool — it copies the pages the commits since the
 // last one wrote and syncs the file without taking the write lock, and
-// with nothing new it only reads the log's index —, and each job one after
-// each of its batches (rest). The log restarts from its beginning as
+// with nothing new it only reads the log's index. (Not more often: each
+// checkpoint syncs the database file, and a commit waiting on that disk
+// is a request waiting — see rest in base_jobs.go.) The log restarts from its beginning as
 // before, at the first write after a checkpoint that caught up with no
 // read left in the log; journal_size_limit bounds the file then. Other
 // uses of the database (commands, the demo loader, the tests) keep the

@@ -233,9 +233,9 @@ func (b *Bench) eachJobOnce(app core.App, backlog int) error {
 				return err
 			}
 			results[k][id] = st
-			b.Logf("%s, %s: %.0f ms, %d changed, %d rows in %d transactions (at most %d), longest %.1f ms (commit %.1f ms), %d checkpoints (longest %.1f ms), rested %.0f ms %s", id, m.name,
+			b.Logf("%s, %s: %.0f ms, %d changed, %d rows in %d transactions (at most %d), longest %.1f ms (commit %.1f ms), rested %.0f ms %s", id, m.name,
 				msf(st.Duration), st.Changed, st.Rows, st.Transactions, st.MostRows, msf(st.LongestHold), msf(st.LongestCommit),
-				st.Checkpoints, msf(st.LongestCheckpoint), msf(st.Rested), st.Error)
+				msf(st.Rested), st.Error)
 		}
 		restore()
 	}
@@ -284,8 +284,6 @@ func (b *Bench) eachJobOnce(app core.App, backlog int) error {
 			m[key+"_longest_hold_ms"] = msf(st.LongestHold)
 			m[key+"_longest_commit_ms"] = msf(st.LongestCommit)
 			m[key+"_most_rows"] = st.MostRows
-			m[key+"_checkpoints"] = st.Checkpoints
-			m[key+"_longest_checkpoint_ms"] = msf(st.LongestCheckpoint)
 			m[key+"_rested_ms"] = msf(st.Rested)
 		}
 		b.Metric("job | "+id, m)
