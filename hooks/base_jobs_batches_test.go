@@ -236,3 +236,55 @@ func TestJobGivesWayToWriteRequests(t *testing.T) {
 		t.Fatalf("after the request: %d of 5 flagged (job reports %d)", n, st.Changed)
 	}
 }
+
+// A write request that comes in while a job's batch is open waits for the
+// record the batch is on, not for the rest of the batch: the batch commits
+// after that record and the job gives way before its next one.
+func TestJobBatchCommitsWhenAWriteArrives(t *testing.T) {
+	app := testapp.New(t)
+	defer hooks.SetJobBatch(5, time.Hour)()
+	intake := time.Date(2026, 3, 2, 9, 0, 0, 0, workcal.Shanghai)
+	restore := hooks.SetNow(func() time.Time { return intake })
+	owner := residentRec(t, app, "owner1@example.com")
+	var orders []*core.Record
+	for range 5 {
+		orders = append(orders, fileOrder(t, app, owner, "1-101", "DQ01", nil))
+	}
+	restore()
+	flagged := func() int {
+		n := 0
+		for _, o := range orders {
+			if stored, err := app.FindRecordById("work_orders", o.Id); err == nil && stored.GetBool("reply_overdue") {
+				n++
+			}
+		}
+		return n
+	}
+
+	// The first order the job flags: a request arrives as it is written.
+	var release func()
+	app.OnRecordUpdate("work_orders").BindFunc(func(e *core.RecordEvent) error {
+		if release == nil && e.Record.GetBool("reply_overdue") {
+			release = hooks.HoldWrite(app)
+		}
+		return e.Next()
+	})
+	flaggedWhenWaiting := -1
+	defer hooks.SetJobWaits(func(string) {
+		if flaggedWhenWaiting < 0 {
+			flaggedWhenWaiting = flagged()
+			release()
+		}
+	}, time.Hour)()
+	st, err := hooks.RunJob(app, "wuye_work_order_replies", intake.Add(16*time.Minute))
+	if err != nil || st.Errors != 0 {
+		t.Fatalf("job: %v, %d step errors", err, st.Errors)
+	}
+	if flaggedWhenWaiting != 1 || st.CutShort < 1 || st.GaveWay < 1 {
+		t.Fatalf("the job waited for the request with %d orders flagged (want 1: the batch committed after the record it was on), cut %d batches short, gave way %d times",
+			flaggedWhenWaiting, st.CutShort, st.GaveWay)
+	}
+	if n := flagged(); n != 5 {
+		t.Fatalf("after the request: %d of 5 flagged", n)
+	}
+}

@@ -395,7 +395,7 @@ func (b *Bench) jobsUnderLoad(d *Dataset, dir string, backlog int) error {
 		for _, o := range out {
 			changed, longest, txs, most, commit := 0, time.Duration(0), 0, int64(0), time.Duration(0)
 			var took, waited, rested time.Duration
-			gave, timedOut := 0, 0
+			gave, timedOut, cut := 0, 0, 0
 			for _, st := range o.jobs {
 				changed += st.Changed
 				txs += st.Transactions
@@ -407,11 +407,12 @@ func (b *Bench) jobsUnderLoad(d *Dataset, dir string, backlog int) error {
 				rested += st.Rested
 				gave += st.GaveWay
 				timedOut += st.TimedOut
+				cut += st.CutShort
 			}
 			jobs := "—"
 			if o.jobs != nil {
-				jobs = fmt.Sprintf("%d records in %d transactions (at most %d rows), longest %.1f ms (commit %.1f); %.1f s in all, gave way %d times (%.1f s, %d ran out), rested %.1f s",
-					changed, txs, most, msf(longest), msf(commit), took.Seconds(), gave, waited.Seconds(), timedOut, rested.Seconds())
+				jobs = fmt.Sprintf("%d records in %d transactions (at most %d rows), longest %.1f ms (commit %.1f); %.1f s in all, gave way %d times (%.1f s, %d ran out), cut %d batches short, rested %.1f s",
+					changed, txs, most, msf(longest), msf(commit), took.Seconds(), gave, waited.Seconds(), timedOut, cut, rested.Seconds())
 			}
 			rows = append(rows, []string{o.name, fmt.Sprintf("%s / %s / %s", ms(o.r.P(0.5)), ms(o.r.P(0.95)), ms(o.r.P(0.99))),
 				ratio(float64(o.r.P(0.99)), float64(base)), fmt.Sprintf("%.2f", o.cpu), fmt.Sprintf("%d", o.r.Errors), jobs})
@@ -419,7 +420,7 @@ func (b *Bench) jobsUnderLoad(d *Dataset, dir string, backlog int) error {
 				"p50_ms": msf(o.r.P(0.5)), "p95_ms": msf(o.r.P(0.95)), "p99_ms": msf(o.r.P(0.99)), "errors": o.r.Errors, "n": o.r.Count,
 				"cpu_ms_per_create": o.cpu, "late_starts": o.r.Late,
 				"jobs_changed": changed, "jobs_transactions": txs, "jobs_longest_hold_ms": msf(longest), "jobs_longest_commit_ms": msf(commit),
-				"jobs_ms": msf(took), "jobs_gave_way": gave, "jobs_waited_ms": msf(waited), "jobs_timed_out": timedOut, "jobs_rested_ms": msf(rested),
+				"jobs_ms": msf(took), "jobs_gave_way": gave, "jobs_waited_ms": msf(waited), "jobs_timed_out": timedOut, "jobs_cut_short": cut, "jobs_rested_ms": msf(rested),
 			})
 			b.Logf("%s at %.0f/s, %s: p99 %s ms, %.2f CPU ms a create, %d errors; jobs: %s", c.name, rate, o.name, ms(o.r.P(0.99)), o.cpu, o.r.Errors, jobs)
 		}
