@@ -61,43 +61,66 @@ func billOpen(b *core.Record) bool {
 // escalated; the supervisor's, then the director's, once the previous
 // visit's outcome is recorded and its deadline has passed unpaid. A visit
 // still open (not yet made, or nobody was home) holds the bill where it is.
-// It runs in the daily job's transaction (IssueReminders).
-func advanceVisits(tx core.App, day string) (int, error) {
+//
+// The bills due are read outside any transaction and the visits written in
+// the jobs' short batches (inBatchesOf), each bill judged again inside the
+// write that moves it: a bill paid, or a visit recorded, meanwhile is
+// judged as it is then — with every escalated bill of an estate in one
+// transaction, the daily run held the write lock for the whole list.
+func advanceVisits(app core.App, day string) (int, error) {
+	due, err := visitsDue(app, day, "")
+	if err != nil {
+		return 0, fmt.Errorf("arrears visits due: %w", err)
+	}
+	jobSelected("arrears_visits")
+	return inBatchesOf(app, "arrears_visits", len(due), func(tx core.App, i int) (bool, error) {
+		still, err := visitsDue(tx, day, due[i].Bill)
+		if err != nil {
+			return false, fmt.Errorf("arrears visit of %s: %w", due[i].Bill, err)
+		}
+		if len(still) == 0 || still[0].Visit != due[i].Visit {
+			return false, nil // paid, or moved on, since the list was read
+		}
+		b, err := tx.FindRecordById("bills", due[i].Bill)
+		if err != nil {
+			return false, err
+		}
+		var prev *core.Record
+		if due[i].Visit != "" {
+			if prev, err = tx.FindRecordById("arrears_visits", due[i].Visit); err != nil {
+				return false, err
+			}
+		}
+		return true, openVisit(tx, b, prev, day)
+	})
+}
+
+// visitDue is an open, escalated bill whose next home-visit step is due,
+// with its latest visit ("" before the first).
+type visitDue struct {
+	Bill  string `db:"bill"`
+	Visit string `db:"visit"`
+}
+
+// visitsDue lists the bills whose next visit is due on day (advanceVisits),
+// or only bill when it is set.
+func visitsDue(app core.App, day, bill string) ([]visitDue, error) {
+	only := ""
+	if bill != "" {
+		only = " AND b.id = {:bill}"
+	}
 	// Each escalated open bill with its latest step (none yet, or one whose
 	// outcome is recorded, its deadline passed, with a step after it).
-	var due []struct {
-		Bill  string `db:"bill"`
-		Visit string `db:"visit"`
-	}
-	err := tx.DB().NewQuery(`
+	var due []visitDue
+	err := app.DB().NewQuery(`
 		SELECT b.id AS bill, COALESCE(v.id, '') AS visit
 		FROM bills b
 		LEFT JOIN arrears_visits v ON v.id = (SELECT x.id FROM arrears_visits x WHERE x.bill = b.id
 			ORDER BY CASE x.step WHEN 'area_manager' THEN 1 WHEN 'supervisor' THEN 2 WHEN 'director' THEN 3 ELSE 0 END DESC, x.created DESC LIMIT 1)
 		WHERE b.status IN ('issued', 'partially_paid') AND b.reminder_stage = 'escalated'
-			AND (v.id IS NULL OR (v.status = 'recorded' AND v.deadline != '' AND v.deadline < {:day} AND v.step IN ('area_manager', 'supervisor')))
-		ORDER BY b.id`).Bind(dbx.Params{"day": day}).All(&due)
-	if err != nil {
-		return 0, err
-	}
-	opened := 0
-	for _, d := range due {
-		b, err := tx.FindRecordById("bills", d.Bill)
-		if err != nil {
-			return opened, err
-		}
-		var prev *core.Record
-		if d.Visit != "" {
-			if prev, err = tx.FindRecordById("arrears_visits", d.Visit); err != nil {
-				return opened, err
-			}
-		}
-		if err := openVisit(tx, b, prev, day); err != nil {
-			return opened, err
-		}
-		opened++
-	}
-	return opened, nil
+			AND (v.id IS NULL OR (v.status = 'recorded' AND v.deadline != '' AND v.deadline < {:day} AND v.step IN ('area_manager', 'supervisor')))` + only + `
+		ORDER BY b.id`).Bind(dbx.Params{"day": day, "bill": bill}).All(&due)
+	return due, err
 }
 
 // openVisit puts the step after prev (nil: the first) of bill b on its

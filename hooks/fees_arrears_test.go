@@ -270,3 +270,41 @@ func TestArrearsPaymentLeavesTheLadder(t *testing.T) {
 	code, body = testapp.Do(t, h, http.MethodPatch, "/api/collections/arrears_visits/records/"+v.Id, `{"outcome":"visited"}`, "areamgr@example.com")
 	expectBody(t, "an outcome for a settled visit", code, body, 400, "已经登记")
 }
+
+// The visits due are listed before they are written, in the jobs' short
+// batches: a bill paid between the list and its write is judged as it is
+// then, and gets no visit.
+func TestArrearsVisitJudgedInsideItsWrite(t *testing.T) {
+	app := testapp.New(t)
+	b := billed(t, app)[0]
+	mgr := staffRec(t, app, "areamgr@example.com")
+	for _, s := range []struct{ day, stage string }{{"2026-01-11", "1"}, {"2026-01-22", "2"}, {"2026-02-02", "3"}} {
+		if _, err := hooks.IssueReminders(app, s.day); err != nil {
+			t.Fatal(err)
+		}
+		r, _ := app.FindFirstRecordByFilter("reminders", "bill={:b} && stage={:s}", dbx.Params{"b": b.Id, "s": s.stage})
+		if err := hooks.DeliverReminder(app, r, mgr, civilDate(s.day).Add(2*time.Hour), ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	listed := false
+	defer hooks.SetJobSelected(func(job string) {
+		if job == "arrears_visits" && !listed {
+			listed = true
+			fresh, _ := app.FindRecordById("bills", b.Id)
+			pay(t, app, fresh, fresh.GetInt("amount_fen"))
+		}
+	})()
+	if _, err := hooks.IssueReminders(app, "2026-02-13"); err != nil {
+		t.Fatal(err)
+	}
+	if !listed {
+		t.Fatal("the visits were not listed before their writes")
+	}
+	if got := visitSteps(t, app, b); len(got) != 0 {
+		t.Fatalf("a bill paid after the list was read got the visits %v", got)
+	}
+	if st, _ := owedOn(t, app, b.Id); st != "paid" {
+		t.Fatalf("the bill is %s", st)
+	}
+}

@@ -109,12 +109,8 @@ func IssueReminders(app core.App, day string) (int, error) {
 	if err != nil {
 		return issued, err
 	}
-	err = app.RunInTransaction(func(tx core.App) error {
-		n, err := advanceVisits(tx, day)
-		issued += n
-		return err
-	})
-	return issued, err
+	n, err := advanceVisits(app, day)
+	return issued + n, err
 }
 
 // AccrueLateFees sets the late fee of every reminded, open bill as of day:
