@@ -244,3 +244,15 @@ func TestScheduledJobs(t *testing.T) {
 		t.Fatalf("scheduled jobs:\n got %v\nwant %v", got, want)
 	}
 }
+
+// A test's app serves without the cron scheduler running: the jobs would
+// otherwise fire on the wall clock's minutes in the middle of a test.
+func TestTestAppsRunNoScheduler(t *testing.T) {
+	app := testapp.New(t)
+	app.Cron().SetInterval(5 * time.Millisecond) // the ticker starts at the next 5 ms, not the next minute
+	testapp.Handler(t, app)
+	time.Sleep(50 * time.Millisecond)
+	if app.Cron().HasStarted() || app.Cron().Total() == 0 {
+		t.Fatalf("scheduler started %v with %d jobs; want stopped, with the jobs registered", app.Cron().HasStarted(), app.Cron().Total())
+	}
+}

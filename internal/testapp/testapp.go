@@ -16,6 +16,7 @@ import (
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
+	"github.com/pocketbase/pocketbase/tools/hook"
 
 	"wuye/demo"
 	"wuye/hooks"
@@ -112,6 +113,19 @@ func Factory(t testing.TB) *tests.TestApp {
 		t.Fatalf("clone test template: %v", err)
 	}
 	hooks.Register(app)
+	// Serving (Handler, ApiScenario) starts the cron scheduler
+	// (PocketBase's __pbCronStart__): the jobs would then run on the wall
+	// clock's minutes in the middle of a test — the hourly OTP cleanup
+	// deleted the fixture's OTPs under the permission matrix once. A test
+	// runs a job itself (hooks.RunJob); the scheduler stays stopped.
+	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
+		Func: func(e *core.ServeEvent) error {
+			err := e.Next()
+			e.App.Cron().Stop()
+			return err
+		},
+		Priority: -100000,
+	})
 	return app
 }
 
