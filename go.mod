@@ -7,6 +7,7 @@ toolchain go1.27.4
 require (
 	github.com/6tail/lunar-go v1.4.7
 	github.com/SherClockHolmes/webpush-go v1.4.0
+	github.com/evanw/esbuild v0.28.2
 	github.com/ganigeorgiev/fexpr v0.6.0
 	github.com/golang-jwt/jwt/v5 v5.3.1
 	github.com/pocketbase/dbx v1.12.0

@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
@@ -29,6 +30,9 @@ func ServePages(app core.App, dir func() string) {
 	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
 		Func: func(se *core.ServeEvent) error {
 			csp := newPagePolicy(dir())
+			csp.assets.warn = app.Logger().Warn
+			// The bundles are built now rather than by the first page request.
+			csp.assets.policyFor(true)
 			se.Router.BindFunc(func(e *core.RequestEvent) error {
 				p := e.Request.URL.Path
 				if subresource(p) {
@@ -119,6 +123,11 @@ func servePublic(csp *pagePolicy) func(*core.RequestEvent) error {
 		if name == "" {
 			name = "."
 		}
+		if subresource(e.Request.URL.Path) {
+			if body, ok := csp.assets.bundleFile(e.Request.URL.Path); ok {
+				return serveBundled(e, body)
+			}
+		}
 		v := e.Request.URL.Query().Get("v")
 		switch {
 		case strings.HasPrefix(e.Request.URL.Path, "/vendor/") && v != "":
@@ -178,6 +187,22 @@ func servePage(e *core.RequestEvent, page renderedPage) error {
 	return nil
 }
 
+// serveBundled sends an output of a bundle: named by its content, kept a
+// year, without the document's headers.
+func serveBundled(e *core.RequestEvent, body []byte) error {
+	h := e.Response.Header()
+	for _, k := range documentOnlyHeaders {
+		h.Del(k)
+	}
+	h.Set("Cache-Control", immutableCache)
+	h.Set("Content-Type", "text/javascript; charset=utf-8")
+	if acceptsGzip(e.Request) {
+		e.Request.Header.Del("Range")
+	}
+	http.ServeContent(e.Response, e.Request, "", time.Time{}, bytes.NewReader(body))
+	return nil
+}
+
 // compressibleTypes are the page files worth compressing; images and
 // fonts are compressed already.
 var compressibleTypes = []string{".html", ".js", ".mjs", ".css", ".svg", ".json", ".txt", ".map", ".webmanifest"}
@@ -234,7 +259,7 @@ type pagePolicy struct {
 }
 
 func newPagePolicy(dir string) *pagePolicy {
-	return &pagePolicy{dir: dir, assets: &pageAssets{dir: dir}}
+	return &pagePolicy{dir: dir, assets: &pageAssets{dir: dir, mode: bundleMode()}}
 }
 
 // header is the policy for a request of urlPath: a page request (a

@@ -67,7 +67,9 @@ type renderedPage struct {
 // pageAssets renders the pages under dir and knows the hashes of the
 // modules.
 type pageAssets struct {
-	dir string
+	dir  string
+	mode string               // bundleMode: "app", "all" or "off"
+	warn func(string, ...any) // logs a bundle that could not be built
 
 	mu      sync.Mutex
 	built   bool
@@ -75,6 +77,14 @@ type pageAssets struct {
 	modules map[string]*appModule    // by URL path: /js/core/api.js
 	pages   map[string]*renderedPage // by path under dir: index.html, staff/index.html
 	policy  string                   // the policy admitting every page's inline scripts
+	bundled map[string]bundledFile   // the bundles' outputs by URL, of this build and the last two
+	builds  int                      // the bundle builds so far
+}
+
+// bundledFile is an output of a bundle, and the build that last made it.
+type bundledFile struct {
+	body  []byte
+	build int
 }
 
 // moduleImport finds the literal specifiers of a module's imports:
@@ -183,14 +193,21 @@ func (a *pageAssets) refresh(force bool) {
 		modules[url] = m
 	}
 	slices.Sort(htmlFiles)
+	texts := map[string]string{}
+	for _, rel := range htmlFiles {
+		if b, err := os.ReadFile(filepath.Join(a.dir, filepath.FromSlash(rel))); err == nil {
+			texts[rel] = string(b)
+		}
+	}
+	bundles := a.bundle(htmlFiles, texts, modules)
 	pages := map[string]*renderedPage{}
 	var all []string
 	for _, rel := range htmlFiles {
-		b, err := os.ReadFile(filepath.Join(a.dir, filepath.FromSlash(rel)))
-		if err != nil {
+		text, ok := texts[rel]
+		if !ok {
 			continue
 		}
-		page := renderPage(string(b), stamps[rel].mod, modules)
+		page := renderPage(text, stamps[rel].mod, modules, bundles)
 		pages[rel] = page
 		all = scriptHashes(all, string(page.body))
 	}
@@ -215,8 +232,10 @@ func mapsEqual(a, b map[string]fileStamp) bool {
 // preloads, and what they import, statically or by import()), and the
 // page's own links to modules (preloads, module scripts: URLs, not
 // specifiers, which an import map does not remap) take the hashed URLs. A
-// page without an import map or app modules is served as it is.
-func renderPage(text string, mod time.Time, modules map[string]*appModule) *renderedPage {
+// page whose module script has a bundle (bundles, by the module's URL)
+// names the bundle instead (bundledPage). A page without an import map or
+// app modules is served as it is.
+func renderPage(text string, mod time.Time, modules map[string]*appModule, bundles map[string]*shellBundle) *renderedPage {
 	used := map[string]bool{}
 	var walk func(url string)
 	walk = func(url string) {
@@ -225,6 +244,9 @@ func renderPage(text string, mod time.Time, modules map[string]*appModule) *rend
 			return
 		}
 		used[url] = true
+		if m.stamp.mod.After(mod) {
+			mod = m.stamp.mod
+		}
 		for _, u := range m.imports {
 			walk(u)
 		}
@@ -234,60 +256,25 @@ func renderPage(text string, mod time.Time, modules map[string]*appModule) *rend
 	}
 	loc := importMapScript.FindStringSubmatchIndex(text)
 	if len(used) > 0 && loc != nil {
-		var doc map[string]json.RawMessage
-		imports := map[string]string{}
-		if err := json.Unmarshal([]byte(text[loc[4]:loc[5]]), &doc); err == nil {
-			if raw, ok := doc["imports"]; ok {
-				_ = json.Unmarshal(raw, &imports)
-			}
-			urls := make([]string, 0, len(used))
-			for u := range used {
-				urls = append(urls, u)
-				if modules[u].stamp.mod.After(mod) {
-					mod = modules[u].stamp.mod
-				}
-			}
-			slices.Sort(urls)
-			var b strings.Builder
-			b.WriteString("\n{ \"imports\": {\n")
-			keys := make([]string, 0, len(imports))
-			for k := range imports {
-				if _, app := used[k]; !app {
-					keys = append(keys, k)
-				}
-			}
-			slices.Sort(keys)
-			entries := make([]string, 0, len(keys)+len(urls))
-			for _, k := range keys {
-				entries = append(entries, jsonString(k)+": "+jsonString(imports[k]))
-			}
-			for _, u := range urls {
-				entries = append(entries, jsonString(u)+": "+jsonString(u+"?v="+modules[u].hash))
-			}
-			b.WriteString("  " + strings.Join(entries, ",\n  ") + " }")
-			others := make([]string, 0, len(doc))
-			for k := range doc {
-				if k != "imports" {
-					others = append(others, k)
-				}
-			}
-			slices.Sort(others)
-			for _, k := range others {
-				b.WriteString(",\n  " + jsonString(k) + ": " + string(doc[k]))
-			}
-			b.WriteString(" }\n")
-			text = text[:loc[4]] + b.String() + text[loc[5]:loc[7]] + screenLoader(text, modules) + text[loc[7]:]
-			text = pageFileRef.ReplaceAllStringFunc(text, func(ref string) string {
-				m := pageFileRef.FindStringSubmatch(ref)
-				if mm := modules[m[2]]; mm != nil {
-					if mm.stamp.mod.After(mod) {
-						mod = mm.stamp.mod
-					}
-					return m[1] + m[2] + "?v=" + mm.hash + m[3]
-				}
-				return ref
-			})
+		var loader string
+		if shellURL, b := pageBundle(text, bundles); b != nil {
+			text, loader = bundledPage(text, shellURL, b, modules[shellURL])
+		} else if imports, err := rewriteImportMap(text[loc[4]:loc[5]], used, modules); err == nil {
+			loader = screenLoader(text, modules)
+			text = text[:loc[4]] + imports + text[loc[5]:]
 		}
+		loc = importMapScript.FindStringSubmatchIndex(text)
+		text = text[:loc[7]] + loader + text[loc[7]:]
+		text = pageFileRef.ReplaceAllStringFunc(text, func(ref string) string {
+			m := pageFileRef.FindStringSubmatch(ref)
+			if mm := modules[m[2]]; mm != nil {
+				if mm.stamp.mod.After(mod) {
+					mod = mm.stamp.mod
+				}
+				return m[1] + m[2] + "?v=" + mm.hash + m[3]
+			}
+			return ref
+		})
 	}
 	sum := sha256.Sum256([]byte(text))
 	return &renderedPage{
@@ -296,6 +283,62 @@ func renderPage(text string, mod time.Time, modules map[string]*appModule) *rend
 		etag:   fmt.Sprintf(`W/"%s"`, hex.EncodeToString(sum[:12])),
 		policy: policyOf(scriptHashes(nil, text)),
 	}
+}
+
+// rewriteImportMap is the import map's text with an entry for each of the
+// app's modules used, to its hashed URL.
+func rewriteImportMap(text string, used map[string]bool, modules map[string]*appModule) (string, error) {
+	var doc map[string]json.RawMessage
+	imports := map[string]string{}
+	if err := json.Unmarshal([]byte(text), &doc); err != nil {
+		return "", fmt.Errorf("the import map: %w", err)
+	}
+	if raw, ok := doc["imports"]; ok {
+		if err := json.Unmarshal(raw, &imports); err != nil {
+			return "", fmt.Errorf("the import map's imports: %w", err)
+		}
+	}
+	urls := make([]string, 0, len(used))
+	for u := range used {
+		urls = append(urls, u)
+	}
+	slices.Sort(urls)
+	var b strings.Builder
+	b.WriteString("\n{ \"imports\": {\n")
+	keys := make([]string, 0, len(imports))
+	for k := range imports {
+		if _, app := used[k]; !app {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	entries := make([]string, 0, len(keys)+len(urls))
+	for _, k := range keys {
+		entries = append(entries, jsonString(k)+": "+jsonString(imports[k]))
+	}
+	for _, u := range urls {
+		entries = append(entries, jsonString(u)+": "+jsonString(u+"?v="+modules[u].hash))
+	}
+	b.WriteString("  " + strings.Join(entries, ",\n  ") + " }")
+	others := make([]string, 0, len(doc))
+	for k := range doc {
+		if k != "imports" {
+			others = append(others, k)
+		}
+	}
+	slices.Sort(others)
+	for _, k := range others {
+		b.WriteString(",\n  " + jsonString(k) + ": " + string(doc[k]))
+	}
+	b.WriteString(" }\n")
+	return b.String(), nil
+}
+
+// loaderRoute is a route of a shell and the files its screen needs beyond
+// the shell's, as the page names them.
+type loaderRoute struct {
+	pattern string
+	files   []string
 }
 
 // screenLoader is the inline script, right after the import map, that
@@ -318,9 +361,7 @@ func screenLoader(text string, modules map[string]*appModule) string {
 			entries = append(entries, ref[2])
 		}
 	}
-	var urls []string
-	index := map[string]int{}
-	var routes []string
+	var routes []loaderRoute
 	for _, entry := range entries {
 		for _, r := range modules[entry].routes {
 			seen := map[string]bool{}
@@ -333,30 +374,40 @@ func screenLoader(text string, modules map[string]*appModule) string {
 				}
 				seen[u] = true
 				if !shell[u] {
-					if _, ok := index[u]; !ok {
-						index[u] = len(urls)
-						urls = append(urls, u+"?v="+m.hash)
-					}
-					list = append(list, fmt.Sprint(index[u]))
+					list = append(list, u+"?v="+m.hash)
 				}
 				for _, s := range m.static {
 					walk(s)
 				}
 			}
 			walk(r.module)
-			routes = append(routes, "["+jsonString(r.pattern)+",["+strings.Join(list, ",")+"]]")
+			routes = append(routes, loaderRoute{r.pattern, list})
 		}
 	}
+	return loaderScript(routes)
+}
+
+// loaderScript is the screen loader's script for routes (none without).
+func loaderScript(routes []loaderRoute) string {
 	if len(routes) == 0 {
 		return ""
 	}
-	quoted := make([]string, len(urls))
-	for i, u := range urls {
-		quoted[i] = jsonString(u)
+	var urls, lists []string
+	index := map[string]int{}
+	for _, r := range routes {
+		var list []string
+		for _, u := range r.files {
+			if _, ok := index[u]; !ok {
+				index[u] = len(urls)
+				urls = append(urls, jsonString(u))
+			}
+			list = append(list, fmt.Sprint(index[u]))
+		}
+		lists = append(lists, "["+jsonString(r.pattern)+",["+strings.Join(list, ",")+"]]")
 	}
 	return "\n<script>(function () { // the first screen's modules (hooks/ops_pages_assets.go screenLoader)\n" +
-		"var m = [" + strings.Join(quoted, ",\n") + "];\n" +
-		"var r = [" + strings.Join(routes, ",\n") + "];\n" +
+		"var m = [" + strings.Join(urls, ",\n") + "];\n" +
+		"var r = [" + strings.Join(lists, ",\n") + "];\n" +
 		`var p = (location.hash.replace(/^#/, "") || "/").split("?")[0].split("/").filter(Boolean);
 for (var i = 0; i < r.length; i++) {
   var q = r[i][0].split("/").filter(Boolean), j = 0;

@@ -33,8 +33,12 @@ func opsContentHash(body string) string {
 // (the import map is written at serve time). A module edited in place, no
 // restart, gets a new hash in the next page; the old hash is no longer kept.
 // The modules of the screen the URL's hash opens are preloaded by an inline
-// script with the shell's (the hash never reaches the server).
+// script with the shell's (the hash never reaches the server). This is the
+// path of WUYE_PAGES_BUNDLE=off (the modules one by one, for development,
+// and the fallback of a shell that does not bundle); the bundles:
+// TestPagesServeShellBundles.
 func TestPagesNameModulesByContent(t *testing.T) {
+	t.Setenv("WUYE_PAGES_BUNDLE", "off")
 	dir := t.TempDir()
 	files := map[string]string{
 		"index.html": "<!doctype html><head>\r\n<script type=\"importmap\">\n{ \"imports\": { \"preact\": \"/vendor/preact.mjs?v=11.2.0\" } }\n</script>\n" +
@@ -154,8 +158,10 @@ func TestPagesNameModulesByContent(t *testing.T) {
 
 // The real pages: every app module and style sheet the shells link is
 // named by content, and the inline scripts (import map, screen loader, the
-// first read) are admitted by the policy sent with the page.
+// first read) are admitted by the policy sent with the page. The modules
+// one by one (WUYE_PAGES_BUNDLE=off); the bundles: TestShellsServeTheirBundles.
 func TestShellsNameModulesByContent(t *testing.T) {
+	t.Setenv("WUYE_PAGES_BUNDLE", "off")
 	app := testapp.New(t)
 	hooks.ServePages(app, func() string { return "../pb_public" })
 	h := testapp.Handler(t, app)

@@ -1,6 +1,6 @@
 // The PocketBase client every page talks through, and the turning of its
 // errors into sentences a front-desk clerk or a resident understands.
-import PocketBase from 'pocketbase';
+import PocketBase, { serializeQueryParams } from 'pocketbase';
 import { lang, t } from './i18n.js';
 
 export const pb = new PocketBase('/');
@@ -10,8 +10,29 @@ pb.autoCancellation(false);
 // The server answers errors in the reader's language (hooks/base_localize.go).
 pb.beforeSend = (url, options) => {
   options.headers = Object.assign({}, options.headers, { 'Accept-Language': lang() });
+  const early = earlyRequest(url, options);
+  if (early) options.fetch = early;
   return { url, options };
 };
+
+/**
+ * earlyRequest hands a GET the page started as it was parsed for the
+ * screen its URL opens (the inline script of index.html: window.wuyeEarly
+ * .reads, by path and query as the SDK writes them) to the SDK, once: a
+ * fetch function answering with that response, or asking itself when the
+ * early one failed. Null when there is none for this request and account.
+ */
+function earlyRequest(url, options) {
+  const reads = window.wuyeEarly?.reads;
+  if (!reads || (options.method || 'GET') !== 'GET') return null;
+  const query = serializeQueryParams(options.query || {});
+  const key = new URL(url, location.href).pathname + (query ? '?' + query : '');
+  const read = reads[key];
+  // The same account's (a refreshed session has a new token, not new rights).
+  if (!read || read.id !== pb.authStore.record?.id) return null;
+  delete reads[key];
+  return (u, o) => read.response.then((r) => (r && r.ok ? r : fetch(u, o)));
+}
 
 /**
  * earlyRead hands over, once, a read the page started as it was parsed

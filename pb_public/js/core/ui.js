@@ -111,16 +111,19 @@ export const navigate = (path) => { location.hash = '#' + path; };
 
 // --- dialogs and toasts -----------------------------------------------------
 
-let showDialog = null;
-let showToast = null;
+// The page's mounted Overlays, kept on window: the page runs this module
+// inside its shell's bundle (hooks/ops_pages_bundle.go), and a copy loaded
+// by its own URL (/js/core/ui.js: a test, the console) opens the same
+// dialog rather than none.
+const overlays = window.wuyeOverlays || (window.wuyeOverlays = { dialog: null, toast: null });
 
 /** confirmBox asks before an irreversible action; resolves true on OK. */
 export function confirmBox({ title, body, ok, danger } = {}) {
-  return new Promise((resolve) => showDialog ? showDialog({ title, body, ok, danger, resolve }) : resolve(window.confirm(title)));
+  return new Promise((resolve) => overlays.dialog ? overlays.dialog({ title, body, ok, danger, resolve }) : resolve(window.confirm(title)));
 }
 
 export function toast(text) {
-  if (showToast) showToast(text);
+  if (overlays.toast) overlays.toast(text);
 }
 
 /**
@@ -148,8 +151,8 @@ export function Overlays() {
   const [dialog, setDialog] = useState(null);
   const [toasts, setToasts] = useState([]);
   const ref = useRef();
-  showDialog = setDialog;
-  showToast = (text) => {
+  overlays.dialog = setDialog;
+  overlays.toast = (text) => {
     const id = Math.random();
     setToasts((ts) => [...ts, { id, text }]);
     setTimeout(() => setToasts((ts) => ts.filter((x) => x.id !== id)), 3500);
