@@ -36,7 +36,8 @@ import (
 //	                                   move_ins of a community, to its staff who may read the record
 //
 // A message is {"collection", "id", "action": "create"|"update"} and nothing
-// of the record: the page re-fetches it with its own token. A record as a
+// of the record (but a new notification, to its recipient: see
+// base_realtime_notes.go): the page re-fetches it with its own token. A record as a
 // reader sees it passes through the API's rules and enrich hooks (a
 // complaint's anonymity, the phone numbers a technician may not see …);
 // rebuilding that view here would be a second copy of those rules that could
@@ -177,7 +178,15 @@ func publishTopics(app core.App, index *topicIndex, action string, prev, cur *co
 	if len(out) == 0 {
 		return
 	}
-	data, err := json.Marshal(map[string]string{"collection": col, "id": cur.Id, "action": action})
+	msg := map[string]any{"collection": col, "id": cur.Id, "action": action}
+	if action == "create" {
+		// Every delivery of a notification is to its recipient's own
+		// topic (base_realtime_notes.go).
+		if note := noteOf(cur); note != nil {
+			msg["note"] = note
+		}
+	}
+	data, err := json.Marshal(msg)
 	if err != nil {
 		return
 	}

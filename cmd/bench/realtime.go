@@ -771,7 +771,13 @@ func (w *rtWorld) deliver(c *rtClient, data []byte, at time.Time) {
 	var m struct {
 		Collection string `json:"collection"`
 		ID         string `json:"id"`
-		Record     struct {
+		Action     string `json:"action"`
+		Note       *struct {
+			ID   string `json:"id"`
+			Kind string `json:"kind"`
+			Read bool   `json:"read"`
+		} `json:"note"` // a new notification, whole (hooks/base_realtime_notes.go)
+		Record struct {
 			ID             string `json:"id"`
 			CollectionName string `json:"collectionName"`
 		} `json:"record"`
@@ -784,7 +790,16 @@ func (w *rtWorld) deliver(c *rtClient, data []byte, at time.Time) {
 	}
 	w.hub.arrived(c, m.Collection, m.ID, at)
 	if w.rereads.Load() && m.Record.ID == "" {
-		w.reread(c, m.Collection, m.ID)
+		for _, screen := range screensOf(c, m.Collection) {
+			// core/notes.js useUnreadNotes: a new notification that its
+			// message carries is put in place without a request (and is no
+			// change at all to a list of other kinds); anything else is
+			// gathered for a re-read.
+			if (screen == rtBell || screen == rtTodo) && m.Action == "create" && m.Note != nil && m.Note.ID == m.ID && !m.Note.Read {
+				continue
+			}
+			w.reread(c, screen, m.Collection, m.ID)
+		}
 	}
 }
 
@@ -808,6 +823,7 @@ type rtScreen string
 
 const (
 	rtBell      rtScreen = "bell: unread notifications"                                 // core/bell.js
+	rtTodo      rtScreen = "resident's home: your turn (unread notifications to act on)" // portal/home.js YourTurn
 	rtHome      rtScreen = "resident's home: the changed requests"                      // portal/home.js OpenRequests
 	rtBills     rtScreen = "resident's home: bills due"                                 // portal/home.js BillsDue
 	rtDispatch  rtScreen = "desk's dispatch board: the changed orders"                  // staff/desk.js DispatchBoard
@@ -815,7 +831,7 @@ const (
 	rtDashboard rtScreen = "dashboard: figures, complaints, work orders, trends (6 m.)" // staff/dashboard.js Dashboard
 )
 
-var rtScreens = []rtScreen{rtBell, rtHome, rtBills, rtDispatch, rtMine, rtDashboard}
+var rtScreens = []rtScreen{rtBell, rtTodo, rtHome, rtBills, rtDispatch, rtMine, rtDashboard}
 
 // rtPage is a client's screens waiting for their window to end: screen →
 // the messages (collection/id) gathered, in order of arrival.
@@ -835,8 +851,21 @@ type rtReadStats struct {
 	sample    []string        // 64 of its requests, "token URL", for the CPU measure
 }
 
-// screenOf is the screen of client c's page that a message about col makes
-// re-read, "" if none (a screen ignores the collections it does not show).
+// screensOf are the screens of client c's page that a message about col
+// makes re-read (a screen ignores the collections it does not show): a
+// notification the bell, and on a resident's home also the list of what
+// waits for them.
+func screensOf(c *rtClient, col string) []rtScreen {
+	if col == "notifications" && c.kind == "resident" {
+		return []rtScreen{rtBell, rtTodo}
+	}
+	if s := screenOf(c, col); s != "" {
+		return []rtScreen{s}
+	}
+	return nil
+}
+
+// screenOf is the one screen of client c's page that shows col, "" if none.
 func screenOf(c *rtClient, col string) rtScreen {
 	switch {
 	case col == "notifications":
@@ -858,11 +887,7 @@ func screenOf(c *rtClient, col string) rtScreen {
 // reread is what the open page does with a message on its narrow topic (a
 // message on a collection or queue topic carries the record): the screen
 // that shows col gathers it, and re-reads when its window ends.
-func (w *rtWorld) reread(c *rtClient, col, id string) {
-	screen := screenOf(c, col)
-	if screen == "" {
-		return
-	}
+func (w *rtWorld) reread(c *rtClient, screen rtScreen, col, id string) {
 	window := rtListWindow
 	switch screen {
 	case rtDispatch, rtMine:
@@ -949,6 +974,9 @@ func (w *rtWorld) refresh(c *rtClient, screen rtScreen, msgs [][2]string) {
 		}
 		// core/bell.js BELL_FIELDS: only what the bell shows.
 		urls = append(urls, list("notifications", fmt.Sprintf("%s = %q && read = false", field, me), "-created", "", "id,title,body,created,subject_collection,subject_id", 20, false))
+	case rtTodo:
+		urls = append(urls, list("notifications", fmt.Sprintf(`recipient_resident = %q && read = false && (kind = "quote_to_confirm" || kind = "order_completed" || kind = "complaint_replied")`, me),
+			"-created", "", "", 20, true))
 	case rtHome:
 		urls = append(urls, changed("complaints", "", "")...)
 		urls = append(urls, changed("work_orders", "", "")...)

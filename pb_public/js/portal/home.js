@@ -10,6 +10,7 @@ import { isTerminal, loadFlows } from '../core/flows.js';
 import { Icon } from '../core/icons.js';
 import { Loading, ErrorBox, Empty, Status, When, useAsync } from '../core/ui.js';
 import { useMyTopic, useCoalesce, fetchChanged, withServiceItems, idsOf, placeFetched, LIST_WINDOW } from '../core/realtime.js';
+import { useUnreadNotes } from '../core/notes.js';
 
 addMessages({
   // The quick links' words: the screens they open load only when opened.
@@ -52,12 +53,11 @@ const TODO = {
 
 function YourTurn({ me }) {
   const kinds = Object.keys(TODO).map((k) => `kind = ${JSON.stringify(k)}`).join(' || ');
-  const list = useAsync(() => pb.collection('notifications').getList(1, 20, {
+  // A new notification of another kind is no change here (useUnreadNotes).
+  const list = useUnreadNotes(me, () => pb.collection('notifications').getList(1, 20, {
     filter: pb.filter(`recipient_resident = {:me} && read = false && (${kinds})`, { me: me.id }), sort: '-created', skipTotal: true,
-  }).then((r) => r.items), [me.id]);
-  const changed = useCoalesce(() => list.reload(), LIST_WINDOW);
-  useMyTopic(changed, { collections: ['notifications'], onReconnect: list.reload }, [me.id]);
-  const items = list.data || [];
+  }), { keep: (n) => Boolean(TODO[n.kind]) });
+  const items = list.data?.items || [];
   return html`<section class="card todo" aria-labelledby="h-todo" data-testid="your-turn">
     <h2 id="h-todo">${t('todo.title')}${items.length > 0 && html` <span class="badge-n">${items.length}</span>`}</h2>
     ${list.loading && !list.data ? html`<${Loading} />` : list.error ? html`<${ErrorBox} error=${list.error} retry=${list.reload} />`
