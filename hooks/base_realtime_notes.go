@@ -1,6 +1,10 @@
 package hooks
 
-import "github.com/pocketbase/pocketbase/core"
+import (
+	"reflect"
+
+	"github.com/pocketbase/pocketbase/core"
+)
 
 // A new notification's message carries the notification itself, as its
 // recipient reads it: {"collection": "notifications", "id", "action":
@@ -43,4 +47,37 @@ func noteOf(r *core.Record) map[string]any {
 		note[f] = r.GetString(f)
 	}
 	return note
+}
+
+// A step of a resident's complaint, work order or renovation (assigned,
+// dispatched, quoted …) changes its status and the staff's fields, none of
+// which the resident home's list of open requests shows but the status and
+// the time. Its message to the residents concerned (and only to them: they
+// read the whole record) carries both, {"step": {"status", "updated"}}, and
+// the home puts them in place in the request it already lists instead of
+// re-reading it (pb_public/js/portal/home.js OpenRequests). Any other
+// update — one that changes what the list shows of the request, or who
+// may read it — carries no step, and the page re-reads as before.
+
+// residentListed are, per collection, the fields the home lists a request
+// by (its title, serial, unit) and those that decide which residents read
+// it (migration 0052): a change to any of them is not a step.
+var residentListed = map[string][]string{
+	"complaints":  {"community", "unit", "resident", "anonymous", "category", "content", "serial"},
+	"work_orders": {"community", "unit", "requester", "service_item", "description", "serial"},
+	"renovations": {"community", "unit", "applicant", "contractor", "serial"},
+}
+
+// stepOf is the step an update from prev to cur is, or nil.
+func stepOf(prev, cur *core.Record) map[string]any {
+	fields, ok := residentListed[cur.Collection().Name]
+	if !ok || prev == nil || cur.GetString("status") == "" {
+		return nil
+	}
+	for _, f := range fields {
+		if !reflect.DeepEqual(prev.Get(f), cur.Get(f)) {
+			return nil
+		}
+	}
+	return map[string]any{"status": cur.GetString("status"), "updated": cur.GetDateTime("updated").String()}
 }

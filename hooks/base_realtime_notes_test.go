@@ -2,12 +2,14 @@ package hooks_test
 
 import (
 	"encoding/json"
+	"reflect"
 	"testing"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/subscriptions"
 
+	"wuye/hooks"
 	"wuye/internal/testapp"
 )
 
@@ -18,6 +20,7 @@ type noteMsg struct {
 	ID         string         `json:"id"`
 	Action     string         `json:"action"`
 	Note       map[string]any `json:"note"`
+	Step       any            `json:"step"`
 }
 
 // notesOf collects what client c was sent until quiet passes without one.
@@ -100,5 +103,75 @@ func TestNewNotificationCarriesTheNoteToItsRecipientOnly(t *testing.T) {
 	got := aboutID(notesOf(me, 300*time.Millisecond), n.Id)
 	if len(got) != 1 || got[0].Action != "update" || got[0].Note != nil {
 		t.Errorf("marked read: want an update without a note, got %+v", got)
+	}
+}
+
+// TestStepCarriesTheStatusToTheResidentsOnly: the desk's assigning a
+// complaint is a step — its message to the residents who read the complaint
+// (the complainant and their household) carries the new status and time,
+// the one to the community's staff does not; a change to what the home
+// lists of it (the content) is no step; an anonymous complaint's step
+// reaches its complainant alone.
+func TestStepCarriesTheStatusToTheResidentsOnly(t *testing.T) {
+	app := testapp.New(t)
+	owner1, tenant1, owner2 := residentRec(t, app, "owner1@example.com"), residentRec(t, app, "tenant1@example.com"), residentRec(t, app, "owner2@example.com")
+	desk, tech1 := staffRec(t, app, "frontdesk@example.com"), staffRec(t, app, "tech1@example.com")
+	topic := "community/" + testapp.ID(t, "community:CH") + "/complaints"
+	me, tenant := listen(app, owner1, "resident/"+owner1.Id), listen(app, tenant1, "resident/"+tenant1.Id)
+	deskC, neighbour := listen(app, desk, topic), listen(app, owner2, "resident/"+owner2.Id)
+
+	c := fileComplaint(t, app, owner1, "1-101", "cleaning", nil)
+	anon := fileComplaint(t, app, owner1, "1-101", "security", map[string]any{"anonymous": true})
+	for _, cl := range []subscriptions.Client{me, tenant, deskC, neighbour} {
+		notesOf(cl, 200*time.Millisecond) // the creates
+	}
+	for _, id := range []string{c.Id, anon.Id} {
+		if _, err := hooks.AdvanceComplaint(app, id, desk, "assigned", map[string]any{"handler": tech1.Id}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	saved, err := app.FindRecordById("complaints", c.Id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[subscriptions.Client][]noteMsg{}
+	for _, cl := range []subscriptions.Client{me, tenant, deskC, neighbour} {
+		got[cl] = notesOf(cl, 300*time.Millisecond)
+	}
+	stepOf := func(who string, msgs []noteMsg, id string) map[string]any {
+		t.Helper()
+		for _, m := range aboutID(msgs, id) {
+			if m.Action == "update" {
+				step, _ := m.Step.(map[string]any)
+				return step
+			}
+		}
+		t.Fatalf("%s was not told of the update of %s: %+v", who, id, msgs)
+		return nil
+	}
+	want := map[string]any{"status": "assigned", "updated": saved.GetDateTime("updated").String()}
+	for who, cl := range map[string]subscriptions.Client{"owner1": me, "tenant1": tenant} {
+		if step := stepOf(who, got[cl], c.Id); !reflect.DeepEqual(step, want) {
+			t.Errorf("%s: step %v, want %v", who, step, want)
+		}
+	}
+	if step := stepOf("the desk", got[deskC], c.Id); step != nil {
+		t.Errorf("the desk's message carried a step: %v", step)
+	}
+	if step := stepOf("owner1", got[me], anon.Id); step["status"] != "assigned" {
+		t.Errorf("owner1's anonymous complaint: step %v", step)
+	}
+	for who, cl := range map[string]subscriptions.Client{"tenant1": tenant, "owner2": neighbour} {
+		if msgs := aboutID(got[cl], anon.Id); len(msgs) > 0 {
+			t.Errorf("%s was told of owner1's anonymous complaint: %+v", who, msgs)
+		}
+	}
+
+	saved.Set("content", saved.GetString("content")+"（补充：三楼也有）")
+	if err := app.Save(saved); err != nil {
+		t.Fatal(err)
+	}
+	if step := stepOf("owner1", notesOf(me, 300*time.Millisecond), c.Id); step != nil {
+		t.Errorf("a change of the content carried a step: %v", step)
 	}
 }

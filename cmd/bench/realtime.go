@@ -219,6 +219,7 @@ type rtWorld struct {
 	rereadsDone atomic.Int64
 	rereadErrs  atomic.Int64
 	notesPlaced atomic.Int64              // new notifications a screen put in place from the message, with no request
+	stepsPlaced atomic.Int64              // steps of a listed request the home put in place from the message
 	pages       []*rtPage                 // by client index
 	readStats   map[rtScreen]*rtReadStats // by screen
 	rr          atomic.Int64              // round robin over desks, handlers, technicians, categories
@@ -252,7 +253,7 @@ func runRealtime(b *Bench) error {
 		w.readStats[screen] = &rtReadStats{}
 	}
 	for range w.clients {
-		w.pages = append(w.pages, &rtPage{pending: map[rtScreen][][2]string{}, last: map[rtScreen]time.Time{}, buildings: map[string]bool{}})
+		w.pages = append(w.pages, &rtPage{pending: map[rtScreen][][2]string{}, last: map[rtScreen]time.Time{}, buildings: map[string]bool{}, home: map[string]bool{}})
 	}
 	b.Logf("%d resident and %d staff clients; %d workers closed loop, %.0f changes/s open loop; phase %s",
 		len(w.residents), len(w.clients)-len(w.residents), rtWorkers, 4*rtCycleRate, b.Phase)
@@ -321,7 +322,7 @@ func runRealtime(b *Bench) error {
 	w.rereading.Wait()
 	rereadSecs := time.Since(rereadStart).Seconds()
 	check("narrow topics with re-reads", rereadR)
-	b.Logf("pages' re-reads: %d, %d failed; %d new notifications put in place from their message", w.rereadsDone.Load(), w.rereadErrs.Load(), w.notesPlaced.Load())
+	b.Logf("pages' re-reads: %d, %d failed; %d new notifications and %d steps put in place from their message", w.rereadsDone.Load(), w.rereadErrs.Load(), w.notesPlaced.Load(), w.stepsPlaced.Load())
 	if n := w.rereadErrs.Load(); n > 0 {
 		errs = append(errs, fmt.Errorf("%d of the pages' re-reads failed", n))
 	}
@@ -418,8 +419,9 @@ func runRealtime(b *Bench) error {
 		readRows,
 		fmt.Sprintf("Requests/s over the phase and its tail (%.1f s; %.0f changes/s). Server CPU per request: a sample of the screen's own requests replayed one after another (%d) on the idle server after the phase; "+
 			"CPU ms/s = requests/s × that, the share of the server's 2,000 CPU ms/s the screen took. "+
-			"Messages that needed no request are not counted: %d new notifications put in place by the bell or the home's \"your turn\" from the message itself (core/notes.js).",
-			rereadSecs, rereadR.PerSec(), cpuRepeat, w.notesPlaced.Load()))
+			"Messages that needed no request are not counted: %d new notifications put in place by the bell or the home's \"your turn\" from the message itself (core/notes.js), "+
+			"%d steps of a request the home lists put in place from the message's status (portal/home.js).",
+			rereadSecs, rereadR.PerSec(), cpuRepeat, w.notesPlaced.Load(), w.stepsPlaced.Load()))
 	b.Table(fmt.Sprintf("Delivery at a fixed rate, narrow topics, %d clients", len(w.clients)),
 		[]string{"rate (changes/s)", "changes", "failed", "resident deliveries", "p50 ms", "p99 ms", "staff deliveries", "p50 ms", "p99 ms", "missed", "sent to a client that may not read it"},
 		[][]string{{fmt.Sprintf("%.0f", 4*rtCycleRate), fmt.Sprint(4 * open.Count), fmt.Sprint(open.Errors),
@@ -780,6 +782,9 @@ func (w *rtWorld) deliver(c *rtClient, data []byte, at time.Time) {
 			Kind string `json:"kind"`
 			Read bool   `json:"read"`
 		} `json:"note"` // a new notification, whole (hooks/base_realtime_notes.go)
+		Step *struct {
+			Status string `json:"status"`
+		} `json:"step"` // a step of a resident's request: its status and time
 		Record struct {
 			ID             string `json:"id"`
 			CollectionName string `json:"collectionName"`
@@ -800,6 +805,12 @@ func (w *rtWorld) deliver(c *rtClient, data []byte, at time.Time) {
 			// gathered for a re-read.
 			if (screen == rtBell || screen == rtTodo) && m.Action == "create" && m.Note != nil && m.Note.ID == m.ID && !m.Note.Read {
 				w.notesPlaced.Add(1)
+				continue
+			}
+			// portal/home.js OpenRequests: a step of a request the list
+			// shows is put in place from the message.
+			if screen == rtHome && m.Action == "update" && m.Step != nil && w.pages[c.idx].listed(m.Collection, m.ID) {
+				w.stepsPlaced.Add(1)
 				continue
 			}
 			w.reread(c, screen, m.Collection, m.ID)
@@ -844,6 +855,14 @@ type rtPage struct {
 	pending   map[rtScreen][][2]string
 	last      map[rtScreen]time.Time // each screen's last re-read
 	buildings map[string]bool        // the buildings the page has read (core/realtime.js withCached)
+	home      map[string]bool        // collection/id of the requests the home lists (read by a re-read)
+}
+
+// listed reports whether the page's home lists col/id.
+func (p *rtPage) listed(col, id string) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.home[col+"/"+id]
 }
 
 // rtReadStats counts one screen's re-reads over the phase.
@@ -1032,6 +1051,24 @@ func (w *rtWorld) refresh(c *rtClient, screen rtScreen, msgs [][2]string) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			if screen == rtHome {
+				// The requests read are now listed (open ones: the bench's
+				// never close in the phase).
+				var page struct {
+					Items []struct {
+						ID             string `json:"id"`
+						CollectionName string `json:"collectionName"`
+					} `json:"items"`
+				}
+				get(u, &page)
+				p := w.pages[c.idx]
+				p.mu.Lock()
+				for _, it := range page.Items {
+					p.home[it.CollectionName+"/"+it.ID] = true
+				}
+				p.mu.Unlock()
+				return
+			}
 			if !boards {
 				get(u, nil)
 				return

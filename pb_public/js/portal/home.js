@@ -123,7 +123,16 @@ function OpenRequests({ me, unit }) {
     try { place = await changedRequests(events); } catch { return; } // offline: the reconnect reloads
     open.setData(place);
   }, LIST_WINDOW);
-  useMyTopic(changed, { collections: OPEN_SOURCES.map((s) => s.col), onReconnect: open.reload }, [me.id]);
+  // A step of a request the list shows (assigned, dispatched …) comes with
+  // its status and time (hooks/base_realtime_notes.go): put in place, no
+  // re-read. Anything else, or a request not listed yet, is re-read.
+  const onMessage = (e) => {
+    const listed = e.step && open.data?.find((x) => x.id === e.id && x.source.col === e.collection);
+    if (!listed) { changed(e); return; }
+    open.setData((d) => d && d.map((x) => (x.id === e.id && x.source.col === e.collection && String(x.updated) <= e.step.updated ? { ...x, ...e.step } : x))
+      .filter((x) => !isTerminal(x.source.col, x.status)).sort(byUpdated));
+  };
+  useMyTopic(onMessage, { collections: OPEN_SOURCES.map((s) => s.col), onReconnect: open.reload }, [me.id]);
   return html`<section class="card" aria-labelledby="h-open">
     <h2 id="h-open">${t('home.open')}</h2>
     ${open.loading && !open.data ? html`<${Loading} />` : open.error ? html`<${ErrorBox} error=${open.error} retry=${open.reload} />`
