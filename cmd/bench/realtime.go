@@ -16,7 +16,8 @@ package main
 //     server's CPU time per request (a sample replayed on the idle server),
 //     to see which dominate;
 //   - the server's CPU time per change in each phase, steadier than the
-//     throughput on a shared machine;
+//     throughput on a shared machine, and at a fixed rate with and without
+//     the pages' re-reads (their cost per change at the same rate);
 //   - delivery latency from the start of the request that made a change to
 //     its arrival at each client that should hear of it (the resident whose
 //     record it is, the staff whose board shows it), at a fixed rate and
