@@ -36,7 +36,8 @@ import (
 //	                                   move_ins of a community, to its staff who may read the record
 //
 // A message is {"collection", "id", "action": "create"|"update"} and nothing
-// of the record: the page re-fetches it with its own token. A record as a
+// of the record (but a new notification, to its recipient: see
+// base_realtime_notes.go): the page re-fetches it with its own token. A record as a
 // reader sees it passes through the API's rules and enrich hooks (a
 // complaint's anonymity, the phone numbers a technician may not see …);
 // rebuilding that view here would be a second copy of those rules that could
@@ -134,8 +135,9 @@ func mayListen(auth *core.Record, sub string) bool {
 
 // topicDelivery is one topic a change goes to and whom it may reach there.
 type topicDelivery struct {
-	topic   string
-	allowed func(auth *core.Record) bool
+	topic    string
+	allowed  func(auth *core.Record) bool
+	resident bool // a resident's own topic (a step goes there only)
 }
 
 // publishTopics sends the change of cur (prev is its state before, nil for
@@ -151,13 +153,13 @@ func publishTopics(app core.App, index *topicIndex, action string, prev, cur *co
 		resident := id
 		out = append(out, topicDelivery{residentTopicPrefix + resident, func(auth *core.Record) bool {
 			return isResident(auth) && auth.Id == resident
-		}})
+		}, true})
 	}
 	if col == "notifications" {
 		if s := cur.GetString("recipient_staff"); s != "" {
 			out = append(out, topicDelivery{staffTopicPrefix + s, func(auth *core.Record) bool {
 				return isStaff(auth) && auth.Id == s
-			}})
+			}, false})
 		}
 	}
 	if slices.Contains(communityTopicCollections, col) {
@@ -171,17 +173,40 @@ func publishTopics(app core.App, index *topicIndex, action string, prev, cur *co
 				// Told when the record is, or was until now, theirs to see:
 				// a page drops a record it can no longer fetch.
 				return servesCommunity(auth, community) && (staffSees(auth, cur) || (prev != nil && staffSees(auth, prev)))
-			}})
+			}, false})
 		}
 	}
 	if len(out) == 0 {
 		return
 	}
-	data, err := json.Marshal(map[string]string{"collection": col, "id": cur.Id, "action": action})
+	msg := map[string]any{"collection": col, "id": cur.Id, "action": action}
+	if action == "create" {
+		// Every delivery of a notification is to its recipient's own
+		// topic (base_realtime_notes.go).
+		if note := noteOf(cur); note != nil {
+			msg["note"] = note
+		}
+	}
+	data, err := json.Marshal(msg)
 	if err != nil {
 		return
 	}
+	// The residents concerned read the whole record: their message may say
+	// more of a step (base_realtime_notes.go).
+	residentData := data
+	if action == "update" {
+		if step := stepOf(prev, cur); step != nil {
+			msg["step"] = step
+			if residentData, err = json.Marshal(msg); err != nil {
+				return
+			}
+		}
+	}
 	send := func(client subscriptions.Client, d topicDelivery) {
+		data := data
+		if d.resident {
+			data = residentData
+		}
 		auth, _ := client.Get(apis.RealtimeClientAuthKey).(*core.Record)
 		if auth != nil && client.HasSubscription(d.topic) && d.allowed(auth) {
 			// Without waiting, as PocketBase does: a slow phone never holds

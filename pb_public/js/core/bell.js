@@ -6,8 +6,8 @@ import { pb } from './api.js';
 import { t, addMessages } from './i18n.js';
 import { ago } from './format.js';
 import { Icon } from './icons.js';
-import { useAsync, navigate } from './ui.js';
-import { useMyTopic, useCoalesce, LIST_WINDOW } from './realtime.js';
+import { navigate } from './ui.js';
+import { useUnreadNotes } from './notes.js';
 
 addMessages({
   'bell.label': ['通知', 'Notifications'],
@@ -31,12 +31,11 @@ export function NotificationBell({ me, linkFor, allHref }) {
   const filter = pb.filter(`${field} = {:me} && read = false`, { me: me.id });
   // Only the fields the bell shows: every change that reaches the
   // recipient re-reads this list (BENCHMARKS.md § Realtime).
-  const list = useAsync(() => pb.collection('notifications').getList(1, 20, { filter, sort: '-created', fields: BELL_FIELDS }), [me.id]);
   // The recipient's own topic (resident/<id> or employee/<id>) carries their
-  // notifications; a burst of them (a batch of escalations) is one re-read of
-  // the unread list and its count (useCoalesce).
-  const changed = useCoalesce(() => list.reload(), LIST_WINDOW);
-  useMyTopic(changed, { collections: ['notifications'], onReconnect: list.reload }, [me.id]);
+  // notifications, a new one whole (useUnreadNotes: no re-read); a burst of
+  // other changes (a batch of escalations, marks read) is one re-read of the
+  // unread list and its count.
+  const list = useUnreadNotes(me, () => pb.collection('notifications').getList(1, 20, { filter, sort: '-created', fields: BELL_FIELDS }));
   const panel = useRef();
   useEffect(() => {
     if (!open) return undefined;

@@ -10,6 +10,7 @@ import { isTerminal, loadFlows } from '../core/flows.js';
 import { Icon } from '../core/icons.js';
 import { Loading, ErrorBox, Empty, Status, When, useAsync } from '../core/ui.js';
 import { useMyTopic, useCoalesce, fetchChanged, withServiceItems, idsOf, placeFetched, LIST_WINDOW } from '../core/realtime.js';
+import { useUnreadNotes } from '../core/notes.js';
 
 addMessages({
   // The quick links' words: the screens they open load only when opened.
@@ -52,12 +53,11 @@ const TODO = {
 
 function YourTurn({ me }) {
   const kinds = Object.keys(TODO).map((k) => `kind = ${JSON.stringify(k)}`).join(' || ');
-  const list = useAsync(() => pb.collection('notifications').getList(1, 20, {
+  // A new notification of another kind is no change here (useUnreadNotes).
+  const list = useUnreadNotes(me, () => pb.collection('notifications').getList(1, 20, {
     filter: pb.filter(`recipient_resident = {:me} && read = false && (${kinds})`, { me: me.id }), sort: '-created', skipTotal: true,
-  }).then((r) => r.items), [me.id]);
-  const changed = useCoalesce(() => list.reload(), LIST_WINDOW);
-  useMyTopic(changed, { collections: ['notifications'], onReconnect: list.reload }, [me.id]);
-  const items = list.data || [];
+  }), { keep: (n) => Boolean(TODO[n.kind]) });
+  const items = list.data?.items || [];
   return html`<section class="card todo" aria-labelledby="h-todo" data-testid="your-turn">
     <h2 id="h-todo">${t('todo.title')}${items.length > 0 && html` <span class="badge-n">${items.length}</span>`}</h2>
     ${list.loading && !list.data ? html`<${Loading} />` : list.error ? html`<${ErrorBox} error=${list.error} retry=${list.reload} />`
@@ -123,7 +123,16 @@ function OpenRequests({ me, unit }) {
     try { place = await changedRequests(events); } catch { return; } // offline: the reconnect reloads
     open.setData(place);
   }, LIST_WINDOW);
-  useMyTopic(changed, { collections: OPEN_SOURCES.map((s) => s.col), onReconnect: open.reload }, [me.id]);
+  // A step of a request the list shows (assigned, dispatched …) comes with
+  // its status and time (hooks/base_realtime_notes.go): put in place, no
+  // re-read. Anything else, or a request not listed yet, is re-read.
+  const onMessage = (e) => {
+    const listed = e.step && open.data?.find((x) => x.id === e.id && x.source.col === e.collection);
+    if (!listed) { changed(e); return; }
+    open.setData((d) => d && d.map((x) => (x.id === e.id && x.source.col === e.collection && String(x.updated) <= e.step.updated ? { ...x, ...e.step } : x))
+      .filter((x) => !isTerminal(x.source.col, x.status)).sort(byUpdated));
+  };
+  useMyTopic(onMessage, { collections: OPEN_SOURCES.map((s) => s.col), onReconnect: open.reload }, [me.id]);
   return html`<section class="card" aria-labelledby="h-open">
     <h2 id="h-open">${t('home.open')}</h2>
     ${open.loading && !open.data ? html`<${Loading} />` : open.error ? html`<${ErrorBox} error=${open.error} retry=${open.reload} />`

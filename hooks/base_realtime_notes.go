@@ -1,0 +1,83 @@
+package hooks
+
+import (
+	"reflect"
+
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// A new notification's message carries the notification itself, as its
+// recipient reads it: {"collection": "notifications", "id", "action":
+// "create", "note": {…}}. Every open page of the recipient has a bell, and
+// the resident's home a list of what waits for them (both on the same
+// topic); with only the id, each re-read the unread list and its count on
+// every notification — the bell alone was a quarter of the re-reads' server
+// time in the realtime benchmark (BENCHMARKS.md § Realtime, issue #23).
+// With the note they put it in place and read nothing.
+//
+// Unlike a complaint or a work order (see the top of base_realtime.go),
+// nothing of a notification is hidden from its recipient: the collection's
+// rules let its recipient, and only them, read the whole record
+// (migrations/0002_audit.go), no enrich hook changes it, and a
+// notification's messages go only to its recipient's own topic, which only
+// that account may subscribe to and which is checked again at send time.
+//
+// Only a create carries the note; an update (read, by this or another
+// page) says only what changed, and the pages re-read as before. So does a
+// notification written in bulk (publishNotifications), whose record here
+// holds just its id and recipient.
+
+// noteFields are the fields a note carries: what the bell and the home's
+// list show and link to (pb_public/js/core/notes.js).
+var noteFields = []string{"kind", "title", "body", "subject_collection", "subject_id"}
+
+// noteOf is notification r as its message carries it, or nil if r is not
+// a whole notification (a bulk one's stand-in).
+func noteOf(r *core.Record) map[string]any {
+	if r.Collection().Name != "notifications" || r.GetString("title") == "" || r.GetDateTime("created").IsZero() {
+		return nil
+	}
+	note := map[string]any{
+		"id":      r.Id,
+		"read":    r.GetBool("read"),
+		"created": r.GetDateTime("created").String(),
+		"updated": r.GetDateTime("updated").String(),
+	}
+	for _, f := range noteFields {
+		note[f] = r.GetString(f)
+	}
+	return note
+}
+
+// A step of a resident's complaint, work order or renovation (assigned,
+// dispatched, quoted …) changes its status and the staff's fields, none of
+// which the resident home's list of open requests shows but the status and
+// the time. Its message to the residents concerned (and only to them: they
+// read the whole record) carries both, {"step": {"status", "updated"}}, and
+// the home puts them in place in the request it already lists instead of
+// re-reading it (pb_public/js/portal/home.js OpenRequests). Any other
+// update — one that changes what the list shows of the request, or who
+// may read it — carries no step, and the page re-reads as before.
+
+// residentListed are, per collection, the fields the home lists a request
+// by (its title, serial, unit) and those that decide which residents read
+// it (migration 0052): a change to any of them is not a step.
+var residentListed = map[string][]string{
+	"complaints":  {"community", "unit", "resident", "anonymous", "category", "content", "serial"},
+	"work_orders": {"community", "unit", "requester", "service_item", "description", "serial"},
+	"renovations": {"community", "unit", "applicant", "contractor", "serial"},
+}
+
+// stepOf is the step an update from prev to cur is, or nil.
+func stepOf(prev, cur *core.Record) map[string]any {
+	fields, ok := residentListed[cur.Collection().Name]
+	if !ok || prev == nil || cur.GetString("status") == "" {
+		return nil
+	}
+	for _, f := range fields {
+		if !reflect.DeepEqual(prev.Get(f), cur.Get(f)) {
+			return nil
+		}
+	}
+	return map[string]any{"status": cur.GetString("status"), "updated": cur.GetDateTime("updated").String()}
+}
