@@ -150,9 +150,10 @@ func registerComplaints(app core.App) {
 			return err
 		}
 		graded := isGraded(e.Record.GetString("level")) // as taken in, before a hot cluster may make it hot
+		var joined bool
 		return inTxAround(e,
-			func(tx core.App) error { return markHot(tx, e.Record) },
-			func(tx core.App) error { return afterIntake(tx, e.Record, e.Auth, graded) })
+			func(tx core.App) (err error) { joined, err = markHot(tx, e.Record); return err },
+			func(tx core.App) error { return afterIntake(tx, e.Record, e.Auth, graded, joined) })
 	})
 	bindFlowUpdates(app, "complaints", planComplaintUpdate, afterComplaintUpdate, "status", "handler")
 	registerComplaintAnonymity(app)
@@ -229,8 +230,9 @@ func prepareIntake(app core.App, r *core.Record, auth *core.Record) error {
 
 // afterIntake records the new complaint, alerts the managers to one graded
 // at intake and completes its joining a hot cluster, in the intake's
-// transaction.
-func afterIntake(tx core.App, r *core.Record, auth *core.Record, graded bool) error {
+// transaction. joined: markHot put it in the group of a complaint already
+// in one (joinHot).
+func afterIntake(tx core.App, r *core.Record, auth *core.Record, graded, joined bool) error {
 	if err := RecordEvent(tx, Event{Subject: r, Action: "create", To: "received", Actor: auth, Public: true}); err != nil {
 		return err
 	}
@@ -243,7 +245,7 @@ func afterIntake(tx core.App, r *core.Record, auth *core.Record, graded bool) er
 			return err
 		}
 	}
-	return joinHot(tx, r)
+	return joinHot(tx, r, joined)
 }
 
 // notifyAboutCenter tells the administration office and the director of a
@@ -403,13 +405,14 @@ func FileComplaint(app core.App, c *core.Record, auth *core.Record) error {
 	}
 	graded := isGraded(c.GetString("level"))
 	return app.RunInTransaction(func(tx core.App) error {
-		if err := markHot(tx, c); err != nil {
+		joined, err := markHot(tx, c)
+		if err != nil {
 			return err
 		}
 		if err := tx.Save(c); err != nil {
 			return err
 		}
-		return afterIntake(tx, c, auth, graded)
+		return afterIntake(tx, c, auth, graded, joined)
 	})
 }
 
@@ -512,8 +515,9 @@ func reasonJSON(r topic.Reason) types.JSONRaw {
 }
 
 // markHot sets the new complaint r's hot group, reason and level if it
-// makes or joins one.
-func markHot(app core.App, r *core.Record) error {
+// makes or joins one. joined: the group is that of a match already in it,
+// so the group has members besides r (joinHot need not ask).
+func markHot(app core.App, r *core.Record) (joined bool, err error) {
 	threshold := 0 // the community's, read with the unit when there is one
 	if r.GetString("building") == "" && r.GetString("unit") != "" {
 		// validatePlace fills it in as the record is saved; hot detection
@@ -522,7 +526,7 @@ func markHot(app core.App, r *core.Record) error {
 		// validatePlace then reuses (readPlace).
 		u, err := readPlace(app, r)
 		if err != nil {
-			return nil
+			return false, nil
 		}
 		r.Set("building", u.Building)
 		if r.GetString("community") == "" {
@@ -536,7 +540,7 @@ func markHot(app core.App, r *core.Record) error {
 		}
 	}
 	if r.GetString("building") == "" || r.GetString("hot_group") != "" || r.GetBool("hot_split") {
-		return nil
+		return false, nil
 	}
 	if r.Id == "" {
 		r.Id = core.GenerateDefaultRandomId() // a group may be led by the new complaint itself
@@ -548,17 +552,17 @@ func markHot(app core.App, r *core.Record) error {
 	// threshold) and the earliest match in a group, if any.
 	matches, err := hotMatchesUntil(app, r, max(threshold-1, 1))
 	if err != nil {
-		return err
+		return false, err
 	}
 	if len(matches)+1 < threshold {
-		return nil
+		return false, nil
 	}
 	lead := r.Id // a threshold of 1: a group of its own
 	var by *hotMatch
 	// The group one of them is in, else the earliest of them.
 	for i := range matches {
 		if matches[i].HotGroup != "" {
-			by, lead = &matches[i], matches[i].HotGroup
+			by, lead, joined = &matches[i], matches[i].HotGroup, true
 			break
 		}
 	}
@@ -575,7 +579,7 @@ func markHot(app core.App, r *core.Record) error {
 	if r.GetString("level") == "general" {
 		r.Set("level", "hot")
 	}
-	return nil
+	return joined, nil
 }
 
 func hotThreshold(app core.App, community string) int {
@@ -587,21 +591,26 @@ func hotThreshold(app core.App, community string) int {
 
 // joinHot runs after the new complaint r was inserted marked hot: its event,
 // the rest of its matches into the group, and the managers told if the group
-// is new.
-func joinHot(app core.App, r *core.Record) error {
+// is new. joined (markHot): r took the group of a match already in it, in
+// this transaction — the group had members, which is then not asked again.
+func joinHot(app core.App, r *core.Record, joined bool) error {
 	lead := r.GetString("hot_group")
 	if lead == "" {
 		return nil
 	}
-	var existed []string // whether the group had members before this intake
-	if err := app.DB().Select("id").From("complaints").
-		Where(dbx.NewExp("hot_group = +{:g} AND id != +{:id}", dbx.Params{"g": lead, "id": r.Id})).Limit(1).Column(&existed); err != nil {
-		return fmt.Errorf("hot group: %w", err)
+	hadMembers := joined // whether the group had members before this intake
+	if !joined {
+		var existed []string
+		if err := app.DB().Select("id").From("complaints").
+			Where(dbx.NewExp("hot_group = +{:g} AND id != +{:id}", dbx.Params{"g": lead, "id": r.Id})).Limit(1).Column(&existed); err != nil {
+			return fmt.Errorf("hot group: %w", err)
+		}
+		hadMembers = len(existed) > 0
 	}
 	if err := RecordEvent(app, Event{Subject: r, Action: "hot", To: "hot", Note: "group " + lead + " " + reasonNote(r.Get("hot_reason"))}); err != nil {
 		return err
 	}
-	if len(existed) > 0 {
+	if hadMembers {
 		// Joining a group: its members joined as they came in (or when it
 		// formed), so only this one is new to it.
 		return nil

@@ -221,3 +221,59 @@ func TestHotJoinStopsAtTheGroup(t *testing.T) {
 		t.Fatalf("matches in no group: %v %v, want both read", got, err)
 	}
 }
+
+// A complaint that joins a group one of its matches is already in (issue
+// #23, item 2) does not ask the database again whether the group has
+// members — the match it joined by is one — yet everything of a join still
+// happens: it is in the group, hot, with its "hot" event, and the managers
+// are not told again (they were when the group formed). A group formed by
+// the intake itself still asks, and tells them once.
+func TestHotJoinKnowsTheGroupHasMembers(t *testing.T) {
+	app := testapp.New(t)
+	desk := staffRec(t, app, "frontdesk@example.com")
+	start := time.Date(2026, 3, 2, 9, 0, 0, 0, workcal.Shanghai)
+	defer hooks.SetNow(func() time.Time { return start })()
+	const content = "地下车库照明坏了，晚上很暗。"
+	const membersQuery = "SELECT `id` FROM `complaints` WHERE hot_group ="
+	var group []*core.Record
+	var formed []string // the statements of the intake that formed the group
+	for _, u := range []string{"1-101", "1-203", "1-301"} {
+		stop := statementLog(app)
+		group = append(group, reread(t, app, fileComplaint(t, app, desk, u, "security", map[string]any{"content": content})))
+		formed = stop()
+	}
+	lead := group[0].Id
+	if group[2].GetString("hot_group") != lead {
+		t.Fatalf("the third complaint did not form the group: %q", group[2].GetString("hot_group"))
+	}
+	if n := countMatching(formed, membersQuery); n != 1 {
+		t.Errorf("forming the group asked for its members %d times, want 1", n)
+	}
+	notices := func() int {
+		n, err := app.CountRecords("notifications", dbx.HashExp{"kind": "complaint_hot"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return int(n)
+	}
+	told := notices()
+	if told == 0 {
+		t.Fatal("the managers were not told of the new group")
+	}
+
+	stop := statementLog(app)
+	joiner := reread(t, app, fileComplaint(t, app, desk, "1-102", "security", map[string]any{"content": content}))
+	statements := stop()
+	if joiner.GetString("hot_group") != lead || joiner.GetString("level") != "hot" {
+		t.Fatalf("the fourth complaint: group %q level %s, want hot in %s", joiner.GetString("hot_group"), joiner.GetString("level"), lead)
+	}
+	if n := countMatching(statements, membersQuery); n != 0 {
+		t.Errorf("joining asked for the group's members %d times, want 0:\n%s", n, strings.Join(statements, "\n"))
+	}
+	if _, err := app.FindFirstRecordByFilter("events", "subject_id = {:id} && action = 'hot'", dbx.Params{"id": joiner.Id}); err != nil {
+		t.Errorf("no hot event for the complaint that joined: %v", err)
+	}
+	if n := notices(); n != told {
+		t.Errorf("%d hot notices after the join, want still %d", n, told)
+	}
+}
