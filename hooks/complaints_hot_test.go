@@ -227,7 +227,8 @@ func TestHotJoinStopsAtTheGroup(t *testing.T) {
 // members — the match it joined by is one — yet everything of a join still
 // happens: it is in the group, hot, with its "hot" event, and the managers
 // are not told again (they were when the group formed). A group formed by
-// the intake itself still asks, and tells them once.
+// the intake itself still asks, is made of the matches read before the
+// insert (not read a second time), and tells them once.
 func TestHotJoinKnowsTheGroupHasMembers(t *testing.T) {
 	app := testapp.New(t)
 	desk := staffRec(t, app, "frontdesk@example.com")
@@ -248,6 +249,16 @@ func TestHotJoinKnowsTheGroupHasMembers(t *testing.T) {
 	}
 	if n := countMatching(formed, membersQuery); n != 1 {
 		t.Errorf("forming the group asked for its members %d times, want 1", n)
+	}
+	// The candidates are read once, before the insert: the group is formed
+	// from those matches, not from a second read after it.
+	if n := countMatching(formed, "`content` FROM `complaints` WHERE building ="); n != 1 {
+		t.Errorf("forming the group read the candidates %d times, want 1:\n%s", n, strings.Join(formed, "\n"))
+	}
+	for _, c := range group {
+		if c = reread(t, app, c); c.GetString("hot_group") != lead || c.GetString("level") != "hot" || hotReason(t, c).Category != "security" {
+			t.Errorf("member %s: group %q level %s reason %s", c.Id, c.GetString("hot_group"), c.GetString("level"), c.GetString("hot_reason"))
+		}
 	}
 	notices := func() int {
 		n, err := app.CountRecords("notifications", dbx.HashExp{"kind": "complaint_hot"})
