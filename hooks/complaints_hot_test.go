@@ -288,3 +288,69 @@ func TestHotJoinKnowsTheGroupHasMembers(t *testing.T) {
 		t.Errorf("%d hot notices after the join, want still %d", n, told)
 	}
 }
+
+// A hot group formed at intake tells every supervisor and director of the
+// community (issue #23, item 2): their preferences are read in one query
+// for all of them instead of one each, and each still gets the deliveries
+// of their own preferences — the supervisor who asked for text messages a
+// text message, the director on the defaults none.
+func TestHotNoticeReadsManagersPreferencesOnce(t *testing.T) {
+	app := testapp.New(t)
+	atClock(t, time.Date(2026, 3, 2, 9, 0, 0, 0, workcal.Shanghai)) // a working morning with no complaints of the day before
+	withoutPreferences(t, app)
+	hooks.SetSMSSender(app, &failingSMS{}) // a provider set up: text messages are planned (never sent here)
+	desk := staffRec(t, app, "frontdesk@example.com")
+	supervisor := staffRec(t, app, "supervisor@example.com")
+	director := staffRec(t, app, "director@example.com")
+	col, err := app.FindCollectionByNameOrId("notification_preferences")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pref := core.NewRecord(col)
+	pref.Set("recipient_staff", supervisor.Id)
+	pref.Set("channels", []string{"sms"})
+	if err := app.Save(pref); err != nil {
+		t.Fatal(err)
+	}
+	const content = "地下车库照明坏了，晚上很暗。"
+	var formed []string // the statements of the intake that formed the group
+	var lead string
+	for _, u := range []string{"1-101", "1-203", "1-301"} {
+		stop := statementLog(app)
+		c := reread(t, app, fileComplaint(t, app, desk, u, "security", map[string]any{"content": content}))
+		statements := stop()
+		if lead == "" && c.GetString("hot_group") != "" {
+			formed, lead = statements, c.GetString("hot_group")
+		}
+	}
+	if lead == "" {
+		t.Fatal("no group formed")
+	}
+	if n := countMatching(formed, "FROM `notification_preferences`"); n != 1 {
+		t.Errorf("the managers' preferences read %d times, want once:\n%s", n, strings.Join(formed, "\n"))
+	}
+	channelsOf := func(staff *core.Record) []string {
+		t.Helper()
+		n, err := app.FindFirstRecordByFilter("notifications", "kind = 'complaint_hot' && subject_id = {:s} && recipient_staff = {:r}",
+			dbx.Params{"s": lead, "r": staff.Id})
+		if err != nil {
+			t.Fatalf("%s not told of the group: %v", staff.GetString("email"), err)
+		}
+		ds, err := app.FindAllRecords("deliveries", dbx.HashExp{"notification": n.Id})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, d := range ds {
+			out = append(out, d.GetString("channel"))
+		}
+		slices.Sort(out)
+		return out
+	}
+	if got := channelsOf(supervisor); !slices.Equal(got, []string{"inapp", "sms"}) {
+		t.Errorf("the supervisor's deliveries %v, want inapp and sms", got)
+	}
+	if got := channelsOf(director); !slices.Equal(got, []string{"inapp"}) {
+		t.Errorf("the director's deliveries %v, want inapp only", got)
+	}
+}
