@@ -326,6 +326,7 @@ func TestHotNoticeReadsManagersPreferencesOnce(t *testing.T) {
 	if lead == "" {
 		t.Fatal("no group formed")
 	}
+	t.Logf("the intake that formed the group: %d statements", len(formed)) // BENCHMARKS.md, creates, session 12
 	if n := countMatching(formed, "FROM `notification_preferences`"); n != 1 {
 		t.Errorf("the managers' preferences read %d times, want once:\n%s", n, strings.Join(formed, "\n"))
 	}
