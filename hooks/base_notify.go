@@ -2,6 +2,7 @@ package hooks
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -23,7 +24,12 @@ type Notice struct {
 // reloads. In the same transaction it writes the
 // notification's deliveries (hooks/base_outbox.go): the in-app one, sent,
 // and one per outbound channel the recipient is reached on, pending.
-func Notify(app core.App, n Notice) error {
+func Notify(app core.App, n Notice) error { return notifyReached(app, n, nil) }
+
+// notifyReached is Notify with the recipient's reach (preferences and
+// devices) already read, for several recipients at once, by the caller —
+// nil: read it for this one.
+func notifyReached(app core.App, n Notice, rc *reach) error {
 	col, err := app.FindCachedCollectionByNameOrId("notifications")
 	if err != nil {
 		return fmt.Errorf("notify: %w", err)
@@ -47,7 +53,7 @@ func Notify(app core.App, n Notice) error {
 	if err := app.Save(r); err != nil {
 		return fmt.Errorf("notify %q: %w", n.Title, err)
 	}
-	return enqueueDeliveries(app, r, n)
+	return enqueueDeliveries(app, r, n, rc)
 }
 
 // Bulk is one notice to many residents at once (NotifyMany).
@@ -249,11 +255,20 @@ func notifyRoles(app core.App, subject *core.Record, kind, title string, roles .
 	if err != nil {
 		return fmt.Errorf("find managers: %w", err)
 	}
+	managers = slices.DeleteFunc(managers, func(m *core.Record) bool {
+		return subject.GetString("subject_staff") == m.Id // never about themselves
+	})
+	if len(managers) == 0 {
+		return nil
+	}
+	// Their preferences and devices in one query each for all of them
+	// (a hot group tells every supervisor and director of the community).
+	rc, err := reachOf(app, channels(app), managers, kind)
+	if err != nil {
+		return err
+	}
 	for _, m := range managers {
-		if subject.GetString("subject_staff") == m.Id {
-			continue // never about themselves
-		}
-		if err := Notify(app, Notice{Recipient: m, Kind: kind, Title: title, Subject: subject}); err != nil {
+		if err := notifyReached(app, Notice{Recipient: m, Kind: kind, Title: title, Subject: subject}, &rc); err != nil {
 			return err
 		}
 	}

@@ -258,7 +258,9 @@ func planDeliveries(chans []Channel, recipient *core.Record, rc reach, notice No
 }
 
 // enqueueDeliveries writes notification n's deliveries in transaction tx.
-func enqueueDeliveries(tx core.App, n *core.Record, notice Notice) error {
+// rc is the recipient's reach if the caller read it (notifyRoles, for all
+// its recipients at once); nil: it is read here.
+func enqueueDeliveries(tx core.App, n *core.Record, notice Notice, rc *reach) error {
 	col, err := tx.FindCachedCollectionByNameOrId("deliveries")
 	if err != nil {
 		return err
@@ -266,11 +268,14 @@ func enqueueDeliveries(tx core.App, n *core.Record, notice Notice) error {
 	recipient := notice.Recipient
 	at := now()
 	chans := channels(tx)
-	rc, err := reachOf(tx, chans, []*core.Record{recipient}, notice.Kind)
-	if err != nil {
-		return err
+	if rc == nil {
+		one, err := reachOf(tx, chans, []*core.Record{recipient}, notice.Kind)
+		if err != nil {
+			return err
+		}
+		rc = &one
 	}
-	for _, p := range planDeliveries(chans, recipient, rc, notice, true, at) {
+	for _, p := range planDeliveries(chans, recipient, *rc, notice, true, at) {
 		d := core.NewRecord(col)
 		d.Set("notification", n.Id)
 		d.Set("recipient_staff", n.GetString("recipient_staff"))

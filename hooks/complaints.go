@@ -150,9 +150,10 @@ func registerComplaints(app core.App) {
 			return err
 		}
 		graded := isGraded(e.Record.GetString("level")) // as taken in, before a hot cluster may make it hot
+		var hot hotIntake
 		return inTxAround(e,
-			func(tx core.App) error { return markHot(tx, e.Record) },
-			func(tx core.App) error { return afterIntake(tx, e.Record, e.Auth, graded) })
+			func(tx core.App) (err error) { hot, err = markHot(tx, e.Record); return err },
+			func(tx core.App) error { return afterIntake(tx, e.Record, e.Auth, graded, hot) })
 	})
 	bindFlowUpdates(app, "complaints", planComplaintUpdate, afterComplaintUpdate, "status", "handler")
 	registerComplaintAnonymity(app)
@@ -229,8 +230,8 @@ func prepareIntake(app core.App, r *core.Record, auth *core.Record) error {
 
 // afterIntake records the new complaint, alerts the managers to one graded
 // at intake and completes its joining a hot cluster, in the intake's
-// transaction.
-func afterIntake(tx core.App, r *core.Record, auth *core.Record, graded bool) error {
+// transaction. hot is what markHot found (joinHot).
+func afterIntake(tx core.App, r *core.Record, auth *core.Record, graded bool, hot hotIntake) error {
 	if err := RecordEvent(tx, Event{Subject: r, Action: "create", To: "received", Actor: auth, Public: true}); err != nil {
 		return err
 	}
@@ -243,7 +244,7 @@ func afterIntake(tx core.App, r *core.Record, auth *core.Record, graded bool) er
 			return err
 		}
 	}
-	return joinHot(tx, r)
+	return joinHot(tx, r, hot)
 }
 
 // notifyAboutCenter tells the administration office and the director of a
@@ -403,13 +404,14 @@ func FileComplaint(app core.App, c *core.Record, auth *core.Record) error {
 	}
 	graded := isGraded(c.GetString("level"))
 	return app.RunInTransaction(func(tx core.App) error {
-		if err := markHot(tx, c); err != nil {
+		hot, err := markHot(tx, c)
+		if err != nil {
 			return err
 		}
 		if err := tx.Save(c); err != nil {
 			return err
 		}
-		return afterIntake(tx, c, auth, graded)
+		return afterIntake(tx, c, auth, graded, hot)
 	})
 }
 
@@ -511,9 +513,24 @@ func reasonJSON(r topic.Reason) types.JSONRaw {
 	return types.JSONRaw(b)
 }
 
+// hotIntake is what markHot found out about a new complaint that joinHot,
+// in the same transaction, would otherwise ask the database again (issue
+// #23, item 2).
+type hotIntake struct {
+	// joined: the complaint took the group of a match already in it, so
+	// the group has members besides it.
+	joined bool
+	// matches, when read is set, are all of the complaint's matches in the
+	// window, earliest first, as hotMatches reads them: markHot reads them
+	// all when no match is in a group (hotMatchesUntil stops early only at
+	// one that is), and those are what a group it forms is made of.
+	matches []hotMatch
+	read    bool
+}
+
 // markHot sets the new complaint r's hot group, reason and level if it
-// makes or joins one.
-func markHot(app core.App, r *core.Record) error {
+// makes or joins one, and says what it found (hotIntake).
+func markHot(app core.App, r *core.Record) (found hotIntake, err error) {
 	threshold := 0 // the community's, read with the unit when there is one
 	if r.GetString("building") == "" && r.GetString("unit") != "" {
 		// validatePlace fills it in as the record is saved; hot detection
@@ -522,7 +539,7 @@ func markHot(app core.App, r *core.Record) error {
 		// validatePlace then reuses (readPlace).
 		u, err := readPlace(app, r)
 		if err != nil {
-			return nil
+			return found, nil
 		}
 		r.Set("building", u.Building)
 		if r.GetString("community") == "" {
@@ -536,7 +553,7 @@ func markHot(app core.App, r *core.Record) error {
 		}
 	}
 	if r.GetString("building") == "" || r.GetString("hot_group") != "" || r.GetBool("hot_split") {
-		return nil
+		return found, nil
 	}
 	if r.Id == "" {
 		r.Id = core.GenerateDefaultRandomId() // a group may be led by the new complaint itself
@@ -548,19 +565,23 @@ func markHot(app core.App, r *core.Record) error {
 	// threshold) and the earliest match in a group, if any.
 	matches, err := hotMatchesUntil(app, r, max(threshold-1, 1))
 	if err != nil {
-		return err
+		return found, err
 	}
 	if len(matches)+1 < threshold {
-		return nil
+		return found, nil
 	}
 	lead := r.Id // a threshold of 1: a group of its own
 	var by *hotMatch
 	// The group one of them is in, else the earliest of them.
 	for i := range matches {
 		if matches[i].HotGroup != "" {
-			by, lead = &matches[i], matches[i].HotGroup
+			by, lead, found.joined = &matches[i], matches[i].HotGroup, true
 			break
 		}
+	}
+	if !found.joined {
+		// No match in a group: hotMatchesUntil read the window through.
+		found.matches, found.read = matches, true
 	}
 	if by == nil && len(matches) > 0 {
 		by, lead = &matches[0], matches[0].Id
@@ -575,7 +596,7 @@ func markHot(app core.App, r *core.Record) error {
 	if r.GetString("level") == "general" {
 		r.Set("level", "hot")
 	}
-	return nil
+	return found, nil
 }
 
 func hotThreshold(app core.App, community string) int {
@@ -587,28 +608,37 @@ func hotThreshold(app core.App, community string) int {
 
 // joinHot runs after the new complaint r was inserted marked hot: its event,
 // the rest of its matches into the group, and the managers told if the group
-// is new.
-func joinHot(app core.App, r *core.Record) error {
+// is new. What markHot found in this transaction (hot) is not asked again:
+// that the group had members when r joined a match's group, and r's matches
+// when it forms one.
+func joinHot(app core.App, r *core.Record, hot hotIntake) error {
 	lead := r.GetString("hot_group")
 	if lead == "" {
 		return nil
 	}
-	var existed []string // whether the group had members before this intake
-	if err := app.DB().Select("id").From("complaints").
-		Where(dbx.NewExp("hot_group = +{:g} AND id != +{:id}", dbx.Params{"g": lead, "id": r.Id})).Limit(1).Column(&existed); err != nil {
-		return fmt.Errorf("hot group: %w", err)
+	hadMembers := hot.joined // whether the group had members before this intake
+	if !hot.joined {
+		var existed []string
+		if err := app.DB().Select("id").From("complaints").
+			Where(dbx.NewExp("hot_group = +{:g} AND id != +{:id}", dbx.Params{"g": lead, "id": r.Id})).Limit(1).Column(&existed); err != nil {
+			return fmt.Errorf("hot group: %w", err)
+		}
+		hadMembers = len(existed) > 0
 	}
 	if err := RecordEvent(app, Event{Subject: r, Action: "hot", To: "hot", Note: "group " + lead + " " + reasonNote(r.Get("hot_reason"))}); err != nil {
 		return err
 	}
-	if len(existed) > 0 {
+	if hadMembers {
 		// Joining a group: its members joined as they came in (or when it
 		// formed), so only this one is new to it.
 		return nil
 	}
-	matches, err := hotMatches(app, r)
-	if err != nil {
-		return err
+	matches := hot.matches
+	if !hot.read {
+		var err error
+		if matches, err = hotMatches(app, r); err != nil {
+			return err
+		}
 	}
 	var words []string
 	for _, m := range matches {

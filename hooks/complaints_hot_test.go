@@ -221,3 +221,137 @@ func TestHotJoinStopsAtTheGroup(t *testing.T) {
 		t.Fatalf("matches in no group: %v %v, want both read", got, err)
 	}
 }
+
+// A complaint that joins a group one of its matches is already in (issue
+// #23, item 2) does not ask the database again whether the group has
+// members — the match it joined by is one — yet everything of a join still
+// happens: it is in the group, hot, with its "hot" event, and the managers
+// are not told again (they were when the group formed). A group formed by
+// the intake itself still asks, is made of the matches read before the
+// insert (not read a second time), and tells them once.
+func TestHotJoinKnowsTheGroupHasMembers(t *testing.T) {
+	app := testapp.New(t)
+	desk := staffRec(t, app, "frontdesk@example.com")
+	start := time.Date(2026, 3, 2, 9, 0, 0, 0, workcal.Shanghai)
+	defer hooks.SetNow(func() time.Time { return start })()
+	const content = "地下车库照明坏了，晚上很暗。"
+	const membersQuery = "SELECT `id` FROM `complaints` WHERE hot_group ="
+	var group []*core.Record
+	var formed []string // the statements of the intake that formed the group
+	for _, u := range []string{"1-101", "1-203", "1-301"} {
+		stop := statementLog(app)
+		group = append(group, reread(t, app, fileComplaint(t, app, desk, u, "security", map[string]any{"content": content})))
+		formed = stop()
+	}
+	lead := group[0].Id
+	if group[2].GetString("hot_group") != lead {
+		t.Fatalf("the third complaint did not form the group: %q", group[2].GetString("hot_group"))
+	}
+	if n := countMatching(formed, membersQuery); n != 1 {
+		t.Errorf("forming the group asked for its members %d times, want 1", n)
+	}
+	// The candidates are read once, before the insert: the group is formed
+	// from those matches, not from a second read after it.
+	if n := countMatching(formed, "`content` FROM `complaints` WHERE building ="); n != 1 {
+		t.Errorf("forming the group read the candidates %d times, want 1:\n%s", n, strings.Join(formed, "\n"))
+	}
+	for _, c := range group {
+		if c = reread(t, app, c); c.GetString("hot_group") != lead || c.GetString("level") != "hot" || hotReason(t, c).Category != "security" {
+			t.Errorf("member %s: group %q level %s reason %s", c.Id, c.GetString("hot_group"), c.GetString("level"), c.GetString("hot_reason"))
+		}
+	}
+	notices := func() int {
+		n, err := app.CountRecords("notifications", dbx.HashExp{"kind": "complaint_hot"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return int(n)
+	}
+	told := notices()
+	if told == 0 {
+		t.Fatal("the managers were not told of the new group")
+	}
+
+	stop := statementLog(app)
+	joiner := reread(t, app, fileComplaint(t, app, desk, "1-102", "security", map[string]any{"content": content}))
+	statements := stop()
+	if joiner.GetString("hot_group") != lead || joiner.GetString("level") != "hot" {
+		t.Fatalf("the fourth complaint: group %q level %s, want hot in %s", joiner.GetString("hot_group"), joiner.GetString("level"), lead)
+	}
+	if n := countMatching(statements, membersQuery); n != 0 {
+		t.Errorf("joining asked for the group's members %d times, want 0:\n%s", n, strings.Join(statements, "\n"))
+	}
+	if _, err := app.FindFirstRecordByFilter("events", "subject_id = {:id} && action = 'hot'", dbx.Params{"id": joiner.Id}); err != nil {
+		t.Errorf("no hot event for the complaint that joined: %v", err)
+	}
+	if n := notices(); n != told {
+		t.Errorf("%d hot notices after the join, want still %d", n, told)
+	}
+}
+
+// A hot group formed at intake tells every supervisor and director of the
+// community (issue #23, item 2): their preferences are read in one query
+// for all of them instead of one each, and each still gets the deliveries
+// of their own preferences — the supervisor who asked for text messages a
+// text message, the director on the defaults none.
+func TestHotNoticeReadsManagersPreferencesOnce(t *testing.T) {
+	app := testapp.New(t)
+	atClock(t, time.Date(2026, 3, 2, 9, 0, 0, 0, workcal.Shanghai)) // a working morning with no complaints of the day before
+	withoutPreferences(t, app)
+	hooks.SetSMSSender(app, &failingSMS{}) // a provider set up: text messages are planned (never sent here)
+	desk := staffRec(t, app, "frontdesk@example.com")
+	supervisor := staffRec(t, app, "supervisor@example.com")
+	director := staffRec(t, app, "director@example.com")
+	col, err := app.FindCollectionByNameOrId("notification_preferences")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pref := core.NewRecord(col)
+	pref.Set("recipient_staff", supervisor.Id)
+	pref.Set("channels", []string{"sms"})
+	if err := app.Save(pref); err != nil {
+		t.Fatal(err)
+	}
+	const content = "地下车库照明坏了，晚上很暗。"
+	var formed []string // the statements of the intake that formed the group
+	var lead string
+	for _, u := range []string{"1-101", "1-203", "1-301"} {
+		stop := statementLog(app)
+		c := reread(t, app, fileComplaint(t, app, desk, u, "security", map[string]any{"content": content}))
+		statements := stop()
+		if lead == "" && c.GetString("hot_group") != "" {
+			formed, lead = statements, c.GetString("hot_group")
+		}
+	}
+	if lead == "" {
+		t.Fatal("no group formed")
+	}
+	t.Logf("the intake that formed the group: %d statements", len(formed)) // BENCHMARKS.md, creates, session 12
+	if n := countMatching(formed, "FROM `notification_preferences`"); n != 1 {
+		t.Errorf("the managers' preferences read %d times, want once:\n%s", n, strings.Join(formed, "\n"))
+	}
+	channelsOf := func(staff *core.Record) []string {
+		t.Helper()
+		n, err := app.FindFirstRecordByFilter("notifications", "kind = 'complaint_hot' && subject_id = {:s} && recipient_staff = {:r}",
+			dbx.Params{"s": lead, "r": staff.Id})
+		if err != nil {
+			t.Fatalf("%s not told of the group: %v", staff.GetString("email"), err)
+		}
+		ds, err := app.FindAllRecords("deliveries", dbx.HashExp{"notification": n.Id})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, d := range ds {
+			out = append(out, d.GetString("channel"))
+		}
+		slices.Sort(out)
+		return out
+	}
+	if got := channelsOf(supervisor); !slices.Equal(got, []string{"inapp", "sms"}) {
+		t.Errorf("the supervisor's deliveries %v, want inapp and sms", got)
+	}
+	if got := channelsOf(director); !slices.Equal(got, []string{"inapp"}) {
+		t.Errorf("the director's deliveries %v, want inapp only", got)
+	}
+}

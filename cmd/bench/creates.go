@@ -13,6 +13,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"os"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -169,6 +170,9 @@ func runCreates(b *Bench) error {
 		rates = []float64{20}
 	}
 	for _, c := range createCases(d) {
+		if !wanted(os.Getenv("WUYE_BENCH_CREATES_CASES"), c.name) {
+			continue
+		}
 		var rows []sideBySide
 		load := &createLoad{b: b, c: c}
 		measure := func(s *Server, run func(*Server) *Result) (*Result, float64) {
@@ -192,6 +196,9 @@ func runCreates(b *Bench) error {
 			phases = append(phases, phase{fmt.Sprintf("%.0f/s fixed rate", rate), func(s *Server) *Result { return load.fixedRate(s, rate, nil) }})
 		}
 		for _, p := range phases {
+			if !wanted(os.Getenv("WUYE_BENCH_CREATES_MODES"), p.mode) {
+				continue
+			}
 			row := sideBySide{mode: p.mode}
 			row.b2, row.b2cpu = measure(plain, p.run)
 			row.b3, row.b3cpu = measure(wuye, p.run)
@@ -233,6 +240,22 @@ func (b *Bench) createTable(name string, rows []sideBySide) {
 		[]string{"load", "B2 req/s", "B3 req/s", "B3/B2 (goal ≥ 0.7)", "B2 p50 / p95 / p99 ms", "B3 p50 / p95 / p99 ms", "p99 B3/B2 (goal ≤ 1.5)", "server CPU ms/req B2 / B3", "errors B2 / B3"},
 		out,
 		"Fixed concurrency: requests back to back for the phase; fixed rate: started on schedule whatever the server does, latency counted from the scheduled start. Server CPU is the server process's user+system time per successful create.")
+}
+
+// wanted reports whether name is among the comma-separated prefixes of
+// filter (WUYE_BENCH_CREATES_CASES="complaint", WUYE_BENCH_CREATES_MODES="1
+// concurrent,16 concurrent": a profile or an A/B of one case and load
+// without the others' minutes); an empty filter wants everything.
+func wanted(filter, name string) bool {
+	if filter == "" {
+		return true
+	}
+	for _, f := range strings.Split(filter, ",") {
+		if f = strings.TrimSpace(f); f != "" && strings.HasPrefix(name, f) {
+			return true
+		}
+	}
+	return false
 }
 
 func msf(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
