@@ -112,3 +112,6 @@ func SharedAnswersComputed(app core.App) int {
 	defer a.mu.Unlock()
 	return a.computed
 }
+
+// StartWALCheckpointer is startWALCheckpointer, which `wuye serve` runs.
+var StartWALCheckpointer = startWALCheckpointer

@@ -192,7 +192,17 @@ const walCheckpointEvery = 250 * time.Millisecond
 // read left in the log; journal_size_limit bounds the file then. Other
 // uses of the database (commands, the demo loader, the tests) keep the
 // automatic checkpoint.
+//
+// The setting belongs to the connection, and PocketBase closes its write
+// connection after 3 idle minutes; the next one opened had SQLite's
+// automatic checkpoint again, and on the 1M-row history a commit ran it
+// for 710 ms (BENCHMARKS.md, "Cron jobs on the 1M-row history", session 12).
+// So while it serves the write connection is kept open.
 func startWALCheckpointer(app core.App) {
+	if db, ok := app.NonconcurrentDB().(*dbx.DB); ok {
+		db.DB().SetConnMaxIdleTime(0)
+		db.DB().SetConnMaxLifetime(0)
+	}
 	if _, err := app.NonconcurrentDB().NewQuery("PRAGMA wal_autocheckpoint = 0").Execute(); err != nil {
 		app.Logger().Warn("wal_autocheckpoint", slog.String("error", err.Error()))
 	}
