@@ -144,6 +144,12 @@ func TestWorkerSendsOnce(t *testing.T) {
 	withoutPreferences(t, app)
 	atClock(t, noon)
 	hooks.EnableSandboxChannels(app)
+	// The demo's own texts to owner1 that fall due by the sweep below go
+	// first: a fixture built in the quiet hours holds some back until the
+	// morning, and the sweep would count them as this delivery sent twice.
+	if _, err := hooks.SendDueDeliveries(app, noon.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
 	phone := residentRec(t, app, "owner1@example.com").GetString("phone")
 	before := sandboxTexts(t, app, phone)
 	d := notifyOwner1(t, app, "probe", nil)["sms"]
