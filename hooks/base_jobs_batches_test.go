@@ -168,23 +168,7 @@ func TestComplaintDeadlineJobWorksInBatches(t *testing.T) {
 func TestJobGivesWayToWriteRequests(t *testing.T) {
 	app := testapp.New(t)
 	defer hooks.SetJobBatch(2, time.Hour)()
-	intake := time.Date(2026, 3, 2, 9, 0, 0, 0, workcal.Shanghai)
-	restore := hooks.SetNow(func() time.Time { return intake })
-	owner := residentRec(t, app, "owner1@example.com")
-	var orders []*core.Record
-	for range 5 {
-		orders = append(orders, fileOrder(t, app, owner, "1-101", "DQ01", nil))
-	}
-	restore()
-	flagged := func() int {
-		n := 0
-		for _, o := range orders {
-			if stored, err := app.FindRecordById("work_orders", o.Id); err == nil && stored.GetBool("reply_overdue") {
-				n++
-			}
-		}
-		return n
-	}
+	intake, flagged := lateOrders(t, app)
 
 	// The router counts a write request while it runs.
 	inFlight := -1
@@ -243,23 +227,7 @@ func TestJobGivesWayToWriteRequests(t *testing.T) {
 func TestJobBatchCommitsWhenAWriteArrives(t *testing.T) {
 	app := testapp.New(t)
 	defer hooks.SetJobBatch(5, time.Hour)()
-	intake := time.Date(2026, 3, 2, 9, 0, 0, 0, workcal.Shanghai)
-	restore := hooks.SetNow(func() time.Time { return intake })
-	owner := residentRec(t, app, "owner1@example.com")
-	var orders []*core.Record
-	for range 5 {
-		orders = append(orders, fileOrder(t, app, owner, "1-101", "DQ01", nil))
-	}
-	restore()
-	flagged := func() int {
-		n := 0
-		for _, o := range orders {
-			if stored, err := app.FindRecordById("work_orders", o.Id); err == nil && stored.GetBool("reply_overdue") {
-				n++
-			}
-		}
-		return n
-	}
+	intake, flagged := lateOrders(t, app)
 
 	// The first order the job flags: a request arrives as it is written.
 	var release func()
@@ -286,5 +254,29 @@ func TestJobBatchCommitsWhenAWriteArrives(t *testing.T) {
 	}
 	if n := flagged(); n != 5 {
 		t.Fatalf("after the request: %d of 5 flagged", n)
+	}
+}
+
+// lateOrders files five of owner1's work orders on a Monday at 09:00 that no
+// one replies to, and returns when they were filed and a count of those the
+// late-reply job has flagged.
+func lateOrders(t *testing.T, app core.App) (intake time.Time, flagged func() int) {
+	t.Helper()
+	intake = time.Date(2026, 3, 2, 9, 0, 0, 0, workcal.Shanghai)
+	restore := hooks.SetNow(func() time.Time { return intake })
+	owner := residentRec(t, app, "owner1@example.com")
+	var orders []*core.Record
+	for range 5 {
+		orders = append(orders, fileOrder(t, app, owner, "1-101", "DQ01", nil))
+	}
+	restore()
+	return intake, func() int {
+		n := 0
+		for _, o := range orders {
+			if stored, err := app.FindRecordById("work_orders", o.Id); err == nil && stored.GetBool("reply_overdue") {
+				n++
+			}
+		}
+		return n
 	}
 }

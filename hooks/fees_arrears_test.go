@@ -13,10 +13,9 @@ import (
 	"wuye/internal/testapp"
 )
 
-// escalate takes bill b (due 2026-01-10) through the three notices, each
-// delivered the day it is issued, to the home visits on 2026-02-13, and
-// returns the area manager's visit.
-func escalate(t *testing.T, app core.App, b *core.Record) *core.Record {
+// threeNotices takes bill b (due 2026-01-10) through the three notices,
+// each delivered the day it is issued (the final one on 2026-02-02).
+func threeNotices(t *testing.T, app core.App, b *core.Record) {
 	t.Helper()
 	mgr := staffRec(t, app, "areamgr@example.com")
 	for _, s := range []struct{ day, stage string }{{"2026-01-11", "1"}, {"2026-01-22", "2"}, {"2026-02-02", "3"}} {
@@ -31,6 +30,14 @@ func escalate(t *testing.T, app core.App, b *core.Record) *core.Record {
 			t.Fatal(err)
 		}
 	}
+}
+
+// escalate takes bill b (due 2026-01-10) through the three notices, each
+// delivered the day it is issued, to the home visits on 2026-02-13, and
+// returns the area manager's visit.
+func escalate(t *testing.T, app core.App, b *core.Record) *core.Record {
+	t.Helper()
+	threeNotices(t, app, b)
 	if _, err := hooks.IssueReminders(app, "2026-02-13"); err != nil {
 		t.Fatal(err)
 	}
@@ -277,16 +284,7 @@ func TestArrearsPaymentLeavesTheLadder(t *testing.T) {
 func TestArrearsVisitJudgedInsideItsWrite(t *testing.T) {
 	app := testapp.New(t)
 	b := billed(t, app)[0]
-	mgr := staffRec(t, app, "areamgr@example.com")
-	for _, s := range []struct{ day, stage string }{{"2026-01-11", "1"}, {"2026-01-22", "2"}, {"2026-02-02", "3"}} {
-		if _, err := hooks.IssueReminders(app, s.day); err != nil {
-			t.Fatal(err)
-		}
-		r, _ := app.FindFirstRecordByFilter("reminders", "bill={:b} && stage={:s}", dbx.Params{"b": b.Id, "s": s.stage})
-		if err := hooks.DeliverReminder(app, r, mgr, civilDate(s.day).Add(2*time.Hour), ""); err != nil {
-			t.Fatal(err)
-		}
-	}
+	threeNotices(t, app, b)
 	listed := false
 	defer hooks.SetJobSelected(func(job string) {
 		if job == "arrears_visits" && !listed {
