@@ -2,9 +2,11 @@ package hooks
 
 import (
 	"fmt"
+	"log/slog"
 	"net/http"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -42,9 +44,27 @@ func addJob(app core.App, id, spec string, steps ...jobStep) {
 	jobs[id] = steps
 	jobsMu.Unlock()
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
-		se.App.Cron().MustAdd(id, spec, func() { runJob(se.App, id, now(), steps) })
+		se.App.Cron().MustAdd(id, spec, oneAtATime(func() { runJob(se.App, id, now(), steps) }, func() {
+			se.App.Logger().Info("job still running from its last tick: this tick skipped", slog.String("job", id))
+		}))
 		return se.Next()
 	})
+}
+
+// oneAtATime is run for a schedule: a tick that comes while the last one's
+// run is still going calls skipped instead. A job with a backlog may run
+// past its next tick (its batches give way to the requests and rest), and
+// a second run beside it would only work the same records again.
+func oneAtATime(run, skipped func()) func() {
+	var running atomic.Bool
+	return func() {
+		if !running.CompareAndSwap(false, true) {
+			skipped()
+			return
+		}
+		defer running.Store(false)
+		run()
+	}
 }
 
 // JobIDs lists the ids of the scheduled jobs (sorted).
@@ -99,10 +119,13 @@ type JobStats struct {
 	// CutShort is how many batches committed early, after the record
 	// they were on, for a write request that came in (writeArrived).
 	CutShort int `json:"cut_short"`
-	// Rested is the time the job paused after its batches (rest).
-	Rested time.Duration `json:"rested"`
-	Errors int           `json:"errors"`
-	Error  string        `json:"error,omitempty"` // the first step's error
+	// Rested is the time the job paused after its batches (rest), and
+	// BusyRests how many of those pauses were the longer ones of a job
+	// that write requests kept coming in on.
+	Rested    time.Duration `json:"rested"`
+	BusyRests int           `json:"busy_rests"`
+	Errors    int           `json:"errors"`
+	Error     string        `json:"error,omitempty"` // the first step's error
 }
 
 // jobApp is the app as a job's steps see it: every RunInTransaction they
@@ -116,7 +139,9 @@ type jobApp struct {
 // RunInTransaction runs fn in a write transaction of the app and records
 // how long it held it and how many rows it wrote.
 func (a *jobApp) RunInTransaction(fn func(tx core.App) error) error {
+	asked := time.Now()
 	return a.App.RunInTransaction(func(tx core.App) error {
+		timed := timeWrite(tx, a.stats.Job, asked, asked)
 		start := time.Now()
 		before := totalChanges(tx)
 		var rows int64
@@ -141,6 +166,7 @@ func (a *jobApp) RunInTransaction(fn func(tx core.App) error) error {
 		err := fn(tx)
 		rows = totalChanges(tx) - before
 		worked = time.Now()
+		timed()
 		return err
 	})
 }
@@ -203,12 +229,19 @@ var jobSelected = func(job string) {}
 // under a steady stream of writes a job still goes on, one short batch at
 // a time —, and after each batch it rests as long as the batch took (at
 // most jobRestMax), so that a job takes at most about half of the write
-// connection and of a core.
+// connection and of a core. While write requests keep coming in it rests
+// jobBusyRest times as long (at most jobBusyRestMax), a fifth of the
+// connection: a request that comes in while a batch is open waits for the
+// record the batch is on, and in a steady stream of requests the share of
+// them that do is the share of the time the job holds the connection
+// (BENCHMARKS.md, "Cron jobs on the 1M-row history", session 13).
 var (
-	jobBatchRows = 100
-	jobHold      = 5 * time.Millisecond
-	jobYieldMax  = 200 * time.Millisecond
-	jobRestMax   = 50 * time.Millisecond
+	jobBatchRows   = 100
+	jobHold        = 5 * time.Millisecond
+	jobYieldMax    = 200 * time.Millisecond
+	jobRestMax     = 50 * time.Millisecond
+	jobBusyRest    = 4
+	jobBusyRestMax = 200 * time.Millisecond
 )
 
 // jobWaits is called when a job run finds a write request in flight before
@@ -224,9 +257,10 @@ const writeGateKey = "wuye_write_gate"
 // from the moment the router takes one until its response is written — the
 // time it waits for the write connection and the time it holds it.
 type writeGate struct {
-	mu   sync.Mutex
-	n    int
-	idle chan struct{} // closed while n is 0
+	mu      sync.Mutex
+	n       int
+	idle    chan struct{} // closed while n is 0
+	arrived uint64        // requests counted since the app started
 }
 
 // writeGateOf is app's gate (one per app, in its store).
@@ -244,6 +278,7 @@ func (g *writeGate) enter() {
 		g.idle = make(chan struct{})
 	}
 	g.n++
+	g.arrived++
 	g.mu.Unlock()
 }
 
@@ -260,6 +295,13 @@ func (g *writeGate) idleCh() <-chan struct{} {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	return g.idle
+}
+
+// arrivals is how many write requests have come in since the app started.
+func (g *writeGate) arrivals() uint64 {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.arrived
 }
 
 // InFlightWrites is how many API requests that may write are in flight
@@ -284,6 +326,7 @@ func countWrites(e *core.RequestEvent) error {
 	g := writeGateOf(e.App)
 	g.enter()
 	defer g.leave()
+	markArrived(e)
 	return e.Next()
 }
 
@@ -337,7 +380,8 @@ func giveWay(app core.App, job string) {
 
 // rest, in a job run, pauses after a batch as long as it took (at most
 // jobRestMax), so that a job takes at most about half of the write lock's
-// time while it runs.
+// time while it runs; busy (write requests came in since the last rest):
+// jobBusyRest times as long, at most jobBusyRestMax.
 //
 // The pause once began with a passive WAL checkpoint, to leave the next
 // commit little to copy. It made the requests slower, not faster: the
@@ -346,15 +390,21 @@ func giveWay(app core.App, job string) {
 // creates at 50 a second with the jobs running had p99 162 ms with it and
 // 16.8 ms without (BENCHMARKS.md, "Cron jobs on the 1M-row history"); the
 // server's own checkpointer (startWALCheckpointer) keeps the log short.
-func rest(app core.App, took time.Duration) {
+func rest(app core.App, took time.Duration, busy bool) {
 	ja, ok := app.(*jobApp)
 	if !ok || jobRestMax <= 0 {
 		return
 	}
 	d := min(took, jobRestMax)
+	if busy {
+		d = min(took*time.Duration(jobBusyRest), jobBusyRestMax)
+	}
 	time.Sleep(d)
 	ja.mu.Lock()
 	ja.stats.Rested += d
+	if busy {
+		ja.stats.BusyRests++
+	}
 	ja.mu.Unlock()
 }
 
@@ -425,6 +475,19 @@ func writeArrived(app core.App) bool {
 	return true
 }
 
+// holdCheckpoints, in a job run, keeps the server's checkpointer from
+// running until unlock is called (see checkpointGateOf); outside a job run
+// it does nothing.
+func holdCheckpoints(app core.App) (unlock func()) {
+	ja, ok := app.(*jobApp)
+	if !ok {
+		return func() {}
+	}
+	gate := checkpointGateOf(ja.App)
+	gate.Lock()
+	return gate.Unlock
+}
+
 // inBatches runs do for the items 0 … n-1 in order, in write transactions
 // of at most jobBatchRows items that each take items for about jobHold and
 // then commit, so that requests get to write between them. do reports
@@ -440,10 +503,13 @@ func inBatches(app core.App, n int, do func(tx core.App, i int) (bool, error)) (
 // inBatchesOf is inBatches for the job named job (jobWaits).
 func inBatchesOf(app core.App, job string, n int, do func(tx core.App, i int) (bool, error)) (int, error) {
 	acted := 0
+	gate := writeGateOf(app)
+	seen := gate.arrivals()
 	for next := 0; next < n; {
 		taken, k := 0, 0
 		giveWay(app, job)
 		began := time.Now()
+		unlock := holdCheckpoints(app)
 		err := app.RunInTransaction(func(tx core.App) error {
 			start := time.Now()
 			taken, k = 0, 0
@@ -462,12 +528,15 @@ func inBatchesOf(app core.App, job string, n int, do func(tx core.App, i int) (b
 			}
 			return nil
 		})
+		unlock()
 		if err != nil {
 			return acted, err
 		}
 		acted += k
 		next += taken
-		rest(app, time.Since(began))
+		now := gate.arrivals()
+		rest(app, time.Since(began), now != seen)
+		seen = now
 	}
 	return acted, nil
 }

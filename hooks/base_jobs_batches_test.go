@@ -2,6 +2,7 @@ package hooks_test
 
 import (
 	"net/http"
+	"sync"
 	"testing"
 	"time"
 
@@ -278,5 +279,98 @@ func lateOrders(t *testing.T, app core.App) (intake time.Time, flagged func() in
 			}
 		}
 		return n
+	}
+}
+
+// The write timelines cmd/bench reads to tell what the slowest creates
+// waited for (issue #23 item 4): with an observer set, a write request's
+// transaction and each batch of a job are reported, each with its parts in
+// order — the request from the moment the router took it, the batch named
+// by its job; with none set, nothing is.
+func TestWriteTimingsOfRequestsAndJobBatches(t *testing.T) {
+	app := testapp.New(t)
+	defer hooks.SetJobBatch(2, time.Hour)()
+	intake, _ := lateOrders(t, app)
+
+	var mu sync.Mutex
+	var got []hooks.WriteTiming
+	restore := hooks.ObserveWrites(func(w hooks.WriteTiming) {
+		mu.Lock()
+		got = append(got, w)
+		mu.Unlock()
+	})
+	h := testapp.Handler(t, app)
+	code, body := testapp.Do(t, h, http.MethodPost, "/api/collections/complaints/records",
+		`{"unit":"`+testapp.ID(t, "unit:1-301")+`","channel":"phone","category":"other","content":"测试投诉 计时","contact_name":"李","contact_phone":"13800000001"}`,
+		"frontdesk@example.com")
+	if code != 200 {
+		t.Fatalf("complaint %d %s", code, body)
+	}
+	st, err := hooks.RunJob(app, "wuye_work_order_replies", intake.Add(16*time.Minute))
+	if err != nil || st.Errors != 0 || st.Transactions < 3 {
+		t.Fatalf("job: %v, %d step errors, %d transactions (want ≥ 3 batches of 2 for 5 orders)", err, st.Errors, st.Transactions)
+	}
+	restore()
+
+	requests, batches := 0, 0
+	for _, w := range got {
+		if w.Arrived.After(w.Asked) || w.Asked.After(w.Began) || w.Began.After(w.Worked) || w.Worked.After(w.Done) || w.Arrived.IsZero() {
+			t.Fatalf("a timeline out of order: %+v", w)
+		}
+		switch w.Job {
+		case "":
+			requests++
+			if !w.Arrived.Before(w.Asked) {
+				t.Fatalf("the request's timeline starts when it asked for the connection, not when the router took it: %+v", w)
+			}
+		case "wuye_work_order_replies":
+			batches++
+		default:
+			t.Fatalf("a timeline of job %q", w.Job)
+		}
+	}
+	if requests != 1 || batches != st.Transactions {
+		t.Fatalf("%d request and %d batch timelines; want 1 and the job's %d transactions", requests, batches, st.Transactions)
+	}
+
+	// No observer: nothing reported.
+	n := len(got)
+	if code, body := testapp.Do(t, h, http.MethodPost, "/api/collections/complaints/records",
+		`{"unit":"`+testapp.ID(t, "unit:1-301")+`","channel":"phone","category":"other","content":"测试投诉 不计时","contact_name":"李","contact_phone":"13800000001"}`,
+		"frontdesk@example.com"); code != 200 {
+		t.Fatalf("complaint %d %s", code, body)
+	}
+	if len(got) != n {
+		t.Fatalf("%d timelines reported with no observer set", len(got)-n)
+	}
+}
+
+// A job rests longer after its batches while write requests keep coming in
+// (a fifth of the write connection, not half): each batch here sees one
+// come in, and every rest is a busy one; with none coming in, none is.
+func TestJobRestsLongerWhileWritesComeIn(t *testing.T) {
+	app := testapp.New(t)
+	defer hooks.SetJobBatch(1, time.Hour)()
+	intake, flagged := lateOrders(t, app)
+
+	st, err := hooks.RunJob(app, "wuye_work_order_replies", intake.Add(16*time.Minute))
+	if err != nil || st.Errors != 0 || flagged() != 5 {
+		t.Fatalf("job: %v, %d step errors, %d of 5 flagged", err, st.Errors, flagged())
+	}
+	if st.BusyRests != 0 {
+		t.Fatalf("%d busy rests with no write request coming in; want none", st.BusyRests)
+	}
+
+	_, flagged = lateOrders(t, app)
+	app.OnRecordUpdate("work_orders").BindFunc(func(e *core.RecordEvent) error {
+		hooks.HoldWrite(app)() // a request comes in (and is done at once)
+		return e.Next()
+	})
+	st, err = hooks.RunJob(app, "wuye_work_order_replies", intake.Add(16*time.Minute))
+	if err != nil || st.Errors != 0 || flagged() != 5 {
+		t.Fatalf("job: %v, %d step errors, %d of 5 flagged", err, st.Errors, flagged())
+	}
+	if st.BusyRests != st.Transactions || st.Transactions < 5 {
+		t.Fatalf("%d busy rests after %d batches with a write request coming in during each; want one after each", st.BusyRests, st.Transactions)
 	}
 }

@@ -2,6 +2,7 @@ package hooks
 
 import (
 	"net/http"
+	"time"
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/apis"
@@ -18,7 +19,11 @@ import (
 func inTxAround(e *core.RecordRequestEvent, before, after func(tx core.App) error) error {
 	orig := e.App
 	defer func() { e.App = orig }()
+	arrived, _ := e.Get(requestArrivedKey).(time.Time)
+	asked := time.Now()
 	return orig.RunInTransaction(func(tx core.App) error {
+		worked := timeWrite(tx, "", arrived, asked)
+		defer worked()
 		if before != nil {
 			if err := before(tx); err != nil {
 				return err

@@ -40,6 +40,11 @@ var (
 	jobsComplaints = flag.Bool("jobs-complaints", true, "jobs section: also the complaints at 200/s under load (false: the work orders at 50/s only)")
 )
 
+// WUYE_BENCH_JOBS_MODES (e.g. "now" or "one tx,now": the modes' short
+// names) limits the fixed-rate rows to those modes, and
+// WUYE_BENCH_JOBS_EACH=off leaves out the table of each job run once: a
+// quicker run while working on the jobs.
+
 // jobMode is how the jobs split their work: as they were, in one write
 // transaction; in batches of ~25 ms one after another (issue #23's round
 // 10); or as they are (short batches that give way to the write requests
@@ -168,6 +173,9 @@ func runJobs(b *Bench) error {
 		return errors.Join(loadErr, err)
 	}
 	defer app.ClearBootstrap()
+	if os.Getenv("WUYE_BENCH_JOBS_EACH") == "off" {
+		return loadErr
+	}
 	return errors.Join(loadErr, b.eachJobOnce(app, backlog))
 }
 
@@ -297,7 +305,7 @@ func (b *Bench) eachJobOnce(app core.App, backlog int) error {
 	b.Table(fmt.Sprintf("Each job once, with %d records of work armed (%s)", backlog, strings.Join(names, " / ")),
 		[]string{"job", "records changed", "rows written", "write transactions", "most rows in one", "duration ms", "longest write-lock hold ms (goal ≤ ~50)", "longest commit ms"},
 		rows,
-		"Modes: one tx = one write transaction for the whole backlog (as before issue #23); 25 ms = batches that commit after ~25 ms, back to back (round 10); now = batches that commit after ~5 ms, wait for the write requests in flight (none here) and rest as long as they took, with a passive WAL checkpoint. Rows written: SQLite's total_changes in the job's transactions (records, events, notifications, deliveries). A hold is one write transaction from its first statement to its commit; no request can write meanwhile. The commit is part of the hold: one that ran SQLite's automatic WAL checkpoint is long.",
+		"Modes: one tx = one write transaction for the whole backlog (as before issue #23); 25 ms = batches that commit after ~25 ms, back to back (round 10); now = batches that commit after ~5 ms or at once for a write request that arrives, wait for the write requests in flight (none here) and rest as long as they took. Rows written: SQLite's total_changes in the job's transactions (records, events, notifications, deliveries). A hold is one write transaction from its first statement to its commit; no request can write meanwhile. The commit is part of the hold: one that ran SQLite's automatic WAL checkpoint is long.",
 		"Armed: complaints and work orders past their deadlines and unflagged, finished orders not revisited, overdue bills not reminded (the history's other open bills are set due in 2099), links past their end date, no patrol tasks planned; the other jobs run on what the demo left.")
 	if len(errs) > 0 {
 		return fmt.Errorf("jobs failed: %v", errs)
@@ -339,8 +347,16 @@ func (b *Bench) jobsUnderLoad(d *Dataset, dir string, backlog int) error {
 		// and the server's CPU time a create.
 		measure := func(s *Server, fire func()) (*Result, float64) {
 			cpu := s.CPUSeconds()
+			var writes func() []hooks.WriteTiming
+			if s.Kind == KindWuye {
+				writes = b.recordWrites(s)
+			}
 			r := load.fixedRate(s, rate, fire)
-			return r, (s.CPUSeconds() - cpu) * 1000 / float64(max(1, r.Count-r.Errors))
+			cpuMs := (s.CPUSeconds() - cpu) * 1000 / float64(max(1, r.Count-r.Errors))
+			if writes != nil {
+				b.Logf("%s at %.0f/s on %s (harness p99 %s ms): %s", c.name, rate, s.Kind, ms(r.P(0.99)), slowWrites(writes()))
+			}
+			return r, cpuMs
 		}
 		// Warm-up, not measured: a phase of the same creates on each
 		// server first (the creates section measures its fixed rates after
@@ -362,6 +378,9 @@ func (b *Bench) jobsUnderLoad(d *Dataset, dir string, backlog int) error {
 			failures = append(failures, fmt.Errorf("%s on B3: %w", c.name, err))
 		}
 		for k, m := range jobModes() {
+			if !wanted(os.Getenv("WUYE_BENCH_JOBS_MODES"), m.short) {
+				continue
+			}
 			// The server's own per-minute jobs would take the backlog if a
 			// minute turned between arming it and firing the jobs here.
 			if sec := time.Now().Second(); float64(sec)+(b.Phase/3).Seconds() > 57 {
@@ -395,7 +414,7 @@ func (b *Bench) jobsUnderLoad(d *Dataset, dir string, backlog int) error {
 		for _, o := range out {
 			changed, longest, txs, most, commit := 0, time.Duration(0), 0, int64(0), time.Duration(0)
 			var took, waited, rested time.Duration
-			gave, timedOut, cut := 0, 0, 0
+			gave, timedOut, cut, busy := 0, 0, 0, 0
 			for _, st := range o.jobs {
 				changed += st.Changed
 				txs += st.Transactions
@@ -405,14 +424,15 @@ func (b *Bench) jobsUnderLoad(d *Dataset, dir string, backlog int) error {
 				took += st.Duration
 				waited += st.Waited
 				rested += st.Rested
+				busy += st.BusyRests
 				gave += st.GaveWay
 				timedOut += st.TimedOut
 				cut += st.CutShort
 			}
 			jobs := "—"
 			if o.jobs != nil {
-				jobs = fmt.Sprintf("%d records in %d transactions (at most %d rows), longest %.1f ms (commit %.1f); %.1f s in all, gave way %d times (%.1f s, %d ran out), cut %d batches short, rested %.1f s",
-					changed, txs, most, msf(longest), msf(commit), took.Seconds(), gave, waited.Seconds(), timedOut, cut, rested.Seconds())
+				jobs = fmt.Sprintf("%d records in %d transactions (at most %d rows), longest %.1f ms (commit %.1f); %.1f s in all, gave way %d times (%.1f s, %d ran out), cut %d batches short, rested %.1f s (%d times longer, writes coming in)",
+					changed, txs, most, msf(longest), msf(commit), took.Seconds(), gave, waited.Seconds(), timedOut, cut, rested.Seconds(), busy)
 			}
 			rows = append(rows, []string{o.name, fmt.Sprintf("%s / %s / %s", ms(o.r.P(0.5)), ms(o.r.P(0.95)), ms(o.r.P(0.99))),
 				ratio(float64(o.r.P(0.99)), float64(base)), fmt.Sprintf("%.2f", o.cpu), fmt.Sprintf("%d", o.r.Errors), jobs})
@@ -420,7 +440,7 @@ func (b *Bench) jobsUnderLoad(d *Dataset, dir string, backlog int) error {
 				"p50_ms": msf(o.r.P(0.5)), "p95_ms": msf(o.r.P(0.95)), "p99_ms": msf(o.r.P(0.99)), "errors": o.r.Errors, "n": o.r.Count,
 				"cpu_ms_per_create": o.cpu, "late_starts": o.r.Late,
 				"jobs_changed": changed, "jobs_transactions": txs, "jobs_longest_hold_ms": msf(longest), "jobs_longest_commit_ms": msf(commit),
-				"jobs_ms": msf(took), "jobs_gave_way": gave, "jobs_waited_ms": msf(waited), "jobs_timed_out": timedOut, "jobs_cut_short": cut, "jobs_rested_ms": msf(rested),
+				"jobs_ms": msf(took), "jobs_gave_way": gave, "jobs_waited_ms": msf(waited), "jobs_timed_out": timedOut, "jobs_cut_short": cut, "jobs_rested_ms": msf(rested), "jobs_busy_rests": busy,
 			})
 			b.Logf("%s at %.0f/s, %s: p99 %s ms, %.2f CPU ms a create, %d errors; jobs: %s", c.name, rate, o.name, ms(o.r.P(0.99)), o.cpu, o.r.Errors, jobs)
 		}

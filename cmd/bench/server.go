@@ -149,6 +149,7 @@ func serveMain(args []string) error {
 		hooks.ServePages(app, func() string { return public })
 		hooks.Register(app)
 		serveJobRoutes(app) // the jobs section's, on loopback only
+		serveWriteLog(app)
 	case KindPlain:
 	default:
 		return fmt.Errorf("unknown server kind %q", kind)
