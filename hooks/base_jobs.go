@@ -534,9 +534,9 @@ func inBatchesOf(app core.App, job string, n int, do func(tx core.App, i int) (b
 		}
 		acted += k
 		next += taken
-		now := gate.arrivals()
-		rest(app, time.Since(began), now != seen)
-		seen = now
+		arrived := gate.arrivals()
+		rest(app, time.Since(began), arrived != seen)
+		seen = arrived
 	}
 	return acted, nil
 }
