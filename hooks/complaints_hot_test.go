@@ -386,6 +386,19 @@ func TestManagersToldWithOneInsertAfterCommit(t *testing.T) {
 	if n := countMatching(formed, "INSERT INTO {{notifications}}") + countMatching(formed, "INSERT INTO `notifications`"); n != 1 {
 		t.Errorf("the managers' notifications written with %d INSERTs, want 1:\n%s", n, strings.Join(formed, "\n"))
 	}
+	// The lead, one of the members brought into the group, is not read
+	// again for the notice once saved: read as often as the other member.
+	var member string
+	if err := app.DB().Select("id").From("complaints").
+		Where(dbx.NewExp("hot_group = {:g} AND id != {:g} AND unit = {:u}", dbx.Params{"g": lead, "u": testapp.ID(t, "unit:1-203")})).Row(&member); err != nil {
+		t.Fatalf("the other member: %v", err)
+	}
+	reads := func(id string) int {
+		return countMatching(formed, "FROM `complaints` WHERE `complaints`.`id`='"+id+"'")
+	}
+	if reads(lead) != reads(member) || reads(member) == 0 {
+		t.Errorf("the lead read %d times, the other member %d:\n%s", reads(lead), reads(member), strings.Join(formed, "\n"))
+	}
 	for _, who := range []struct {
 		staff *core.Record
 		bell  *inbox
