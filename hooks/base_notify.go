@@ -62,7 +62,7 @@ type Bulk struct {
 
 // Notified is a notification NotifyMany wrote: its id and its recipient
 // (one of the two is set).
-type Notified struct{ ID, RecipientStaff, RecipientResident string }
+type Notified struct{ ID, RecipientStaff, RecipientResident, Created string }
 
 // NotifyMany writes b to each of recipients (residents or staff) in tx with
 // multi-row INSERTs (insertRows, hooks/base_insert.go) — the notifications
@@ -101,7 +101,7 @@ func NotifyMany(tx core.App, recipients []*core.Record, b Bulk) (notes []Notifie
 			return nil, 0, fmt.Errorf("notify %q: recipient is neither staff nor resident", b.Title)
 		}
 		id := core.GenerateDefaultRandomId()
-		notes = append(notes, Notified{ID: id, RecipientStaff: staff, RecipientResident: resident})
+		notes = append(notes, Notified{ID: id, RecipientStaff: staff, RecipientResident: resident, Created: stamp})
 		nrows = append(nrows, []any{id, staff, resident, b.Kind, b.Title, b.Body, subjectCol, subjectID, false, b.Fanout, stamp, stamp})
 		n := b.Notice
 		n.Recipient = r
@@ -264,17 +264,18 @@ func notifyRoles(app core.App, subject *core.Record, kind, title string, roles .
 	// many deliveries' were most of a group's forming (issue #23, BENCHMARKS.md
 	// § Creates, session 13). Written without a record save, the realtime
 	// message to each one's bell and the outbox's wake follow the commit
-	// (afterCommit), as a fan-out's do.
+	// (afterCommit), as a fan-out's do, each message with its note.
 	sms := make(map[string]bool, len(managers))
 	for _, m := range managers {
 		sms[m.Id] = true
 	}
-	notes, _, err := NotifyMany(app, managers, Bulk{SMS: sms, Notice: Notice{Kind: kind, Title: title, Subject: subject}})
+	n := Notice{Kind: kind, Title: title, Subject: subject}
+	notes, _, err := NotifyMany(app, managers, Bulk{SMS: sms, Notice: n})
 	if err != nil {
 		return err
 	}
 	afterCommit(app, func() {
-		publishNotifications(app, notes)
+		publishNotes(app, notes, n) // with the note, as Notify's would carry it
 		wakeOutbox(app)
 	})
 	return nil
