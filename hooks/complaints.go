@@ -660,7 +660,14 @@ func joinHot(app core.App, r *core.Record, hot hotIntake) error {
 		if c.GetString("level") == "general" {
 			c.Set("level", "hot")
 		}
-		if err := app.Save(c); err != nil {
+		// Its relations are as stored, read just now in this transaction,
+		// and its group's lead is a complaint read in it too (complaints
+		// are never deleted): not counted again (base_vouch.go).
+		vouchStored(app, c)
+		vouch(c, "complaints", lead)
+		err = app.Save(c)
+		forgetVouched(c)
+		if err != nil {
 			return fmt.Errorf("mark hot %s: %w", c.Id, err)
 		}
 		if err := RecordEvent(app, Event{Subject: c, Action: "hot", To: "hot", Note: "group " + lead + " " + reasonNote(m.reason)}); err != nil {

@@ -399,6 +399,12 @@ func TestManagersToldWithOneInsertAfterCommit(t *testing.T) {
 	if reads(lead) != reads(member) || reads(member) == 0 {
 		t.Errorf("the lead read %d times, the other member %d:\n%s", reads(lead), reads(member), strings.Join(formed, "\n"))
 	}
+	// The members brought in are saved with their relations as read, and
+	// the lead, uncounted: the new complaint's own receiver (filed here
+	// without a request, which would vouch for it) is the one count left.
+	if n, m := countMatching(formed, "SELECT count(*) FROM `complaints`"), countMatching(formed, "SELECT count(*) FROM"); n != 0 || m > 1 {
+		t.Errorf("%d counts of the lead, %d relation counts in all, want 0 and at most 1:\n%s", n, m, strings.Join(formed, "\n"))
+	}
 	for _, who := range []struct {
 		staff *core.Record
 		bell  *inbox
