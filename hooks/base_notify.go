@@ -24,12 +24,7 @@ type Notice struct {
 // reloads. In the same transaction it writes the
 // notification's deliveries (hooks/base_outbox.go): the in-app one, sent,
 // and one per outbound channel the recipient is reached on, pending.
-func Notify(app core.App, n Notice) error { return notifyReached(app, n, nil) }
-
-// notifyReached is Notify with the recipient's reach (preferences and
-// devices) already read, for several recipients at once, by the caller —
-// nil: read it for this one.
-func notifyReached(app core.App, n Notice, rc *reach) error {
+func Notify(app core.App, n Notice) error {
 	col, err := app.FindCachedCollectionByNameOrId("notifications")
 	if err != nil {
 		return fmt.Errorf("notify: %w", err)
@@ -53,7 +48,7 @@ func notifyReached(app core.App, n Notice, rc *reach) error {
 	if err := app.Save(r); err != nil {
 		return fmt.Errorf("notify %q: %w", n.Title, err)
 	}
-	return enqueueDeliveries(app, r, n, rc)
+	return enqueueDeliveries(app, r, n, nil)
 }
 
 // Bulk is one notice to many residents at once (NotifyMany).
@@ -67,7 +62,7 @@ type Bulk struct {
 
 // Notified is a notification NotifyMany wrote: its id and its recipient
 // (one of the two is set).
-type Notified struct{ ID, RecipientStaff, RecipientResident string }
+type Notified struct{ ID, RecipientStaff, RecipientResident, Created string }
 
 // NotifyMany writes b to each of recipients (residents or staff) in tx with
 // multi-row INSERTs (insertRows, hooks/base_insert.go) — the notifications
@@ -106,7 +101,7 @@ func NotifyMany(tx core.App, recipients []*core.Record, b Bulk) (notes []Notifie
 			return nil, 0, fmt.Errorf("notify %q: recipient is neither staff nor resident", b.Title)
 		}
 		id := core.GenerateDefaultRandomId()
-		notes = append(notes, Notified{ID: id, RecipientStaff: staff, RecipientResident: resident})
+		notes = append(notes, Notified{ID: id, RecipientStaff: staff, RecipientResident: resident, Created: stamp})
 		nrows = append(nrows, []any{id, staff, resident, b.Kind, b.Title, b.Body, subjectCol, subjectID, false, b.Fanout, stamp, stamp})
 		n := b.Notice
 		n.Recipient = r
@@ -261,18 +256,45 @@ func notifyRoles(app core.App, subject *core.Record, kind, title string, roles .
 	if len(managers) == 0 {
 		return nil
 	}
-	// Their preferences and devices in one query each for all of them
-	// (a hot group tells every supervisor and director of the community).
-	rc, err := reachOf(app, channels(app), managers, kind)
+	// All of them with one INSERT of the notifications and one of their
+	// deliveries (NotifyMany: their preferences and devices read with one
+	// query each), the deliveries each would get from Notify — a text
+	// message too for whoever asked for them. A hot group formed tells every
+	// supervisor and director of the community: eight record saves and as
+	// many deliveries' were most of a group's forming (issue #23, BENCHMARKS.md
+	// § Creates, session 13). Written without a record save, the realtime
+	// message to each one's bell and the outbox's wake follow the commit
+	// (afterCommit), as a fan-out's do, each message with its note.
+	sms := make(map[string]bool, len(managers))
+	for _, m := range managers {
+		sms[m.Id] = true
+	}
+	n := Notice{Kind: kind, Title: title, Subject: subject}
+	notes, _, err := NotifyMany(app, managers, Bulk{SMS: sms, Notice: n})
 	if err != nil {
 		return err
 	}
-	for _, m := range managers {
-		if err := notifyReached(app, Notice{Recipient: m, Kind: kind, Title: title, Subject: subject}, &rc); err != nil {
-			return err
-		}
-	}
+	afterCommit(app, func() {
+		publishNotes(app, notes, n) // with the note, as Notify's would carry it
+		wakeOutbox(app)
+	})
 	return nil
+}
+
+// afterCommit runs fn once app's transaction has committed (not when it
+// rolls back); at once when app is not in a transaction.
+func afterCommit(app core.App, fn func()) {
+	info := app.TxInfo()
+	if info == nil {
+		fn()
+		return
+	}
+	info.OnComplete(func(txErr error) error {
+		if txErr == nil {
+			fn()
+		}
+		return nil
+	})
 }
 
 // areaManagerOf is the manager of the area the unit's building is in.

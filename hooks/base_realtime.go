@@ -12,6 +12,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/routine"
 	"github.com/pocketbase/pocketbase/tools/subscriptions"
+	"github.com/pocketbase/pocketbase/tools/types"
 
 	"wuye/migrations"
 )
@@ -241,7 +242,17 @@ func publishTopics(app core.App, index *topicIndex, action string, prev, cur *co
 // (resident/<id> or employee/<id>), to the clients subscribed there. It
 // costs nothing when nobody is connected, and otherwise a look in the
 // topic index per recipient.
-func publishNotifications(app core.App, notes []Notified) {
+func publishNotifications(app core.App, notes []Notified) { publishBulk(app, notes, nil) }
+
+// publishNotes is publishNotifications for the notifications of one notice
+// n that the caller wrote in bulk (notifyRoles): each message carries its
+// note, as a notification saved by Notify does (base_realtime_notes.go), so
+// that the recipient's bell puts it in place instead of reading again.
+func publishNotes(app core.App, notes []Notified, n Notice) { publishBulk(app, notes, &n) }
+
+// publishBulk sends the messages of notes, with their notes when whole
+// holds the notice they were written from.
+func publishBulk(app core.App, notes []Notified, whole *Notice) {
 	index, ok := app.Store().Get(topicIndexKey).(*topicIndex)
 	if !ok || len(notes) == 0 || app.SubscriptionsBroker().TotalClients() == 0 {
 		return
@@ -255,6 +266,18 @@ func publishNotifications(app core.App, notes []Notified) {
 		r.Id = n.ID
 		r.Set("recipient_staff", n.RecipientStaff)
 		r.Set("recipient_resident", n.RecipientResident)
+		if whole != nil {
+			r.Set("kind", whole.Kind)
+			r.Set("title", whole.Title)
+			r.Set("body", whole.Body)
+			if whole.Subject != nil {
+				r.Set("subject_collection", whole.Subject.Collection().Name)
+				r.Set("subject_id", whole.Subject.Id)
+			}
+			at, _ := types.ParseDateTime(n.Created) // SetRaw: an autodate field ignores Set
+			r.SetRaw("created", at)
+			r.SetRaw("updated", at)
+		}
 		publishTopics(app, index, "create", nil, r)
 	}
 }

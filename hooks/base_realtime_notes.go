@@ -24,8 +24,10 @@ import (
 //
 // Only a create carries the note; an update (read, by this or another
 // page) says only what changed, and the pages re-read as before. So does a
-// notification written in bulk (publishNotifications), whose record here
-// holds just its id and recipient.
+// notification of a fan-out written in bulk (publishNotifications), whose
+// record here holds just its id and recipient; a notice to a community's
+// managers, also written in bulk (notifyRoles), carries its note
+// (publishNotes).
 
 // noteFields are the fields a note carries: what the bell and the home's
 // list show and link to (pb_public/js/core/notes.js).

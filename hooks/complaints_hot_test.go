@@ -2,6 +2,7 @@ package hooks_test
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"slices"
 	"strings"
@@ -353,5 +354,113 @@ func TestHotNoticeReadsManagersPreferencesOnce(t *testing.T) {
 	}
 	if got := channelsOf(director); !slices.Equal(got, []string{"inapp"}) {
 		t.Errorf("the director's deliveries %v, want inapp only", got)
+	}
+}
+
+// The managers told of a hot group formed (and of any notice to the
+// community's managers: notifyManagers) are written with one INSERT of the
+// notifications for all of them, not a record save each (issue #23, item
+// 2), and each one's bell still hears of theirs on their own topic — after
+// the commit, and not at all when the transaction rolls back.
+func TestManagersToldWithOneInsertAfterCommit(t *testing.T) {
+	app := testapp.New(t)
+	atClock(t, time.Date(2026, 3, 2, 9, 0, 0, 0, workcal.Shanghai)) // a working morning with no complaints of the day before
+	desk := staffRec(t, app, "frontdesk@example.com")
+	supervisor := staffRec(t, app, "supervisor@example.com")
+	director := staffRec(t, app, "director@example.com")
+	supC, dirC := listenTo(app, supervisor, "employee/"+supervisor.Id), listenTo(app, director, "employee/"+director.Id)
+	const content = "地下车库照明坏了，晚上很暗。"
+	var formed []string
+	var lead string
+	for _, u := range []string{"1-101", "1-203", "1-301"} {
+		stop := statementLog(app)
+		c := reread(t, app, fileComplaint(t, app, desk, u, "security", map[string]any{"content": content}))
+		statements := stop()
+		if lead == "" && c.GetString("hot_group") != "" {
+			formed, lead = statements, c.GetString("hot_group")
+		}
+	}
+	if lead == "" {
+		t.Fatal("no group formed")
+	}
+	if n := countMatching(formed, "INSERT INTO {{notifications}}") + countMatching(formed, "INSERT INTO `notifications`"); n != 1 {
+		t.Errorf("the managers' notifications written with %d INSERTs, want 1:\n%s", n, strings.Join(formed, "\n"))
+	}
+	// The lead, one of the members brought into the group, is not read
+	// again for the notice once saved: read as often as the other member.
+	var member string
+	if err := app.DB().Select("id").From("complaints").
+		Where(dbx.NewExp("hot_group = {:g} AND id != {:g} AND unit = {:u}", dbx.Params{"g": lead, "u": testapp.ID(t, "unit:1-203")})).Row(&member); err != nil {
+		t.Fatalf("the other member: %v", err)
+	}
+	reads := func(id string) int {
+		return countMatching(formed, "FROM `complaints` WHERE `complaints`.`id`='"+id+"'")
+	}
+	if reads(lead) != reads(member) || reads(member) == 0 {
+		t.Errorf("the lead read %d times, the other member %d:\n%s", reads(lead), reads(member), strings.Join(formed, "\n"))
+	}
+	// The members brought in are saved with their relations as read, and
+	// the lead, uncounted: the new complaint's own receiver (filed here
+	// without a request, which would vouch for it) is the one count left.
+	if n, m := countMatching(formed, "SELECT count(*) FROM `complaints`"), countMatching(formed, "SELECT count(*) FROM"); n != 0 || m > 1 {
+		t.Errorf("%d counts of the lead, %d relation counts in all, want 0 and at most 1:\n%s", n, m, strings.Join(formed, "\n"))
+	}
+	for _, who := range []struct {
+		staff *core.Record
+		bell  *inbox
+	}{{supervisor, supC}, {director, dirC}} {
+		n, err := app.FindFirstRecordByFilter("notifications", "recipient_staff = {:r} && kind = 'complaint_hot' && subject_id = {:s}",
+			dbx.Params{"r": who.staff.Id, "s": lead})
+		if err != nil {
+			t.Fatalf("%s not told of the group: %v", who.staff.GetString("email"), err)
+		}
+		// The message carries the note, as a notification saved one by one
+		// does: the bell puts it in place without reading again.
+		got := aboutID(notesOf(who.bell.c, 300*time.Millisecond), n.Id)
+		if len(got) != 1 || got[0].Action != "create" || got[0].Note == nil {
+			t.Fatalf("%s's notice on their topic: %+v", who.staff.GetString("email"), got)
+		}
+		for k, v := range map[string]any{"title": n.GetString("title"), "kind": "complaint_hot", "subject_id": lead,
+			"subject_collection": "complaints", "created": n.GetDateTime("created").String(), "read": false} {
+			if got[0].Note[k] != v {
+				t.Errorf("%s's note: %s is %v, want %v", who.staff.GetString("email"), k, got[0].Note[k], v)
+			}
+		}
+	}
+
+	// A graded complaint tells the managers too; rolled back, nobody hears
+	// of a notice that was never stored.
+	supC.got, dirC.got = nil, nil
+	col, err := app.FindCollectionByNameOrId("complaints")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := core.NewRecord(col)
+	c.Set("unit", testapp.ID(t, "unit:1-102"))
+	c.Set("category", "cleaning")
+	c.Set("content", "楼道堆放杂物")
+	c.Set("contact_name", "测试")
+	c.Set("contact_phone", "13700000000")
+	c.Set("channel", "phone")
+	c.Set("level", "major")
+	errRollback := errors.New("rolled back")
+	if err := app.RunInTransaction(func(tx core.App) error {
+		if err := hooks.FileComplaint(tx, c, desk); err != nil {
+			return err
+		}
+		var n int
+		if err := tx.DB().Select("COUNT(*)").From("notifications").Where(dbx.HashExp{"subject_id": c.Id, "kind": "complaint_graded"}).Row(&n); err != nil || n == 0 {
+			t.Errorf("the graded complaint's notices in its transaction: %d, %v", n, err)
+		}
+		return errRollback
+	}); !errors.Is(err, errRollback) {
+		t.Fatalf("the transaction: %v", err)
+	}
+	for _, b := range []*inbox{supC, dirC} {
+		for _, m := range b.all() {
+			if m.Collection == "notifications" {
+				t.Errorf("a notice of a rolled-back transaction reached a bell: %+v", m)
+			}
+		}
 	}
 }

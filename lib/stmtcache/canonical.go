@@ -25,7 +25,8 @@ import (
 // query refers to the columns by name and selects only (1), so the
 // statement means what it meant. Anything not exactly of that form — the
 // CTE's select list must be placeholders named by AS and nothing else, its
-// arguments bound by position — is returned unchanged.
+// arguments bound by position — is returned unchanged. The rule's own
+// placeholders are written +? (plusPlaceholders).
 func createRuleCanonical(query string, args []driver.NamedValue) (string, []driver.NamedValue) {
 	const with, marker, as = "WITH `", "__pb_create__", "` as (SELECT "
 	const random = 6 // security.PseudorandomString(6)
@@ -96,6 +97,54 @@ func createRuleCanonical(query string, args []driver.NamedValue) (string, []driv
 		out[k] = driver.NamedValue{Ordinal: k + 1, Value: c.arg.Value}
 	}
 	copy(out[len(cols):], args[len(cols):])
-	b.WriteString(strings.ReplaceAll(rest, token, marker+"000000"))
+	rest = strings.ReplaceAll(rest, token, marker+"000000")
+	if plus, ok := plusPlaceholders(rest); ok {
+		rest = plus
+	}
+	b.WriteString(rest)
 	return b.String(), out
+}
+
+// plusPlaceholders writes each placeholder of the rule's part of the query
+// (after the CTE) as +?, outside quoted text and names; ok is false, and
+// the text is to be kept, at anything else than a plain ? (?NNN, :name).
+//
+// Why: with the planner's STAT4 samples, a value bound where an index is
+// probed (the signed-in account's `id`=? in the rule's joins) marks the
+// statement to be compiled again whenever a value is bound (SQLite's
+// sqlite3_bind: a marked parameter, and any parameter numbered 32 or more
+// once one of those is marked — the rule's come after a complaint's 42
+// columns), so the kept rule query was parsed and planned again on every
+// create: 5.4 % of the Wuye server's CPU in the creates benchmark (issue
+// #23, BENCHMARKS.md § Creates, session 13). +? has the same value, no
+// affinity and no collation as ? has, so every comparison means what it
+// meant; the planner reads no sample for it, and the kept statement runs
+// as compiled. The CTE's own columns keep plain ?: written +? there, the
+// CTE is no longer flattened into the joins and the query runs slower.
+func plusPlaceholders(rest string) (string, bool) {
+	var b strings.Builder
+	b.Grow(len(rest) + 64)
+	for i := 0; i < len(rest); i++ {
+		c := rest[i]
+		switch c {
+		case '\'', '"', '`':
+			end := strings.IndexByte(rest[i+1:], c)
+			if end < 0 {
+				return rest, false
+			}
+			b.WriteString(rest[i : i+end+2]) // a doubled quote inside is two quoted runs: the same text
+			i += end + 1
+			continue
+		case '?':
+			if i+1 < len(rest) && rest[i+1] >= '0' && rest[i+1] <= '9' {
+				return rest, false
+			}
+			b.WriteString("+?")
+			continue
+		case ':', '@', '$':
+			return rest, false // named parameters: not what PocketBase sends
+		}
+		b.WriteByte(c)
+	}
+	return b.String(), true
 }

@@ -97,3 +97,36 @@ func TestOtherQueriesUnchanged(t *testing.T) {
 		t.Errorf("got %s %v, want %s with b, a", got, gotArgs, want)
 	}
 }
+
+// The rule's own placeholders, after the CTE, are written +? so that a kept
+// rule query is not compiled again for each signed-in account (SQLite marks
+// a value bound where the planner probed its STAT4 samples, and every
+// parameter from the 32nd on with it); the CTE's columns keep ?, and text
+// in quotes is left alone. Anything but a plain ? leaves the rule's text as
+// it was.
+func TestRulePlaceholdersWrittenPlus(t *testing.T) {
+	cols := []string{"unit", "category", "community", "id"}
+	args := make([]driver.NamedValue, len(cols)+2)
+	for i := range args {
+		args[i] = driver.NamedValue{Ordinal: i + 1, Value: fmt.Sprint(i)}
+	}
+	q := strings.Replace(ruleQuery("aB3dE6", cols), "'cleaning'", "'clean?ing'", 1)
+	got, _ := createRuleCanonical(q, args)
+	cte, rule, ok := strings.Cut(got, ") SELECT DISTINCT")
+	if !ok {
+		t.Fatalf("no rule in %s", got)
+	}
+	if strings.Count(cte, "+?") != 0 || strings.Count(cte, "? AS") != len(cols) {
+		t.Errorf("the CTE's columns changed: %s", cte)
+	}
+	if !strings.Contains(rule, "WHERE (+? = +? AND") || !strings.Contains(rule, "'clean?ing'") || strings.Count(rule, "?") != 3 {
+		t.Errorf("the rule's placeholders: %s", rule)
+	}
+	for _, odd := range []string{"WHERE (?1 = ? AND", "WHERE (:a = ? AND"} {
+		q := strings.Replace(ruleQuery("aB3dE6", cols), "WHERE (? = ? AND", odd, 1)
+		got, _ := createRuleCanonical(q, args)
+		if _, rule, _ := strings.Cut(got, ") SELECT DISTINCT"); !strings.Contains(rule, odd) {
+			t.Errorf("%s: rule changed to %s", odd, rule)
+		}
+	}
+}
