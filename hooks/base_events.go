@@ -1,12 +1,8 @@
 package hooks
 
 import (
-	"context"
 	"fmt"
-	"slices"
 
-	"github.com/pocketbase/dbx"
-	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 
 	"wuye/migrations"
@@ -101,66 +97,9 @@ func RecordEvent(app core.App, ev Event) error {
 	if ev.Actor != nil {
 		known = append(known, ev.Actor.Id)
 	}
-	if err := saveEvent(app, r, known); err != nil {
+	if err := insertSideRecord(app, r, known); err != nil {
 		return fmt.Errorf("record %s event on %s/%s: %w", ev.Action, s.Collection().Name, s.Id, err)
 	}
-	return nil
-}
-
-// saveEvent stores the new event r with every check PocketBase's validation
-// makes of its fields, but the existence count of a relation whose ids are
-// all in known (ids of records that exist in this transaction): those were
-// one SELECT count(*) each, two or three per event, for rows the caller
-// holds (issue #23). events have no validation hooks of their own (no
-// OnRecordValidate("events")); TestEventsSaveChecks holds that.
-func saveEvent(app core.App, r *core.Record, known []string) error {
-	if r.Id == "" {
-		r.Id = core.GenerateDefaultRandomId() // as the id field's interceptor would before validating
-	}
-	errs := validation.Errors{}
-	for _, f := range r.Collection().Fields {
-		if _, ok := f.(*core.RelationField); ok {
-			ids := r.GetStringSlice(f.GetName())
-			if len(ids) > 0 && !slices.ContainsFunc(ids, func(id string) bool { return !slices.Contains(known, id) }) {
-				continue
-			}
-		}
-		if err := f.ValidateValue(context.Background(), app, r); err != nil {
-			errs[f.GetName()] = err
-		}
-	}
-	if len(errs) > 0 {
-		return errs
-	}
-	return insertEvent(app, r)
-}
-
-// insertEvent writes the checked event r with one INSERT, not through
-// PocketBase's record save: that save ends with PocketBase's realtime
-// broadcast (apis.realtimeBroadcastRecord), which asks every connected
-// client for its subscriptions to the collection — 1,100 pages asked six
-// times each for every event, a quarter of all the records a change saves
-// (issue #23; BENCHMARKS.md § Realtime, session 13). Nobody may subscribe
-// to events (mayListen: a timeline is read, never followed live), and no
-// hook of Wuye's acts on a new event (the shared answers skip side records;
-// TestEventsSkipTheSaveHooks holds both), so the save's hooks had nothing
-// else to do but date it: created is set here, on Wuye's clock, as
-// PocketBase's autodate field (and registerClock under a test clock) would.
-func insertEvent(app core.App, r *core.Record) error {
-	at := nowDateTime()
-	for _, f := range r.Collection().Fields {
-		if a, ok := f.(*core.AutodateField); ok && (a.OnCreate || a.OnUpdate) {
-			r.SetRaw(a.Name, at)
-		}
-	}
-	row, err := r.DBExport(app)
-	if err != nil {
-		return fmt.Errorf("export event: %w", err)
-	}
-	if _, err := app.DB().Insert(r.Collection().Name, dbx.Params(row)).Execute(); err != nil {
-		return fmt.Errorf("insert event: %w", err)
-	}
-	r.MarkAsNotNew()
 	return nil
 }
 

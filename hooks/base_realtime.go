@@ -92,7 +92,7 @@ func registerRealtimeTopics(app core.App) {
 	})
 	app.OnRealtimeSubscribeRequest().BindFunc(func(e *core.RealtimeSubscribeRequestEvent) error {
 		for _, sub := range e.Subscriptions {
-			if !mayListen(e.Auth, sub) || followsEvents(e.App, sub) {
+			if !mayListen(e.Auth, sub) || followsSideRecords(e.App, sub) {
 				return e.ForbiddenError("You may not subscribe to "+topicName(sub)+".", nil)
 			}
 		}
@@ -131,20 +131,6 @@ func mayListen(auth *core.Record, sub string) bool {
 		return ok && slices.Contains(communityTopicCollections, col) && servesCommunity(auth, community)
 	}
 	return true
-}
-
-// followsEvents reports whether sub is a topic of the events collection,
-// under its name or its id (PocketBase takes either). Events are written
-// without PocketBase's record save, so without its realtime message
-// (insertEvent): such a subscription would never hear anything, and is
-// refused rather than left silent.
-func followsEvents(app core.App, sub string) bool {
-	head, _ := topicHead(topicName(sub))
-	if head == "events" {
-		return true
-	}
-	col, err := app.FindCachedCollectionByNameOrId("events")
-	return err == nil && head == col.Id
 }
 
 // topicDelivery is one topic a change goes to and whom it may reach there.

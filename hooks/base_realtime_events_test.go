@@ -15,14 +15,16 @@ import (
 	"wuye/internal/testapp"
 )
 
-// TestEventsSkipTheSaveHooks: an event is written with one INSERT, not
-// through PocketBase's record save (hooks/base_events.go insertEvent), so
-// that PocketBase's realtime broadcast does not ask every connected client
-// about it (issue #23). The row is what the save wrote (the same columns,
-// created on Wuye's clock), no model hook runs — a superuser listening on
-// events/* past the guard hears nothing —, and a subscription to the
-// events collection, under its name or its id, is refused.
-func TestEventsSkipTheSaveHooks(t *testing.T) {
+// TestSideRecordsSkipTheSaveHooks: an event, and a notification's in-app
+// delivery, are written with one INSERT, not through PocketBase's record
+// save (hooks/base_side_inserts.go), so that PocketBase's realtime
+// broadcast does not ask every connected client about them (issue #23).
+// The row is what the save wrote (the same columns, created on Wuye's
+// clock), no model hook runs — a superuser listening on events/* and
+// deliveries/* past the guard hears nothing —, a pending delivery is still
+// saved (its commit wakes the outbox), and a subscription to either
+// collection, under its name or its id, is refused.
+func TestSideRecordsSkipTheSaveHooks(t *testing.T) {
 	app := testapp.New(t)
 	c, err := app.FindFirstRecordByFilter("complaints", "id != '' && resident != ''")
 	if err != nil {
@@ -32,12 +34,16 @@ func TestEventsSkipTheSaveHooks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hooked := 0
+	hooked, delivered := 0, map[string]int{}
 	app.OnModelAfterCreateSuccess("events").BindFunc(func(e *core.ModelEvent) error {
 		hooked++
 		return e.Next()
 	})
-	spy := &inbox{c: listenDirect(app, su, "events/*")}
+	app.OnRecordAfterCreateSuccess("deliveries").BindFunc(func(e *core.RecordEvent) error {
+		delivered[e.Record.GetString("channel")]++
+		return e.Next()
+	})
+	spy := &inbox{c: listenDirect(app, su, "events/*", "deliveries/*")}
 	defer app.SubscriptionsBroker().Unregister(spy.c.Id())
 
 	before := time.Now().Add(-time.Second)
@@ -84,8 +90,44 @@ func TestEventsSkipTheSaveHooks(t *testing.T) {
 		t.Errorf("inserted %v\nsaved    %v", a, b)
 	}
 
+	// A notification: its in-app delivery is inserted, sent; one the
+	// recipient is reached on otherwise is saved, pending.
+	owner, err := app.FindAuthRecordByEmail("residents", "owner1@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := hooks.Notify(app, hooks.Notice{Recipient: owner, Kind: "probe", Title: "测试"}); err != nil {
+		t.Fatal(err)
+	}
+	ds, err := app.FindRecordsByFilter("deliveries", "recipient_resident = {:r} && kind = 'probe'", "", 0, 0, map[string]any{"r": owner.Id})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inapp := 0
+	for _, d := range ds {
+		if d.GetString("channel") == "inapp" {
+			inapp++
+			if d.GetString("status") != "sent" || d.GetString("notification") == "" || d.GetDateTime("created").IsZero() || d.GetDateTime("updated").IsZero() {
+				t.Errorf("in-app delivery %v", d.FieldsData())
+			}
+		} else if delivered[d.GetString("channel")] == 0 {
+			t.Errorf("the %s delivery was not saved through the hooks", d.GetString("channel"))
+		}
+	}
+	if inapp != 1 || delivered["inapp"] != 0 {
+		t.Errorf("%d in-app deliveries, %d of them saved through the hooks; want 1 inserted", inapp, delivered["inapp"])
+	}
+	if msgs := spy.all(); len(msgs) != 0 {
+		t.Errorf("a client on deliveries/* was sent %v", msgs)
+	}
+
 	h := testapp.Handler(t, app)
-	for _, topic := range []string{"events/*", "events/" + got.Id, `events/*?options={"query":{}}`, "events", got.Collection().Id + "/*"} {
+	dcol, err := app.FindCollectionByNameOrId("deliveries")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, topic := range []string{"events/*", "events/" + got.Id, `events/*?options={"query":{}}`, "events", got.Collection().Id + "/*",
+		"deliveries/*", "deliveries/" + ds[0].Id, dcol.Id + "/" + ds[0].Id} {
 		for _, who := range []string{"supervisor@example.com", "owner1@example.com", "root@example.com"} {
 			client := subscriptions.NewDefaultClient()
 			app.SubscriptionsBroker().Register(client)
