@@ -8,6 +8,9 @@ import (
 	"github.com/pocketbase/dbx"
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
+
+	"wuye/lib/clock"
 )
 
 // Side records that are written with one INSERT instead of PocketBase's
@@ -16,14 +19,14 @@ import (
 // realtime broadcast (apis.realtimeBroadcastRecord), which asks every
 // connected client for its subscriptions to the record's collection under
 // six prefixes — with 1,100 pages open, 19% of the server's CPU in the
-// realtime bench's re-reading phase, half of it for these records (issue
+// realtime bench's re-reading phase; these are half the records a change saves (issue
 // #23; BENCHMARKS.md § Realtime, session 13). Nobody may follow these
 // collections live (followsSideRecords), and no hook of Wuye's acts on a
 // new one (the shared answers skip side records; the outbox is woken by
 // pending deliveries only, which are still saved): the save's hooks had
 // nothing else to do but date the record, which insertSideRecord does on
-// Wuye's clock, as PocketBase's autodate field (and registerClock under a
-// test clock) would. TestSideRecordsSkipTheSaveHooks holds this.
+// the clock PocketBase's autodate field would use (registerClock's under a
+// test clock). TestSideRecordsSkipTheSaveHooks holds this.
 var insertedSideRecords = []string{"events", "deliveries"}
 
 // insertSideRecord stores the new record r of one of insertedSideRecords
@@ -52,7 +55,12 @@ func insertSideRecord(app core.App, r *core.Record, known []string) error {
 	if len(errs) > 0 {
 		return errs
 	}
-	at := nowDateTime()
+	// PocketBase's clock, as its autodate field stamps a saved record (and
+	// registerClock's under a test clock), not now(), which tests move.
+	at, err := types.ParseDateTime(clock.Now())
+	if err != nil {
+		return fmt.Errorf("date %s: %w", r.Collection().Name, err)
+	}
 	for _, f := range r.Collection().Fields {
 		if a, ok := f.(*core.AutodateField); ok && (a.OnCreate || a.OnUpdate) {
 			r.SetRaw(a.Name, at)
