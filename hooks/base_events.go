@@ -1,11 +1,8 @@
 package hooks
 
 import (
-	"context"
 	"fmt"
-	"slices"
 
-	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 
 	"wuye/migrations"
@@ -100,38 +97,10 @@ func RecordEvent(app core.App, ev Event) error {
 	if ev.Actor != nil {
 		known = append(known, ev.Actor.Id)
 	}
-	if err := saveEvent(app, r, known); err != nil {
+	if err := insertSideRecord(app, r, known); err != nil {
 		return fmt.Errorf("record %s event on %s/%s: %w", ev.Action, s.Collection().Name, s.Id, err)
 	}
 	return nil
-}
-
-// saveEvent stores the new event r with every check PocketBase's validation
-// makes of its fields, but the existence count of a relation whose ids are
-// all in known (ids of records that exist in this transaction): those were
-// one SELECT count(*) each, two or three per event, for rows the caller
-// holds (issue #23). events have no validation hooks of their own (no
-// OnRecordValidate("events")); TestEventsSaveChecks holds that.
-func saveEvent(app core.App, r *core.Record, known []string) error {
-	if r.Id == "" {
-		r.Id = core.GenerateDefaultRandomId() // as the id field's interceptor would before validating
-	}
-	errs := validation.Errors{}
-	for _, f := range r.Collection().Fields {
-		if _, ok := f.(*core.RelationField); ok {
-			ids := r.GetStringSlice(f.GetName())
-			if len(ids) > 0 && !slices.ContainsFunc(ids, func(id string) bool { return !slices.Contains(known, id) }) {
-				continue
-			}
-		}
-		if err := f.ValidateValue(context.Background(), app, r); err != nil {
-			errs[f.GetName()] = err
-		}
-	}
-	if len(errs) > 0 {
-		return errs
-	}
-	return app.SaveNoValidate(r)
 }
 
 // registerEvents makes events append-only for everyone, superusers and

@@ -294,7 +294,16 @@ func enqueueDeliveries(tx core.App, n *core.Record, notice Notice, rc *reach) er
 		} else {
 			d.Set("next_attempt_at", p.next)
 		}
-		if err := tx.Save(d); err != nil {
+		// An in-app delivery is sent as it is written: nothing to wake the
+		// worker for, so no save hooks (base_side_inserts.go). A pending
+		// one is saved, so that its commit wakes the worker (registerOutbox).
+		var err error
+		if p.status == "sent" {
+			err = insertSideRecord(tx, d, []string{n.Id, recipient.Id})
+		} else {
+			err = tx.Save(d)
+		}
+		if err != nil {
 			return fmt.Errorf("delivery %s: %w", p.channel, err)
 		}
 	}

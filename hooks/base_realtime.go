@@ -58,9 +58,9 @@ import (
 // and a look through every client for the few on a topic costs as much
 // again: with 1,100 pages open the two cost milliseconds per change (see
 // BENCHMARKS.md). Each connection therefore gets a leanClient, which answers
-// "none" at once when it holds no topic that could be a collection's, and
-// keeps its own topics in an index from topic to clients, through which a
-// change finds its recipients without visiting the other connections.
+// "none" at once when it holds no topic of the saved record's collection,
+// and keeps its own topics in an index from topic to clients, through which
+// a change finds its recipients without visiting the other connections.
 
 const (
 	residentTopicPrefix  = "resident/"
@@ -93,7 +93,7 @@ func registerRealtimeTopics(app core.App) {
 	})
 	app.OnRealtimeSubscribeRequest().BindFunc(func(e *core.RealtimeSubscribeRequestEvent) error {
 		for _, sub := range e.Subscriptions {
-			if !mayListen(e.Auth, sub) {
+			if !mayListen(e.Auth, sub) || followsSideRecords(e.App, sub) {
 				return e.ForbiddenError("You may not subscribe to "+topicName(sub)+".", nil)
 			}
 		}
@@ -397,32 +397,57 @@ func isOwnTopic(sub string) bool {
 // leanClient is PocketBase's realtime client with two additions for the
 // many-clients case.
 //
-// It knows whether it holds a subscription that is not one of Wuye's own
-// topics. PocketBase asks every client for its subscriptions under a
-// collection's prefixes on every save; a client that holds only own topics
-// has none under any collection prefix, and says so without the scan (the
-// answer is the same: no own topic starts with a collection prefix, and a
-// prefix that could be an own topic's is scanned as before).
+// It knows the heads of its subscriptions (a topic's text up to its first
+// "/" or "?": "resident", "renovations", "PB_CONNECT"). PocketBase asks
+// every client for its subscriptions under six prefixes of the saved
+// record's collection ("complaints/<id>?", "complaints/*?", "complaints?"
+// and the same with the collection's id) on every save; a subscription
+// under such a prefix has the prefix's head, so a client holding no
+// subscription of that head says "none" without scanning its
+// subscriptions (which copies the matches into a new map, per prefix, per
+// client, per save). That holds for a page with collection topics too: the
+// renovation desk's renovations/* is not asked about on a complaint's save.
 //
 // And it keeps its own topics in the app's topicIndex, so that a change is
 // sent to the few clients of its topics without visiting every connection.
 type leanClient struct {
 	*subscriptions.DefaultClient
-	index  *topicIndex
-	mu     sync.Mutex      // serialises changes of the subscriptions, others, own and gone
-	others atomic.Bool     // holds a subscription that is not an own topic
-	own    map[string]bool // own topics, as indexed
-	gone   bool            // discarded
+	index *topicIndex
+	mu    sync.Mutex                      // serialises changes of the subscriptions, heads, own and gone
+	heads atomic.Pointer[map[string]bool] // heads of the subscriptions held (never fewer than held)
+	own   map[string]bool                 // own topics, as indexed
+	gone  bool                            // discarded
+}
+
+// topicHead is sub up to its first "/" or "?", and whether it has either.
+func topicHead(sub string) (string, bool) {
+	for i := 0; i < len(sub); i++ {
+		if sub[i] == '/' || sub[i] == '?' {
+			return sub[:i], true
+		}
+	}
+	return sub, false
+}
+
+// setHeads publishes the heads of subs, with those of the subscriptions
+// held now (c.mu held).
+func (c *leanClient) setHeads(subs ...string) {
+	heads := map[string]bool{}
+	for s := range c.DefaultClient.Subscriptions() {
+		h, _ := topicHead(s)
+		heads[h] = true
+	}
+	for _, s := range subs {
+		h, _ := topicHead(s)
+		heads[h] = true
+	}
+	c.heads.Store(&heads)
 }
 
 func (c *leanClient) Subscribe(subs ...string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for _, s := range subs {
-		if s != "" && !isOwnTopic(s) {
-			c.others.Store(true) // before the subscription exists, never after
-		}
-	}
+	c.setHeads(subs...) // before the subscriptions exist, never after
 	c.DefaultClient.Subscribe(subs...)
 	if c.gone {
 		return
@@ -449,19 +474,25 @@ func (c *leanClient) Unsubscribe(subs ...string) {
 			c.index.remove(s, c)
 		}
 	}
-	others := false
-	for s := range c.DefaultClient.Subscriptions() {
-		if !isOwnTopic(s) {
-			others = true
-			break
-		}
-	}
-	c.others.Store(others)
+	c.setHeads()
 }
 
+// Subscriptions answers "none" at once when every prefix has a head that no
+// subscription held has (see leanClient); otherwise it scans, as
+// PocketBase's client does.
 func (c *leanClient) Subscriptions(prefixes ...string) map[string]subscriptions.SubscriptionOptions {
-	if len(prefixes) > 0 && !c.others.Load() && !slices.ContainsFunc(prefixes, isOwnTopic) {
-		return nil
+	if len(prefixes) > 0 {
+		heads := c.heads.Load()
+		none := heads != nil
+		for _, p := range prefixes {
+			if h, cut := topicHead(p); !none || !cut || (*heads)[h] {
+				none = false
+				break
+			}
+		}
+		if none {
+			return nil
+		}
 	}
 	return c.DefaultClient.Subscriptions(prefixes...)
 }
