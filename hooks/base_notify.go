@@ -38,6 +38,15 @@ func Notify(app core.App, n Notice) error {
 	default:
 		return fmt.Errorf("notify %q: recipient is neither staff nor resident", n.Title)
 	}
+	n.fill(r)
+	if err := app.Save(r); err != nil {
+		return fmt.Errorf("notify %q: %w", n.Title, err)
+	}
+	return enqueueDeliveries(app, r, n, nil)
+}
+
+// fill sets n's kind, title, body and subject on its notification r.
+func (n Notice) fill(r *core.Record) {
 	r.Set("kind", n.Kind)
 	r.Set("title", n.Title)
 	r.Set("body", n.Body)
@@ -45,10 +54,6 @@ func Notify(app core.App, n Notice) error {
 		r.Set("subject_collection", n.Subject.Collection().Name)
 		r.Set("subject_id", n.Subject.Id)
 	}
-	if err := app.Save(r); err != nil {
-		return fmt.Errorf("notify %q: %w", n.Title, err)
-	}
-	return enqueueDeliveries(app, r, n, nil)
 }
 
 // Bulk is one notice to many residents at once (NotifyMany).

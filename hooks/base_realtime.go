@@ -267,13 +267,7 @@ func publishBulk(app core.App, notes []Notified, whole *Notice) {
 		r.Set("recipient_staff", n.RecipientStaff)
 		r.Set("recipient_resident", n.RecipientResident)
 		if whole != nil {
-			r.Set("kind", whole.Kind)
-			r.Set("title", whole.Title)
-			r.Set("body", whole.Body)
-			if whole.Subject != nil {
-				r.Set("subject_collection", whole.Subject.Collection().Name)
-				r.Set("subject_id", whole.Subject.Id)
-			}
+			whole.fill(r)
 			at, _ := types.ParseDateTime(n.Created) // SetRaw: an autodate field ignores Set
 			r.SetRaw("created", at)
 			r.SetRaw("updated", at)

@@ -313,20 +313,7 @@ func TestHotNoticeReadsManagersPreferencesOnce(t *testing.T) {
 	if err := app.Save(pref); err != nil {
 		t.Fatal(err)
 	}
-	const content = "地下车库照明坏了，晚上很暗。"
-	var formed []string // the statements of the intake that formed the group
-	var lead string
-	for _, u := range []string{"1-101", "1-203", "1-301"} {
-		stop := statementLog(app)
-		c := reread(t, app, fileComplaint(t, app, desk, u, "security", map[string]any{"content": content}))
-		statements := stop()
-		if lead == "" && c.GetString("hot_group") != "" {
-			formed, lead = statements, c.GetString("hot_group")
-		}
-	}
-	if lead == "" {
-		t.Fatal("no group formed")
-	}
+	formed, lead := formHotGroup(t, app, desk)
 	t.Logf("the intake that formed the group: %d statements", len(formed)) // BENCHMARKS.md, creates, session 12
 	if n := countMatching(formed, "FROM `notification_preferences`"); n != 1 {
 		t.Errorf("the managers' preferences read %d times, want once:\n%s", n, strings.Join(formed, "\n"))
@@ -369,20 +356,7 @@ func TestManagersToldWithOneInsertAfterCommit(t *testing.T) {
 	supervisor := staffRec(t, app, "supervisor@example.com")
 	director := staffRec(t, app, "director@example.com")
 	supC, dirC := listenTo(app, supervisor, "employee/"+supervisor.Id), listenTo(app, director, "employee/"+director.Id)
-	const content = "地下车库照明坏了，晚上很暗。"
-	var formed []string
-	var lead string
-	for _, u := range []string{"1-101", "1-203", "1-301"} {
-		stop := statementLog(app)
-		c := reread(t, app, fileComplaint(t, app, desk, u, "security", map[string]any{"content": content}))
-		statements := stop()
-		if lead == "" && c.GetString("hot_group") != "" {
-			formed, lead = statements, c.GetString("hot_group")
-		}
-	}
-	if lead == "" {
-		t.Fatal("no group formed")
-	}
+	formed, lead := formHotGroup(t, app, desk)
 	if n := countMatching(formed, "INSERT INTO {{notifications}}") + countMatching(formed, "INSERT INTO `notifications`"); n != 1 {
 		t.Errorf("the managers' notifications written with %d INSERTs, want 1:\n%s", n, strings.Join(formed, "\n"))
 	}
@@ -463,4 +437,24 @@ func TestManagersToldWithOneInsertAfterCommit(t *testing.T) {
 			}
 		}
 	}
+}
+
+// formHotGroup files the same complaint from three units of building 1 at
+// the desk until a hot group forms, and returns the statements of the
+// intake that formed it and the group's lead.
+func formHotGroup(t *testing.T, app core.App, desk *core.Record) (formed []string, lead string) {
+	t.Helper()
+	const content = "地下车库照明坏了，晚上很暗。"
+	for _, u := range []string{"1-101", "1-203", "1-301"} {
+		stop := statementLog(app)
+		c := reread(t, app, fileComplaint(t, app, desk, u, "security", map[string]any{"content": content}))
+		statements := stop()
+		if lead == "" && c.GetString("hot_group") != "" {
+			formed, lead = statements, c.GetString("hot_group")
+		}
+	}
+	if lead == "" {
+		t.Fatal("no group formed")
+	}
+	return formed, lead
 }
