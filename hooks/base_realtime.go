@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 
 	"github.com/pocketbase/dbx"
+	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/routine"
@@ -94,7 +95,9 @@ func registerRealtimeTopics(app core.App) {
 	app.OnRealtimeSubscribeRequest().BindFunc(func(e *core.RealtimeSubscribeRequestEvent) error {
 		for _, sub := range e.Subscriptions {
 			if !mayListen(e.Auth, sub) || followsSideRecords(e.App, sub) {
-				return e.ForbiddenError("You may not subscribe to "+topicName(sub)+".", nil)
+				// Coded like a field error, so that the refusal reaches a
+				// clerk in the page's language (base_localize.go).
+				return e.ForbiddenError("", validation.Errors{"subscriptions": codedError("wuye_may_not_subscribe", topicName(sub))})
 			}
 		}
 		return e.Next()

@@ -464,6 +464,30 @@ func TestTopicSubscriptionGuard(t *testing.T) {
 	}
 }
 
+// TestRefusedSubscriptionSpeaksTheClerksLanguage: a refused subscription
+// (another person's topic, a side collection) says why in Chinese, and in
+// English for a client that asks for it, naming the topic (base_messages.go).
+func TestRefusedSubscriptionSpeaksTheClerksLanguage(t *testing.T) {
+	app := testapp.New(t)
+	h := testapp.Handler(t, app)
+	topic := "resident/" + testapp.ID(t, "residents:owner2@example.com")
+	for _, c := range []struct{ url, want string }{
+		{"/api/realtime", "您无权实时关注“" + topic + "”"},
+		{"/api/realtime?lang=en", "You may not subscribe to " + topic + "."},
+	} {
+		client := subscriptions.NewDefaultClient()
+		app.SubscriptionsBroker().Register(client)
+		body, _ := json.Marshal(map[string]any{"clientId": client.Id(), "subscriptions": []string{topic}})
+		code, resp := testapp.Do(t, h, http.MethodPost, c.url, string(body), "owner1@example.com")
+		var got struct{ Message string }
+		json.Unmarshal([]byte(resp), &got)
+		if code != http.StatusForbidden || !strings.Contains(got.Message, c.want) {
+			t.Errorf("POST %s: %d %q, want 403 saying %q", c.url, code, got.Message, c.want)
+		}
+		app.SubscriptionsBroker().Unregister(client.Id())
+	}
+}
+
 // sse is a realtime connection over HTTP, as a browser holds one.
 type sse struct {
 	t      *testing.T
