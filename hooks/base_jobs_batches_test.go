@@ -28,14 +28,7 @@ import (
 func TestLateReplyJobWorksInBatches(t *testing.T) {
 	app := testapp.New(t)
 	defer hooks.SetJobBatch(2, time.Hour)()
-	intake := time.Date(2026, 3, 2, 9, 0, 0, 0, workcal.Shanghai)
-	restore := hooks.SetNow(func() time.Time { return intake })
-	owner := residentRec(t, app, "owner1@example.com")
-	var orders []*core.Record
-	for range 5 {
-		orders = append(orders, fileOrder(t, app, owner, "1-101", "DQ01", nil))
-	}
-	restore()
+	intake, orders := fileLateOrders(t, app)
 
 	at := intake.Add(16 * time.Minute)
 	first, err := hooks.RunJob(app, "wuye_work_order_replies", at)
@@ -258,19 +251,25 @@ func TestJobBatchCommitsWhenAWriteArrives(t *testing.T) {
 	}
 }
 
-// lateOrders files five of owner1's work orders on a Monday at 09:00 that no
-// one replies to, and returns when they were filed and a count of those the
-// late-reply job has flagged.
-func lateOrders(t *testing.T, app core.App) (intake time.Time, flagged func() int) {
+// fileLateOrders files five of owner1's work orders on a Monday at 09:00
+// that no one replies to, and returns when they were filed and the orders.
+func fileLateOrders(t *testing.T, app core.App) (intake time.Time, orders []*core.Record) {
 	t.Helper()
 	intake = time.Date(2026, 3, 2, 9, 0, 0, 0, workcal.Shanghai)
 	restore := hooks.SetNow(func() time.Time { return intake })
+	defer restore()
 	owner := residentRec(t, app, "owner1@example.com")
-	var orders []*core.Record
 	for range 5 {
 		orders = append(orders, fileOrder(t, app, owner, "1-101", "DQ01", nil))
 	}
-	restore()
+	return intake, orders
+}
+
+// lateOrders is fileLateOrders with a count of the orders the late-reply
+// job has flagged.
+func lateOrders(t *testing.T, app core.App) (intake time.Time, flagged func() int) {
+	t.Helper()
+	intake, orders := fileLateOrders(t, app)
 	return intake, func() int {
 		n := 0
 		for _, o := range orders {
