@@ -660,14 +660,7 @@ func joinHot(app core.App, r *core.Record, hot hotIntake) error {
 		if c.GetString("level") == "general" {
 			c.Set("level", "hot")
 		}
-		// Its relations are as stored, read just now in this transaction,
-		// and its group's lead is a complaint read in it too (complaints
-		// are never deleted): not counted again (base_vouch.go).
-		vouchStored(app, c)
-		vouch(c, "complaints", lead)
-		err = app.Save(c)
-		forgetVouched(c)
-		if err != nil {
+		if err := saveHotMember(app, c); err != nil {
 			return fmt.Errorf("mark hot %s: %w", c.Id, err)
 		}
 		if err := RecordEvent(app, Event{Subject: c, Action: "hot", To: "hot", Note: "group " + lead + " " + reasonNote(m.reason)}); err != nil {
@@ -692,6 +685,22 @@ func joinHot(app core.App, r *core.Record, hot hotIntake) error {
 		title += "，都提到“" + strings.Join(words, "”“") + "”"
 	}
 	return notifyManagers(app, first, "complaint_hot", title)
+}
+
+// saveHotMember saves complaint c, read just now in this transaction, taken
+// into a hot group: its group, reason and level set. Nothing else of it
+// changed, so PocketBase's validation would only check again what was
+// stored — its place (validatePlace's read of the unit) and every field —
+// and its group's lead is a complaint read in this transaction (complaints
+// are never deleted). What the change needs is done here: the deadlines of
+// its new level (complaintDeadlines, as its validation would), then the
+// save writes the changed columns alone (saveChangedColumns), with the
+// update hooks and realtime messages of any save (issue #23, item 2).
+func saveHotMember(app core.App, c *core.Record) error {
+	if err := complaintDeadlines(app, c); err != nil {
+		return err
+	}
+	return saveChangedColumns(app, c)
 }
 
 // reasonNote writes a hot reason for the events: the shared place or words.
