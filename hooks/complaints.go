@@ -676,10 +676,10 @@ func joinHot(app core.App, r *core.Record, hot hotIntake) error {
 			return fmt.Errorf("hot lead %s: %w", lead, err)
 		}
 	}
-	var size int
-	if err := app.DB().Select("COUNT(*)").From("complaints").Where(dbx.HashExp{"hot_group": lead}).Row(&size); err != nil {
-		return fmt.Errorf("hot group size: %w", err)
-	}
+	// The group is r and the matches just saved: no other complaint was in
+	// it (hadMembers, asked above in this transaction), so it is not
+	// counted again (issue #23, item 2).
+	size := 1 + len(matches)
 	title := fmt.Sprintf("热点投诉：同一楼栋 24 小时内 %d 起“%s”类投诉", size, categoryLabels[r.GetString("category")])
 	if len(words) > 0 {
 		title += "，都提到“" + strings.Join(words, "”“") + "”"

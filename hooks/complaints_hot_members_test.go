@@ -17,9 +17,11 @@ import (
 // updated — not PocketBase's UPDATE of all 42, which rewrites every one of
 // the table's 15 index entries; nor are they validated again (the unit
 // read for each) or read a second time by the attachments field (issue
-// #23, item 2). Each still gets the deadlines of its new level and is
-// announced as any saved record is: PocketBase's record event on the
-// collection's topic and Wuye's community topic.
+// #23, item 2); nor is the group counted after it (it is the new complaint
+// and the members just saved). Each still gets the deadlines of its new
+// level and is announced as any saved record is: PocketBase's record event
+// on the collection's topic and Wuye's community topic; the managers'
+// notice still says how many complaints the group has.
 func TestHotMembersWriteOnlyWhatChanged(t *testing.T) {
 	app := testapp.New(t)
 	atClock(t, time.Date(2026, 3, 2, 9, 0, 0, 0, workcal.Shanghai)) // a working morning with no complaints of the day before
@@ -56,6 +58,14 @@ func TestHotMembersWriteOnlyWhatChanged(t *testing.T) {
 				t.Errorf("a member's UPDATE sets %s, which did not change: %s", col, u)
 			}
 		}
+	}
+	if n := countMatching(formed, "SELECT COUNT(*) FROM `complaints`"); n != 0 {
+		t.Errorf("the group counted %d times; its members were just saved", n)
+	}
+	if n, err := app.FindFirstRecordByFilter("notifications", "kind = 'complaint_hot' && subject_id = {:s}", dbx.Params{"s": lead}); err != nil {
+		t.Errorf("the managers not told: %v", err)
+	} else if !strings.Contains(n.GetString("title"), "3 起") {
+		t.Errorf("the managers' notice %q does not say the group has 3 complaints", n.GetString("title"))
 	}
 	if n := countMatching(formed, "FROM units u"); n != 1 {
 		t.Errorf("the units read %d times, want once (the new complaint's place), not again for each member", n)
