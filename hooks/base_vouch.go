@@ -53,27 +53,6 @@ func vouchAuth(r, auth *core.Record) {
 	}
 }
 
-// vouchStored vouches, in the save of r, for the relations r holds as it
-// was read from the database in this transaction: PocketBase keeps a
-// stored relation to a record that exists (deleting a record unsets it, or
-// is refused where it is required), so counting them again only repeats
-// that. A relation changed since the read is not among them: it is
-// counted, unless vouched for otherwise.
-func vouchStored(app core.App, r *core.Record) {
-	stored := r.Original()
-	for _, f := range r.Collection().Fields {
-		rel, ok := f.(*core.RelationField)
-		if !ok {
-			continue
-		}
-		c, err := app.FindCachedCollectionByNameOrId(rel.CollectionId)
-		if err != nil {
-			continue
-		}
-		vouch(r, c.Name, stored.GetStringSlice(rel.Name)...)
-	}
-}
-
 // forgetVouched drops what was kept for r's save; the request hooks and
 // validatePlace defer it, so nothing outlives the save.
 func forgetVouched(r *core.Record) { vouched.Delete(r) }

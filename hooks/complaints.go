@@ -660,14 +660,7 @@ func joinHot(app core.App, r *core.Record, hot hotIntake) error {
 		if c.GetString("level") == "general" {
 			c.Set("level", "hot")
 		}
-		// Its relations are as stored, read just now in this transaction,
-		// and its group's lead is a complaint read in it too (complaints
-		// are never deleted): not counted again (base_vouch.go).
-		vouchStored(app, c)
-		vouch(c, "complaints", lead)
-		err = app.Save(c)
-		forgetVouched(c)
-		if err != nil {
+		if err := saveHotMember(app, c); err != nil {
 			return fmt.Errorf("mark hot %s: %w", c.Id, err)
 		}
 		if err := RecordEvent(app, Event{Subject: c, Action: "hot", To: "hot", Note: "group " + lead + " " + reasonNote(m.reason)}); err != nil {
@@ -683,15 +676,31 @@ func joinHot(app core.App, r *core.Record, hot hotIntake) error {
 			return fmt.Errorf("hot lead %s: %w", lead, err)
 		}
 	}
-	var size int
-	if err := app.DB().Select("COUNT(*)").From("complaints").Where(dbx.HashExp{"hot_group": lead}).Row(&size); err != nil {
-		return fmt.Errorf("hot group size: %w", err)
-	}
+	// The group is r and the matches just saved: no other complaint was in
+	// it (hadMembers, asked above in this transaction), so it is not
+	// counted again (issue #23, item 2).
+	size := 1 + len(matches)
 	title := fmt.Sprintf("热点投诉：同一楼栋 24 小时内 %d 起“%s”类投诉", size, categoryLabels[r.GetString("category")])
 	if len(words) > 0 {
 		title += "，都提到“" + strings.Join(words, "”“") + "”"
 	}
 	return notifyManagers(app, first, "complaint_hot", title)
+}
+
+// saveHotMember saves complaint c, read just now in this transaction, taken
+// into a hot group: its group, reason and level set. Nothing else of it
+// changed, so PocketBase's validation would only check again what was
+// stored — its place (validatePlace's read of the unit) and every field —
+// and its group's lead is a complaint read in this transaction (complaints
+// are never deleted). What the change needs is done here: the deadlines of
+// its new level (complaintDeadlines, as its validation would), then the
+// save writes the changed columns alone (saveChangedColumns), with the
+// update hooks and realtime messages of any save (issue #23, item 2).
+func saveHotMember(app core.App, c *core.Record) error {
+	if err := complaintDeadlines(app, c); err != nil {
+		return err
+	}
+	return saveChangedColumns(app, c)
 }
 
 // reasonNote writes a hot reason for the events: the shared place or words.

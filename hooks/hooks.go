@@ -39,6 +39,7 @@ func Register(app core.App) {
 	registerClock(app) // first: the test clock stamps records before other hooks read them
 	registerEvents(app)
 	registerVouched(app)
+	registerChangedColumns(app)
 	registerNotifications(app)
 	registerOutbox(app)
 	registerWebPush(app)
