@@ -181,6 +181,11 @@ func TestLeanClientAnswersAsPocketBase(t *testing.T) {
 		if got, want := lean.Subscriptions(), plain.Subscriptions(); !maps.Equal(subKeys(got), subKeys(want)) {
 			t.Errorf("%s: all: %v, want %v", s.name, subKeys(got), subKeys(want))
 		}
+		for _, ps := range [][]string{prefixes[:3], prefixes[3:6], prefixes[11:], {"pbc_123/*?", "events/*?"}} {
+			if got, want := lean.Subscriptions(ps...), plain.Subscriptions(ps...); !maps.Equal(subKeys(got), subKeys(want)) {
+				t.Errorf("%s: under %q: %v, want %v", s.name, ps, subKeys(got), subKeys(want))
+			}
+		}
 	}
 }
 
