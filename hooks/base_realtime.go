@@ -2,6 +2,7 @@ package hooks
 
 import (
 	"encoding/json"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -437,6 +438,9 @@ func topicHead(sub string) (string, bool) {
 // comparing a few strings — most differ in length — costs less than hashing
 // one (the map's lookups were 8–13 % of the server's CPU with 1,100 pages
 // re-reading, BENCHMARKS.md § Realtime, session 14).
+//
+// The app's index counts the heads of all its clients (holdHeads): a head
+// is counted there before the client holds it, and let go after.
 func (c *leanClient) setHeads(subs ...string) {
 	var heads []string
 	add := func(s string) {
@@ -450,7 +454,13 @@ func (c *leanClient) setHeads(subs ...string) {
 	for _, s := range subs {
 		add(s)
 	}
+	var old []string
+	if p := c.heads.Load(); p != nil {
+		old = *p
+	}
+	c.index.holdHeads(heads, nil)
 	c.heads.Store(&heads)
+	c.index.holdHeads(nil, old)
 }
 
 func (c *leanClient) Subscribe(subs ...string) {
@@ -491,6 +501,12 @@ func (c *leanClient) Unsubscribe(subs ...string) {
 // PocketBase's client does.
 func (c *leanClient) Subscriptions(prefixes ...string) map[string]subscriptions.SubscriptionOptions {
 	if len(prefixes) > 0 {
+		// First the heads any client holds (one small slice for all the
+		// clients of a save, in the processor's cache), then the client's
+		// own (one memory read per client).
+		if all := c.index.heldHeads(); all != nil && !anyHeaded(prefixes, all) {
+			return nil
+		}
 		if heads := c.heads.Load(); heads != nil && !anyHeaded(prefixes, *heads) {
 			return nil
 		}
@@ -523,13 +539,56 @@ func (c *leanClient) Discard() {
 	}
 	c.mu.Unlock()
 	c.DefaultClient.Discard()
+	// A discarded client is sent nothing: its heads are let go.
+	if p := c.heads.Swap(&[]string{}); p != nil {
+		c.index.holdHeads(nil, *p)
+	}
 }
 
-// topicIndex holds which connected clients subscribe to each own topic.
+// topicIndex holds which connected clients subscribe to each own topic,
+// and the heads their subscriptions have.
 type topicIndex struct {
 	mu      sync.RWMutex
 	byTopic map[string]map[*leanClient]struct{}
 	live    atomic.Int64 // lean clients made and not yet discarded
+
+	headsMu sync.Mutex
+	heads   map[string]int           // head → clients holding it
+	held    atomic.Pointer[[]string] // the keys of heads, for the lock-free check
+}
+
+// holdHeads counts one client more for each head of hold and one fewer for
+// each of release.
+func (x *topicIndex) holdHeads(hold, release []string) {
+	if x == nil || len(hold)+len(release) == 0 {
+		return
+	}
+	x.headsMu.Lock()
+	defer x.headsMu.Unlock()
+	if x.heads == nil {
+		x.heads = map[string]int{}
+	}
+	for _, h := range hold {
+		x.heads[h]++
+	}
+	for _, h := range release {
+		if x.heads[h]--; x.heads[h] <= 0 {
+			delete(x.heads, h)
+		}
+	}
+	held := slices.Collect(maps.Keys(x.heads))
+	x.held.Store(&held)
+}
+
+// heldHeads are the heads some client holds, nil if not known.
+func (x *topicIndex) heldHeads() []string {
+	if x == nil {
+		return nil
+	}
+	if p := x.held.Load(); p != nil {
+		return *p
+	}
+	return nil
 }
 
 func (x *topicIndex) add(topic string, c *leanClient) {
