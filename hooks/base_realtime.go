@@ -2,6 +2,7 @@ package hooks
 
 import (
 	"encoding/json"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -307,12 +308,20 @@ func residentsConcerned(app core.App, r *core.Record) []string {
 		if unit == "" {
 			return nil
 		}
-		var ids []string
-		_ = app.DB().Select("resident").From("unit_residents").
-			Where(dbx.HashExp{"unit": unit, "active": true}).Column(&ids)
-		return uniqueNonEmpty(ids...)
+		return uniqueNonEmpty(livesThere(app, unit)...)
 	}
 	return nil
+}
+
+// livesThere lists who lives in unit now (its active links). The unit is
+// written +{:unit}: with the plain placeholder the kept statement was
+// compiled again for each unit (the index's STAT4 samples; lib/stmtcache),
+// on every change that tells a household.
+func livesThere(app core.App, unit string) []string {
+	var ids []string
+	_ = app.DB().Select("resident").From("unit_residents").
+		Where(dbx.NewExp("unit = +{:unit} AND active = TRUE", dbx.Params{"unit": unit})).Column(&ids)
+	return ids
 }
 
 // householdOf is who reads record r of a household (migration 0052): the
@@ -323,9 +332,7 @@ func householdOf(app core.App, r *core.Record, filer string) []string {
 	if who == "" || unit == "" {
 		return uniqueNonEmpty(who)
 	}
-	var ids []string
-	_ = app.DB().Select("resident").From("unit_residents").
-		Where(dbx.HashExp{"unit": unit, "active": true}).Column(&ids)
+	ids := livesThere(app, unit)
 	if !slices.Contains(ids, who) {
 		return uniqueNonEmpty(who)
 	}
@@ -410,10 +417,10 @@ func isOwnTopic(sub string) bool {
 type leanClient struct {
 	*subscriptions.DefaultClient
 	index *topicIndex
-	mu    sync.Mutex                      // serialises changes of the subscriptions, heads, own and gone
-	heads atomic.Pointer[map[string]bool] // heads of the subscriptions held (never fewer than held)
-	own   map[string]bool                 // own topics, as indexed
-	gone  bool                            // discarded
+	mu    sync.Mutex               // serialises changes of the subscriptions, heads, own and gone
+	heads atomic.Pointer[[]string] // heads of the subscriptions held, each once (never fewer than held)
+	own   map[string]bool          // own topics, as indexed
+	gone  bool                     // discarded
 }
 
 // topicHead is sub up to its first "/" or "?", and whether it has either.
@@ -428,17 +435,35 @@ func topicHead(sub string) (string, bool) {
 
 // setHeads publishes the heads of subs, with those of the subscriptions
 // held now (c.mu held).
+//
+// A slice, not a map: a page's subscriptions have one to three heads, and
+// the heads are looked up for every client on every save (six times), where
+// comparing a few strings — most differ in length — costs less than hashing
+// one (the map's lookups were 8–13 % of the server's CPU with 1,100 pages
+// re-reading, BENCHMARKS.md § Realtime, session 14).
+//
+// The app's index counts the heads of all its clients (holdHeads): a head
+// is counted there before the client holds it, and let go after.
 func (c *leanClient) setHeads(subs ...string) {
-	heads := map[string]bool{}
+	var heads []string
+	add := func(s string) {
+		if h, _ := topicHead(s); !slices.Contains(heads, h) {
+			heads = append(heads, h)
+		}
+	}
 	for s := range c.DefaultClient.Subscriptions() {
-		h, _ := topicHead(s)
-		heads[h] = true
+		add(s)
 	}
 	for _, s := range subs {
-		h, _ := topicHead(s)
-		heads[h] = true
+		add(s)
 	}
+	var old []string
+	if p := c.heads.Load(); p != nil {
+		old = *p
+	}
+	c.index.holdHeads(heads, nil)
 	c.heads.Store(&heads)
+	c.index.holdHeads(nil, old)
 }
 
 func (c *leanClient) Subscribe(subs ...string) {
@@ -479,19 +504,29 @@ func (c *leanClient) Unsubscribe(subs ...string) {
 // PocketBase's client does.
 func (c *leanClient) Subscriptions(prefixes ...string) map[string]subscriptions.SubscriptionOptions {
 	if len(prefixes) > 0 {
-		heads := c.heads.Load()
-		none := heads != nil
-		for _, p := range prefixes {
-			if h, cut := topicHead(p); !none || !cut || (*heads)[h] {
-				none = false
-				break
-			}
+		// First the heads any client holds (one small slice for all the
+		// clients of a save, in the processor's cache), then the client's
+		// own (one memory read per client).
+		if all := c.index.heldHeads(); all != nil && !anyHeaded(prefixes, all) {
+			return nil
 		}
-		if none {
+		if heads := c.heads.Load(); heads != nil && !anyHeaded(prefixes, *heads) {
 			return nil
 		}
 	}
 	return c.DefaultClient.Subscriptions(prefixes...)
+}
+
+// anyHeaded reports whether a subscription with one of heads could lie
+// under one of prefixes: a prefix whose head is among them, or one without
+// a head ("/" or "?"), which any subscription could lie under.
+func anyHeaded(prefixes, heads []string) bool {
+	for _, p := range prefixes {
+		if h, cut := topicHead(p); !cut || slices.Contains(heads, h) {
+			return true
+		}
+	}
+	return false
 }
 
 // Discard is called once the connection has ended (Broker.Unregister).
@@ -507,13 +542,56 @@ func (c *leanClient) Discard() {
 	}
 	c.mu.Unlock()
 	c.DefaultClient.Discard()
+	// A discarded client is sent nothing: its heads are let go.
+	if p := c.heads.Swap(&[]string{}); p != nil {
+		c.index.holdHeads(nil, *p)
+	}
 }
 
-// topicIndex holds which connected clients subscribe to each own topic.
+// topicIndex holds which connected clients subscribe to each own topic,
+// and the heads their subscriptions have.
 type topicIndex struct {
 	mu      sync.RWMutex
 	byTopic map[string]map[*leanClient]struct{}
 	live    atomic.Int64 // lean clients made and not yet discarded
+
+	headsMu sync.Mutex
+	heads   map[string]int           // head → clients holding it
+	held    atomic.Pointer[[]string] // the keys of heads, for the lock-free check
+}
+
+// holdHeads counts one client more for each head of hold and one fewer for
+// each of release.
+func (x *topicIndex) holdHeads(hold, release []string) {
+	if x == nil || len(hold)+len(release) == 0 {
+		return
+	}
+	x.headsMu.Lock()
+	defer x.headsMu.Unlock()
+	if x.heads == nil {
+		x.heads = map[string]int{}
+	}
+	for _, h := range hold {
+		x.heads[h]++
+	}
+	for _, h := range release {
+		if x.heads[h]--; x.heads[h] <= 0 {
+			delete(x.heads, h)
+		}
+	}
+	held := slices.Collect(maps.Keys(x.heads))
+	x.held.Store(&held)
+}
+
+// heldHeads are the heads some client holds, nil if not known.
+func (x *topicIndex) heldHeads() []string {
+	if x == nil {
+		return nil
+	}
+	if p := x.held.Load(); p != nil {
+		return *p
+	}
+	return nil
 }
 
 func (x *topicIndex) add(topic string, c *leanClient) {

@@ -181,6 +181,11 @@ func TestLeanClientAnswersAsPocketBase(t *testing.T) {
 		if got, want := lean.Subscriptions(), plain.Subscriptions(); !maps.Equal(subKeys(got), subKeys(want)) {
 			t.Errorf("%s: all: %v, want %v", s.name, subKeys(got), subKeys(want))
 		}
+		for _, ps := range [][]string{prefixes[:3], prefixes[3:6], prefixes[11:], {"pbc_123/*?", "events/*?"}} {
+			if got, want := lean.Subscriptions(ps...), plain.Subscriptions(ps...); !maps.Equal(subKeys(got), subKeys(want)) {
+				t.Errorf("%s: under %q: %v, want %v", s.name, ps, subKeys(got), subKeys(want))
+			}
+		}
 	}
 }
 
@@ -190,4 +195,46 @@ func subKeys(m map[string]subscriptions.SubscriptionOptions) map[string]bool {
 		out[k] = true
 	}
 	return out
+}
+
+// TestHeadsHeldCountEveryClient: the app counts the heads its clients'
+// subscriptions have, and checks that count first for every client on every
+// save (hooks/base_realtime.go holdHeads): a head stays counted while any
+// client holds it — another client's unsubscribing or leaving does not drop
+// it — and a client answers by its own subscriptions when another holds a
+// head it does not.
+func TestHeadsHeldCountEveryClient(t *testing.T) {
+	app := testapp.New(t)
+	owner1 := testapp.ID(t, "residents:owner1@example.com")
+	auth, err := app.FindRecordById("residents", owner1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const under = "renovations/*?"
+	follows := func(c subscriptions.Client) bool { return len(c.Subscriptions(under)) == 1 }
+	a := listen(app, auth, "renovations/*")
+	b := listen(app, auth, "renovations/*", "resident/"+owner1)
+	c := listen(app, auth, "resident/"+owner1)
+	defer app.SubscriptionsBroker().Unregister(c.Id())
+	if !follows(a) || !follows(b) || follows(c) {
+		t.Fatalf("a %v, b %v, c %v: want a and b", follows(a), follows(b), follows(c))
+	}
+	a.Unsubscribe("renovations/*")
+	if follows(a) || !follows(b) {
+		t.Errorf("after a's unsubscribe: a %v, b %v, want b only", follows(a), follows(b))
+	}
+	a.Subscribe("renovations/*")
+	app.SubscriptionsBroker().Unregister(a.Id())
+	if !follows(b) {
+		t.Error("after a left: b no longer answers")
+	}
+	b.Unsubscribe()
+	if follows(b) || follows(c) {
+		t.Error("nobody follows: still answered")
+	}
+	b.Subscribe("renovations/*")
+	defer app.SubscriptionsBroker().Unregister(b.Id())
+	if !follows(b) || follows(c) {
+		t.Errorf("b again: b %v, c %v", follows(b), follows(c))
+	}
 }

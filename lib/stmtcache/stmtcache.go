@@ -177,6 +177,7 @@ func (c *conn) ExecContext(ctx context.Context, query string, args []driver.Name
 
 func (c *conn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
 	query, args = createRuleCanonical(query, args)
+	query = idReadsPlus(query)
 	e := c.get(ctx, query)
 	if e == nil {
 		return c.base.QueryContext(ctx, query, args)
