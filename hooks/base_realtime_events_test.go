@@ -148,11 +148,8 @@ func TestSideRecordsSkipTheSaveHooks(t *testing.T) {
 // and after its subscriptions change.
 func TestLeanClientAnswersAsPocketBase(t *testing.T) {
 	app := testapp.New(t)
-	owner1 := testapp.ID(t, "residents:owner1@example.com")
-	auth, err := app.FindRecordById("residents", owner1)
-	if err != nil {
-		t.Fatal(err)
-	}
+	auth := residentRec(t, app, "owner1@example.com")
+	owner1 := auth.Id
 	withOptions := `renovations/*?options={"query":{"filter":"community = 'x'"}}`
 	prefixes := []string{"complaints/abc?", "complaints/*?", "complaints?", "renovations/abc?", "renovations/*?",
 		"renovations?", "reno", "resident/", "resident/" + owner1, "PB_CONNECT", "PB", "", "pbc_123/*?", "events/*?"}
@@ -205,11 +202,8 @@ func subKeys(m map[string]subscriptions.SubscriptionOptions) map[string]bool {
 // head it does not.
 func TestHeadsHeldCountEveryClient(t *testing.T) {
 	app := testapp.New(t)
-	owner1 := testapp.ID(t, "residents:owner1@example.com")
-	auth, err := app.FindRecordById("residents", owner1)
-	if err != nil {
-		t.Fatal(err)
-	}
+	auth := residentRec(t, app, "owner1@example.com")
+	owner1 := auth.Id
 	const under = "renovations/*?"
 	follows := func(c subscriptions.Client) bool { return len(c.Subscriptions(under)) == 1 }
 	a := listen(app, auth, "renovations/*")
