@@ -15,13 +15,14 @@ import (
 // or not at all. Writes go through one connection, so nothing else writes
 // between before and after. e.App is the transaction only while the chain
 // runs and is put back after, so later hooks never hold a finished
-// transaction.
+// transaction. The transaction waits for its turn at the write connection
+// in the order the requests asked (queuedTx, base_write_queue.go).
 func inTxAround(e *core.RecordRequestEvent, before, after func(tx core.App) error) error {
 	orig := e.App
 	defer func() { e.App = orig }()
 	arrived, _ := e.Get(requestArrivedKey).(time.Time)
 	asked := time.Now()
-	return orig.RunInTransaction(func(tx core.App) error {
+	return queuedTx(e.Request.Context(), orig, func(tx core.App) error {
 		worked := timeWrite(tx, "", arrived, asked)
 		defer worked()
 		if before != nil {
