@@ -36,9 +36,6 @@ func main() {
 		}
 		fmt.Fprintf(os.Stderr, "\n!!! %s !!!\n\n", clock.Describe())
 	}
-	// The garbage collector's settings (hooks/ops_gc.go); GOGC and
-	// GOMEMLIMIT in the environment still win.
-	hooks.TuneGC()
 	// Dev mode (SQL logging) and automigrate (a migration file for every
 	// schema change made in the admin UI) are for developers only, asked for
 	// with WUYE_DEV=1 — not guessed from where the binary runs, as

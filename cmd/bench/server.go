@@ -141,7 +141,6 @@ func serveMain(args []string) error {
 		// As main.go configures `wuye serve`.
 		cfg.DataMaxOpenConns, cfg.DataMaxIdleConns = hooks.DataMaxOpenConns, hooks.DataMaxIdleConns
 		cfg.DBConnect = hooks.DBConnect
-		hooks.TuneGC()
 	}
 	app := pocketbase.NewWithConfig(cfg)
 	switch kind {
