@@ -260,8 +260,11 @@ func TestNotificationsBelongToTheirRecipient(t *testing.T) {
 }
 
 // TestNotificationRealtimeReachesOnlyTheRecipient connects clients the way
-// the pages do (subscribed to notifications/* with their auth) and checks
-// that a new notification is delivered to its recipient and nobody else.
+// the pages do (each on their own topic, employee/<id> or resident/<id>,
+// with their auth) and checks that a new notification is delivered to its
+// recipient and nobody else — not to a guest, nor to a client on
+// notifications/* (a topic the API refuses since notifications are written
+// without a save: TestNotifyInsertsAndTellsOnCommit).
 func TestNotificationRealtimeReachesOnlyTheRecipient(t *testing.T) {
 	app := testapp.New(t)
 	if _, err := apis.NewRouter(app); err != nil { // binds the realtime broadcast hooks
@@ -278,13 +281,17 @@ func TestNotificationRealtimeReachesOnlyTheRecipient(t *testing.T) {
 		}
 		c := subscriptions.NewDefaultClient()
 		c.Set(apis.RealtimeClientAuthKey, auth)
-		c.Subscribe("notifications/*")
+		own := "employee/"
+		if who.collection == "residents" {
+			own = "resident/"
+		}
+		c.Subscribe(own+auth.Id, "notifications/*")
 		app.SubscriptionsBroker().Register(c)
 		clients[who.email] = c
 	}
 	// A guest connection subscribed to the same topic.
 	guest := subscriptions.NewDefaultClient()
-	guest.Subscribe("notifications/*")
+	guest.Subscribe("notifications/*", "employee/"+clients["supervisor@example.com"].Get(apis.RealtimeClientAuthKey).(*core.Record).Id)
 	app.SubscriptionsBroker().Register(guest)
 
 	notify(t, app, "staff", "supervisor@example.com", "重要投诉")

@@ -39,9 +39,13 @@ func Notify(app core.App, n Notice) error {
 		return fmt.Errorf("notify %q: recipient is neither staff nor resident", n.Title)
 	}
 	n.fill(r)
-	if err := app.Save(r); err != nil {
+	// One INSERT, not PocketBase's record save (base_side_inserts.go says
+	// why): the recipient was read just now, so its relation is not counted
+	// again; its message goes out once the change commits.
+	if err := insertSideRecord(app, r, []string{n.Recipient.Id}); err != nil {
 		return fmt.Errorf("notify %q: %w", n.Title, err)
 	}
+	publishOnCommit(app, r)
 	return enqueueDeliveries(app, r, n, nil)
 }
 

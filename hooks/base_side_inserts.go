@@ -27,7 +27,17 @@ import (
 // nothing else to do but date the record, which insertSideRecord does on
 // the clock PocketBase's autodate field would use (registerClock's under a
 // test clock). TestSideRecordsSkipTheSaveHooks holds this.
-var insertedSideRecords = []string{"events", "deliveries"}
+//
+// Notifications too (session 15): most changes write one (the resident
+// told of a step, the handler of a new complaint), and its save was the
+// other half of the broadcast's cost, 13% of the server's CPU in that phase
+// (BENCHMARKS.md § Realtime, session 15). Their one validation hook (one
+// recipient, registerNotifications) holds by construction in Notify, the
+// one writer of a single notification, whose message to the recipient's own
+// topic is sent on commit (publishOnCommit) as the save's hook sent it; a
+// recipient marking one read still saves it, through every hook.
+// TestNotifyInsertsAndTellsOnCommit holds this.
+var insertedSideRecords = []string{"events", "deliveries", "notifications"}
 
 // insertSideRecord stores the new record r of one of insertedSideRecords
 // with every check PocketBase's validation makes of its fields, but the
@@ -92,4 +102,26 @@ func followsSideRecords(app core.App, sub string) bool {
 		}
 	}
 	return false
+}
+
+// publishOnCommit sends the realtime messages of new record r, written
+// without PocketBase's save, once app's transaction commits (at once
+// outside one), as the save's OnRecordAfterCreateSuccess hook does
+// (registerRealtimeTopics); nothing if the transaction is rolled back.
+func publishOnCommit(app core.App, r *core.Record) {
+	index, ok := app.Store().Get(topicIndexKey).(*topicIndex)
+	if !ok {
+		return // the realtime topics are not registered (some tests)
+	}
+	tx := app.TxInfo()
+	if tx == nil {
+		publishTopics(app, index, "create", nil, r)
+		return
+	}
+	tx.OnComplete(func(txErr error) error {
+		if txErr == nil {
+			publishTopics(app, index, "create", nil, r)
+		}
+		return nil
+	})
 }
