@@ -103,7 +103,9 @@ func unitPoliciesAt(app core.App, unit string, grades, targets []string, at time
 		Days      string `db:"office_days"`
 	}
 	// The conditions on the policy are policiesAtGrades', in the join: a
-	// community without a policy of its own still gives its row.
+	// community without a policy of its own still gives its row. The unit
+	// is written +{:u}, as readPlace's: the kept statement is not compiled
+	// again for each unit (lib/stmtcache, "A value written +?").
 	err := app.DB().NewQuery(`
 		SELECT u.community AS community, p.id IS NOT NULL AS found, IFNULL(p.level, '') AS grade, IFNULL(p.target, '') AS target,
 			IFNULL(p.amount, 0) AS amount, IFNULL(p.unit, '') AS unit, IFNULL(p.early_minutes, 0) AS early_minutes,
@@ -111,7 +113,7 @@ func unitPoliciesAt(app core.App, unit string, grades, targets []string, at time
 		FROM units u LEFT JOIN sla_policies p ON p.community = u.community AND p.subject = 'complaint'
 			AND p.target IN (` + strings.Join(in, ", ") + `) AND (p.level IN (` + strings.Join(gin, ", ") + `) OR p.level = '')
 			AND (p.starts_at = '' OR p.starts_at <= {:at}) AND (p.ends_at = '' OR p.ends_at > {:at})
-		WHERE u.id = {:u}
+		WHERE u.id = +{:u}
 		ORDER BY p.target, p.level = '', p.starts_at DESC`).Bind(params).All(&rows)
 	if err != nil {
 		return "", nil, fmt.Errorf("sla policy of unit %s: %w", unit, err)
