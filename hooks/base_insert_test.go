@@ -49,12 +49,14 @@ func TestInsertRowsChunksByParameters(t *testing.T) {
 			per := max(1, hooks.ParamsPerInsert/c.cols)
 			inserts := 0
 			for _, s := range statements {
-				if !strings.HasPrefix(s, "INSERT INTO {{"+table+"}} ") {
+				// In the driver's form (insertRows runs it without dbx's
+				// processSQL): the rows' "(?, …)" separated by ", ".
+				if !strings.HasPrefix(s, "INSERT INTO `"+table+"` ") {
 					continue
 				}
 				inserts++
 				_, values, _ := strings.Cut(s, " VALUES ")
-				n := strings.Count(values, "),(") + 1
+				n := strings.Count(values, "), (") + 1
 				if n > per {
 					t.Errorf("a statement of %d rows × %d columns: over the bound of %d parameters", n, c.cols, hooks.ParamsPerInsert)
 				}

@@ -3,9 +3,9 @@ package hooks
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 
-	"github.com/pocketbase/dbx"
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
@@ -80,8 +80,11 @@ func insertSideRecord(app core.App, r *core.Record, known []string) error {
 	if err != nil {
 		return fmt.Errorf("export %s: %w", r.Collection().Name, err)
 	}
-	if _, err := app.DB().Insert(r.Collection().Name, dbx.Params(row)).Execute(); err != nil {
-		return fmt.Errorf("insert %s: %w", r.Collection().Name, err)
+	// The text is built once per column list (insertText), not by dbx's
+	// Insert and processSQL on each event (issue #23 item 2).
+	cols := slices.Sorted(maps.Keys(row))
+	if err := insertRow(app, r.Collection().Name, cols, row); err != nil {
+		return err
 	}
 	r.MarkAsNotNew()
 	return nil

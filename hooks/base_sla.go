@@ -224,6 +224,7 @@ func describePolicy(r *core.Record) string {
 
 // policyRow is a policy as the deadline lookup reads it.
 type policyRow struct {
+	Grade  string `db:"grade"` // the level or urgency it is for; '' for every one
 	Target string `db:"target"`
 	Amount int    `db:"amount"`
 	Unit   string `db:"unit"`
@@ -258,33 +259,61 @@ type foundPolicy struct {
 // policiesAt is policyAt for several targets at once, in one query (a
 // complaint's intake needs three: first response, reply, solution).
 func policiesAt(app core.App, community, subject, grade string, targets []string, at time.Time) (map[string]foundPolicy, error) {
+	ps, err := policiesAtGrades(app, community, subject, []string{grade}, targets, at)
+	if err != nil {
+		return nil, err
+	}
+	return ps[grade], nil
+}
+
+// policiesAtGrades is policiesAt for several grades at once, in one query,
+// by grade then target (a complaint's intake reads those of its level and
+// of a hot one before its transaction: prefetchIntake).
+func policiesAtGrades(app core.App, community, subject string, grades, targets []string, at time.Time) (map[string]map[string]foundPolicy, error) {
 	gradeField := "level"
 	if subject == "work_order" {
 		gradeField = "urgency"
 	}
-	params := dbx.Params{"c": community, "s": subject, "g": grade, "at": at.UTC().Format(types.DefaultDateLayout)}
+	params := dbx.Params{"c": community, "s": subject, "at": at.UTC().Format(types.DefaultDateLayout)}
 	in := make([]string, len(targets))
 	for i, t := range targets {
 		k := fmt.Sprintf("t%d", i)
 		params[k] = t
 		in[i] = "{:" + k + "}"
 	}
+	gin := make([]string, len(grades))
+	for i, g := range grades {
+		k := fmt.Sprintf("g%d", i)
+		params[k] = g
+		gin[i] = "{:" + k + "}"
+	}
 	var rows []policyRow
 	err := app.DB().NewQuery(`
-		SELECT target, amount, unit, early_minutes, office_opens, office_closes, office_days FROM sla_policies
-		WHERE community = {:c} AND subject = {:s} AND target IN (` + strings.Join(in, ", ") + `) AND (` + gradeField + ` = {:g} OR ` + gradeField + ` = '')
+		SELECT ` + gradeField + ` AS grade, target, amount, unit, early_minutes, office_opens, office_closes, office_days FROM sla_policies
+		WHERE community = {:c} AND subject = {:s} AND target IN (` + strings.Join(in, ", ") + `) AND (` + gradeField + ` IN (` + strings.Join(gin, ", ") + `) OR ` + gradeField + ` = '')
 			AND (starts_at = '' OR starts_at <= {:at}) AND (ends_at = '' OR ends_at > {:at})
 		ORDER BY target, ` + gradeField + ` = '', starts_at DESC`).
 		Bind(params).All(&rows)
 	if err != nil {
 		return nil, fmt.Errorf("sla policy: %w", err)
 	}
+	out := make(map[string]map[string]foundPolicy, len(grades))
+	for _, grade := range grades {
+		out[grade] = pickPolicies(rows, subject, gradeField, grade, targets)
+	}
+	return out, nil
+}
+
+// pickPolicies is each target's policy for grade among rows (ordered by
+// target, the grades' own before those for every grade, the latest first),
+// else lib/sla's default.
+func pickPolicies(rows []policyRow, subject, gradeField, grade string, targets []string) map[string]foundPolicy {
 	out := make(map[string]foundPolicy, len(targets))
 	for _, target := range targets {
 		var row policyRow
 		found := false
 		for _, r := range rows { // ordered: the grade's own first, then the latest
-			if r.Target == target {
+			if r.Target == target && (r.Grade == grade || r.Grade == "") {
 				row, found = r, true
 				break
 			}
@@ -305,7 +334,7 @@ func policiesAt(app core.App, community, subject, grade string, targets []string
 		}
 		out[target] = foundPolicy{policy: p, early: time.Duration(row.Early) * time.Minute, ok: true}
 	}
-	return out, nil
+	return out
 }
 
 // defaultPolicy is lib/sla's default for the grade, else for every grade.
@@ -358,7 +387,7 @@ func complaintDeadlines(app core.App, r *core.Record) error {
 	}
 	levelChanged := !r.IsNew() && r.Original().GetString("level") != r.GetString("level")
 	var targets, fields []string
-	for _, d := range [][2]string{{"first_response", "first_response_due"}, {"reply", "reply_due"}, {"solution", "solution_due"}} {
+	for _, d := range complaintTargets {
 		if !levelChanged && !(r.IsNew() && r.GetDateTime(d[1]).IsZero()) {
 			continue
 		}
@@ -367,11 +396,16 @@ func complaintDeadlines(app core.App, r *core.Record) error {
 	if len(targets) == 0 {
 		return nil
 	}
-	// The policies of every deadline due in one query.
-	ps, err := policiesAt(app, r.GetString("community"), "complaint", r.GetString("level"), targets, received)
-	if err != nil {
-		return err
+	// The policies of every deadline due in one query, unless read for the
+	// intake before its transaction (prefetchIntake).
+	ps, ok := prefetchedPolicies(r, targets)
+	if !ok {
+		var err error
+		if ps, err = policiesAt(app, r.GetString("community"), "complaint", r.GetString("level"), targets, received); err != nil {
+			return err
+		}
 	}
+	var err error
 	var cal *workcal.Calendar
 	for i, target := range targets {
 		f := ps[target]

@@ -25,6 +25,9 @@ import (
 type writeFacts struct {
 	ids   map[string]bool // "collection/id" of records read in this save
 	place *unitPlace      // the unit read for the record (markHot), for validatePlace
+	// policies read for a new complaint before its transaction
+	// (prefetchIntake), for complaintDeadlines
+	policies *intakePolicies
 }
 
 var vouched sync.Map // *core.Record → *writeFacts

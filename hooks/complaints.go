@@ -150,6 +150,7 @@ func registerComplaints(app core.App) {
 			return err
 		}
 		graded := isGraded(e.Record.GetString("level")) // as taken in, before a hot cluster may make it hot
+		prefetchIntake(e.App, e.Record)                 // before the write transaction: complaints_prefetch.go
 		var hot hotIntake
 		return inTxAround(e,
 			func(tx core.App) (err error) { hot, err = markHot(tx, e.Record); return err },

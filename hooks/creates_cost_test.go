@@ -85,7 +85,7 @@ func TestCreatesRunFewerStatements(t *testing.T) {
 			if len(statements) > c.max {
 				t.Errorf("%d statements, want at most %d:\n%s", len(statements), c.max, strings.Join(statements, "\n"))
 			}
-			if n := countMatching(statements, "FROM sla_policies"); n != 1 {
+			if n := countMatching(statements, "sla_policies"); n != 1 {
 				t.Errorf("%d SLA policy queries, want 1", n)
 			}
 			if n := countMatching(statements, "INSERT INTO `events`"); n != 1 {
