@@ -3,6 +3,7 @@ package hooks
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -275,22 +276,11 @@ func policiesAtGrades(app core.App, community, subject string, grades, targets [
 		gradeField = "urgency"
 	}
 	params := dbx.Params{"c": community, "s": subject, "at": at.UTC().Format(types.DefaultDateLayout)}
-	in := make([]string, len(targets))
-	for i, t := range targets {
-		k := fmt.Sprintf("t%d", i)
-		params[k] = t
-		in[i] = "{:" + k + "}"
-	}
-	gin := make([]string, len(grades))
-	for i, g := range grades {
-		k := fmt.Sprintf("g%d", i)
-		params[k] = g
-		gin[i] = "{:" + k + "}"
-	}
+	in, gin := inList(params, "t", targets), inList(params, "g", grades)
 	var rows []policyRow
 	err := app.DB().NewQuery(`
 		SELECT ` + gradeField + ` AS grade, target, amount, unit, early_minutes, office_opens, office_closes, office_days FROM sla_policies
-		WHERE community = {:c} AND subject = {:s} AND target IN (` + strings.Join(in, ", ") + `) AND (` + gradeField + ` IN (` + strings.Join(gin, ", ") + `) OR ` + gradeField + ` = '')
+		WHERE community = {:c} AND subject = {:s} AND target IN (` + in + `) AND (` + gradeField + ` IN (` + gin + `) OR ` + gradeField + ` = '')
 			AND (starts_at = '' OR starts_at <= {:at}) AND (ends_at = '' OR ends_at > {:at})
 		ORDER BY target, ` + gradeField + ` = '', starts_at DESC`).
 		Bind(params).All(&rows)
@@ -493,4 +483,16 @@ func arrivalVerdict(app core.App, r *core.Record, arrived time.Time) (string, er
 		return "", err
 	}
 	return sla.Verdict(arrived, r.GetDateTime("appointment_at").Time(), due, early), nil
+}
+
+// inList binds values to params as prefix0, prefix1, … and returns the
+// placeholders for an IN (…) list.
+func inList(params dbx.Params, prefix string, values []string) string {
+	out := make([]string, len(values))
+	for i, v := range values {
+		k := prefix + strconv.Itoa(i)
+		params[k] = v
+		out[i] = "{:" + k + "}"
+	}
+	return strings.Join(out, ", ")
 }

@@ -2,7 +2,6 @@ package hooks
 
 import (
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -78,18 +77,7 @@ func prefetchIntake(app core.App, r *core.Record) {
 // unit, which it reads in the same query.
 func unitPoliciesAt(app core.App, unit string, grades, targets []string, at time.Time) (string, map[string]map[string]foundPolicy, error) {
 	params := dbx.Params{"u": unit, "at": at.UTC().Format(types.DefaultDateLayout)}
-	in := make([]string, len(targets))
-	for i, t := range targets {
-		k := fmt.Sprintf("t%d", i)
-		params[k] = t
-		in[i] = "{:" + k + "}"
-	}
-	gin := make([]string, len(grades))
-	for i, g := range grades {
-		k := fmt.Sprintf("g%d", i)
-		params[k] = g
-		gin[i] = "{:" + k + "}"
-	}
+	in, gin := inList(params, "t", targets), inList(params, "g", grades)
 	var rows []struct {
 		Community string `db:"community"`
 		Found     bool   `db:"found"`
@@ -111,7 +99,7 @@ func unitPoliciesAt(app core.App, unit string, grades, targets []string, at time
 			IFNULL(p.amount, 0) AS amount, IFNULL(p.unit, '') AS unit, IFNULL(p.early_minutes, 0) AS early_minutes,
 			IFNULL(p.office_opens, '') AS office_opens, IFNULL(p.office_closes, '') AS office_closes, IFNULL(p.office_days, '') AS office_days
 		FROM units u LEFT JOIN sla_policies p ON p.community = u.community AND p.subject = 'complaint'
-			AND p.target IN (` + strings.Join(in, ", ") + `) AND (p.level IN (` + strings.Join(gin, ", ") + `) OR p.level = '')
+			AND p.target IN (` + in + `) AND (p.level IN (` + gin + `) OR p.level = '')
 			AND (p.starts_at = '' OR p.starts_at <= {:at}) AND (p.ends_at = '' OR p.ends_at > {:at})
 		WHERE u.id = +{:u}
 		ORDER BY p.target, p.level = '', p.starts_at DESC`).Bind(params).All(&rows)
