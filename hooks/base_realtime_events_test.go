@@ -129,13 +129,7 @@ func TestSideRecordsSkipTheSaveHooks(t *testing.T) {
 	for _, topic := range []string{"events/*", "events/" + got.Id, `events/*?options={"query":{}}`, "events", got.Collection().Id + "/*",
 		"deliveries/*", "deliveries/" + ds[0].Id, dcol.Id + "/" + ds[0].Id} {
 		for _, who := range []string{"supervisor@example.com", "owner1@example.com", "root@example.com"} {
-			client := subscriptions.NewDefaultClient()
-			app.SubscriptionsBroker().Register(client)
-			body, _ := json.Marshal(map[string]any{"clientId": client.Id(), "subscriptions": []string{topic}})
-			if code, resp := testapp.Do(t, h, http.MethodPost, "/api/realtime", string(body), who); code != http.StatusForbidden {
-				t.Errorf("%s subscribing to %s: %d %s, want 403", who, topic, code, resp)
-			}
-			app.SubscriptionsBroker().Unregister(client.Id())
+			refusesSubscription(t, app, h, who, topic)
 		}
 	}
 }
@@ -230,5 +224,18 @@ func TestHeadsHeldCountEveryClient(t *testing.T) {
 	defer app.SubscriptionsBroker().Unregister(b.Id())
 	if !follows(b) || follows(c) {
 		t.Errorf("b again: b %v, c %v", follows(b), follows(c))
+	}
+}
+
+// refusesSubscription checks that the API refuses who (an email) a
+// subscription to topic, with a 403.
+func refusesSubscription(t *testing.T, app core.App, h http.Handler, who, topic string) {
+	t.Helper()
+	client := subscriptions.NewDefaultClient()
+	app.SubscriptionsBroker().Register(client)
+	defer app.SubscriptionsBroker().Unregister(client.Id())
+	body, _ := json.Marshal(map[string]any{"clientId": client.Id(), "subscriptions": []string{topic}})
+	if code, resp := testapp.Do(t, h, http.MethodPost, "/api/realtime", string(body), who); code != http.StatusForbidden {
+		t.Errorf("%s subscribing to %s: %d %s, want 403", who, topic, code, resp)
 	}
 }

@@ -1,14 +1,12 @@
 package hooks_test
 
 import (
-	"encoding/json"
 	"errors"
 	"net/http"
 	"testing"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
-	"github.com/pocketbase/pocketbase/tools/subscriptions"
 
 	"wuye/hooks"
 	"wuye/internal/testapp"
@@ -124,13 +122,7 @@ func TestNotifyInsertsAndTellsOnCommit(t *testing.T) {
 	}
 	for _, topic := range []string{"notifications/*", "notifications/" + id, "notifications", col.Id + "/*"} {
 		for _, who := range []string{"owner1@example.com", "supervisor@example.com", "root@example.com"} {
-			client := subscriptions.NewDefaultClient()
-			app.SubscriptionsBroker().Register(client)
-			body, _ := json.Marshal(map[string]any{"clientId": client.Id(), "subscriptions": []string{topic}})
-			if code, resp := testapp.Do(t, h, http.MethodPost, "/api/realtime", string(body), who); code != http.StatusForbidden {
-				t.Errorf("%s subscribing to %s: %d %s, want 403", who, topic, code, resp)
-			}
-			app.SubscriptionsBroker().Unregister(client.Id())
+			refusesSubscription(t, app, h, who, topic)
 		}
 	}
 }
