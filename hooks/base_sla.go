@@ -280,9 +280,8 @@ func policiesAtGrades(app core.App, community, subject string, grades, targets [
 	var rows []policyRow
 	err := app.DB().NewQuery(`
 		SELECT ` + gradeField + ` AS grade, target, amount, unit, early_minutes, office_opens, office_closes, office_days FROM sla_policies
-		WHERE community = {:c} AND subject = {:s} AND target IN (` + in + `) AND (` + gradeField + ` IN (` + gin + `) OR ` + gradeField + ` = '')
-			AND (starts_at = '' OR starts_at <= {:at}) AND (ends_at = '' OR ends_at > {:at})
-		ORDER BY target, ` + gradeField + ` = '', starts_at DESC`).
+		WHERE community = {:c} AND subject = {:s} AND ` + policiesInForce("", gradeField, in, gin) + `
+		ORDER BY ` + policiesOrder("", gradeField)).
 		Bind(params).All(&rows)
 	if err != nil {
 		return nil, fmt.Errorf("sla policy: %w", err)
@@ -483,6 +482,29 @@ func arrivalVerdict(app core.App, r *core.Record, arrived time.Time) (string, er
 		return "", err
 	}
 	return sla.Verdict(arrived, r.GetDateTime("appointment_at").Time(), due, early), nil
+}
+
+// policiesInForce is the condition on sla_policies (as alias, "" for the
+// table's own name) that keeps the policies of the targets and grades bound
+// as in and gin (inList), or for every grade, in force at {:at}.
+func policiesInForce(alias, gradeField, in, gin string) string {
+	c := func(col string) string {
+		if alias == "" {
+			return col
+		}
+		return alias + "." + col
+	}
+	return c("target") + " IN (" + in + ") AND (" + c(gradeField) + " IN (" + gin + ") OR " + c(gradeField) + " = '')" +
+		" AND (" + c("starts_at") + " = '' OR " + c("starts_at") + " <= {:at}) AND (" + c("ends_at") + " = '' OR " + c("ends_at") + " > {:at})"
+}
+
+// policiesOrder orders the policies as pickPolicies reads them: by target,
+// a grade's own before those for every grade, the latest first.
+func policiesOrder(alias, gradeField string) string {
+	if alias != "" {
+		alias += "."
+	}
+	return alias + "target, " + alias + gradeField + " = '', " + alias + "starts_at DESC"
 }
 
 // inList binds values to params as prefix0, prefix1, … and returns the

@@ -89,7 +89,7 @@ func (q *writeQueue) leave() {
 }
 
 // WritesQueued is how many requests are waiting for their turn at the
-// write connection (cmd/bench and the tests read it).
+// write connection (TestWritesTakeTurnsInOrder waits on it).
 func WritesQueued(app core.App) int {
 	q := writeQueueOf(app)
 	q.mu.Lock()

@@ -90,7 +90,7 @@ func unitPoliciesAt(app core.App, unit string, grades, targets []string, at time
 		Closes    string `db:"office_closes"`
 		Days      string `db:"office_days"`
 	}
-	// The conditions on the policy are policiesAtGrades', in the join: a
+	// The conditions on the policy are policiesAtGrades' (policiesInForce), in the join: a
 	// community without a policy of its own still gives its row. The unit
 	// is written +{:u}, as readPlace's: the kept statement is not compiled
 	// again for each unit (lib/stmtcache, "A value written +?").
@@ -99,10 +99,9 @@ func unitPoliciesAt(app core.App, unit string, grades, targets []string, at time
 			IFNULL(p.amount, 0) AS amount, IFNULL(p.unit, '') AS unit, IFNULL(p.early_minutes, 0) AS early_minutes,
 			IFNULL(p.office_opens, '') AS office_opens, IFNULL(p.office_closes, '') AS office_closes, IFNULL(p.office_days, '') AS office_days
 		FROM units u LEFT JOIN sla_policies p ON p.community = u.community AND p.subject = 'complaint'
-			AND p.target IN (` + in + `) AND (p.level IN (` + gin + `) OR p.level = '')
-			AND (p.starts_at = '' OR p.starts_at <= {:at}) AND (p.ends_at = '' OR p.ends_at > {:at})
+			AND ` + policiesInForce("p", "level", in, gin) + `
 		WHERE u.id = +{:u}
-		ORDER BY p.target, p.level = '', p.starts_at DESC`).Bind(params).All(&rows)
+		ORDER BY ` + policiesOrder("p", "level")).Bind(params).All(&rows)
 	if err != nil {
 		return "", nil, fmt.Errorf("sla policy of unit %s: %w", unit, err)
 	}
