@@ -88,14 +88,16 @@ func (q *writeQueue) leave() {
 	close(next)
 }
 
-// WritesQueued is how many requests are waiting for their turn at the
-// write connection (TestWritesTakeTurnsInOrder waits on it).
-func WritesQueued(app core.App) int {
-	q := writeQueueOf(app)
+// waitingNow is how many are waiting for their turn.
+func (q *writeQueue) waitingNow() int {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	return len(q.waiting)
 }
+
+// WritesQueued is how many requests are waiting for their turn at the
+// write connection (TestWritesTakeTurnsInOrder waits on it).
+func WritesQueued(app core.App) int { return writeQueueOf(app).waitingNow() }
 
 // queuedTx runs fn in a write transaction of app taken in its turn
 // (writeQueue), and lets the next request in as soon as the transaction

@@ -22,6 +22,12 @@ import (
 // write transaction, but a commit made meanwhile may wait on its disk.
 const CheckpointTiming = "(checkpoint)"
 
+// CheckpointTurnTiming is the Job of a timeline of the checkpoint that
+// finishes copying the log in a turn of the write queue (checkpointWAL):
+// from asking for the turn (Asked) and having it (Began) to its end (Done).
+// The requests behind it waited for it as for a job's batch.
+const CheckpointTurnTiming = "(checkpoint in a turn)"
+
 // WriteTiming is one write transaction's timeline. Job is empty for a
 // request's transaction.
 type WriteTiming struct {

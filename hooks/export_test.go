@@ -115,3 +115,18 @@ func SharedAnswersComputed(app core.App) int {
 
 // StartWALCheckpointer is startWALCheckpointer, which `wuye serve` runs.
 var StartWALCheckpointer = startWALCheckpointer
+
+// QueuedTx is queuedTx: a write transaction taken in its turn.
+var QueuedTx = queuedTx
+
+// SetWALRestart changes the log's length and the number of requests
+// waiting past which the checkpointer makes sure the log starts over, and
+// returns the function that puts them back.
+func SetWALRestart(frames, queued int) (restore func()) {
+	prevFrames, prevQueued := walRestartFrames, walRestartQueued
+	walRestartFrames, walRestartQueued = frames, queued
+	return func() { walRestartFrames, walRestartQueued = prevFrames, prevQueued }
+}
+
+// CheckpointWAL is one tick of the server's checkpointer.
+var CheckpointWAL = checkpointWAL

@@ -1,6 +1,7 @@
 package hooks
 
 import (
+	"context"
 	"database/sql"
 	"fmt"
 	"log/slog"
@@ -174,6 +175,16 @@ func registerDBMaintenance(app core.App) {
 // database's write-ahead log off the write lock.
 const walCheckpointEvery = 250 * time.Millisecond
 
+// walRestartFrames is the log's length, in frames (pages), past which the
+// checkpointer makes sure the log starts over: SQLite's own automatic
+// checkpoint starts at 1,000.
+var walRestartFrames = 1000
+
+// walRestartQueued is how many requests must be waiting to write for the
+// checkpointer to take a turn of the write queue (checkpointWAL): half of
+// 16 concurrent.
+var walRestartQueued = 8
+
 // startWALCheckpointer moves the main database's WAL checkpoints off the
 // write lock while the app serves. SQLite's automatic checkpoint runs inside
 // the commit that finds the log past wal_autocheckpoint pages (1,000), under
@@ -182,16 +193,9 @@ const walCheckpointEvery = 250 * time.Millisecond
 // both files while the requests waiting to write waited (BENCHMARKS.md,
 // "Cron jobs on the 1M-row history": commits of a job's batch of 185–400 ms
 // on a loaded machine). So the server turns it off on its write connection
-// and instead runs a passive checkpoint every walCheckpointEvery on a
-// connection of the read pool — it copies the pages the commits since the
-// last one wrote and syncs the file without taking the write lock, and
-// with nothing new it only reads the log's index. (Not more often: each
-// checkpoint syncs the database file, and a commit waiting on that disk
-// is a request waiting — see rest in base_jobs.go.) The log restarts from its beginning as
-// before, at the first write after a checkpoint that caught up with no
-// read left in the log; journal_size_limit bounds the file then. Other
-// uses of the database (commands, the demo loader, the tests) keep the
-// automatic checkpoint.
+// and instead checkpoints every walCheckpointEvery from a connection of the
+// read pool (checkpointWAL). Other uses of the database (commands, the
+// demo loader, the tests) keep the automatic checkpoint.
 //
 // The setting belongs to the connection, and PocketBase closes its write
 // connection after 3 idle minutes; the next one opened had SQLite's
@@ -206,20 +210,19 @@ func startWALCheckpointer(app core.App) {
 	if _, err := app.NonconcurrentDB().NewQuery("PRAGMA wal_autocheckpoint = 0").Execute(); err != nil {
 		app.Logger().Warn("wal_autocheckpoint", slog.String("error", err.Error()))
 	}
-	done := make(chan struct{})
-	var once sync.Once
+	ctx, stop := context.WithCancel(context.Background())
 	app.OnTerminate().BindFunc(func(e *core.TerminateEvent) error {
-		once.Do(func() { close(done) })
+		stop()
 		return e.Next()
 	})
 	gate := checkpointGateOf(app)
 	go func() {
 		t := time.NewTicker(walCheckpointEvery)
 		defer t.Stop()
-		skipped := 0
+		skipped, frames := 0, 0
 		for {
 			select {
-			case <-done:
+			case <-ctx.Done():
 				return
 			case <-t.C:
 				if !gate.TryLock() {
@@ -229,18 +232,76 @@ func startWALCheckpointer(app core.App) {
 					gate.Lock()
 				}
 				skipped = 0
-				start := time.Now()
-				if _, err := app.ConcurrentDB().NewQuery("PRAGMA wal_checkpoint(PASSIVE)").Execute(); err != nil {
-					app.Logger().Debug("wal checkpoint", slog.String("error", err.Error()))
-				}
+				frames = checkpointWAL(ctx, app, frames)
 				gate.Unlock()
-				if fn, ok := observing(); ok {
-					end := time.Now()
-					fn(WriteTiming{Job: CheckpointTiming, Arrived: start, Asked: start, Began: start, Worked: end, Done: end})
-				}
 			}
 		}
 	}()
+}
+
+// checkpointWAL copies the log's pages back into the database file, and
+// under a backlog of writes makes sure the log starts over.
+//
+// First a passive checkpoint with no lock held: it copies the pages the
+// commits since the last one wrote and syncs the file while requests go on
+// writing. With nothing new it only reads the log's index.
+//
+// SQLite starts the log over at a write whose transaction began when every
+// frame was already copied. While requests write back to back that never
+// happens: when a checkpoint ends the next request's transaction is already
+// under way, begun while there was still something to copy, and by its
+// commit there is again. At 16 concurrent complaint creates the log grew by
+// 43 MB a second to 856 MB in 20 s, every frame going to new file space,
+// and a complaint took 6.1–7.5 ms of CPU instead of 4.2–5.6 (BENCHMARKS.md,
+// "Creates", sessions 15–16). So when the log is past walRestartFrames,
+// has not started over since the last tick (prev, the length this returned
+// then) and at least walRestartQueued requests wait to write, a second
+// passive checkpoint copies the rest in a turn of the write queue
+// (writeQueue), on the write connection, while no request writes; the next
+// write starts the log from its beginning, unless a read still uses it.
+// The jobs' batches wait too: the caller holds checkpointGateOf.
+//
+// The turn costs the requests behind it some 20–40 ms, the checkpoint's
+// two syncs of the disk, however little it copies. With a backlog they wait
+// for each other anyway and the turn pays for itself in cheaper commits;
+// at a steady 200 creates a second, with a turn every other tick, a few
+// requests in a hundred waited for one and the p99 doubled (2.1–2.75 ×
+// plain PocketBase's). With fewer requests waiting the log may grow until
+// the writes leave a gap.
+func checkpointWAL(ctx context.Context, app core.App, prev int) (frames int) {
+	start := time.Now()
+	frames, err := passiveCheckpoint(app.ConcurrentDB())
+	end := time.Now()
+	observe := func(job string, asked, began, end time.Time) {
+		if fn, ok := observing(); ok {
+			fn(WriteTiming{Job: job, Arrived: asked, Asked: asked, Began: began, Worked: end, Done: end})
+		}
+	}
+	observe(CheckpointTiming, start, start, end)
+	if err != nil {
+		app.Logger().Debug("wal checkpoint", slog.String("error", err.Error()))
+		return frames
+	}
+	q := writeQueueOf(app)
+	if frames < walRestartFrames || frames < prev || q.waitingNow() < walRestartQueued {
+		return frames
+	}
+	if q.enter(ctx) != nil {
+		return frames // the server stops
+	}
+	began := time.Now()
+	_, _ = passiveCheckpoint(app.NonconcurrentDB())
+	q.leave()
+	observe(CheckpointTurnTiming, end, began, time.Now())
+	return frames
+}
+
+// passiveCheckpoint runs a passive checkpoint of the main database on a
+// connection of db and returns the log's length in frames.
+func passiveCheckpoint(db dbx.Builder) (frames int, err error) {
+	var busy, copied int // busy: a read kept it from copying all
+	err = db.NewQuery("PRAGMA wal_checkpoint(PASSIVE)").Row(&busy, &frames, &copied)
+	return frames, err
 }
 
 // checkpointSkipsMax is how many ticks in a row the checkpointer lets a
