@@ -161,8 +161,7 @@ func TestWALStartsOverUnderSteadyWrites(t *testing.T) {
 // a steady rate costs them no wait.
 func TestCheckpointTakesATurnOnlyForALogThatGrows(t *testing.T) {
 	app := testapp.New(t)
-	restore := hooks.SetWALRestart(20, 0)
-	defer func() { restore() }()
+	defer hooks.SetWALRestart(20, 0)() // puts back the values before it, whatever is set after
 	if _, err := app.DB().NewQuery("CREATE TABLE wal_probe (v BLOB)").Execute(); err != nil {
 		t.Fatal(err)
 	}
@@ -208,7 +207,7 @@ func TestCheckpointTakesATurnOnlyForALogThatGrows(t *testing.T) {
 		t.Fatalf("a log shorter than at the last tick (it started over): %d turns taken; want none", took)
 	}
 	write(30)
-	hooks.SetWALRestart(20, 1)
+	_ = hooks.SetWALRestart(20, 1)
 	if frames, took := tick(0); took != 0 {
 		t.Fatalf("a log of %d frames grown since the last tick, no request waiting: %d turns taken; want none", frames, took)
 	}
