@@ -98,7 +98,7 @@ func slowWrites(ts []hooks.WriteTiming) string {
 	sort.Slice(reqs, func(i, j int) bool { return total(reqs[i]) > total(reqs[j]) })
 	n := max(1, len(reqs)/100)
 	var before, wait, work, commit, behindJob, jobHold, jobCommit time.Duration
-	jobs := 0
+	jobs, turns := 0, 0
 	for _, r := range reqs[:n] {
 		before += r.Asked.Sub(r.Arrived)
 		wait += r.Began.Sub(r.Asked)
@@ -114,6 +114,9 @@ func slowWrites(ts []hooks.WriteTiming) string {
 				continue
 			}
 			jobs++
+			if h.Job == hooks.CheckpointTurnTiming {
+				turns++ // the checkpointer's turn of the write queue
+			}
 			behindJob += h.Done.Sub(maxTime(h.Began, r.Asked))
 			jobHold = max(jobHold, h.Done.Sub(h.Began))
 			jobCommit = max(jobCommit, h.Done.Sub(h.Worked))
@@ -122,8 +125,8 @@ func slowWrites(ts []hooks.WriteTiming) string {
 	avg := func(d time.Duration) string { return ms(d / time.Duration(n)) }
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "server's p99 %s ms; ", ms(total(reqs[len(reqs)/100])))
-	fmt.Fprintf(&sb, "slowest %d of %d write requests, server's time %s–%s ms: before asking for the write connection %s, waiting for it %s (behind %d job batches, %s ms of them each on average; longest %s, commit %s), statements %s, commit %s ms",
-		n, len(reqs), ms(total(reqs[n-1])), ms(total(reqs[0])), avg(before), avg(wait), jobs, ms(behindJob/time.Duration(max(1, jobs))), ms(jobHold), ms(jobCommit), avg(work), avg(commit))
+	fmt.Fprintf(&sb, "slowest %d of %d write requests, server's time %s–%s ms: before asking for the write connection %s, waiting for it %s (behind %d job batches and checkpoint turns, %d of them turns, %s ms of them each on average; longest %s, commit %s), statements %s, commit %s ms",
+		n, len(reqs), ms(total(reqs[n-1])), ms(total(reqs[0])), avg(before), avg(wait), jobs, turns, ms(behindJob/time.Duration(max(1, jobs))), ms(jobHold), ms(jobCommit), avg(work), avg(commit))
 	sb.WriteString("; " + slowCommits(all))
 	return sb.String()
 }
