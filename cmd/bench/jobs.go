@@ -318,7 +318,7 @@ func (b *Bench) eachJobOnce(app core.App, backlog int) error {
 var busyJobs = []string{"wuye_outbox", "wuye_work_order_replies", "wuye_complaint_deadlines", "wuye_renovation_reviews", "wuye_key_loans", "wuye_incident_reports"}
 
 func (b *Bench) jobsUnderLoad(d *Dataset, dir string, backlog int) error {
-	plain, wuye, stop, err := b.startPair(dir)
+	plain, wuye, stop, err := b.startPair("jobs", dir)
 	if err != nil {
 		return err
 	}
