@@ -80,15 +80,8 @@ func unitPoliciesAt(app core.App, unit string, grades, targets []string, at time
 	in, gin := inList(params, "t", targets), inList(params, "g", grades)
 	var rows []struct {
 		Community string `db:"community"`
-		Found     bool   `db:"found"`
-		Grade     string `db:"grade"`
-		Target    string `db:"target"`
-		Amount    int    `db:"amount"`
-		Unit      string `db:"unit"`
-		Early     int    `db:"early_minutes"`
-		Opens     string `db:"office_opens"`
-		Closes    string `db:"office_closes"`
-		Days      string `db:"office_days"`
+		Found     bool   `db:"found"` // the community has a policy in force
+		policyRow        // its columns, as policiesAtGrades reads them
 	}
 	// The conditions on the policy are policiesAtGrades' (policiesInForce), in the join: a
 	// community without a policy of its own still gives its row. The unit
@@ -111,8 +104,7 @@ func unitPoliciesAt(app core.App, unit string, grades, targets []string, at time
 	var found []policyRow
 	for _, r := range rows {
 		if r.Found {
-			found = append(found, policyRow{Grade: r.Grade, Target: r.Target, Amount: r.Amount, Unit: r.Unit, Early: r.Early,
-				Opens: r.Opens, Closes: r.Closes, Days: r.Days})
+			found = append(found, r.policyRow)
 		}
 	}
 	out := make(map[string]map[string]foundPolicy, len(grades))
