@@ -1,0 +1,299 @@
+package hooks
+
+import (
+	"net/http"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/pocketbase/dbx"
+	validation "github.com/pocketbase/ozzo-validation/v4"
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// The live dispatch board's cards (docs/DESIGN.md, Dispatch): the open work
+// orders of a community, or those of them a realtime message named, with
+// only what a card shows. The board read them through the records list with
+// expand=unit: under load each re-read of 100 changed orders cost the server
+// 20–33 ms, most of it building full records (some 45 fields each) and
+// encoding them with their expansions (BENCHMARKS.md § Realtime). Here one
+// query selects the card's columns, with the unit's, building's and service
+// item's labels joined in SQL.
+//
+// Who sees what is PocketBase's own: the work orders' list rule, evaluated
+// by its resolver for the caller (listRuleCondition, hooks/base_route_rules.go),
+// and for each label the view rule of its record, as an expand would check
+// it (an order whose unit the caller may not view comes without the unit).
+// A resident's household orders filed by someone else come without the
+// filer's contact, as the records API hides it (hooks/guard_resident_ids.go).
+// TestWorkOrderBoardMatchesTheRecordsAPI holds both to the records API for
+// every caller of the permission matrix.
+
+func registerDispatchBoard(app core.App) {
+	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		se.Router.GET("/api/wuye/work-orders/board", workOrderBoardRoute).Bind(apis.RequireAuth())
+		return se.Next()
+	})
+}
+
+func init() {
+	messages["wuye_too_many_ids"] = text{"一次最多 %[1]v 个", "At most %[1]v at a time."}
+	fieldLabels["ids"] = text{"记录编号", "Record ids"}
+}
+
+// BoardStatuses are the statuses of the orders on the dispatch board
+// (pb_public/js/staff/desk/dispatch.js BOARD).
+var BoardStatuses = []string{"new", "dispatched", "accepted", "on_site", "quoted", "in_progress"}
+
+// BoardMaxIDs is how many orders one re-read names at most (the page's
+// chunk, core/realtime.js FETCH_CHUNK).
+const BoardMaxIDs = 100
+
+// recordID is the form of PocketBase's record ids (15 lowercase letters and
+// digits).
+var recordID = regexp.MustCompile(`^[a-z0-9]{15}$`)
+
+// boardColumns are the work order's fields a card shows (OrderCard,
+// AssignForm, columnOf, placeOf) and the board's bookkeeping reads
+// (community and status to keep it on the board, updated to order re-reads).
+var boardColumns = []string{
+	"id", "serial", "status", "community", "unit", "building", "location", "reply_due", "reply_overdue",
+	"appointment_at", "arrival_due", "arrival", "rework_of", "source", "receiver", "urgency", "category",
+	"service_item", "description", "contact_name", "contact_phone", "received_at", "technician", "dispatch_mode",
+	"updated",
+}
+
+// BoardColumns are the work order's fields of a card, for the tests.
+func BoardColumns() []string { return slices.Clone(boardColumns) }
+
+// BoardOrder is one card. Dates are as PocketBase writes them
+// ("2006-01-02 15:04:05.000Z", "" for none); the labels are under expand,
+// as the records API would expand them, with their few fields.
+type BoardOrder struct {
+	ID            string  `db:"id" json:"id"`
+	Serial        string  `db:"serial" json:"serial"`
+	Status        string  `db:"status" json:"status"`
+	Community     string  `db:"community" json:"community"`
+	Unit          string  `db:"unit" json:"unit"`
+	Building      string  `db:"building" json:"building"`
+	Location      string  `db:"location" json:"location"`
+	ReplyDue      string  `db:"reply_due" json:"reply_due"`
+	ReplyOverdue  bool    `db:"reply_overdue" json:"reply_overdue"`
+	AppointmentAt string  `db:"appointment_at" json:"appointment_at"`
+	ArrivalDue    string  `db:"arrival_due" json:"arrival_due"`
+	Arrival       string  `db:"arrival" json:"arrival"`
+	ReworkOf      string  `db:"rework_of" json:"rework_of"`
+	Source        string  `db:"source" json:"source"`
+	Receiver      string  `db:"receiver" json:"receiver"`
+	Urgency       string  `db:"urgency" json:"urgency"`
+	Category      string  `db:"category" json:"category"`
+	ServiceItem   string  `db:"service_item" json:"service_item"`
+	Description   string  `db:"description" json:"description"`
+	ContactName   *string `db:"-" json:"contact_name,omitempty"`  // nil: hidden from the caller
+	ContactPhone  *string `db:"-" json:"contact_phone,omitempty"` // nil: hidden from the caller
+	ReceivedAt    string  `db:"received_at" json:"received_at"`
+	Technician    string  `db:"technician" json:"technician"`
+	DispatchMode  string  `db:"dispatch_mode" json:"dispatch_mode"`
+	Updated       string  `db:"updated" json:"updated"`
+	Expand        struct {
+		Unit        *BoardUnit     `json:"unit,omitempty"`
+		Building    *BoardBuilding `json:"building,omitempty"`
+		ServiceItem *BoardItem     `json:"service_item,omitempty"`
+	} `json:"expand"`
+}
+
+// BoardUnit is the unit of a card (core/format.js unitName).
+type BoardUnit struct {
+	ID       string `json:"id"`
+	Number   string `json:"number"`
+	Building string `json:"building"`
+	Expand   struct {
+		Building *BoardBuilding `json:"building,omitempty"`
+	} `json:"expand"`
+}
+
+// BoardBuilding is a building's labels.
+type BoardBuilding struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	Code string `json:"code"`
+}
+
+// BoardItem is a service item's label.
+type BoardItem struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// boardRow is a row of the board's query: the card's columns and the labels
+// the caller may view ("" where not).
+type boardRow struct {
+	BoardOrder
+	Requester        string `db:"requester"`
+	Contact          string `db:"contact_name_"`
+	Phone            string `db:"contact_phone_"`
+	UnitID           string `db:"u_id"`
+	UnitNumber       string `db:"u_number"`
+	UnitBuilding     string `db:"u_building"`
+	UnitBuildingID   string `db:"ub_id"`
+	UnitBuildingName string `db:"ub_name"`
+	UnitBuildingCode string `db:"ub_code"`
+	BuildingID       string `db:"b_id"`
+	BuildingName     string `db:"b_name"`
+	BuildingCode     string `db:"b_code"`
+	ItemID           string `db:"si_id"`
+	ItemName         string `db:"si_name"`
+}
+
+// WorkOrderBoard reads the cards of community's open work orders — of those
+// with ids, when ids are given — that the caller of info may list through
+// the records API, oldest first.
+func WorkOrderBoard(app core.App, info *core.RequestInfo, community string, ids []string) ([]BoardOrder, error) {
+	params := dbx.Params{"community": community}
+	cond := func(c string, p dbx.Params, err error) (string, error) {
+		for k, v := range p {
+			params[k] = v
+		}
+		return c, err
+	}
+	listed, err := cond(ruleCondition(app, info, "work_orders", "wo"))
+	if err != nil {
+		return nil, err
+	}
+	views := map[string]string{}
+	for alias, col := range map[string]string{"u": "units", "ub": "buildings", "b": "buildings", "si": "service_items"} {
+		if views[alias], err = cond(viewRuleCondition(app, info, col, alias)); err != nil {
+			return nil, err
+		}
+	}
+	var sb strings.Builder
+	sb.WriteString("SELECT ")
+	for _, c := range boardColumns {
+		if c == "contact_name" || c == "contact_phone" {
+			sb.WriteString("wo." + c + " AS " + c + "_, ")
+			continue
+		}
+		sb.WriteString("wo." + c + ", ")
+	}
+	sb.WriteString(`wo.requester,
+		COALESCE(u.id, '') AS u_id, COALESCE(u.number, '') AS u_number, COALESCE(u.building, '') AS u_building,
+		COALESCE(ub.id, '') AS ub_id, COALESCE(ub.name, '') AS ub_name, COALESCE(ub.code, '') AS ub_code,
+		COALESCE(b.id, '') AS b_id, COALESCE(b.name, '') AS b_name, COALESCE(b.code, '') AS b_code,
+		COALESCE(si.id, '') AS si_id, COALESCE(si.name, '') AS si_name
+		FROM work_orders wo
+		LEFT JOIN units u ON u.id = wo.unit AND ` + views["u"] + `
+		LEFT JOIN buildings ub ON ub.id = u.building AND ` + views["ub"] + `
+		LEFT JOIN buildings b ON b.id = wo.building AND ` + views["b"] + `
+		LEFT JOIN service_items si ON si.id = wo.service_item AND ` + views["si"] + `
+		WHERE wo.community = {:community} AND wo.status IN (`)
+	for i, s := range BoardStatuses {
+		if i > 0 {
+			sb.WriteString(", ")
+		}
+		sb.WriteString("'" + s + "'")
+	}
+	sb.WriteString(")")
+	if ids != nil {
+		sb.WriteString(" AND wo.id IN (")
+		for i, id := range ids {
+			if i > 0 {
+				sb.WriteString(", ")
+			}
+			k := "id" + strconv.Itoa(i)
+			params[k] = id
+			sb.WriteString("{:" + k + "}")
+		}
+		sb.WriteString(")")
+	}
+	sb.WriteString(" AND " + listed)
+	var rows []boardRow
+	if err := app.DB().NewQuery(sb.String()).Bind(params).All(&rows); err != nil {
+		return nil, err
+	}
+	auth := info.Auth
+	out := make([]BoardOrder, len(rows))
+	for i := range rows {
+		r := &rows[i]
+		o := r.BoardOrder
+		// A household's order filed by another member: the filer's contact
+		// stays hidden (hideOtherResidents).
+		if !isResident(auth) || r.Requester == auth.Id {
+			o.ContactName, o.ContactPhone = &r.Contact, &r.Phone
+		}
+		if r.UnitID != "" {
+			u := &BoardUnit{ID: r.UnitID, Number: r.UnitNumber, Building: r.UnitBuilding}
+			if r.UnitBuildingID != "" {
+				u.Expand.Building = &BoardBuilding{ID: r.UnitBuildingID, Name: r.UnitBuildingName, Code: r.UnitBuildingCode}
+			}
+			o.Expand.Unit = u
+		}
+		if r.BuildingID != "" {
+			o.Expand.Building = &BoardBuilding{ID: r.BuildingID, Name: r.BuildingName, Code: r.BuildingCode}
+		}
+		if r.ItemID != "" {
+			o.Expand.ServiceItem = &BoardItem{ID: r.ItemID, Name: r.ItemName}
+		}
+		out[i] = o
+	}
+	slices.SortFunc(out, func(a, b BoardOrder) int {
+		if c := strings.Compare(a.ReceivedAt, b.ReceivedAt); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	return out, nil
+}
+
+// workOrderBoardRoute answers GET /api/wuye/work-orders/board?community=…
+// [&ids=a,b,c]: the board's cards, all of them or those of the orders named
+// (at most BoardMaxIDs) — an order no longer on the board, or not the
+// caller's to list, simply does not come back, and the page drops it.
+func workOrderBoardRoute(e *core.RequestEvent) error {
+	q := e.Request.URL.Query()
+	errs := validation.Errors{}
+	community := strings.TrimSpace(q.Get("community"))
+	switch {
+	case community == "":
+		errs["community"] = codedError("validation_required")
+	case !recordID.MatchString(community):
+		errs["community"] = codedError("validation_invalid_value")
+	}
+	var ids []string
+	if q.Has("ids") {
+		ids = []string{}
+		seen := map[string]bool{}
+		for _, id := range strings.Split(q.Get("ids"), ",") {
+			id = strings.TrimSpace(id)
+			if id == "" || seen[id] {
+				continue
+			}
+			if !recordID.MatchString(id) {
+				errs["ids"] = codedError("validation_invalid_value")
+				break
+			}
+			seen[id] = true
+			ids = append(ids, id)
+		}
+		switch {
+		case errs["ids"] != nil:
+		case len(ids) == 0:
+			errs["ids"] = codedError("validation_required")
+		case len(ids) > BoardMaxIDs:
+			errs["ids"] = codedError("wuye_too_many_ids", BoardMaxIDs)
+		}
+	}
+	if len(errs) > 0 {
+		return badRequest(errs)
+	}
+	info, err := e.RequestInfo()
+	if err != nil {
+		return err
+	}
+	items, err := WorkOrderBoard(e.App, info, community, ids)
+	if err != nil {
+		return err
+	}
+	return e.JSON(http.StatusOK, map[string]any{"items": items})
+}
