@@ -4,10 +4,8 @@ import (
 	"net/http"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 
-	"github.com/pocketbase/dbx"
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
@@ -127,47 +125,24 @@ type BoardItem struct {
 	Name string `json:"name"`
 }
 
-// boardRow is a row of the board's query: the card's columns and the labels
-// the caller may view ("" where not).
+// boardRow is a row of the board's query: the card's columns, and whom
+// the order's contact is hidden from.
 type boardRow struct {
 	BoardOrder
-	Requester        string `db:"requester"`
-	Contact          string `db:"contact_name_"`
-	Phone            string `db:"contact_phone_"`
-	UnitID           string `db:"u_id"`
-	UnitNumber       string `db:"u_number"`
-	UnitBuilding     string `db:"u_building"`
-	UnitBuildingID   string `db:"ub_id"`
-	UnitBuildingName string `db:"ub_name"`
-	UnitBuildingCode string `db:"ub_code"`
-	BuildingID       string `db:"b_id"`
-	BuildingName     string `db:"b_name"`
-	BuildingCode     string `db:"b_code"`
-	ItemID           string `db:"si_id"`
-	ItemName         string `db:"si_name"`
+	Requester string `db:"requester"`
+	Contact   string `db:"contact_name_"`
+	Phone     string `db:"contact_phone_"`
 }
 
 // WorkOrderBoard reads the cards of community's open work orders — of those
 // with ids, when ids are given — that the caller of info may list through
 // the records API, oldest first.
 func WorkOrderBoard(app core.App, info *core.RequestInfo, community string, ids []string) ([]BoardOrder, error) {
-	params := dbx.Params{"community": community}
-	cond := func(c string, p dbx.Params, err error) (string, error) {
-		for k, v := range p {
-			params[k] = v
-		}
-		return c, err
-	}
-	listed, err := cond(ruleCondition(app, info, "work_orders", "wo"))
+	listed, params, err := ruleCondition(app, info, "work_orders", "wo")
 	if err != nil {
 		return nil, err
 	}
-	views := map[string]string{}
-	for alias, col := range map[string]string{"u": "units", "ub": "buildings", "b": "buildings", "si": "service_items"} {
-		if views[alias], err = cond(viewRuleCondition(app, info, col, alias)); err != nil {
-			return nil, err
-		}
-	}
+	params["community"] = community
 	var sb strings.Builder
 	sb.WriteString("SELECT ")
 	for _, c := range boardColumns {
@@ -177,17 +152,14 @@ func WorkOrderBoard(app core.App, info *core.RequestInfo, community string, ids 
 		}
 		sb.WriteString("wo." + c + ", ")
 	}
-	sb.WriteString(`wo.requester,
-		COALESCE(u.id, '') AS u_id, COALESCE(u.number, '') AS u_number, COALESCE(u.building, '') AS u_building,
-		COALESCE(ub.id, '') AS ub_id, COALESCE(ub.name, '') AS ub_name, COALESCE(ub.code, '') AS ub_code,
-		COALESCE(b.id, '') AS b_id, COALESCE(b.name, '') AS b_name, COALESCE(b.code, '') AS b_code,
-		COALESCE(si.id, '') AS si_id, COALESCE(si.name, '') AS si_name
-		FROM work_orders wo
-		LEFT JOIN units u ON u.id = wo.unit AND ` + views["u"] + `
-		LEFT JOIN buildings ub ON ub.id = u.building AND ` + views["ub"] + `
-		LEFT JOIN buildings b ON b.id = wo.building AND ` + views["b"] + `
-		LEFT JOIN service_items si ON si.id = wo.service_item AND ` + views["si"] + `
-		WHERE wo.community = {:community} AND wo.status IN (`)
+	// Re-reading by id, the ids' primary-key lookups; the "+" keeps SQLite
+	// from walking the community's open orders by status instead (its
+	// choice for the same query without them).
+	plus := ""
+	if ids != nil {
+		plus = "+"
+	}
+	sb.WriteString("wo.requester FROM work_orders wo WHERE " + plus + "wo.community = {:community} AND " + plus + "wo.status IN (")
 	for i, s := range BoardStatuses {
 		if i > 0 {
 			sb.WriteString(", ")
@@ -196,21 +168,49 @@ func WorkOrderBoard(app core.App, info *core.RequestInfo, community string, ids 
 	}
 	sb.WriteString(")")
 	if ids != nil {
-		sb.WriteString(" AND wo.id IN (")
-		for i, id := range ids {
-			if i > 0 {
-				sb.WriteString(", ")
-			}
-			k := "id" + strconv.Itoa(i)
-			params[k] = id
-			sb.WriteString("{:" + k + "}")
-		}
-		sb.WriteString(")")
+		sb.WriteString(" AND wo.id IN (" + inList(params, "id", ids) + ")")
 	}
 	sb.WriteString(" AND " + listed)
 	var rows []boardRow
 	if err := app.DB().NewQuery(sb.String()).Bind(params).All(&rows); err != nil {
 		return nil, err
+	}
+	// The labels, each record once however many cards show it, and only
+	// those the caller may view (as an expand shows them).
+	var unitIDs, buildingIDs, itemIDs []string
+	for _, r := range rows {
+		unitIDs = appendNew(unitIDs, r.Unit)
+		buildingIDs = appendNew(buildingIDs, r.Building)
+		itemIDs = appendNew(itemIDs, r.ServiceItem)
+	}
+	var units []struct {
+		ID       string `db:"id"`
+		Number   string `db:"number"`
+		Building string `db:"building"`
+	}
+	if err := viewable(app, info, "units", "id, number, building", unitIDs, &units); err != nil {
+		return nil, err
+	}
+	unitOf := map[string]*BoardUnit{}
+	for _, u := range units {
+		unitOf[u.ID] = &BoardUnit{ID: u.ID, Number: u.Number, Building: u.Building}
+		buildingIDs = appendNew(buildingIDs, u.Building)
+	}
+	var buildings []BoardBuilding
+	if err := viewable(app, info, "buildings", "id, name, code", buildingIDs, &buildings); err != nil {
+		return nil, err
+	}
+	buildingOf := map[string]*BoardBuilding{}
+	for i := range buildings {
+		buildingOf[buildings[i].ID] = &buildings[i]
+	}
+	var items []BoardItem
+	if err := viewable(app, info, "service_items", "id, name", itemIDs, &items); err != nil {
+		return nil, err
+	}
+	itemOf := map[string]*BoardItem{}
+	for i := range items {
+		itemOf[items[i].ID] = &items[i]
 	}
 	auth := info.Auth
 	out := make([]BoardOrder, len(rows))
@@ -222,19 +222,13 @@ func WorkOrderBoard(app core.App, info *core.RequestInfo, community string, ids 
 		if !isResident(auth) || r.Requester == auth.Id {
 			o.ContactName, o.ContactPhone = &r.Contact, &r.Phone
 		}
-		if r.UnitID != "" {
-			u := &BoardUnit{ID: r.UnitID, Number: r.UnitNumber, Building: r.UnitBuilding}
-			if r.UnitBuildingID != "" {
-				u.Expand.Building = &BoardBuilding{ID: r.UnitBuildingID, Name: r.UnitBuildingName, Code: r.UnitBuildingCode}
-			}
-			o.Expand.Unit = u
+		if u := unitOf[o.Unit]; u != nil {
+			card := *u
+			card.Expand.Building = buildingOf[u.Building]
+			o.Expand.Unit = &card
 		}
-		if r.BuildingID != "" {
-			o.Expand.Building = &BoardBuilding{ID: r.BuildingID, Name: r.BuildingName, Code: r.BuildingCode}
-		}
-		if r.ItemID != "" {
-			o.Expand.ServiceItem = &BoardItem{ID: r.ItemID, Name: r.ItemName}
-		}
+		o.Expand.Building = buildingOf[o.Building]
+		o.Expand.ServiceItem = itemOf[o.ServiceItem]
 		out[i] = o
 	}
 	slices.SortFunc(out, func(a, b BoardOrder) int {
@@ -244,6 +238,27 @@ func WorkOrderBoard(app core.App, info *core.RequestInfo, community string, ids 
 		return strings.Compare(a.ID, b.ID)
 	})
 	return out, nil
+}
+
+// viewable reads columns of the records of collection with ids that the
+// caller of info may view, into out.
+func viewable(app core.App, info *core.RequestInfo, collection, columns string, ids []string, out any) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	cond, params, err := viewRuleCondition(app, info, collection, "x")
+	if err != nil {
+		return err
+	}
+	return app.DB().NewQuery("SELECT " + columns + " FROM " + collection + " x WHERE x.id IN (" + inList(params, "id", ids) +
+		") AND " + cond).Bind(params).All(out)
+}
+
+func appendNew(list []string, v string) []string {
+	if v == "" || slices.Contains(list, v) {
+		return list
+	}
+	return append(list, v)
 }
 
 // workOrderBoardRoute answers GET /api/wuye/work-orders/board?community=…
