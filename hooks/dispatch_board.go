@@ -17,17 +17,19 @@ import (
 // expand=unit: under load each re-read of 100 changed orders cost the server
 // 20–33 ms, most of it building full records (some 45 fields each) and
 // encoding them with their expansions (BENCHMARKS.md § Realtime). Here one
-// query selects the card's columns, with the unit's, building's and service
-// item's labels joined in SQL.
+// query selects the card's columns, and the unit's, building's and service
+// item's labels are read in SQL too, once per record however many cards
+// show it (where an expand reads each again per card).
 //
 // Who sees what is PocketBase's own: the work orders' list rule, evaluated
-// by its resolver for the caller (listRuleCondition, hooks/base_route_rules.go),
-// and for each label the view rule of its record, as an expand would check
-// it (an order whose unit the caller may not view comes without the unit).
+// by its resolver for the caller (ruleCondition, hooks/base_route_rules.go),
+// and for each label the view rule of its record, as an expand checks it
+// (an order whose unit the caller may not view comes without the unit).
 // A resident's household orders filed by someone else come without the
 // filer's contact, as the records API hides it (hooks/guard_resident_ids.go).
-// TestWorkOrderBoardMatchesTheRecordsAPI holds both to the records API for
-// every caller of the permission matrix.
+// TestWorkOrderBoardMatchesTheRecordsAPI holds all of it, field by field, to
+// the records API for every caller of the permission matrix, so that a mask
+// or a hidden field added to a card's field later fails there first.
 
 func registerDispatchBoard(app core.App) {
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
