@@ -417,8 +417,10 @@ func runRealtime(b *Bench) error {
 			"\"Pages re-reading\": each message on a narrow topic also makes its page fetch what changed, as the pages do (pb_public/js/core/realtime.js useCoalesce, usePlaceChanged): "+
 			"the screen showing that collection re-reads at most once per window (a resident's lists and the bell 1 s, the staff boards 2 s, the dashboard's figures 5 s; "+
 			"after a quiet spell at once, 150 ms after the first message), gathering the messages meanwhile — "+
-			"the resident's home and the boards the changed records in one request per collection (ids in the filter, narrowed to what the screen shows — "+
-			"the desk's board the open orders, an area manager's list the complaints they handle — with the screen's expansions but the buildings, which a page reads once each and keeps), the bell its unread notifications and their count, "+
+			"the resident's home and the area managers' lists the changed records in one request per collection (ids in the filter, narrowed to what the screen shows — "+
+			"an area manager's list the complaints they handle — with the screen's expansions but the buildings, which a page reads once each and keeps), "+
+			"the desk's dispatch board the changed orders' cards through its own route (GET /api/wuye/work-orders/board?community=…&ids=…, 100 at a time: the open orders the desk may list, labels included), "+
+			"the bell its unread notifications and their count, "+
 			"the supervisors' and director's dashboard its four statistics requests; %d requests in all (by screen below). "+
 			"Before, each message was a re-read of its own: the home's three lists, the bell's list, the record on a board, the dashboard's four requests 0.6 s after a lull.",
 			rtWorkers, baseline, cpuRatio, w.rereadsDone.Load()))
