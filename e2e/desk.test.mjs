@@ -87,10 +87,15 @@ test('a call: find the unit, register a work order, dispatch it from the live bo
 
   // The board: the new order waits under "new" with its reply clock.
   const subscribed = page.waitForResponse((r) => r.url().endsWith('/api/realtime') && r.request().method() === 'POST');
+  // The cards come from the board's own route (hooks/dispatch_board.go), not the records list.
+  const boardRoute = (ids) => (r) => r.url().includes('/api/wuye/work-orders/board?') && r.url().includes('ids=') === ids;
+  const board = page.waitForResponse(boardRoute(false));
   await page.getByRole('link', { name: '去派工看板' }).click();
+  assert.equal((await board).status(), 200);
   const newCol = page.getByTestId('col-new');
   const ours = newCol.getByRole('article', { name: serial });
   await ours.waitFor();
+  await ours.locator('.wo-place').getByText('1栋 102').waitFor();
   await ours.getByRole('timer').getByText(/内回复/).waitFor();
   // A duration, not a clock reading ("14 分钟内回复", "2 小时 37 分钟内回复"
   // out of hours; never "14:27 内回复").
@@ -105,8 +110,16 @@ test('a call: find the unit, register a work order, dispatch it from the live bo
   page.on('framenavigated', (f) => navigations.push(f.url()));
   const owner1 = await api(server.url, 'owner1@example.com');
   const link = await owner1.collection('unit_residents').getFirstListItem('');
+  const rereads = [];
+  page.on('response', (r) => { if (boardRoute(true)(r)) rereads.push(r.url()); });
   const portal = await owner1.collection('work_orders').create({ unit: link.unit, category: 'electrical', description: '卫生间浴霸不亮（门户）' });
-  await newCol.getByRole('article', { name: portal.serial }).waitFor({ timeout: 3000 });
+  const portalCard = newCol.getByRole('article', { name: portal.serial });
+  await portalCard.waitFor({ timeout: 3000 });
+  assert.ok(rereads.some((u) => u.includes(portal.id)), `a re-read by the route names the changed order: ${rereads}`);
+  // The place and the portal chip, from the route's card.
+  const unit = await desk.collection('units').getOne(link.unit, { expand: 'building' });
+  await portalCard.locator('.wo-place').getByText(`${unit.expand.building.name} ${unit.number}`).waitFor();
+  await portalCard.locator('.wo-place .chip').getByText('门户', { exact: true }).waitFor();
   assert.deepEqual(navigations, [], 'the portal request arrived without reloading the page');
 
   // Dispatch ours to tech1, a plumber of this community.

@@ -38,6 +38,17 @@ func listRuleCondition(e *core.RequestEvent, collection, alias string) (string, 
 }
 
 func ruleCondition(app core.App, info *core.RequestInfo, collection, alias string) (string, dbx.Params, error) {
+	return ruleConditionOf(app, info, collection, alias, func(c *core.Collection) *string { return c.ListRule })
+}
+
+// viewRuleCondition is ruleCondition for the collection's view rule: the
+// rows the caller may view (GET …/records/{id}), which is also what decides
+// whether a record shows in another's expand.
+func viewRuleCondition(app core.App, info *core.RequestInfo, collection, alias string) (string, dbx.Params, error) {
+	return ruleConditionOf(app, info, collection, alias, func(c *core.Collection) *string { return c.ViewRule })
+}
+
+func ruleConditionOf(app core.App, info *core.RequestInfo, collection, alias string, ruleOf func(*core.Collection) *string) (string, dbx.Params, error) {
 	if info.HasSuperuserAuth() {
 		return "1 = 1", dbx.Params{}, nil
 	}
@@ -48,10 +59,11 @@ func ruleCondition(app core.App, info *core.RequestInfo, collection, alias strin
 	if alias == col.Name {
 		return "", nil, fmt.Errorf("rule condition: the alias %q must differ from the collection's name", alias)
 	}
-	if col.ListRule == nil {
+	rule := ruleOf(col)
+	if rule == nil {
 		return "1 = 0", dbx.Params{}, nil
 	}
-	if *col.ListRule == "" {
+	if *rule == "" {
 		return "1 = 1", dbx.Params{}, nil
 	}
 	// The rule as a subquery over the collection under its own name: the
@@ -59,7 +71,7 @@ func ruleCondition(app core.App, info *core.RequestInfo, collection, alias strin
 	// query (which names the collection by an alias) is left alone.
 	q := app.DB().Select("{{" + col.Name + "}}.[[id]]").From(col.Name)
 	r := core.NewRecordFieldResolver(app, col, info, true)
-	expr, err := search.FilterData(*col.ListRule).BuildExpr(r)
+	expr, err := search.FilterData(*rule).BuildExpr(r)
 	if err != nil {
 		return "", nil, err
 	}

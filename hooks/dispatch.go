@@ -165,6 +165,7 @@ func registerDispatch(app core.App) {
 		return e.Next()
 	})
 	registerDispatchEnrich(app)
+	registerDispatchBoard(app)
 	registerClaimConflict(app)
 	app.OnRecordCreateRequest("service_demands").BindFunc(prepareDemand)
 	app.OnRecordUpdateRequest("service_demands").BindFunc(answerDemand)

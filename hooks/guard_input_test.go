@@ -1973,6 +1973,15 @@ func calendarCases(post func(name, url, body, who string, okStatus ...int) biCas
 	}
 }
 
+// manyIDs is n distinct well-formed record ids, comma-separated.
+func manyIDs(n int) string {
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("wo%013d", i)
+	}
+	return strings.Join(ids, ",")
+}
+
 // routeCases are the bad requests of every custom route, by route.
 func (r *biRun) routeCases() map[string][]biCase {
 	fx := r.fx
@@ -2100,6 +2109,15 @@ func (r *biRun) routeCases() map[string][]biCase {
 			get("overdue parcels after abc days", "/api/wuye/parcels/overdue?community="+ch+"&days=abc", "frontdesk@example.com"),
 			get("overdue parcels after 0 days", "/api/wuye/parcels/overdue?community="+ch+"&days=0", "frontdesk@example.com"),
 			get("overdue parcels after 99999 days", "/api/wuye/parcels/overdue?community="+ch+"&days=99999", "frontdesk@example.com"),
+		},
+		// The dispatch board's cards (hooks/dispatch_board.go): a community
+		// the caller does not serve is simply empty, as the records list.
+		"GET /api/wuye/work-orders/board": {
+			get("the board without a community", "/api/wuye/work-orders/board", "frontdesk@example.com"),
+			get("the board of a malformed community", "/api/wuye/work-orders/board?community=1%27%20OR%201=1", "frontdesk@example.com"),
+			get("the board's re-read of a malformed id", "/api/wuye/work-orders/board?community="+ch+"&ids=abc", "frontdesk@example.com"),
+			get("the board's re-read of no ids", "/api/wuye/work-orders/board?community="+ch+"&ids=", "frontdesk@example.com"),
+			get("the board's re-read of 101 ids", "/api/wuye/work-orders/board?community="+ch+"&ids="+manyIDs(101), "frontdesk@example.com"),
 		},
 		"GET /api/wuye/found-items": {
 			get("found items without a community", "/api/wuye/found-items", "owner1@example.com"),

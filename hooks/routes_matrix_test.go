@@ -139,6 +139,17 @@ var routeRows = map[string]routeRow{
 	"GET /api/wuye/parcels/overdue": {calls: func(m *routeMatrix) []routeCall {
 		return append(m.perCommunity("/api/wuye/parcels/overdue?community=%s", nil), m.perCommunity("/api/wuye/parcels/overdue?community=%s&days=1", nil)...)
 	}},
+	// The dispatch board's cards (hooks/dispatch_board.go): the work
+	// orders' list rule, the labels by their view rules; and the re-read of
+	// the sampled orders by id.
+	"GET /api/wuye/work-orders/board": {calls: func(m *routeMatrix) []routeCall {
+		var ids []string
+		for _, r := range m.w.samples["work_orders"] {
+			ids = append(ids, r.Id)
+		}
+		return append(m.perCommunity("/api/wuye/work-orders/board?community=%s", nil),
+			m.perCommunity("/api/wuye/work-orders/board?community=%s&ids=%s", []string{strings.Join(ids[:min(len(ids), 100)], ",")})...)
+	}},
 	// The found items held, for residents of the community: their serials
 	// are the notice's numbers, which a resident cites to claim an item
 	// (hooks/desk_lost_items.go); finder and claimant are never in it.

@@ -766,9 +766,8 @@ func (r *capRun) act(ctx context.Context, kind string, at time.Time, rng *mrand.
 	case "desk.board":
 		d := staff(c.desk)
 		var board capList
-		if d.do(ctx, "GET", recs("work_orders", "page", "1", "perPage", "1000", "skipTotal", "1",
-			"filter", "community = "+fq(c.id)+` && (status = "new" || status = "dispatched" || status = "accepted" || status = "on_site" || status = "quoted" || status = "in_progress")`,
-			"sort", "received_at", "expand", "unit.building,building,service_item"), nil, &board) != nil {
+		// The page's read (staff/desk/dispatch.js): the board's own route.
+		if d.do(ctx, "GET", "/api/wuye/work-orders/board?"+url.Values{"community": {c.id}}.Encode(), nil, &board) != nil {
 			return
 		}
 		if !c.desk.busy.TryLock() {

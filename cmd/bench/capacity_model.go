@@ -99,7 +99,7 @@ func (p peakParams) actors() []peakActor {
 			fmt.Sprintf("%.2f complaints a household a year, the same Monday surge", p.ComplaintsYear)},
 		{"desk.intake", repairs*p.DeskShare + complaints*p.DeskShare + p.FeeCallsPerHour, "find the unit + 5 lists of the intake screen; files the repairs and complaints phoned in",
 			fmt.Sprintf("the desk's share (%.0f %%) of filings + %.0f fee questions", 100*p.DeskShare, p.FeeCallsPerHour)},
-		{"desk.board", communities * 3600 / p.BoardEverySec, "the dispatch board (open orders, expanded) + dispatch one new order",
+		{"desk.board", communities * 3600 / p.BoardEverySec, "the dispatch board (its route: the open orders' cards) + dispatch one new order",
 			fmt.Sprintf("one desk per %d households, every %.0f s", p.CommunitySize, p.BoardEverySec)},
 		{"tech.field", techs * 3600 / p.FieldEverySec, "own queue + the trades' pool; one step of an order (accept, arrive, start, complete)",
 			fmt.Sprintf("%d technicians per %d households, every %.0f s", p.TechsPerCommune, p.CommunitySize, p.FieldEverySec)},

@@ -305,7 +305,11 @@ func runLists(b *Bench) error {
 			return b.fullList(WithClientIP(ctx, TerminalIP(i)), base, "work_orders", desk.Token, map[string]string{
 				"filter": "community = " + pbString(c) + " && " + anyOf("status", board), "sort": "received_at", "expand": "unit.building,building,service_item"}, p)
 		}},
-		{name: "desk: dispatch board now (unsorted, sorted in the page; service items from the page's cache)", call: func(ctx context.Context, i int, p *probe) error {
+		{name: "desk: dispatch board now (GET /api/wuye/work-orders/board: the cards with their labels, one query)", call: func(ctx context.Context, i int, p *probe) error {
+			_, err := b.getList(WithClientIP(ctx, TerminalIP(i)), base+"/api/wuye/work-orders/board?"+url.Values{"community": {c}}.Encode(), desk.Token, p)
+			return err
+		}},
+		{name: "desk: dispatch board through the records list (unsorted; service items from the page's cache), before", call: func(ctx context.Context, i int, p *probe) error {
 			ctx = WithClientIP(ctx, TerminalIP(i))
 			items, err := b.fullItems(ctx, base, "work_orders", desk.Token, map[string]string{
 				"filter": "community = " + pbString(c) + " && " + anyOf("status", board), "expand": "unit.building,building"}, p)

@@ -417,8 +417,10 @@ func runRealtime(b *Bench) error {
 			"\"Pages re-reading\": each message on a narrow topic also makes its page fetch what changed, as the pages do (pb_public/js/core/realtime.js useCoalesce, usePlaceChanged): "+
 			"the screen showing that collection re-reads at most once per window (a resident's lists and the bell 1 s, the staff boards 2 s, the dashboard's figures 5 s; "+
 			"after a quiet spell at once, 150 ms after the first message), gathering the messages meanwhile — "+
-			"the resident's home and the boards the changed records in one request per collection (ids in the filter, narrowed to what the screen shows — "+
-			"the desk's board the open orders, an area manager's list the complaints they handle — with the screen's expansions but the buildings, which a page reads once each and keeps), the bell its unread notifications and their count, "+
+			"the resident's home and the area managers' lists the changed records in one request per collection (ids in the filter, narrowed to what the screen shows — "+
+			"an area manager's list the complaints they handle — with the screen's expansions but the buildings, which a page reads once each and keeps), "+
+			"the desk's dispatch board the changed orders' cards through its own route (GET /api/wuye/work-orders/board?community=…&ids=…, 100 at a time: the open orders the desk may list, labels included), "+
+			"the bell its unread notifications and their count, "+
 			"the supervisors' and director's dashboard its four statistics requests; %d requests in all (by screen below). "+
 			"Before, each message was a re-read of its own: the home's three lists, the bell's list, the record on a board, the dashboard's four requests 0.6 s after a lull.",
 			rtWorkers, baseline, cpuRatio, w.rereadsDone.Load()))
@@ -868,7 +870,7 @@ const (
 	rtTodo      rtScreen = "resident's home: your turn (unread notifications to act on)" // portal/home.js YourTurn
 	rtHome      rtScreen = "resident's home: the changed requests"                       // portal/home.js OpenRequests
 	rtBills     rtScreen = "resident's home: bills due"                                  // portal/home.js BillsDue
-	rtDispatch  rtScreen = "desk's dispatch board: the changed orders"                   // staff/desk.js DispatchBoard
+	rtDispatch  rtScreen = "desk's dispatch board: the changed orders"                   // staff/desk/dispatch.js DispatchBoard
 	rtMine      rtScreen = "area manager's complaints: the changed complaints"           // staff/complaints.js MyComplaints
 	rtDashboard rtScreen = "dashboard: figures, complaints, work orders, trends (6 m.)"  // staff/dashboard.js Dashboard
 )
@@ -990,7 +992,7 @@ func (w *rtWorld) refresh(c *rtClient, screen rtScreen, msgs [][2]string) {
 	// screen shows. The buildings (of the records and of their units) come
 	// from the page's cache, as would a work order's service item (the
 	// bench's orders have none): one read of each per page.
-	changed := func(col, expand, where string) []string {
+	chunks := func(col string) [][]string {
 		var ids []string
 		seen := map[string]bool{}
 		for _, m := range msgs {
@@ -999,10 +1001,17 @@ func (w *rtWorld) refresh(c *rtClient, screen rtScreen, msgs [][2]string) {
 				ids = append(ids, m[1])
 			}
 		}
-		var urls []string
+		var out [][]string
 		for len(ids) > 0 {
 			chunk := ids[:min(rtFetchChunk, len(ids))]
 			ids = ids[len(chunk):]
+			out = append(out, chunk)
+		}
+		return out
+	}
+	changed := func(col, expand, where string) []string {
+		var urls []string
+		for _, chunk := range chunks(col) {
 			var f []string
 			for _, id := range chunk {
 				f = append(f, fmt.Sprintf("id = %q", id))
@@ -1035,8 +1044,11 @@ func (w *rtWorld) refresh(c *rtClient, screen rtScreen, msgs [][2]string) {
 		urls = append(urls, list("bills", fmt.Sprintf("unit = %q && (status = \"issued\" || status = \"partially_paid\")", c.person.Unit),
 			"", "", "id,amount_fen,discount_fen,late_fee_fen,paid_fen", 1000, true))
 	case rtDispatch:
-		urls = append(urls, changed("work_orders", "unit",
-			fmt.Sprintf(`community = %q && (status = "new" || status = "dispatched" || status = "accepted" || status = "on_site" || status = "quoted" || status = "in_progress")`, w.community))...)
+		// fetchChangedFrom: the board's own route, the changed orders' ids
+		// 100 at a time (hooks/dispatch_board.go).
+		for _, chunk := range chunks("work_orders") {
+			urls = append(urls, "/api/wuye/work-orders/board?"+url.Values{"community": {w.community}, "ids": {strings.Join(chunk, ",")}}.Encode())
+		}
 	case rtMine:
 		urls = append(urls, changed("complaints", "unit,handler",
 			fmt.Sprintf(`community = %q && handler = %q && status != "closed" && status != "invalid"`, w.community, me))...)
@@ -1052,7 +1064,8 @@ func (w *rtWorld) refresh(c *rtClient, screen rtScreen, msgs [][2]string) {
 	st.messages += len(msgs)
 	st.mu.Unlock()
 	// The page's requests of one refresh go out together (Promise.all).
-	boards := screen == rtDispatch || screen == rtMine
+	// (The dispatch board's cards carry their labels: no buildings to read.)
+	boards := screen == rtMine
 	get := func(u string, out any) {
 		t := time.Now()
 		err := w.b.Call(context.Background(), "GET", w.base+u, c.person.Token, nil, out)

@@ -218,6 +218,23 @@ export async function fetchChanged(col, ids, { where, ...opts } = {}) {
   return out;
 }
 
+/**
+ * fetchChangedFrom is fetchChanged for a Wuye route that answers a screen's
+ * cards ({ items }) for the ids it is given (&ids=a,b,c, 100 at most), such
+ * as GET /api/wuye/work-orders/board: a Map id → card, null for an id that
+ * did not come back (no longer on the screen, or not the reader's to see).
+ */
+export async function fetchChangedFrom(path, ids, query = {}) {
+  const unique = [...new Set(ids)];
+  const out = new Map(unique.map((id) => [id, null]));
+  for (let i = 0; i < unique.length; i += FETCH_CHUNK) {
+    const chunk = unique.slice(i, i + FETCH_CHUNK);
+    const page = await pb.send(path, { method: 'GET', query: { ...query, ids: chunk.join(',') }, requestKey: null });
+    for (const r of page.items || []) out.set(r.id, r);
+  }
+  return out;
+}
+
 // The few, seldom changed records many others point to — a community's
 // buildings (about a hundred) and service items (its price list) — read once
 // per page by id and kept, where an expansion would read them again with
@@ -308,15 +325,17 @@ export function placeAll(list, fetched, keep = () => true) {
  * screen shows) and put in place: kept where keep(record) says they belong,
  * out where not or where the reader may no longer see them; sort, if given,
  * orders the result. onPlaced(events, fetched) runs after (toasts). Before
- * the list's first answer a message reloads it instead.
+ * the list's first answer a message reloads it instead. fetch(ids), if
+ * given, re-reads in place of fetchChanged (a screen's own route, e.g.
+ * fetchChangedFrom), with the same answer: a Map id → record or null.
  */
-export function usePlaceChanged(list, col, { expand, where, keep, sort, onPlaced, window = LIST_WINDOW } = {}) {
+export function usePlaceChanged(list, col, { expand, where, keep, sort, onPlaced, fetch, window = LIST_WINDOW } = {}) {
   return useCoalesce(async (events) => {
     const ids = idsOf(events, col);
     if (!ids.length) return;
     if (list.data === undefined) { list.reload(); return; }
     let got;
-    try { got = await fetchChanged(col, ids, { expand, where }); } catch { return; } // offline: the reconnect reloads
+    try { got = await (fetch ? fetch(ids) : fetchChanged(col, ids, { expand, where })); } catch { return; } // offline: the reconnect reloads
     const place = (items) => {
       const out = placeAll(items, got, keep);
       return sort ? [...out].sort(sort) : out;

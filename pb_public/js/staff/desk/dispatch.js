@@ -8,7 +8,7 @@ import { dateTime, ago, parseDate } from '../../core/format.js';
 import { stepsFrom } from '../../core/flows.js';
 import { countdown } from '../../core/durations.js';
 import { Loading, ErrorBox, Status, useAsync, useAction, toast, useNow } from '../../core/ui.js';
-import { useCommunityTopic, usePlaceChanged, withServiceItems, placeFetched, oldestFirst, BOARD_WINDOW } from '../../core/realtime.js';
+import { useCommunityTopic, usePlaceChanged, fetchChangedFrom, placeFetched, oldestFirst, BOARD_WINDOW } from '../../core/realtime.js';
 import { placeOf } from './common.js';
 
 addMessages({
@@ -62,16 +62,17 @@ function columnOf(o, now) {
 
 const replyOverdue = (o, now) => o.reply_overdue || (parseDate(o.reply_due)?.getTime() ?? Infinity) < now;
 
+// The board's cards come from GET /api/wuye/work-orders/board (hooks/dispatch_board.go):
+// the open orders the reader may list, with only what a card shows and the
+// labels of the unit, building and service item under expand — the whole
+// board, or (&ids=…) the orders a realtime message named, a card that does
+// not come back being off the board.
+const BOARD_ROUTE = '/api/wuye/work-orders/board';
+
 export function DispatchBoard({ me, community }) {
   const c = community.id;
-  // Sorted here, not by the server: asked for in date order, SQLite walks the
-  // community's whole history by date instead of taking the few open orders.
-  const onBoardFilter = pb.filter(`community = {:c} && (${BOARD.map((s) => `status = "${s}"`).join(' || ')})`, { c });
-  // (The service items from the page's cache: see withServiceItems.)
-  const orders = useAsync(() => pb.collection('work_orders').getFullList({
-    filter: onBoardFilter,
-    expand: 'unit.building,building',
-  }).then(withServiceItems).then((list) => list.sort((a, b) => (a.received_at < b.received_at ? -1 : a.received_at > b.received_at ? 1 : 0))), [c]);
+  const orders = useAsync(() => pb.send(BOARD_ROUTE, { method: 'GET', query: { community: c } })
+    .then((page) => page.items.sort(oldestFirst('received_at'))), [c]);
   const techs = useAsync(() => pb.collection('staff').getFullList({
     filter: pb.filter('role = "technician" && active = true && communities.id ?= {:c}', { c }), sort: 'name', fields: 'id,name,skills',
   }), [c]);
@@ -80,7 +81,7 @@ export function DispatchBoard({ me, community }) {
   const upsert = (rec) => orders.setData((list) => placeFetched(list, rec.id, rec, onBoard));
   // The community's topic says which orders changed; the board re-reads
   // them, those of a burst in one request (usePlaceChanged, BOARD_WINDOW).
-  const changed = usePlaceChanged(orders, 'work_orders', { expand: BOARD_EXPAND, where: onBoardFilter, keep: onBoard, sort: oldestFirst('received_at'), window: BOARD_WINDOW,
+  const changed = usePlaceChanged(orders, 'work_orders', { fetch: (ids) => fetchChangedFrom(BOARD_ROUTE, ids, { community: c }), keep: onBoard, sort: oldestFirst('received_at'), window: BOARD_WINDOW,
     onPlaced: (events, got) => {
       const arrived = events.filter((e) => e.action === 'create' && got.get(e.id)).map((e) => got.get(e.id));
       if (arrived.length) setFresh((f) => [...f, ...arrived.map((r) => r.id)]);
