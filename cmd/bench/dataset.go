@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -193,6 +194,12 @@ func (b *Bench) CopyData(name string) (string, error) {
 	if err := repo.CopyDir(b.pristine, dir); err != nil {
 		return "", fmt.Errorf("copy dataset: %w", err)
 	}
+	// Written to the disk before any server starts on it: otherwise the
+	// kernel writes the copy's gigabytes back during the first phases, and
+	// every sync of the servers' logs and checkpoints waits behind them
+	// (plain PocketBase's p99 at 200/s was 3–8 s in the phase right after
+	// the copies; BENCHMARKS.md § Creates, session 17).
+	syscall.Sync()
 	app, err := b.OpenApp(dir) // applies migrations newer than the dataset
 	if err != nil {
 		return "", err
