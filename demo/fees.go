@@ -50,7 +50,16 @@ func (l *loader) fees() {
 	}
 	// Third quarter: most households paid, some in part, the rest are late.
 	cashier := l.account("staff", "cashier@example.com")
-	bills, err := l.app.FindRecordsByFilter("bills", "period = '2026-Q3' && fee_item != ''", "unit", 0, 0)
+	// In the units' order (building, then number), not their ids': the
+	// same households pay, in part or not at all, on every load, so that
+	// the demo's later steps find what they look for (a settled flat in
+	// building 2 to sell, households.go) on every load, not by chance.
+	var bills []*core.Record
+	err := l.app.RecordQuery("bills").
+		InnerJoin("units u", dbx.NewExp("u.id = bills.unit")).
+		InnerJoin("buildings bd", dbx.NewExp("bd.id = u.building")).
+		AndWhere(dbx.NewExp("bills.period = '2026-Q3' AND bills.fee_item != ''")).
+		OrderBy("bd.code", "u.number", "bills.serial").All(&bills)
 	if err != nil || cashier == nil {
 		l.err = fmt.Errorf("demo bills: %v", err)
 		return
