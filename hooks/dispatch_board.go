@@ -1,6 +1,7 @@
 package hooks
 
 import (
+	"fmt"
 	"net/http"
 	"regexp"
 	"slices"
@@ -51,9 +52,9 @@ var BoardStatuses = []string{"new", "dispatched", "accepted", "on_site", "quoted
 // chunk, core/realtime.js FETCH_CHUNK).
 const BoardMaxIDs = 100
 
-// recordID is the form of PocketBase's record ids (15 lowercase letters and
-// digits).
-var recordID = regexp.MustCompile(`^[a-z0-9]{15}$`)
+// recordID is the form of the record ids PocketBase generates (the only
+// ones Wuye makes): core.DefaultIdLength characters of its alphabet.
+var recordID = regexp.MustCompile(fmt.Sprintf("^[%s]{%d}$", core.DefaultIdAlphabet, core.DefaultIdLength))
 
 // boardColumns are the work order's fields a card shows (OrderCard,
 // AssignForm, columnOf, placeOf) and the board's bookkeeping reads
