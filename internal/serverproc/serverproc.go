@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
@@ -22,14 +23,53 @@ import (
 // answered.
 var ErrExited = errors.New("the server exited")
 
-// FreeAddr picks a free loopback address, 127.0.0.1:port.
+// FreeAddr picks a free loopback address, 127.0.0.1:port, from below the
+// kernel's ephemeral range.
+//
+// The server binds its address only once it is ready (for `wuye demo`,
+// after the demo is loaded: some 10 s), and until then the port is free.
+// A port the kernel handed out for 127.0.0.1:0 comes from its ephemeral
+// range, from which it hands ports to every other listener on :0 and every
+// outgoing connection too; in that window one of them can get it. Then a
+// health check is answered by someone else's server and the caller goes
+// on with a server that is still loading: the fault tests stopped a demo
+// half loaded and read a template with no tables (CI, session 17). Below
+// the ephemeral range only a process that names the port itself binds it.
 func FreeAddr() (string, error) {
+	lo := ephemeralLow()
+	for try := 0; lo > fixedPortLow && try < 100; try++ {
+		port := fixedPortLow + rand.IntN(lo-fixedPortLow)
+		l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
+		if err != nil {
+			continue // taken
+		}
+		l.Close()
+		return l.Addr().String(), nil
+	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return "", err
 	}
 	defer l.Close()
 	return l.Addr().String(), nil
+}
+
+// fixedPortLow is the lowest port FreeAddr picks: above the ports services
+// are commonly configured on.
+const fixedPortLow = 20000
+
+// ephemeralLow is the first port of the kernel's ephemeral range (Linux;
+// elsewhere, or when unreadable, the IANA range's 49152).
+func ephemeralLow() int {
+	data, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range")
+	if err != nil {
+		return 49152
+	}
+	var lo, hi int
+	if _, err := fmt.Sscan(string(data), &lo, &hi); err != nil {
+		return 49152
+	}
+	return lo
 }
 
 // Proc is a started process.

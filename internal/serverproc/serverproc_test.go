@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -149,5 +151,39 @@ func TestStopKillsAServerThatIgnoresSIGTERM(t *testing.T) {
 	}
 	if err := p.Err(); err == nil || !strings.Contains(err.Error(), "killed") {
 		t.Errorf("exit status %v, want killed", err)
+	}
+}
+
+// TestFreeAddrOutsideTheEphemeralRange: the ports FreeAddr picks are free
+// and never ones the kernel hands to a listener on :0 while the server is
+// still starting. A hundred listeners on :0 held open at once must not get
+// any of them.
+func TestFreeAddrOutsideTheEphemeralRange(t *testing.T) {
+	lo := ephemeralLow()
+	if lo <= fixedPortLow {
+		t.Skipf("the ephemeral range starts at %d, below %d", lo, fixedPortLow)
+	}
+	picked := map[string]bool{}
+	for i := 0; i < 20; i++ {
+		addr, err := FreeAddr()
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, portText, _ := net.SplitHostPort(addr)
+		port, _ := strconv.Atoi(portText)
+		if port < fixedPortLow || port >= lo {
+			t.Fatalf("FreeAddr gave %s, not in [%d, %d)", addr, fixedPortLow, lo)
+		}
+		picked[addr] = true
+	}
+	for i := 0; i < 100; i++ {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer l.Close()
+		if picked[l.Addr().String()] {
+			t.Fatalf("the kernel gave %s, which FreeAddr had picked, to a listener on :0", l.Addr())
+		}
 	}
 }
