@@ -32,9 +32,11 @@ var ErrExited = errors.New("the server exited")
 // range, from which it hands ports to every other listener on :0 and every
 // outgoing connection too; in that window one of them can get it. Then a
 // health check is answered by someone else's server and the caller goes
-// on with a server that is still loading: the fault tests stopped a demo
-// half loaded and read a template with no tables (CI, session 17). Below
-// the ephemeral range only a process that names the port itself binds it.
+// on with a server that is still loading. That is the likeliest reading of
+// a CI failure at the end of session 17: the fault tests' setup was
+// "healthy" within 4.5 s (a demo load takes ~12 s) and every copy of its
+// template had no tables. Below the ephemeral range only a process that
+// names the port itself binds it.
 func FreeAddr() (string, error) {
 	lo := ephemeralLow()
 	for try := 0; lo > fixedPortLow && try < 100; try++ {
