@@ -48,6 +48,8 @@ func FreeAddr() (string, error) {
 		l.Close()
 		return l.Addr().String(), nil
 	}
+	// No range below the ephemeral one, or 100 taken ports in a row: the
+	// kernel's pick, with the window above.
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return "", err
