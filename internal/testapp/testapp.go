@@ -16,7 +16,6 @@ import (
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
-	"github.com/pocketbase/pocketbase/tools/hook"
 
 	"wuye/demo"
 	"wuye/hooks"
@@ -113,19 +112,16 @@ func Factory(t testing.TB) *tests.TestApp {
 		t.Fatalf("clone test template: %v", err)
 	}
 	hooks.Register(app)
-	// Serving (Handler, ApiScenario) starts the cron scheduler
+	// Serving (Handler, ApiScenario) would start the cron scheduler
 	// (PocketBase's __pbCronStart__): the jobs would then run on the wall
 	// clock's minutes in the middle of a test — the hourly OTP cleanup
 	// deleted the fixture's OTPs under the permission matrix once. A test
-	// runs a job itself (hooks.RunJob); the scheduler stays stopped.
-	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
-		Func: func(e *core.ServeEvent) error {
-			err := e.Next()
-			e.App.Cron().Stop()
-			return err
-		},
-		Priority: -100000,
-	})
+	// runs a job itself (hooks.RunJob), so the start is unbound and the
+	// scheduler never starts. Stopping it after the start is not enough:
+	// Cron.Start arms a timer that starts the ticker, and Cron.Stop cannot
+	// cancel that timer once it has fired, so on a loaded machine the
+	// ticker began after the stop (TestTestAppsRunNoScheduler failed in CI).
+	app.OnServe().Unbind("__pbCronStart__")
 	return app
 }
 
