@@ -185,6 +185,26 @@ var walRestartFrames = 1000
 // 16 concurrent.
 var walRestartQueued = 8
 
+// writeConnectionPragmas are the write connection's settings while the
+// server serves (startWALCheckpointer).
+//
+// journal_size_limit = -1: the log file keeps its size when the log starts
+// over. With PocketBase's 200 MB limit, the first commit after the log
+// starts over cuts the file back to 200 MB, inside that commit and under the
+// write lock, and the kernel drops every page cut off: a log grown to 910 MB
+// (a steady 200 creates a second grows it by some 20 MB a second until a
+// backlog lets it start over) made that one commit take 637 ms against
+// 1.2 ms with the file kept (BENCHMARKS.md, "Cron jobs on the 1M-row
+// history", session 19) — the ~200 ms job commit of every complaint phase
+// since session 14. The next commits then write over the file's pages
+// instead of growing it again. The file shrinks at night (OptimizeDB's
+// TRUNCATE checkpoint) or, with Litestream, by Litestream's own checkpoints;
+// until then it keeps the size of the longest log of the day.
+var writeConnectionPragmas = []string{
+	"PRAGMA wal_autocheckpoint = 0",
+	"PRAGMA journal_size_limit = -1",
+}
+
 // startWALCheckpointer moves the main database's WAL checkpoints off the
 // write lock while the app serves. SQLite's automatic checkpoint runs inside
 // the commit that finds the log past wal_autocheckpoint pages (1,000), under
@@ -207,8 +227,10 @@ func startWALCheckpointer(app core.App) {
 		db.DB().SetConnMaxIdleTime(0)
 		db.DB().SetConnMaxLifetime(0)
 	}
-	if _, err := app.NonconcurrentDB().NewQuery("PRAGMA wal_autocheckpoint = 0").Execute(); err != nil {
-		app.Logger().Warn("wal_autocheckpoint", slog.String("error", err.Error()))
+	for _, pragma := range writeConnectionPragmas {
+		if _, err := app.NonconcurrentDB().NewQuery(pragma).Execute(); err != nil {
+			app.Logger().Warn("write connection", slog.String("pragma", pragma), slog.String("error", err.Error()))
+		}
 	}
 	ctx, stop := context.WithCancel(context.Background())
 	app.OnTerminate().BindFunc(func(e *core.TerminateEvent) error {

@@ -212,3 +212,72 @@ func TestCheckpointTakesATurnOnlyForALogThatGrows(t *testing.T) {
 		t.Fatalf("a log of %d frames grown since the last tick, no request waiting: %d turns taken; want none", frames, took)
 	}
 }
+
+// While the server serves, the commit that starts the log over leaves the
+// log file at its size: with PocketBase's journal_size_limit (200 MB) that
+// commit cut a grown file back and took 637 ms for a 910 MB log, under the
+// write lock (writeConnectionPragmas). PocketBase's limit is scaled down to
+// 1 MB here, set before the server's checkpointer starts.
+func TestLogFileKeepsItsSizeWhenTheLogStartsOver(t *testing.T) {
+	app := testapp.New(t)
+	w := app.NonconcurrentDB()
+	for _, q := range []string{"PRAGMA journal_size_limit = 1000000", "CREATE TABLE wal_probe (v BLOB)"} {
+		if _, err := w.NewQuery(q).Execute(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	hooks.StartWALCheckpointer(app)
+	defer app.OnTerminate().Trigger(&core.TerminateEvent{App: app})
+
+	// One transaction of ~4 MB: the log holds at least that many pages.
+	if _, err := w.NewQuery("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1200) INSERT INTO wal_probe (v) SELECT randomblob(3000) FROM n").Execute(); err != nil {
+		t.Fatal(err)
+	}
+	wal := filepath.Join(app.DataDir(), "data.db-wal")
+	header := func() (seq uint32, size int64) {
+		f, err := os.Open(wal)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		var h [16]byte
+		if _, err := f.ReadAt(h[:], 0); err != nil {
+			t.Fatal(err)
+		}
+		st, err := f.Stat()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return binary.BigEndian.Uint32(h[12:]), st.Size()
+	}
+	seq, grown := header()
+	if grown < 4<<20 {
+		t.Fatalf("the log file is %d bytes after a 4 MB transaction", grown)
+	}
+	// Every frame copied back (the checkpointer's ticks, or this), so that
+	// the next write starts the log over.
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		var busy, frames, copied int
+		if err := app.ConcurrentDB().NewQuery("PRAGMA wal_checkpoint(PASSIVE)").Row(&busy, &frames, &copied); err != nil {
+			t.Fatal(err)
+		}
+		if frames == copied {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the log's %d frames not copied back in 5 s (%d copied)", frames, copied)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if _, err := w.NewQuery("INSERT INTO wal_probe (v) VALUES (x'00')").Execute(); err != nil {
+		t.Fatal(err)
+	}
+	after, size := header()
+	if after == seq {
+		t.Fatalf("the log did not start over (checkpoint sequence %d)", seq)
+	}
+	if size < grown {
+		t.Fatalf("the commit that started the log over cut its file from %d to %d bytes; want it kept", grown, size)
+	}
+}
