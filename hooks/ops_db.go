@@ -191,15 +191,16 @@ var walRestartQueued = 8
 // journal_size_limit = -1: the log file keeps its size when the log starts
 // over. With PocketBase's 200 MB limit, the first commit after the log
 // starts over cuts the file back to 200 MB, inside that commit and under the
-// write lock, and the kernel drops every page cut off: a log grown to 910 MB
-// (a steady 200 creates a second grows it by some 20 MB a second until a
-// backlog lets it start over) made that one commit take 637 ms against
-// 1.2 ms with the file kept (BENCHMARKS.md, "Cron jobs on the 1M-row
-// history", session 19) — the ~200 ms job commit of every complaint phase
-// since session 14. The next commits then write over the file's pages
-// instead of growing it again. The file shrinks at night (OptimizeDB's
-// TRUNCATE checkpoint) or, with Litestream, by Litestream's own checkpoints;
-// until then it keeps the size of the longest log of the day.
+// write lock, while the kernel drops every page cut off: that commit took
+// 96 ms for a log of 403 MB and 358 ms for one of 910 MB, against under 1 ms
+// with the file kept. A steady 200 creates a second grows the log by some
+// 20 MB a second until a backlog lets it start over, and this was the
+// 190–270 ms job commit of every complaint phase of the jobs benchmark
+// (BENCHMARKS.md, "Cron jobs on the 1M-row history", session 19). The
+// next commits then write over the file's pages instead of growing it
+// again. The file shrinks at night (OptimizeDB's TRUNCATE checkpoint) or,
+// with Litestream, by Litestream's own checkpoints; until then it keeps the
+// size of the day's longest log.
 var writeConnectionPragmas = []string{
 	"PRAGMA wal_autocheckpoint = 0",
 	"PRAGMA journal_size_limit = -1",

@@ -215,7 +215,7 @@ func TestCheckpointTakesATurnOnlyForALogThatGrows(t *testing.T) {
 
 // While the server serves, the commit that starts the log over leaves the
 // log file at its size: with PocketBase's journal_size_limit (200 MB) that
-// commit cut a grown file back and took 637 ms for a 910 MB log, under the
+// commit cut a grown file back and took 358 ms for a 910 MB log, under the
 // write lock (writeConnectionPragmas). PocketBase's limit is scaled down to
 // 1 MB here, set before the server's checkpointer starts.
 func TestLogFileKeepsItsSizeWhenTheLogStartsOver(t *testing.T) {
