@@ -203,7 +203,9 @@ func runCreates(b *Bench) error {
 			phases = append(phases, phase{fmt.Sprintf("%d concurrent", n), func(s *Server) *Result { return b.Closed(n, b.Phase, load.call(s)) }})
 		}
 		for _, rate := range rates {
-			phases = append(phases, phase{fmt.Sprintf("%.0f/s fixed rate", rate), func(s *Server) *Result { return load.fixedRate(s, rate, nil) }})
+			phases = append(phases, phase{fmt.Sprintf("%.0f/s fixed rate", rate), func(s *Server) *Result {
+				return b.withWriteLog(s, c.name, rate, func() *Result { return load.fixedRate(s, rate, nil) })
+			}})
 		}
 		for _, p := range phases {
 			if !wanted(os.Getenv("WUYE_BENCH_CREATES_MODES"), p.mode) {

@@ -347,15 +347,8 @@ func (b *Bench) jobsUnderLoad(d *Dataset, dir string, backlog int) error {
 		// and the server's CPU time a create.
 		measure := func(s *Server, fire func()) (*Result, float64) {
 			cpu := s.CPUSeconds()
-			var writes func() []hooks.WriteTiming
-			if s.Kind == KindWuye {
-				writes = b.recordWrites(s)
-			}
-			r := load.fixedRate(s, rate, fire)
+			r := b.withWriteLog(s, c.name, rate, func() *Result { return load.fixedRate(s, rate, fire) })
 			cpuMs := (s.CPUSeconds() - cpu) * 1000 / float64(max(1, r.Count-r.Errors))
-			if writes != nil {
-				b.Logf("%s at %.0f/s on %s (harness p99 %s ms): %s", c.name, rate, s.Kind, ms(r.P(0.99)), slowWrites(writes()))
-			}
 			return r, cpuMs
 		}
 		// Warm-up, not measured: a phase of the same creates on each

@@ -79,6 +79,19 @@ func (b *Bench) recordWrites(s *Server) (fetch func() []hooks.WriteTiming) {
 	}
 }
 
+// withWriteLog runs a fixed-rate phase on s and, on the Wuye server, logs
+// what its slowest write requests waited for (slowWrites) under label: the
+// creates section's fixed rates and the jobs section's phases.
+func (b *Bench) withWriteLog(s *Server, label string, rate float64, phase func() *Result) *Result {
+	if s.Kind != KindWuye {
+		return phase()
+	}
+	writes := b.recordWrites(s)
+	r := phase()
+	b.Logf("%s at %.0f/s on %s (harness p99 %s ms): %s", label, rate, s.Kind, ms(r.P(0.99)), slowWrites(writes()))
+	return r
+}
+
 // slowWrites describes the slowest 1 % of the requests' write transactions
 // (by the server's time from the router taking the request to its commit):
 // the mean of each part, and how many waited behind a job's batch.
