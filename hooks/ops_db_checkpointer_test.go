@@ -99,18 +99,9 @@ func TestWALStartsOverUnderSteadyWrites(t *testing.T) {
 	if _, err := app.DB().NewQuery("CREATE TABLE wal_probe (v BLOB)").Execute(); err != nil {
 		t.Fatal(err)
 	}
-	wal := filepath.Join(app.DataDir(), "data.db-wal")
 	restarts := func() uint32 {
-		f, err := os.Open(wal)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer f.Close()
-		var h [16]byte
-		if _, err := f.ReadAt(h[:], 0); err != nil {
-			t.Fatal(err)
-		}
-		return binary.BigEndian.Uint32(h[12:]) // the checkpoint sequence number
+		seq, _ := walHeader(t, app)
+		return seq
 	}
 
 	ctx, stop := context.WithCancel(context.Background())
@@ -233,24 +224,7 @@ func TestLogFileKeepsItsSizeWhenTheLogStartsOver(t *testing.T) {
 	if _, err := w.NewQuery("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1200) INSERT INTO wal_probe (v) SELECT randomblob(3000) FROM n").Execute(); err != nil {
 		t.Fatal(err)
 	}
-	wal := filepath.Join(app.DataDir(), "data.db-wal")
-	header := func() (seq uint32, size int64) {
-		f, err := os.Open(wal)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer f.Close()
-		var h [16]byte
-		if _, err := f.ReadAt(h[:], 0); err != nil {
-			t.Fatal(err)
-		}
-		st, err := f.Stat()
-		if err != nil {
-			t.Fatal(err)
-		}
-		return binary.BigEndian.Uint32(h[12:]), st.Size()
-	}
-	seq, grown := header()
+	seq, grown := walHeader(t, app)
 	if grown < 4<<20 {
 		t.Fatalf("the log file is %d bytes after a 4 MB transaction", grown)
 	}
@@ -273,11 +247,32 @@ func TestLogFileKeepsItsSizeWhenTheLogStartsOver(t *testing.T) {
 	if _, err := w.NewQuery("INSERT INTO wal_probe (v) VALUES (x'00')").Execute(); err != nil {
 		t.Fatal(err)
 	}
-	after, size := header()
+	after, size := walHeader(t, app)
 	if after == seq {
 		t.Fatalf("the log did not start over (checkpoint sequence %d)", seq)
 	}
 	if size < grown {
 		t.Fatalf("the commit that started the log over cut its file from %d to %d bytes; want it kept", grown, size)
 	}
+}
+
+// walHeader reads app's main database log file: the checkpoint sequence
+// number in its header, which SQLite increments each time the log starts
+// over, and the file's size.
+func walHeader(t *testing.T, app core.App) (seq uint32, size int64) {
+	t.Helper()
+	f, err := os.Open(filepath.Join(app.DataDir(), "data.db-wal"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var h [16]byte
+	if _, err := f.ReadAt(h[:], 0); err != nil {
+		t.Fatal(err)
+	}
+	st, err := f.Stat()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return binary.BigEndian.Uint32(h[12:]), st.Size()
 }
