@@ -495,6 +495,7 @@ type sse struct {
 	email  string
 	id     string
 	events chan topicMsg
+	held   []topicMsg // read by got while it waited for another message
 }
 
 // connectSSE opens /api/realtime on srv as the demo account email and waits
@@ -570,8 +571,19 @@ func (s *sse) subscribe(topics ...string) {
 	}
 }
 
-// got waits up to 5 s for a message on topic about collection/id.
+// got waits up to 5 s for a message on topic about collection/id. The
+// messages it reads meanwhile are kept for the next call: one change's
+// messages on two topics come in either order (PocketBase's record message
+// and Wuye's own are sent apart), and dropping the first made a page that
+// holds both seem to miss one.
 func (s *sse) got(topic, collection, id string) bool {
+	match := func(m topicMsg) bool { return m.Topic == topic && m.Collection == collection && m.ID == id }
+	for i, m := range s.held {
+		if match(m) {
+			s.held = append(s.held[:i], s.held[i+1:]...)
+			return true
+		}
+	}
 	deadline := time.After(5 * time.Second)
 	for {
 		select {
@@ -579,9 +591,10 @@ func (s *sse) got(topic, collection, id string) bool {
 			if !ok {
 				return false
 			}
-			if m.Topic == topic && m.Collection == collection && m.ID == id {
+			if match(m) {
 				return true
 			}
+			s.held = append(s.held, m)
 		case <-deadline:
 			return false
 		}
