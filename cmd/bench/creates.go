@@ -195,15 +195,16 @@ func runCreates(b *Bench) error {
 			return r, used / float64(max(1, r.Count-r.Errors))
 		}
 		type phase struct {
-			mode string
-			run  func(*Server) *Result
+			mode    string
+			workers int                   // a fixed concurrency phase, interleaved
+			run     func(*Server) *Result // a fixed rate phase, one server after the other
 		}
 		var phases []phase
 		for _, n := range []int{1, 16, 64} {
-			phases = append(phases, phase{fmt.Sprintf("%d concurrent", n), func(s *Server) *Result { return b.Closed(n, b.Phase, load.call(s)) }})
+			phases = append(phases, phase{mode: fmt.Sprintf("%d concurrent", n), workers: n})
 		}
 		for _, rate := range rates {
-			phases = append(phases, phase{fmt.Sprintf("%.0f/s fixed rate", rate), func(s *Server) *Result {
+			phases = append(phases, phase{mode: fmt.Sprintf("%.0f/s fixed rate", rate), run: func(s *Server) *Result {
 				return b.withWriteLog(s, c.name, rate, func() *Result { return load.fixedRate(s, rate, nil) })
 			}})
 		}
@@ -212,8 +213,14 @@ func runCreates(b *Bench) error {
 				continue
 			}
 			row := sideBySide{mode: p.mode}
-			row.b2, row.b2cpu = measure(plain, p.run)
-			row.b3, row.b3cpu = measure(wuye, p.run)
+			if p.workers > 0 {
+				row.b2, row.b2cpu, row.b3, row.b3cpu = interleaved(plain, wuye, b.Phase, func(s *Server, d time.Duration) *Result {
+					return b.Closed(p.workers, d, load.call(s))
+				}, measure)
+			} else {
+				row.b2, row.b2cpu = measure(plain, p.run)
+				row.b3, row.b3cpu = measure(wuye, p.run)
+			}
 			b.Logf("%s, %s: B2 %.0f/s p99 %s ms, B3 %.0f/s p99 %s ms", c.name, p.mode, row.b2.PerSec(), ms(row.b2.P(0.99)), row.b3.PerSec(), ms(row.b3.P(0.99)))
 			rows = append(rows, row)
 		}
@@ -225,6 +232,41 @@ func runCreates(b *Bench) error {
 		return fmt.Errorf("%d measurements had failed requests: %v", len(failures), failures)
 	}
 	return nil
+}
+
+// interleavedSlices is how many turns each server takes in a fixed
+// concurrency phase (interleaved).
+const interleavedSlices = 4
+
+// interleaved measures a throughput phase of length d on B2 and B3 in
+// turns of d/interleavedSlices, in the order B2 B3 B3 B2 B2 B3 B3 B2, and
+// sums each server's turns. The ratio of their rates is the goal, and this
+// machine's speed drifts by 10–20% within a minute (a neighbour's load on
+// the host): run one after the other, B2's 10 s and B3's 10 s saw different
+// machines, and the ratio of one run swung by as much as that drift
+// (BENCHMARKS.md § Creates, session 20). Turns in this mirrored order give
+// both the same share of a drift, however it runs. After each turn the
+// server waits to go idle (Settle), so that what it still had to do is not
+// done in the other's turn, and is charged to its CPU.
+func interleaved(plain, wuye *Server, d time.Duration, run func(*Server, time.Duration) *Result,
+	measure func(*Server, func(*Server) *Result) (*Result, float64)) (b2 *Result, b2cpu float64, b3 *Result, b3cpu float64) {
+	slice := d / interleavedSlices
+	sums := map[*Server]*Result{plain: {}, wuye: {}}
+	cpus := map[*Server]float64{}
+	for i := range 2 * interleavedSlices {
+		s := plain
+		if (i+1)%4 >= 2 { // B2 B3 B3 B2, again and again
+			s = wuye
+		}
+		r, perReq := measure(s, func(s *Server) *Result { return run(s, slice) })
+		sum := sums[s]
+		sum.Workers = r.Workers
+		sum.Elapsed += r.Elapsed
+		sum.merge(r)
+		cpus[s] += perReq*float64(max(1, r.Count-r.Errors)) + s.Settle(5*time.Second)
+	}
+	per := func(s *Server) float64 { return cpus[s] / float64(max(1, sums[s].Count-sums[s].Errors)) }
+	return sums[plain], per(plain), sums[wuye], per(wuye)
 }
 
 func (b *Bench) createTable(name string, rows []sideBySide) {

@@ -103,6 +103,25 @@ func (s *Server) RSSKB() int64 {
 	return 0
 }
 
+// Settle waits until the server has gone idle — no more than a tick of CPU
+// (10 ms) in a window of 200 ms — or for at most limit, and returns the CPU
+// seconds it used meanwhile: what a measurement left it doing (commits
+// copied back from the log, messages sent by the outbox) is charged to it,
+// and is not done while the other server is measured.
+func (s *Server) Settle(limit time.Duration) float64 {
+	start := s.CPUSeconds()
+	last := start
+	for end := time.Now().Add(limit); time.Now().Before(end); {
+		time.Sleep(200 * time.Millisecond)
+		now := s.CPUSeconds()
+		if now-last <= 0.01 {
+			return now - start
+		}
+		last = now
+	}
+	return last - start
+}
+
 // CPUSeconds is the user+system CPU time the server has used so far.
 func (s *Server) CPUSeconds() float64 {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", s.PID()))
