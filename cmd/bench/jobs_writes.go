@@ -140,8 +140,42 @@ func slowWrites(ts []hooks.WriteTiming) string {
 	fmt.Fprintf(&sb, "server's p99 %s ms; ", ms(total(reqs[len(reqs)/100])))
 	fmt.Fprintf(&sb, "slowest %d of %d write requests, server's time %s–%s ms: before asking for the write connection %s, waiting for it %s (behind %d job batches and checkpoint turns, %d of them turns, %s ms of them each on average; longest %s, commit %s), statements %s, commit %s ms",
 		n, len(reqs), ms(total(reqs[n-1])), ms(total(reqs[0])), avg(before), avg(wait), jobs, turns, ms(behindJob/time.Duration(max(1, jobs))), ms(jobHold), ms(jobCommit), avg(work), avg(commit))
-	sb.WriteString("; " + slowCommits(all))
+	sb.WriteString("; " + slowCommits(all) + "; " + checkpointTurns(all))
 	return sb.String()
+}
+
+// checkpointTurns describes the checkpointer's turns of the write queue
+// against the lock-free checkpoint that ended just before each (the turn is
+// asked for when that one ends): whether a slow lock-free checkpoint, whose
+// sync waited on the disk, foretells a slow turn (BENCHMARKS.md § "Cron
+// jobs on the 1M-row history", session 20).
+func checkpointTurns(all []hooks.WriteTiming) string {
+	const slow = 50 * time.Millisecond
+	var before time.Duration // the last lock-free checkpoint's length
+	var n, afterSlow int
+	var longest, sumAfterSlow, sumAfterQuick time.Duration
+	for _, t := range all { // in the order they began
+		switch t.Job {
+		case hooks.CheckpointTiming:
+			before = t.Done.Sub(t.Began)
+		case hooks.CheckpointTurnTiming:
+			d := t.Done.Sub(t.Began)
+			n++
+			longest = max(longest, d)
+			if before > slow {
+				afterSlow++
+				sumAfterSlow += d
+			} else {
+				sumAfterQuick += d
+			}
+		}
+	}
+	if n == 0 {
+		return "no checkpoint turn"
+	}
+	mean := func(d time.Duration, k int) string { return ms(d / time.Duration(max(1, k))) }
+	return fmt.Sprintf("%d checkpoint turns, the longest %s ms: %d after a lock-free checkpoint over %s ms (%s ms each on average), %d after a quicker one (%s ms)",
+		n, ms(longest), afterSlow, ms(slow), mean(sumAfterSlow, afterSlow), n-afterSlow, mean(sumAfterQuick, n-afterSlow))
 }
 
 // slowCommits counts the commits over 5 ms, the jobs' and the requests',
