@@ -86,8 +86,8 @@ func (q *writeQueue) giveUp(turn chan struct{}) {
 // once, and the caller, whose transaction is over, finishes its response a
 // little later. A 3 s execution trace of that phase: the woken writers
 // waited 541 ms in all for a processor (0.44 ms of each 2.4 ms turn), 148 ms
-// with the hand-over; the server's CPU per complaint fell with it, from
-// fewer wake-ups (BENCHMARKS.md § Creates, session 20).
+// with the hand-over; the server's CPU per complaint fell with it, for a
+// reason not looked into (BENCHMARKS.md § Creates, session 20).
 // TestWriteQueueNextTurnRunsAtOnce holds this.
 func (q *writeQueue) leave() {
 	q.mu.Lock()
