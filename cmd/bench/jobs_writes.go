@@ -146,9 +146,9 @@ func slowWrites(ts []hooks.WriteTiming) string {
 
 // checkpointTurns describes the checkpointer's turns of the write queue
 // against the lock-free checkpoint that ended just before each (the turn is
-// asked for when that one ends): whether a slow lock-free checkpoint, whose
-// sync waited on the disk, foretells a slow turn (BENCHMARKS.md § "Cron
-// jobs on the 1M-row history", session 20).
+// asked for when that one ends): whether a slow lock-free checkpoint
+// foretells a slow turn, as slow syncs of the disk would make both
+// (BENCHMARKS.md § "Cron jobs on the 1M-row history", session 20).
 func checkpointTurns(all []hooks.WriteTiming) string {
 	const slow = 50 * time.Millisecond
 	var before time.Duration // the last lock-free checkpoint's length
