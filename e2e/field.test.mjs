@@ -157,6 +157,7 @@ test('paid work: the quote in yuan is stored in fen, the resident agrees, paymen
   await dispatchTo(order.id, techId);
   const page = await openField();
   await item(page, order.id).getByRole('link').click();
+  await status(page).waitFor(); // the list has its own 接单 buttons
   await page.getByRole('button', { name: '接单', exact: true }).click();
   await status(page).getByText('已接单').waitFor();
   await page.getByRole('button', { name: '到场签到' }).click();

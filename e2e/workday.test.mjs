@@ -65,6 +65,8 @@ test('a call taken at the desk is worked on site and counted on the dashboard', 
   // On site: accept, arrive, work, complete, and the resident signs.
   await field.locator(`li[data-id="${order.id}"]`).getByRole('link').click();
   const status = field.getByTestId('field-status');
+  // The list has its own 接单 buttons: wait for the order's screen first.
+  await status.waitFor();
   await field.getByRole('button', { name: '接单', exact: true }).click();
   await status.getByText('已接单').waitFor();
   await field.getByRole('button', { name: '到场签到' }).click();
