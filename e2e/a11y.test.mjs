@@ -117,10 +117,12 @@ test('every link and button of the main phone pages is at least 44 px', async ()
   await page.locator('.tabs').waitFor();
   await page.waitForLoadState('networkidle');
   await checkTargets(page, 'portal home');
+  const titles = { '/notices': '社区公告', '/complaints': '投诉', '/repairs': '报修与有偿服务', '/bills': '我的账单', '/renovation': '我的装修' };
   for (const path of ['/notices', '/complaints', '/repairs', '/bills', '/renovation']) {
     await page.goto(server.url + '/#' + path);
-    await page.waitForLoadState('networkidle');
-    await page.waitForTimeout(300);
+    // The screen's own heading (the previous one stays up a moment after a hash goto), then its lists in, no spinner left.
+    await page.getByRole('heading', { name: titles[path], exact: true, level: 1 }).waitFor();
+    await page.locator('.state.loading').first().waitFor({ state: 'detached' });
     await checkTargets(page, 'portal ' + path);
   }
   await page.context().close();
@@ -132,8 +134,7 @@ test('every link and button of the main phone pages is at least 44 px', async ()
   await signIn(staff, server.url, 'frontdesk@example.com', '/staff/');
   await staff.waitForURL(/#\/desk/);
   await staff.goto(server.url + '/staff/#/dispatch');
-  await staff.waitForLoadState('networkidle');
-  await staff.waitForTimeout(300);
+  await staff.getByTestId('col-new').waitFor(); // the board's columns: its orders are in
   await checkTargets(staff, 'dispatch board');
   await staff.context().close();
 

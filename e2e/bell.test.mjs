@@ -16,12 +16,15 @@ test('an assignment rings the handler\'s bell live and leads to the complaint', 
   const before = await unread();
 
   const page = await newPage(browser, PHONE);
+  // The bell hears of new notes on the employee's own topic: wait until it is subscribed.
+  const subscribed = page.waitForResponse((r) => r.url().endsWith('/api/realtime') && r.request().method() === 'POST'
+    && (r.request().postData() || '').includes(`employee/${me.id}`));
   await signIn(page, server.url, 'areamgr@example.com', '/staff/');
   await page.waitForURL(/#\/rounds$/);
   const bell = page.locator('.bell-btn');
   await bell.waitFor();
   if (before > 0) await page.getByTestId('bell-count').filter({ hasText: String(before) }).waitFor();
-  await page.waitForTimeout(500); // the realtime subscription is in place
+  await subscribed;
 
   const owner1 = await api(server.url, 'owner1@example.com');
   const unit = (await owner1.collection('unit_residents').getFirstListItem('')).unit;

@@ -16,8 +16,11 @@ test('the director sees 2027, previews a correction and saves it with the deadli
   const director = await api(server.url, 'director@example.com');
   const page = await newPage(browser, DESKTOP);
   page.on('dialog', (d) => d.accept());
+  // The banner shows only once the warning is read: its answer, not the moment, says there is none.
+  const warning = page.waitForResponse((r) => r.url().includes('/api/wuye/calendar/warning'));
   await signIn(page, server.url, 'director@example.com', '/staff/');
   await page.waitForURL(/#\/dashboard$/);
+  assert.equal((await (await warning).json()).warn, false, 'no warning: 2027 is built in');
   assert.equal(await page.getByTestId('calendar-banner').count(), 0, 'no banner: 2027 is built in');
 
   await page.goto(server.url + '/staff/#/calendar?year=2027');

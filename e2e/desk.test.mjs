@@ -86,7 +86,9 @@ test('a call: find the unit, register a work order, dispatch it from the live bo
   await card.getByText('厨房水槽下水管接口漏水').waitFor();
 
   // The board: the new order waits under "new" with its reply clock.
-  const subscribed = page.waitForResponse((r) => r.url().endsWith('/api/realtime') && r.request().method() === 'POST');
+  // The board's own subscription (community/<id>/work_orders), not the desk screen's unsubscribe on the way out.
+  const subscribed = page.waitForResponse((r) => r.url().endsWith('/api/realtime') && r.request().method() === 'POST'
+    && (r.request().postData() || '').includes('/work_orders'));
   // The cards come from the board's own route (hooks/dispatch_board.go), not the records list.
   const boardRoute = (ids) => (r) => r.url().includes('/api/wuye/work-orders/board?') && r.url().includes('ids=') === ids;
   const board = page.waitForResponse(boardRoute(false));
@@ -103,7 +105,6 @@ test('a call: find the unit, register a work order, dispatch it from the live bo
   assert.match(clock, /^\d+ (天|小时|分钟)[\d 天小时分钟]*内回复/);
   assert.doesNotMatch(clock, /\d:\d\d/);
   await subscribed;
-  await page.waitForTimeout(300);
 
   // A resident's portal request arrives without a reload.
   const navigations = [];

@@ -265,10 +265,12 @@ test('a change missed while the realtime connection was down is fetched on recon
   await page.unroute('**/api/realtime**');
   await item(page, order.id).waitFor({ timeout: 6000 }); // re-fetched once the connection is back
 
-  // The same for one order open on the screen.
+  // The same for one order open on the screen, once its own subscription (work_orders/<id>) is in place.
+  const subscribed = page.waitForResponse((r) => r.url().endsWith('/api/realtime') && r.request().method() === 'POST'
+    && (r.request().postData() || '').includes(`work_orders/${order.id}`));
   await item(page, order.id).getByRole('link').click();
   await page.getByRole('link', { name: /拨打 13800000001/ }).waitFor();
-  await page.waitForTimeout(500); // the order's own subscription is in place
+  await subscribed;
   await page.route('**/api/realtime**', (route) => route.abort());
   await page.evaluate(() => window.__sources.forEach((es) => { if (es.readyState !== 2) { es.close(); es.onerror?.(new Event('error')); } }));
   await desk.collection('work_orders').update(order.id, { contact_phone: '13800000009' });

@@ -37,7 +37,8 @@ test("a tenant sees the household's repairs and complaints, not who filed them n
 
   await page.getByRole('navigation', { name: '主要栏目' }).getByRole('link', { name: '投诉' }).click();
   await page.getByText(/全家的投诉/).waitFor();
-  await page.waitForLoadState('networkidle');
+  // Read once the list (or its empty text) is in, not its spinner.
+  await page.locator('main div.card').locator('ul.list, .state.empty').waitFor();
   assert.ok(!(await page.locator('main').innerText()).includes(anonymous.serial), "the owner's anonymous complaint stays the owner's");
   assert.deepEqual(page.scriptErrors, []);
   await page.context().close();

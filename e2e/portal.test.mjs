@@ -95,6 +95,8 @@ test("owner2 cannot open owner1's records by URL", async () => {
   await page.getByRole('heading', { name: /您好/ }).waitFor();
   for (const path of [`#/complaints/${complaint.id}`, `#/repairs/${order.id}`]) {
     await page.goto(`${server.url}/${path}`);
+    // The tab turns with the screen (one render): the previous screen's alert must not answer for this one.
+    await page.locator(`nav.tabs a[aria-current="page"][href="${path.slice(0, path.lastIndexOf('/'))}"]`).waitFor({ state: 'attached' });
     await page.getByRole('alert').getByText(/未找到该记录|没有找到这条记录/).waitFor();
     const text = await page.locator('main').innerText();
     for (const secret of [complaint.serial, complaint.content, order.serial]) {
@@ -104,7 +106,8 @@ test("owner2 cannot open owner1's records by URL", async () => {
   // owner2's own home lists nothing of owner1's.
   await page.goto(server.url + '/#/');
   await page.getByRole('heading', { name: '进行中的事项' }).waitFor();
-  await page.waitForLoadState('networkidle');
+  // Read once the section's list (or its empty text) is in, not its spinner.
+  await page.locator('section[aria-labelledby="h-open"]').locator('ul.list, .state.empty').waitFor();
   const home = await page.locator('main').innerText();
   assert.ok(!home.includes(complaint.serial) && !home.includes(order.serial));
   await page.context().close();

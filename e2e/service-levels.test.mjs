@@ -12,6 +12,15 @@ let server, browser;
 before(async () => { server = await startServer(); browser = await launch(); });
 after(async () => { await browser?.close(); await server?.stop(); });
 
+/**
+ * policyRead resolves once the repair screen has read the reply policy its
+ * out-of-hours notice is drawn from, and the page has drawn a frame since:
+ * before that, the notice's absence says nothing.
+ */
+const policyRead = (page) => page.waitForResponse((r) => r.url().includes('/api/collections/sla_policies/records'))
+  .then((r) => r.finished())
+  .then(() => page.evaluate(() => new Promise((done) => requestAnimationFrame(() => done()))));
+
 test('the director sees the defaults and changes one; the supervisor only reads', async () => {
   const page = await newPage(browser, DESKTOP);
   await signIn(page, server.url, 'director@example.com', '/staff/');
@@ -68,11 +77,13 @@ test('a resident files an urgent repair from the urgent path', async () => {
   assert.equal(await urgent.getByTestId('urgent-phone').innerText(), '023-67880000');
   await urgent.getByLabel(/哪里、什么情况/).fill('卫生间水管爆裂，正在往外喷水');
   await urgent.getByRole('button', { name: '提交急修' }).click();
+  const urgentPolicy = policyRead(page);
   await page.locator('dialog.confirm').getByRole('button', { name: '提交急修' }).click();
   await page.waitForURL(/#\/repairs\/(?!new)\w+$/);
   assert.equal(await page.getByTestId('repair-urgency').innerText(), '急修');
   await page.getByText('师傅最迟到场').waitFor();
   // Around the clock: no out-of-hours notice for an urgent repair.
+  await urgentPolicy;
   assert.equal(await page.getByTestId('out-of-hours').count(), 0);
 
   // A minor repair: the notice shows exactly when the reply's 10 minutes (the
@@ -82,14 +93,15 @@ test('a resident files an urgent repair from the urgent path', async () => {
   const item = await owner.collection('service_items').getFirstListItem('code = "DQ01"');
   const link = await owner.collection('unit_residents').getFirstListItem('unit.number = "101"');
   const o = await owner.collection('work_orders').create({ unit: link.unit, service_item: item.id, description: '厨房灯不亮' });
+  const policy = policyRead(page);
   await page.goto(server.url + '/#/repairs/' + o.id);
   await page.getByTestId('repair-say').waitFor();
   const [h, m] = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
     .format(new Date(o.received_at.replace(' ', 'T'))).split(':').map(Number);
   const minute = h * 60 + m; // whole minutes: received 17:50:xx no longer fits
   const closed = minute < 8 * 60 || minute >= 18 * 60 - 10;
+  await policy; // the notice reads the policy after the order
   if (closed) await page.getByTestId('out-of-hours').waitFor();
-  else await page.waitForTimeout(500); // the notice reads the policy after the order
   assert.equal(await page.getByTestId('out-of-hours').count(), closed ? 1 : 0, `received at ${h}:${m}`);
   if (closed) assert.match(await page.getByTestId('out-of-hours').innerText(), /08:00–18:00.*10 分钟/);
   await shot(page, 'portal-repair-urgent');
