@@ -1,6 +1,7 @@
 package hooks
 
 import (
+	"context"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -128,5 +129,18 @@ func SetWALRestart(frames, queued int) (restore func()) {
 	return func() { walRestartFrames, walRestartQueued = prevFrames, prevQueued }
 }
 
-// CheckpointWAL is one tick of the server's checkpointer.
-var CheckpointWAL = checkpointWAL
+// CheckpointWAL is one tick of the server's checkpointer, given what the
+// tick before it left: the log's length and the ticks in a row a turn was
+// due.
+func CheckpointWAL(ctx context.Context, app core.App, frames, due int) (framesNow, dueNow int) {
+	t := checkpointWAL(ctx, app, walTick{frames: frames, due: due})
+	return t.frames, t.due
+}
+
+// SetWALTurnDue changes how many ticks in a row a turn must be due before
+// the checkpointer takes it, and returns the function that puts it back.
+func SetWALTurnDue(ticks int) (restore func()) {
+	prev := walTurnDueTicks
+	walTurnDueTicks = ticks
+	return func() { walTurnDueTicks = prev }
+}

@@ -185,6 +185,19 @@ var walRestartFrames = 1000
 // 16 concurrent.
 var walRestartQueued = 8
 
+// walTurnDueTicks is how many ticks in a row (1 s) a turn must be due
+// before the checkpointer takes it (checkpointWAL): a backlog that lasts,
+// as under a closed loop of writers, and not the moments a steady rate
+// falls behind while the disk syncs slowly. Taken at once, the turn landed
+// in those moments and its own syncs were as slow: in 5 of 10 runs of the
+// jobs benchmark the slowest requests at 200 complaint creates a second
+// waited 113–537 ms behind turns of up to 184 ms; with the count, none
+// waited behind a turn in 5 runs, and 16 concurrent creates kept their rate
+// (BENCHMARKS.md, "Cron jobs on the 1M-row history", session 21). Since
+// the log file keeps its size (writeConnectionPragmas), a log that grows
+// for a second writes over the file's pages, not into new space.
+var walTurnDueTicks = 4
+
 // writeConnectionPragmas are the write connection's settings while the
 // server serves (startWALCheckpointer).
 //
@@ -242,7 +255,7 @@ func startWALCheckpointer(app core.App) {
 	go func() {
 		t := time.NewTicker(walCheckpointEvery)
 		defer t.Stop()
-		skipped, frames := 0, 0
+		skipped, last := 0, walTick{}
 		for {
 			select {
 			case <-ctx.Done():
@@ -255,7 +268,7 @@ func startWALCheckpointer(app core.App) {
 					gate.Lock()
 				}
 				skipped = 0
-				frames = checkpointWAL(ctx, app, frames)
+				last = checkpointWAL(ctx, app, last)
 				gate.Unlock()
 			}
 		}
@@ -277,8 +290,8 @@ func startWALCheckpointer(app core.App) {
 // 43 MB a second to 856 MB in 20 s, every frame going to new file space,
 // and a complaint took 6.1–7.5 ms of CPU instead of 4.2–5.6 (BENCHMARKS.md,
 // "Creates", sessions 15–16). So when the log is past walRestartFrames,
-// has not started over since the last tick (prev, the length this returned
-// then) and at least walRestartQueued requests wait to write, a second
+// has not started over since the last tick (last.frames, shorter if it
+// did) and at least walRestartQueued requests wait to write, a second
 // passive checkpoint copies the rest in a turn of the write queue
 // (writeQueue), on the write connection, while no request writes; the next
 // write starts the log from its beginning, unless a read still uses it.
@@ -291,7 +304,10 @@ func startWALCheckpointer(app core.App) {
 // requests in a hundred waited for one and the p99 doubled (2.1–2.75 ×
 // plain PocketBase's). With fewer requests waiting the log may grow until
 // the writes leave a gap.
-func checkpointWAL(ctx context.Context, app core.App, prev int) (frames int) {
+//
+// The turn is taken only when it has been due walTurnDueTicks ticks in a
+// row: a backlog that lasts.
+func checkpointWAL(ctx context.Context, app core.App, last walTick) walTick {
 	start := time.Now()
 	frames, err := passiveCheckpoint(app.ConcurrentDB())
 	end := time.Now()
@@ -303,20 +319,29 @@ func checkpointWAL(ctx context.Context, app core.App, prev int) (frames int) {
 	observe(CheckpointTiming, start, start, end)
 	if err != nil {
 		app.Logger().Debug("wal checkpoint", slog.String("error", err.Error()))
-		return frames
+		return walTick{frames: frames}
 	}
 	q := writeQueueOf(app)
-	if frames < walRestartFrames || frames < prev || q.waitingNow() < walRestartQueued {
-		return frames
+	if frames < walRestartFrames || frames < last.frames || q.waitingNow() < walRestartQueued {
+		return walTick{frames: frames}
+	}
+	if due := last.due + 1; due < walTurnDueTicks {
+		return walTick{frames: frames, due: due}
 	}
 	if q.enter(ctx) != nil {
-		return frames // the server stops
+		return walTick{frames: frames} // the server stops
 	}
 	began := time.Now()
 	_, _ = passiveCheckpoint(app.NonconcurrentDB())
 	q.leave()
 	observe(CheckpointTurnTiming, end, began, time.Now())
-	return frames
+	return walTick{frames: frames}
+}
+
+// walTick is what one tick of the checkpointer leaves for the next.
+type walTick struct {
+	frames int // the log's length, in frames
+	due    int // the ticks in a row a turn was due but not yet taken
 }
 
 // passiveCheckpoint runs a passive checkpoint of the main database on a

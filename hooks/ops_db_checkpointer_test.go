@@ -96,6 +96,7 @@ func TestCheckpointsWaitForJobBatches(t *testing.T) {
 func TestWALStartsOverUnderSteadyWrites(t *testing.T) {
 	app := testapp.New(t)
 	defer hooks.SetWALRestart(40, 4)()
+	defer hooks.SetWALTurnDue(2)() // a turn every 3 ticks at most; the count's own test is TestCheckpointTakesATurnOnlyForABacklogThatLasts
 	if _, err := app.DB().NewQuery("CREATE TABLE wal_probe (v BLOB)").Execute(); err != nil {
 		t.Fatal(err)
 	}
@@ -129,7 +130,7 @@ func TestWALStartsOverUnderSteadyWrites(t *testing.T) {
 	hooks.StartWALCheckpointer(app)
 	defer app.OnTerminate().Trigger(&core.TerminateEvent{App: app})
 
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(10 * time.Second)
 	for restarts()-first < 3 {
 		select {
 		case err := <-errs:
@@ -139,7 +140,7 @@ func TestWALStartsOverUnderSteadyWrites(t *testing.T) {
 		if time.Now().After(deadline) {
 			var n int
 			_ = app.DB().NewQuery("SELECT count(*) FROM wal_probe").Row(&n)
-			t.Fatalf("the log started over %d times in 5 s of steady writes (%d rows written); want 3 or more", restarts()-first, n)
+			t.Fatalf("the log started over %d times in 10 s of steady writes (%d rows written); want 3 or more", restarts()-first, n)
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
@@ -153,26 +154,15 @@ func TestWALStartsOverUnderSteadyWrites(t *testing.T) {
 func TestCheckpointTakesATurnOnlyForALogThatGrows(t *testing.T) {
 	app := testapp.New(t)
 	defer hooks.SetWALRestart(20, 0)() // puts back the values before it, whatever is set after
+	defer hooks.SetWALTurnDue(1)()
 	if _, err := app.DB().NewQuery("CREATE TABLE wal_probe (v BLOB)").Execute(); err != nil {
 		t.Fatal(err)
 	}
-	var mu sync.Mutex
-	turns := 0
-	defer hooks.ObserveWrites(func(w hooks.WriteTiming) {
-		if w.Job == hooks.CheckpointTurnTiming {
-			mu.Lock()
-			turns++
-			mu.Unlock()
-		}
-	})()
+	turns := countTurns(t)
 	tick := func(prev int) (frames, took int) {
-		mu.Lock()
-		before := turns
-		mu.Unlock()
-		frames = hooks.CheckpointWAL(context.Background(), app, prev)
-		mu.Lock()
-		defer mu.Unlock()
-		return frames, turns - before
+		before := turns()
+		frames, _ = hooks.CheckpointWAL(context.Background(), app, prev, 0)
+		return frames, turns() - before
 	}
 	write := func(n int) {
 		for range n {
@@ -201,6 +191,63 @@ func TestCheckpointTakesATurnOnlyForALogThatGrows(t *testing.T) {
 	_ = hooks.SetWALRestart(20, 1)
 	if frames, took := tick(0); took != 0 {
 		t.Fatalf("a log of %d frames grown since the last tick, no request waiting: %d turns taken; want none", frames, took)
+	}
+}
+
+// countTurns counts the checkpointer's turns of the write queue from now
+// to the end of the test.
+func countTurns(t *testing.T) (taken func() int) {
+	var mu sync.Mutex
+	n := 0
+	t.Cleanup(hooks.ObserveWrites(func(w hooks.WriteTiming) {
+		if w.Job == hooks.CheckpointTurnTiming {
+			mu.Lock()
+			n++
+			mu.Unlock()
+		}
+	}))
+	return func() int {
+		mu.Lock()
+		defer mu.Unlock()
+		return n
+	}
+}
+
+// A turn is taken only once it has been due walTurnDueTicks ticks in a
+// row (a backlog that lasts); a tick at which it is not due (here: a log
+// that started over) ends the count.
+func TestCheckpointTakesATurnOnlyForABacklogThatLasts(t *testing.T) {
+	app := testapp.New(t)
+	defer hooks.SetWALRestart(20, 0)()
+	defer hooks.SetWALTurnDue(4)()
+	if _, err := app.DB().NewQuery("CREATE TABLE wal_probe (v BLOB)").Execute(); err != nil {
+		t.Fatal(err)
+	}
+	taken := countTurns(t)
+	// Each tick finds 30 more pages, in a log no shorter than prev.
+	due := 0
+	tick := func(prev int) {
+		if _, err := app.DB().NewQuery("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 30) INSERT INTO wal_probe (v) SELECT randomblob(3000) FROM n").Execute(); err != nil {
+			t.Fatal(err)
+		}
+		_, due = hooks.CheckpointWAL(context.Background(), app, prev, due)
+	}
+
+	for i := 1; i < 4; i++ {
+		tick(0)
+		if n := taken(); n != 0 || due != i {
+			t.Fatalf("tick %d with the turn due: %d turns taken (due %d ticks in a row); want none yet", i, n, due)
+		}
+	}
+	tick(0)
+	if n := taken(); n != 1 || due != 0 {
+		t.Fatalf("the 4th tick in a row with the turn due: %d turns taken (due %d in a row after); want it taken and the count ended", n, due)
+	}
+
+	due = 3
+	tick(1 << 20) // the last tick saw a longer log: this one started over
+	if n := taken(); n != 1 || due != 0 {
+		t.Fatalf("a log that started over: %d turns taken (due %d in a row); want no turn and the count ended", n, due)
 	}
 }
 
