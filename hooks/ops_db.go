@@ -185,8 +185,9 @@ var walRestartFrames = 1000
 // 16 concurrent.
 var walRestartQueued = 8
 
-// walTurnDueTicks is how many ticks in a row (1 s) a turn must be due
-// before the checkpointer takes it (checkpointWAL): a backlog that lasts,
+// walTurnDueTicks is how many ticks in a row a turn must be due before the
+// checkpointer takes it (checkpointWAL; the fourth tick comes 0.75 s after
+// the first, about a second of backlog): a backlog that lasts,
 // as under a closed loop of writers, and not the moments a steady rate
 // falls behind while the disk syncs slowly. Taken at once, the turn landed
 // in those moments and its own syncs were as slow: in 5 of 10 runs of the
@@ -195,7 +196,8 @@ var walRestartQueued = 8
 // waited behind a turn in 5 runs, and 16 concurrent creates kept their rate
 // (BENCHMARKS.md, "Cron jobs on the 1M-row history", session 21). Since
 // the log file keeps its size (writeConnectionPragmas), a log that grows
-// for a second writes over the file's pages, not into new space.
+// for a second writes over the file's pages once the file has been that
+// long, not into new space.
 var walTurnDueTicks = 4
 
 // writeConnectionPragmas are the write connection's settings while the
