@@ -84,7 +84,7 @@ var renovationChildren = []string{"renovation_passes", "renovation_violations", 
 const topicIndexKey = "wuye_topic_index"
 
 func registerRealtimeTopics(app core.App) {
-	index := &topicIndex{byTopic: map[string]map[*leanClient]struct{}{}}
+	index := &topicIndex{app: app, byTopic: map[string]map[*leanClient]struct{}{}}
 	app.Store().Set(topicIndexKey, index)
 	app.OnRealtimeConnectRequest().BindFunc(func(e *core.RealtimeConnectRequestEvent) error {
 		if c, ok := e.Client.(*subscriptions.DefaultClient); ok {
@@ -551,6 +551,10 @@ func (c *leanClient) Discard() {
 // topicIndex holds which connected clients subscribe to each own topic,
 // and the heads their subscriptions have.
 type topicIndex struct {
+	// app is the app the topics were registered on, never a transaction's:
+	// a message sent once a transaction ended looks up who it concerns
+	// through it (publishOnCommit).
+	app     core.App
 	mu      sync.RWMutex
 	byTopic map[string]map[*leanClient]struct{}
 	live    atomic.Int64 // lean clients made and not yet discarded

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
 	"wuye/hooks"
@@ -124,5 +125,41 @@ func TestNotifyInsertsAndTellsOnCommit(t *testing.T) {
 		for _, who := range []string{"owner1@example.com", "supervisor@example.com", "root@example.com"} {
 			refusesSubscription(t, app, h, who, topic)
 		}
+	}
+}
+
+// A record written without PocketBase's save is told of after its commit to
+// whoever it concerns, even when that is read from the database: the
+// household of a parcel's unit. The transaction's clone of the app can no
+// longer read once it committed.
+func TestPublishOnCommitReadsWhoItConcernsAfterTheCommit(t *testing.T) {
+	app := testapp.New(t)
+	owner, err := app.FindAuthRecordByEmail("residents", "owner1@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var unit string
+	if err := app.DB().NewQuery("SELECT unit FROM unit_residents WHERE resident = {:r} AND active = TRUE LIMIT 1").
+		Bind(dbx.Params{"r": owner.Id}).Row(&unit); err != nil {
+		t.Fatal(err)
+	}
+	parcels, err := app.FindCollectionByNameOrId("parcels")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mine := &inbox{c: listenDirect(app, owner, "resident/"+owner.Id)}
+	defer app.SubscriptionsBroker().Unregister(mine.c.Id())
+
+	p := core.NewRecord(parcels)
+	p.Id = "probeparcel0001"
+	p.Set("unit", unit)
+	if err := app.RunInTransaction(func(tx core.App) error {
+		hooks.PublishOnCommit(tx, p)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if !mine.wait("parcels", p.Id, "create") {
+		t.Fatalf("the household of unit %s was not told of the parcel: %v", unit, mine.got)
 	}
 }

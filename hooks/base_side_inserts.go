@@ -122,8 +122,13 @@ func publishOnCommit(app core.App, r *core.Record) {
 		return
 	}
 	tx.OnComplete(func(txErr error) error {
+		// Through the app, not the ended transaction's clone of it:
+		// the clone's queries fail once it committed, and who is told
+		// of a bill or an inspection is read from the database
+		// (residentsConcerned), as PocketBase's own hooks after a
+		// commit get the parent app.
 		if txErr == nil {
-			publishTopics(app, index, "create", nil, r)
+			publishTopics(index.app, index, "create", nil, r)
 		}
 		return nil
 	})

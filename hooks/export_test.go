@@ -144,3 +144,6 @@ func SetWALTurnDue(ticks int) (restore func()) {
 	walTurnDueTicks = ticks
 	return func() { walTurnDueTicks = prev }
 }
+
+// PublishOnCommit is publishOnCommit, for a record the test builds.
+var PublishOnCommit = publishOnCommit
