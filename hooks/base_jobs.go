@@ -566,16 +566,24 @@ func SetJobGiveWay(yieldMax, restMax time.Duration) (restore func()) {
 // each record's flag, event and notices in one transaction, the records in
 // batches (eachCandidate). where selects only unflagged records, so a breach
 // is flagged once. It returns how many it flagged.
-// The records were selected before this write and a save writes the whole
-// record: one changed since (an order dispatched, a key returned) is left
-// for the next run to judge again, rather than put back as it was read.
+// The records were selected before this write: one changed since (an order
+// dispatched, a key returned) is left for the next run to judge again.
+// The record, read again in the transaction, is saved with its flag and
+// updated columns alone (saveChangedColumns), not validated again: a
+// flag is all the job changes. PocketBase's save writes every column, and
+// SQLite then rewrites the record's entry in each of the table's indexes
+// (15 for a complaint, 13 for a work order): on the 1M-row history
+// those entries lie on pages all over the file, and copying the pages a
+// minute's flags wrote back into the database took the checkpoints 200–450
+// ms of processor time the requests waited for (BENCHMARKS.md, "Cron jobs
+// on the 1M-row history", session 22). FlagOverdueComplaints saves so too.
 func flagOnce(app core.App, job, collection string, where dbx.Expression, flag, action string, notify func(tx core.App, r *core.Record) error) (int, error) {
 	return eachCandidate(app, job, collection, where, func(tx core.App, r, then *core.Record) (bool, error) {
 		if r.GetString("updated") != then.GetString("updated") || r.GetBool(flag) {
 			return false, nil
 		}
 		r.Set(flag, true)
-		if err := tx.Save(r); err != nil {
+		if err := saveChangedColumns(tx, r); err != nil {
 			return false, fmt.Errorf("flag %s %s: %w", flag, r.Id, err)
 		}
 		if err := RecordEvent(tx, Event{Subject: r, Action: action}); err != nil {

@@ -770,7 +770,9 @@ func FlagOverdueComplaints(app core.App, at time.Time) (int, error) {
 		if len(kinds) == 0 {
 			return false, nil
 		}
-		if err := tx.Save(c); err != nil {
+		// The flags alone, not PocketBase's write of every column and
+		// index entry (flagOnce says why).
+		if err := saveChangedColumns(tx, c); err != nil {
 			return false, fmt.Errorf("flag %s: %w", c.Id, err)
 		}
 		for _, k := range kinds {
