@@ -572,11 +572,10 @@ func SetJobGiveWay(yieldMax, restMax time.Duration) (restore func()) {
 // updated columns alone (saveChangedColumns), not validated again: a
 // flag is all the job changes. PocketBase's save writes every column, and
 // SQLite then rewrites the record's entry in each of the table's indexes
-// (15 for a complaint, 13 for a work order): on the 1M-row history
-// those entries lie on pages all over the file, and copying the pages a
-// minute's flags wrote back into the database took the checkpoints 200–450
-// ms of processor time the requests waited for (BENCHMARKS.md, "Cron jobs
-// on the 1M-row history", session 22). FlagOverdueComplaints saves so too.
+// (15 for a complaint, 13 for a work order), on the 1M-row history on
+// pages all over the file: the busy jobs took 1.6 × the time and processor
+// for the same work (BENCHMARKS.md, "Cron jobs on the 1M-row history",
+// session 22). FlagOverdueComplaints saves so too.
 func flagOnce(app core.App, job, collection string, where dbx.Expression, flag, action string, notify func(tx core.App, r *core.Record) error) (int, error) {
 	return eachCandidate(app, job, collection, where, func(tx core.App, r, then *core.Record) (bool, error) {
 		if r.GetString("updated") != then.GetString("updated") || r.GetBool(flag) {

@@ -14,7 +14,7 @@ import (
 // changes (the flag and updated), not PocketBase's UPDATE of every column,
 // after which SQLite rewrites the record's entry in each of the table's
 // indexes (flagOnce says why); the flag, its event and the managers'
-// notices are as before (TestComplaintDeadlines, TestWorkOrderTimers).
+// notices are as before (TestEscalationIsOncePerBreach, TestWorkOrderTimers).
 func TestDeadlineJobsWriteTheFlagAlone(t *testing.T) {
 	app := testapp.New(t)
 	filed := time.Date(2026, 3, 2, 9, 0, 0, 0, workcal.Shanghai)
