@@ -193,3 +193,32 @@ test('desktop: the to-do block and the account menu', async () => {
   assert.deepEqual(page.scriptErrors, []);
   await page.context().close();
 });
+
+test("a new request shows on the home from its message, without reading it back; another unit's stays off", async () => {
+  const owner2 = await api(server.url, 'owner2@example.com');
+  const links = await owner2.collection('unit_residents').getFullList({ filter: 'active = true', expand: 'unit' });
+  const home = links.find((l) => l.expand.unit.number === '102').unit;
+  const other = links.find((l) => l.unit !== home).unit; // the parking space
+  const item = await owner2.collection('service_items').getFirstListItem('active = true && kind = "paid"');
+
+  const page = await newPage(browser, PHONE);
+  await signIn(page, server.url, 'owner2@example.com');
+  const open = page.locator('section', { has: page.getByRole('heading', { name: '进行中的事项' }) });
+  await open.locator('ul.list, .state.empty').waitFor();
+  const reads = [];
+  page.on('request', (r) => { if (/\/api\/collections\/(complaints|work_orders|renovations)\/records/.test(r.url())) reads.push(r.url()); });
+
+  // Another unit's complaint first: had it been placed, it would be there
+  // by the time the next one is.
+  const elsewhere = await owner2.collection('complaints').create({ unit: other, category: 'security', content: '车位被占（另一处房屋）', contact_name: '王芳', contact_phone: '13800000002' });
+  const repair = await owner2.collection('work_orders').create({ unit: home, category: item.category, service_item: item.id, description: '卡片：空调不制冷' });
+  const complaint = await owner2.collection('complaints').create({ unit: home, category: 'cleaning', content: '卡片：楼道垃圾没人清', contact_name: '王芳', contact_phone: '13800000002' });
+  // The repair's title is its service item's name (from the page's cache),
+  // the complaint's its category and content.
+  await open.locator('a.item', { hasText: repair.serial }).getByText(item.name).waitFor({ timeout: 3000 });
+  await open.locator('a.item', { hasText: complaint.serial }).getByText('卡片：楼道垃圾没人清').waitFor({ timeout: 3000 });
+  assert.equal(await open.locator('a.item', { hasText: elsewhere.serial }).count(), 0, "the parking space's complaint is not on 102's home");
+  assert.deepEqual(reads, [], 'the new requests came with their messages');
+  assert.deepEqual(page.scriptErrors, []);
+  await page.context().close();
+});

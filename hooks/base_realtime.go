@@ -39,8 +39,10 @@ import (
 //	                                   move_ins of a community, to its staff who may read the record
 //
 // A message is {"collection", "id", "action": "create"|"update"} and nothing
-// of the record (but a new notification, to its recipient: see
-// base_realtime_notes.go): the page re-fetches it with its own token. A record as a
+// of the record (but a new notification, to its recipient, and a resident's
+// new request or its step, to the residents who read it — each held by a
+// test to what they read through the API: see base_realtime_notes.go): the
+// page re-fetches it with its own token. A record as a
 // reader sees it passes through the API's rules and enrich hooks (a
 // complaint's anonymity, the phone numbers a technician may not see …);
 // rebuilding that view here would be a second copy of those rules that could
@@ -197,14 +199,12 @@ func publishTopics(app core.App, index *topicIndex, action string, prev, cur *co
 		return
 	}
 	// The residents concerned read the whole record: their message may say
-	// more of a step (base_realtime_notes.go).
+	// more of a new request or of a step (base_realtime_notes.go).
 	residentData := data
-	if action == "update" {
-		if step := stepOf(prev, cur); step != nil {
-			msg["step"] = step
-			if residentData, err = json.Marshal(msg); err != nil {
-				return
-			}
+	if more := residentsMore(action, prev, cur); more != nil {
+		maps.Copy(msg, more)
+		if residentData, err = json.Marshal(msg); err != nil {
+			return
 		}
 	}
 	send := func(client subscriptions.Client, d topicDelivery) {

@@ -2,6 +2,7 @@ package hooks
 
 import (
 	"reflect"
+	"slices"
 
 	"github.com/pocketbase/pocketbase/core"
 )
@@ -61,25 +62,83 @@ func noteOf(r *core.Record) map[string]any {
 // update — one that changes what the list shows of the request, or who
 // may read it — carries no step, and the page re-reads as before.
 
-// residentListed are, per collection, the fields the home lists a request
-// by (its title, serial, unit) and those that decide which residents read
-// it (migration 0052): a change to any of them is not a step.
-var residentListed = map[string][]string{
-	"complaints":  {"community", "unit", "resident", "anonymous", "category", "content", "serial"},
-	"work_orders": {"community", "unit", "requester", "service_item", "description", "serial"},
-	"renovations": {"community", "unit", "applicant", "contractor", "serial"},
+// residentReaders are, per collection, the fields that decide which
+// residents read a request (migration 0052). A change to one of them, or to
+// what the home lists of the request (its card's fields but the status and
+// times), is not a step.
+var residentReaders = map[string][]string{
+	"complaints":  {"community", "resident", "anonymous"},
+	"work_orders": {"community", "requester"},
+	"renovations": {"community", "applicant"},
 }
 
 // stepOf is the step an update from prev to cur is, or nil.
 func stepOf(prev, cur *core.Record) map[string]any {
-	fields, ok := residentListed[cur.Collection().Name]
+	col := cur.Collection().Name
+	readers, ok := residentReaders[col]
 	if !ok || prev == nil || cur.GetString("status") == "" {
 		return nil
 	}
-	for _, f := range fields {
+	for _, f := range append(slices.Clone(readers), homeCardFields[col]...) {
+		if f == "status" || f == "created" || f == "updated" {
+			continue
+		}
 		if !reflect.DeepEqual(prev.Get(f), cur.Get(f)) {
 			return nil
 		}
 	}
 	return map[string]any{"status": cur.GetString("status"), "updated": cur.GetDateTime("updated").String()}
+}
+
+// A new complaint, work order or renovation of a resident's is a row of
+// the home's list of open requests. Its message to the residents concerned
+// carries that row, {"card": {…}}: what the list shows of it (its title,
+// serial, status and time) and the unit it is listed under, so the home
+// puts it in place instead of reading it back (pb_public/js/portal/home.js
+// OpenRequests). Nothing of who filed it — a household member reads
+// another's request without the filer (hooks/guard_resident_ids.go) — nor
+// anything the list does not show; the residents concerned read the rest
+// of the record anyway. TestNewRequestCardIsWhatTheResidentReads holds
+// each card to the record as each resident told reads it through the API.
+//
+// In the realtime benchmark the home's read-backs of new requests were the
+// largest share of the re-reads' server time (BENCHMARKS.md § Realtime,
+// session 23).
+
+// homeCardFields are, per collection, the fields of a card.
+var homeCardFields = map[string][]string{
+	"complaints":  {"unit", "category", "content", "serial", "status", "created", "updated"},
+	"work_orders": {"unit", "service_item", "description", "serial", "status", "created", "updated"},
+	"renovations": {"unit", "contractor_name", "serial", "status", "created", "updated"},
+}
+
+// cardOf is new record r as the home lists it, or nil if the home lists
+// no such record.
+func cardOf(r *core.Record) map[string]any {
+	fields, ok := homeCardFields[r.Collection().Name]
+	if !ok || r.GetString("status") == "" {
+		return nil
+	}
+	card := make(map[string]any, len(fields))
+	for _, f := range fields {
+		card[f] = r.Get(f)
+	}
+	return card
+}
+
+// residentsMore is what the message of a change from prev to cur says to
+// the residents concerned beyond what it says to everyone: a new request's
+// card or a step, or nil.
+func residentsMore(action string, prev, cur *core.Record) map[string]any {
+	switch action {
+	case "create":
+		if card := cardOf(cur); card != nil {
+			return map[string]any{"card": card}
+		}
+	case "update":
+		if step := stepOf(prev, cur); step != nil {
+			return map[string]any{"step": step}
+		}
+	}
+	return nil
 }

@@ -147,3 +147,7 @@ func SetWALTurnDue(ticks int) (restore func()) {
 
 // PublishOnCommit is publishOnCommit, for a record the test builds.
 var PublishOnCommit = publishOnCommit
+
+// HomeCardFields are, per collection, the fields of a new request's card
+// on the residents' topics (base_realtime_notes.go).
+var HomeCardFields = homeCardFields

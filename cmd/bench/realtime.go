@@ -221,6 +221,7 @@ type rtWorld struct {
 	rereadErrs  atomic.Int64
 	notesPlaced atomic.Int64              // new notifications a screen put in place from the message, with no request
 	stepsPlaced atomic.Int64              // steps of a listed request the home put in place from the message
+	cardsPlaced atomic.Int64              // new requests the home put in place from the message's card
 	pages       []*rtPage                 // by client index
 	readStats   map[rtScreen]*rtReadStats // by screen
 	rr          atomic.Int64              // round robin over desks, handlers, technicians, categories
@@ -334,6 +335,7 @@ func runRealtime(b *Bench) error {
 	w.rereadsDone.Store(0)
 	w.notesPlaced.Store(0)
 	w.stepsPlaced.Store(0)
+	w.cardsPlaced.Store(0)
 	// The same, with every page re-reading what it was told of.
 	w.rereads.Store(true)
 	rereadStart := time.Now()
@@ -344,7 +346,8 @@ func runRealtime(b *Bench) error {
 	w.rereading.Wait()
 	rereadSecs := time.Since(rereadStart).Seconds()
 	check("narrow topics with re-reads", rereadR)
-	b.Logf("pages' re-reads: %d, %d failed; %d new notifications and %d steps put in place from their message", w.rereadsDone.Load(), w.rereadErrs.Load(), w.notesPlaced.Load(), w.stepsPlaced.Load())
+	b.Logf("pages' re-reads: %d, %d failed; %d new notifications, %d new requests and %d steps put in place from their message",
+		w.rereadsDone.Load(), w.rereadErrs.Load(), w.notesPlaced.Load(), w.cardsPlaced.Load(), w.stepsPlaced.Load())
 	if n := w.rereadErrs.Load(); n > 0 {
 		errs = append(errs, fmt.Errorf("%d of the pages' re-reads failed", n))
 	}
@@ -444,8 +447,8 @@ func runRealtime(b *Bench) error {
 		fmt.Sprintf("Requests/s over the phase and its tail (%.1f s; %.0f changes/s). Server CPU per request: a sample of the screen's own requests replayed one after another (%d) on the idle server after the phase; "+
 			"CPU ms/s = requests/s × that, the share of the server's 2,000 CPU ms/s the screen took. "+
 			"Messages that needed no request are not counted: %d new notifications put in place by the bell or the home's \"your turn\" from the message itself (core/notes.js), "+
-			"%d steps of a request the home lists put in place from the message's status (portal/home.js).",
-			rereadSecs, rereadR.PerSec(), cpuRepeat, w.notesPlaced.Load(), w.stepsPlaced.Load()))
+			"%d new requests put in place by the home from the message's card and %d steps of a request it lists from the message's status (portal/home.js).",
+			rereadSecs, rereadR.PerSec(), cpuRepeat, w.notesPlaced.Load(), w.cardsPlaced.Load(), w.stepsPlaced.Load()))
 	b.Table(fmt.Sprintf("Delivery at a fixed rate, narrow topics, %d clients", len(w.clients)),
 		[]string{"rate (changes/s)", "changes", "failed", "resident deliveries", "p50 ms", "p99 ms", "staff deliveries", "p50 ms", "p99 ms", "missed", "sent to a client that may not read it"},
 		[][]string{{fmt.Sprintf("%.0f", 4*rtCycleRate), fmt.Sprint(4 * open.Count), fmt.Sprint(open.Errors),
@@ -814,6 +817,9 @@ func (w *rtWorld) deliver(c *rtClient, data []byte, at time.Time) {
 		Step *struct {
 			Status string `json:"status"`
 		} `json:"step"` // a step of a resident's request: its status and time
+		Card *struct {
+			Unit string `json:"unit"`
+		} `json:"card"` // a resident's new request as their home lists it
 		Record struct {
 			ID             string `json:"id"`
 			CollectionName string `json:"collectionName"`
@@ -836,8 +842,16 @@ func (w *rtWorld) deliver(c *rtClient, data []byte, at time.Time) {
 				w.notesPlaced.Add(1)
 				continue
 			}
-			// portal/home.js OpenRequests: a step of a request the list
-			// shows is put in place from the message.
+			// portal/home.js OpenRequests: a new request of the home's unit
+			// and a step of a request the list shows are put in place from
+			// the message.
+			if screen == rtHome && m.Action == "create" && m.Card != nil {
+				if m.Card.Unit == c.person.Unit {
+					w.pages[c.idx].list(m.Collection, m.ID)
+				}
+				w.cardsPlaced.Add(1)
+				continue
+			}
 			if screen == rtHome && m.Action == "update" && m.Step != nil && w.pages[c.idx].listed(m.Collection, m.ID) {
 				w.stepsPlaced.Add(1)
 				continue
@@ -885,6 +899,13 @@ type rtPage struct {
 	last      map[rtScreen]time.Time // each screen's last re-read
 	buildings map[string]bool        // the buildings the page has read (core/realtime.js withCached)
 	home      map[string]bool        // collection/id of the requests the home lists (read by a re-read)
+}
+
+// list puts col/id on the page's home.
+func (p *rtPage) list(col, id string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.home[col+"/"+id] = true
 }
 
 // listed reports whether the page's home lists col/id.

@@ -78,7 +78,7 @@ function YourTurn({ me }) {
 const OPEN_SOURCES = [
   { col: 'complaints', who: 'unit', path: '/complaints/', title: (r) => label('complaint_category', r.category) + ' · ' + r.content },
   { col: 'work_orders', who: 'unit', path: '/repairs/', title: (r) => r.expand?.service_item?.name || r.description },
-  { col: 'renovations', who: 'applicant', path: '/renovation/', title: (r) => r.contractor || r.serial },
+  { col: 'renovations', who: 'applicant', path: '/renovation/', title: (r) => r.contractor_name || r.serial },
 ];
 
 async function openRequests(me, unit) {
@@ -95,11 +95,18 @@ async function openRequests(me, unit) {
 const byUpdated = (a, b) => (a.updated < b.updated ? 1 : -1);
 
 /**
+ * listedHere says whether request r belongs on the home of unit: open, and
+ * of that unit (a resident of two units is told of both households'
+ * requests; a renovation is listed by its applicant, who alone is told).
+ */
+const listedHere = (unit) => (r) => !isTerminal(r.source.col, r.status) && (r.source.who !== 'unit' || r.unit === unit.id);
+
+/**
  * changedRequests re-reads the records the messages were about (one request
  * per collection, not the three lists again) and puts them into the list:
- * still open ones in place, closed or unreadable ones out.
+ * still open ones of the unit in place, others and unreadable ones out.
  */
-async function changedRequests(events) {
+async function changedRequests(events, unit) {
   const found = await Promise.all(OPEN_SOURCES.map(async (s) => {
     const ids = idsOf(events, s.col);
     if (!ids.length) return [];
@@ -108,9 +115,23 @@ async function changedRequests(events) {
   }));
   return (list) => {
     let out = list || [];
-    for (const { id, r } of found.flat()) out = placeFetched(out, id, r, (x) => !isTerminal(x.source.col, x.status));
+    for (const { id, r } of found.flat()) out = placeFetched(out, id, r, listedHere(unit));
     return [...out].sort(byUpdated);
   };
+}
+
+/**
+ * newRequest is the record a new request's message carries as its card
+ * (what the list shows of it: hooks/base_realtime_notes.go cardOf), with a
+ * work order's service item from the page's cache; null if the message
+ * has none.
+ */
+async function newRequest(e) {
+  const s = e.action === 'create' && e.card && OPEN_SOURCES.find((x) => x.col === e.collection);
+  if (!s) return null;
+  const r = { ...e.card, id: e.id, collectionName: e.collection, source: s };
+  if (s.col === 'work_orders') await withServiceItems([r]);
+  return r;
 }
 
 function OpenRequests({ me, unit }) {
@@ -120,13 +141,19 @@ function OpenRequests({ me, unit }) {
   const changed = useCoalesce(async (events) => {
     if (open.data === undefined) { open.reload(); return; }
     let place;
-    try { place = await changedRequests(events); } catch { return; } // offline: the reconnect reloads
+    try { place = await changedRequests(events, unit); } catch { return; } // offline: the reconnect reloads
     open.setData(place);
   }, LIST_WINDOW);
-  // A step of a request the list shows (assigned, dispatched …) comes with
-  // its status and time (hooks/base_realtime_notes.go): put in place, no
-  // re-read. Anything else, or a request not listed yet, is re-read.
+  // A new request comes with its card, and a step of a request the list
+  // shows (assigned, dispatched …) with its status and time
+  // (hooks/base_realtime_notes.go): either is put in place, no re-read.
+  // Anything else, or a step of a request not listed yet, is re-read.
   const onMessage = (e) => {
+    if (e.card && open.data !== undefined) {
+      newRequest(e).then((r) => r && open.setData((d) => d && [...placeFetched(d, r.id, r, listedHere(unit))].sort(byUpdated)))
+        .catch(() => changed(e)); // its service item unread (offline): re-read it
+      return;
+    }
     const listed = e.step && open.data?.find((x) => x.id === e.id && x.source.col === e.collection);
     if (!listed) { changed(e); return; }
     open.setData((d) => d && d.map((x) => (x.id === e.id && x.source.col === e.collection && String(x.updated) <= e.step.updated ? { ...x, ...e.step } : x))
