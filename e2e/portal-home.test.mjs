@@ -219,6 +219,19 @@ test("a new request shows on the home from its message, without reading it back;
   await open.locator('a.item', { hasText: complaint.serial }).getByText('卡片：楼道垃圾没人清').waitFor({ timeout: 3000 });
   assert.equal(await open.locator('a.item', { hasText: elsewhere.serial }).count(), 0, "the parking space's complaint is not on 102's home");
   assert.deepEqual(reads, [], 'the new requests came with their messages');
+
+  // A new repair the desk dispatches at once: placed from its card before
+  // its service item is read (slowed down here), so the step that follows
+  // finds it listed.
+  const desk = await api(server.url, 'frontdesk@example.com');
+  await page.route(/\/api\/collections\/service_items\/records\//, async (route) => { await new Promise((r) => setTimeout(r, 800)); await route.continue(); });
+  const item2 = await owner2.collection('service_items').getFirstListItem(owner2.filter('active = true && kind = "paid" && prepay = false && id != {:id}', { id: item.id }), { sort: 'code' });
+  const quick = await owner2.collection('work_orders').create({ unit: home, category: item2.category, service_item: item2.id, description: '卡片：马上派工' });
+  await desk.collection('work_orders').update(quick.id, { status: 'dispatched', dispatch_mode: 'pool' });
+  const row = open.locator('a.item', { hasText: quick.serial });
+  await row.getByText('已派工').waitFor({ timeout: 3000 });
+  await row.getByText(item2.name).waitFor({ timeout: 3000 });
+  assert.deepEqual(reads, [], 'the step came with its message too');
   assert.deepEqual(page.scriptErrors, []);
   await page.context().close();
 });

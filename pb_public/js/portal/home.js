@@ -122,16 +122,12 @@ async function changedRequests(events, unit) {
 
 /**
  * newRequest is the record a new request's message carries as its card
- * (what the list shows of it: hooks/base_realtime_notes.go cardOf), with a
- * work order's service item from the page's cache; null if the message
- * has none.
+ * (what the list shows of it: hooks/base_realtime_notes.go cardOf), or
+ * null if the message has none.
  */
-async function newRequest(e) {
+function newRequest(e) {
   const s = e.action === 'create' && e.card && OPEN_SOURCES.find((x) => x.col === e.collection);
-  if (!s) return null;
-  const r = { ...e.card, id: e.id, collectionName: e.collection, source: s };
-  if (s.col === 'work_orders') await withServiceItems([r]);
-  return r;
+  return s ? { ...e.card, id: e.id, collectionName: e.collection, source: s } : null;
 }
 
 function OpenRequests({ me, unit }) {
@@ -149,9 +145,16 @@ function OpenRequests({ me, unit }) {
   // (hooks/base_realtime_notes.go): either is put in place, no re-read.
   // Anything else, or a step of a request not listed yet, is re-read.
   const onMessage = (e) => {
-    if (e.card && open.data !== undefined) {
-      newRequest(e).then((r) => r && open.setData((d) => d && [...placeFetched(d, r.id, r, listedHere(unit))].sort(byUpdated)))
-        .catch(() => changed(e)); // its service item unread (offline): re-read it
+    const r = open.data !== undefined && newRequest(e);
+    if (r) {
+      // Placed at once, so that a step right after it finds it listed; a
+      // work order's service item (its title) follows from the page's cache
+      // into the row, if the row is still there.
+      open.setData((d) => d && [...placeFetched(d, r.id, r, listedHere(unit))].sort(byUpdated));
+      if (r.source.col === 'work_orders' && r.service_item) {
+        withServiceItems([{ ...r }]).then(([x]) => x.expand?.service_item && open.setData((d) => d && d.map((y) => (y.id === r.id && y.source === r.source
+          ? { ...y, expand: { ...y.expand, service_item: x.expand.service_item } } : y)))).catch(() => {}); // offline: the description stands
+      }
       return;
     }
     const listed = e.step && open.data?.find((x) => x.id === e.id && x.source.col === e.collection);
