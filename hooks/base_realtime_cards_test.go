@@ -2,9 +2,9 @@ package hooks_test
 
 import (
 	"encoding/json"
+	"maps"
 	"net/http"
 	"slices"
-	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -104,13 +104,8 @@ func TestNewRequestCardIsWhatTheResidentReads(t *testing.T) {
 				t.Errorf("%s: no card of %s %s: %+v", who, m.Collection, id, m)
 				continue
 			}
-			var keys []string
-			for k := range m.Card {
-				keys = append(keys, k)
-			}
-			want := slices.Clone(hooks.HomeCardFields[m.Collection])
-			sort.Strings(keys)
-			sort.Strings(want)
+			keys := slices.Sorted(maps.Keys(m.Card))
+			want := slices.Sorted(slices.Values(hooks.HomeCardFields[m.Collection]))
 			if !slices.Equal(keys, want) {
 				t.Errorf("%s's card of %s has %v, want %v", who, m.Collection, keys, want)
 			}

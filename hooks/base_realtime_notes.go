@@ -72,17 +72,29 @@ var residentReaders = map[string][]string{
 	"renovations": {"community", "applicant"},
 }
 
+// stepKept are, per collection, the fields a step leaves as they were:
+// the readers' and the card's but the status and times (homeCardFields).
+var stepKept = func() map[string][]string {
+	out := make(map[string][]string, len(residentReaders))
+	for col, readers := range residentReaders {
+		kept := slices.Clone(readers)
+		for _, f := range homeCardFields[col] {
+			if f != "status" && f != "created" && f != "updated" {
+				kept = append(kept, f)
+			}
+		}
+		out[col] = kept
+	}
+	return out
+}()
+
 // stepOf is the step an update from prev to cur is, or nil.
 func stepOf(prev, cur *core.Record) map[string]any {
-	col := cur.Collection().Name
-	readers, ok := residentReaders[col]
+	kept, ok := stepKept[cur.Collection().Name]
 	if !ok || prev == nil || cur.GetString("status") == "" {
 		return nil
 	}
-	for _, f := range append(slices.Clone(readers), homeCardFields[col]...) {
-		if f == "status" || f == "created" || f == "updated" {
-			continue
-		}
+	for _, f := range kept {
 		if !reflect.DeepEqual(prev.Get(f), cur.Get(f)) {
 			return nil
 		}
